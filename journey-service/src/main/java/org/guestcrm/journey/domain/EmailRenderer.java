@@ -1,0 +1,118 @@
+package org.guestcrm.journey.domain;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/**
+ * Renders the e-mail of a journey step in the guest's language: German for a {@code de} tag, English otherwise.
+ * Plain text and HTML carry the same content; values are HTML-escaped in the HTML part.
+ */
+public final class EmailRenderer {
+
+    private static final DateTimeFormatter ENGLISH_DATE = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy", Locale.ENGLISH);
+    private static final DateTimeFormatter GERMAN_DATE = DateTimeFormatter.ofPattern("EEEE, d. MMMM yyyy", Locale.GERMAN);
+
+    public EmailMessage render(JourneyStep step, EmailContext context) {
+        return isGerman(context.languageTag()) ? german(step, context) : english(step, context);
+    }
+
+    static boolean isGerman(String languageTag) {
+        return languageTag != null && Locale.forLanguageTag(languageTag.replace('_', '-')).getLanguage().equals("de");
+    }
+
+    private EmailMessage english(JourneyStep step, EmailContext c) {
+        String id = c.pmsReservationId();
+        String hotel = c.hotelName();
+        String arrival = ENGLISH_DATE.format(c.arrival());
+        String departure = ENGLISH_DATE.format(c.departure());
+        String greeting = c.guestName() == null || c.guestName().isBlank() ? "Dear guest," : "Dear " + c.guestName() + ",";
+        String dates = "Arrival: " + arrival + "\nDeparture: " + departure;
+        return switch (step) {
+            case CONFIRMATION -> message("Your reservation " + id + " at " + hotel + " is confirmed", greeting,
+                    "thank you for your reservation " + id + " at " + hotel + ". We have confirmed it.", dates,
+                    "We look forward to welcoming you.", "Your team at " + hotel);
+            case PRE_STAY -> message("Your stay at " + hotel + " begins on " + arrival, greeting,
+                    "your stay at " + hotel + " (reservation " + id + ") is coming up.", dates,
+                    "If you have any wishes for your stay, just reply to this e-mail.", "Your team at " + hotel);
+            case PRE_CHECK_IN -> message("See you tomorrow at " + hotel, greeting,
+                    "we are looking forward to welcoming you tomorrow at " + hotel + " (reservation " + id + ").",
+                    dates, "Reply to this e-mail to tell us when you expect to arrive.", "Your team at " + hotel);
+            case IN_STAY -> message("How is your stay at " + hotel + "?", greeting,
+                    "we hope you are enjoying your stay at " + hotel + ".", dates,
+                    "If there is anything we can do for you, let the front desk know or reply to this e-mail.",
+                    "Your team at " + hotel);
+            case POST_STAY_SURVEY -> message("How was your stay at " + hotel + "?", greeting,
+                    "thank you for staying at " + hotel + " (reservation " + id + ").", dates,
+                    "We would love to hear how it was: reply to this e-mail with your thoughts.",
+                    "Your team at " + hotel);
+        };
+    }
+
+    private EmailMessage german(JourneyStep step, EmailContext c) {
+        String id = c.pmsReservationId();
+        String hotel = c.hotelName();
+        String arrival = GERMAN_DATE.format(c.arrival());
+        String departure = GERMAN_DATE.format(c.departure());
+        String greeting = c.guestName() == null || c.guestName().isBlank()
+                ? "Liebe Gäste," : "Guten Tag " + c.guestName() + ",";
+        String dates = "Anreise: " + arrival + "\nAbreise: " + departure;
+        return switch (step) {
+            case CONFIRMATION -> message("Ihre Reservierung " + id + " im " + hotel + " ist bestätigt", greeting,
+                    "vielen Dank für Ihre Reservierung " + id + " im " + hotel + ". Wir haben sie bestätigt.", dates,
+                    "Wir freuen uns auf Ihren Besuch.", "Ihr Team des " + hotel);
+            case PRE_STAY -> message("Ihr Aufenthalt im " + hotel + " beginnt am " + arrival, greeting,
+                    "Ihr Aufenthalt im " + hotel + " (Reservierung " + id + ") steht bevor.", dates,
+                    "Haben Sie Wünsche für Ihren Aufenthalt? Antworten Sie einfach auf diese E-Mail.",
+                    "Ihr Team des " + hotel);
+            case PRE_CHECK_IN -> message("Bis morgen im " + hotel, greeting,
+                    "wir freuen uns, Sie morgen im " + hotel + " begrüßen zu dürfen (Reservierung " + id + ").", dates,
+                    "Teilen Sie uns gern mit, wann Sie voraussichtlich ankommen.", "Ihr Team des " + hotel);
+            case IN_STAY -> message("Wie gefällt Ihnen Ihr Aufenthalt im " + hotel + "?", greeting,
+                    "wir hoffen, Sie genießen Ihren Aufenthalt im " + hotel + ".", dates,
+                    "Können wir etwas für Sie tun? Sprechen Sie die Rezeption an oder antworten Sie auf diese E-Mail.",
+                    "Ihr Team des " + hotel);
+            case POST_STAY_SURVEY -> message("Wie war Ihr Aufenthalt im " + hotel + "?", greeting,
+                    "vielen Dank für Ihren Aufenthalt im " + hotel + " (Reservierung " + id + ").", dates,
+                    "Wir freuen uns über Ihre Rückmeldung: antworten Sie einfach auf diese E-Mail.",
+                    "Ihr Team des " + hotel);
+        };
+    }
+
+    private static EmailMessage message(String subject, String greeting, String lead, String dates, String closing,
+                                        String signature) {
+        String text = greeting + "\n\n" + lead + "\n\n" + dates + "\n\n" + closing + "\n\n" + signature + "\n";
+        String html = """
+                <!DOCTYPE html>
+                <html><body>
+                <p>%s</p>
+                <p>%s</p>
+                <p>%s</p>
+                <p>%s</p>
+                <p>%s</p>
+                </body></html>
+                """.formatted(escape(greeting), escape(lead), escape(dates).replace("\n", "<br>"), escape(closing),
+                escape(signature));
+        return new EmailMessage(subject, text, html);
+    }
+
+    static String escape(String value) {
+        StringBuilder escaped = new StringBuilder(value.length());
+        for (char ch : value.toCharArray()) {
+            switch (ch) {
+                case '&' -> escaped.append("&amp;");
+                case '<' -> escaped.append("&lt;");
+                case '>' -> escaped.append("&gt;");
+                case '"' -> escaped.append("&quot;");
+                case '\'' -> escaped.append("&#39;");
+                default -> escaped.append(ch);
+            }
+        }
+        return escaped.toString();
+    }
+
+    /** For tests and callers that only need a date in the guest's language. */
+    static String formatDate(LocalDate date, String languageTag) {
+        return (isGerman(languageTag) ? GERMAN_DATE : ENGLISH_DATE).format(date);
+    }
+}

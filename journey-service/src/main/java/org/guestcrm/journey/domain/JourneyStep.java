@@ -1,0 +1,15 @@
+package org.guestcrm.journey.domain;
+
+/** The communications of a guest's journey around one reservation, at most one of each per reservation. */
+public enum JourneyStep {
+    /** Right after the reservation is first seen in a booking status. */
+    CONFIRMATION,
+    /** Some days before arrival: what to expect, how to get there. */
+    PRE_STAY,
+    /** The day before arrival: online check-in. */
+    PRE_CHECK_IN,
+    /** The day after arrival, for stays long enough to ask how it is going. */
+    IN_STAY,
+    /** The day after departure: how was it. */
+    POST_STAY_SURVEY
+}
