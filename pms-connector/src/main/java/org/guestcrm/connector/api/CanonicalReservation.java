@@ -1,0 +1,97 @@
+package org.guestcrm.connector.api;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.PositiveOrZero;
+
+import org.guestcrm.connector.domain.ReservationChangeType;
+import org.guestcrm.connector.domain.ReservationStatus;
+
+/**
+ * The canonical JSON form of a reservation pushed to a CANONICAL_JSON feed
+ * ({@code POST /api/v1/feeds/{feedId}/reservations}). Dates are ISO 8601; amounts are decimals with
+ * an ISO 4217 currency. There is deliberately no field for payment data: unknown fields are ignored
+ * and never stored.
+ */
+public record CanonicalReservation(
+        @NotBlank String hotelCode,
+        String hotelName,
+        String chainCode,
+        @NotBlank String pmsReservationId,
+        @NotNull ReservationStatus status,
+        ReservationChangeType changeType,
+        @NotNull LocalDate arrival,
+        @NotNull LocalDate departure,
+        @PositiveOrZero Long pmsSequence,
+        OffsetDateTime pmsModifiedAt,
+        OffsetDateTime createdAt,
+        OffsetDateTime cancelledAt,
+        String cancellationReason,
+        @Valid MoneyDto totalAmount,
+        Boolean totalAmountIncludesTax,
+        String origin,
+        String channel,
+        String marketSegment,
+        String sourceCode,
+        String ratePlanCode,
+        String roomTypeCode,
+        String roomNumber,
+        @PositiveOrZero Integer adults,
+        @PositiveOrZero Integer children,
+        List<String> comments,
+        List<@Valid ExtraServiceDto> extraServices,
+        Map<String, String> externalReferences,
+        List<@Valid GuestDto> guests) {
+
+    /** departure >= arrival (a day use has arrival = departure). */
+    @AssertTrue(message = "must not be before arrival")
+    public boolean isDeparture() {
+        return arrival == null || departure == null || !departure.isBefore(arrival);
+    }
+
+    public record MoneyDto(@NotNull BigDecimal amount, @NotNull @Pattern(regexp = "[A-Z]{3}") String currency) {
+    }
+
+    public record ExtraServiceDto(@NotBlank String code, String name, @PositiveOrZero Integer quantity,
+                                  LocalDate serviceDate, @Valid MoneyDto amount) {
+    }
+
+    public record GuestDto(
+            @NotBlank String pmsProfileId,
+            Boolean primary,
+            String profileType,
+            String title,
+            String firstName,
+            String middleName,
+            String lastName,
+            LocalDate birthDate,
+            String gender,
+            String language,
+            @Pattern(regexp = "[A-Z]{2}") String nationality,
+            List<@Email @NotBlank String> emails,
+            List<@NotBlank String> phones,
+            List<@Valid AddressDto> addresses,
+            String loyaltyProgram,
+            String loyaltyNumber,
+            String companyName,
+            Boolean emailOptIn,
+            Boolean smsOptIn,
+            Boolean postOptIn,
+            Boolean phoneOptIn,
+            Boolean doNotContact) {
+    }
+
+    public record AddressDto(String type, List<String> lines, String city, String postalCode, String stateProvince,
+                             @Pattern(regexp = "[A-Z]{2}") String countryCode, String countryName) {
+    }
+}

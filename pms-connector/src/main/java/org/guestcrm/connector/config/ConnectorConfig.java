@@ -1,0 +1,59 @@
+package org.guestcrm.connector.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Every setting of the PMS connector (prefix {@code connector}); defaults run the local stack. */
+@ConfigMapping(prefix = "connector")
+public interface ConnectorConfig {
+
+    DemoFeeds demoFeeds();
+
+    Inbound inbound();
+
+    Outbox outbox();
+
+    /** Currency of amounts a PMS sends without one, when the feed has no default currency of its own. */
+    @WithDefault("USD")
+    String defaultCurrency();
+
+    interface DemoFeeds {
+        /** Upsert tenant {@code demo} with feeds {@code demo-ota} and {@code demo-json} at startup. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Bearer token of the demo feeds (a local-stack value, not a secret). */
+        @WithDefault("demo")
+        String token();
+    }
+
+    interface Inbound {
+        /** Largest accepted request body in bytes; a larger one is answered 413. */
+        @WithDefault("1048576")
+        int maxBodyBytes();
+
+        /** Keep the inbound payload (card data removed) in inbound_message.masked_payload. */
+        @WithDefault("true")
+        boolean storeMaskedPayload();
+    }
+
+    interface Outbox {
+        /** How often the relay looks for unsent events (read by the scheduler as ${connector.outbox.relay-interval}). */
+        @WithDefault("0.2s")
+        String relayInterval();
+
+        /** Rows relayed per run of the relay. */
+        @WithDefault("200")
+        int batchSize();
+
+        /** How long the relay waits for the broker's acks of one batch. */
+        @WithDefault("30s")
+        Duration ackTimeout();
+
+        /** The outbox health check reports DOWN when the oldest unsent event is older than this. */
+        @WithDefault("5m")
+        Duration maxBacklogAge();
+    }
+}

@@ -1,0 +1,28 @@
+package org.guestcrm.connector.domain;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * Deterministic ids: a retransmission of the identical message body to the same feed yields the
+ * same message id and the same event ids, so consumers can deduplicate a PMS retry.
+ */
+public final class EventIds {
+
+    private EventIds() {
+    }
+
+    /** Name-based (v3) id of an inbound message: feed + SHA-256 of the body. */
+    public static UUID messageId(String feedId, String bodySha256) {
+        return nameBased("guestcrm:inbound:" + feedId + ":" + bodySha256);
+    }
+
+    /** Name-based (v3) id of the n-th event (0-based) produced from one inbound message. */
+    public static UUID eventId(String feedId, String bodySha256, int index) {
+        return nameBased("guestcrm:event:" + feedId + ":" + bodySha256 + ":" + index);
+    }
+
+    private static UUID nameBased(String name) {
+        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,926 @@
+package org.guestcrm.connector.ota;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.Period;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.transform.OutputKeys;
+import javax.xml.transform.Transformer;
+import javax.xml.transform.TransformerException;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
+
+import org.guestcrm.connector.domain.Amount;
+import org.guestcrm.connector.domain.CardNumberMask;
+import org.guestcrm.connector.domain.ExtraService;
+import org.guestcrm.connector.domain.GuestProfile;
+import org.guestcrm.connector.domain.Reservation;
+import org.guestcrm.connector.domain.ReservationChangeType;
+import org.guestcrm.connector.domain.ReservationRules;
+import org.guestcrm.connector.domain.ReservationStatus;
+import org.guestcrm.connector.ota.OtaRejection.Kind;
+import org.guestcrm.connector.ota.ParsedOtaMessage.ParsedReservation;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+import org.xml.sax.ErrorHandler;
+import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
+
+/**
+ * Reads OTA_HotelResNotifRQ and OTA_HotelResModifyNotifRQ (OpenTravel 2003/05 namespace) into
+ * domain reservations. Parsing is hardened: no DTD, no external entities, no XInclude.
+ * Payment cards are never read; they are stripped before the payload is re-serialised.
+ * Every rejection names the element or attribute at fault.
+ */
+public class OtaReservationParser {
+
+    public static final String OTA_NAMESPACE = "http://www.opentravel.org/OTA/2003/05";
+
+    /** OTA UIT code table: ids of these types are the hotel's own reservation number. */
+    private static final List<String> PREFERRED_RES_ID_TYPES = List.of("14", "10");
+
+    /** OTA BCT (booking channel type) code table, the codes with a canonical name. */
+    private static final Map<String, String> BOOKING_CHANNEL_TYPES = Map.of(
+            "1", "GDS",
+            "2", "ADS",
+            "4", "PMS",
+            "5", "CRS",
+            "6", "TOUR_OPERATOR",
+            "7", "WEB");
+
+    /** OTA PRT (profile type) code table. */
+    private static final Map<String, String> PROFILE_TYPES = Map.of(
+            "1", "GUEST",
+            "2", "COMPANY",
+            "3", "TRAVEL_AGENT",
+            "4", "COMPANY",
+            "5", "GROUP");
+
+    /** OTA PTT (phone technology type) code table. */
+    private static final Map<String, String> PHONE_TECH_TYPES = Map.of(
+            "1", "VOICE",
+            "3", "FAX",
+            "5", "MOBILE");
+
+    private static final String AGE_QUALIFYING_ADULT = "10";
+    private static final String AGE_QUALIFYING_CHILD = "8";
+
+    private final DocumentBuilderFactory documentBuilderFactory = secureDocumentBuilderFactory();
+
+    public ParsedOtaMessage parse(byte[] body) {
+        Document document = readDocument(body);
+        Element root = document.getDocumentElement();
+        OtaMessageType type = OtaMessageType.byRequestRoot(root.getLocalName());
+        OtaEnvelope envelope = new OtaEnvelope(type == null ? OtaMessageType.HOTEL_RES_NOTIF : type,
+                attr(root, "EchoToken"), attr(root, "TimeStamp"), attr(root, "Version"));
+        try {
+            if (type == null) {
+                throw new OtaRejection(Kind.WRONG_MESSAGE, "root element " + root.getLocalName()
+                        + " is not accepted here; expected OTA_HotelResNotifRQ or OTA_HotelResModifyNotifRQ");
+            }
+            if (!OTA_NAMESPACE.equals(root.getNamespaceURI())) {
+                throw new OtaRejection(Kind.WRONG_MESSAGE, "root element " + root.getLocalName()
+                        + " must be in namespace " + OTA_NAMESPACE);
+            }
+            List<ParsedReservation> reservations = readReservations(root, type);
+            return new ParsedOtaMessage(envelope, reservations, cardFreeXml(document));
+        } catch (OtaRejection rejection) {
+            throw rejection.withEnvelope(envelope);
+        }
+    }
+
+    private List<ParsedReservation> readReservations(Element root, OtaMessageType type) {
+        MessageContext context = new MessageContext(
+                root.getLocalName(),
+                rootStatus(root, type),
+                root.getAttribute("SequenceNmbr").isBlank() ? null : parseSequence(root),
+                attr(root, "TimeStamp") == null ? null : parseTimestamp(attr(root, "TimeStamp"), root.getLocalName() + "@TimeStamp"),
+                origin(root),
+                channel(root),
+                type);
+        List<Element> reservationElements = path(root, type.reservationsElement, type.reservationElement);
+        if (reservationElements.isEmpty()) {
+            throw new OtaRejection(Kind.MISSING, type.reservationsElement + "/" + type.reservationElement
+                    + " is required: the message carries no reservation");
+        }
+        List<ParsedReservation> result = new ArrayList<>();
+        for (int i = 0; i < reservationElements.size(); i++) {
+            String where = reservationElements.size() == 1 ? type.reservationElement
+                    : type.reservationElement + "[" + (i + 1) + "]";
+            result.add(readReservation(reservationElements.get(i), where, context));
+        }
+        return result;
+    }
+
+    private ParsedReservation readReservation(Element reservationElement, String where, MessageContext context) {
+        List<Element> roomStays = path(reservationElement, "RoomStays", "RoomStay");
+        Element roomStay = roomStays.isEmpty() ? null : roomStays.getFirst();
+        Element globalInfo = first(reservationElement, "ResGlobalInfo");
+
+        Element property = roomStay == null ? null : first(roomStay, "BasicPropertyInfo");
+        if (property == null && globalInfo != null) {
+            property = first(globalInfo, "BasicPropertyInfo");
+        }
+        String hotelCode = property == null ? null : attr(property, "HotelCode");
+        if (hotelCode == null) {
+            throw new OtaRejection(Kind.MISSING, where + "/RoomStays/RoomStay/BasicPropertyInfo@HotelCode is required");
+        }
+
+        List<OtaReservationId> ids = reservationIds(reservationElement, globalInfo);
+        if (ids.isEmpty()) {
+            throw new OtaRejection(Kind.MISSING, where
+                    + "/ResGlobalInfo/HotelReservationIDs/HotelReservationID@ResID_Value is required");
+        }
+        String pmsReservationId = ids.stream().filter(id -> PREFERRED_RES_ID_TYPES.contains(id.type()))
+                .min((a, b) -> PREFERRED_RES_ID_TYPES.indexOf(a.type()) - PREFERRED_RES_ID_TYPES.indexOf(b.type()))
+                .orElse(ids.getFirst()).value();
+
+        StatusAndChange statusAndChange = statusAndChange(reservationElement, where, context);
+        StayDates stay = stayDates(roomStays, globalInfo, where);
+        Instant createdAt = attr(reservationElement, "CreateDateTime") == null ? null
+                : parseTimestamp(attr(reservationElement, "CreateDateTime"), where + "@CreateDateTime");
+
+        TotalAmount total = totalAmount(roomStays, globalInfo, stay, where);
+        List<GuestProfile> guests = guests(reservationElement, pmsReservationId, where);
+        int[] counts = guestCounts(roomStays, where);
+
+        Reservation reservation = new Reservation(
+                hotelCode,
+                attr(property, "HotelName"),
+                attr(property, "ChainCode"),
+                pmsReservationId,
+                externalReferences(ids),
+                statusAndChange.status(),
+                statusAndChange.changeType(),
+                stay.arrival(),
+                stay.departure(),
+                context.sequence(),
+                context.timeStamp(),
+                createdAt,
+                statusAndChange.status() == ReservationStatus.CANCELLED ? context.timeStamp() : null,
+                null,
+                total == null ? null : total.amount(),
+                total == null ? null : total.includesTax(),
+                context.origin(),
+                context.channel(),
+                null,
+                null,
+                firstAttr(roomStays, "RatePlanCode", "RatePlans", "RatePlan", "RoomRates", "RoomRate"),
+                firstAttr(roomStays, "RoomTypeCode", "RoomTypes", "RoomType", "RoomRates", "RoomRate"),
+                firstAttr(roomStays, "RoomID", "RoomTypes", "RoomType"),
+                counts[0],
+                counts[1],
+                comments(reservationElement, roomStays, globalInfo),
+                extraServices(reservationElement, where),
+                guests);
+        List<ReservationRules.Violation> violations = ReservationRules.violations(reservation);
+        if (!violations.isEmpty()) {
+            throw new OtaRejection(Kind.INVALID_VALUE, where + ": " + violations);
+        }
+        return new ParsedReservation(reservation, ids);
+    }
+
+    // --- status -------------------------------------------------------------------------------
+
+    private record StatusAndChange(ReservationStatus status, ReservationChangeType changeType) {
+    }
+
+    private StatusAndChange rootStatus(Element root, OtaMessageType type) {
+        String resStatus = attr(root, "ResStatus");
+        ReservationChangeType defaultChange = type == OtaMessageType.HOTEL_RES_MODIFY_NOTIF
+                ? ReservationChangeType.MODIFIED : ReservationChangeType.CREATED;
+        if (resStatus == null) {
+            return new StatusAndChange(ReservationStatus.CONFIRMED, defaultChange);
+        }
+        return switch (resStatus) {
+            case "Commit", "Book" -> new StatusAndChange(ReservationStatus.CONFIRMED, defaultChange);
+            case "Modify" -> new StatusAndChange(ReservationStatus.CONFIRMED, ReservationChangeType.MODIFIED);
+            case "Cancel" -> new StatusAndChange(ReservationStatus.CANCELLED, ReservationChangeType.CANCELLED);
+            default -> throw new OtaRejection(Kind.INVALID_VALUE, root.getLocalName() + "@ResStatus '" + resStatus
+                    + "' is not supported; expected Commit, Book, Modify or Cancel");
+        };
+    }
+
+    /** HotelReservation@ResStatus (the PMS status of the booking), when present, overrides the root's. */
+    private StatusAndChange statusAndChange(Element reservation, String where, MessageContext context) {
+        String resStatus = attr(reservation, "ResStatus");
+        if (resStatus == null) {
+            return context.rootStatus();
+        }
+        String normalized = resStatus.toLowerCase(Locale.ROOT).replaceAll("[\\s_-]", "");
+        ReservationChangeType keep = context.rootStatus().changeType();
+        return switch (normalized) {
+            case "reserved", "confirmed", "commit", "book", "booked" ->
+                    new StatusAndChange(ReservationStatus.CONFIRMED, keep);
+            case "modify", "modified" -> new StatusAndChange(ReservationStatus.CONFIRMED, ReservationChangeType.MODIFIED);
+            case "requested", "tentative", "pending" -> new StatusAndChange(ReservationStatus.TENTATIVE, keep);
+            case "waitlisted" -> new StatusAndChange(ReservationStatus.WAITLISTED, keep);
+            case "cancel", "cancelled", "canceled" ->
+                    new StatusAndChange(ReservationStatus.CANCELLED, ReservationChangeType.CANCELLED);
+            case "inhouse", "checkedin" ->
+                    new StatusAndChange(ReservationStatus.CHECKED_IN, ReservationChangeType.CHECKED_IN);
+            case "checkedout" -> new StatusAndChange(ReservationStatus.CHECKED_OUT, ReservationChangeType.CHECKED_OUT);
+            case "noshow" -> new StatusAndChange(ReservationStatus.NO_SHOW, ReservationChangeType.NO_SHOW);
+            default -> throw new OtaRejection(Kind.INVALID_VALUE, where + "@ResStatus '" + resStatus
+                    + "' is not a known reservation status");
+        };
+    }
+
+    // --- ids ----------------------------------------------------------------------------------
+
+    private List<OtaReservationId> reservationIds(Element reservation, Element globalInfo) {
+        List<OtaReservationId> ids = new ArrayList<>();
+        if (globalInfo != null) {
+            for (Element id : path(globalInfo, "HotelReservationIDs", "HotelReservationID")) {
+                String value = attr(id, "ResID_Value");
+                if (value != null) {
+                    ids.add(new OtaReservationId(attr(id, "ResID_Type"), value, attr(id, "ResID_Source")));
+                }
+            }
+        }
+        for (Element uniqueId : children(reservation, "UniqueID")) {
+            String value = attr(uniqueId, "ID");
+            if (value != null) {
+                ids.add(new OtaReservationId(attr(uniqueId, "Type"), value, attr(uniqueId, "ID_Context")));
+            }
+        }
+        return ids;
+    }
+
+    private Map<String, String> externalReferences(List<OtaReservationId> ids) {
+        Map<String, String> references = new LinkedHashMap<>();
+        for (OtaReservationId id : ids) {
+            String key = id.source() != null ? id.source() : "ResID_Type:" + (id.type() == null ? "?" : id.type());
+            if (references.containsKey(key)) {
+                key = key + "#" + (id.type() == null ? references.size() : id.type());
+            }
+            references.putIfAbsent(key, id.value());
+        }
+        return references;
+    }
+
+    // --- dates --------------------------------------------------------------------------------
+
+    private record StayDates(LocalDate arrival, LocalDate departure) {
+        long nights() {
+            return ChronoUnit.DAYS.between(arrival, departure);
+        }
+    }
+
+    /**
+     * Stay dates from RoomStay/TimeSpan (Start + End or Duration), else ResGlobalInfo/TimeSpan, else the
+     * span of the room rates (EffectiveDate..ExpireDate): the OTA 2011B modify sample carries no TimeSpan.
+     */
+    private StayDates stayDates(List<Element> roomStays, Element globalInfo, String where) {
+        LocalDate arrival = null;
+        LocalDate departure = null;
+        for (int i = 0; i < roomStays.size(); i++) {
+            Element timeSpan = first(roomStays.get(i), "TimeSpan");
+            if (timeSpan != null) {
+                StayDates dates = timeSpanDates(timeSpan, where + "/RoomStays/RoomStay" + (roomStays.size() > 1 ? "[" + (i + 1) + "]" : "") + "/TimeSpan");
+                arrival = arrival == null || dates.arrival().isBefore(arrival) ? dates.arrival() : arrival;
+                departure = departure == null || dates.departure().isAfter(departure) ? dates.departure() : departure;
+            }
+        }
+        if (arrival == null && globalInfo != null && first(globalInfo, "TimeSpan") != null) {
+            StayDates dates = timeSpanDates(first(globalInfo, "TimeSpan"), where + "/ResGlobalInfo/TimeSpan");
+            arrival = dates.arrival();
+            departure = dates.departure();
+        }
+        if (arrival == null) {
+            for (Element roomStay : roomStays) {
+                for (Element rate : path(roomStay, "RoomRates", "RoomRate", "Rates", "Rate")) {
+                    String effective = attr(rate, "EffectiveDate");
+                    String expire = attr(rate, "ExpireDate");
+                    if (effective != null && expire != null) {
+                        LocalDate from = parseDate(effective, where + "/RoomStays/RoomStay/RoomRates/RoomRate/Rates/Rate@EffectiveDate");
+                        LocalDate to = parseDate(expire, where + "/RoomStays/RoomStay/RoomRates/RoomRate/Rates/Rate@ExpireDate");
+                        arrival = arrival == null || from.isBefore(arrival) ? from : arrival;
+                        departure = departure == null || to.isAfter(departure) ? to : departure;
+                    }
+                }
+            }
+        }
+        if (arrival == null) {
+            throw new OtaRejection(Kind.MISSING, where + "/RoomStays/RoomStay/TimeSpan@Start and @End are required");
+        }
+        if (departure.isBefore(arrival)) {
+            throw new OtaRejection(Kind.INVALID_DATE, where + "/RoomStays/RoomStay/TimeSpan@End " + departure
+                    + " is before TimeSpan@Start " + arrival);
+        }
+        return new StayDates(arrival, departure);
+    }
+
+    private StayDates timeSpanDates(Element timeSpan, String where) {
+        String start = attr(timeSpan, "Start");
+        if (start == null) {
+            throw new OtaRejection(Kind.MISSING, where + "@Start is required");
+        }
+        LocalDate arrival = parseDate(start, where + "@Start");
+        String end = attr(timeSpan, "End");
+        String duration = attr(timeSpan, "Duration");
+        LocalDate departure;
+        if (end != null) {
+            departure = parseDate(end, where + "@End");
+        } else if (duration != null) {
+            departure = arrival.plus(parseDuration(duration, where + "@Duration"));
+        } else {
+            throw new OtaRejection(Kind.MISSING, where + "@End (or @Duration) is required");
+        }
+        if (departure.isBefore(arrival)) {
+            throw new OtaRejection(Kind.INVALID_DATE, where + "@End " + departure + " is before " + where + "@Start " + arrival);
+        }
+        return new StayDates(arrival, departure);
+    }
+
+    private static LocalDate parseDate(String value, String where) {
+        String date = value.length() > 10 && value.charAt(10) == 'T' ? value.substring(0, 10) : value;
+        try {
+            return LocalDate.parse(date);
+        } catch (DateTimeParseException e) {
+            throw new OtaRejection(Kind.INVALID_DATE, where + " '" + abbreviate(value) + "' is not a date (yyyy-MM-dd)");
+        }
+    }
+
+    /** OTA durations are ISO 8601 periods, with N for nights (P2N). */
+    private static Period parseDuration(String value, String where) {
+        try {
+            return Period.parse(value.replace('N', 'D'));
+        } catch (DateTimeParseException e) {
+            throw new OtaRejection(Kind.INVALID_DATE, where + " '" + abbreviate(value) + "' is not a duration such as P2N");
+        }
+    }
+
+    /** A date-time with offset; one without an offset is read as UTC. */
+    private static Instant parseTimestamp(String value, String where) {
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException withoutOffset) {
+            try {
+                return LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException e) {
+                throw new OtaRejection(Kind.INVALID_DATE, where + " '" + abbreviate(value) + "' is not a date-time");
+            }
+        }
+    }
+
+    private static Long parseSequence(Element root) {
+        String value = root.getAttribute("SequenceNmbr").trim();
+        try {
+            long sequence = Long.parseLong(value);
+            if (sequence < 0) {
+                throw new NumberFormatException();
+            }
+            return sequence;
+        } catch (NumberFormatException e) {
+            throw new OtaRejection(Kind.INVALID_VALUE, root.getLocalName() + "@SequenceNmbr '" + abbreviate(value)
+                    + "' is not a non-negative integer");
+        }
+    }
+
+    // --- amounts ------------------------------------------------------------------------------
+
+    private record TotalAmount(Amount amount, Boolean includesTax) {
+    }
+
+    /**
+     * RoomStay/Total (after tax preferred), else ResGlobalInfo/Total, else the sum over the rates of
+     * Base amount x nights of the stay the rate covers (Base is per night in OTA).
+     */
+    private TotalAmount totalAmount(List<Element> roomStays, Element globalInfo, StayDates stay, String where) {
+        List<Element> totals = new ArrayList<>();
+        for (Element roomStay : roomStays) {
+            Element total = first(roomStay, "Total");
+            if (total != null) {
+                totals.add(total);
+            }
+        }
+        if (totals.isEmpty() && globalInfo != null && first(globalInfo, "Total") != null) {
+            totals.add(first(globalInfo, "Total"));
+        }
+        if (!totals.isEmpty()) {
+            Amount sum = null;
+            Boolean includesTax = null;
+            for (Element total : totals) {
+                TotalAmount one = amountOf(total, where + "/RoomStays/RoomStay/Total");
+                if (one != null) {
+                    sum = sum == null ? one.amount() : sum.plus(one.amount());
+                    includesTax = one.includesTax();
+                }
+            }
+            if (sum != null) {
+                return new TotalAmount(sum, includesTax);
+            }
+        }
+        Amount sum = null;
+        Boolean includesTax = null;
+        for (Element roomStay : roomStays) {
+            for (Element rate : path(roomStay, "RoomRates", "RoomRate", "Rates", "Rate")) {
+                Element base = first(rate, "Base");
+                if (base == null) {
+                    continue;
+                }
+                TotalAmount perNight = amountOf(base, where + "/RoomStays/RoomStay/RoomRates/RoomRate/Rates/Rate/Base");
+                if (perNight == null) {
+                    continue;
+                }
+                long nights = nightsCovered(rate, stay, where);
+                String currency = perNight.amount().currency() != null ? perNight.amount().currency()
+                        : attr(rate, "CurrencyCode");
+                Amount rateTotal = new Amount(perNight.amount().value().multiply(BigDecimal.valueOf(nights)), currency);
+                sum = sum == null ? rateTotal : sum.plus(rateTotal);
+                includesTax = perNight.includesTax();
+            }
+        }
+        return sum == null ? null : new TotalAmount(sum, includesTax);
+    }
+
+    private long nightsCovered(Element rate, StayDates stay, String where) {
+        String effective = attr(rate, "EffectiveDate");
+        String expire = attr(rate, "ExpireDate");
+        LocalDate from = effective == null ? stay.arrival()
+                : max(stay.arrival(), parseDate(effective, where + "/RoomStays/RoomStay/RoomRates/RoomRate/Rates/Rate@EffectiveDate"));
+        LocalDate to = expire == null ? stay.departure()
+                : min(stay.departure(), parseDate(expire, where + "/RoomStays/RoomStay/RoomRates/RoomRate/Rates/Rate@ExpireDate"));
+        long nights = ChronoUnit.DAYS.between(from, to);
+        if (nights <= 0) {
+            return stay.nights() == 0 ? 1 : 0;
+        }
+        return nights;
+    }
+
+    private TotalAmount amountOf(Element element, String where) {
+        String afterTax = attr(element, "AmountAfterTax");
+        String beforeTax = attr(element, "AmountBeforeTax");
+        String value = afterTax != null ? afterTax : beforeTax;
+        if (value == null) {
+            return null;
+        }
+        String attribute = afterTax != null ? "@AmountAfterTax" : "@AmountBeforeTax";
+        BigDecimal amount;
+        try {
+            amount = new BigDecimal(value);
+        } catch (NumberFormatException e) {
+            throw new OtaRejection(Kind.INVALID_VALUE, where + attribute + " '" + abbreviate(value) + "' is not a number");
+        }
+        String currency = attr(element, "CurrencyCode");
+        if (currency != null && !currency.matches("[A-Z]{3}")) {
+            throw new OtaRejection(Kind.INVALID_VALUE, where + "@CurrencyCode '" + abbreviate(currency)
+                    + "' is not an ISO 4217 code");
+        }
+        if (currency != null && attr(element, "DecimalPlaces") != null && amount.scale() == 0) {
+            try {
+                amount = amount.movePointLeft(Integer.parseInt(attr(element, "DecimalPlaces")));
+            } catch (NumberFormatException e) {
+                throw new OtaRejection(Kind.INVALID_VALUE, where + "@DecimalPlaces is not a number");
+            }
+        }
+        return new TotalAmount(new Amount(amount, currency), afterTax != null);
+    }
+
+    // --- stay details -------------------------------------------------------------------------
+
+    private int[] guestCounts(List<Element> roomStays, String where) {
+        int adults = 0;
+        int children = 0;
+        boolean any = false;
+        for (Element roomStay : roomStays) {
+            for (Element count : path(roomStay, "GuestCounts", "GuestCount")) {
+                String value = attr(count, "Count");
+                if (value == null) {
+                    continue;
+                }
+                int n;
+                try {
+                    n = Integer.parseInt(value);
+                } catch (NumberFormatException e) {
+                    throw new OtaRejection(Kind.INVALID_VALUE, where + "/RoomStays/RoomStay/GuestCounts/GuestCount@Count '"
+                            + abbreviate(value) + "' is not a number");
+                }
+                any = true;
+                String ageCode = attr(count, "AgeQualifyingCode");
+                if (ageCode == null || AGE_QUALIFYING_ADULT.equals(ageCode)) {
+                    adults += n;
+                } else if (AGE_QUALIFYING_CHILD.equals(ageCode)) {
+                    children += n;
+                }
+            }
+        }
+        return any ? new int[] {adults, children} : new int[] {1, 0};
+    }
+
+    private List<String> comments(Element reservation, List<Element> roomStays, Element globalInfo) {
+        List<Element> holders = new ArrayList<>(roomStays);
+        if (globalInfo != null) {
+            holders.add(globalInfo);
+        }
+        List<String> comments = new ArrayList<>();
+        for (Element holder : holders) {
+            for (Element comment : path(holder, "Comments", "Comment")) {
+                addTexts(comment, comments);
+            }
+            for (Element request : path(holder, "SpecialRequests", "SpecialRequest")) {
+                addTexts(request, comments);
+            }
+        }
+        return comments;
+    }
+
+    private void addTexts(Element commentLike, List<String> into) {
+        List<Element> parts = new ArrayList<>(children(commentLike, "Text"));
+        parts.addAll(children(commentLike, "ListItem"));
+        for (Element part : parts) {
+            String text = text(part);
+            if (text != null) {
+                into.add(text);
+            }
+        }
+    }
+
+    private List<ExtraService> extraServices(Element reservation, String where) {
+        List<ExtraService> services = new ArrayList<>();
+        List<Element> serviceElements = path(reservation, "Services", "Service");
+        for (int i = 0; i < serviceElements.size(); i++) {
+            Element service = serviceElements.get(i);
+            String code = firstNonNull(attr(service, "ServiceInventoryCode"), attr(service, "ID"),
+                    attr(service, "ServiceRPH"), "SERVICE-" + (i + 1));
+            Element description = first(service, "ServiceDetails");
+            description = description == null ? null : first(description, "ServiceDescription");
+            String name = description == null ? null : firstNonNull(attr(description, "Name"),
+                    text(first(description, "Text")));
+            int quantity = 1;
+            if (attr(service, "Quantity") != null) {
+                try {
+                    quantity = Integer.parseInt(attr(service, "Quantity"));
+                } catch (NumberFormatException e) {
+                    throw new OtaRejection(Kind.INVALID_VALUE, where + "/Services/Service@Quantity is not a number");
+                }
+            }
+            Amount amount = null;
+            Element price = first(service, "Price");
+            if (price != null) {
+                Element priceTotal = first(price, "Total") != null ? first(price, "Total") : first(price, "Base");
+                TotalAmount one = priceTotal == null ? null : amountOf(priceTotal, where + "/Services/Service/Price");
+                amount = one == null ? null : one.amount();
+            }
+            services.add(new ExtraService(code, name, quantity, null, amount));
+        }
+        return services;
+    }
+
+    // --- point of sale ------------------------------------------------------------------------
+
+    private String origin(Element root) {
+        for (Element source : path(root, "POS", "Source")) {
+            Element channel = first(source, "BookingChannel");
+            String company = channel == null ? null : text(first(channel, "CompanyName"));
+            if (company != null) {
+                return company;
+            }
+        }
+        for (Element source : path(root, "POS", "Source")) {
+            Element requestor = first(source, "RequestorID");
+            if (requestor != null && attr(requestor, "ID") != null) {
+                return attr(requestor, "ID");
+            }
+        }
+        return null;
+    }
+
+    private String channel(Element root) {
+        for (Element source : path(root, "POS", "Source")) {
+            Element channel = first(source, "BookingChannel");
+            String type = channel == null ? null : attr(channel, "Type");
+            if (type != null) {
+                return BOOKING_CHANNEL_TYPES.getOrDefault(type, "BCT:" + type);
+            }
+        }
+        return null;
+    }
+
+    // --- guests -------------------------------------------------------------------------------
+
+    private List<GuestProfile> guests(Element reservation, String pmsReservationId, String where) {
+        List<GuestProfile> guests = new ArrayList<>();
+        List<Element> resGuests = path(reservation, "ResGuests", "ResGuest");
+        boolean anyPrimaryFlag = resGuests.stream().anyMatch(g -> "true".equals(attr(g, "PrimaryIndicator")));
+        int n = 0;
+        for (Element resGuest : resGuests) {
+            for (Element profileInfo : path(resGuest, "Profiles", "ProfileInfo")) {
+                Element profile = first(profileInfo, "Profile");
+                Element customer = profile == null ? null : first(profile, "Customer");
+                if (customer == null) {
+                    continue;
+                }
+                n++;
+                boolean primary = anyPrimaryFlag ? "true".equals(attr(resGuest, "PrimaryIndicator")) : guests.isEmpty();
+                guests.add(guest(profileInfo, profile, customer, pmsReservationId, n, primary, where));
+            }
+        }
+        return guests;
+    }
+
+    private GuestProfile guest(Element profileInfo, Element profile, Element customer, String pmsReservationId,
+                               int n, boolean primary, String where) {
+        Element uniqueId = first(profileInfo, "UniqueID");
+        String profileId = uniqueId == null ? null : attr(uniqueId, "ID");
+        boolean synthetic = profileId == null;
+        if (synthetic) {
+            profileId = pmsReservationId + "-G" + n;
+        }
+        Element personName = first(customer, "PersonName");
+        List<String> givenNames = personName == null ? List.of()
+                : children(personName, "GivenName").stream().map(OtaReservationParser::text).filter(s -> s != null).toList();
+        String middleName = personName == null ? null : text(first(personName, "MiddleName"));
+        if (middleName == null && givenNames.size() > 1) {
+            middleName = String.join(" ", givenNames.subList(1, givenNames.size()));
+        }
+
+        List<GuestProfile.Email> emails = new ArrayList<>();
+        Boolean emailOptIn = null;
+        for (Element email : children(customer, "Email")) {
+            String address = text(email);
+            if (address != null) {
+                emails.add(new GuestProfile.Email(address, attr(email, "EmailType"), "true".equals(attr(email, "DefaultInd"))));
+                emailOptIn = emailOptIn != null ? emailOptIn : yesNo(attr(email, "ShareMarketInd"));
+            }
+        }
+        List<GuestProfile.Phone> phones = new ArrayList<>();
+        Boolean phoneOptIn = null;
+        Boolean smsOptIn = null;
+        for (Element telephone : children(customer, "Telephone")) {
+            String number = attr(telephone, "PhoneNumber");
+            if (number != null) {
+                String techType = attr(telephone, "PhoneTechType");
+                String type = techType == null ? null : PHONE_TECH_TYPES.getOrDefault(techType, "PTT:" + techType);
+                phones.add(new GuestProfile.Phone(number, type, "true".equals(attr(telephone, "DefaultInd"))));
+                Boolean share = yesNo(attr(telephone, "ShareMarketInd"));
+                if ("MOBILE".equals(type)) {
+                    smsOptIn = smsOptIn != null ? smsOptIn : share;
+                } else {
+                    phoneOptIn = phoneOptIn != null ? phoneOptIn : share;
+                }
+            }
+        }
+        List<GuestProfile.Address> addresses = new ArrayList<>();
+        Boolean postOptIn = null;
+        for (Element address : children(customer, "Address")) {
+            List<String> lines = children(address, "AddressLine").stream().map(OtaReservationParser::text)
+                    .filter(s -> s != null).toList();
+            Element stateProv = first(address, "StateProv");
+            Element country = first(address, "CountryName");
+            String countryCode = country == null ? null : attr(country, "Code");
+            addresses.add(new GuestProfile.Address(
+                    attr(address, "Type"),
+                    lines,
+                    text(first(address, "CityName")),
+                    text(first(address, "PostalCode")),
+                    stateProv == null ? null : firstNonNull(text(stateProv), attr(stateProv, "StateCode")),
+                    countryCode != null && countryCode.length() == 2 ? countryCode.toUpperCase(Locale.ROOT) : null,
+                    country == null ? null : text(country),
+                    "true".equals(attr(address, "DefaultInd"))));
+            postOptIn = postOptIn != null ? postOptIn : yesNo(attr(address, "ShareMarketInd"));
+        }
+        Boolean shareAll = yesNo(attr(profile, "ShareAllMarketInd"));
+        Boolean optOutAll = yesNo(attr(profile, "ShareAllOptOutInd"));
+        GuestProfile.MarketingFlags flags = new GuestProfile.MarketingFlags(
+                emailOptIn != null ? emailOptIn : shareAll,
+                smsOptIn != null ? smsOptIn : shareAll,
+                postOptIn != null ? postOptIn : shareAll,
+                phoneOptIn != null ? phoneOptIn : shareAll,
+                optOutAll);
+
+        Element loyalty = first(customer, "CustLoyalty");
+        Element citizen = first(customer, "CitizenCountryName");
+        String nationality = citizen == null ? null : attr(citizen, "Code");
+        Element companyInfo = first(profile, "CompanyInfo");
+        String birthDate = attr(customer, "BirthDate");
+        String profileType = attr(profile, "ProfileType");
+
+        return new GuestProfile(
+                profileId,
+                synthetic,
+                primary,
+                profileType == null ? null : PROFILE_TYPES.getOrDefault(profileType, "PRT:" + profileType),
+                personName == null ? null : text(first(personName, "NamePrefix")),
+                givenNames.isEmpty() ? null : givenNames.getFirst(),
+                middleName,
+                personName == null ? null : text(first(personName, "Surname")),
+                birthDate == null ? null : parseDate(birthDate, where + "/ResGuests/ResGuest/.../Customer@BirthDate"),
+                attr(customer, "Gender"),
+                attr(customer, "Language"),
+                nationality != null && nationality.length() == 2 ? nationality.toUpperCase(Locale.ROOT) : null,
+                emails,
+                phones,
+                addresses,
+                loyalty == null ? null : attr(loyalty, "ProgramID"),
+                loyalty == null ? null : attr(loyalty, "MembershipID"),
+                companyInfo == null ? null : text(first(companyInfo, "CompanyName")),
+                flags.isEmpty() ? null : flags);
+    }
+
+    private static Boolean yesNo(String value) {
+        if (value == null) {
+            return null;
+        }
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "yes", "true", "1" -> Boolean.TRUE;
+            case "no", "false", "0" -> Boolean.FALSE;
+            default -> null;
+        };
+    }
+
+    // --- XML ----------------------------------------------------------------------------------
+
+    private record MessageContext(String rootName, StatusAndChange rootStatus, Long sequence, Instant timeStamp,
+                                  String origin, String channel, OtaMessageType type) {
+    }
+
+    private Document readDocument(byte[] body) {
+        try {
+            DocumentBuilder builder = documentBuilderFactory.newDocumentBuilder();
+            builder.setErrorHandler(THROWING_ERROR_HANDLER);
+            builder.setEntityResolver((publicId, systemId) -> {
+                throw new SAXException("external entities are not accepted");
+            });
+            return builder.parse(new ByteArrayInputStream(body));
+        } catch (SAXParseException e) {
+            String reason = e.getMessage() != null && e.getMessage().contains("DOCTYPE")
+                    ? "DOCTYPE declarations (DTDs, entities) are not accepted"
+                    : abbreviate(String.valueOf(e.getMessage()));
+            throw new OtaRejection(Kind.MALFORMED, "malformed XML at line " + e.getLineNumber() + ", column "
+                    + e.getColumnNumber() + ": " + reason, e);
+        } catch (SAXException e) {
+            throw new OtaRejection(Kind.MALFORMED, "malformed XML: " + abbreviate(String.valueOf(e.getMessage())), e);
+        } catch (IOException | ParserConfigurationException e) {
+            throw new OtaRejection(Kind.MALFORMED, "unreadable XML body", e);
+        }
+    }
+
+    private static final ErrorHandler THROWING_ERROR_HANDLER = new ErrorHandler() {
+        @Override
+        public void warning(SAXParseException exception) {
+        }
+
+        @Override
+        public void error(SAXParseException exception) throws SAXException {
+            throw exception;
+        }
+
+        @Override
+        public void fatalError(SAXParseException exception) throws SAXException {
+            throw exception;
+        }
+    };
+
+    private static DocumentBuilderFactory secureDocumentBuilderFactory() {
+        try {
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setNamespaceAware(true);
+            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
+            factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
+            factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+            factory.setXIncludeAware(false);
+            factory.setExpandEntityReferences(false);
+            return factory;
+        } catch (ParserConfigurationException e) {
+            throw new IllegalStateException("The JDK XML parser does not support secure processing", e);
+        }
+    }
+
+    /** The document without any PaymentCard element (card number, expiry, holder, CVV), as text. */
+    private static String cardFreeXml(Document document) {
+        NodeList cards = document.getElementsByTagNameNS("*", "PaymentCard");
+        List<Node> toRemove = new ArrayList<>();
+        for (int i = 0; i < cards.getLength(); i++) {
+            toRemove.add(cards.item(i));
+        }
+        for (Node card : toRemove) {
+            if (card.getParentNode() != null) {
+                card.getParentNode().removeChild(card);
+            }
+        }
+        try {
+            TransformerFactory factory = TransformerFactory.newInstance();
+            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_STYLESHEET, "");
+            Transformer transformer = factory.newTransformer();
+            transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
+            StringWriter out = new StringWriter();
+            transformer.transform(new DOMSource(document), new StreamResult(out));
+            return CardNumberMask.mask(out.toString());
+        } catch (TransformerException e) {
+            throw new IllegalStateException("Could not re-serialise a parsed document", e);
+        }
+    }
+
+    static List<Element> children(Element parent, String localName) {
+        List<Element> result = new ArrayList<>();
+        if (parent == null) {
+            return result;
+        }
+        for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
+            if (node instanceof Element element && localName.equals(element.getLocalName())) {
+                result.add(element);
+            }
+        }
+        return result;
+    }
+
+    static Element first(Element parent, String localName) {
+        List<Element> found = children(parent, localName);
+        return found.isEmpty() ? null : found.getFirst();
+    }
+
+    /** All elements at the end of a path of child names. */
+    static List<Element> path(Element from, String... names) {
+        List<Element> current = List.of(from);
+        for (String name : names) {
+            List<Element> next = new ArrayList<>();
+            for (Element element : current) {
+                next.addAll(children(element, name));
+            }
+            current = next;
+        }
+        return current;
+    }
+
+    /** The first non-blank attribute found on the elements of either of two paths (given as pairs). */
+    private static String firstAttr(List<Element> roomStays, String attribute, String... pathPairs) {
+        for (int i = 0; i + 1 < pathPairs.length; i += 2) {
+            for (Element roomStay : roomStays) {
+                for (Element element : path(roomStay, pathPairs[i], pathPairs[i + 1])) {
+                    String value = attr(element, attribute);
+                    if (value != null) {
+                        return value;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    static String attr(Element element, String name) {
+        if (element == null || !element.hasAttribute(name)) {
+            return null;
+        }
+        String value = element.getAttribute(name).trim();
+        return value.isEmpty() ? null : value;
+    }
+
+    static String text(Element element) {
+        if (element == null) {
+            return null;
+        }
+        String value = element.getTextContent().trim();
+        return value.isEmpty() ? null : value;
+    }
+
+    @SafeVarargs
+    private static <T> T firstNonNull(T... values) {
+        for (T value : values) {
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    private static LocalDate max(LocalDate a, LocalDate b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private static LocalDate min(LocalDate a, LocalDate b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private static String abbreviate(String value) {
+        String masked = CardNumberMask.mask(value);
+        return masked.length() > 120 ? masked.substring(0, 120) + "..." : masked;
+    }
+}

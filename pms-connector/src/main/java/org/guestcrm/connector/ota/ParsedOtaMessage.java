@@ -1,0 +1,16 @@
+package org.guestcrm.connector.ota;
+
+import java.util.List;
+
+import org.guestcrm.connector.domain.Reservation;
+
+/**
+ * A valid OTA reservation push, mapped to the domain.
+ *
+ * @param cardFreeXml the request re-serialised without any PaymentCard element (safe to store)
+ */
+public record ParsedOtaMessage(OtaEnvelope envelope, List<ParsedReservation> reservations, String cardFreeXml) {
+
+    public record ParsedReservation(Reservation reservation, List<OtaReservationId> reservationIds) {
+    }
+}
