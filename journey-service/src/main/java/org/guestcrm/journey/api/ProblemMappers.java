@@ -1,0 +1,55 @@
+package org.guestcrm.journey.api;
+
+import java.util.List;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+/** Turns exceptions into RFC 9457 problem+json responses: 4xx for bad input, never a 500 for it. */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    private static final String TYPE_BASE = "https://guestcrm.local/problems/";
+
+    @ServerExceptionMapper
+    public Response notFound(ReservationNotFoundException e, UriInfo uri) {
+        return problem(new ProblemDetail(TYPE_BASE + "reservation-not-found", "Reservation not found", 404,
+                e.getMessage(), uri.getPath(), null));
+    }
+
+    @ServerExceptionMapper
+    public Response invalid(ConstraintViolationException e, UriInfo uri) {
+        List<String> fields = e.getConstraintViolations().stream()
+                .map(v -> {
+                    String path = v.getPropertyPath().toString();
+                    return path.substring(path.lastIndexOf('.') + 1);
+                })
+                .distinct().sorted().toList();
+        return problem(new ProblemDetail(TYPE_BASE + "invalid-request", "Invalid request", 400,
+                "The request has invalid fields: " + String.join(", ", fields), uri.getPath(), fields));
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        String title = e.getResponse().getStatusInfo().getReasonPhrase();
+        return problem(new ProblemDetail(TYPE_BASE + "http-" + status, title, status, e.getMessage(), uri.getPath(),
+                null));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException e, UriInfo uri) {
+        LOG.errorf(e, "Request %s failed unexpectedly.", uri.getPath());
+        return problem(new ProblemDetail(TYPE_BASE + "internal-error", "Internal error", 500,
+                "The request could not be completed; the error was logged.", uri.getPath(), null));
+    }
+
+    private static Response problem(ProblemDetail problem) {
+        return Response.status(problem.status()).type(ProblemDetail.MEDIA_TYPE).entity(problem).build();
+    }
+}

@@ -1,0 +1,129 @@
+package org.guestcrm.journey.config;
+
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.Map;
+
+import org.guestcrm.journey.domain.DeliveryRetryPolicy;
+import org.guestcrm.journey.domain.JourneySchedule;
+import org.guestcrm.journey.domain.StepTiming;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** All settings of the journey service (prefix {@code journey}); the defaults run the local stack. */
+@ConfigMapping(prefix = "journey")
+public interface JourneyConfig {
+
+    /** Time zone for hotels without an entry in {@link #hotelZones()}. */
+    @WithDefault("UTC")
+    ZoneId defaultZone();
+
+    /** Time zone per hotel code, e.g. {@code journey.hotel-zones.BER01=Europe/Berlin}. */
+    Map<String, ZoneId> hotelZones();
+
+    Steps steps();
+
+    Dispatcher dispatcher();
+
+    Outbox outbox();
+
+    default ZoneId zoneOf(String hotelCode) {
+        return hotelZones().getOrDefault(hotelCode, defaultZone());
+    }
+
+    default JourneySchedule schedule() {
+        Steps steps = steps();
+        return new JourneySchedule(
+                StepTiming.daysFromArrival(steps.preStay().daysFromArrival(), steps.preStay().at()),
+                StepTiming.daysFromArrival(steps.preCheckIn().daysFromArrival(), steps.preCheckIn().at()),
+                StepTiming.daysFromArrival(steps.inStay().daysFromArrival(), steps.inStay().at()),
+                StepTiming.daysFromDeparture(steps.postStaySurvey().daysFromDeparture(), steps.postStaySurvey().at()),
+                steps.inStay().minimumNights());
+    }
+
+    default DeliveryRetryPolicy retryPolicy() {
+        return new DeliveryRetryPolicy(dispatcher().maxAttempts(), dispatcher().initialBackoff());
+    }
+
+    interface Steps {
+        PreStay preStay();
+
+        PreCheckIn preCheckIn();
+
+        InStay inStay();
+
+        PostStaySurvey postStaySurvey();
+    }
+
+    interface PreStay {
+        @WithDefault("-7")
+        int daysFromArrival();
+
+        @WithDefault("09:00")
+        LocalTime at();
+    }
+
+    interface PreCheckIn {
+        @WithDefault("-1")
+        int daysFromArrival();
+
+        @WithDefault("10:00")
+        LocalTime at();
+    }
+
+    interface InStay {
+        @WithDefault("1")
+        int daysFromArrival();
+
+        @WithDefault("10:00")
+        LocalTime at();
+
+        @WithDefault("2")
+        int minimumNights();
+    }
+
+    interface PostStaySurvey {
+        @WithDefault("1")
+        int daysFromDeparture();
+
+        @WithDefault("10:00")
+        LocalTime at();
+    }
+
+    interface Dispatcher {
+        /** How often the dispatcher looks for due communications (also read by the @Scheduled expression). */
+        @WithDefault("1s")
+        Duration every();
+
+        /** At most this many communications per run and replica. */
+        @WithDefault("20")
+        int batchSize();
+
+        /** SMTP attempts before a communication is FAILED. */
+        @WithDefault("4")
+        int maxAttempts();
+
+        /** Wait after the first failed attempt; doubles after each further failure. */
+        @WithDefault("30s")
+        Duration initialBackoff();
+
+        /** Domain of the Message-ID set on every e-mail ({@code <communicationId@domain>}). */
+        @WithDefault("journey.guestcrm.local")
+        String messageIdDomain();
+    }
+
+    interface Outbox {
+        /** How often the relay publishes outbox rows (also read by the @Scheduled expression). */
+        @WithDefault("0.2s")
+        Duration every();
+
+        @WithDefault("100")
+        int batchSize();
+
+        /** How long the relay waits for Kafka's acknowledgement of one record. */
+        @WithDefault("10s")
+        Duration sendTimeout();
+    }
+}

@@ -1,0 +1,167 @@
+package org.guestcrm.journey.mapping;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.guestcrm.events.CommunicationChannel;
+import org.guestcrm.events.CommunicationEvent;
+import org.guestcrm.events.EventMetadata;
+import org.guestcrm.events.ReservationChanged;
+import org.guestcrm.events.ReservationGuest;
+import org.guestcrm.journey.api.CommunicationView;
+import org.guestcrm.journey.domain.EmailContext;
+import org.guestcrm.journey.domain.ExistingCommunication;
+import org.guestcrm.journey.domain.ReservationState;
+import org.guestcrm.journey.domain.ReservationStatus;
+import org.guestcrm.journey.domain.SnapshotVersion;
+import org.guestcrm.journey.persistence.CommunicationEntity;
+import org.guestcrm.journey.persistence.ReservationEntity;
+
+/**
+ * The one place where the three shapes meet: Avro records (Kafka), entities (database) and DTOs (HTTP), with the
+ * domain types in between.
+ */
+public final class JourneyMapper {
+
+    public static final String SERVICE_NAME = "journey-service";
+
+    private JourneyMapper() {
+    }
+
+    // ---- Avro -> domain / entity ---------------------------------------------------------------------------------
+
+    public static ReservationStatus statusOf(org.guestcrm.events.ReservationStatus status) {
+        if (status == null) {
+            return ReservationStatus.UNKNOWN;
+        }
+        try {
+            return ReservationStatus.valueOf(status.name());
+        } catch (IllegalArgumentException unknown) {
+            return ReservationStatus.UNKNOWN;
+        }
+    }
+
+    public static SnapshotVersion versionOf(ReservationChanged event) {
+        return new SnapshotVersion(event.getPmsSequence(), event.getPmsModifiedAt(),
+                event.getMetadata().getOccurredAt());
+    }
+
+    public static SnapshotVersion versionOf(ReservationEntity reservation) {
+        return new SnapshotVersion(reservation.pmsSequence, reservation.pmsModifiedAt, reservation.eventOccurredAt);
+    }
+
+    /** The guest the journey writes to: the primary guest, else the first one. */
+    static Optional<ReservationGuest> leadGuestOf(ReservationChanged event) {
+        List<ReservationGuest> guests = event.getGuests();
+        if (guests == null || guests.isEmpty()) {
+            return Optional.empty();
+        }
+        return guests.stream().filter(ReservationGuest::getPrimary).findFirst().or(() -> Optional.of(guests.getFirst()));
+    }
+
+    /** Copies the snapshot into the entity (a new or the held reservation). */
+    public static void copySnapshot(ReservationChanged event, ReservationEntity target, Instant now) {
+        EventMetadata metadata = event.getMetadata();
+        target.tenant = metadata.getTenantId();
+        target.hotelCode = event.getHotelCode();
+        target.hotelName = event.getHotelName();
+        target.pmsSystem = event.getPmsSystem();
+        target.pmsReservationId = event.getPmsReservationId();
+        target.status = statusOf(event.getStatus());
+        target.arrival = event.getArrival();
+        target.departure = event.getDeparture();
+        Optional<ReservationGuest> guest = leadGuestOf(event);
+        target.guestName = guest.map(JourneyMapper::displayName).orElse(null);
+        target.guestEmail = guest.map(ReservationGuest::getEmail).map(String::strip).filter(s -> !s.isEmpty())
+                .orElse(null);
+        target.guestLanguage = guest.map(ReservationGuest::getLanguage).orElse(null);
+        target.pmsSequence = event.getPmsSequence();
+        target.pmsModifiedAt = event.getPmsModifiedAt();
+        target.eventOccurredAt = metadata.getOccurredAt();
+        target.lastEventId = metadata.getEventId();
+        target.updatedAt = now;
+        if (target.createdAt == null) {
+            target.createdAt = now;
+        }
+    }
+
+    private static String displayName(ReservationGuest guest) {
+        String name = Stream.of(guest.getFirstName(), guest.getLastName())
+                .filter(part -> part != null && !part.isBlank())
+                .map(String::strip)
+                .collect(Collectors.joining(" "));
+        return name.isEmpty() ? null : name;
+    }
+
+    // ---- entity -> domain ----------------------------------------------------------------------------------------
+
+    public static ReservationState stateOf(ReservationEntity reservation, ZoneId hotelZone) {
+        return new ReservationState(reservation.status, reservation.arrival, reservation.departure, hotelZone);
+    }
+
+    public static ExistingCommunication existingOf(CommunicationEntity communication) {
+        return new ExistingCommunication(communication.id, communication.step, communication.channel,
+                communication.status, communication.dueAt, communication.reason);
+    }
+
+    public static EmailContext emailContextOf(ReservationEntity reservation) {
+        String hotelName = reservation.hotelName == null || reservation.hotelName.isBlank()
+                ? reservation.hotelCode : reservation.hotelName;
+        return new EmailContext(reservation.pmsReservationId, hotelName, reservation.arrival, reservation.departure,
+                reservation.guestName, reservation.guestLanguage);
+    }
+
+    // ---- entity -> Avro ------------------------------------------------------------------------------------------
+
+    /** Key of crm.communications: the guest id when known, else the reservation key. */
+    public static String communicationKeyOf(CommunicationEntity communication) {
+        // ReservationChanged carries no guest id yet, so the reservation key is used (see README: known gaps).
+        return communication.tenant + ":" + communication.hotelCode + ":" + communication.pmsReservationId;
+    }
+
+    public static CommunicationEvent communicationEventOf(CommunicationEntity communication, Instant now) {
+        EventMetadata metadata = EventMetadata.newBuilder()
+                .setEventId(UUID.randomUUID())
+                .setEventType(CommunicationEvent.class.getSimpleName())
+                .setOccurredAt(now)
+                .setSource(SERVICE_NAME)
+                .setTenantId(communication.tenant)
+                .setCorrelationId(communication.correlationId)
+                .setCausationId(communication.causationId)
+                .setSchemaVersion(1)
+                .build();
+        return CommunicationEvent.newBuilder()
+                .setMetadata(metadata)
+                .setCommunicationId(communication.id)
+                .setGuestId(null)
+                .setHotelCode(communication.hotelCode)
+                .setPmsReservationId(communication.pmsReservationId)
+                .setStep(communication.step.name())
+                .setChannel(CommunicationChannel.valueOf(communication.channel.name()))
+                .setStatus(org.guestcrm.events.CommunicationStatus.valueOf(communication.status.name()))
+                .setScheduledFor(communication.dueAt)
+                .setReason(communication.reason)
+                .build();
+    }
+
+    // ---- entity -> DTO -------------------------------------------------------------------------------------------
+
+    public static CommunicationView viewOf(CommunicationEntity communication) {
+        return new CommunicationView(communication.id, communication.step.name(), communication.channel.name(),
+                communication.status.name(), communication.dueAt, communication.sentAt, communication.cancelledAt,
+                communication.reason, communication.attempts, communication.updatedAt);
+    }
+
+    public static List<CommunicationView> viewsOf(List<CommunicationEntity> communications) {
+        return communications.stream()
+                .sorted(Comparator.comparing((CommunicationEntity c) -> c.dueAt).thenComparing(c -> c.step))
+                .map(JourneyMapper::viewOf)
+                .toList();
+    }
+}

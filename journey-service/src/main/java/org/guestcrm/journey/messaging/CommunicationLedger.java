@@ -1,0 +1,95 @@
+package org.guestcrm.journey.messaging;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import org.guestcrm.journey.domain.CommunicationChange;
+import org.guestcrm.journey.domain.CommunicationStatus;
+import org.guestcrm.journey.mapping.JourneyMapper;
+import org.guestcrm.journey.persistence.CommunicationEntity;
+import org.guestcrm.journey.persistence.CommunicationRepository;
+import org.guestcrm.journey.persistence.ReservationEntity;
+import org.jboss.logging.Logger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+/**
+ * Every status change of a communication goes through here: the row changes and its CommunicationEvent is written to
+ * the outbox in the same transaction.
+ */
+@ApplicationScoped
+public class CommunicationLedger {
+
+    private static final Logger LOG = Logger.getLogger(CommunicationLedger.class);
+
+    @Inject
+    CommunicationRepository communications;
+
+    @Inject
+    OutboxWriter outbox;
+
+    /** Applies one planner decision for {@code reservation}, caused by the snapshot event {@code causationId}. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void apply(CommunicationChange change, CommunicationEntity existing, ReservationEntity reservation,
+                      String correlationId, String causationId, Instant now) {
+        CommunicationEntity communication = existing;
+        if (change.createsCommunication()) {
+            communication = new CommunicationEntity();
+            communication.id = UUID.randomUUID();
+            communication.tenant = reservation.tenant;
+            communication.hotelCode = reservation.hotelCode;
+            communication.pmsReservationId = reservation.pmsReservationId;
+            communication.step = change.step();
+            communication.channel = change.channel();
+            communication.createdAt = now;
+        }
+        communication.dueAt = change.dueAt();
+        communication.correlationId = correlationId;
+        communication.causationId = causationId;
+        if (change.status().isPending()) {
+            // (Re)planned: a fresh start for delivery.
+            communication.nextAttemptAt = null;
+            communication.attempts = 0;
+            communication.lastError = null;
+            communication.cancelledAt = null;
+        }
+        if (change.createsCommunication()) {
+            communication.status = change.status();
+            communication.reason = change.reason();
+            communication.updatedAt = now;
+            if (change.status() == CommunicationStatus.CANCELLED) {
+                communication.cancelledAt = now;
+            }
+            communications.persist(communication);
+            publish(communication, now);
+        } else {
+            changeStatus(communication, change.status(), change.reason(), now);
+        }
+    }
+
+    /** Moves a communication to {@code status} (with {@code reason}) and emits its event. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void changeStatus(CommunicationEntity communication, CommunicationStatus status, String reason,
+                             Instant now) {
+        communication.status = status;
+        communication.reason = reason;
+        communication.updatedAt = now;
+        switch (status) {
+            case CANCELLED -> communication.cancelledAt = now;
+            case SENT -> communication.sentAt = now;
+            default -> {
+            }
+        }
+        publish(communication, now);
+    }
+
+    private void publish(CommunicationEntity communication, Instant now) {
+        outbox.enqueue(JourneyMapper.communicationKeyOf(communication),
+                JourneyMapper.communicationEventOf(communication, now), now);
+        LOG.infof("Communication %s (%s of reservation %s:%s:%s) is now %s%s.", communication.id, communication.step,
+                communication.tenant, communication.hotelCode, communication.pmsReservationId, communication.status,
+                communication.reason == null ? "" : " (" + communication.reason + ")");
+    }
+}

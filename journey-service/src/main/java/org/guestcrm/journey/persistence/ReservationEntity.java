@@ -1,0 +1,76 @@
+package org.guestcrm.journey.persistence;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.UUID;
+
+import org.guestcrm.journey.domain.ReservationStatus;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** A reservation as last seen on pms.reservations (the newest snapshot by PMS order). */
+@Entity
+@Table(name = "reservation")
+public class ReservationEntity extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(nullable = false)
+    public String tenant;
+
+    @Column(name = "hotel_code", nullable = false)
+    public String hotelCode;
+
+    @Column(name = "hotel_name")
+    public String hotelName;
+
+    @Column(name = "pms_system", nullable = false)
+    public String pmsSystem;
+
+    @Column(name = "pms_reservation_id", nullable = false)
+    public String pmsReservationId;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public ReservationStatus status;
+
+    @Column(nullable = false)
+    public LocalDate arrival;
+
+    @Column(nullable = false)
+    public LocalDate departure;
+
+    @Column(name = "guest_name")
+    public String guestName;
+
+    @Column(name = "guest_email")
+    public String guestEmail;
+
+    @Column(name = "guest_language")
+    public String guestLanguage;
+
+    @Column(name = "pms_sequence")
+    public Long pmsSequence;
+
+    @Column(name = "pms_modified_at")
+    public Instant pmsModifiedAt;
+
+    @Column(name = "event_occurred_at", nullable = false)
+    public Instant eventOccurredAt;
+
+    @Column(name = "last_event_id", nullable = false)
+    public UUID lastEventId;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+}
