@@ -1,0 +1,202 @@
+package org.guestcrm.profile.it;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.guestcrm.profile.it.KafkaTestClients.email;
+import static org.guestcrm.profile.it.KafkaTestClients.phone;
+import static org.guestcrm.profile.it.KafkaTestClients.profile;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.guestcrm.events.GuestProfileChanged;
+import org.guestcrm.events.GuestUpdated;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+/**
+ * End to end against real Kafka, Apicurio Registry and PostgreSQL: PMS profile events in, golden records
+ * out (HTTP API and crm.guests), duplicates, out-of-order states and poison records.
+ */
+@QuarkusTest
+@WithTestResource(value = org.guestcrm.testsupport.RealInfrastructure.class,
+        initArgs = @ResourceArg(name = "database", value = "profile"))
+class GuestProfileFlowTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    private static String tenant() {
+        return "tenant-" + UUID.randomUUID();
+    }
+
+    private static Response lookup(String tenant, String system, String profileId) {
+        return given().queryParam("tenant", tenant).queryParam("sourceSystem", system).queryParam("sourceProfileId", profileId)
+                .get("/api/v1/guests");
+    }
+
+    private static String awaitGuestId(String tenant, String system, String profileId) {
+        await().atMost(PATIENCE).until(() -> lookup(tenant, system, profileId).statusCode() == 200);
+        return lookup(tenant, system, profileId).then().extract().path("guestId");
+    }
+
+    @Test
+    void aSecondProfileWithTheSameEmailFromAnotherPmsJoinsTheSameGuest() {
+        String tenant = tenant();
+        KafkaTestClients.sendProfile(profile(tenant, "opera", "O-1", 1L)
+                .setEmails(List.of(email("  Anna.Muster@Example.COM ", true)))
+                .setPhones(List.of(phone("+41 79 123 45 67")))
+                .build());
+        String guestId = awaitGuestId(tenant, "opera", "O-1");
+
+        given().get("/api/v1/guests/{id}", guestId).then()
+                .statusCode(200)
+                .body("firstName", equalTo("Anna"))
+                .body("emails[0].value", equalTo("anna.muster@example.com"))
+                .body("phones[0].value", equalTo("+41791234567"))
+                .body("sourceProfiles[0].matchRule", equalTo("NO_MATCH"));
+
+        KafkaTestClients.sendProfile(profile(tenant, "mews", "M-77", null)
+                .setFirstName("Anne")
+                .setEmails(List.of(email("anna.muster@example.com", false)))
+                .build());
+        String secondGuestId = awaitGuestId(tenant, "mews", "M-77");
+        assertEquals(guestId, secondGuestId, "the same e-mail address puts both PMS profiles in one guest");
+
+        given().get("/api/v1/guests/{id}", guestId).then()
+                .statusCode(200)
+                .body("version", equalTo(2))
+                .body("firstName", equalTo("Anne"))
+                .body("sourceProfiles.pmsSystem", containsInAnyOrder("opera", "mews"))
+                .body("sourceProfiles.find { it.pmsSystem == 'mews' }.matchExplanation", equalTo("same e-mail address"))
+                .body("emails", hasSize(1))
+                .body("emails[0].sources.pmsSystem", containsInAnyOrder("opera", "mews"));
+
+        // Downstream services see the golden record on crm.guests, keyed by guest id.
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            Optional<GuestUpdated> latest = guestUpdates(guestId).stream().filter(g -> g.getVersion() == 2).findFirst();
+            assertTrue(latest.isPresent(), "GuestUpdated version 2 on crm.guests");
+            assertEquals(2, latest.get().getSourceProfiles().size());
+            assertEquals("anna.muster@example.com", latest.get().getEmails().get(0).getValue());
+            assertEquals("profile-service", latest.get().getMetadata().getSource());
+            assertEquals(tenant, latest.get().getMetadata().getTenantId());
+        });
+    }
+
+    @Test
+    void aProfileWithAnotherEmailBecomesAnotherGuest() {
+        String tenant = tenant();
+        KafkaTestClients.sendProfile(profile(tenant, "opera", "A", 1L).setEmails(List.of(email("a@example.com", true))).build());
+        KafkaTestClients.sendProfile(profile(tenant, "opera", "B", 1L).setEmails(List.of(email("b@example.com", true))).build());
+        String a = awaitGuestId(tenant, "opera", "A");
+        String b = awaitGuestId(tenant, "opera", "B");
+        assertTrue(!a.equals(b), "different e-mail addresses, different guests");
+        // The same address in another tenant (hotel group) never matches.
+        String otherTenant = tenant();
+        KafkaTestClients.sendProfile(profile(otherTenant, "opera", "A", 1L).setEmails(List.of(email("a@example.com", true))).build());
+        assertTrue(!a.equals(awaitGuestId(otherTenant, "opera", "A")));
+    }
+
+    @Test
+    void aDuplicateEventAndAnOlderStateChangeNothing() {
+        String tenant = tenant();
+        GuestProfileChanged current = profile(tenant, "opera", "P-5", 5L).setFirstName("Anna").build();
+        KafkaTestClients.sendProfile(current);
+        String guestId = awaitGuestId(tenant, "opera", "P-5");
+
+        KafkaTestClients.sendProfile(current); // redelivery: same event id
+        KafkaTestClients.sendProfile(profile(tenant, "opera", "P-5", 4L).setFirstName("Outdated").build()); // late, older state
+        KafkaTestClients.sendProfile(profile(tenant, "opera", "P-5", 6L).setFirstName("Anna").setLastName("Muster-Meier").build());
+
+        // Same key, same partition: once the newest state shows, the two before it were handled.
+        await().atMost(PATIENCE).untilAsserted(() -> given().get("/api/v1/guests/{id}", guestId).then()
+                .body("lastName", equalTo("Muster-Meier")));
+        given().get("/api/v1/guests/{id}", guestId).then()
+                .body("firstName", equalTo("Anna"))
+                .body("version", equalTo(2));
+    }
+
+    @Test
+    void aRecordThatIsNotAvroGoesToTheDeadLetterTopicAndTheNextRecordIsStillProcessed() {
+        String tenant = tenant();
+        String poisonKey = tenant + ":opera:garbage";
+        byte[] garbage = "this is not an Avro record".getBytes(StandardCharsets.UTF_8);
+        KafkaTestClients.sendRaw("pms.profiles", poisonKey, garbage);
+        KafkaTestClients.sendProfile(profile(tenant, "opera", "after-garbage", 1L).build());
+
+        awaitGuestId(tenant, "opera", "after-garbage");
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            ConsumerRecord<String, byte[]> dead = KafkaTestClients.readRaw("pms.profiles.dlq").stream()
+                    .filter(r -> poisonKey.equals(r.key())).findFirst().orElse(null);
+            assertNotNull(dead, "the poison record is on pms.profiles.dlq");
+            assertEquals("this is not an Avro record", new String(dead.value(), StandardCharsets.UTF_8));
+            Header reason = dead.headers().lastHeader("dead-letter-reason");
+            assertNotNull(reason, "the dead letter says why");
+        });
+    }
+
+    @Test
+    void anAvroRecordWithoutProfileIdGoesToTheDeadLetterTopicWithItsReason() {
+        String tenant = tenant();
+        GuestProfileChanged broken = profile(tenant, "opera", " ", 1L).build();
+        KafkaTestClients.sendProfile(broken);
+        String key = tenant + ":opera: ";
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            ConsumerRecord<String, byte[]> dead = KafkaTestClients.readRaw("pms.profiles.dlq").stream()
+                    .filter(r -> key.equals(r.key())).findFirst().orElse(null);
+            assertNotNull(dead, "the unusable record is on pms.profiles.dlq");
+            String reason = new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
+            assertTrue(reason.contains("pmsProfileId"), reason);
+        });
+    }
+
+    @Test
+    void unknownGuestIsAProblem404() {
+        given().get("/api/v1/guests/{id}", UUID.randomUUID()).then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body("status", equalTo(404))
+                .body("title", equalTo("Guest not found"));
+        lookup(tenant(), "opera", "nobody").then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void badInputIsAProblem400NamingTheParameters() {
+        given().queryParam("tenant", "acme").get("/api/v1/guests").then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("invalidParams.name", containsInAnyOrder("sourceSystem", "sourceProfileId"));
+        given().get("/api/v1/guests/{id}", "not-a-uuid").then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("invalidParams[0].name", equalTo("guestId"));
+    }
+
+    @Test
+    void healthMetricsAndOpenApiAnswer() {
+        given().get("/q/health/ready").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200);
+        given().get("/q/openapi").then().statusCode(200);
+    }
+
+    private static List<GuestUpdated> guestUpdates(String guestId) {
+        return KafkaTestClients.<GuestUpdated>readAvro("crm.guests").stream()
+                .filter(r -> guestId.equals(r.key()))
+                .map(ConsumerRecord::value)
+                .toList();
+    }
+}
