@@ -74,15 +74,28 @@ public final class KafkaBroker implements AutoCloseable {
      */
     public static synchronized KafkaBroker shared() {
         if (shared == null) {
-            Path dir = Servers.tempDir("guest-crm-kafka-");
-            KafkaBroker broker = start(0, dir, true);
-            Servers.onShutdown("kafka", () -> {
-                broker.close();
-                Servers.deleteRecursively(dir);
-            });
-            shared = broker;
+            Class<?> systemCopy = JvmWide.systemCopy(KafkaBroker.class);
+            if (systemCopy != null) {
+                Map<String, String> d = JvmWide.callStatic(systemCopy, "sharedDescriptor");
+                shared = new KafkaBroker(null, Integer.parseInt(d.get("port")), Integer.parseInt(d.get("controllerPort")), Path.of(d.get("dataDir")));
+            } else {
+                Path dir = Servers.tempDir("guest-crm-kafka-");
+                KafkaBroker broker = start(0, dir, true);
+                Servers.onShutdown("kafka", () -> {
+                    broker.close();
+                    Servers.deleteRecursively(dir);
+                });
+                shared = broker;
+            }
         }
         return shared;
+    }
+
+    /** Internal: the shared broker's coordinates, for copies of this class in other class loaders. */
+    public static Map<String, String> sharedDescriptor() {
+        KafkaBroker broker = shared();
+        return Map.of("port", String.valueOf(broker.port), "controllerPort", String.valueOf(broker.controllerPort),
+                "dataDir", broker.dataDir.toString());
     }
 
     /**
@@ -100,7 +113,8 @@ public final class KafkaBroker implements AutoCloseable {
             int brokerPort = Servers.portOrFree(port);
             int controllerPort = Servers.freePort();
             try {
-                return startOnce(brokerPort, controllerPort, dataDir.toAbsolutePath(), autoCreateTopics);
+                return JvmWide.withOwnClassLoader(
+                        () -> startOnce(brokerPort, controllerPort, dataDir.toAbsolutePath(), autoCreateTopics));
             } catch (RuntimeException e) {
                 last = e; // most likely a port taken between picking and binding: try other ports
             }
@@ -271,10 +285,10 @@ public final class KafkaBroker implements AutoCloseable {
         createTopics(Map.of(name, new TopicSpec(partitions, compacted)));
     }
 
-    /** Stops the broker (controlled shutdown); the data directory is kept. */
+    /** Stops the broker (controlled shutdown); the data directory is kept. No-op on the shared broker seen from another class loader. */
     @Override
     public synchronized void close() {
-        if (closed) {
+        if (closed || server == null) {
             return;
         }
         closed = true;

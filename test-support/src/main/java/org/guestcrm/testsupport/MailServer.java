@@ -1,13 +1,20 @@
 package org.guestcrm.testsupport;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import com.icegreen.greenmail.store.FolderException;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 
 /**
@@ -35,21 +42,60 @@ public final class MailServer implements AutoCloseable {
 
     private static MailServer shared;
 
+    /** Null in a view of the shared server from another class loader (then {@link #owner} is set). */
     private final GreenMail greenMail;
+    private final Class<?> owner;
+    private final int smtpPort;
+    private final int imapPort;
     private boolean closed;
 
-    private MailServer(GreenMail greenMail) {
+    private MailServer(GreenMail greenMail, Class<?> owner, int smtpPort, int imapPort) {
         this.greenMail = greenMail;
+        this.owner = owner;
+        this.smtpPort = smtpPort;
+        this.imapPort = imapPort;
     }
 
     /** The server of this JVM, on free ports, stopped at JVM exit. */
     public static synchronized MailServer shared() {
         if (shared == null) {
-            MailServer server = start(0, 0);
-            Servers.onShutdown("mail", server::close);
-            shared = server;
+            Class<?> systemCopy = JvmWide.systemCopy(MailServer.class);
+            if (systemCopy != null) {
+                Map<String, String> d = JvmWide.callStatic(systemCopy, "sharedDescriptor");
+                shared = new MailServer(null, systemCopy, Integer.parseInt(d.get("smtpPort")), Integer.parseInt(d.get("imapPort")));
+            } else {
+                MailServer server = start(0, 0);
+                Servers.onShutdown("mail", server::close);
+                shared = server;
+            }
         }
         return shared;
+    }
+
+    /** Internal: the shared server's ports, for copies of this class in other class loaders. */
+    public static Map<String, String> sharedDescriptor() {
+        MailServer server = shared();
+        return Map.of("smtpPort", String.valueOf(server.smtpPort), "imapPort", String.valueOf(server.imapPort));
+    }
+
+    /** Internal: the shared server's messages as raw MIME bytes, for copies of this class in other class loaders. */
+    public static List<byte[]> sharedRawMessages() {
+        List<byte[]> raw = new ArrayList<>();
+        for (MimeMessage message : shared().receivedMessages()) {
+            try {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                message.writeTo(bytes);
+                raw.add(bytes.toByteArray());
+            } catch (IOException | MessagingException e) {
+                throw new IllegalStateException("Cannot read a received message", e);
+            }
+        }
+        return raw;
+    }
+
+    /** Internal: {@link #reset()} on the shared server, for copies of this class in other class loaders. */
+    public static void resetShared() {
+        shared().reset();
     }
 
     /**
@@ -71,8 +117,11 @@ public final class MailServer implements AutoCloseable {
         smtp.setServerStartupTimeout(10_000);
         imap.setServerStartupTimeout(10_000);
         GreenMail greenMail = new GreenMail(new ServerSetup[] {smtp, imap});
-        greenMail.start();
-        return new MailServer(greenMail);
+        JvmWide.withOwnClassLoader(() -> {
+            greenMail.start();
+            return greenMail;
+        });
+        return new MailServer(greenMail, null, greenMail.getSmtp().getPort(), greenMail.getImap().getPort());
     }
 
     /** {@code localhost}. */
@@ -81,16 +130,29 @@ public final class MailServer implements AutoCloseable {
     }
 
     public int smtpPort() {
-        return greenMail.getSmtp().getPort();
+        return smtpPort;
     }
 
     public int imapPort() {
-        return greenMail.getImap().getPort();
+        return imapPort;
     }
 
     /** Every message received since start or the last {@link #reset()}, in arrival order. */
     public List<MimeMessage> receivedMessages() {
-        return List.of(greenMail.getReceivedMessages());
+        if (greenMail != null) {
+            return List.of(greenMail.getReceivedMessages());
+        }
+        List<byte[]> raw = JvmWide.callStatic(owner, "sharedRawMessages");
+        Session session = Session.getInstance(new Properties());
+        List<MimeMessage> messages = new ArrayList<>(raw.size());
+        for (byte[] bytes : raw) {
+            try {
+                messages.add(new MimeMessage(session, new ByteArrayInputStream(bytes)));
+            } catch (MessagingException e) {
+                throw new IllegalStateException("Cannot parse a received message", e);
+            }
+        }
+        return List.copyOf(messages);
     }
 
     /**
@@ -102,13 +164,13 @@ public final class MailServer implements AutoCloseable {
     public List<MimeMessage> waitForMessages(int count, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            MimeMessage[] messages = greenMail.getReceivedMessages();
-            if (messages.length >= count) {
-                return List.of(messages);
+            List<MimeMessage> messages = receivedMessages();
+            if (messages.size() >= count) {
+                return messages;
             }
             if (System.nanoTime() >= deadline) {
                 throw new IllegalStateException("Expected at least " + count + " mail(s) within " + timeout
-                        + ", received " + messages.length);
+                        + ", received " + messages.size());
             }
             try {
                 Thread.sleep(50);
@@ -121,6 +183,10 @@ public final class MailServer implements AutoCloseable {
 
     /** Deletes every message from every mailbox (ports and users stay). */
     public void reset() {
+        if (greenMail == null) {
+            JvmWide.callStatic(owner, "resetShared");
+            return;
+        }
         try {
             greenMail.purgeEmailFromAllMailboxes();
         } catch (FolderException e) {
@@ -128,14 +194,23 @@ public final class MailServer implements AutoCloseable {
         }
     }
 
-    /** The underlying GreenMail, for anything not covered here. */
+    /**
+     * The underlying GreenMail, for anything not covered here.
+     *
+     * @throws IllegalStateException on the shared server seen from another class loader (e.g. inside a
+     *                               {@code @QuarkusTest}); use the methods of this class or IMAP there
+     */
     public GreenMail greenMail() {
+        if (greenMail == null) {
+            throw new IllegalStateException("The shared GreenMail lives in the system class loader; use receivedMessages(), reset() or IMAP");
+        }
         return greenMail;
     }
 
+    /** Stops the server. No-op on the shared server seen from another class loader. */
     @Override
     public synchronized void close() {
-        if (closed) {
+        if (closed || greenMail == null) {
             return;
         }
         closed = true;

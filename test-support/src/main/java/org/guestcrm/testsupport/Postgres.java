@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.Properties;
 import java.util.regex.Pattern;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -41,26 +41,40 @@ public final class Postgres implements AutoCloseable {
     private static Postgres shared;
 
     private final EmbeddedPostgres server;
+    private final int port;
     private final Path dataDir;
     private boolean closed;
 
-    private Postgres(EmbeddedPostgres server, Path dataDir) {
+    private Postgres(EmbeddedPostgres server, int port, Path dataDir) {
         this.server = server;
+        this.port = port;
         this.dataDir = dataDir;
     }
 
     /** The server of this JVM: free port, temporary data directory, stopped and deleted at JVM exit. */
     public static synchronized Postgres shared() {
         if (shared == null) {
-            Path dir = Servers.tempDir("guest-crm-postgres-");
-            Postgres postgres = start(0, dir.resolve("data"), true);
-            Servers.onShutdown("postgres", () -> {
-                postgres.close();
-                Servers.deleteRecursively(dir);
-            });
-            shared = postgres;
+            Class<?> systemCopy = JvmWide.systemCopy(Postgres.class);
+            if (systemCopy != null) {
+                Map<String, String> d = JvmWide.callStatic(systemCopy, "sharedDescriptor");
+                shared = new Postgres(null, Integer.parseInt(d.get("port")), Path.of(d.get("dataDir")));
+            } else {
+                Path dir = Servers.tempDir("guest-crm-postgres-");
+                Postgres postgres = start(0, dir.resolve("data"), true);
+                Servers.onShutdown("postgres", () -> {
+                    postgres.close();
+                    Servers.deleteRecursively(dir);
+                });
+                shared = postgres;
+            }
         }
         return shared;
+    }
+
+    /** Internal: the shared server's coordinates, for copies of this class in other class loaders. */
+    public static Map<String, String> sharedDescriptor() {
+        Postgres postgres = shared();
+        return Map.of("port", String.valueOf(postgres.port), "dataDir", postgres.dataDir.toString());
     }
 
     /**
@@ -97,14 +111,21 @@ public final class Postgres implements AutoCloseable {
                     .setServerConfig("full_page_writes", "off");
         }
         try {
-            return new Postgres(builder.start(), absolute);
-        } catch (IOException e) {
-            throw new UncheckedIOException("PostgreSQL did not start in " + absolute + " (log: " + logFile + ")", e);
+            EmbeddedPostgres server = JvmWide.withOwnClassLoader(() -> {
+                try {
+                    return builder.start();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            return new Postgres(server, server.getPort(), absolute);
+        } catch (UncheckedIOException e) {
+            throw new UncheckedIOException("PostgreSQL did not start in " + absolute + " (log: " + logFile + ")", e.getCause());
         }
     }
 
     public int port() {
-        return server.getPort();
+        return port;
     }
 
     public Path dataDir() {
@@ -124,9 +145,15 @@ public final class Postgres implements AutoCloseable {
         return "jdbc:postgresql://localhost:" + port() + "/" + database;
     }
 
-    /** A new connection as the superuser; close it after use. */
+    /**
+     * A new connection as the superuser; close it after use. Uses the PostgreSQL driver directly
+     * rather than {@code DriverManager}, which refuses drivers registered from another class loader.
+     */
     public Connection connect(String database) throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(database), USER, PASSWORD);
+        Properties credentials = new Properties();
+        credentials.setProperty("user", USER);
+        credentials.setProperty("password", PASSWORD);
+        return new org.postgresql.Driver().connect(jdbcUrl(database), credentials);
     }
 
     /**
@@ -159,10 +186,10 @@ public final class Postgres implements AutoCloseable {
         }
     }
 
-    /** Stops the server; the data directory is kept. */
+    /** Stops the server; the data directory is kept. No-op on the shared server seen from another class loader. */
     @Override
     public synchronized void close() {
-        if (closed) {
+        if (closed || server == null) {
             return;
         }
         closed = true;

@@ -56,6 +56,7 @@ public final class SchemaRegistry implements AutoCloseable {
     private final int port;
     private final Path workDir;
     private final Path logFile;
+    private Thread exitHook;
     private boolean closed;
 
     private SchemaRegistry(Process process, int port, Path workDir, Path logFile) {
@@ -68,15 +69,28 @@ public final class SchemaRegistry implements AutoCloseable {
     /** The registry of this JVM: free port, in-memory storage, stopped at JVM exit. */
     public static synchronized SchemaRegistry shared() {
         if (shared == null) {
-            Path dir = Servers.tempDir("guest-crm-registry-");
-            SchemaRegistry registry = start(0, dir, false);
-            Servers.onShutdown("registry", () -> {
-                registry.close();
-                Servers.deleteRecursively(dir);
-            });
-            shared = registry;
+            Class<?> systemCopy = JvmWide.systemCopy(SchemaRegistry.class);
+            if (systemCopy != null) {
+                Map<String, String> d = JvmWide.callStatic(systemCopy, "sharedDescriptor");
+                shared = new SchemaRegistry(null, Integer.parseInt(d.get("port")), Path.of(d.get("workDir")), Path.of(d.get("logFile")));
+            } else {
+                Path dir = Servers.tempDir("guest-crm-registry-");
+                SchemaRegistry registry = start(0, dir, false);
+                Servers.onShutdown("registry", () -> {
+                    registry.close();
+                    Servers.deleteRecursively(dir);
+                });
+                shared = registry;
+            }
         }
         return shared;
+    }
+
+    /** Internal: the shared registry's coordinates, for copies of this class in other class loaders. */
+    public static Map<String, String> sharedDescriptor() {
+        SchemaRegistry registry = shared();
+        return Map.of("port", String.valueOf(registry.port), "workDir", registry.workDir.toString(),
+                "logFile", registry.logFile.toString());
     }
 
     /**
@@ -102,7 +116,11 @@ public final class SchemaRegistry implements AutoCloseable {
                 "-Djava.io.tmpdir=" + Servers.createDirectories(dir.resolve("tmp")),
                 "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=" + port,
+                // The registry is built with the management interface on (build-time setting, so
+                // quarkus.management.enabled=false is ignored at run time): move it off port 9000.
                 "-Dquarkus.management.enabled=false",
+                "-Dquarkus.management.host=127.0.0.1",
+                "-Dquarkus.management.port=" + Servers.freePort(),
                 "-Dquarkus.http.access-log.enabled=false",
                 "-Dquarkus.otel.sdk.disabled=true",
                 "-Dquarkus.log.console.color=false",
@@ -126,6 +144,9 @@ public final class SchemaRegistry implements AutoCloseable {
             throw new UncheckedIOException("Cannot start Apicurio Registry with " + java, e);
         }
         SchemaRegistry registry = new SchemaRegistry(process, port, dir, logFile);
+        // Never leave an orphan: destroy the process if this JVM exits, even while still starting.
+        registry.exitHook = new Thread(registry::destroyProcessTree, "guest-crm-stop-registry-process");
+        Runtime.getRuntime().addShutdownHook(registry.exitHook);
         try {
             registry.awaitReady();
         } catch (RuntimeException e) {
@@ -197,13 +218,27 @@ public final class SchemaRegistry implements AutoCloseable {
         }
     }
 
-    /** Stops the registry process and its descendants (SIGTERM, then SIGKILL after 20 s). */
+    /**
+     * Stops the registry process and its descendants (SIGTERM, then SIGKILL after 20 s). No-op on
+     * the shared registry seen from another class loader.
+     */
     @Override
     public synchronized void close() {
-        if (closed) {
+        if (closed || process == null) {
             return;
         }
         closed = true;
+        if (exitHook != null && Thread.currentThread() != exitHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(exitHook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway
+            }
+        }
+        destroyProcessTree();
+    }
+
+    private void destroyProcessTree() {
         List<ProcessHandle> descendants = process.descendants().toList();
         process.destroy();
         descendants.forEach(ProcessHandle::destroy);
