@@ -1,0 +1,63 @@
+package org.guestcrm.deploy;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupListing;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/** The lag of every consumer group per topic: records written but not yet committed as consumed. */
+final class ConsumerLag {
+
+    record GroupLag(String group, String topic, long lag) {
+    }
+
+    private ConsumerLag() {
+    }
+
+    @SuppressWarnings("deprecation") // listConsumerGroups is what the Kafka 4.1 admin client offers for classic and consumer groups alike
+    static List<GroupLag> read(String bootstrapServers) {
+        Properties properties = new Properties();
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        List<GroupLag> lags = new ArrayList<>();
+        try (Admin admin = Admin.create(properties)) {
+            List<String> groups = admin.listConsumerGroups().all().get(10, TimeUnit.SECONDS).stream()
+                    .map(ConsumerGroupListing::groupId).sorted().toList();
+            for (String group : groups) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                Map<TopicPartition, OffsetSpec> latestWanted = committed.keySet().stream()
+                        .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
+                Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> latest = admin.listOffsets(latestWanted)
+                        .all().get(10, TimeUnit.SECONDS);
+                Map<String, Long> perTopic = new TreeMap<>();
+                committed.forEach((tp, offset) -> {
+                    long end = latest.get(tp).offset();
+                    long position = offset == null ? 0 : offset.offset();
+                    perTopic.merge(tp.topic(), Math.max(0, end - position), Long::sum);
+                });
+                perTopic.forEach((topic, lag) -> lags.add(new GroupLag(group, topic, lag)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("Interrupted while reading consumer lag", e);
+        } catch (Exception e) {
+            throw new StackException("Cannot read consumer lag from Kafka: " + e.getMessage(), e);
+        }
+        lags.sort(Comparator.comparing(GroupLag::group).thenComparing(GroupLag::topic));
+        return lags;
+    }
+}

@@ -1,0 +1,108 @@
+package org.guestcrm.deploy;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Where the local stack lives and which ports it uses. Every port has a default and an environment
+ * variable that overrides it; tests pass free ports instead.
+ *
+ * @param repositoryRoot the checkout (service fast-jars are under {@code <module>/target/quarkus-app})
+ * @param stateDirectory state, data and logs of the running stack ({@code .crm/})
+ * @param classpath      the classpath of this launcher; the infrastructure processes run with it
+ * @param ports          port per {@link Port}
+ */
+public record StackConfig(Path repositoryRoot, Path stateDirectory, String classpath, Map<Port, Integer> ports) {
+
+    /** The ports of the stack, with their defaults and the environment variables that override them. */
+    public enum Port {
+        REGISTRY("CRM_REGISTRY_PORT", 8080),
+        CONNECTOR("CRM_CONNECTOR_PORT", 8081),
+        PROFILE("CRM_PROFILE_PORT", 8082),
+        JOURNEY("CRM_JOURNEY_PORT", 8083),
+        OPTOUT("CRM_OPTOUT_PORT", 8084),
+        KAFKA("CRM_KAFKA_PORT", 9092),
+        POSTGRES("CRM_POSTGRES_PORT", 55432),
+        SMTP("CRM_SMTP_PORT", 3025),
+        IMAP("CRM_IMAP_PORT", 3143);
+
+        private final String environmentVariable;
+        private final int defaultPort;
+
+        Port(String environmentVariable, int defaultPort) {
+            this.environmentVariable = environmentVariable;
+            this.defaultPort = defaultPort;
+        }
+
+        public String environmentVariable() {
+            return environmentVariable;
+        }
+
+        public int defaultPort() {
+            return defaultPort;
+        }
+    }
+
+    public StackConfig {
+        ports = Map.copyOf(ports);
+        for (Port port : Port.values()) {
+            if (!ports.containsKey(port)) {
+                throw new IllegalArgumentException("No port configured for " + port);
+            }
+        }
+    }
+
+    public int port(Port port) {
+        return ports.get(port);
+    }
+
+    public Path logDirectory() {
+        return stateDirectory.resolve("logs");
+    }
+
+    public Path runDirectory() {
+        return stateDirectory.resolve("run");
+    }
+
+    public Path dataDirectory() {
+        return stateDirectory.resolve("data");
+    }
+
+    public String kafkaBootstrapServers() {
+        return "localhost:" + port(Port.KAFKA);
+    }
+
+    public String registryApiUrl() {
+        return "http://localhost:" + port(Port.REGISTRY) + "/apis/registry/v3";
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://localhost:" + port(Port.POSTGRES) + "/" + database;
+    }
+
+    /** Ports from the environment (or their defaults), state under {@code <root>/.crm} unless CRM_HOME says otherwise. */
+    public static StackConfig fromEnvironment(Path repositoryRoot, Function<String, String> environment) {
+        Map<Port, Integer> ports = new LinkedHashMap<>();
+        for (Port port : Port.values()) {
+            String value = environment.apply(port.environmentVariable());
+            ports.put(port, value == null || value.isBlank() ? port.defaultPort() : parsePort(port, value));
+        }
+        String home = environment.apply("CRM_HOME");
+        Path state = home == null || home.isBlank() ? repositoryRoot.resolve(".crm") : Path.of(home);
+        return new StackConfig(repositoryRoot, state.toAbsolutePath(), System.getProperty("java.class.path"), ports);
+    }
+
+    private static int parsePort(Port port, String value) {
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed < 1 || parsed > 65535) {
+                throw new NumberFormatException();
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new StackException(port.environmentVariable() + "=" + value + " is not a TCP port (1-65535)");
+        }
+    }
+}

@@ -1,0 +1,282 @@
+package org.guestcrm.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+
+/**
+ * The walking skeleton, end to end, through real parts: the local stack exactly as {@code ./crm up}
+ * starts it (Kafka, Apicurio Registry, PostgreSQL, GreenMail and the four services, each its own
+ * process, on free ports), an OpenTravel reservation posted to the connector, the confirmation read
+ * back over IMAP, a cancellation that cancels every pending communication, and {@code down} leaving
+ * no process behind.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalStackIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Path ROOT = Path.of(System.getProperty("crm.repository.root", "..")).toAbsolutePath().normalize();
+    private static final Path SAMPLES = Path.of(System.getProperty("crm.samples.dir", "src/test/resources/samples"));
+    private static final String GUEST_EMAIL = "david.dewberry@dewberrycorp.com";
+
+    private static LocalStack stack;
+    private static StackConfig config;
+    private static final ByteArrayOutputStream stackOutput = new ByteArrayOutputStream();
+
+    @BeforeAll
+    static void up() throws IOException {
+        Map<StackConfig.Port, Integer> ports = new EnumMap<>(StackConfig.Port.class);
+        List<java.net.ServerSocket> holders = new ArrayList<>();
+        for (StackConfig.Port port : StackConfig.Port.values()) {
+            java.net.ServerSocket socket = new java.net.ServerSocket(0);
+            holders.add(socket);
+            ports.put(port, socket.getLocalPort());
+        }
+        for (java.net.ServerSocket socket : holders) {
+            socket.close();
+        }
+        Path deploy = ROOT.resolve("deploy");
+        String classpath = deploy.resolve("target/classes") + ":" + deploy.resolve("target/lib") + "/*";
+        Path state = Files.createTempDirectory(deploy.resolve("target"), "e2e-stack-");
+        config = new StackConfig(ROOT, state, classpath, ports);
+        stack = new LocalStack(config, new PrintStream(stackOutput, true, StandardCharsets.UTF_8));
+        try {
+            stack.up();
+        } catch (RuntimeException e) {
+            System.err.println(stackOutput.toString(StandardCharsets.UTF_8));
+            throw e;
+        }
+        assertTrue(stackOutput.toString(StandardCharsets.UTF_8).contains("Guest CRM is up."), stackOutput::toString);
+    }
+
+    @AfterAll
+    static void down() {
+        if (stack != null) {
+            stack.down();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyPartIsHealthyAndExposesMetricsAndOpenApi() throws Exception {
+        assertEquals(List.of(), stack.unhealthyParts());
+        for (LocalStack.Service service : LocalStack.SERVICES) {
+            String base = "http://localhost:" + config.port(service.port());
+            assertEquals(200, get(base + "/q/health").statusCode(), service.name() + " health");
+            HttpResponse<String> metrics = get(base + "/q/metrics");
+            assertEquals(200, metrics.statusCode(), service.name() + " metrics");
+            assertTrue(metrics.body().contains("jvm_memory_used_bytes"), service.name() + " serves Prometheus metrics");
+            HttpResponse<String> openapi = get(base + "/q/openapi?format=json");
+            assertEquals(200, openapi.statusCode(), service.name() + " openapi");
+            assertTrue(JSON.readTree(openapi.body()).path("paths").size() > 0, service.name() + " documents its API");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void theOpenTravelSampleBecomesAConfirmationEmailReadableOverImap() throws Exception {
+        String sample = Files.readString(SAMPLES.resolve("opentravel-2011B-OTA_HotelResNotifRQ.xml"));
+        HttpResponse<String> response = postOta("demo-ota", sample);
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(response.body().contains("OTA_HotelResNotifRS") && response.body().contains("<Success"), response.body());
+
+        List<String> subjects = await("a confirmation e-mail in the guest's IMAP inbox", Duration.ofSeconds(60), () -> {
+            List<String> found = imapSubjects(GUEST_EMAIL);
+            return found.isEmpty() ? null : found;
+        });
+        assertEquals(1, subjects.size(), subjects.toString());
+        assertTrue(subjects.get(0).contains("7865"), subjects.get(0));
+
+        JsonNode communications = communications("demo", "WASJW", "7865");
+        JsonNode confirmation = find(communications, "CONFIRMATION");
+        assertEquals("EMAIL", confirmation.path("channel").asText());
+        assertEquals("SENT", confirmation.path("status").asText());
+        assertFalse(confirmation.path("sentAt").isMissingNode() || confirmation.path("sentAt").isNull());
+    }
+
+    @Test
+    @Order(3)
+    void aCancellationCancelsEveryPendingCommunication() throws Exception {
+        LocalDate arrival = LocalDate.now().plusDays(30);
+        String future = Files.readString(SAMPLES.resolve("opentravel-2011B-OTA_HotelResNotifRQ.xml"))
+                .replace("ResID_Value=\"7865\"", "ResID_Value=\"E2E-9001\"")
+                .replace("Start=\"2005-10-18\" End=\"2005-10-20\"", "Start=\"" + arrival + "\" End=\"" + arrival.plusDays(3) + "\"")
+                .replace("EffectiveDate=\"2005-10-18\" ExpireDate=\"2005-10-20\"",
+                        "EffectiveDate=\"" + arrival + "\" ExpireDate=\"" + arrival.plusDays(3) + "\"");
+        assertEquals(200, postOta("demo-ota", future).statusCode());
+
+        JsonNode booked = await("pending communications for the future stay", Duration.ofSeconds(60), () -> {
+            JsonNode list = communicationsOrNull("demo", "WASJW", "E2E-9001");
+            return list != null && countStatus(list, "SCHEDULED") + countStatus(list, "RESCHEDULED") >= 3 ? list : null;
+        });
+        int pending = countStatus(booked, "SCHEDULED") + countStatus(booked, "RESCHEDULED");
+
+        String cancel = future.replace("ResStatus=\"Commit\"", "ResStatus=\"Cancel\"")
+                .replace("TimeStamp=\"2005-01-26T10:22:00-05:00\"", "TimeStamp=\"" + Instant.now() + "\"");
+        HttpResponse<String> cancelled = postOta("demo-ota", cancel);
+        assertEquals(200, cancelled.statusCode(), cancelled.body());
+
+        JsonNode after = await("every pending communication cancelled", Duration.ofSeconds(60), () -> {
+            JsonNode list = communicationsOrNull("demo", "WASJW", "E2E-9001");
+            return list != null && countStatus(list, "SCHEDULED") + countStatus(list, "RESCHEDULED") == 0 ? list : null;
+        });
+        assertEquals(pending, countStatus(after, "CANCELLED"), after.toPrettyString());
+    }
+
+    @Test
+    @Order(4)
+    void invalidInputIsRejectedWithAReasonAndNothingIsSent() throws Exception {
+        HttpResponse<String> malformed = postOta("demo-ota", "<OTA_HotelResNotifRQ xmlns=\"http://www.opentravel.org/OTA/2003/05\"><HotelReservations>");
+        assertEquals(400, malformed.statusCode(), malformed.body());
+        assertTrue(malformed.body().contains("<Errors>"), malformed.body());
+
+        HttpRequest noToken = HttpRequest.newBuilder(URI.create(connector() + "/api/v1/feeds/demo-ota/ota"))
+                .header("Content-Type", "application/xml")
+                .POST(HttpRequest.BodyPublishers.ofString(Files.readString(SAMPLES.resolve("opentravel-2011B-OTA_HotelResNotifRQ.xml"))))
+                .build();
+        assertEquals(401, HTTP.send(noToken, HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+
+    @Test
+    @Order(5)
+    void downStopsEveryProcessItStarted() {
+        Map<String, Long> leaders = stack.groupLeaders();
+        assertEquals(stack.allParts().size(), leaders.size(), "every part runs before down: " + leaders);
+        List<String> stopped = stack.down();
+        assertEquals(leaders.keySet().stream().sorted().toList(), stopped.stream().sorted().toList());
+        for (Map.Entry<String, Long> leader : leaders.entrySet()) {
+            assertEquals(List.of(), DetachedProcess.processGroup(leader.getValue()), leader.getKey() + " left processes behind");
+        }
+        assertEquals(List.of(), stack.runningParts());
+        stack = null;
+    }
+
+    private static String connector() {
+        return "http://localhost:" + config.port(StackConfig.Port.CONNECTOR);
+    }
+
+    private static HttpResponse<String> postOta(String feed, String body) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(connector() + "/api/v1/feeds/" + feed + "/ota"))
+                .header("Content-Type", "application/xml")
+                .header("Authorization", "Bearer demo")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode communications(String tenant, String hotel, String reservation) throws Exception {
+        JsonNode list = communicationsOrNull(tenant, hotel, reservation);
+        assertTrue(list != null, "communications of " + reservation);
+        return list;
+    }
+
+    private static JsonNode communicationsOrNull(String tenant, String hotel, String reservation) {
+        try {
+            HttpResponse<String> response = get("http://localhost:" + config.port(StackConfig.Port.JOURNEY)
+                    + "/api/v1/reservations/" + tenant + "/" + hotel + "/" + reservation + "/communications");
+            return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static JsonNode find(JsonNode communications, String step) {
+        for (JsonNode communication : communications) {
+            if (step.equals(communication.path("step").asText())) {
+                return communication;
+            }
+        }
+        throw new AssertionError("no " + step + " in " + communications.toPrettyString());
+    }
+
+    private static int countStatus(JsonNode communications, String status) {
+        int count = 0;
+        for (JsonNode communication : communications) {
+            if (status.equals(communication.path("status").asText())) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static List<String> imapSubjects(String address) {
+        Properties properties = new Properties();
+        properties.put("mail.store.protocol", "imap");
+        properties.put("mail.imap.host", "localhost");
+        properties.put("mail.imap.port", Integer.toString(config.port(StackConfig.Port.IMAP)));
+        try {
+            Store store = Session.getInstance(properties).getStore("imap");
+            store.connect("localhost", config.port(StackConfig.Port.IMAP), address, address);
+            try {
+                Folder inbox = store.getFolder("INBOX");
+                inbox.open(Folder.READ_ONLY);
+                List<String> subjects = new ArrayList<>();
+                for (Message message : inbox.getMessages()) {
+                    subjects.add(message.getSubject());
+                }
+                inbox.close(false);
+                return subjects;
+            } finally {
+                store.close();
+            }
+        } catch (jakarta.mail.MessagingException e) {
+            return List.of(); // no mailbox yet: nothing was delivered to this address
+        }
+    }
+
+    private static <T> T await(String what, Duration timeout, Supplier<T> probe) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            T value = probe.get();
+            if (value != null) {
+                return value;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("Timed out after " + timeout.toSeconds() + " s waiting for " + what);
+            }
+            DetachedProcess.pause(Duration.ofMillis(250));
+        }
+    }
+}
