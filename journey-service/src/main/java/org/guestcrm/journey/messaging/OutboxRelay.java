@@ -2,6 +2,9 @@ package org.guestcrm.journey.messaging;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -11,17 +14,20 @@ import org.guestcrm.journey.persistence.OutboxEventEntity;
 import org.guestcrm.journey.persistence.OutboxRepository;
 import org.jboss.logging.Logger;
 
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 
 /**
- * Publishes the outbox to Kafka in id order. One replica at a time (a transaction-scoped PostgreSQL advisory lock);
- * a row is marked published only after Kafka acknowledged it, so a crash means a re-publish (consumers deduplicate on
- * eventId), never a loss.
+ * Publishes the outbox to Kafka in id order, every {@code journey.outbox.every} (default 200 ms; its own thread,
+ * because Quarkus' simple scheduler does not run jobs more often than once a second). One replica at a time: a
+ * transaction-scoped PostgreSQL advisory lock. A row is marked published only after Kafka acknowledged it, so a crash
+ * means a re-publish (consumers deduplicate on eventId), never a loss.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -38,9 +44,34 @@ public class OutboxRelay {
     @Channel("communications-out")
     MutinyEmitter<CommunicationEvent> communicationsOut;
 
-    @Scheduled(every = "${journey.outbox.every:0.2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
-    @Transactional
+    private ScheduledExecutorService executor;
+
+    void start(@Observes StartupEvent startup) {
+        executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "journey-outbox-relay");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long everyMillis = Math.max(10, config.outbox().every().toMillis());
+        executor.scheduleWithFixedDelay(this::relaySafely, everyMillis, everyMillis, TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+    }
+
+    private void relaySafely() {
+        try {
+            QuarkusTransaction.requiringNew().run(this::relay);
+        } catch (RuntimeException e) {
+            // Keep the schedule alive: a database hiccup is retried at the next tick.
+            LOG.warnf("Outbox relay run failed and will be retried: %s", e.toString());
+        }
+    }
+
+    /** Publishes a batch of unpublished rows; runs in a transaction. */
     void relay() {
         if (!outbox.tryRelayLock()) {
             return;

@@ -1,0 +1,317 @@
+package org.guestcrm.journey.it;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.guestcrm.events.CommunicationEvent;
+import org.guestcrm.events.CommunicationStatus;
+import org.guestcrm.events.EventMetadata;
+import org.guestcrm.events.ReservationChangeType;
+import org.guestcrm.events.ReservationChanged;
+import org.guestcrm.events.ReservationGuest;
+import org.guestcrm.events.ReservationStatus;
+import org.guestcrm.schemas.Topic;
+import org.guestcrm.testsupport.MailServer;
+import org.guestcrm.testsupport.RealInfrastructure;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import jakarta.mail.Message;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.persistence.EntityManager;
+
+/**
+ * End to end against the real broker, registry, PostgreSQL and SMTP server: a PMS connector's ReservationChanged on
+ * pms.reservations becomes e-mails, API state and CommunicationEvents on crm.communications.
+ */
+@QuarkusTest
+@WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "database", value = "journey"))
+class ReservationJourneyTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String RESERVATIONS = Topic.PMS_RESERVATIONS.topicName();
+
+    @Inject
+    EntityManager entityManager;
+
+    @Test
+    void aNewReservationIsConfirmedByEmailOnceAndItsJourneyScheduled() throws Exception {
+        Booking booking = Booking.unique();
+        LocalDate arrival = LocalDate.now().plusDays(30);
+        ReservationChanged created = booking.snapshot(1, ReservationStatus.CONFIRMED, arrival, arrival.plusDays(3));
+
+        KafkaTestClients.sendAvro(RESERVATIONS, booking.key(), created);
+
+        MimeMessage mail = awaitMailTo(booking.email());
+        assertEquals("Your reservation " + booking.reservationId() + " at Hotel Seeblick is confirmed",
+                mail.getSubject());
+        assertEquals(booking.email(), mail.getRecipients(Message.RecipientType.TO)[0].toString());
+        JsonPath communications = awaitCommunications(booking, list -> list.getList("status").contains("SENT"));
+        assertEquals(List.of("CONFIRMATION", "PRE_STAY", "PRE_CHECK_IN", "IN_STAY", "POST_STAY_SURVEY"),
+                communications.getList("step"));
+        assertEquals(List.of("SENT", "SCHEDULED", "SCHEDULED", "SCHEDULED", "SCHEDULED"),
+                communications.getList("status"));
+        assertNotNull(communications.getString("[0].sentAt"));
+        String confirmationId = communications.getString("[0].id");
+        assertEquals("<" + confirmationId + "@journey.guestcrm.local>", mail.getMessageID());
+        java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+        mail.writeTo(raw);
+        String arrivalText = java.time.format.DateTimeFormatter.ofPattern("EEEE d MMMM yyyy", java.util.Locale.ENGLISH)
+                .format(arrival);
+        assertTrue(raw.toString(StandardCharsets.UTF_8).contains("Arrival: " + arrivalText), "the body names the dates");
+
+        // The same event again (a redelivery): processed once, so still one e-mail and one confirmation.
+        KafkaTestClients.sendAvro(RESERVATIONS, booking.key(), created);
+        ReservationChanged marker = booking.snapshot(2, ReservationStatus.CONFIRMED, arrival, arrival.plusDays(3));
+        KafkaTestClients.sendAvro(RESERVATIONS, booking.key(), marker);
+        awaitProcessed(marker.getMetadata().getEventId());
+        assertEquals(1, mailsTo(booking.email()).size());
+        given().get(booking.communicationsPath()).then().statusCode(200)
+                .body("findAll { it.step == 'CONFIRMATION' }.size()", equalTo(1))
+                .body("[0].id", equalTo(confirmationId));
+    }
+
+    @Test
+    void aCancellationCancelsEveryPendingCommunicationAndTellsCrmCommunications() {
+        Booking booking = Booking.unique();
+        LocalDate arrival = LocalDate.now().plusDays(20);
+        KafkaTestClients.sendAvro(RESERVATIONS, booking.key(),
+                booking.snapshot(10, ReservationStatus.CONFIRMED, arrival, arrival.plusDays(2)));
+        awaitCommunications(booking, list -> list.getList("status").contains("SENT"));
+
+        ReservationChanged cancelled = booking.snapshot(11, ReservationStatus.CANCELLED, arrival, arrival.plusDays(2));
+        KafkaTestClients.sendAvro(RESERVATIONS, booking.key(), cancelled);
+
+        JsonPath communications = awaitCommunications(booking, list -> list.getList("status").contains("CANCELLED"));
+        given().get(booking.communicationsPath()).then().statusCode(200)
+                .body("findAll { it.step != 'CONFIRMATION' }.status", everyItem(equalTo("CANCELLED")))
+                .body("findAll { it.step != 'CONFIRMATION' }.reason", everyItem(equalTo("reservation cancelled")))
+                .body("findAll { it.step != 'CONFIRMATION' }.cancelledAt", everyItem(notNullValue()))
+                .body("find { it.step == 'CONFIRMATION' }.status", equalTo("SENT"));
+        String preStayId = communications.getString("find { it.step == 'PRE_STAY' }.id");
+
+        List<ConsumerRecord<String, CommunicationEvent>> events = KafkaTestClients.awaitAvroRecords(
+                Topic.CRM_COMMUNICATIONS.topicName(),
+                (ConsumerRecord<String, CommunicationEvent> r) -> r.value() != null
+                        && r.value().getCommunicationId().toString().equals(preStayId)
+                        && r.value().getStatus() == CommunicationStatus.CANCELLED,
+                1, WAIT);
+        ConsumerRecord<String, CommunicationEvent> event = events.getFirst();
+        assertEquals(booking.key(), event.key());
+        assertEquals("PRE_STAY", event.value().getStep());
+        assertEquals("reservation cancelled", event.value().getReason());
+        assertEquals(booking.tenant(), event.value().getMetadata().getTenantId());
+        assertEquals("journey-service", event.value().getMetadata().getSource());
+        assertEquals(cancelled.getMetadata().getEventId().toString(), event.value().getMetadata().getCausationId());
+        assertEquals(cancelled.getMetadata().getCorrelationId(), event.value().getMetadata().getCorrelationId());
+    }
+
+    @Test
+    void anOlderSnapshotArrivingLateIsSkipped() {
+        Booking booking = Booking.unique();
+        LocalDate arrival = LocalDate.now().plusDays(40);
+        ReservationChanged newerCancelled = booking.snapshot(6, ReservationStatus.CANCELLED, arrival, arrival.plusDays(2));
+        ReservationChanged olderConfirmed = booking.snapshot(5, ReservationStatus.CONFIRMED, arrival, arrival.plusDays(2));
+
+        KafkaTestClients.sendAvro(RESERVATIONS, booking.key(), newerCancelled);
+        KafkaTestClients.sendAvro(RESERVATIONS, booking.key(), olderConfirmed);
+        awaitProcessed(olderConfirmed.getMetadata().getEventId());
+
+        given().get(booking.communicationsPath()).then().statusCode(200).body("$", empty());
+        assertEquals("CANCELLED", reservationStatus(booking));
+    }
+
+    @Test
+    void aReservationWithoutEmailAddressSkipsItsConfirmation() {
+        Booking booking = Booking.unique();
+        LocalDate arrival = LocalDate.now().plusDays(15);
+        ReservationChanged snapshot = new Booking(booking.tenant(), booking.hotelCode(), booking.reservationId(), null)
+                .snapshot(1, ReservationStatus.CONFIRMED, arrival, arrival.plusDays(1));
+
+        KafkaTestClients.sendAvro(RESERVATIONS, booking.key(), snapshot);
+
+        awaitCommunications(booking, list -> list.getList("status").contains("SKIPPED"));
+        given().get(booking.communicationsPath()).then().statusCode(200)
+                .body("find { it.step == 'CONFIRMATION' }.status", equalTo("SKIPPED"))
+                .body("find { it.step == 'CONFIRMATION' }.reason", equalTo("no e-mail address"));
+    }
+
+    @Test
+    void aPoisonRecordGoesToTheDeadLetterTopicAndTheNextRecordIsStillProcessed() {
+        Booking booking = Booking.unique();
+        byte[] garbage = "this is not avro".getBytes(StandardCharsets.UTF_8);
+        KafkaTestClients.sendRaw(RESERVATIONS, booking.key(), garbage);
+        LocalDate arrival = LocalDate.now().plusDays(25);
+        KafkaTestClients.sendAvro(RESERVATIONS, booking.key(),
+                booking.snapshot(1, ReservationStatus.CONFIRMED, arrival, arrival.plusDays(2)));
+
+        ConsumerRecord<String, byte[]> dead = KafkaTestClients.awaitRawRecord(
+                Topic.PMS_RESERVATIONS.deadLetterTopicName(), r -> booking.key().equals(r.key()), WAIT);
+        assertTrue(Arrays.equals(garbage, dead.value()), "the DLQ keeps the original bytes");
+        Header reason = dead.headers().lastHeader("dead-letter-reason");
+        assertNotNull(reason, "the DLQ record says why");
+        assertTrue(new String(reason.value(), StandardCharsets.UTF_8).length() > 0);
+
+        awaitCommunications(booking, list -> list.getList("status").contains("SENT"));
+    }
+
+    @Test
+    void aSnapshotThatCannotBePlannedGoesToTheDeadLetterTopicWithItsReason() {
+        Booking booking = Booking.unique();
+        LocalDate arrival = LocalDate.now().plusDays(25);
+        KafkaTestClients.sendAvro(RESERVATIONS, booking.key(),
+                booking.snapshot(1, ReservationStatus.CONFIRMED, arrival, arrival.minusDays(2)));
+
+        ConsumerRecord<String, byte[]> dead = KafkaTestClients.awaitRawRecord(
+                Topic.PMS_RESERVATIONS.deadLetterTopicName(), r -> booking.key().equals(r.key()), WAIT);
+        String reason = new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
+        assertTrue(reason.contains("departure"), reason);
+        given().get(booking.communicationsPath()).then().statusCode(404);
+    }
+
+    @Test
+    void anUnknownReservationIsAProblem() {
+        given().get("/api/v1/reservations/nobody/NOHOTEL/0000/communications")
+                .then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("status", equalTo(404))
+                .body("title", equalTo("Reservation not found"))
+                .body("detail", containsString("0000"));
+    }
+
+    @Test
+    void healthAndOpenApiAreServed() {
+        given().get("/q/health/ready").then().statusCode(200).body("checks.name", hasItem(containsString("Database")));
+        given().get("/q/openapi?format=json").then().statusCode(200)
+                .body("paths.keySet()", contains(
+                        "/api/v1/reservations/{tenant}/{hotelCode}/{pmsReservationId}/communications"));
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------------
+
+    private static JsonPath awaitCommunications(Booking booking, java.util.function.Predicate<JsonPath> condition) {
+        JsonPath[] last = new JsonPath[1];
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+            var response = given().get(booking.communicationsPath());
+            if (response.statusCode() != 200) {
+                return false;
+            }
+            last[0] = response.jsonPath();
+            return condition.test(last[0]);
+        });
+        return last[0];
+    }
+
+    private void awaitProcessed(UUID eventId) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> QuarkusTransaction.requiringNew().call(
+                () -> ((Number) entityManager.createNativeQuery(
+                                "SELECT count(*) FROM processed_event WHERE event_id = :id")
+                        .setParameter("id", eventId).getSingleResult()).intValue() == 1));
+    }
+
+    private String reservationStatus(Booking booking) {
+        return QuarkusTransaction.requiringNew().call(() -> (String) entityManager.createNativeQuery(
+                        "SELECT status FROM reservation WHERE tenant = :t AND hotel_code = :h AND pms_reservation_id = :r")
+                .setParameter("t", booking.tenant()).setParameter("h", booking.hotelCode())
+                .setParameter("r", booking.reservationId()).getSingleResult());
+    }
+
+    private static MimeMessage awaitMailTo(String email) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> !mailsTo(email).isEmpty());
+        return mailsTo(email).getFirst();
+    }
+
+    private static List<MimeMessage> mailsTo(String email) {
+        return MailServer.shared().receivedMessages().stream().filter(m -> {
+            try {
+                return Arrays.stream(m.getAllRecipients()).anyMatch(a -> a.toString().equals(email));
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+    }
+
+    /** One reservation of a fresh tenant, so tests never see each other's data. */
+    record Booking(String tenant, String hotelCode, String reservationId, String email) {
+
+        static Booking unique() {
+            String suffix = UUID.randomUUID().toString().substring(0, 8);
+            String reservationId = String.valueOf(ThreadLocalRandom.current().nextInt(1000, 9999)) + suffix.substring(0, 2);
+            return new Booking("tenant-" + suffix, "SEEBLICK", reservationId, "guest-" + suffix + "@example.com");
+        }
+
+        String key() {
+            return tenant + ":" + hotelCode + ":" + reservationId;
+        }
+
+        String communicationsPath() {
+            return "/api/v1/reservations/" + tenant + "/" + hotelCode + "/" + reservationId + "/communications";
+        }
+
+        ReservationChanged snapshot(long sequence, ReservationStatus status, LocalDate arrival, LocalDate departure) {
+            ReservationChangeType changeType = switch (status) {
+                case CANCELLED -> ReservationChangeType.CANCELLED;
+                case NO_SHOW -> ReservationChangeType.NO_SHOW;
+                default -> sequence == 1 ? ReservationChangeType.CREATED : ReservationChangeType.MODIFIED;
+            };
+            Instant modifiedAt = Instant.parse("2026-01-01T00:00:00Z").plusSeconds(sequence * 60);
+            return ReservationChanged.newBuilder()
+                    .setMetadata(EventMetadata.newBuilder()
+                            .setEventId(UUID.randomUUID())
+                            .setEventType("ReservationChanged")
+                            .setOccurredAt(Instant.now())
+                            .setSource("test-pms")
+                            .setTenantId(tenant)
+                            .setCorrelationId("corr-" + UUID.randomUUID())
+                            .setCausationId(null)
+                            .setSchemaVersion(1)
+                            .build())
+                    .setChangeType(changeType)
+                    .setPmsSystem("test-pms")
+                    .setHotelCode(hotelCode)
+                    .setHotelName("Hotel Seeblick")
+                    .setPmsReservationId(reservationId)
+                    .setPmsSequence(sequence)
+                    .setPmsModifiedAt(modifiedAt)
+                    .setStatus(status)
+                    .setArrival(arrival)
+                    .setDeparture(departure)
+                    .setGuests(new java.util.ArrayList<>(List.of(ReservationGuest.newBuilder()
+                            .setPmsProfileId("P-" + reservationId)
+                            .setPrimary(true)
+                            .setFirstName("Anna")
+                            .setLastName("Muster")
+                            .setEmail(email)
+                            .setLanguage("en")
+                            .build())))
+                    .build();
+        }
+    }
+
+}
