@@ -207,7 +207,10 @@ class ReservationJourneyTest {
 
     @Test
     void healthAndOpenApiAreServed() {
-        given().get("/q/health/ready").then().statusCode(200).body("checks.name", hasItem(containsString("Database")));
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.name", hasItem(containsString("Database")))
+                .body("checks.name", hasItem(containsString("Reactive Messaging")));
+        given().get("/q/metrics").then().statusCode(200).body(containsString("kafka_consumer"));
         given().get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths.keySet()", contains(
                         "/api/v1/reservations/{tenant}/{hotelCode}/{pmsReservationId}/communications"));
