@@ -163,6 +163,41 @@ class ReservationJourneyTest {
     }
 
     @Test
+    void movedDatesRescheduleThePendingCommunications() {
+        Booking booking = Booking.unique();
+        LocalDate arrival = LocalDate.now().plusDays(30);
+        KafkaTestClients.sendAvro(RESERVATIONS, booking.key(),
+                booking.snapshot(1, ReservationStatus.CONFIRMED, arrival, arrival.plusDays(3)));
+        awaitCommunications(booking, list -> list.getList("status").contains("SENT"));
+
+        LocalDate newArrival = arrival.plusDays(14);
+        KafkaTestClients.sendAvro(RESERVATIONS, booking.key(),
+                booking.snapshot(2, ReservationStatus.CONFIRMED, newArrival, newArrival.plusDays(3)));
+
+        awaitCommunications(booking, list -> list.getList("status").contains("RESCHEDULED"));
+        given().get(booking.communicationsPath()).then().statusCode(200)
+                .body("findAll { it.step != 'CONFIRMATION' }.status", everyItem(equalTo("RESCHEDULED")))
+                .body("find { it.step == 'PRE_CHECK_IN' }.dueAt",
+                        equalTo(newArrival.minusDays(1).atTime(10, 0).toInstant(java.time.ZoneOffset.UTC).toString()));
+        assertEquals(1, mailsTo(booking.email()).size(), "a date change sends no second confirmation");
+    }
+
+    @Test
+    void anUndeliverableAddressIsRetriedWithBackOffThenFailed() {
+        Booking valid = Booking.unique();
+        Booking booking = new Booking(valid.tenant(), valid.hotelCode(), valid.reservationId(), "not an address");
+        LocalDate arrival = LocalDate.now().plusDays(30);
+        KafkaTestClients.sendAvro(RESERVATIONS, booking.key(),
+                booking.snapshot(1, ReservationStatus.CONFIRMED, arrival, arrival.plusDays(3)));
+
+        JsonPath communications = awaitCommunications(booking, list -> list.getList("status").contains("FAILED"));
+        assertEquals("FAILED", communications.getString("find { it.step == 'CONFIRMATION' }.status"));
+        assertEquals(4, communications.getInt("find { it.step == 'CONFIRMATION' }.attempts"));
+        String reason = communications.getString("find { it.step == 'CONFIRMATION' }.reason");
+        assertTrue(reason.startsWith("delivery failed after 4 attempts"), reason);
+    }
+
+    @Test
     void aPoisonRecordGoesToTheDeadLetterTopicAndTheNextRecordIsStillProcessed() {
         Booking booking = Booking.unique();
         byte[] garbage = "this is not avro".getBytes(StandardCharsets.UTF_8);
