@@ -1,6 +1,5 @@
 package org.guestcrm.journey.domain;
 
-import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
@@ -111,8 +110,4 @@ public final class EmailRenderer {
         return escaped.toString();
     }
 
-    /** For tests and callers that only need a date in the guest's language. */
-    static String formatDate(LocalDate date, String languageTag) {
-        return (isGerman(languageTag) ? GERMAN_DATE : ENGLISH_DATE).format(date);
-    }
 }

@@ -77,8 +77,12 @@ public class CommunicationDispatcher {
         CommunicationEntity communication = next.get();
         ReservationEntity reservation = reservations
                 .findByKey(communication.tenant, communication.hotelCode, communication.pmsReservationId)
-                .orElseThrow(() -> new IllegalStateException("Communication " + communication.id
-                        + " has no reservation"));
+                .orElse(null);
+        if (reservation == null) {
+            // Cannot happen through the planner; never let one bad row block the queue.
+            ledger.changeStatus(communication, CommunicationStatus.FAILED, "reservation not found", now);
+            return true;
+        }
         if (communication.channel != Channel.EMAIL) {
             // No SMS sender exists yet (documented gap); the planner never plans SMS.
             ledger.changeStatus(communication, CommunicationStatus.SKIPPED, "channel " + communication.channel
