@@ -40,9 +40,13 @@ public interface ConnectorConfig {
     }
 
     interface Outbox {
-        /** How often the relay looks for unsent events (read by the scheduler as ${connector.outbox.relay-interval}). */
-        @WithDefault("0.2s")
+        /** Period of the relay job (read by the scheduler as ${connector.outbox.relay-interval}; at least 1s). */
+        @WithDefault("1s")
         String relayInterval();
+
+        /** Within a run, how often the relay looks for new unsent events when the outbox is empty. */
+        @WithDefault("200ms")
+        Duration pollInterval();
 
         /** Rows relayed per run of the relay. */
         @WithDefault("200")

@@ -45,7 +45,8 @@ public class OutboxBacklog {
                 .register(registry);
     }
 
-    @Scheduled(every = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void measure() {
         try {
             Object[] row = QuarkusTransaction.requiringNew().call(() -> (Object[]) entityManager

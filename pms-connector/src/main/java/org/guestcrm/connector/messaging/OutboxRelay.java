@@ -3,6 +3,7 @@ package org.guestcrm.connector.messaging;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
+import org.apache.avro.Conversions;
+import org.apache.avro.data.TimeConversions;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -56,15 +61,32 @@ public class OutboxRelay {
     @Inject
     ConnectorConfig config;
 
-    @Scheduled(every = "${connector.outbox.relay-interval:0.2s}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /**
+     * Quarkus' simple scheduler fires at most once a second, so each run polls the outbox every
+     * {@code connector.outbox.poll-interval} (200 ms) for just under a second, relaying batch after batch.
+     */
+    @Scheduled(every = "${connector.outbox.relay-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void relayPendingEvents() {
-        try {
-            QuarkusTransaction.requiringNew()
-                    .timeout((int) config.outbox().ackTimeout().toSeconds() + 30)
-                    .run(this::relayOneBatch);
-        } catch (RuntimeException e) {
-            LOG.warnf(e, "Outbox relay run failed; unsent events stay in the outbox for the next run.");
+        long until = System.nanoTime() + Duration.ofMillis(900).toNanos();
+        while (System.nanoTime() < until) {
+            int sent;
+            try {
+                sent = QuarkusTransaction.requiringNew()
+                        .timeout((int) config.outbox().ackTimeout().toSeconds() + 30)
+                        .call(this::relayOneBatch);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "Outbox relay run failed; unsent events stay in the outbox for the next run.");
+                return;
+            }
+            if (sent == 0) {
+                try {
+                    Thread.sleep(config.outbox().pollInterval().toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
@@ -141,19 +163,38 @@ public class OutboxRelay {
         return ack;
     }
 
+    /*
+     * Decoders bound to this class's loader: Avro otherwise resolves record classes by name through the
+     * thread's context class loader, which under Quarkus may be another copy of the generated classes.
+     */
+    private static final SpecificData AVRO = avroWithLogicalTypes();
+    private static final BinaryMessageDecoder<ReservationChanged> RESERVATION_DECODER =
+            new BinaryMessageDecoder<>(AVRO, ReservationChanged.getClassSchema());
+    private static final BinaryMessageDecoder<GuestProfileChanged> PROFILE_DECODER =
+            new BinaryMessageDecoder<>(AVRO, GuestProfileChanged.getClassSchema());
+
     private static SpecificRecord decode(OutboxEventEntity row) {
         try {
             ByteBuffer bytes = ByteBuffer.wrap(row.payload);
             if (ReservationChanged.getClassSchema().getFullName().equals(row.recordType)) {
-                return ReservationChanged.fromByteBuffer(bytes);
+                return RESERVATION_DECODER.decode(bytes);
             }
             if (GuestProfileChanged.getClassSchema().getFullName().equals(row.recordType)) {
-                return GuestProfileChanged.fromByteBuffer(bytes);
+                return PROFILE_DECODER.decode(bytes);
             }
             throw new IllegalStateException("Outbox row " + row.id + " has an unknown record type " + row.recordType);
         } catch (IOException e) {
             throw new IllegalStateException("Outbox row " + row.id + " does not hold a readable " + row.recordType, e);
         }
+    }
+
+    private static SpecificData avroWithLogicalTypes() {
+        SpecificData avro = new SpecificData(OutboxRelay.class.getClassLoader());
+        avro.addLogicalTypeConversion(new TimeConversions.DateConversion());
+        avro.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
+        avro.addLogicalTypeConversion(new Conversions.DecimalConversion());
+        avro.addLogicalTypeConversion(new Conversions.UUIDConversion());
+        return avro;
     }
 
     private static String simpleName(String fullName) {
