@@ -2,6 +2,9 @@ package org.guestcrm.profile.messaging;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -12,17 +15,21 @@ import org.guestcrm.profile.persistence.OutboxEventEntity;
 import org.guestcrm.schemas.Topic;
 import org.jboss.logging.Logger;
 
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 
 /**
- * Sends outbox events to Kafka in id order and marks each sent once Kafka acknowledged it. One replica
- * relays at a time (a transaction-scoped advisory lock); the others skip the round. Delivery is at least
- * once: a crash between the ack and the commit sends an event again, and consumers deduplicate on eventId.
+ * Sends outbox events to Kafka in id order, every {@code profile.outbox.poll-interval} (default 200 ms), and marks
+ * each sent once Kafka acknowledged it. It runs on its own thread because Quarkus' simple scheduler does not run a
+ * job more often than once a second. One replica relays at a time (a transaction-scoped advisory lock); the others
+ * skip the round. Delivery is at least once: a crash between the ack and the commit sends an event again, and
+ * consumers deduplicate on eventId.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -38,9 +45,34 @@ public class OutboxRelay {
     @Channel("crm-guests-out")
     MutinyEmitter<GuestUpdated> guests;
 
-    @Scheduled(every = "${profile.outbox.poll-interval:0.2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
-    @Transactional
+    private ScheduledExecutorService executor;
+
+    void start(@Observes StartupEvent startup) {
+        executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "profile-outbox-relay");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long everyMillis = Math.max(10, config.outbox().pollInterval().toMillis());
+        executor.scheduleWithFixedDelay(this::relaySafely, everyMillis, everyMillis, TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+    }
+
+    private void relaySafely() {
+        try {
+            QuarkusTransaction.requiringNew().run(this::relay);
+        } catch (RuntimeException e) {
+            // Keep the schedule alive: a database hiccup is retried at the next tick.
+            LOG.warnf("Outbox relay round failed and will be retried: %s", e.getClass().getSimpleName());
+        }
+    }
+
+    /** Sends one batch of unsent events; runs in a transaction, stops at the first failure to keep the order. */
     void relay() {
         if (!locks.tryLockOutboxRelay()) {
             return;
@@ -52,7 +84,7 @@ public class OutboxRelay {
                 event.sentAt = Instant.now();
             } catch (RuntimeException e) {
                 LOG.warnf("Outbox event %s (%s to %s) was not acknowledged by Kafka; it will be sent again: %s",
-                        event.eventId, event.eventType, event.topic, e.getMessage());
+                        event.eventId, event.eventType, event.topic, e.getClass().getSimpleName());
                 return;
             }
         }
