@@ -48,9 +48,25 @@ public final class KafkaTopics {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "pms-connector-test-" + UUID.randomUUID());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<ReadRecord<T>> result = new ArrayList<>();
+        // The Apicurio deserializer loads the specific record class through the thread's context class
+        // loader; under @QuarkusTest that may be the JVM's application loader, another copy of the classes.
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(KafkaTopics.class.getClassLoader());
+        try {
+            return readAll(topic, bootstrap, registryUrl, props, result);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends SpecificRecord> List<ReadRecord<T>> readAll(String topic, String bootstrap, String registryUrl,
+                                                                         Properties props, List<ReadRecord<T>> result) {
         Map<String, Object> serdeConfig = new HashMap<>();
         serdeConfig.put("apicurio.registry.url", registryUrl);
         serdeConfig.put("apicurio.registry.use-specific-avro-reader", "true");
+        serdeConfig.put("apicurio.registry.avro-datum-provider", TestClassLoaderAvroDatumProvider.class);
         try (AvroKafkaDeserializer<T> deserializer = new AvroKafkaDeserializer<>();
              KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                      new ByteArrayDeserializer())) {
