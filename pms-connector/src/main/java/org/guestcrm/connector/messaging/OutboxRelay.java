@@ -109,8 +109,7 @@ public class OutboxRelay {
             try {
                 acks.add(send(row));
             } catch (RuntimeException e) {
-                LOG.warnf("Outbox event %s (row %d) could not be handed to the Kafka producer: %s", row.eventId, row.id,
-                        e.getMessage());
+                logFailureOnce(row, "could not be handed to the Kafka producer (" + e.getMessage() + ")");
                 break;
             }
         }
@@ -125,8 +124,7 @@ public class OutboxRelay {
                 sent++;
             } catch (ExecutionException | TimeoutException e) {
                 Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-                LOG.warnf("Outbox event %s (row %d) to %s was not acknowledged (%s); it and later rows are retried.",
-                        row.eventId, row.id, row.topic, cause.toString());
+                logFailureOnce(row, "was not acknowledged (" + cause + "); it and later rows are retried");
                 break;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -137,6 +135,18 @@ public class OutboxRelay {
             LOG.debugf("Outbox relay published %d event(s) up to row %d.", sent, batch.get(sent - 1).id);
         }
         return sent;
+    }
+
+    /** The row whose failure was last logged: a stuck row is logged once as a warning, then at debug level. */
+    private volatile Long lastFailedRow;
+
+    private void logFailureOnce(OutboxEventEntity row, String what) {
+        if (!row.id.equals(lastFailedRow)) {
+            lastFailedRow = row.id;
+            LOG.warnf("Outbox event %s (row %d) to %s %s.", row.eventId, row.id, row.topic, what);
+        } else {
+            LOG.debugf("Outbox event %s (row %d) to %s still %s.", row.eventId, row.id, row.topic, what);
+        }
     }
 
     private CompletableFuture<Void> send(OutboxEventEntity row) {

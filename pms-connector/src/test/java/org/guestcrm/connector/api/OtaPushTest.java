@@ -235,7 +235,11 @@ class OtaPushTest {
                 .body(containsString("oldestUnsentAgeSeconds"));
         given().when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("connector_inbound_messages_total{feed=\"demo-ota\""))
-                .body(containsString("connector_outbox_backlog"));
+                .body(containsString("connector_outbox_backlog"))
+                .body(containsString("connector_outbox_backlog_age_seconds"));
+        given().when().get("/q/openapi").then().statusCode(200)
+                .body(containsString("/api/v1/feeds/{feedId}/ota"))
+                .body(containsString("/api/v1/feeds/{feedId}/reservations"));
     }
 
     // --- helpers --------------------------------------------------------------------------------
