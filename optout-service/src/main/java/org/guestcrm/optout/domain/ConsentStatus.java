@@ -1,0 +1,6 @@
+package org.guestcrm.optout.domain;
+
+public enum ConsentStatus {
+    GRANTED,
+    WITHDRAWN
+}

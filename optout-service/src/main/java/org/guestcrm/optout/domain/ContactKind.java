@@ -1,0 +1,7 @@
+package org.guestcrm.optout.domain;
+
+/** The kinds of contact point consent is kept for. */
+public enum ContactKind {
+    EMAIL,
+    PHONE
+}

@@ -1,0 +1,43 @@
+package org.guestcrm.optout.domain;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Turns a PMS profile's marketing flags into consent statements for its contact points. Only what the PMS
+ * said becomes a statement: no flags, or a flag that is null, says nothing, so no consent is invented.
+ * <ul>
+ *   <li>{@code doNotContact = true} withdraws marketing on every channel, whatever the opt-ins say.</li>
+ *   <li>{@code emailOptIn} grants or withdraws EMAIL marketing for each of the profile's e-mail addresses.</li>
+ *   <li>{@code smsOptIn} grants or withdraws SMS marketing for each of its phone numbers.</li>
+ *   <li>{@code doNotContact = false} alone grants nothing: it only lifts the PMS-wide block.</li>
+ * </ul>
+ */
+public final class PmsConsentInterpreter {
+
+    public List<ConsentStatement> statements(PmsMarketingPermissions flags, List<ContactPoint> contactPoints, Instant effectiveAt) {
+        Objects.requireNonNull(contactPoints, "contactPoints");
+        Objects.requireNonNull(effectiveAt, "effectiveAt");
+        List<ConsentStatement> statements = new ArrayList<>();
+        if (flags == null) {
+            return statements;
+        }
+        boolean blocked = Boolean.TRUE.equals(flags.doNotContact());
+        for (ContactPoint contactPoint : contactPoints.stream().distinct().toList()) {
+            Boolean optIn = contactPoint.channel() == ConsentChannel.EMAIL ? flags.emailOptIn() : flags.smsOptIn();
+            ConsentStatus status;
+            if (blocked) {
+                status = ConsentStatus.WITHDRAWN;
+            } else if (optIn != null) {
+                status = optIn ? ConsentStatus.GRANTED : ConsentStatus.WITHDRAWN;
+            } else {
+                continue;
+            }
+            statements.add(new ConsentStatement(contactPoint, contactPoint.channel(), ConsentPurpose.MARKETING, status,
+                    ConsentSource.PMS, effectiveAt));
+        }
+        return statements;
+    }
+}

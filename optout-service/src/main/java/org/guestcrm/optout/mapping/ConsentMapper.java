@@ -1,0 +1,110 @@
+package org.guestcrm.optout.mapping;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.guestcrm.events.ConsentChanged;
+import org.guestcrm.events.EmailAddress;
+import org.guestcrm.events.EventMetadata;
+import org.guestcrm.events.GuestProfileChanged;
+import org.guestcrm.events.PhoneNumber;
+import org.guestcrm.events.PmsMarketingFlags;
+import org.guestcrm.optout.api.ConsentsDto;
+import org.guestcrm.optout.domain.ConsentStatement;
+import org.guestcrm.optout.domain.ContactPoint;
+import org.guestcrm.optout.domain.PmsMarketingPermissions;
+import org.guestcrm.optout.domain.ProfileVersion;
+import org.guestcrm.optout.persistence.ConsentEntryEntity;
+import org.guestcrm.optout.persistence.ConsentStateEntity;
+import org.guestcrm.optout.persistence.SourceProfileEntity;
+
+/**
+ * The one place where the shapes of consent meet: Avro records (pms.profiles in, crm.consents out), JPA entities,
+ * HTTP DTOs and the domain types.
+ */
+public final class ConsentMapper {
+
+    private ConsentMapper() {
+    }
+
+    public static ProfileVersion versionOf(GuestProfileChanged event) {
+        return new ProfileVersion(event.getPmsSequence(), event.getPmsUpdatedAt(), event.getMetadata().getOccurredAt());
+    }
+
+    public static ProfileVersion versionOf(SourceProfileEntity entity) {
+        return new ProfileVersion(entity.pmsSequence, entity.pmsUpdatedAt, entity.occurredAt);
+    }
+
+    /** The profile's distinct normalised contact points; values that cannot be contact points are left out. */
+    public static List<ContactPoint> contactPoints(GuestProfileChanged event) {
+        List<ContactPoint> points = new ArrayList<>();
+        if (event.getEmails() != null) {
+            event.getEmails().stream().map(EmailAddress::getAddress).map(ContactPoint::email).flatMap(Optional::stream).forEach(points::add);
+        }
+        if (event.getPhones() != null) {
+            event.getPhones().stream().map(PhoneNumber::getNumber).map(ContactPoint::phone).flatMap(Optional::stream).forEach(points::add);
+        }
+        return points.stream().distinct().toList();
+    }
+
+    public static PmsMarketingPermissions permissions(GuestProfileChanged event) {
+        PmsMarketingFlags flags = event.getMarketingFlags();
+        return flags == null ? null : new PmsMarketingPermissions(flags.getEmailOptIn(), flags.getSmsOptIn(), flags.getDoNotContact());
+    }
+
+    public static ConsentEntryEntity entry(String tenant, ConsentStatement statement, GuestProfileChanged cause, Instant now) {
+        ConsentEntryEntity entry = new ConsentEntryEntity();
+        entry.id = UUID.randomUUID();
+        entry.tenant = tenant;
+        entry.contactPoint = statement.contactPoint().value();
+        entry.channel = statement.channel().name();
+        entry.purpose = statement.purpose().name();
+        entry.status = statement.status().name();
+        entry.source = statement.source().name();
+        entry.effectiveAt = statement.effectiveAt();
+        entry.evidence = cause.getMetadata().getEventId().toString();
+        entry.pmsSystem = cause.getPmsSystem();
+        entry.pmsProfileId = cause.getPmsProfileId();
+        entry.recordedAt = now;
+        return entry;
+    }
+
+    public static void copyInto(ConsentEntryEntity entry, ConsentStateEntity state, Instant now) {
+        state.tenant = entry.tenant;
+        state.contactPoint = entry.contactPoint;
+        state.channel = entry.channel;
+        state.purpose = entry.purpose;
+        state.status = entry.status;
+        state.source = entry.source;
+        state.effectiveAt = entry.effectiveAt;
+        state.entryId = entry.id;
+        state.updatedAt = now;
+    }
+
+    public static ConsentChanged toConsentChanged(ConsentEntryEntity entry, String hotelCode, EventMetadata metadata) {
+        return ConsentChanged.newBuilder()
+                .setMetadata(metadata)
+                .setContactPoint(entry.contactPoint)
+                .setChannel(org.guestcrm.events.ConsentChannel.valueOf(entry.channel))
+                .setPurpose(org.guestcrm.events.ConsentPurpose.valueOf(entry.purpose))
+                .setStatus(org.guestcrm.events.ConsentStatus.valueOf(entry.status))
+                .setSource(org.guestcrm.events.ConsentSource.valueOf(entry.source))
+                .setEffectiveAt(entry.effectiveAt)
+                .setGuestId(null)
+                .setHotelCode(hotelCode)
+                .setEvidence(entry.evidence)
+                .build();
+    }
+
+    public static ConsentsDto toDto(String tenant, ContactPoint contactPoint, List<ConsentStateEntity> states,
+                                    List<ConsentEntryEntity> history, List<SourceProfileEntity> heldBy) {
+        return new ConsentsDto(tenant, contactPoint.value(), contactPoint.kind().name(),
+                states.stream().map(s -> new ConsentsDto.StateDto(s.channel, s.purpose, s.status, s.source, s.effectiveAt)).toList(),
+                history.stream().map(e -> new ConsentsDto.EntryDto(e.channel, e.purpose, e.status, e.source, e.effectiveAt,
+                        e.evidence, e.pmsSystem, e.pmsProfileId, e.recordedAt)).toList(),
+                heldBy.stream().map(p -> new ConsentsDto.SourceProfileDto(p.pmsSystem, p.pmsProfileId)).toList());
+    }
+}

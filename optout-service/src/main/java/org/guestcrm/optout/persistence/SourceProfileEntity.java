@@ -1,0 +1,49 @@
+package org.guestcrm.optout.persistence;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** The newest applied state of one PMS profile, for ordering its events. */
+@Entity
+@Table(name = "source_profile")
+public class SourceProfileEntity extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(nullable = false)
+    public String tenant;
+
+    @Column(name = "pms_system", nullable = false)
+    public String pmsSystem;
+
+    @Column(name = "pms_profile_id", nullable = false)
+    public String pmsProfileId;
+
+    @Column(name = "pms_sequence")
+    public Long pmsSequence;
+
+    @Column(name = "pms_updated_at")
+    public Instant pmsUpdatedAt;
+
+    @Column(name = "occurred_at", nullable = false)
+    public Instant occurredAt;
+
+    @Column(name = "last_event_id", nullable = false)
+    public UUID lastEventId;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    public static Optional<SourceProfileEntity> findByKey(String tenant, String pmsSystem, String pmsProfileId) {
+        return find("tenant = ?1 and pmsSystem = ?2 and pmsProfileId = ?3", tenant, pmsSystem, pmsProfileId)
+                .firstResultOptional();
+    }
+}

@@ -1,0 +1,44 @@
+package org.guestcrm.optout.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+class ContactPointTest {
+
+    @Test
+    void emailIsTrimmedAndLowerCasedAndCarriesEmailConsent() {
+        ContactPoint point = ContactPoint.parse("  Anna.Muster@Example.COM ").orElseThrow();
+        assertEquals(new ContactPoint(ContactKind.EMAIL, "anna.muster@example.com"), point);
+        assertEquals(ConsentChannel.EMAIL, point.channel());
+    }
+
+    @Test
+    void phoneIsDigitsWithPlusWhenGivenAndCarriesSmsConsent() {
+        ContactPoint point = ContactPoint.parse("+41 (79) 123-45-67").orElseThrow();
+        assertEquals("+41791234567", point.value());
+        assertEquals(ConsentChannel.SMS, point.channel());
+        assertEquals("+41791234567", ContactPoint.parse("0041 79 123 45 67").orElseThrow().value());
+        assertEquals("0791234567", ContactPoint.parse("079 123 45 67").orElseThrow().value());
+    }
+
+    @Test
+    void malformedValuesAreRejected() {
+        assertEquals(Optional.empty(), ContactPoint.parse(null));
+        assertEquals(Optional.empty(), ContactPoint.parse("  "));
+        assertEquals(Optional.empty(), ContactPoint.parse("anna@"));
+        assertEquals(Optional.empty(), ContactPoint.parse("a@b@c"));
+        assertEquals(Optional.empty(), ContactPoint.parse("call me maybe"));
+        assertEquals(Optional.empty(), ContactPoint.parse("1234"), "too few digits for a phone number");
+        assertEquals(Optional.empty(), ContactPoint.parse("+41 79 abc"));
+    }
+
+    @Test
+    void feedValuesAreNormalisedLeniently() {
+        assertTrue(ContactPoint.phone("tel. 079 123").isPresent(), "the feed's phone values keep their digits");
+        assertTrue(ContactPoint.phone("n/a").isEmpty());
+    }
+}

@@ -1,0 +1,61 @@
+package org.guestcrm.optout.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class PmsConsentInterpreterTest {
+
+    private final PmsConsentInterpreter interpreter = new PmsConsentInterpreter();
+    private final Instant at = Instant.parse("2026-04-01T12:00:00Z");
+    private final ContactPoint email = ContactPoint.email("anna@example.com").orElseThrow();
+    private final ContactPoint phone = ContactPoint.phone("+41791234567").orElseThrow();
+
+    @Test
+    void noFlagsSayNothing() {
+        assertTrue(interpreter.statements(null, List.of(email, phone), at).isEmpty());
+        assertTrue(interpreter.statements(new PmsMarketingPermissions(null, null, null), List.of(email, phone), at).isEmpty());
+    }
+
+    @Test
+    void emailOptOutWithdrawsEmailMarketingOnly() {
+        List<ConsentStatement> statements = interpreter.statements(new PmsMarketingPermissions(false, null, null), List.of(email, phone), at);
+        assertEquals(1, statements.size());
+        ConsentStatement statement = statements.get(0);
+        assertEquals(email, statement.contactPoint());
+        assertEquals(ConsentChannel.EMAIL, statement.channel());
+        assertEquals(ConsentPurpose.MARKETING, statement.purpose());
+        assertEquals(ConsentStatus.WITHDRAWN, statement.status());
+        assertEquals(ConsentSource.PMS, statement.source());
+        assertEquals(at, statement.effectiveAt());
+    }
+
+    @Test
+    void optInsGrantPerChannel() {
+        List<ConsentStatement> statements = interpreter.statements(new PmsMarketingPermissions(true, true, null), List.of(email, phone), at);
+        assertEquals(2, statements.size());
+        assertTrue(statements.stream().allMatch(s -> s.status() == ConsentStatus.GRANTED));
+        assertEquals(ConsentChannel.SMS, statements.stream().filter(s -> s.contactPoint().equals(phone)).findFirst().orElseThrow().channel());
+    }
+
+    @Test
+    void doNotContactWithdrawsEverythingWhateverTheOptInsSay() {
+        List<ConsentStatement> statements = interpreter.statements(new PmsMarketingPermissions(true, null, true), List.of(email, phone), at);
+        assertEquals(2, statements.size());
+        assertTrue(statements.stream().allMatch(s -> s.status() == ConsentStatus.WITHDRAWN));
+    }
+
+    @Test
+    void doNotContactFalseAloneGrantsNothing() {
+        assertTrue(interpreter.statements(new PmsMarketingPermissions(null, null, false), List.of(email, phone), at).isEmpty());
+    }
+
+    @Test
+    void aProfileWithoutContactPointsHasNothingToConsentFor() {
+        assertTrue(interpreter.statements(new PmsMarketingPermissions(true, true, null), List.of(), at).isEmpty());
+    }
+}

@@ -1,0 +1,228 @@
+package org.guestcrm.optout.it;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.guestcrm.optout.it.KafkaTestClients.email;
+import static org.guestcrm.optout.it.KafkaTestClients.phone;
+import static org.guestcrm.optout.it.KafkaTestClients.profile;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.guestcrm.events.ConsentChanged;
+import org.guestcrm.events.ConsentStatus;
+import org.guestcrm.events.PmsMarketingFlags;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+
+/**
+ * End to end against real Kafka, Apicurio Registry and PostgreSQL: PMS marketing flags in, the consent ledger
+ * via the HTTP API and ConsentChanged on crm.consents out; no invented consent, out-of-order flags, poison records.
+ */
+@QuarkusTest
+@WithTestResource(value = org.guestcrm.testsupport.RealInfrastructure.class,
+        initArgs = @ResourceArg(name = "database", value = "optout"))
+class ConsentFlowTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+    private static String tenant() {
+        return "tenant-" + UUID.randomUUID();
+    }
+
+    private static ValidatableResponse consents(String tenant, String contactPoint) {
+        return given().queryParam("tenant", tenant).queryParam("contactPoint", contactPoint).get("/api/v1/consents").then();
+    }
+
+    private static PmsMarketingFlags flags(Boolean emailOptIn, Boolean smsOptIn, Boolean doNotContact) {
+        return PmsMarketingFlags.newBuilder().setEmailOptIn(emailOptIn).setSmsOptIn(smsOptIn).setDoNotContact(doNotContact).build();
+    }
+
+    @Test
+    void anEmailOptOutInThePmsIsWithdrawnConsentInTheApiAndOnCrmConsents() {
+        String tenant = tenant();
+        String address = "optout-" + UUID.randomUUID() + "@example.com";
+        KafkaTestClients.sendProfile(profile(tenant, "opera", "P-1", 1L)
+                .setEmails(List.of(email("  " + address.toUpperCase() + " ", true)))
+                .setPhones(List.of(phone("+41 79 000 11 22")))
+                .setMarketingFlags(flags(false, null, null))
+                .setPmsUpdatedAt(NOW)
+                .build());
+
+        await().atMost(PATIENCE).untilAsserted(() -> consents(tenant, address).statusCode(200).body("current", hasSize(1)));
+        consents(tenant, address)
+                .body("contactPoint", equalTo(address))
+                .body("current[0].channel", equalTo("EMAIL"))
+                .body("current[0].purpose", equalTo("MARKETING"))
+                .body("current[0].status", equalTo("WITHDRAWN"))
+                .body("current[0].source", equalTo("PMS"))
+                .body("history", hasSize(1))
+                .body("history[0].pmsSystem", equalTo("opera"))
+                .body("heldBy.pmsProfileId", containsInAnyOrder("P-1"));
+        // The phone is known, but the PMS said nothing about SMS: no consent invented.
+        consents(tenant, "+41790001122").statusCode(200).body("heldBy", hasSize(1)).body("current", empty());
+
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            ConsentChanged changed = KafkaTestClients.<ConsentChanged>readAvro("crm.consents").stream()
+                    .filter(r -> address.equals(r.key()))
+                    .map(ConsumerRecord::value)
+                    .findFirst().orElse(null);
+            assertNotNull(changed, "ConsentChanged on crm.consents, keyed by the contact point");
+            assertEquals(ConsentStatus.WITHDRAWN, changed.getStatus());
+            assertEquals(org.guestcrm.events.ConsentChannel.EMAIL, changed.getChannel());
+            assertEquals(NOW, changed.getEffectiveAt());
+            assertEquals(tenant, changed.getMetadata().getTenantId());
+            assertEquals("optout-service", changed.getMetadata().getSource());
+        });
+    }
+
+    @Test
+    void aProfileWithoutFlagsStoresContactPointsButNoConsent() {
+        String tenant = tenant();
+        String address = "noflags-" + UUID.randomUUID() + "@example.com";
+        KafkaTestClients.sendProfile(profile(tenant, "mews", "M-1", null)
+                .setEmails(List.of(email(address, true)))
+                .setMarketingFlags(null)
+                .build());
+        await().atMost(PATIENCE).untilAsserted(() -> consents(tenant, address).statusCode(200).body("heldBy", hasSize(1)));
+        consents(tenant, address).body("current", empty()).body("history", empty());
+    }
+
+    @Test
+    void aLateOlderOptInNeverUndoesANewerOptOut() {
+        String tenant = tenant();
+        String address = "late-" + UUID.randomUUID() + "@example.com";
+        // Mews says at NOW: no e-mail marketing.
+        KafkaTestClients.sendProfile(profile(tenant, "mews", "M-9", null)
+                .setEmails(List.of(email(address, true)))
+                .setMarketingFlags(flags(false, null, null))
+                .setPmsUpdatedAt(NOW)
+                .build());
+        await().atMost(PATIENCE).untilAsserted(() -> consents(tenant, address).body("current[0].status", equalTo("WITHDRAWN")));
+
+        // Opera's profile of the same guest said "yes" an hour earlier, and its event arrives only now.
+        KafkaTestClients.sendProfile(profile(tenant, "opera", "O-9", 3L)
+                .setEmails(List.of(email(address, true)))
+                .setMarketingFlags(flags(true, null, null))
+                .setPmsUpdatedAt(NOW.minus(1, ChronoUnit.HOURS))
+                .build());
+        // The same profile again, older still (sequence 2 after 3): skipped as a whole.
+        KafkaTestClients.sendProfile(profile(tenant, "opera", "O-9", 2L)
+                .setEmails(List.of(email(address, true)))
+                .setMarketingFlags(flags(true, null, null))
+                .setPmsUpdatedAt(NOW.plus(1, ChronoUnit.HOURS))
+                .build());
+
+        await().atMost(PATIENCE).untilAsserted(() -> consents(tenant, address).body("heldBy", hasSize(2)));
+        // A marker after them on the same key shows both were handled.
+        String marker = "marker-" + UUID.randomUUID() + "@example.com";
+        KafkaTestClients.sendProfile(profile(tenant, "opera", "O-9", 4L)
+                .setEmails(List.of(email(address, true), email(marker, false)))
+                .setPmsUpdatedAt(NOW.minus(30, ChronoUnit.MINUTES))
+                .build());
+        await().atMost(PATIENCE).untilAsserted(() -> consents(tenant, marker).body("heldBy", hasSize(1)));
+
+        consents(tenant, address)
+                .body("current", hasSize(1))
+                .body("current[0].status", equalTo("WITHDRAWN"))
+                .body("history", hasSize(1))
+                .body("history[0].pmsSystem", equalTo("mews"));
+    }
+
+    @Test
+    void aNewerOptInAfterAnOptOutGrantsAgainAndTheLedgerKeepsBoth() {
+        String tenant = tenant();
+        KafkaTestClients.sendProfile(profile(tenant, "opera", "S-1", 1L)
+                .setPhones(List.of(phone("0041 79 555 66 77")))
+                .setMarketingFlags(flags(null, false, null))
+                .setPmsUpdatedAt(NOW.minus(2, ChronoUnit.DAYS))
+                .build());
+        KafkaTestClients.sendProfile(profile(tenant, "opera", "S-1", 2L)
+                .setPhones(List.of(phone("0041 79 555 66 77")))
+                .setMarketingFlags(flags(null, true, null))
+                .setPmsUpdatedAt(NOW.minus(1, ChronoUnit.DAYS))
+                .build());
+        await().atMost(PATIENCE).untilAsserted(() -> given().queryParam("tenant", tenant).queryParam("contactPoint", "+41795556677")
+                .get("/api/v1/consents").then()
+                .body("current[0].channel", equalTo("SMS"))
+                .body("current[0].status", equalTo("GRANTED"))
+                .body("history.status", equalTo(List.of("WITHDRAWN", "GRANTED"))));
+    }
+
+    @Test
+    void garbageGoesToTheDeadLetterTopicAndTheNextRecordIsStillProcessed() {
+        String tenant = tenant();
+        String poisonKey = tenant + ":opera:garbage";
+        KafkaTestClients.sendRaw("pms.profiles", poisonKey, "not Avro at all".getBytes(StandardCharsets.UTF_8));
+        String address = "after-" + UUID.randomUUID() + "@example.com";
+        KafkaTestClients.sendProfile(profile(tenant, "opera", "after-garbage", 1L).setEmails(List.of(email(address, true))).build());
+
+        await().atMost(PATIENCE).untilAsserted(() -> consents(tenant, address).body("heldBy", hasSize(1)));
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            ConsumerRecord<String, byte[]> dead = KafkaTestClients.readRaw("pms.profiles.dlq").stream()
+                    .filter(r -> poisonKey.equals(r.key())).findFirst().orElse(null);
+            assertNotNull(dead, "the poison record is on pms.profiles.dlq");
+            assertEquals("not Avro at all", new String(dead.value(), StandardCharsets.UTF_8));
+            assertNotNull(dead.headers().lastHeader("dead-letter-reason"), "the dead letter says why");
+        });
+    }
+
+    @Test
+    void anAvroRecordWithoutTenantGoesToTheDeadLetterTopicWithItsReason() {
+        var broken = profile(" ", "opera", "no-tenant-" + UUID.randomUUID(), 1L).build();
+        KafkaTestClients.sendProfile(broken);
+        String key = " :opera:" + broken.getPmsProfileId();
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            ConsumerRecord<String, byte[]> dead = KafkaTestClients.readRaw("pms.profiles.dlq").stream()
+                    .filter(r -> key.equals(r.key())).findFirst().orElse(null);
+            assertNotNull(dead, "the unusable record is on pms.profiles.dlq");
+            String reason = new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
+            assertTrue(reason.contains("tenantId"), reason);
+        });
+    }
+
+    @Test
+    void missingOrMalformedQueryIsAProblem400() {
+        given().get("/api/v1/consents").then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("status", equalTo(400))
+                .body("invalidParams.name", containsInAnyOrder("tenant", "contactPoint"));
+        consents("acme", "not-an-address").statusCode(400)
+                .contentType("application/problem+json")
+                .body("invalidParams[0].name", equalTo("contactPoint"));
+        consents("acme", "anna@").statusCode(400);
+    }
+
+    @Test
+    void anUnknownContactPointHasNoConsent() {
+        consents(tenant(), "Nobody@Example.com").statusCode(200)
+                .body("contactPoint", equalTo("nobody@example.com"))
+                .body("current", empty())
+                .body("heldBy", empty());
+    }
+
+    @Test
+    void healthMetricsAndOpenApiAnswer() {
+        given().get("/q/health/ready").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200);
+        given().get("/q/openapi").then().statusCode(200);
+    }
+}
