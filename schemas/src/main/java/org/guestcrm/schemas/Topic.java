@@ -28,7 +28,7 @@ public enum Topic {
     PMS_PROFILES("pms.profiles", "tenant:pmsSystem:pmsProfileId", false, GuestProfileChanged.class),
     CRM_GUESTS("crm.guests", "guestId", true, GuestUpdated.class),
     CRM_GUEST_MERGES("crm.guest-merges", "guestId", false, GuestMerged.class, GuestSplit.class),
-    CRM_CONSENTS("crm.consents", "contact point (lower-case e-mail or E.164 phone)", true, ConsentChanged.class),
+    CRM_CONSENTS("crm.consents", "tenant:channel:purpose:contactPoint (lower-case e-mail or E.164 phone)", true, ConsentChanged.class),
     CRM_CONTACT_UPDATES("crm.contact-updates", "tenant:pmsSystem:pmsProfileId", false, ContactDetailsUpdated.class),
     CRM_COMMUNICATIONS("crm.communications", "guestId", false, CommunicationEvent.class);
 

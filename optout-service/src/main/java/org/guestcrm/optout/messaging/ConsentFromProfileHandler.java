@@ -163,10 +163,19 @@ public class ConsentFromProfileHandler {
                 .setCausationId(cause.getMetadata().getEventId().toString())
                 .setSchemaVersion(1)
                 .build();
-        outbox.add(Topic.CRM_CONSENTS, contactPoint, metadata.getEventId(),
+        outbox.add(Topic.CRM_CONSENTS, consentKey(tenant, entry.channel, entry.purpose, contactPoint), metadata.getEventId(),
                 ConsentMapper.toConsentChanged(entry, cause.getHotelCode(), metadata));
         LOG.infof("Event %s: consent ledger entry %s (%s %s %s) is now the current consent.",
                 cause.getMetadata().getEventId(), entry.id, entry.channel, entry.purpose, entry.status);
         return true;
+    }
+
+    /**
+     * Key of crm.consents: one compacted record per tenant, channel, purpose and contact point, so compaction
+     * keeps the latest consent of each (a key of the contact point alone would let an SMS consent, or another
+     * tenant's, erase this one). The contact point comes last: it is the only part that may hold a colon.
+     */
+    static String consentKey(String tenant, String channel, String purpose, String contactPoint) {
+        return String.join(":", tenant, channel, purpose, contactPoint);
     }
 }

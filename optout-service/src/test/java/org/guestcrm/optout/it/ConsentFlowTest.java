@@ -81,10 +81,10 @@ class ConsentFlowTest {
 
         await().atMost(PATIENCE).untilAsserted(() -> {
             ConsentChanged changed = KafkaTestClients.<ConsentChanged>readAvro("crm.consents").stream()
-                    .filter(r -> address.equals(r.key()))
+                    .filter(r -> (tenant + ":EMAIL:MARKETING:" + address).equals(r.key()))
                     .map(ConsumerRecord::value)
                     .findFirst().orElse(null);
-            assertNotNull(changed, "ConsentChanged on crm.consents, keyed by the contact point");
+            assertNotNull(changed, "ConsentChanged on crm.consents, keyed by tenant:channel:purpose:contact point");
             assertEquals(ConsentStatus.WITHDRAWN, changed.getStatus());
             assertEquals(org.guestcrm.events.ConsentChannel.EMAIL, changed.getChannel());
             assertEquals(NOW, changed.getEffectiveAt());
