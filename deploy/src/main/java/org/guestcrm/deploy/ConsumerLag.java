@@ -20,8 +20,11 @@ import org.apache.kafka.common.TopicPartition;
 /** The lag of every consumer group per topic: records written but not yet committed as consumed. */
 final class ConsumerLag {
 
+    /** Lag of one group on one topic; -1 when the group has not committed any offset yet. */
     record GroupLag(String group, String topic, long lag) {
     }
+
+    static final String NOTHING_COMMITTED = "(no offset committed yet)";
 
     private ConsumerLag() {
     }
@@ -49,6 +52,9 @@ final class ConsumerLag {
                     long position = offset == null ? 0 : offset.offset();
                     perTopic.merge(tp.topic(), Math.max(0, end - position), Long::sum);
                 });
+                if (perTopic.isEmpty()) {
+                    lags.add(new GroupLag(group, NOTHING_COMMITTED, -1));
+                }
                 perTopic.forEach((topic, lag) -> lags.add(new GroupLag(group, topic, lag)));
             }
         } catch (InterruptedException e) {

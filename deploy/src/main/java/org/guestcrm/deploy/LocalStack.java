@@ -222,7 +222,7 @@ public final class LocalStack {
                 out.println("(no consumer groups yet)");
             }
             for (ConsumerLag.GroupLag lag : lags) {
-                out.printf("%-28s %-24s %8d%n", lag.group(), lag.topic(), lag.lag());
+                out.printf("%-28s %-24s %8s%n", lag.group(), lag.topic(), lag.lag() < 0 ? "-" : Long.toString(lag.lag()));
             }
         }
         return allHealthy;
