@@ -6,6 +6,8 @@ import java.util.UUID;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.guestcrm.platform.api.InvalidRequestException;
+import org.guestcrm.platform.api.Problem;
 import org.guestcrm.profile.mapping.GuestMapper;
 import org.guestcrm.profile.persistence.GuestRecords;
 

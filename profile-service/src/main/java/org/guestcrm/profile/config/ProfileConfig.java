@@ -16,7 +16,7 @@ public interface ProfileConfig {
     Outbox outbox();
 
     interface Outbox {
-        /** How often the relay looks for unsent events (also used by the @Scheduled expression). */
+        /** How often the relay looks for unsent events. */
         @WithDefault("0.2s")
         Duration pollInterval();
 
@@ -27,5 +27,9 @@ public interface ProfileConfig {
         /** How long the relay waits for Kafka to acknowledge one event before it tries again later. */
         @WithDefault("10s")
         Duration sendTimeout();
+
+        /** PostgreSQL advisory lock key that lets one replica relay at a time ("PROFILE" in ASCII, 0x50524F46494C45). */
+        @WithDefault("22608498571955269")
+        long lockKey();
     }
 }

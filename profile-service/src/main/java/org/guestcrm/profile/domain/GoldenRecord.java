@@ -3,6 +3,8 @@ package org.guestcrm.profile.domain;
 import java.time.LocalDate;
 import java.util.List;
 
+import org.guestcrm.platform.domain.ContactKind;
+
 /** The golden guest record as composed from its source profiles. */
 public record GoldenRecord(
         String title,

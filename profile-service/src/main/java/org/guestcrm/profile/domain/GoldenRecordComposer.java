@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
+import org.guestcrm.platform.domain.ContactKind;
+import org.guestcrm.platform.domain.ContactPointNormaliser;
 import org.guestcrm.profile.domain.GoldenRecord.ComposedContactPoint;
 
 /**

@@ -3,6 +3,9 @@ package org.guestcrm.profile.domain;
 import java.time.LocalDate;
 import java.util.List;
 
+import org.guestcrm.platform.domain.ContactPointNormaliser;
+import org.guestcrm.platform.domain.SnapshotVersion;
+
 /** The state of one PMS profile that the golden record is composed from. */
 public record SourceProfileSnapshot(
         SourceProfileKey key,
@@ -17,7 +20,7 @@ public record SourceProfileSnapshot(
         String companyName,
         List<SourceContact> emails,
         List<SourceContact> phones,
-        ProfileVersion version) {
+        SnapshotVersion version) {
 
     public SourceProfileSnapshot {
         emails = emails == null ? List.of() : List.copyOf(emails);

@@ -16,10 +16,10 @@ import org.guestcrm.events.GuestUpdated;
 import org.guestcrm.events.PhoneNumber;
 import org.guestcrm.events.ProfileChangeType;
 import org.guestcrm.events.SourceProfileRef;
+import org.guestcrm.platform.domain.ContactKind;
+import org.guestcrm.platform.domain.SnapshotVersion;
 import org.guestcrm.profile.api.GuestDto;
-import org.guestcrm.profile.domain.ContactKind;
 import org.guestcrm.profile.domain.GoldenRecord;
-import org.guestcrm.profile.domain.ProfileVersion;
 import org.guestcrm.profile.domain.SourceContact;
 import org.guestcrm.profile.domain.SourceProfileKey;
 import org.guestcrm.profile.domain.SourceProfileSnapshot;
@@ -38,12 +38,12 @@ public final class GuestMapper {
     private GuestMapper() {
     }
 
-    public static ProfileVersion versionOf(GuestProfileChanged event) {
-        return new ProfileVersion(event.getPmsSequence(), event.getPmsUpdatedAt(), event.getMetadata().getOccurredAt());
+    public static SnapshotVersion versionOf(GuestProfileChanged event) {
+        return new SnapshotVersion(event.getPmsSequence(), event.getPmsUpdatedAt(), event.getMetadata().getOccurredAt());
     }
 
-    public static ProfileVersion versionOf(SourceProfileEntity entity) {
-        return new ProfileVersion(entity.pmsSequence, entity.pmsUpdatedAt, entity.occurredAt);
+    public static SnapshotVersion versionOf(SourceProfileEntity entity) {
+        return new SnapshotVersion(entity.pmsSequence, entity.pmsUpdatedAt, entity.occurredAt);
     }
 
     /** Copies the state of a pms.profiles event onto the stored source profile. */

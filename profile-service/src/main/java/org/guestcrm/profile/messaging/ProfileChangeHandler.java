@@ -9,24 +9,25 @@ import java.util.UUID;
 import org.guestcrm.events.EventMetadata;
 import org.guestcrm.events.GuestProfileChanged;
 import org.guestcrm.events.GuestUpdated;
+import org.guestcrm.platform.domain.ContactKind;
+import org.guestcrm.platform.domain.SnapshotVersion;
+import org.guestcrm.platform.outbox.Outbox;
+import org.guestcrm.platform.persistence.DatabaseLocks;
+import org.guestcrm.platform.persistence.ProcessedEvents;
 import org.guestcrm.profile.config.ProfileConfig;
-import org.guestcrm.profile.domain.ContactKind;
 import org.guestcrm.profile.domain.ExactEmailMatchRule;
 import org.guestcrm.profile.domain.GoldenRecord;
 import org.guestcrm.profile.domain.GoldenRecordComposer;
 import org.guestcrm.profile.domain.MatchCandidate;
 import org.guestcrm.profile.domain.MatchDecision;
-import org.guestcrm.profile.domain.ProfileVersion;
 import org.guestcrm.profile.domain.SourceProfileKey;
 import org.guestcrm.profile.domain.SourceProfileSnapshot;
 import org.guestcrm.profile.mapping.GuestMapper;
-import org.guestcrm.profile.persistence.DatabaseLocks;
 import org.guestcrm.profile.persistence.GuestContactPointEntity;
 import org.guestcrm.profile.persistence.GuestEntity;
 import org.guestcrm.profile.persistence.GuestRecords;
 import org.guestcrm.profile.persistence.GuestSourceProfileEntity;
 import org.guestcrm.profile.persistence.MatchDecisionEntity;
-import org.guestcrm.profile.persistence.ProcessedEvents;
 import org.guestcrm.profile.persistence.SourceProfileEntity;
 import org.guestcrm.schemas.Topic;
 import org.jboss.logging.Logger;
@@ -74,7 +75,7 @@ public class ProfileChangeHandler {
             LOG.infof("Event %s was already processed; skipped.", eventId);
             return Outcome.DUPLICATE;
         }
-        ProfileVersion incoming = GuestMapper.versionOf(event);
+        SnapshotVersion incoming = GuestMapper.versionOf(event);
         SourceProfileEntity source = SourceProfileEntity.findByKey(key.tenant(), key.pmsSystem(), key.pmsProfileId()).orElse(null);
         if (source != null && !incoming.isNewerThan(GuestMapper.versionOf(source))) {
             LOG.infof("Event %s for source profile %s is not newer than the state held (from event %s); recorded and skipped.",
@@ -116,7 +117,7 @@ public class ProfileChangeHandler {
     private UUID attachToGuest(SourceProfileEntity source, UUID eventId, Instant now) {
         SourceProfileSnapshot snapshot = GuestMapper.toSnapshot(source);
         List<String> emails = snapshot.normalisedEmails();
-        locks.lockMatchKeys(source.tenant, emails);
+        locks.lockKeys(source.tenant, emails);
         List<MatchCandidate> candidates = GuestContactPointEntity.listByTenantAndValues(source.tenant, ContactKind.EMAIL, emails)
                 .stream()
                 .map(cp -> new MatchCandidate(cp.guestId, cp.value, GuestEntity.<GuestEntity>findById(cp.guestId).createdAt))
@@ -186,6 +187,6 @@ public class ProfileChangeHandler {
                 .setSchemaVersion(1)
                 .build();
         GuestUpdated updated = GuestMapper.toGuestUpdated(guest, stored.contactPoints(), stored.sourceProfiles(), metadata);
-        outbox.add(Topic.CRM_GUESTS, guest.id.toString(), metadata.getEventId(), updated);
+        outbox.add(Topic.CRM_GUESTS, guest.id.toString(), updated);
     }
 }

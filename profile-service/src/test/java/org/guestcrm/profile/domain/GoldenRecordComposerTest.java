@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Instant;
 import java.util.List;
 
+import org.guestcrm.platform.domain.SnapshotVersion;
 import org.junit.jupiter.api.Test;
 
 class GoldenRecordComposerTest {
@@ -18,7 +19,7 @@ class GoldenRecordComposerTest {
     private SourceProfileSnapshot profile(String system, String id, boolean active, String firstName, String language,
                                           List<SourceContact> emails, List<SourceContact> phones, Instant at) {
         return new SourceProfileSnapshot(new SourceProfileKey("acme", system, id), null, active, null, firstName, "Muster",
-                null, language, null, null, emails, phones, new ProfileVersion(null, at, at));
+                null, language, null, null, emails, phones, new SnapshotVersion(null, at, at));
     }
 
     @Test

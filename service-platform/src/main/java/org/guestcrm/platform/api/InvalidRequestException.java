@@ -1,8 +1,8 @@
-package org.guestcrm.profile.api;
+package org.guestcrm.platform.api;
 
 import java.util.List;
 
-/** Bad input from the caller: answered with 400 and the names of the offending parameters. */
+/** Bad input from the caller: answered with 400 and the names of the offending parameters (see {@link Problems}). */
 public class InvalidRequestException extends RuntimeException {
 
     private final List<Problem.InvalidParam> invalidParams;

@@ -1,4 +1,4 @@
-package org.guestcrm.profile.persistence;
+package org.guestcrm.platform.outbox;
 
 import java.time.Instant;
 import java.util.List;
@@ -12,11 +12,16 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** An event written in the transaction of the change that caused it; the relay sends it to Kafka. */
+/**
+ * A row of the transactional outbox: an event written in the transaction of the change that caused it, sent to Kafka
+ * later by {@link OutboxRelay}. Every service creates the table {@code outbox_event} with its own Flyway migration,
+ * in the shape documented in the service-platform README.
+ */
 @Entity
 @Table(name = "outbox_event")
-public class OutboxEventEntity extends PanacheEntityBase {
+public class OutboxEvent extends PanacheEntityBase {
 
+    /** The relay's order. */
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
@@ -24,6 +29,7 @@ public class OutboxEventEntity extends PanacheEntityBase {
     @Column(name = "event_id", nullable = false)
     public UUID eventId;
 
+    /** The record's simple name, e.g. {@code GuestUpdated}; sent as the {@code event-type} header. */
     @Column(name = "event_type", nullable = false)
     public String eventType;
 
@@ -33,17 +39,23 @@ public class OutboxEventEntity extends PanacheEntityBase {
     @Column(name = "record_key", nullable = false)
     public String recordKey;
 
-    /** The Avro record in Avro's single-object encoding. */
+    /** metadata.correlationId of the record; sent as the {@code correlation-id} header. */
+    @Column(name = "correlation_id")
+    public String correlationId;
+
+    /** The Avro record in Avro's single-object encoding (schema fingerprint + binary). */
     @Column(nullable = false)
     public byte[] payload;
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
+    /** Set once Kafka acknowledged the record. */
     @Column(name = "sent_at")
     public Instant sentAt;
 
-    public static List<OutboxEventEntity> nextUnsent(int limit) {
+    /** The oldest unsent events, in id order. */
+    public static List<OutboxEvent> nextUnsent(int limit) {
         return find("sentAt is null order by id").page(0, limit).list();
     }
 }

@@ -1,10 +1,10 @@
-package org.guestcrm.profile.api;
+package org.guestcrm.platform.api;
 
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** An RFC 9457 problem detail. */
+/** An RFC 9457 problem detail, served as {@value #MEDIA_TYPE}. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record Problem(String type, String title, int status, String detail, String instance, List<InvalidParam> invalidParams) {
 

@@ -1,4 +1,4 @@
-package org.guestcrm.profile.domain;
+package org.guestcrm.platform.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

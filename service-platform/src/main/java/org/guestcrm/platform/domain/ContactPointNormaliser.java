@@ -1,4 +1,4 @@
-package org.guestcrm.profile.domain;
+package org.guestcrm.platform.domain;
 
 import java.util.Locale;
 import java.util.Optional;
@@ -8,7 +8,8 @@ import java.util.Optional;
  * e-mail addresses lower-case and trimmed, phone numbers as digits with a leading {@code +}
  * when the number was given in international form ({@code +} or {@code 00} prefix).
  * A value that cannot be a contact point (blank, an e-mail without {@code @}, a phone without digits)
- * normalises to empty and is never used for matching.
+ * normalises to empty and is never used for matching. The profile and opt-out services both key guests and consent
+ * by these values (crm.consents keys, consent look-ups), so this is the one implementation.
  */
 public final class ContactPointNormaliser {
 
