@@ -11,6 +11,8 @@ import org.guestcrm.optout.persistence.ConsentEntryEntity;
 import org.guestcrm.optout.persistence.ConsentStateEntity;
 import org.guestcrm.optout.persistence.ProfileContactPointEntity;
 import org.guestcrm.optout.persistence.SourceProfileEntity;
+import org.guestcrm.platform.api.InvalidRequestException;
+import org.guestcrm.platform.api.Problem;
 
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;

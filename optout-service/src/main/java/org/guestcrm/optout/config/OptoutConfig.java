@@ -27,5 +27,9 @@ public interface OptoutConfig {
         /** How long the relay waits for Kafka to acknowledge one event before it tries again later. */
         @WithDefault("10s")
         Duration sendTimeout();
+
+        /** PostgreSQL advisory lock key that lets one replica relay at a time ("OPTOUT" in ASCII, 0x4F50544F5554). */
+        @WithDefault("87206430463316")
+        long lockKey();
     }
 }

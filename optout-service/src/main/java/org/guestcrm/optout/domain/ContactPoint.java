@@ -1,13 +1,15 @@
 package org.guestcrm.optout.domain;
 
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import org.guestcrm.platform.domain.ContactKind;
+import org.guestcrm.platform.domain.ContactPointNormaliser;
+
 /**
  * A normalised contact point: an e-mail address trimmed and lower-cased, or a phone number as digits with a
- * leading {@code +} when it was given in international form ({@code +} or {@code 00}). The same rules as the
- * profile service, so both services key a guest's contact points alike.
+ * leading {@code +} when it was given in international form ({@code +} or {@code 00}). Normalised by the platform's
+ * {@link ContactPointNormaliser}, the same code as the profile service's, so both services key contact points alike.
  */
 public record ContactPoint(ContactKind kind, String value) {
 
@@ -26,38 +28,11 @@ public record ContactPoint(ContactKind kind, String value) {
     }
 
     public static Optional<ContactPoint> email(String raw) {
-        if (raw == null) {
-            return Optional.empty();
-        }
-        String value = raw.trim().toLowerCase(Locale.ROOT);
-        int at = value.indexOf('@');
-        if (at <= 0 || at != value.lastIndexOf('@') || at == value.length() - 1 || value.chars().anyMatch(Character::isWhitespace)) {
-            return Optional.empty();
-        }
-        return Optional.of(new ContactPoint(ContactKind.EMAIL, value));
+        return ContactPointNormaliser.email(raw).map(value -> new ContactPoint(ContactKind.EMAIL, value));
     }
 
     public static Optional<ContactPoint> phone(String raw) {
-        if (raw == null) {
-            return Optional.empty();
-        }
-        String trimmed = raw.trim();
-        StringBuilder digits = new StringBuilder();
-        for (char c : trimmed.toCharArray()) {
-            if (c >= '0' && c <= '9') {
-                digits.append(c);
-            }
-        }
-        if (digits.isEmpty()) {
-            return Optional.empty();
-        }
-        if (trimmed.startsWith("+")) {
-            return Optional.of(new ContactPoint(ContactKind.PHONE, "+" + digits));
-        }
-        if (trimmed.startsWith("00") && digits.length() > 2) {
-            return Optional.of(new ContactPoint(ContactKind.PHONE, "+" + digits.substring(2)));
-        }
-        return Optional.of(new ContactPoint(ContactKind.PHONE, digits.toString()));
+        return ContactPointNormaliser.phone(raw).map(value -> new ContactPoint(ContactKind.PHONE, value));
     }
 
     /**

@@ -16,10 +16,10 @@ import org.guestcrm.optout.api.ConsentsDto;
 import org.guestcrm.optout.domain.ConsentStatement;
 import org.guestcrm.optout.domain.ContactPoint;
 import org.guestcrm.optout.domain.PmsMarketingPermissions;
-import org.guestcrm.optout.domain.ProfileVersion;
 import org.guestcrm.optout.persistence.ConsentEntryEntity;
 import org.guestcrm.optout.persistence.ConsentStateEntity;
 import org.guestcrm.optout.persistence.SourceProfileEntity;
+import org.guestcrm.platform.domain.SnapshotVersion;
 
 /**
  * The one place where the shapes of consent meet: Avro records (pms.profiles in, crm.consents out), JPA entities,
@@ -30,12 +30,12 @@ public final class ConsentMapper {
     private ConsentMapper() {
     }
 
-    public static ProfileVersion versionOf(GuestProfileChanged event) {
-        return new ProfileVersion(event.getPmsSequence(), event.getPmsUpdatedAt(), event.getMetadata().getOccurredAt());
+    public static SnapshotVersion versionOf(GuestProfileChanged event) {
+        return new SnapshotVersion(event.getPmsSequence(), event.getPmsUpdatedAt(), event.getMetadata().getOccurredAt());
     }
 
-    public static ProfileVersion versionOf(SourceProfileEntity entity) {
-        return new ProfileVersion(entity.pmsSequence, entity.pmsUpdatedAt, entity.occurredAt);
+    public static SnapshotVersion versionOf(SourceProfileEntity entity) {
+        return new SnapshotVersion(entity.pmsSequence, entity.pmsUpdatedAt, entity.occurredAt);
     }
 
     /** The profile's distinct normalised contact points; values that cannot be contact points are left out. */

@@ -12,14 +12,15 @@ import org.guestcrm.optout.domain.ConsentLedgerRule;
 import org.guestcrm.optout.domain.ConsentStatement;
 import org.guestcrm.optout.domain.ContactPoint;
 import org.guestcrm.optout.domain.PmsConsentInterpreter;
-import org.guestcrm.optout.domain.ProfileVersion;
 import org.guestcrm.optout.mapping.ConsentMapper;
 import org.guestcrm.optout.persistence.ConsentEntryEntity;
 import org.guestcrm.optout.persistence.ConsentStateEntity;
-import org.guestcrm.optout.persistence.DatabaseLocks;
-import org.guestcrm.optout.persistence.ProcessedEvents;
 import org.guestcrm.optout.persistence.ProfileContactPointEntity;
 import org.guestcrm.optout.persistence.SourceProfileEntity;
+import org.guestcrm.platform.domain.SnapshotVersion;
+import org.guestcrm.platform.outbox.Outbox;
+import org.guestcrm.platform.persistence.DatabaseLocks;
+import org.guestcrm.platform.persistence.ProcessedEvents;
 import org.guestcrm.schemas.Topic;
 import org.jboss.logging.Logger;
 
@@ -63,7 +64,7 @@ public class ConsentFromProfileHandler {
             LOG.infof("Event %s was already processed; skipped.", eventId);
             return;
         }
-        ProfileVersion incoming = ConsentMapper.versionOf(event);
+        SnapshotVersion incoming = ConsentMapper.versionOf(event);
         SourceProfileEntity profile = SourceProfileEntity.findByKey(tenant, event.getPmsSystem(), event.getPmsProfileId()).orElse(null);
         if (profile != null && !incoming.isNewerThan(ConsentMapper.versionOf(profile))) {
             LOG.infof("Event %s for profile %s is not newer than the state held (from event %s); recorded and skipped.",
@@ -163,7 +164,7 @@ public class ConsentFromProfileHandler {
                 .setCausationId(cause.getMetadata().getEventId().toString())
                 .setSchemaVersion(1)
                 .build();
-        outbox.add(Topic.CRM_CONSENTS, consentKey(tenant, entry.channel, entry.purpose, contactPoint), metadata.getEventId(),
+        outbox.add(Topic.CRM_CONSENTS, consentKey(tenant, entry.channel, entry.purpose, contactPoint),
                 ConsentMapper.toConsentChanged(entry, cause.getHotelCode(), metadata));
         LOG.infof("Event %s: consent ledger entry %s (%s %s %s) is now the current consent.",
                 cause.getMetadata().getEventId(), entry.id, entry.channel, entry.purpose, entry.status);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
 
+import org.guestcrm.platform.domain.ContactKind;
 import org.junit.jupiter.api.Test;
 
 class ContactPointTest {
