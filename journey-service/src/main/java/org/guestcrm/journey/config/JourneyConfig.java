@@ -115,15 +115,19 @@ public interface JourneyConfig {
     }
 
     interface Outbox {
-        /** How often the relay publishes outbox rows (also read by the @Scheduled expression). */
+        /** How often the relay publishes outbox rows. */
         @WithDefault("0.2s")
         Duration every();
 
         @WithDefault("100")
         int batchSize();
 
-        /** How long the relay waits for Kafka's acknowledgement of one record. */
+        /** How long the relay waits for Kafka's acknowledgement of one batch. */
         @WithDefault("10s")
         Duration sendTimeout();
+
+        /** PostgreSQL advisory lock key that lets one replica relay at a time ("JOURNEY" in ASCII, 0x4A4F55524E4559). */
+        @WithDefault("20916376148264281")
+        long lockKey();
     }
 }

@@ -19,9 +19,9 @@ import org.guestcrm.journey.domain.EmailContext;
 import org.guestcrm.journey.domain.ExistingCommunication;
 import org.guestcrm.journey.domain.ReservationState;
 import org.guestcrm.journey.domain.ReservationStatus;
-import org.guestcrm.journey.domain.SnapshotVersion;
 import org.guestcrm.journey.persistence.CommunicationEntity;
 import org.guestcrm.journey.persistence.ReservationEntity;
+import org.guestcrm.platform.domain.SnapshotVersion;
 
 /**
  * The one place where the three shapes meet: Avro records (Kafka), entities (database) and DTOs (HTTP), with the

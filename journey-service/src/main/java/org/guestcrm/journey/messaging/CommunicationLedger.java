@@ -9,6 +9,8 @@ import org.guestcrm.journey.mapping.JourneyMapper;
 import org.guestcrm.journey.persistence.CommunicationEntity;
 import org.guestcrm.journey.persistence.CommunicationRepository;
 import org.guestcrm.journey.persistence.ReservationEntity;
+import org.guestcrm.platform.outbox.Outbox;
+import org.guestcrm.schemas.Topic;
 import org.jboss.logging.Logger;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,7 +30,7 @@ public class CommunicationLedger {
     CommunicationRepository communications;
 
     @Inject
-    OutboxWriter outbox;
+    Outbox outbox;
 
     /** Applies one planner decision for {@code reservation}, caused by the snapshot event {@code causationId}. */
     @Transactional(Transactional.TxType.MANDATORY)
@@ -86,8 +88,8 @@ public class CommunicationLedger {
     }
 
     private void publish(CommunicationEntity communication, Instant now) {
-        outbox.enqueue(JourneyMapper.communicationKeyOf(communication),
-                JourneyMapper.communicationEventOf(communication, now), now);
+        outbox.add(Topic.CRM_COMMUNICATIONS, JourneyMapper.communicationKeyOf(communication),
+                JourneyMapper.communicationEventOf(communication, now));
         LOG.infof("Communication %s (%s of reservation %s:%s:%s) is now %s%s.", communication.id, communication.step,
                 communication.tenant, communication.hotelCode, communication.pmsReservationId, communication.status,
                 communication.reason == null ? "" : " (" + communication.reason + ")");

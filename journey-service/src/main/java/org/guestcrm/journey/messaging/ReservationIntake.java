@@ -18,9 +18,9 @@ import org.guestcrm.journey.domain.ReservationState;
 import org.guestcrm.journey.mapping.JourneyMapper;
 import org.guestcrm.journey.persistence.CommunicationEntity;
 import org.guestcrm.journey.persistence.CommunicationRepository;
-import org.guestcrm.journey.persistence.ProcessedEventLog;
 import org.guestcrm.journey.persistence.ReservationEntity;
 import org.guestcrm.journey.persistence.ReservationRepository;
+import org.guestcrm.platform.persistence.ProcessedEvents;
 import org.jboss.logging.Logger;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,7 +38,7 @@ public class ReservationIntake {
     private static final Logger LOG = Logger.getLogger(ReservationIntake.class);
 
     @Inject
-    ProcessedEventLog processedEvents;
+    ProcessedEvents processedEvents;
 
     @Inject
     ReservationRepository reservations;
