@@ -40,21 +40,21 @@ public interface ConnectorConfig {
     }
 
     interface Outbox {
-        /** Period of the relay job (read by the scheduler as ${connector.outbox.relay-interval}; at least 1s). */
-        @WithDefault("1s")
-        String relayInterval();
-
-        /** Within a run, how often the relay looks for new unsent events when the outbox is empty. */
+        /** How often the relay (its own thread) looks for new unsent events when the outbox is empty. */
         @WithDefault("200ms")
         Duration pollInterval();
 
-        /** Rows relayed per run of the relay. */
+        /** Rows relayed per transaction of the relay. */
         @WithDefault("200")
         int batchSize();
 
         /** How long the relay waits for the broker's acks of one batch. */
         @WithDefault("30s")
         Duration ackTimeout();
+
+        /** PostgreSQL advisory lock key that lets one replica relay at a time ("pmsrelay" in ASCII, 0x706d7372656c6179). */
+        @WithDefault("8101258239874457977")
+        long lockKey();
 
         /** The outbox health check reports DOWN when the oldest unsent event is older than this. */
         @WithDefault("5m")

@@ -1,8 +1,5 @@
 package org.guestcrm.connector.messaging;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -15,13 +12,13 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
-import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.avro.specific.SpecificRecord;
 import org.guestcrm.connector.domain.EventIds;
 import org.guestcrm.connector.domain.GuestProfile;
 import org.guestcrm.connector.domain.Reservation;
-import org.guestcrm.connector.persistence.OutboxEventEntity;
 import org.guestcrm.events.GuestProfileChanged;
 import org.guestcrm.events.ReservationChanged;
+import org.guestcrm.platform.outbox.Outbox;
 import org.guestcrm.schemas.Topic;
 import org.jboss.logging.Logger;
 
@@ -47,6 +44,9 @@ public class InboundMessageIntake {
     @Inject
     EntityManager entityManager;
 
+    @Inject
+    Outbox outbox;
+
     @Transactional
     public Receipt record(AcceptedMessage message) {
         UUID messageId = EventIds.messageId(message.feedId(), message.bodySha256());
@@ -54,21 +54,21 @@ public class InboundMessageIntake {
         PmsEventMapper.Origin origin = new PmsEventMapper.Origin(message.tenantId(), message.feedId(), messageId,
                 receivedAt, message.defaultCurrency());
 
-        List<OutboxEventEntity> events = new ArrayList<>();
+        List<OutgoingEvent> events = new ArrayList<>();
         Set<String> profilesInMessage = new LinkedHashSet<>();
         for (Reservation reservation : message.reservations()) {
             UUID reservationEventId = EventIds.eventId(message.feedId(), message.bodySha256(), events.size());
             ReservationChanged reservationChanged = PmsEventMapper.toReservationChanged(reservation, reservationEventId, origin);
-            events.add(outboxRow(messageId, Topic.PMS_RESERVATIONS, PmsEventMapper.reservationKey(message.tenantId(), reservation),
-                    reservationEventId, reservationChanged, receivedAt));
+            events.add(new OutgoingEvent(Topic.PMS_RESERVATIONS, PmsEventMapper.reservationKey(message.tenantId(), reservation),
+                    reservationEventId, reservationChanged));
             for (GuestProfile guest : reservation.guests()) {
                 if (!profilesInMessage.add(guest.pmsProfileId())) {
                     continue;
                 }
                 UUID profileEventId = EventIds.eventId(message.feedId(), message.bodySha256(), events.size());
                 GuestProfileChanged profileChanged = PmsEventMapper.toGuestProfileChanged(guest, reservation, profileEventId, origin);
-                events.add(outboxRow(messageId, Topic.PMS_PROFILES, PmsEventMapper.profileKey(message.tenantId(), message.feedId(), guest),
-                        profileEventId, profileChanged, receivedAt));
+                events.add(new OutgoingEvent(Topic.PMS_PROFILES, PmsEventMapper.profileKey(message.tenantId(), message.feedId(), guest),
+                        profileEventId, profileChanged));
             }
         }
 
@@ -84,43 +84,19 @@ public class InboundMessageIntake {
                 .setParameter("eventCount", events.size())
                 .setParameter("payload", message.cardFreePayload())
                 .executeUpdate();
-        List<UUID> eventIds = events.stream().map(event -> event.eventId).toList();
+        List<UUID> eventIds = events.stream().map(OutgoingEvent::eventId).toList();
         if (inserted == 0) {
             LOG.infof("Inbound message %s on feed %s is a retransmission of one already accepted; nothing is emitted again.",
                     messageId, message.feedId());
             return new Receipt(messageId, true, eventIds);
         }
-        events.forEach(event -> entityManager.persist(event));
+        events.forEach(event -> outbox.add(event.topic(), event.key(), event.record()));
         LOG.infof("Inbound message %s on feed %s accepted: %d reservation(s), %d event(s) in the outbox.",
                 messageId, message.feedId(), message.reservations().size(), events.size());
         return new Receipt(messageId, false, eventIds);
     }
 
-    private static OutboxEventEntity outboxRow(UUID messageId, Topic topic, String key, UUID eventId,
-                                               SpecificRecordBase record, Instant createdAt) {
-        OutboxEventEntity row = new OutboxEventEntity();
-        row.eventId = eventId;
-        row.messageId = messageId;
-        row.topic = topic.topicName();
-        row.recordKey = key;
-        row.recordType = record.getSchema().getFullName();
-        row.payload = singleObjectBytes(record);
-        row.createdAt = createdAt;
-        return row;
-    }
-
-    private static byte[] singleObjectBytes(SpecificRecordBase record) {
-        try {
-            ByteBuffer buffer = switch (record) {
-                case ReservationChanged reservation -> reservation.toByteBuffer();
-                case GuestProfileChanged profile -> profile.toByteBuffer();
-                default -> throw new IllegalArgumentException("No outbox encoding for " + record.getSchema().getFullName());
-            };
-            byte[] bytes = new byte[buffer.remaining()];
-            buffer.get(bytes);
-            return bytes;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not encode an event for the outbox", e);
-        }
+    /** An event of the message, for the outbox (its metadata.correlationId is the message id). */
+    private record OutgoingEvent(Topic topic, String key, UUID eventId, SpecificRecord record) {
     }
 }
