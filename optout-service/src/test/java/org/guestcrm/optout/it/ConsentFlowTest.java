@@ -2,9 +2,9 @@ package org.guestcrm.optout.it;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
-import static org.guestcrm.optout.it.KafkaTestClients.email;
-import static org.guestcrm.optout.it.KafkaTestClients.phone;
-import static org.guestcrm.optout.it.KafkaTestClients.profile;
+import static org.guestcrm.testsupport.GuestProfiles.email;
+import static org.guestcrm.testsupport.GuestProfiles.phone;
+import static org.guestcrm.testsupport.GuestProfiles.profile;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.guestcrm.testsupport.KafkaTestClients;
+import org.guestcrm.testsupport.GuestProfiles;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,7 +61,7 @@ class ConsentFlowTest {
     void anEmailOptOutInThePmsIsWithdrawnConsentInTheApiAndOnCrmConsents() {
         String tenant = tenant();
         String address = "optout-" + UUID.randomUUID() + "@example.com";
-        KafkaTestClients.sendProfile(profile(tenant, "opera", "P-1", 1L)
+        GuestProfiles.send(profile(tenant, "opera", "P-1", 1L)
                 .setEmails(List.of(email("  " + address.toUpperCase() + " ", true)))
                 .setPhones(List.of(phone("+41 79 000 11 22")))
                 .setMarketingFlags(flags(false, null, null))
@@ -97,7 +99,7 @@ class ConsentFlowTest {
     void aProfileWithoutFlagsStoresContactPointsButNoConsent() {
         String tenant = tenant();
         String address = "noflags-" + UUID.randomUUID() + "@example.com";
-        KafkaTestClients.sendProfile(profile(tenant, "mews", "M-1", null)
+        GuestProfiles.send(profile(tenant, "mews", "M-1", null)
                 .setEmails(List.of(email(address, true)))
                 .setMarketingFlags(null)
                 .build());
@@ -110,7 +112,7 @@ class ConsentFlowTest {
         String tenant = tenant();
         String address = "late-" + UUID.randomUUID() + "@example.com";
         // Mews says at NOW: no e-mail marketing.
-        KafkaTestClients.sendProfile(profile(tenant, "mews", "M-9", null)
+        GuestProfiles.send(profile(tenant, "mews", "M-9", null)
                 .setEmails(List.of(email(address, true)))
                 .setMarketingFlags(flags(false, null, null))
                 .setPmsUpdatedAt(NOW)
@@ -118,13 +120,13 @@ class ConsentFlowTest {
         await().atMost(PATIENCE).untilAsserted(() -> consents(tenant, address).body("current[0].status", equalTo("WITHDRAWN")));
 
         // Opera's profile of the same guest said "yes" an hour earlier, and its event arrives only now.
-        KafkaTestClients.sendProfile(profile(tenant, "opera", "O-9", 3L)
+        GuestProfiles.send(profile(tenant, "opera", "O-9", 3L)
                 .setEmails(List.of(email(address, true)))
                 .setMarketingFlags(flags(true, null, null))
                 .setPmsUpdatedAt(NOW.minus(1, ChronoUnit.HOURS))
                 .build());
         // The same profile again, older still (sequence 2 after 3): skipped as a whole.
-        KafkaTestClients.sendProfile(profile(tenant, "opera", "O-9", 2L)
+        GuestProfiles.send(profile(tenant, "opera", "O-9", 2L)
                 .setEmails(List.of(email(address, true)))
                 .setMarketingFlags(flags(true, null, null))
                 .setPmsUpdatedAt(NOW.plus(1, ChronoUnit.HOURS))
@@ -133,7 +135,7 @@ class ConsentFlowTest {
         await().atMost(PATIENCE).untilAsserted(() -> consents(tenant, address).body("heldBy", hasSize(2)));
         // A marker after them on the same key shows both were handled.
         String marker = "marker-" + UUID.randomUUID() + "@example.com";
-        KafkaTestClients.sendProfile(profile(tenant, "opera", "O-9", 4L)
+        GuestProfiles.send(profile(tenant, "opera", "O-9", 4L)
                 .setEmails(List.of(email(address, true), email(marker, false)))
                 .setPmsUpdatedAt(NOW.minus(30, ChronoUnit.MINUTES))
                 .build());
@@ -149,12 +151,12 @@ class ConsentFlowTest {
     @Test
     void aNewerOptInAfterAnOptOutGrantsAgainAndTheLedgerKeepsBoth() {
         String tenant = tenant();
-        KafkaTestClients.sendProfile(profile(tenant, "opera", "S-1", 1L)
+        GuestProfiles.send(profile(tenant, "opera", "S-1", 1L)
                 .setPhones(List.of(phone("0041 79 555 66 77")))
                 .setMarketingFlags(flags(null, false, null))
                 .setPmsUpdatedAt(NOW.minus(2, ChronoUnit.DAYS))
                 .build());
-        KafkaTestClients.sendProfile(profile(tenant, "opera", "S-1", 2L)
+        GuestProfiles.send(profile(tenant, "opera", "S-1", 2L)
                 .setPhones(List.of(phone("0041 79 555 66 77")))
                 .setMarketingFlags(flags(null, true, null))
                 .setPmsUpdatedAt(NOW.minus(1, ChronoUnit.DAYS))
@@ -172,7 +174,7 @@ class ConsentFlowTest {
         String poisonKey = tenant + ":opera:garbage";
         KafkaTestClients.sendRaw("pms.profiles", poisonKey, "not Avro at all".getBytes(StandardCharsets.UTF_8));
         String address = "after-" + UUID.randomUUID() + "@example.com";
-        KafkaTestClients.sendProfile(profile(tenant, "opera", "after-garbage", 1L).setEmails(List.of(email(address, true))).build());
+        GuestProfiles.send(profile(tenant, "opera", "after-garbage", 1L).setEmails(List.of(email(address, true))).build());
 
         await().atMost(PATIENCE).untilAsserted(() -> consents(tenant, address).body("heldBy", hasSize(1)));
         await().atMost(PATIENCE).untilAsserted(() -> {
@@ -187,7 +189,7 @@ class ConsentFlowTest {
     @Test
     void anAvroRecordWithoutTenantGoesToTheDeadLetterTopicWithItsReason() {
         var broken = profile(" ", "opera", "no-tenant-" + UUID.randomUUID(), 1L).build();
-        KafkaTestClients.sendProfile(broken);
+        GuestProfiles.send(broken);
         String key = " :opera:" + broken.getPmsProfileId();
         await().atMost(PATIENCE).untilAsserted(() -> {
             ConsumerRecord<String, byte[]> dead = KafkaTestClients.readRaw("pms.profiles.dlq").stream()

@@ -2,9 +2,9 @@ package org.guestcrm.profile.it;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
-import static org.guestcrm.profile.it.KafkaTestClients.email;
-import static org.guestcrm.profile.it.KafkaTestClients.phone;
-import static org.guestcrm.profile.it.KafkaTestClients.profile;
+import static org.guestcrm.testsupport.GuestProfiles.email;
+import static org.guestcrm.testsupport.GuestProfiles.phone;
+import static org.guestcrm.testsupport.GuestProfiles.profile;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -12,6 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.guestcrm.testsupport.KafkaTestClients;
+import org.guestcrm.testsupport.GuestProfiles;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -57,7 +59,7 @@ class GuestProfileFlowTest {
     @Test
     void aSecondProfileWithTheSameEmailFromAnotherPmsJoinsTheSameGuest() {
         String tenant = tenant();
-        KafkaTestClients.sendProfile(profile(tenant, "opera", "O-1", 1L)
+        GuestProfiles.send(profile(tenant, "opera", "O-1", 1L)
                 .setEmails(List.of(email("  Anna.Muster@Example.COM ", true)))
                 .setPhones(List.of(phone("+41 79 123 45 67")))
                 .build());
@@ -70,7 +72,7 @@ class GuestProfileFlowTest {
                 .body("phones[0].value", equalTo("+41791234567"))
                 .body("sourceProfiles[0].matchRule", equalTo("NO_MATCH"));
 
-        KafkaTestClients.sendProfile(profile(tenant, "mews", "M-77", null)
+        GuestProfiles.send(profile(tenant, "mews", "M-77", null)
                 .setFirstName("Anne")
                 .setEmails(List.of(email("anna.muster@example.com", false)))
                 .build());
@@ -100,14 +102,14 @@ class GuestProfileFlowTest {
     @Test
     void aProfileWithAnotherEmailBecomesAnotherGuest() {
         String tenant = tenant();
-        KafkaTestClients.sendProfile(profile(tenant, "opera", "A", 1L).setEmails(List.of(email("a@example.com", true))).build());
-        KafkaTestClients.sendProfile(profile(tenant, "opera", "B", 1L).setEmails(List.of(email("b@example.com", true))).build());
+        GuestProfiles.send(profile(tenant, "opera", "A", 1L).setEmails(List.of(email("a@example.com", true))).build());
+        GuestProfiles.send(profile(tenant, "opera", "B", 1L).setEmails(List.of(email("b@example.com", true))).build());
         String a = awaitGuestId(tenant, "opera", "A");
         String b = awaitGuestId(tenant, "opera", "B");
         assertTrue(!a.equals(b), "different e-mail addresses, different guests");
         // The same address in another tenant (hotel group) never matches.
         String otherTenant = tenant();
-        KafkaTestClients.sendProfile(profile(otherTenant, "opera", "A", 1L).setEmails(List.of(email("a@example.com", true))).build());
+        GuestProfiles.send(profile(otherTenant, "opera", "A", 1L).setEmails(List.of(email("a@example.com", true))).build());
         assertTrue(!a.equals(awaitGuestId(otherTenant, "opera", "A")));
     }
 
@@ -115,12 +117,12 @@ class GuestProfileFlowTest {
     void aDuplicateEventAndAnOlderStateChangeNothing() {
         String tenant = tenant();
         GuestProfileChanged current = profile(tenant, "opera", "P-5", 5L).setFirstName("Anna").build();
-        KafkaTestClients.sendProfile(current);
+        GuestProfiles.send(current);
         String guestId = awaitGuestId(tenant, "opera", "P-5");
 
-        KafkaTestClients.sendProfile(current); // redelivery: same event id
-        KafkaTestClients.sendProfile(profile(tenant, "opera", "P-5", 4L).setFirstName("Outdated").build()); // late, older state
-        KafkaTestClients.sendProfile(profile(tenant, "opera", "P-5", 6L).setFirstName("Anna").setLastName("Muster-Meier").build());
+        GuestProfiles.send(current); // redelivery: same event id
+        GuestProfiles.send(profile(tenant, "opera", "P-5", 4L).setFirstName("Outdated").build()); // late, older state
+        GuestProfiles.send(profile(tenant, "opera", "P-5", 6L).setFirstName("Anna").setLastName("Muster-Meier").build());
 
         // Same key, same partition: once the newest state shows, the two before it were handled.
         await().atMost(PATIENCE).untilAsserted(() -> given().get("/api/v1/guests/{id}", guestId).then()
@@ -136,7 +138,7 @@ class GuestProfileFlowTest {
         String poisonKey = tenant + ":opera:garbage";
         byte[] garbage = "this is not an Avro record".getBytes(StandardCharsets.UTF_8);
         KafkaTestClients.sendRaw("pms.profiles", poisonKey, garbage);
-        KafkaTestClients.sendProfile(profile(tenant, "opera", "after-garbage", 1L).build());
+        GuestProfiles.send(profile(tenant, "opera", "after-garbage", 1L).build());
 
         awaitGuestId(tenant, "opera", "after-garbage");
         await().atMost(PATIENCE).untilAsserted(() -> {
@@ -153,7 +155,7 @@ class GuestProfileFlowTest {
     void anAvroRecordWithoutProfileIdGoesToTheDeadLetterTopicWithItsReason() {
         String tenant = tenant();
         GuestProfileChanged broken = profile(tenant, "opera", " ", 1L).build();
-        KafkaTestClients.sendProfile(broken);
+        GuestProfiles.send(broken);
         String key = tenant + ":opera: ";
         await().atMost(PATIENCE).untilAsserted(() -> {
             ConsumerRecord<String, byte[]> dead = KafkaTestClients.readRaw("pms.profiles.dlq").stream()

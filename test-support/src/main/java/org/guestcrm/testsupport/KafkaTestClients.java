@@ -1,4 +1,4 @@
-package org.guestcrm.optout.it;
+package org.guestcrm.testsupport;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -6,8 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,26 +22,25 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.guestcrm.events.EmailAddress;
-import org.guestcrm.events.EventMetadata;
-import org.guestcrm.events.GuestProfileChanged;
-import org.guestcrm.events.PhoneNumber;
-import org.guestcrm.events.ProfileChangeType;
+import org.apache.avro.specific.SpecificRecord;
 
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 
-/** Real Kafka clients for the tests: what the PMS connector and downstream services would do. */
-final class KafkaTestClients {
+/**
+ * Real Kafka clients for {@code @QuarkusTest}s: produce and read records on the test broker the way the
+ * services do, with the broker and registry addresses taken from the running test's configuration.
+ */
+public final class KafkaTestClients {
 
     private KafkaTestClients() {
     }
 
-    static String bootstrapServers() {
+    public static String bootstrapServers() {
         return ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
     }
 
-    static String registryUrl() {
+    public static String registryUrl() {
         return ConfigProvider.getConfig().getValue("mp.messaging.connector.smallrye-kafka.apicurio.registry.url", String.class);
     }
 
@@ -53,23 +53,22 @@ final class KafkaTestClients {
                 "apicurio.registry.use-specific-avro-reader", "true");
     }
 
-    /** Sends GuestProfileChanged records the way the PMS connector does (Apicurio Avro serde), waiting for the ack. */
-    static void sendProfile(GuestProfileChanged event) {
+    /** Sends one Avro record the way the services do (Apicurio Avro serde, RecordIdStrategy), waiting for the ack. */
+    public static void sendAvro(String topic, String key, SpecificRecord value) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class.getName());
         props.putAll(registryConfig());
-        try (KafkaProducer<String, GuestProfileChanged> producer = new KafkaProducer<>(props)) {
-            String key = event.getMetadata().getTenantId() + ":" + event.getPmsSystem() + ":" + event.getPmsProfileId();
-            producer.send(new ProducerRecord<>("pms.profiles", key, event)).get(30, TimeUnit.SECONDS);
+        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(props)) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new IllegalStateException("Could not send the test profile", e);
+            throw new IllegalStateException("Could not send the test record to " + topic, e);
         }
     }
 
     /** Sends bytes that are no Avro record at all. */
-    static void sendRaw(String topic, String key, byte[] value) {
+    public static void sendRaw(String topic, String key, byte[] value) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -82,18 +81,50 @@ final class KafkaTestClients {
     }
 
     /** Every record now on a topic, as raw bytes (a fresh consumer group reading from the beginning). */
-    static List<ConsumerRecord<String, byte[]>> readRaw(String topic) {
+    public static List<ConsumerRecord<String, byte[]>> readRaw(String topic) {
         Properties props = consumerProps();
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return readAll(new KafkaConsumer<>(props), topic);
     }
 
     /** Every record now on a topic, as Avro specific records. */
-    static <T> List<ConsumerRecord<String, T>> readAvro(String topic) {
+    public static <T> List<ConsumerRecord<String, T>> readAvro(String topic) {
         Properties props = consumerProps();
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class.getName());
         props.putAll(registryConfig());
         return readAll(new KafkaConsumer<>(props), topic);
+    }
+
+    /** Re-reads {@code topic} from the beginning until a record matches, or fails after {@code timeout}. */
+    public static ConsumerRecord<String, byte[]> awaitRawRecord(String topic, Predicate<ConsumerRecord<String, byte[]>> match,
+            Duration timeout) {
+        return awaitRecords(topic, () -> readRaw(topic), match, 1, timeout).get(0);
+    }
+
+    /** Re-reads {@code topic} from the beginning until at least {@code count} Avro records match, or fails after {@code timeout}. */
+    public static <T> List<ConsumerRecord<String, T>> awaitAvroRecords(String topic, Predicate<ConsumerRecord<String, T>> match,
+            int count, Duration timeout) {
+        return awaitRecords(topic, () -> KafkaTestClients.<T>readAvro(topic), match, count, timeout);
+    }
+
+    private static <V> List<ConsumerRecord<String, V>> awaitRecords(String topic, Supplier<List<ConsumerRecord<String, V>>> read,
+            Predicate<ConsumerRecord<String, V>> match, int count, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<ConsumerRecord<String, V>> matched;
+        do {
+            matched = read.get().stream().filter(match).toList();
+            if (matched.size() >= count) {
+                return matched;
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("Interrupted while waiting for records on " + topic, e);
+            }
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("Expected " + count + " matching record(s) on " + topic + " within " + timeout
+                + ", found " + matched.size());
     }
 
     private static Properties consumerProps() {
@@ -125,38 +156,5 @@ final class KafkaTestClients {
             }
         }
         return records;
-    }
-
-    /** A GuestProfileChanged as a PMS feed would send it. */
-    static GuestProfileChanged.Builder profile(String tenant, String pmsSystem, String pmsProfileId, Long pmsSequence) {
-        return GuestProfileChanged.newBuilder()
-                .setMetadata(EventMetadata.newBuilder()
-                        .setEventId(UUID.randomUUID())
-                        .setEventType("GuestProfileChanged")
-                        .setOccurredAt(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
-                        .setSource("test-" + pmsSystem)
-                        .setTenantId(tenant)
-                        .setCorrelationId(UUID.randomUUID().toString())
-                        .setCausationId(null)
-                        .setSchemaVersion(1)
-                        .build())
-                .setChangeType(ProfileChangeType.UPSERTED)
-                .setPmsSystem(pmsSystem)
-                .setPmsProfileId(pmsProfileId)
-                .setPmsSequence(pmsSequence)
-                .setFirstName("Anna")
-                .setLastName("Muster")
-                .setLanguage("de")
-                .setEmails(List.of())
-                .setPhones(List.of())
-                .setAddresses(List.of());
-    }
-
-    static EmailAddress email(String address, boolean primary) {
-        return EmailAddress.newBuilder().setAddress(address).setType("PERSONAL").setPrimary(primary).build();
-    }
-
-    static PhoneNumber phone(String number) {
-        return PhoneNumber.newBuilder().setNumber(number).setType("MOBILE").setPrimary(true).build();
     }
 }
