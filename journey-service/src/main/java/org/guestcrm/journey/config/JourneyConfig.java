@@ -29,6 +29,8 @@ public interface JourneyConfig {
 
     Outbox outbox();
 
+    Retention retention();
+
     default ZoneId zoneOf(String hotelCode) {
         return hotelZones().getOrDefault(hotelCode, defaultZone());
     }
@@ -128,6 +130,33 @@ public interface JourneyConfig {
 
         /** PostgreSQL advisory lock key that lets one replica relay at a time ("JOURNEY" in ASCII, 0x4A4F55524E4559). */
         @WithDefault("20916376148264281")
+        long lockKey();
+    }
+
+    /** Deletes old rows of outbox_event and processed_event (service-platform's RetentionJob). */
+    interface Retention {
+        /** An outbox row is deleted once it was sent longer ago than this; an unsent row never is. */
+        @WithDefault("7d")
+        Duration sentOutbox();
+
+        /**
+         * A processed_event row is deleted once it is older than this. Keep it longer than any redelivery can come
+         * late (consumer-group rewinds, DLQ replays, a relay re-sending after a crash): a record redelivered after its
+         * row is gone is applied again; for snapshots the "apply only if newer" rule makes that harmless.
+         */
+        @WithDefault("30d")
+        Duration processedEvents();
+
+        /** Pause between two retention passes (the first runs at most 5 minutes after start). */
+        @WithDefault("1h")
+        Duration every();
+
+        /** Rows deleted per transaction. */
+        @WithDefault("1000")
+        int batchSize();
+
+        /** PostgreSQL advisory lock key that lets one replica delete at a time ("JRNYRET" in ASCII). */
+        @WithDefault("20919644736079188")
         long lockKey();
     }
 }

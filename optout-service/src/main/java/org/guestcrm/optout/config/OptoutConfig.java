@@ -15,6 +15,8 @@ public interface OptoutConfig {
 
     Outbox outbox();
 
+    Retention retention();
+
     interface Outbox {
         /** How often the relay looks for unsent events. */
         @WithDefault("0.2s")
@@ -30,6 +32,33 @@ public interface OptoutConfig {
 
         /** PostgreSQL advisory lock key that lets one replica relay at a time ("OPTOUT" in ASCII, 0x4F50544F5554). */
         @WithDefault("87206430463316")
+        long lockKey();
+    }
+
+    /** Deletes old rows of outbox_event and processed_event (service-platform's RetentionJob). */
+    interface Retention {
+        /** An outbox row is deleted once it was sent longer ago than this; an unsent row never is. */
+        @WithDefault("7d")
+        Duration sentOutbox();
+
+        /**
+         * A processed_event row is deleted once it is older than this. Keep it longer than any redelivery can come
+         * late (consumer-group rewinds, DLQ replays, a relay re-sending after a crash): a record redelivered after its
+         * row is gone is applied again; for snapshots the "apply only if newer" rule makes that harmless.
+         */
+        @WithDefault("30d")
+        Duration processedEvents();
+
+        /** Pause between two retention passes (the first runs at most 5 minutes after start). */
+        @WithDefault("1h")
+        Duration every();
+
+        /** Rows deleted per transaction. */
+        @WithDefault("1000")
+        int batchSize();
+
+        /** PostgreSQL advisory lock key that lets one replica delete at a time ("OPTORET" in ASCII). */
+        @WithDefault("22324846198408532")
         long lockKey();
     }
 }

@@ -15,6 +15,8 @@ public interface ConnectorConfig {
 
     Outbox outbox();
 
+    Retention retention();
+
     /** Currency of amounts a PMS sends without one, when the feed has no default currency of its own. */
     @WithDefault("USD")
     String defaultCurrency();
@@ -59,5 +61,24 @@ public interface ConnectorConfig {
         /** The outbox health check reports DOWN when the oldest unsent event is older than this. */
         @WithDefault("5m")
         Duration maxBacklogAge();
+    }
+
+    /** Deletes old rows of outbox_event (service-platform's RetentionJob). */
+    interface Retention {
+        /** An outbox row is deleted once it was sent longer ago than this; an unsent row never is. */
+        @WithDefault("7d")
+        Duration sentOutbox();
+
+        /** Pause between two retention passes (the first runs at most 5 minutes after start). */
+        @WithDefault("1h")
+        Duration every();
+
+        /** Rows deleted per transaction. */
+        @WithDefault("1000")
+        int batchSize();
+
+        /** PostgreSQL advisory lock key that lets one replica delete at a time ("PMSRETN" in ASCII). */
+        @WithDefault("22603018394752078")
+        long lockKey();
     }
 }
