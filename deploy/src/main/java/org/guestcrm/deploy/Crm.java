@@ -1,6 +1,7 @@
 package org.guestcrm.deploy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * {@code ./crm up | down | status}: the local stack on embedded defaults. The {@code crm} script
@@ -19,13 +20,19 @@ public final class Crm {
             switch (command) {
                 case "up" -> stack.up(!(args.length > 1 && "--infrastructure-only".equals(args[1])));
                 case "down" -> stack.down();
+                case "bench" -> {
+                    int reservations = positive(args, 1, 200, "reservations");
+                    int concurrency = positive(args, 2, 8, "concurrency");
+                    PipelineBenchmark benchmark = new PipelineBenchmark(stack.config(), System.out);
+                    benchmark.print(benchmark.run(reservations, concurrency, Duration.ofMinutes(5)));
+                }
                 case "status" -> {
                     if (!stack.status()) {
                         System.exit(3);
                     }
                 }
                 default -> {
-                    System.out.println("usage: ./crm up [--infrastructure-only] | down | status | test");
+                    System.out.println("usage: ./crm up [--infrastructure-only] | down | status | bench [reservations [concurrency]] | test");
                     System.exit("help".equals(command) ? 0 : 2);
                 }
             }
@@ -34,5 +41,20 @@ public final class Crm {
             System.exit(1);
         }
         System.exit(0);
+    }
+
+    private static int positive(String[] args, int index, int defaultValue, String name) {
+        if (args.length <= index) {
+            return defaultValue;
+        }
+        try {
+            int value = Integer.parseInt(args[index]);
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new StackException(name + " must be a positive whole number, not '" + args[index] + "'");
     }
 }
