@@ -100,7 +100,7 @@ public interface JourneyConfig {
         Duration every();
 
         /** At most this many communications per run and replica. */
-        @WithDefault("20")
+        @WithDefault("500")
         int batchSize();
 
         /** SMTP attempts before a communication is FAILED. */
