@@ -110,6 +110,32 @@ class LocalStackIT {
 
     @Test
     @Order(2)
+    void theRegistryHoldsEverySchemaUnderABackwardRuleAndEveryTopicExists() throws Exception {
+        HttpResponse<String> rule = get(config.registryApiUrl() + "/admin/rules/COMPATIBILITY");
+        assertEquals(200, rule.statusCode(), rule.body());
+        assertEquals("BACKWARD", JSON.readTree(rule.body()).path("config").asText());
+        for (org.apache.avro.Schema schema : org.guestcrm.schemas.Topic.allSchemas()) {
+            HttpResponse<String> artifact = get(config.registryApiUrl() + "/groups/" + schema.getNamespace()
+                    + "/artifacts/" + schema.getName() + "/versions/branch=latest/content");
+            assertEquals(200, artifact.statusCode(), schema.getFullName() + " is registered");
+            assertEquals(schema, new org.apache.avro.Schema.Parser().parse(artifact.body()), schema.getFullName() + " as registered");
+        }
+
+        Properties admin = new Properties();
+        admin.put("bootstrap.servers", config.kafkaBootstrapServers());
+        try (org.apache.kafka.clients.admin.Admin kafka = org.apache.kafka.clients.admin.Admin.create(admin)) {
+            java.util.Set<String> topics = kafka.listTopics().names().get();
+            for (org.guestcrm.schemas.Topic topic : org.guestcrm.schemas.Topic.values()) {
+                assertTrue(topics.contains(topic.topicName()), topic.topicName());
+                assertTrue(topics.contains(topic.deadLetterTopicName()), topic.deadLetterTopicName());
+            }
+            var guests = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, "crm.guests");
+            assertEquals("compact", kafka.describeConfigs(List.of(guests)).all().get().get(guests).get("cleanup.policy").value());
+        }
+    }
+
+    @Test
+    @Order(3)
     void theOpenTravelSampleBecomesAConfirmationEmailReadableOverImap() throws Exception {
         String sample = Files.readString(SAMPLES.resolve("opentravel-2011B-OTA_HotelResNotifRQ.xml"));
         HttpResponse<String> response = postOta("demo-ota", sample);
@@ -132,7 +158,7 @@ class LocalStackIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void theGuestProfileReachesTheProfileAndOptOutServices() {
         // The OTA sample's guest has no PMS profile id: the connector names it <reservation id>-G<n>.
         JsonNode guest = await("the golden guest record of the sample's guest", Duration.ofSeconds(60), () -> json(
@@ -152,7 +178,7 @@ class LocalStackIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aCancellationCancelsEveryPendingCommunication() throws Exception {
         LocalDate arrival = LocalDate.now().plusDays(30);
         String future = Files.readString(SAMPLES.resolve("opentravel-2011B-OTA_HotelResNotifRQ.xml"))
@@ -183,7 +209,7 @@ class LocalStackIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void invalidInputIsRejectedWithAReasonAndNothingIsSent() throws Exception {
         HttpResponse<String> malformed = postOta("demo-ota", "<OTA_HotelResNotifRQ xmlns=\"http://www.opentravel.org/OTA/2003/05\"><HotelReservations>");
         assertEquals(400, malformed.statusCode(), malformed.body());
@@ -197,7 +223,7 @@ class LocalStackIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void downStopsEveryProcessItStarted() {
         Map<String, Long> leaders = stack.groupLeaders();
         assertEquals(stack.allParts().size(), leaders.size(), "every part runs before down: " + leaders);
