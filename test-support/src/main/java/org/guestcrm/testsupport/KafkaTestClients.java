@@ -2,7 +2,9 @@ package org.guestcrm.testsupport;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -93,6 +95,31 @@ public final class KafkaTestClients {
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class.getName());
         props.putAll(registryConfig());
         return readAll(new KafkaConsumer<>(props), topic);
+    }
+
+    /** One record as a downstream service sees it: key, headers, the raw value bytes and the decoded Avro record. */
+    public record DecodedRecord<T>(String key, byte[] rawValue, T value, Map<String, String> headers) {
+
+        /** The raw value as text, to search it for data that must not be there. */
+        public String rawValueText() {
+            return new String(rawValue, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** Every record now on a topic, each with its raw bytes, its headers and its decoded Avro record. */
+    public static <T> List<DecodedRecord<T>> readDecoded(String topic) {
+        List<ConsumerRecord<String, byte[]>> raw = readRaw(topic);
+        try (AvroKafkaDeserializer<T> deserializer = new AvroKafkaDeserializer<>()) {
+            deserializer.configure(registryConfig(), false);
+            List<DecodedRecord<T>> decoded = new ArrayList<>(raw.size());
+            for (ConsumerRecord<String, byte[]> record : raw) {
+                Map<String, String> headers = new HashMap<>();
+                record.headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
+                decoded.add(new DecodedRecord<>(record.key(), record.value(),
+                        deserializer.deserialize(topic, record.headers(), record.value()), headers));
+            }
+            return decoded;
+        }
     }
 
     /** Re-reads {@code topic} from the beginning until a record matches, or fails after {@code timeout}. */

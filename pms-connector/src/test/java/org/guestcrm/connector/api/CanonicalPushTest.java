@@ -13,7 +13,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
 
-import org.guestcrm.connector.KafkaTopics.ReadRecord;
+import org.guestcrm.testsupport.KafkaTestClients.DecodedRecord;
 import org.guestcrm.events.GuestProfileChanged;
 import org.guestcrm.events.ReservationChangeType;
 import org.guestcrm.events.ReservationChanged;
@@ -50,7 +50,7 @@ class CanonicalPushTest {
                 .body("duplicate", equalTo(false))
                 .extract().path("messageId");
 
-        List<ReadRecord<ReservationChanged>> reservations = await().atMost(Duration.ofSeconds(60))
+        List<DecodedRecord<ReservationChanged>> reservations = await().atMost(Duration.ofSeconds(60))
                 .until(() -> OtaPushTest.recordsOf(Topic.PMS_RESERVATIONS.topicName(), messageId), l -> l.size() == 1);
         ReservationChanged event = reservations.getFirst().value();
         assertEquals("demo:BERHB:" + reservationId, reservations.getFirst().key());
@@ -60,7 +60,7 @@ class CanonicalPushTest {
         assertEquals(new BigDecimal("399.9000"), event.getTotalAmount().getAmount());
         assertEquals("demo-json", event.getPmsSystem());
 
-        List<ReadRecord<GuestProfileChanged>> profiles = await().atMost(Duration.ofSeconds(60))
+        List<DecodedRecord<GuestProfileChanged>> profiles = await().atMost(Duration.ofSeconds(60))
                 .until(() -> OtaPushTest.recordsOf(Topic.PMS_PROFILES.topicName(), messageId), l -> l.size() == 1);
         assertEquals("demo:demo-json:PR-77", profiles.getFirst().key());
         assertEquals(Boolean.FALSE, profiles.getFirst().value().getMarketingFlags().getEmailOptIn());

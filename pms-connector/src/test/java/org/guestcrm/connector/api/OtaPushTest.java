@@ -30,8 +30,8 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
-import org.guestcrm.connector.KafkaTopics;
-import org.guestcrm.connector.KafkaTopics.ReadRecord;
+import org.guestcrm.testsupport.KafkaTestClients;
+import org.guestcrm.testsupport.KafkaTestClients.DecodedRecord;
 import org.guestcrm.connector.Samples;
 import org.guestcrm.events.GuestProfileChanged;
 import org.guestcrm.events.ReservationChangeType;
@@ -84,9 +84,9 @@ class OtaPushTest {
                     .extract().header("X-Message-Id");
             assertNotNull(messageId);
 
-            List<ReadRecord<ReservationChanged>> reservations = await().atMost(Duration.ofSeconds(60))
+            List<DecodedRecord<ReservationChanged>> reservations = await().atMost(Duration.ofSeconds(60))
                     .until(() -> recordsOf(Topic.PMS_RESERVATIONS.topicName(), messageId), list -> list.size() == 1);
-            ReadRecord<ReservationChanged> record = reservations.getFirst();
+            DecodedRecord<ReservationChanged> record = reservations.getFirst();
             ReservationChanged event = record.value();
             assertAll(
                     () -> assertEquals("demo:WASJW:7865", record.key()),
@@ -108,9 +108,9 @@ class OtaPushTest {
                     () -> assertEquals(event.getMetadata().getEventId().toString(), record.headers().get("event-id")),
                     () -> assertFalse(record.rawValueText().contains(Samples.CARD_NUMBER), "card number on Kafka"));
 
-            List<ReadRecord<GuestProfileChanged>> profiles = await().atMost(Duration.ofSeconds(60))
+            List<DecodedRecord<GuestProfileChanged>> profiles = await().atMost(Duration.ofSeconds(60))
                     .until(() -> recordsOf(Topic.PMS_PROFILES.topicName(), messageId), list -> list.size() == 1);
-            ReadRecord<GuestProfileChanged> profile = profiles.getFirst();
+            DecodedRecord<GuestProfileChanged> profile = profiles.getFirst();
             assertAll(
                     () -> assertEquals("demo:demo-ota:7865-G1", profile.key()),
                     () -> assertEquals("David", profile.value().getFirstName()),
@@ -147,8 +147,8 @@ class OtaPushTest {
         assertEquals(2, count("select count(*) from outbox_event where message_id = ?", first),
                 "one reservation and one profile event, not two sets");
 
-        List<ReadRecord<ReservationChanged>> reservations = recordsOf(Topic.PMS_RESERVATIONS.topicName(), first);
-        List<ReadRecord<GuestProfileChanged>> profiles = recordsOf(Topic.PMS_PROFILES.topicName(), first);
+        List<DecodedRecord<ReservationChanged>> reservations = recordsOf(Topic.PMS_RESERVATIONS.topicName(), first);
+        List<DecodedRecord<GuestProfileChanged>> profiles = recordsOf(Topic.PMS_PROFILES.topicName(), first);
         assertEquals(1, reservations.size(), "published once");
         assertEquals(1, profiles.size(), "published once");
         assertEquals(UUID.nameUUIDFromBytes(("guestcrm:event:demo-ota:" + sha256(Samples.otaHotelResNotif()) + ":0")
@@ -220,7 +220,7 @@ class OtaPushTest {
                 .body(containsString("<OTA_HotelResModifyNotifRS"))
                 .body(containsString("<Success/>"))
                 .extract().header("X-Message-Id");
-        List<ReadRecord<ReservationChanged>> records = await().atMost(Duration.ofSeconds(60))
+        List<DecodedRecord<ReservationChanged>> records = await().atMost(Duration.ofSeconds(60))
                 .until(() -> recordsOf(Topic.PMS_RESERVATIONS.topicName(), messageId), list -> list.size() == 1);
         assertEquals("demo:WASJW:82329987", records.getFirst().key());
         assertEquals(ReservationChangeType.MODIFIED, records.getFirst().value().getChangeType());
@@ -244,10 +244,10 @@ class OtaPushTest {
 
     // --- helpers --------------------------------------------------------------------------------
 
-    static <T extends org.apache.avro.specific.SpecificRecord> List<ReadRecord<T>> recordsOf(String topic, String correlationId) {
-        List<ReadRecord<T>> all = KafkaTopics.readAll(topic);
-        List<ReadRecord<T>> matching = new ArrayList<>();
-        for (ReadRecord<T> record : all) {
+    static <T extends org.apache.avro.specific.SpecificRecord> List<DecodedRecord<T>> recordsOf(String topic, String correlationId) {
+        List<DecodedRecord<T>> all = KafkaTestClients.readDecoded(topic);
+        List<DecodedRecord<T>> matching = new ArrayList<>();
+        for (DecodedRecord<T> record : all) {
             if (correlationId.equals(record.headers().get("correlation-id"))) {
                 matching.add(record);
             }
