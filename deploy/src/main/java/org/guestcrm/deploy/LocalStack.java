@@ -181,15 +181,6 @@ public final class LocalStack {
         return allParts().stream().filter(p -> DetachedProcess.running(pidFile(p)).isPresent()).map(StackPart::name).toList();
     }
 
-    /** Pids of every process (in every process group) the running stack holds. */
-    public List<Long> processes() {
-        List<Long> pids = new ArrayList<>();
-        for (StackPart part : allParts()) {
-            DetachedProcess.running(pidFile(part)).ifPresent(h -> pids.addAll(DetachedProcess.processGroup(h.pid())));
-        }
-        return pids;
-    }
-
     /** Pid of each started part's group leader, from the pid files (for checks after down()). */
     public Map<String, Long> groupLeaders() {
         Map<String, Long> leaders = new LinkedHashMap<>();
@@ -347,27 +338,27 @@ public final class LocalStack {
 
     List<StackPart> infrastructureParts() {
         return List.of(
-                infrastructurePart("kafka", List.of(KAFKA), "-Xmx512m", KafkaBroker.class,
+                infrastructurePart("kafka", "-Xmx512m", KafkaBroker.class,
                         List.of("--port", port(KAFKA), "--data-dir", data("kafka"), "--no-auto-create-topics"),
                         () -> HealthChecks.kafka(config.kafkaBootstrapServers())),
-                infrastructurePart("postgres", List.of(POSTGRES), "-Xmx128m", Postgres.class,
+                infrastructurePart("postgres", "-Xmx128m", Postgres.class,
                         List.of("--port", port(POSTGRES), "--data-dir", data("postgres")),
                         () -> HealthChecks.postgres(config.jdbcUrl("postgres"))),
-                infrastructurePart("mail", List.of(SMTP, IMAP), "-Xmx192m", MailServer.class,
+                infrastructurePart("mail", "-Xmx192m", MailServer.class,
                         List.of("--smtp-port", port(SMTP), "--imap-port", port(IMAP)),
                         () -> HealthChecks.smtp(config.port(SMTP))),
-                infrastructurePart("registry", List.of(REGISTRY), "-Xmx64m", SchemaRegistry.class,
+                infrastructurePart("registry", "-Xmx64m", SchemaRegistry.class,
                         List.of("--port", port(REGISTRY), "--work-dir", data("registry")),
                         () -> HealthChecks.http(config.registryApiUrl() + "/system/info")));
     }
 
     /** Infrastructure runs from this launcher's classpath, through the test-support servers' own main methods. */
-    private StackPart infrastructurePart(String name, List<StackConfig.Port> ports, String heap, Class<?> mainClass,
+    private StackPart infrastructurePart(String name, String heap, Class<?> mainClass,
             List<String> arguments, StackPart.HealthCheck health) {
         List<String> command = new ArrayList<>(List.of(javaExecutable, heap, "-XX:+UseSerialGC", "-Dguestcrm.stack.part=" + name,
                 "-cp", config.classpath(), mainClass.getName()));
         command.addAll(arguments);
-        return new StackPart(name, ports, command, Map.of(), health);
+        return new StackPart(name, command, Map.of(), health);
     }
 
     List<StackPart> serviceParts() {
@@ -386,7 +377,7 @@ public final class LocalStack {
                 "-Dquarkus.mailer.port=" + config.port(SMTP),
                 "-Dquarkus.mailer.from=" + MAIL_FROM,
                 "-jar", serviceJar(service).toString());
-        return new StackPart(service.name(), List.of(service.port()), command, Map.of(),
+        return new StackPart(service.name(), command, Map.of(),
                 () -> HealthChecks.http("http://localhost:" + config.port(service.port()) + "/q/health/ready"));
     }
 

@@ -7,12 +7,11 @@ import java.util.Map;
  * One process of the local stack.
  *
  * @param name       short name, used for the pid file ({@code .crm/run/<name>.pid}) and the log ({@code .crm/logs/<name>.log})
- * @param ports      the ports it listens on (checked free before anything starts)
  * @param command    the command line (a JVM)
  * @param environment extra environment variables
  * @param health     how to tell it is ready
  */
-record StackPart(String name, List<StackConfig.Port> ports, List<String> command, Map<String, String> environment,
+record StackPart(String name, List<String> command, Map<String, String> environment,
         HealthCheck health) {
 
     /** Says what is wrong, or null when the part is healthy. */
