@@ -14,6 +14,7 @@ import org.guestcrm.events.GuestProfileChanged;
 import org.guestcrm.events.GuestSplit;
 import org.guestcrm.events.GuestUpdated;
 import org.guestcrm.events.ReservationChanged;
+import org.guestcrm.events.TaskChanged;
 
 /**
  * Every Kafka topic of the CRM, with the Avro records it carries. The single source of truth
@@ -30,7 +31,9 @@ public enum Topic {
     CRM_GUEST_MERGES("crm.guest-merges", "guestId", false, GuestMerged.class, GuestSplit.class),
     CRM_CONSENTS("crm.consents", "tenant:channel:purpose:contactPoint (lower-case e-mail or E.164 phone)", true, ConsentChanged.class),
     CRM_CONTACT_UPDATES("crm.contact-updates", "tenant:pmsSystem:pmsProfileId", false, ContactDetailsUpdated.class),
-    CRM_COMMUNICATIONS("crm.communications", "guestId", false, CommunicationEvent.class);
+    CRM_COMMUNICATIONS("crm.communications", "guestId", false, CommunicationEvent.class),
+    /** Staff tasks of the desk-service (call-backs, quote follow-ups, late documents): opened, assigned, overdue, done. */
+    CRM_TASKS("crm.tasks", "taskId", false, TaskChanged.class);
 
     /** Suffix of the dead-letter topic of every topic: same key, the failed record, reason headers. */
     public static final String DEAD_LETTER_SUFFIX = ".dlq";

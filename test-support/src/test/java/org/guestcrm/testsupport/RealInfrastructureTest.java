@@ -40,11 +40,14 @@ class RealInfrastructureTest {
         RealInfrastructure resource = new RealInfrastructure();
         resource.init(Map.of("services", "mail"));
         Map<String, String> config = resource.start();
+        // The staff-token keys are no server: they are always there, so no test switches security off.
         assertEquals(Map.of("quarkus.mailer.host", "localhost",
                 "quarkus.mailer.port", String.valueOf(MailServer.shared().smtpPort()),
                 "quarkus.mailer.mock", "false",
                 "quarkus.mailer.from", RealInfrastructure.DEFAULT_MAIL_FROM,
-                "quarkus.mailer.start-tls", "DISABLED"), config);
+                "quarkus.mailer.start-tls", "DISABLED",
+                "mp.jwt.verify.publickey.location", LocalIdentity.forTests().verifyKeyFile().toUri().toString(),
+                "mp.jwt.verify.issuer", LocalIdentity.LOCAL_ISSUER), config);
     }
 
     @Test

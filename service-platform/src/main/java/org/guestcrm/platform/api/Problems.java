@@ -23,6 +23,51 @@ public class Problems {
         return of(400, "urn:guestcrm:problem:invalid-request", "Invalid request", e.getMessage(), uri, e.invalidParams());
     }
 
+    /** No or an invalid staff token: 401 with a problem body and the challenge. */
+    @ServerExceptionMapper({io.quarkus.security.UnauthorizedException.class,
+            io.quarkus.security.AuthenticationFailedException.class})
+    public Response unauthorized(RuntimeException e, UriInfo uri) {
+        return Response.fromResponse(of(401, "urn:guestcrm:problem:unauthorized", "Unauthorized",
+                "This endpoint needs a valid bearer token.", uri, List.of()))
+                .header("WWW-Authenticate", "Bearer").build();
+    }
+
+    /** A valid token whose roles do not admit this endpoint: 403 with a problem body. */
+    @ServerExceptionMapper(io.quarkus.security.ForbiddenException.class)
+    public Response forbidden(RuntimeException e, UriInfo uri) {
+        return of(403, "urn:guestcrm:problem:forbidden", "Forbidden",
+                "The token's roles do not admit this endpoint.", uri, List.of());
+    }
+
+    /**
+     * The framework's own refusals (no resource at the path inside a matched root, method not allowed, a content type
+     * not consumed, no acceptable representation): the same status with a problem body, so a client always learns
+     * why. More specific than a service's own WebApplicationException mapper, so they apply in every service. The
+     * detail is fixed text (the exception's message can quote the request's headers).
+     */
+    @ServerExceptionMapper({jakarta.ws.rs.NotFoundException.class, jakarta.ws.rs.NotAllowedException.class,
+            jakarta.ws.rs.NotSupportedException.class, jakarta.ws.rs.NotAcceptableException.class})
+    public Response frameworkRefusal(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        String detail = switch (status) {
+            case 404 -> e.getMessage() != null && !e.getMessage().startsWith("HTTP 404") ? e.getMessage()
+                    : "There is no resource at this path.";
+            case 405 -> "This resource does not answer this method.";
+            case 415 -> "This resource does not accept the request's Content-Type.";
+            case 406 -> "This resource cannot answer in a type the request's Accept header admits.";
+            default -> "The request was refused.";
+        };
+        Response problem = webApplication(e, uri);
+        Response.ResponseBuilder answer = Response.fromResponse(of(status, "about:blank",
+                problem.getEntity() instanceof Problem p ? p.title() : "Error", detail, uri, List.of()));
+        // 405 should say what is allowed (RFC 9110 15.5.6); the framework's exception carries it only sometimes.
+        Object allow = e.getResponse().getHeaders().getFirst("Allow");
+        if (allow != null) {
+            answer.header("Allow", allow);
+        }
+        return answer.build();
+    }
+
     /** A WebApplicationException's status with its reason phrase as title ({@code about:blank}). */
     public static Response webApplication(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
@@ -32,15 +77,26 @@ public class Problems {
 
     /** A 500 that logs the failure (with the path, never the request body) and tells the caller nothing more. */
     public static Response unexpected(RuntimeException e, UriInfo uri) {
-        LOG.errorf(e, "Request to %s failed unexpectedly.", uri.getPath());
+        // The exception's own text can carry request data (a guest's e-mail in a constraint violation): class and SQL
+        // state at ERROR, the stack at DEBUG.
+        LOG.errorf("Request to %s failed unexpectedly: %s", uri.getPath(),
+                org.guestcrm.platform.intake.Failures.describe(e));
+        LOG.debugf(e, "Stack of the failed request to %s", uri.getPath());
         return of(500, "about:blank", "Internal Server Error", "The request could not be completed.", uri, List.of());
+    }
+
+    /** The request path as the problem's instance, cut to 200 characters (a hostile path can be kilobytes long). */
+    static String instanceOf(UriInfo uri) {
+        String path = uri.getPath();
+        return path == null || path.length() <= UnmatchedRoutes.MAX_INSTANCE_LENGTH ? path
+                : path.substring(0, UnmatchedRoutes.MAX_INSTANCE_LENGTH);
     }
 
     public static Response of(int status, String type, String title, String detail, UriInfo uri,
                               List<Problem.InvalidParam> params) {
         return Response.status(status)
                 .type(Problem.MEDIA_TYPE)
-                .entity(new Problem(type, title, status, detail, uri.getPath(), params))
+                .entity(new Problem(type, title, status, detail, instanceOf(uri), params))
                 .build();
     }
 }

@@ -8,14 +8,28 @@ import org.guestcrm.events.EventMetadata;
 import org.guestcrm.schemas.Topic;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 
 /**
  * The transactional outbox: stores an event with the change that caused it, in the caller's transaction, so it is
- * sent (by {@link OutboxRelay}) only if that transaction commits. No dual writes.
+ * sent (by {@link OutboxRelay}) only if that transaction commits. No dual writes. The record is serialised here, once,
+ * in the registry's wire format ({@link OutboxSerde}); a commit wakes the relay.
  */
 @ApplicationScoped
 public class Outbox {
+
+    private static final Object WAKE_AFTER_COMMIT = new Object();
+
+    @Inject
+    OutboxSerde serde;
+    @Inject
+    OutboxRelay relay;
+    @Inject
+    TransactionSynchronizationRegistry transactions;
 
     /**
      * Adds {@code record} for {@code topic} under {@code key}. The record must carry an {@link EventMetadata} in its
@@ -34,10 +48,59 @@ public class Outbox {
         row.topic = topic.topicName();
         row.recordKey = key;
         row.correlationId = metadata.getCorrelationId();
-        row.payload = OutboxCodec.encode(record);
+        row.payload = serde.serialize(topic.topicName(), record);
         row.createdAt = Instant.now();
         row.persist();
+        wakeRelayAfterCommit();
         return row;
+    }
+
+    /** The event type of a tombstone row: the relay sends it with a null value. */
+    public static final String TOMBSTONE = "Tombstone";
+
+    /**
+     * Adds a tombstone (a null value) for {@code key} on the compacted {@code topic}, in the caller's transaction: once
+     * compacted, the topic forgets every earlier value of the key (an erased or merged-away guest). The record carries
+     * the headers {@code event-id} (here {@code eventId}), {@code event-type} {@value #TOMBSTONE} and
+     * {@code correlation-id}; consumers on the platform's intake skip it (it has nothing to apply).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public OutboxEvent addTombstone(Topic topic, String key, java.util.UUID eventId, String correlationId) {
+        if (!topic.compacted()) {
+            throw new IllegalArgumentException("Topic " + topic.topicName() + " is not compacted: a tombstone means nothing there");
+        }
+        java.util.Objects.requireNonNull(key, "key");
+        OutboxEvent row = new OutboxEvent();
+        row.eventId = java.util.Objects.requireNonNull(eventId, "eventId");
+        row.eventType = TOMBSTONE;
+        row.topic = topic.topicName();
+        row.recordKey = key;
+        row.correlationId = correlationId;
+        row.payload = new byte[0];
+        row.createdAt = Instant.now();
+        row.persist();
+        wakeRelayAfterCommit();
+        return row;
+    }
+
+    /** Once per transaction: the relay starts a round as soon as the rows are committed, not at its next poll. */
+    private void wakeRelayAfterCommit() {
+        if (transactions.getResource(WAKE_AFTER_COMMIT) != null) {
+            return;
+        }
+        transactions.putResource(WAKE_AFTER_COMMIT, Boolean.TRUE);
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    relay.wake();
+                }
+            }
+        });
     }
 
     private static EventMetadata metadataOf(SpecificRecord record) {

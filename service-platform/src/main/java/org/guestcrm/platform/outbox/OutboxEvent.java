@@ -10,6 +10,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
+import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 
 /**
@@ -21,9 +22,13 @@ import jakarta.persistence.Table;
 @Table(name = "outbox_event")
 public class OutboxEvent extends PanacheEntityBase {
 
-    /** The relay's order. */
+    /**
+     * The relay's order. From the table's sequence in blocks of 50 ({@code increment by 50}), so a batch of inserts
+     * goes out as one JDBC batch (an identity column would force one round trip per row).
+     */
     @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "outbox_event_id")
+    @SequenceGenerator(name = "outbox_event_id", sequenceName = "outbox_event_id_seq", allocationSize = 50)
     public Long id;
 
     @Column(name = "event_id", nullable = false)
@@ -53,6 +58,18 @@ public class OutboxEvent extends PanacheEntityBase {
     /** Set once Kafka acknowledged the record. */
     @Column(name = "sent_at")
     public Instant sentAt;
+
+    /** Failed sends that counted (the broker was reachable, or the failure was not retriable). */
+    @Column(nullable = false)
+    public int attempts;
+
+    /** The last send failure: exception class and message from the Kafka client (no payload data). */
+    @Column(name = "last_error")
+    public String lastError;
+
+    /** Set when the relay gave up after its attempts: the row waits for an operator; only its key waits with it. */
+    @Column(name = "parked_at")
+    public Instant parkedAt;
 
     /** The oldest unsent events, in id order. */
     public static List<OutboxEvent> nextUnsent(int limit) {

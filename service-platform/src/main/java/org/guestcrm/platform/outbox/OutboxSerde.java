@@ -1,0 +1,64 @@
+package org.guestcrm.platform.outbox;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.guestcrm.platform.kafka.KafkaSettings;
+
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Serialises an outbox record once, when it is written, into the registry's wire format (magic byte, content id,
+ * Avro binary): the relay then hands the stored bytes to Kafka as they are. The schema is the record class's own,
+ * looked up in the registry by content (registered there first where auto-register is on), never the latest version:
+ * a newer schema registered for a rolling upgrade changes nothing for a producer still on the old classes.
+ */
+@ApplicationScoped
+public class OutboxSerde {
+
+    private volatile AvroKafkaSerializer<SpecificRecord> serializer;
+
+    /**
+     * @throws org.guestcrm.platform.intake.PoisonRecordException when the record itself cannot be written in its
+     *         schema (Avro rejects a value): retrying cannot help
+     * @throws SchemaUnavailableException when the registry cannot be reached or does not hold the schema: transient,
+     *         the write is retried until the registry answers (or the schema is registered)
+     */
+    public byte[] serialize(String topic, SpecificRecord record) {
+        try {
+            return serializer().serialize(topic, record);
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t.getClass().getName().startsWith("org.apache.avro.") || t instanceof NullPointerException
+                        || t instanceof ClassCastException) {
+                    throw new org.guestcrm.platform.intake.PoisonRecordException(record.getSchema().getName()
+                            + " cannot be written in its schema (" + t.getClass().getSimpleName() + ")", e);
+                }
+            }
+            throw new SchemaUnavailableException("The schema registry cannot resolve the schema of "
+                    + record.getSchema().getFullName() + " for " + topic + " (" + e.getClass().getSimpleName()
+                    + "); is the registry up and the schema registered?", e);
+        }
+    }
+
+    /** The registry is unreachable or lacks the writer's schema: a transient failure for the intake. */
+    public static class SchemaUnavailableException extends RuntimeException {
+        SchemaUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private AvroKafkaSerializer<SpecificRecord> serializer() {
+        AvroKafkaSerializer<SpecificRecord> current = serializer;
+        if (current == null) {
+            synchronized (this) {
+                if (serializer == null) {
+                    AvroKafkaSerializer<SpecificRecord> created = new AvroKafkaSerializer<>();
+                    created.configure(KafkaSettings.registrySerdeProperties(), false);
+                    serializer = created;
+                }
+                current = serializer;
+            }
+        }
+        return current;
+    }
+}

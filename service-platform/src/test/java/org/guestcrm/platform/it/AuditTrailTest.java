@@ -1,0 +1,107 @@
+package org.guestcrm.platform.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Set;
+import java.util.UUID;
+
+import org.guestcrm.testsupport.LocalIdentity;
+import org.guestcrm.testsupport.RealInfrastructure;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The doors and the audit trail every service gets from the platform: staff tokens from the local identity, roles,
+ * tenant scoping of the trail, NDJSON export; and a feed's own (non-JWT) bearer token passes untouched.
+ */
+@QuarkusTest
+@WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "database", value = "platform"))
+class AuditTrailTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TestHTTPResource("/")
+    URI base;
+
+    private static String token(String tenant, String... roles) {
+        return LocalIdentity.forTests().mint(Set.of(tenant), Set.of(roles), Duration.ofMinutes(5), "agent-" + tenant);
+    }
+
+    private HttpResponse<String> get(String path, String token, String accept) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).header("Accept", accept).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void staffReadsAreAuditedPerTenantAndExportableAsNdjson() throws Exception {
+        String tenantA = "audit-a-" + UUID.randomUUID();
+        String tenantB = "audit-b-" + UUID.randomUUID();
+        String adminA = token(tenantA, "admin");
+        assertEquals(401, get("/api/v1/audit", null, "application/json").statusCode());
+        assertEquals(403, get("/api/v1/audit", token(tenantA, "viewer"), "application/json").statusCode());
+        assertEquals(200, get("/api/v1/audit", adminA, "application/json").statusCode());
+        assertEquals(200, get("/api/v1/audit", token(tenantB, "admin"), "application/json").statusCode());
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/api/v1/audit", adminA, "application/json").body()
+                .contains("\"outcome\":403"));
+        String ofA = get("/api/v1/audit", adminA, "application/json").body();
+        assertTrue(ofA.contains("\"actor\":\"agent-" + tenantA + "\""), ofA);
+        assertTrue(ofA.contains("\"action\":\"GET /api/v1/audit\""), ofA);
+        assertTrue(ofA.contains("\"roles\":\"viewer\""), "a refused read is audited too: " + ofA);
+        assertFalse(ofA.contains(tenantB), "an admin of tenant A sees nothing of tenant B");
+
+        HttpResponse<String> export = get("/api/v1/audit", adminA, "application/x-ndjson");
+        assertEquals(200, export.statusCode());
+        String[] lines = export.body().strip().split("\n");
+        assertTrue(lines.length >= 2, export.body());
+        for (String line : lines) {
+            assertTrue(line.startsWith("{") && line.endsWith("}") && line.contains("\"tenant\":\"" + tenantA + "\""),
+                    line);
+        }
+    }
+
+    @Test
+    void refusalsAnswerProblemBodies() throws Exception {
+        HttpResponse<String> anonymous = get("/api/v1/audit", null, "application/json");
+        assertEquals(401, anonymous.statusCode());
+        assertTrue(anonymous.body().contains("urn:guestcrm:problem:unauthorized"), anonymous.body());
+        assertEquals("Bearer", anonymous.headers().firstValue("WWW-Authenticate").orElse(null));
+        HttpResponse<String> forged = get("/api/v1/audit", "not.a.jwt", "application/json");
+        assertEquals(401, forged.statusCode());
+        HttpResponse<String> weak = get("/api/v1/audit", token("t", "viewer"), "application/json");
+        assertEquals(403, weak.statusCode());
+        assertTrue(weak.body().contains("urn:guestcrm:problem:forbidden"), weak.body());
+        HttpResponse<String> nul = get("/api/v1/audit?actor=a%00b", token("t", "admin"), "application/json");
+        assertEquals(400, nul.statusCode());
+        assertTrue(nul.body().contains("\"name\":\"actor\""), nul.body());
+    }
+
+    @Test
+    void aFeedsOwnBearerTokenIsNeverTakenForAStaffJwtNorAudited() throws Exception {
+        HttpResponse<String> accepted = HTTP.send(HttpRequest.newBuilder(base.resolve("/api/v1/feeds/probe"))
+                .header("Authorization", "Bearer demo").header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("<OTA_HotelResNotifRQ/>")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, accepted.statusCode());
+        String anyTenant = LocalIdentity.forTests().mint(Set.of("*"), Set.of("admin"), Duration.ofMinutes(5), "root");
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/api/v1/audit", anyTenant, "application/json")
+                .statusCode() == 200);
+        assertFalse(get("/api/v1/audit", anyTenant, "application/json").body().contains("/api/v1/feeds"),
+                "feed requests are not staff actions");
+    }
+}

@@ -1,0 +1,20 @@
+package org.guestcrm.platform.it;
+
+import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** A resource that only takes JSON by POST: the framework refuses anything else (415, 405) before it runs. */
+@Path("/api/v1/probe-strict")
+public class ProbeStrictResource {
+
+    @POST
+    @PermitAll
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response accept(String body) {
+        return Response.accepted().build();
+    }
+}
