@@ -21,10 +21,19 @@ public final class Samples {
         return read("OTA_HotelResModifyNotifRQ.xml");
     }
 
+    /** The OTA messages written for these tests in src/test/resources/ota-written (see the README there). */
+    public static String written(String name) {
+        return resource("/ota-written/" + name);
+    }
+
     public static String read(String name) {
-        try (InputStream in = Samples.class.getResourceAsStream("/samples/" + name)) {
+        return resource("/samples/" + name);
+    }
+
+    private static String resource(String path) {
+        try (InputStream in = Samples.class.getResourceAsStream(path)) {
             if (in == null) {
-                throw new IllegalStateException("No sample " + name);
+                throw new IllegalStateException("No sample " + path);
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

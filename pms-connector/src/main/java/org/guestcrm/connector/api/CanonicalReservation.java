@@ -8,12 +8,12 @@ import java.util.Map;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
-import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.PositiveOrZero;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.guestcrm.connector.domain.ReservationChangeType;
 import org.guestcrm.connector.domain.ReservationStatus;
 
@@ -74,12 +74,12 @@ public record CanonicalReservation(
             String firstName,
             String middleName,
             String lastName,
-            LocalDate birthDate,
+            @Schema(description = "yyyy-MM-dd; an impossible date is dropped with a warning", examples = "1985-04-12") String birthDate,
             String gender,
             String language,
-            @Pattern(regexp = "[A-Z]{2}") String nationality,
-            List<@Email @NotBlank String> emails,
-            List<@NotBlank String> phones,
+            @Schema(description = "ISO 3166-1 alpha-2; another value is dropped with a warning") String nationality,
+            @Schema(description = "E-mail addresses; a malformed one is dropped with a warning") List<String> emails,
+            @Schema(description = "Phone numbers; a malformed one is dropped with a warning") List<String> phones,
             List<@Valid AddressDto> addresses,
             String loyaltyProgram,
             String loyaltyNumber,
@@ -92,6 +92,6 @@ public record CanonicalReservation(
     }
 
     public record AddressDto(String type, List<String> lines, String city, String postalCode, String stateProvince,
-                             @Pattern(regexp = "[A-Z]{2}") String countryCode, String countryName) {
+                             String countryCode, String countryName) {
     }
 }

@@ -1,6 +1,8 @@
 package org.guestcrm.connector.config;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -17,13 +19,115 @@ public interface ConnectorConfig {
 
     Retention retention();
 
+    Credentials credentials();
+
+    RateLimit rateLimit();
+
+    Ordering ordering();
+
+    Imports imports();
+
+    Webhooks webhooks();
+
+    Polling polling();
+
     /** Currency of amounts a PMS sends without one, when the feed has no default currency of its own. */
     @WithDefault("USD")
     String defaultCurrency();
 
+    /** Ordering of versions (domain/VersionOrdering). */
+    interface Ordering {
+        /** A sequence that drops to half or less with a version time at least this much later is a PMS sequence reset. */
+        @WithDefault("1h")
+        Duration sequenceResetMinGap();
+    }
+
+    /** History imports (POST /api/v1/feeds/{feedId}/imports). */
+    interface Imports {
+        /** Largest import file accepted (it is kept in the database until the job is done, for resuming). */
+        @WithDefault("268435456")
+        long maxBytes();
+
+        /** Rows per transaction. */
+        @WithDefault("1000")
+        int batchSize();
+
+        /** A worker holds a job for this long per batch; a job whose lease ran out (a crashed replica) is resumed. */
+        @WithDefault("60s")
+        Duration lease();
+
+        /** Rejected rows kept per job (line number, field, reason). */
+        @WithDefault("1000")
+        int maxRejectionsKept();
+    }
+
+    /**
+     * Thin webhooks with fetch (feeds APALEO_WEBHOOK, MEWS_WEBHOOK): the notification is recorded, then a worker fetches
+     * the entity's state from the feed's PMS API.
+     */
+    interface Webhooks {
+        /** How often the fetch worker looks for due fetches (it is also woken when a notification is recorded). */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** Fetches one feed's PMS API serves at once per replica, unless the feed's PMS API settings say otherwise. */
+        @WithDefault("4")
+        int concurrencyPerFeed();
+
+        /** Threads fetching for all feeds of a replica. */
+        @WithDefault("16")
+        int threads();
+
+        /** First wait after a failed fetch; doubled per further failure up to {@link #retryMax()}. */
+        @WithDefault("1s")
+        Duration retryInitial();
+
+        /** Longest wait between two fetch attempts (a PMS down for hours is tried this often, for as long as it takes). */
+        @WithDefault("5m")
+        Duration retryMax();
+
+        /** A replica holds a claimed fetch this long; one whose lease ran out (a crashed replica) is claimed again. */
+        @WithDefault("2m")
+        Duration lease();
+
+        /** Connect and answer timeout of one PMS API call. */
+        @WithDefault("20s")
+        Duration requestTimeout();
+
+        /** The Client name sent to the Mews Connector API. */
+        @WithDefault("Guest CRM pms-connector 0.1")
+        String mewsClient();
+    }
+
+    /** Polling of JSON_POLLING feeds (a generic JSON "changes since" API) with a persisted cursor. */
+    interface Polling {
+        /** How often the poller looks for a feed due for a poll. */
+        @WithDefault("1s")
+        Duration tick();
+
+        /** Seconds between two polls of a feed whose PMS API settings name no interval. */
+        @WithDefault("60")
+        int defaultIntervalSeconds();
+
+        /** Changes asked for per page (at most 100: one page is one inbound message). */
+        @WithDefault("100")
+        int pageSize();
+
+        /** Pages read per round before the feed waits for its next poll (an outage is caught up page by page). */
+        @WithDefault("50")
+        int maxPagesPerRound();
+
+        /** A replica holds a feed this long per round; a crashed replica's feed is polled again after it. */
+        @WithDefault("2m")
+        Duration lease();
+    }
+
     interface DemoFeeds {
-        /** Upsert tenant {@code demo} with feeds {@code demo-ota} and {@code demo-json} at startup. */
-        @WithDefault("true")
+        /**
+         * Upsert tenant {@code demo} with feeds {@code demo-ota} and {@code demo-json} at startup. Off by default:
+         * only the local stack ({@code CONNECTOR_DEMO_FEEDS_ENABLED=true}) and the tests switch it on.
+         */
+        @WithDefault("false")
         boolean enabled();
 
         /** Bearer token of the demo feeds (a local-stack value, not a secret). */
@@ -57,10 +161,6 @@ public interface ConnectorConfig {
         /** PostgreSQL advisory lock key that lets one replica relay at a time ("pmsrelay" in ASCII, 0x706d7372656c6179). */
         @WithDefault("8101258239874457977")
         long lockKey();
-
-        /** The outbox health check reports DOWN when the oldest unsent event is older than this. */
-        @WithDefault("5m")
-        Duration maxBacklogAge();
     }
 
     /** Deletes old rows of outbox_event (service-platform's RetentionJob). */
@@ -80,5 +180,39 @@ public interface ConnectorConfig {
         /** PostgreSQL advisory lock key that lets one replica delete at a time ("PMSRETN" in ASCII). */
         @WithDefault("22603018394752078")
         long lockKey();
+    }
+
+    /** PMS feed credentials: bearer tokens (stored as SHA-256) and HMAC-SHA256 request signatures. */
+    interface Credentials {
+        /** A signature whose timestamp is further than this from the connector's clock is refused (stale or skewed). */
+        @WithDefault("5m")
+        Duration signatureWindow();
+
+        /**
+         * Base64 of a 256-bit AES key that encrypts the feeds' HMAC secrets at rest
+         * ({@code CONNECTOR_CREDENTIALS_ENCRYPTION_KEY}); without it, HMAC credentials can be neither issued nor verified.
+         */
+        Optional<String> encryptionKey();
+    }
+
+    /** Token bucket per feed (and per replica): {@code default} for every feed, {@code feeds.<feedId>} overrides. */
+    interface RateLimit {
+        @WithDefault("true")
+        boolean enabled();
+
+        @io.smallrye.config.WithName("default")
+        Bucket defaults();
+
+        Map<String, Bucket> feeds();
+
+        interface Bucket {
+            /** Requests a feed may send in a burst. */
+            @WithDefault("400")
+            int capacity();
+
+            /** Requests per second the bucket refills. */
+            @WithDefault("200")
+            double perSecond();
+        }
     }
 }

@@ -22,6 +22,11 @@ public final class EventIds {
         return nameBased("guestcrm:event:" + feedId + ":" + bodySha256 + ":" + index);
     }
 
+    /** Name-based (v3) id of the n-th event of line {@code line} of history import {@code jobId}. */
+    public static UUID importEventId(String feedId, UUID jobId, long line, int index) {
+        return nameBased("guestcrm:import:" + feedId + ":" + jobId + ":" + line + ":" + index);
+    }
+
     private static UUID nameBased(String name) {
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
     }

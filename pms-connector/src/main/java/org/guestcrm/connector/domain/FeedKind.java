@@ -1,6 +1,32 @@
 package org.guestcrm.connector.domain;
 
-/** The format a push feed accepts. */
+/**
+ * How a feed delivers: a push format (OTA_XML, CANONICAL_JSON), or a vendor's thin webhooks whose entity state the
+ * connector fetches from the vendor's API (APALEO_WEBHOOK: apaleo Booking API; MEWS_WEBHOOK: Mews Connector API), or
+ * polling a generic JSON "changes since" API with a persisted cursor (JSON_POLLING).
+ */
 public enum FeedKind {
-    OTA_XML, CANONICAL_JSON
+    OTA_XML, CANONICAL_JSON, APALEO_WEBHOOK, MEWS_WEBHOOK, JSON_POLLING;
+
+    /** The feeds whose PMS is asked for the state of what a webhook names. */
+    public boolean fetchesFromPms() {
+        return this == APALEO_WEBHOOK || this == MEWS_WEBHOOK;
+    }
+
+    /** The feeds with PMS API settings (base URL, credentials): the webhook feeds and the polled one. */
+    public boolean usesPmsApi() {
+        return fetchesFromPms() || this == JSON_POLLING;
+    }
+
+    /** Where the PMS sends its messages; null for a polled feed (the connector asks). */
+    public String pushPath(String feedId) {
+        String suffix = switch (this) {
+            case OTA_XML -> "/ota";
+            case CANONICAL_JSON -> "/reservations";
+            case APALEO_WEBHOOK -> "/apaleo";
+            case MEWS_WEBHOOK -> "/mews";
+            case JSON_POLLING -> null;
+        };
+        return suffix == null ? null : "/api/v1/feeds/" + feedId + suffix;
+    }
 }

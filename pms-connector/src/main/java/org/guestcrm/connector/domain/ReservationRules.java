@@ -9,7 +9,7 @@ public final class ReservationRules {
     private ReservationRules() {
     }
 
-    /** Violations of the rules, each naming the field; empty when the reservation is valid. */
+    /** Violations of the rules and of the {@link CanonicalLimits}, each naming the field; empty when the reservation is valid. */
     public static List<Violation> violations(Reservation reservation) {
         List<Violation> violations = new ArrayList<>();
         if (isBlank(reservation.hotelCode())) {
@@ -39,6 +39,7 @@ public final class ReservationRules {
                 violations.add(new Violation("guests[" + i + "].pmsProfileId", "is required"));
             }
         }
+        violations.addAll(CanonicalLimits.violations(reservation));
         return violations;
     }
 

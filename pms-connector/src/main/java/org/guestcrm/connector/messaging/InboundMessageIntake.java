@@ -2,10 +2,14 @@ package org.guestcrm.connector.messaging;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.IntFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,32 +17,85 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.guestcrm.connector.config.ConnectorConfig;
 import org.guestcrm.connector.domain.EventIds;
 import org.guestcrm.connector.domain.GuestProfile;
+import org.guestcrm.connector.domain.ProfileChange;
+import org.guestcrm.connector.domain.ReservationCancellation;
 import org.guestcrm.connector.domain.Reservation;
+import org.guestcrm.connector.domain.VersionOrdering;
+import org.guestcrm.connector.domain.VersionOrdering.Decision;
+import org.guestcrm.connector.domain.VersionOrdering.Held;
+import org.guestcrm.connector.domain.VersionOrdering.Verdict;
+import org.guestcrm.connector.persistence.AggregateVersions;
 import org.guestcrm.events.GuestProfileChanged;
 import org.guestcrm.events.ReservationChanged;
 import org.guestcrm.platform.outbox.Outbox;
 import org.guestcrm.schemas.Topic;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 /**
- * Records an accepted inbound message and the events it causes in one transaction (the outbox):
- * once this returns, the message is never lost. A retransmission of the identical body to the same
- * feed is recognised by its name-based message id and emits nothing again.
+ * Records an accepted inbound message and the events it causes in one transaction (the outbox): once this returns,
+ * the message is never lost. Two layers of deduplication: a retransmission of the identical body to the same feed is
+ * recognised by its name-based message id; a change redelivered in a new envelope (EchoToken, TimeStamp, wrapper ids)
+ * or an older version arriving late is recognised per reservation and profile by {@link VersionOrdering} against
+ * {@link AggregateVersions}, written in the same transaction, and emits nothing.
  */
 @ApplicationScoped
 public class InboundMessageIntake {
 
     private static final Logger LOG = Logger.getLogger(InboundMessageIntake.class);
 
-    /** What became of an inbound message. */
-    public record Receipt(UUID messageId, boolean duplicate, List<UUID> eventIds) {
+    public static final String RESERVATION = "RESERVATION";
+    public static final String PROFILE = "PROFILE";
+
+    /** What became of an inbound message: the events emitted, and the aggregates that emitted nothing and why. */
+    public record Receipt(UUID messageId, boolean duplicate, List<UUID> eventIds, List<Skipped> skipped,
+                          List<String> heldCancellations) {
+    }
+
+    /**
+     * The message cannot be applied as it is (e.g. a cancellation naming a reservation the feed never sent, without a
+     * hotel): nothing is stored. {@code field} names where, {@code reason} says why, neither holds a value.
+     */
+    public static final class Refused extends RuntimeException {
+        private final String field;
+
+        public Refused(String field, String reason) {
+            super(reason, null, false, false);
+            this.field = field;
+        }
+
+        public String field() {
+            return field;
+        }
+    }
+
+    /** An aggregate of the message that emitted nothing: reason REDELIVERY (same content) or OLDER (stale version). */
+    public record Skipped(String aggregate, String id, String reason) {
     }
 
     /** An inbound message that passed validation. */
     public record AcceptedMessage(String tenantId, String feedId, String defaultCurrency, String bodySha256,
-                                  String messageType, String cardFreePayload, List<Reservation> reservations) {
+                                  String messageType, String cardFreePayload, List<Reservation> reservations,
+                                  List<ProfileChange> profiles, List<ReservationCancellation> cancellations) {
+        /** A reservation push. */
+        public AcceptedMessage(String tenantId, String feedId, String defaultCurrency, String bodySha256,
+                               String messageType, String cardFreePayload, List<Reservation> reservations) {
+            this(tenantId, feedId, defaultCurrency, bodySha256, messageType, cardFreePayload, reservations, List.of(),
+                    List.of());
+        }
+    }
+
+    /** A row of a history import: a reservation, or a profile on its own (with its hotel and version time). */
+    public record HistoryRow(long line, Reservation reservation, GuestProfile profile, String hotelCode,
+                             Instant profileModifiedAt) {
+    }
+
+    /** What a batch of history rows emitted: per line, whether it emitted anything. */
+    public record HistoryOutcome(int eventsEmitted, Set<Long> linesEmitting, int sequenceResets) {
     }
 
     @Inject
@@ -47,56 +104,258 @@ public class InboundMessageIntake {
     @Inject
     Outbox outbox;
 
+    @Inject
+    AggregateVersions versions;
+
+    @Inject
+    ConnectorConfig config;
+
+    @Inject
+    MeterRegistry meters;
+
     @Transactional
     public Receipt record(AcceptedMessage message) {
         UUID messageId = EventIds.messageId(message.feedId(), message.bodySha256());
         Instant receivedAt = Instant.now();
-        PmsEventMapper.Origin origin = new PmsEventMapper.Origin(message.tenantId(), message.feedId(), messageId,
-                receivedAt, message.defaultCurrency());
-
-        List<OutgoingEvent> events = new ArrayList<>();
-        Set<String> profilesInMessage = new LinkedHashSet<>();
-        for (Reservation reservation : message.reservations()) {
-            UUID reservationEventId = EventIds.eventId(message.feedId(), message.bodySha256(), events.size());
-            ReservationChanged reservationChanged = PmsEventMapper.toReservationChanged(reservation, reservationEventId, origin);
-            events.add(new OutgoingEvent(Topic.PMS_RESERVATIONS, PmsEventMapper.reservationKey(message.tenantId(), reservation),
-                    reservationEventId, reservationChanged));
-            for (GuestProfile guest : reservation.guests()) {
-                if (!profilesInMessage.add(guest.pmsProfileId())) {
-                    continue;
-                }
-                UUID profileEventId = EventIds.eventId(message.feedId(), message.bodySha256(), events.size());
-                GuestProfileChanged profileChanged = PmsEventMapper.toGuestProfileChanged(guest, reservation, profileEventId, origin);
-                events.add(new OutgoingEvent(Topic.PMS_PROFILES, PmsEventMapper.profileKey(message.tenantId(), message.feedId(), guest),
-                        profileEventId, profileChanged));
-            }
-        }
-
         int inserted = entityManager.createNativeQuery("""
                         insert into inbound_message (message_id, feed_id, received_at, body_sha256, message_type, event_count, masked_payload)
-                        values (:messageId, :feedId, :receivedAt, :bodySha256, :messageType, :eventCount, :payload)
+                        values (:messageId, :feedId, :receivedAt, :bodySha256, :messageType, 0, :payload)
                         on conflict do nothing""")
                 .setParameter("messageId", messageId)
                 .setParameter("feedId", message.feedId())
                 .setParameter("receivedAt", receivedAt)
                 .setParameter("bodySha256", message.bodySha256())
                 .setParameter("messageType", message.messageType())
-                .setParameter("eventCount", events.size())
                 .setParameter("payload", message.cardFreePayload())
                 .executeUpdate();
-        List<UUID> eventIds = events.stream().map(OutgoingEvent::eventId).toList();
         if (inserted == 0) {
-            LOG.infof("Inbound message %s on feed %s is a retransmission of one already accepted; nothing is emitted again.",
+            @SuppressWarnings("unchecked")
+            List<UUID> emitted = entityManager.createNativeQuery(
+                            "select event_id from outbox_event where correlation_id = :id order by id", UUID.class)
+                    .setParameter("id", messageId.toString()).getResultList();
+            LOG.debugf("Inbound message %s on feed %s is a retransmission of one already accepted; nothing is emitted again.",
                     messageId, message.feedId());
-            return new Receipt(messageId, true, eventIds);
+            return new Receipt(messageId, true, emitted, List.of(), List.of());
         }
-        events.forEach(event -> outbox.add(event.topic(), event.key(), event.record()));
-        LOG.infof("Inbound message %s on feed %s accepted: %d reservation(s), %d event(s) in the outbox.",
-                messageId, message.feedId(), message.reservations().size(), events.size());
-        return new Receipt(messageId, false, eventIds);
+        PmsEventMapper.Origin origin = new PmsEventMapper.Origin(message.tenantId(), message.feedId(), messageId,
+                receivedAt, message.defaultCurrency());
+        List<Candidate> candidates = new ArrayList<>();
+        Set<String> profilesInMessage = new LinkedHashSet<>();
+        IntFunction<UUID> ids = index -> EventIds.eventId(message.feedId(), message.bodySha256(), index);
+        for (Reservation reservation : message.reservations()) {
+            addReservation(candidates, reservation, message.tenantId(), origin, ids, 0, profilesInMessage);
+        }
+        for (ProfileChange change : message.profiles()) {
+            UUID eventId = ids.apply(candidates.size());
+            GuestProfileChanged event = PmsEventMapper.toGuestProfileChanged(change, eventId, origin);
+            candidates.add(profileCandidate(change.profile(), event, message.tenantId(), message.feedId(), eventId,
+                    change.versionTime() != null ? change.versionTime() : receivedAt, 0));
+        }
+        for (ReservationCancellation cancellation : message.cancellations()) {
+            AggregateVersions.Key aggregate = cancelledAggregate(message.feedId(), cancellation);
+            Instant versionTime = cancellation.cancelledAt() != null ? cancellation.cancelledAt() : receivedAt;
+            candidates.add(new Candidate(Topic.PMS_RESERVATIONS, message.tenantId() + ":" + aggregate.id(), aggregate,
+                    cancellation.pmsReservationId(), new VersionOrdering.Version(cancellation.pmsSequence(), versionTime,
+                    PmsEventMapper.unknownCancellationSha256(aggregate.id())), ids.apply(candidates.size()), null, 0,
+                    cancellation, origin));
+        }
+        Emission emission = emit(message.feedId(), candidates);
+        entityManager.createNativeQuery("update inbound_message set event_count = :count where message_id = :id")
+                .setParameter("count", emission.emitted().size()).setParameter("id", messageId).executeUpdate();
+        List<UUID> eventIds = emission.emitted().stream().map(Candidate::eventId).toList();
+        if (emission.skipped().isEmpty()) {
+            LOG.debugf("Inbound message %s on feed %s accepted: %d reservation(s), %d event(s) in the outbox.",
+                    messageId, message.feedId(), message.reservations().size(), eventIds.size());
+        } else {
+            LOG.debugf("Inbound message %s on feed %s accepted: %d reservation(s), %d event(s) in the outbox, %d unchanged or older"
+                    + " version(s) not emitted again.", messageId, message.feedId(), message.reservations().size(),
+                    eventIds.size(), emission.skipped().size());
+        }
+        boolean redelivery = eventIds.isEmpty() && !emission.skipped().isEmpty()
+                && emission.skipped().stream().allMatch(s -> s.reason().equals(Verdict.REDELIVERY.name()));
+        return new Receipt(messageId, redelivery, eventIds, emission.skipped(), emission.heldCancellations());
     }
 
-    /** An event of the message, for the outbox (its metadata.correlationId is the message id). */
-    private record OutgoingEvent(Topic topic, String key, UUID eventId, SpecificRecord record) {
+    /**
+     * Emits a batch of history rows in the caller's transaction (the import worker's batch); events carry correlation id
+     * {@code import:<jobId>}, deterministic ids from job, line and position, and go through the same logical
+     * deduplication, so a file imported twice emits nothing the second time.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public HistoryOutcome recordHistory(String tenantId, String feedId, String defaultCurrency, UUID jobId,
+                                        List<HistoryRow> rows) {
+        return recordRows(new PmsEventMapper.Origin(tenantId, feedId, PmsEventMapper.HISTORY_CORRELATION_PREFIX + jobId,
+                Instant.now(), defaultCurrency), jobId, rows);
+    }
+
+    /**
+     * Emits the rows of a daily export in the caller's transaction: correlation id {@code export:<exportId>}, not
+     * history; a row without its own modification time takes the export's time as its version, so a row unchanged
+     * since the previous export is a redelivery (nothing emitted) and a changed one is newer.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public HistoryOutcome recordExport(String tenantId, String feedId, String defaultCurrency, UUID exportId,
+                                       Instant exportedAt, List<HistoryRow> rows) {
+        return recordRows(new PmsEventMapper.Origin(tenantId, feedId, EXPORT_CORRELATION_PREFIX + exportId, exportedAt,
+                defaultCurrency), exportId, rows);
+    }
+
+    /** Correlation id prefix of the events of a daily export file. */
+    public static final String EXPORT_CORRELATION_PREFIX = "export:";
+
+    private HistoryOutcome recordRows(PmsEventMapper.Origin origin, UUID jobId, List<HistoryRow> rows) {
+        String tenantId = origin.tenantId();
+        String feedId = origin.feedId();
+        List<Candidate> candidates = new ArrayList<>();
+        for (HistoryRow row : rows) {
+            IntFunction<UUID> ids = index -> EventIds.importEventId(feedId, jobId, row.line(), index);
+            if (row.reservation() != null) {
+                addReservation(candidates, row.reservation(), tenantId, origin, ids, row.line(), new HashSet<>());
+            } else {
+                UUID eventId = ids.apply(0);
+                GuestProfileChanged event = PmsEventMapper.toGuestProfileChanged(row.profile(), row.hotelCode(),
+                        row.profileModifiedAt(), eventId, origin);
+                candidates.add(profileCandidate(row.profile(), event, tenantId, feedId, eventId,
+                        row.profileModifiedAt() != null ? row.profileModifiedAt() : origin.receivedAt(), row.line()));
+            }
+        }
+        Emission emission = emit(feedId, candidates);
+        Set<Long> lines = new HashSet<>();
+        emission.emitted().forEach(c -> lines.add(c.line()));
+        return new HistoryOutcome(emission.emitted().size(), lines, emission.resets());
+    }
+
+    private void addReservation(List<Candidate> candidates, Reservation reservation, String tenantId,
+                                PmsEventMapper.Origin origin, IntFunction<UUID> ids, long line, Set<String> profilesSeen) {
+        UUID reservationEventId = ids.apply(candidates.size());
+        ReservationChanged reservationChanged = PmsEventMapper.toReservationChanged(reservation, reservationEventId, origin);
+        Instant versionTime = reservation.pmsModifiedAt() != null ? reservation.pmsModifiedAt() : origin.receivedAt();
+        String aggregateId = reservation.hotelCode() + ":" + reservation.pmsReservationId();
+        candidates.add(new Candidate(Topic.PMS_RESERVATIONS, PmsEventMapper.reservationKey(tenantId, reservation),
+                new AggregateVersions.Key(RESERVATION, aggregateId), reservation.pmsReservationId(),
+                new VersionOrdering.Version(reservation.pmsSequence(), versionTime,
+                        PmsEventMapper.contentSha256(reservationChanged)),
+                reservationEventId, reservationChanged, line, null, origin));
+        for (GuestProfile guest : reservation.guests()) {
+            if (!profilesSeen.add(guest.pmsProfileId())) {
+                continue;
+            }
+            UUID profileEventId = ids.apply(candidates.size());
+            GuestProfileChanged profileChanged = PmsEventMapper.toGuestProfileChanged(guest, reservation, profileEventId, origin);
+            candidates.add(profileCandidate(guest, profileChanged, tenantId, origin.feedId(), profileEventId, versionTime, line));
+        }
+    }
+
+    private static Candidate profileCandidate(GuestProfile guest, GuestProfileChanged event, String tenantId, String feedId,
+                                              UUID eventId, Instant versionTime, long line) {
+        return new Candidate(Topic.PMS_PROFILES, PmsEventMapper.profileKey(tenantId, feedId, guest),
+                new AggregateVersions.Key(PROFILE, guest.pmsProfileId()), guest.pmsProfileId(),
+                new VersionOrdering.Version(null, versionTime, PmsEventMapper.contentSha256(event)), eventId, event, line,
+                null, null);
+    }
+
+    /** Decides every candidate against what is held (in message order, so a later one sees an earlier one). */
+    private Emission emit(String feedId, List<Candidate> candidates) {
+        Map<AggregateVersions.Key, Held> held = new HashMap<>(
+                versions.lock(feedId, candidates.stream().map(Candidate::aggregate).toList()));
+        List<AggregateVersions.Key> cancelled = candidates.stream().filter(c -> c.cancellation() != null)
+                .map(Candidate::aggregate).toList();
+        Map<AggregateVersions.Key, byte[]> lastStates = versions.states(feedId, cancelled);
+        Map<AggregateVersions.Key, Held> changed = new HashMap<>();
+        Map<AggregateVersions.Key, AggregateVersions.ReservationState> states = new HashMap<>();
+        Set<AggregateVersions.Key> resets = new HashSet<>();
+        List<Candidate> emitted = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
+        List<String> heldCancellations = new ArrayList<>();
+        for (Candidate proposed : candidates) {
+            Candidate candidate = proposed.cancellation() == null ? proposed
+                    : applyCancellation(feedId, proposed, lastStates.get(proposed.aggregate()));
+            Held before = held.get(candidate.aggregate());
+            Decision decision = VersionOrdering.decide(before, candidate.version(),
+                    config.ordering().sequenceResetMinGap());
+            if (!decision.held().equals(before)) {
+                held.put(candidate.aggregate(), decision.held());
+                changed.put(candidate.aggregate(), decision.held());
+            }
+            if (decision.verdict() == Verdict.SEQUENCE_RESET) {
+                resets.add(candidate.aggregate());
+                meters.counter("connector.sequence.resets", "feed", feedId).increment();
+                LOG.warnf("Feed %s restarted its sequence for %s %s (sequence dropped from %d to %d with a later version time);"
+                                + " accepted as newest, emitted sequences continue from %d.", feedId,
+                        candidate.aggregate().type().toLowerCase(java.util.Locale.ROOT), candidate.aggregate().id(),
+                        before.sequence(), candidate.version().sequence(), before.sequence() + before.sequenceOffset());
+            }
+            if (decision.emit() && candidate.record() == null) {
+                // a cancellation of a reservation not received yet: held as its version, so an older create stays stale
+                heldCancellations.add(candidate.displayId());
+            } else if (decision.emit()) {
+                SpecificRecord record = candidate.record();
+                if (record instanceof ReservationChanged reservation
+                        && !java.util.Objects.equals(reservation.getPmsSequence(), decision.emittedSequence())) {
+                    record = ReservationChanged.newBuilder(reservation).setPmsSequence(decision.emittedSequence()).build();
+                }
+                outbox.add(candidate.topic(), candidate.key(), record);
+                if (record instanceof ReservationChanged reservation) {
+                    states.put(candidate.aggregate(), new AggregateVersions.ReservationState(
+                            reservation.getPmsReservationId(), PmsEventMapper.stateBytes(reservation)));
+                }
+                emitted.add(candidate);
+            } else if (decision.verdict() != Verdict.SEQUENCE_RESET) {
+                String aggregate = candidate.aggregate().type().toLowerCase(java.util.Locale.ROOT);
+                skipped.add(new Skipped(aggregate, candidate.displayId(), decision.verdict().name()));
+                meters.counter("connector.versions.skipped", "feed", feedId, "aggregate", aggregate,
+                        "reason", decision.verdict().name().toLowerCase(java.util.Locale.ROOT)).increment();
+            }
+        }
+        versions.save(feedId, changed, resets);
+        versions.saveStates(feedId, states);
+        return new Emission(emitted, skipped, resets.size(), heldCancellations);
+    }
+
+    /**
+     * The aggregate a cancellation names: its hotel and reservation id, else the one reservation of the feed with that
+     * id; none or several (the same id in two hotels) without a hotel is refused.
+     */
+    private AggregateVersions.Key cancelledAggregate(String feedId, ReservationCancellation cancellation) {
+        if (cancellation.hotelCode() != null) {
+            return new AggregateVersions.Key(RESERVATION, cancellation.hotelCode() + ":" + cancellation.pmsReservationId());
+        }
+        List<AggregateVersions.Key> found = versions.reservationsWithId(feedId, cancellation.pmsReservationId());
+        if (found.isEmpty()) {
+            throw new Refused("UniqueID", "names a reservation this feed has not sent, and the message names no hotel"
+                    + " (Verification/Vendor@Code)");
+        }
+        if (found.size() > 1) {
+            throw new Refused("UniqueID", "names a reservation id this feed used in " + found.size()
+                    + " hotels; name the hotel (Verification/Vendor@Code)");
+        }
+        return found.getFirst();
+    }
+
+    /** A cancellation candidate made concrete: the last emitted state cancelled, or (state unknown) a version only. */
+    private Candidate applyCancellation(String feedId, Candidate proposed, byte[] lastState) {
+        ReservationChanged last = lastState == null ? null : PmsEventMapper.fromStateBytes(lastState);
+        if (last == null) {
+            if (lastState != null) {
+                LOG.warnf("Feed %s: the stored state of reservation %s cannot be read with this schema; its cancellation"
+                        + " is held as a version only.", feedId, proposed.displayId());
+            }
+            return proposed;
+        }
+        ReservationChanged cancelled = PmsEventMapper.cancelled(last, proposed.cancellation(), proposed.eventId(),
+                proposed.origin());
+        VersionOrdering.Version version = new VersionOrdering.Version(proposed.version().sequence(),
+                proposed.version().time(), PmsEventMapper.contentSha256(cancelled));
+        return new Candidate(proposed.topic(), proposed.key(), proposed.aggregate(), proposed.displayId(), version,
+                proposed.eventId(), cancelled, proposed.line(), null, proposed.origin());
+    }
+
+    private record Emission(List<Candidate> emitted, List<Skipped> skipped, int resets, List<String> heldCancellations) {
+    }
+
+    /** A possible event: its aggregate, version and record (its metadata.correlationId is the message or import). */
+    private record Candidate(Topic topic, String key, AggregateVersions.Key aggregate, String displayId,
+                             VersionOrdering.Version version, UUID eventId, SpecificRecord record, long line,
+                             ReservationCancellation cancellation, PmsEventMapper.Origin origin) {
     }
 }

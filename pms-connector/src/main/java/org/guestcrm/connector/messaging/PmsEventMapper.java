@@ -8,6 +8,8 @@ import java.util.UUID;
 
 import org.guestcrm.connector.domain.Amount;
 import org.guestcrm.connector.domain.GuestProfile;
+import org.guestcrm.connector.domain.ProfileChange;
+import org.guestcrm.connector.domain.ReservationCancellation;
 import org.guestcrm.connector.domain.Reservation;
 import org.guestcrm.events.EmailAddress;
 import org.guestcrm.events.EventMetadata;
@@ -27,8 +29,27 @@ import org.guestcrm.events.ReservationStatus;
 public final class PmsEventMapper {
 
     /** Who and what an event comes from: the feed, its tenant, the inbound message. */
-    public record Origin(String tenantId, String feedId, UUID messageId, Instant receivedAt, String defaultCurrency) {
+    public record Origin(String tenantId, String feedId, String correlationId, Instant receivedAt, String defaultCurrency) {
+        /** A push: the correlation id is the inbound message id. */
+        public Origin(String tenantId, String feedId, UUID messageId, Instant receivedAt, String defaultCurrency) {
+            this(tenantId, feedId, messageId.toString(), receivedAt, defaultCurrency);
+        }
+
+        /** A history import ({@code import:<jobId>}): its events are marked history and typed IMPORTED. */
+        public boolean isHistory() {
+            return correlationId.startsWith(HISTORY_CORRELATION_PREFIX);
+        }
     }
+
+    /**
+     * Correlation id prefix of events from a history import ({@code import:<jobId>}); such events also carry
+     * {@code metadata.history = true} and change type IMPORTED (the reservation's status keeps its state).
+     */
+    public static final String HISTORY_CORRELATION_PREFIX = "import:";
+
+    private static final EventMetadata NEUTRAL_METADATA = EventMetadata.newBuilder()
+            .setEventId(new UUID(0, 0)).setEventType("").setOccurredAt(Instant.EPOCH).setSource("").setTenantId("")
+            .setCorrelationId("").setCausationId(null).setSchemaVersion(1).build();
 
     private PmsEventMapper() {
     }
@@ -45,7 +66,8 @@ public final class PmsEventMapper {
         Instant occurredAt = reservation.pmsModifiedAt() != null ? reservation.pmsModifiedAt() : origin.receivedAt();
         return ReservationChanged.newBuilder()
                 .setMetadata(metadata(eventId, ReservationChanged.class, occurredAt, origin))
-                .setChangeType(ReservationChangeType.valueOf(reservation.changeType().name()))
+                .setChangeType(origin.isHistory() ? ReservationChangeType.IMPORTED
+                        : ReservationChangeType.valueOf(reservation.changeType().name()))
                 .setPmsSystem(origin.feedId())
                 .setHotelCode(reservation.hotelCode())
                 .setHotelName(reservation.hotelName())
@@ -88,14 +110,19 @@ public final class PmsEventMapper {
 
     public static GuestProfileChanged toGuestProfileChanged(GuestProfile profile, Reservation reservation, UUID eventId,
                                                             Origin origin) {
-        Instant occurredAt = reservation.pmsModifiedAt() != null ? reservation.pmsModifiedAt() : origin.receivedAt();
+        return toGuestProfileChanged(profile, reservation.hotelCode(), reservation.pmsModifiedAt(), eventId, origin);
+    }
+
+    public static GuestProfileChanged toGuestProfileChanged(GuestProfile profile, String hotelCode, Instant pmsModifiedAt,
+                                                            UUID eventId, Origin origin) {
+        Instant occurredAt = pmsModifiedAt != null ? pmsModifiedAt : origin.receivedAt();
         GuestProfile.MarketingFlags flags = profile.marketingFlags();
         return GuestProfileChanged.newBuilder()
                 .setMetadata(metadata(eventId, GuestProfileChanged.class, occurredAt, origin))
-                .setChangeType(ProfileChangeType.UPSERTED)
+                .setChangeType(origin.isHistory() ? ProfileChangeType.IMPORTED : ProfileChangeType.UPSERTED)
                 .setPmsSystem(origin.feedId())
                 .setPmsProfileId(profile.pmsProfileId())
-                .setHotelCode(reservation.hotelCode())
+                .setHotelCode(hotelCode)
                 .setMergedIntoPmsProfileId(null)
                 .setPmsSequence(null)
                 .setProfileType(profile.profileType())
@@ -138,8 +165,110 @@ public final class PmsEventMapper {
                         .setPhoneOptIn(flags.phoneOptIn())
                         .setDoNotContact(flags.doNotContact())
                         .build())
-                .setPmsUpdatedAt(millis(reservation.pmsModifiedAt()))
+                .setPmsUpdatedAt(millis(pmsModifiedAt))
                 .build();
+    }
+
+    /** A profile sent on its own; a profile merged away is MERGED_INTO_OTHER naming the survivor. */
+    public static GuestProfileChanged toGuestProfileChanged(ProfileChange change, UUID eventId, Origin origin) {
+        GuestProfileChanged event = toGuestProfileChanged(change.profile(), (String) null, change.versionTime(), eventId,
+                origin);
+        GuestProfileChanged.Builder builder = GuestProfileChanged.newBuilder(event).setPmsSequence(change.pmsSequence());
+        if (change.isMerge()) {
+            builder.setChangeType(ProfileChangeType.MERGED_INTO_OTHER).setMergedIntoPmsProfileId(change.mergedInto());
+        }
+        return builder.build();
+    }
+
+    /**
+     * A reservation's last emitted state, cancelled by a message that names it by id only: status and change type
+     * CANCELLED, cancelledAt and pmsModifiedAt the message's time, the PMS's sequence and reason; the rest as held.
+     */
+    public static ReservationChanged cancelled(ReservationChanged last, ReservationCancellation cancellation, UUID eventId,
+                                               Origin origin) {
+        Instant at = cancellation.cancelledAt() != null ? cancellation.cancelledAt() : origin.receivedAt();
+        return ReservationChanged.newBuilder(last)
+                .setMetadata(metadata(eventId, ReservationChanged.class, at, origin))
+                .setPmsSystem(origin.feedId())
+                .setChangeType(ReservationChangeType.CANCELLED)
+                .setStatus(ReservationStatus.CANCELLED)
+                .setCancelledAt(millis(at))
+                .setPmsModifiedAt(millis(at))
+                .setPmsSequence(cancellation.pmsSequence())
+                .setCancellationReason(cancellation.reason() != null ? cancellation.reason() : last.getCancellationReason())
+                .build();
+    }
+
+    /**
+     * The content hash held for a cancellation of a reservation not received yet: no event has that content, so
+     * whatever state arrives later is compared by version only (older: stale; newer: emitted).
+     */
+    public static String unknownCancellationSha256(String aggregateId) {
+        try {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            return java.util.HexFormat.of().formatHex(digest.digest(
+                    ("cancelled-before-received:" + aggregateId).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A reservation's state as stored in {@code aggregate_version.last_state} (Avro single-object encoding). */
+    public static byte[] stateBytes(ReservationChanged event) {
+        try {
+            java.nio.ByteBuffer buffer = event.toByteBuffer();
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return bytes;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("a reservation state could not be encoded", e);
+        }
+    }
+
+    /** The stored state, or null when it was written with a schema this build cannot read. */
+    public static ReservationChanged fromStateBytes(byte[] bytes) {
+        try {
+            return ReservationChanged.fromByteBuffer(java.nio.ByteBuffer.wrap(bytes));
+        } catch (java.io.IOException | org.apache.avro.AvroRuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * SHA-256 of a reservation's canonical content: the event without its envelope (metadata) and its version fields
+     * (pmsSequence, pmsModifiedAt, and cancelledAt, which an OTA cancel takes from the envelope's TimeStamp), the external
+     * references in key order. Two deliveries of the same state hash alike whatever their EchoToken, TimeStamp or ids.
+     */
+    public static String contentSha256(ReservationChanged event) {
+        ReservationChanged content = ReservationChanged.newBuilder(event)
+                .setMetadata(NEUTRAL_METADATA)
+                .setPmsSequence(null)
+                .setPmsModifiedAt(null)
+                .setCancelledAt(null)
+                .setExternalReferences(new java.util.TreeMap<>(event.getExternalReferences()))
+                .build();
+        return sha256(content);
+    }
+
+    /** SHA-256 of a profile's canonical content: without envelope, pmsSequence and pmsUpdatedAt. */
+    public static String contentSha256(GuestProfileChanged event) {
+        return sha256(GuestProfileChanged.newBuilder(event)
+                .setMetadata(NEUTRAL_METADATA)
+                .setPmsSequence(null)
+                .setPmsUpdatedAt(null)
+                .build());
+    }
+
+    private static String sha256(org.apache.avro.specific.SpecificRecordBase record) {
+        try {
+            java.nio.ByteBuffer bytes = record.getClass() == ReservationChanged.class
+                    ? ((ReservationChanged) record).toByteBuffer() : ((GuestProfileChanged) record).toByteBuffer();
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            digest.update(bytes);
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("canonical content could not be hashed", e);
+        }
     }
 
     private static ReservationGuest reservationGuest(GuestProfile guest) {
@@ -162,9 +291,10 @@ public final class PmsEventMapper {
                 .setOccurredAt(millis(occurredAt))
                 .setSource(origin.feedId())
                 .setTenantId(origin.tenantId())
-                .setCorrelationId(origin.messageId().toString())
-                .setCausationId(origin.messageId().toString())
+                .setCorrelationId(origin.correlationId())
+                .setCausationId(origin.correlationId())
                 .setSchemaVersion(1)
+                .setHistory(origin.isHistory())
                 .build();
     }
 

@@ -1,9 +1,16 @@
 package org.guestcrm.connector.ota;
 
-/** The OpenTravel reservation push messages the connector accepts, with their response root. */
+/**
+ * The OpenTravel push messages the connector accepts, with their response root. The reservation pushes name the
+ * elements that hold their reservations; the profile and cancel messages have none (null).
+ */
 public enum OtaMessageType {
     HOTEL_RES_NOTIF("OTA_HotelResNotifRQ", "OTA_HotelResNotifRS", "HotelReservations", "HotelReservation"),
-    HOTEL_RES_MODIFY_NOTIF("OTA_HotelResModifyNotifRQ", "OTA_HotelResModifyNotifRS", "HotelResModifies", "HotelResModify");
+    HOTEL_RES_MODIFY_NOTIF("OTA_HotelResModifyNotifRQ", "OTA_HotelResModifyNotifRS", "HotelResModifies", "HotelResModify"),
+    PROFILE_CREATE("OTA_ProfileCreateRQ", "OTA_ProfileCreateRS", null, null),
+    PROFILE_MODIFY("OTA_ProfileModifyRQ", "OTA_ProfileModifyRS", null, null),
+    PROFILE_MERGE("OTA_ProfileMergeRQ", "OTA_ProfileMergeRS", null, null),
+    CANCEL("OTA_CancelRQ", "OTA_CancelRS", null, null);
 
     public final String requestRoot;
     public final String responseRoot;
@@ -17,12 +24,31 @@ public enum OtaMessageType {
         this.reservationElement = reservationElement;
     }
 
-    static OtaMessageType byRequestRoot(String localName) {
+    /** True for OTA_HotelResNotifRQ and OTA_HotelResModifyNotifRQ, read by {@link OtaReservationParser}. */
+    public boolean isReservationPush() {
+        return reservationsElement != null;
+    }
+
+    public boolean isProfileMessage() {
+        return this == PROFILE_CREATE || this == PROFILE_MODIFY || this == PROFILE_MERGE;
+    }
+
+    /** The message type of a request root element's local name, or null when the connector does not take it. */
+    public static OtaMessageType byRequestRoot(String localName) {
         for (OtaMessageType type : values()) {
             if (type.requestRoot.equals(localName)) {
                 return type;
             }
         }
         return null;
+    }
+
+    /** The accepted request roots, for a rejection's text. */
+    public static String acceptedRoots() {
+        StringBuilder roots = new StringBuilder();
+        for (OtaMessageType type : values()) {
+            roots.append(roots.isEmpty() ? "" : ", ").append(type.requestRoot);
+        }
+        return roots.toString();
     }
 }

@@ -17,7 +17,9 @@ public class OtaRejection extends RuntimeException {
         INVALID_DATE(OtaErrorCodes.TYPE_BIZ_RULE, OtaErrorCodes.CODE_INVALID_DATE, "Invalid date"),
         INVALID_VALUE(OtaErrorCodes.TYPE_BIZ_RULE, OtaErrorCodes.CODE_INVALID_VALUE, "Invalid value"),
         TOO_LARGE(OtaErrorCodes.TYPE_PROCESSING_EXCEPTION, OtaErrorCodes.CODE_UNABLE_TO_PROCESS, "Message too large"),
-        UNAUTHORIZED(OtaErrorCodes.TYPE_AUTHENTICATION, OtaErrorCodes.CODE_AUTHORIZATION_ERROR, "Authorization error");
+        UNAUTHORIZED(OtaErrorCodes.TYPE_AUTHENTICATION, OtaErrorCodes.CODE_AUTHORIZATION_ERROR, "Authorization error"),
+        RATE_LIMITED(OtaErrorCodes.TYPE_PROCESSING_EXCEPTION, OtaErrorCodes.CODE_UNABLE_TO_PROCESS, "Too many requests"),
+        UNKNOWN_RESERVATION(OtaErrorCodes.TYPE_BIZ_RULE, OtaErrorCodes.CODE_UNKNOWN_RESERVATION, "Invalid confirmation or cancellation number");
 
         final String type;
         final String code;
@@ -34,12 +36,12 @@ public class OtaRejection extends RuntimeException {
     private OtaEnvelope envelope;
 
     public OtaRejection(Kind kind, String reason) {
-        super(reason);
+        super(reason, null, false, false);
         this.kind = kind;
     }
 
     public OtaRejection(Kind kind, String reason, Throwable cause) {
-        super(reason, cause);
+        super(reason, cause, false, false);
         this.kind = kind;
     }
 
@@ -64,7 +66,7 @@ public class OtaRejection extends RuntimeException {
         return envelope;
     }
 
-    OtaRejection withEnvelope(OtaEnvelope envelope) {
+    public OtaRejection withEnvelope(OtaEnvelope envelope) {
         if (this.envelope == null) {
             this.envelope = envelope;
         }

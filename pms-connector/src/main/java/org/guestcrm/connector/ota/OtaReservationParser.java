@@ -1,13 +1,9 @@
 package org.guestcrm.connector.ota;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
+import java.time.DateTimeException;
 import java.time.Period;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -18,20 +14,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
-import javax.xml.transform.OutputKeys;
-import javax.xml.transform.Transformer;
-import javax.xml.transform.TransformerException;
-import javax.xml.transform.TransformerFactory;
-import javax.xml.transform.dom.DOMSource;
-import javax.xml.transform.stream.StreamResult;
 
 import org.guestcrm.connector.domain.Amount;
-import org.guestcrm.connector.domain.CardNumberMask;
+import org.guestcrm.connector.domain.CanonicalLimits;
+import org.guestcrm.connector.domain.NumberLexemes;
 import org.guestcrm.connector.domain.ExtraService;
+import org.guestcrm.connector.domain.FieldWarning;
+import org.guestcrm.connector.domain.OptionalFields;
 import org.guestcrm.connector.domain.GuestProfile;
 import org.guestcrm.connector.domain.Reservation;
 import org.guestcrm.connector.domain.ReservationChangeType;
@@ -42,16 +31,13 @@ import org.guestcrm.connector.ota.ParsedOtaMessage.ParsedReservation;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
-import org.w3c.dom.NodeList;
-import org.xml.sax.ErrorHandler;
-import org.xml.sax.SAXException;
-import org.xml.sax.SAXParseException;
 
 /**
  * Reads OTA_HotelResNotifRQ and OTA_HotelResModifyNotifRQ (OpenTravel 2003/05 namespace) into
  * domain reservations. Parsing is hardened: no DTD, no external entities, no XInclude.
  * Payment cards are never read; they are stripped before the payload is re-serialised.
- * Every rejection names the element or attribute at fault.
+ * Every rejection names the element or attribute at fault, never its value (a value may be a guest's
+ * birth date). Limits (depth, counts, lengths, numbers) are checked before anything is computed.
  */
 public class OtaReservationParser {
 
@@ -69,48 +55,40 @@ public class OtaReservationParser {
             "6", "TOUR_OPERATOR",
             "7", "WEB");
 
-    /** OTA PRT (profile type) code table. */
-    private static final Map<String, String> PROFILE_TYPES = Map.of(
-            "1", "GUEST",
-            "2", "COMPANY",
-            "3", "TRAVEL_AGENT",
-            "4", "COMPANY",
-            "5", "GROUP");
-
-    /** OTA PTT (phone technology type) code table. */
-    private static final Map<String, String> PHONE_TECH_TYPES = Map.of(
-            "1", "VOICE",
-            "3", "FAX",
-            "5", "MOBILE");
 
     private static final String AGE_QUALIFYING_ADULT = "10";
     private static final String AGE_QUALIFYING_CHILD = "8";
 
-    private final DocumentBuilderFactory documentBuilderFactory = secureDocumentBuilderFactory();
+    private final OtaDocuments documents = new OtaDocuments();
 
     public ParsedOtaMessage parse(byte[] body) {
-        Document document = readDocument(body);
+        return parse(documents.read(body));
+    }
+
+    /** Reads a document already parsed by {@link OtaDocuments#read}. */
+    public ParsedOtaMessage parse(Document document) {
         Element root = document.getDocumentElement();
         OtaMessageType type = OtaMessageType.byRequestRoot(root.getLocalName());
-        OtaEnvelope envelope = new OtaEnvelope(type == null ? OtaMessageType.HOTEL_RES_NOTIF : type,
+        OtaEnvelope envelope = new OtaEnvelope(type == null || !type.isReservationPush() ? OtaMessageType.HOTEL_RES_NOTIF : type,
                 attr(root, "EchoToken"), attr(root, "TimeStamp"), attr(root, "Version"));
         try {
-            if (type == null) {
+            if (type == null || !type.isReservationPush()) {
                 throw new OtaRejection(Kind.WRONG_MESSAGE, "root element " + root.getLocalName()
-                        + " is not accepted here; expected OTA_HotelResNotifRQ or OTA_HotelResModifyNotifRQ");
+                        + " is not accepted here; expected one of " + OtaMessageType.acceptedRoots());
             }
             if (!OTA_NAMESPACE.equals(root.getNamespaceURI())) {
                 throw new OtaRejection(Kind.WRONG_MESSAGE, "root element " + root.getLocalName()
                         + " must be in namespace " + OTA_NAMESPACE);
             }
-            List<ParsedReservation> reservations = readReservations(root, type);
-            return new ParsedOtaMessage(envelope, reservations, cardFreeXml(document));
+            List<FieldWarning> warnings = new ArrayList<>();
+            List<ParsedReservation> reservations = readReservations(root, type, warnings);
+            return new ParsedOtaMessage(envelope, reservations, OtaDocuments.cardFreeXml(document), List.copyOf(warnings));
         } catch (OtaRejection rejection) {
             throw rejection.withEnvelope(envelope);
         }
     }
 
-    private List<ParsedReservation> readReservations(Element root, OtaMessageType type) {
+    private List<ParsedReservation> readReservations(Element root, OtaMessageType type, List<FieldWarning> warnings) {
         MessageContext context = new MessageContext(
                 root.getLocalName(),
                 rootStatus(root, type),
@@ -118,17 +96,27 @@ public class OtaReservationParser {
                 attr(root, "TimeStamp") == null ? null : parseTimestamp(attr(root, "TimeStamp"), root.getLocalName() + "@TimeStamp"),
                 origin(root),
                 channel(root),
-                type);
+                type,
+                warnings);
         List<Element> reservationElements = path(root, type.reservationsElement, type.reservationElement);
         if (reservationElements.isEmpty()) {
             throw new OtaRejection(Kind.MISSING, type.reservationsElement + "/" + type.reservationElement
                     + " is required: the message carries no reservation");
+        }
+        if (reservationElements.size() > CanonicalLimits.RESERVATIONS_PER_MESSAGE) {
+            throw new OtaRejection(Kind.TOO_LARGE, type.reservationsElement + " has more than "
+                    + CanonicalLimits.RESERVATIONS_PER_MESSAGE + " " + type.reservationElement + " elements");
         }
         List<ParsedReservation> result = new ArrayList<>();
         for (int i = 0; i < reservationElements.size(); i++) {
             String where = reservationElements.size() == 1 ? type.reservationElement
                     : type.reservationElement + "[" + (i + 1) + "]";
             result.add(readReservation(reservationElements.get(i), where, context));
+        }
+        List<ReservationRules.Violation> perMessage = CanonicalLimits.messageViolations(
+                result.stream().map(ParsedReservation::reservation).toList());
+        if (!perMessage.isEmpty()) {
+            throw new OtaRejection(Kind.TOO_LARGE, type.reservationsElement + ": " + perMessage);
         }
         return result;
     }
@@ -158,11 +146,13 @@ public class OtaReservationParser {
 
         StatusAndChange statusAndChange = statusAndChange(reservationElement, where, context);
         StayDates stay = stayDates(roomStays, globalInfo, where);
+        Instant modifiedAt = attr(reservationElement, "LastModifyDateTime") == null ? context.timeStamp()
+                : parseTimestamp(attr(reservationElement, "LastModifyDateTime"), where + "@LastModifyDateTime");
         Instant createdAt = attr(reservationElement, "CreateDateTime") == null ? null
                 : parseTimestamp(attr(reservationElement, "CreateDateTime"), where + "@CreateDateTime");
 
-        TotalAmount total = totalAmount(roomStays, globalInfo, stay, where);
-        List<GuestProfile> guests = guests(reservationElement, pmsReservationId, where);
+        TotalAmount total = totalAmount(roomStays, globalInfo, stay, where, context.warnings());
+        List<GuestProfile> guests = guests(reservationElement, pmsReservationId, where, context.warnings());
         int[] counts = guestCounts(roomStays, where);
 
         Reservation reservation = new Reservation(
@@ -176,9 +166,9 @@ public class OtaReservationParser {
                 stay.arrival(),
                 stay.departure(),
                 context.sequence(),
-                context.timeStamp(),
+                modifiedAt,
                 createdAt,
-                statusAndChange.status() == ReservationStatus.CANCELLED ? context.timeStamp() : null,
+                statusAndChange.status() == ReservationStatus.CANCELLED ? modifiedAt : null,
                 null,
                 total == null ? null : total.amount(),
                 total == null ? null : total.includesTax(),
@@ -217,8 +207,8 @@ public class OtaReservationParser {
             case "Commit", "Book" -> new StatusAndChange(ReservationStatus.CONFIRMED, defaultChange);
             case "Modify" -> new StatusAndChange(ReservationStatus.CONFIRMED, ReservationChangeType.MODIFIED);
             case "Cancel" -> new StatusAndChange(ReservationStatus.CANCELLED, ReservationChangeType.CANCELLED);
-            default -> throw new OtaRejection(Kind.INVALID_VALUE, root.getLocalName() + "@ResStatus '" + resStatus
-                    + "' is not supported; expected Commit, Book, Modify or Cancel");
+            default -> throw new OtaRejection(Kind.INVALID_VALUE, root.getLocalName()
+                    + "@ResStatus is not supported; expected Commit, Book, Modify or Cancel");
         };
     }
 
@@ -242,8 +232,7 @@ public class OtaReservationParser {
                     new StatusAndChange(ReservationStatus.CHECKED_IN, ReservationChangeType.CHECKED_IN);
             case "checkedout" -> new StatusAndChange(ReservationStatus.CHECKED_OUT, ReservationChangeType.CHECKED_OUT);
             case "noshow" -> new StatusAndChange(ReservationStatus.NO_SHOW, ReservationChangeType.NO_SHOW);
-            default -> throw new OtaRejection(Kind.INVALID_VALUE, where + "@ResStatus '" + resStatus
-                    + "' is not a known reservation status");
+            default -> throw new OtaRejection(Kind.INVALID_VALUE, where + "@ResStatus is not a known reservation status");
         };
     }
 
@@ -326,8 +315,7 @@ public class OtaReservationParser {
             throw new OtaRejection(Kind.MISSING, where + "/RoomStays/RoomStay/TimeSpan@Start and @End are required");
         }
         if (departure.isBefore(arrival)) {
-            throw new OtaRejection(Kind.INVALID_DATE, where + "/RoomStays/RoomStay/TimeSpan@End " + departure
-                    + " is before TimeSpan@Start " + arrival);
+            throw new OtaRejection(Kind.INVALID_DATE, where + "/RoomStays/RoomStay/TimeSpan@End is before TimeSpan@Start");
         }
         return new StayDates(arrival, departure);
     }
@@ -349,53 +337,63 @@ public class OtaReservationParser {
             throw new OtaRejection(Kind.MISSING, where + "@End (or @Duration) is required");
         }
         if (departure.isBefore(arrival)) {
-            throw new OtaRejection(Kind.INVALID_DATE, where + "@End " + departure + " is before " + where + "@Start " + arrival);
+            throw new OtaRejection(Kind.INVALID_DATE, where + "@End is before " + where + "@Start");
         }
         return new StayDates(arrival, departure);
     }
 
     private static LocalDate parseDate(String value, String where) {
         String date = value.length() > 10 && value.charAt(10) == 'T' ? value.substring(0, 10) : value;
+        LocalDate parsed;
         try {
-            return LocalDate.parse(date);
+            parsed = date.length() == 10 ? LocalDate.parse(date) : null;
         } catch (DateTimeParseException e) {
-            throw new OtaRejection(Kind.INVALID_DATE, where + " '" + abbreviate(value) + "' is not a date (yyyy-MM-dd)");
+            parsed = null;
         }
+        if (parsed == null) {
+            throw new OtaRejection(Kind.INVALID_DATE, where + " is not a date (yyyy-MM-dd)");
+        }
+        if (!CanonicalLimits.inDateRange(parsed)) {
+            throw new OtaRejection(Kind.INVALID_DATE, where + " must be between " + CanonicalLimits.EARLIEST_DATE
+                    + " and " + CanonicalLimits.LATEST_DATE);
+        }
+        return parsed;
     }
 
     /** OTA durations are ISO 8601 periods, with N for nights (P2N). */
     private static Period parseDuration(String value, String where) {
+        if (!DURATION.matcher(value).matches()) {
+            throw new OtaRejection(Kind.INVALID_DATE, where + " is not a duration such as P2N (at most 4 digits per unit)");
+        }
         try {
             return Period.parse(value.replace('N', 'D'));
-        } catch (DateTimeParseException e) {
-            throw new OtaRejection(Kind.INVALID_DATE, where + " '" + abbreviate(value) + "' is not a duration such as P2N");
+        } catch (DateTimeException | ArithmeticException e) {
+            throw new OtaRejection(Kind.INVALID_DATE, where + " is not a duration such as P2N");
         }
     }
+
+    private static final java.util.regex.Pattern DURATION =
+            java.util.regex.Pattern.compile("P(\\d{1,4}Y)?(\\d{1,4}M)?(\\d{1,4}W)?(\\d{1,4}[DN])?");
 
     /** A date-time with offset; one without an offset is read as UTC. */
     private static Instant parseTimestamp(String value, String where) {
-        try {
-            return OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException withoutOffset) {
-            try {
-                return LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
-            } catch (DateTimeParseException e) {
-                throw new OtaRejection(Kind.INVALID_DATE, where + " '" + abbreviate(value) + "' is not a date-time");
-            }
+        Instant instant = org.guestcrm.connector.ota.rules.OtaEnvelopeRules.timestamp(value, where);
+        if (instant == null) {
+            throw new OtaRejection(Kind.INVALID_DATE, where + " is not a date-time");
         }
+        return instant;
     }
 
     private static Long parseSequence(Element root) {
-        String value = root.getAttribute("SequenceNmbr").trim();
+        return nonNegative(root.getAttribute("SequenceNmbr"), 999_999_999_999_999_999L, root.getLocalName() + "@SequenceNmbr");
+    }
+
+    /** A non-negative integer attribute, its text checked before it is parsed. */
+    private static long nonNegative(String value, long max, String where) {
         try {
-            long sequence = Long.parseLong(value);
-            if (sequence < 0) {
-                throw new NumberFormatException();
-            }
-            return sequence;
-        } catch (NumberFormatException e) {
-            throw new OtaRejection(Kind.INVALID_VALUE, root.getLocalName() + "@SequenceNmbr '" + abbreviate(value)
-                    + "' is not a non-negative integer");
+            return NumberLexemes.nonNegative(value, max);
+        } catch (NumberLexemes.NumberRejected e) {
+            throw new OtaRejection(Kind.INVALID_VALUE, where + " " + e.getMessage());
         }
     }
 
@@ -408,6 +406,31 @@ public class OtaReservationParser {
      * RoomStay/Total (after tax preferred), else ResGlobalInfo/Total, else the sum over the rates of
      * Base amount x nights of the stay the rate covers (Base is per night in OTA).
      */
+    private TotalAmount totalAmount(List<Element> roomStays, Element globalInfo, StayDates stay, String where,
+                                    List<FieldWarning> warnings) {
+        try {
+            return totalAmount(roomStays, globalInfo, stay, where);
+        } catch (MalformedAmount malformed) {
+            OptionalFields.dropped(warnings, "totalAmount", malformed.where, malformed.reason);
+            return null;
+        }
+    }
+
+    /** An amount that is not a number at all ("12,50", "n/a") or has no ISO currency: the total is dropped, not the booking. */
+    private static final class MalformedAmount extends RuntimeException {
+        final String where;
+        final String reason;
+
+        MalformedAmount(String where, String reason) {
+            super(where + " " + reason, null, false, false);
+            this.where = where;
+            this.reason = reason;
+        }
+    }
+
+    /** Numbers as PMSs write them; anything else is malformed (a number that is too large stays a 400, see NumberLexemes). */
+    private static final java.util.regex.Pattern NUMERIC = java.util.regex.Pattern.compile("[-+]?[0-9]*\\.?[0-9]*([eE][-+]?[0-9]+)?");
+
     private TotalAmount totalAmount(List<Element> roomStays, Element globalInfo, StayDates stay, String where) {
         List<Element> totals = new ArrayList<>();
         for (Element roomStay : roomStays) {
@@ -478,25 +501,34 @@ public class OtaReservationParser {
             return null;
         }
         String attribute = afterTax != null ? "@AmountAfterTax" : "@AmountBeforeTax";
-        BigDecimal amount;
-        try {
-            amount = new BigDecimal(value);
-        } catch (NumberFormatException e) {
-            throw new OtaRejection(Kind.INVALID_VALUE, where + attribute + " '" + abbreviate(value) + "' is not a number");
+        if (!NUMERIC.matcher(value).matches() || value.chars().noneMatch(Character::isDigit)) {
+            throw new MalformedAmount(where + attribute, "is not a number");
         }
+        if (afterTax != null && beforeTax != null) {
+            amountLexeme(beforeTax, where + "@AmountBeforeTax");
+        }
+        BigDecimal amount = amountLexeme(value, where + attribute);
         String currency = attr(element, "CurrencyCode");
         if (currency != null && !currency.matches("[A-Z]{3}")) {
-            throw new OtaRejection(Kind.INVALID_VALUE, where + "@CurrencyCode '" + abbreviate(currency)
-                    + "' is not an ISO 4217 code");
+            throw new MalformedAmount(where + "@CurrencyCode", "is not an ISO 4217 code");
         }
-        if (currency != null && attr(element, "DecimalPlaces") != null && amount.scale() == 0) {
-            try {
-                amount = amount.movePointLeft(Integer.parseInt(attr(element, "DecimalPlaces")));
-            } catch (NumberFormatException e) {
-                throw new OtaRejection(Kind.INVALID_VALUE, where + "@DecimalPlaces is not a number");
+        String decimalPlaces = attr(element, "DecimalPlaces");
+        if (decimalPlaces != null) {
+            int places = (int) nonNegative(decimalPlaces, CanonicalLimits.AMOUNT_FRACTION_DIGITS, where + "@DecimalPlaces");
+            if (currency != null && amount.scale() == 0) {
+                amount = amount.movePointLeft(places);
             }
         }
         return new TotalAmount(new Amount(amount, currency), afterTax != null);
+    }
+
+    /** An OTA amount attribute, its text checked (length, digits, exponent) before it becomes a BigDecimal. */
+    private static BigDecimal amountLexeme(String value, String where) {
+        try {
+            return NumberLexemes.amount(value);
+        } catch (NumberLexemes.NumberRejected e) {
+            throw new OtaRejection(Kind.INVALID_VALUE, where + " " + e.getMessage());
+        }
     }
 
     // --- stay details -------------------------------------------------------------------------
@@ -511,13 +543,8 @@ public class OtaReservationParser {
                 if (value == null) {
                     continue;
                 }
-                int n;
-                try {
-                    n = Integer.parseInt(value);
-                } catch (NumberFormatException e) {
-                    throw new OtaRejection(Kind.INVALID_VALUE, where + "/RoomStays/RoomStay/GuestCounts/GuestCount@Count '"
-                            + abbreviate(value) + "' is not a number");
-                }
+                int n = (int) nonNegative(value, CanonicalLimits.MAX_GUEST_COUNT,
+                        where + "/RoomStays/RoomStay/GuestCounts/GuestCount@Count");
                 any = true;
                 String ageCode = attr(count, "AgeQualifyingCode");
                 if (ageCode == null || AGE_QUALIFYING_ADULT.equals(ageCode)) {
@@ -571,11 +598,8 @@ public class OtaReservationParser {
                     text(first(description, "Text")));
             int quantity = 1;
             if (attr(service, "Quantity") != null) {
-                try {
-                    quantity = Integer.parseInt(attr(service, "Quantity"));
-                } catch (NumberFormatException e) {
-                    throw new OtaRejection(Kind.INVALID_VALUE, where + "/Services/Service@Quantity is not a number");
-                }
+                quantity = (int) nonNegative(attr(service, "Quantity"), CanonicalLimits.MAX_QUANTITY,
+                        where + "/Services/Service@Quantity");
             }
             Amount amount = null;
             Element price = first(service, "Price");
@@ -621,7 +645,7 @@ public class OtaReservationParser {
 
     // --- guests -------------------------------------------------------------------------------
 
-    private List<GuestProfile> guests(Element reservation, String pmsReservationId, String where) {
+    private List<GuestProfile> guests(Element reservation, String pmsReservationId, String where, List<FieldWarning> warnings) {
         List<GuestProfile> guests = new ArrayList<>();
         List<Element> resGuests = path(reservation, "ResGuests", "ResGuest");
         boolean anyPrimaryFlag = resGuests.stream().anyMatch(g -> "true".equals(attr(g, "PrimaryIndicator")));
@@ -635,14 +659,15 @@ public class OtaReservationParser {
                 }
                 n++;
                 boolean primary = anyPrimaryFlag ? "true".equals(attr(resGuest, "PrimaryIndicator")) : guests.isEmpty();
-                guests.add(guest(profileInfo, profile, customer, pmsReservationId, n, primary, where));
+                String at = where + "/ResGuests/ResGuest" + (resGuests.size() > 1 ? "[" + n + "]" : "") + "/.../Customer";
+                guests.add(guest(profileInfo, profile, customer, pmsReservationId, n, primary, at, warnings));
             }
         }
         return guests;
     }
 
     private GuestProfile guest(Element profileInfo, Element profile, Element customer, String pmsReservationId,
-                               int n, boolean primary, String where) {
+                               int n, boolean primary, String at, List<FieldWarning> warnings) {
         Element uniqueId = first(profileInfo, "UniqueID");
         String profileId = uniqueId == null ? null : attr(uniqueId, "ID");
         boolean synthetic = profileId == null;
@@ -661,7 +686,9 @@ public class OtaReservationParser {
         Boolean emailOptIn = null;
         for (Element email : children(customer, "Email")) {
             String address = text(email);
-            if (address != null) {
+            if (address != null && !OptionalFields.isEmail(address)) {
+                OptionalFields.dropped(warnings, "email", at + "/Email", "is not an e-mail address");
+            } else if (address != null) {
                 emails.add(new GuestProfile.Email(address, attr(email, "EmailType"), "true".equals(attr(email, "DefaultInd"))));
                 emailOptIn = emailOptIn != null ? emailOptIn : yesNo(attr(email, "ShareMarketInd"));
             }
@@ -671,9 +698,11 @@ public class OtaReservationParser {
         Boolean smsOptIn = null;
         for (Element telephone : children(customer, "Telephone")) {
             String number = attr(telephone, "PhoneNumber");
-            if (number != null) {
+            if (number != null && !OptionalFields.isPhone(number)) {
+                OptionalFields.dropped(warnings, "phone", at + "/Telephone@PhoneNumber", "is not a phone number");
+            } else if (number != null) {
                 String techType = attr(telephone, "PhoneTechType");
-                String type = techType == null ? null : PHONE_TECH_TYPES.getOrDefault(techType, "PTT:" + techType);
+                String type = techType == null ? null : OtaCodeTables.PHONE_TECH_TYPES.getOrDefault(techType, "PTT:" + techType);
                 phones.add(new GuestProfile.Phone(number, type, "true".equals(attr(telephone, "DefaultInd"))));
                 Boolean share = yesNo(attr(telephone, "ShareMarketInd"));
                 if ("MOBILE".equals(type)) {
@@ -690,14 +719,15 @@ public class OtaReservationParser {
                     .filter(s -> s != null).toList();
             Element stateProv = first(address, "StateProv");
             Element country = first(address, "CountryName");
-            String countryCode = country == null ? null : attr(country, "Code");
+            String countryCode = country == null ? null : countryCode(attr(country, "Code"), at + "/Address/CountryName@Code",
+                    warnings);
             addresses.add(new GuestProfile.Address(
                     attr(address, "Type"),
                     lines,
                     text(first(address, "CityName")),
                     text(first(address, "PostalCode")),
                     stateProv == null ? null : firstNonNull(text(stateProv), attr(stateProv, "StateCode")),
-                    countryCode != null && countryCode.length() == 2 ? countryCode.toUpperCase(Locale.ROOT) : null,
+                    countryCode,
                     country == null ? null : text(country),
                     "true".equals(attr(address, "DefaultInd"))));
             postOptIn = postOptIn != null ? postOptIn : yesNo(attr(address, "ShareMarketInd"));
@@ -713,24 +743,34 @@ public class OtaReservationParser {
 
         Element loyalty = first(customer, "CustLoyalty");
         Element citizen = first(customer, "CitizenCountryName");
-        String nationality = citizen == null ? null : attr(citizen, "Code");
+        String nationality = citizen == null ? null : countryCode(attr(citizen, "Code"), at + "/CitizenCountryName@Code",
+                warnings);
+        String language = attr(customer, "Language");
+        if (language != null && !OptionalFields.isLanguage(language)) {
+            OptionalFields.dropped(warnings, "language", at + "@Language", "is not a language tag (BCP 47)");
+            language = null;
+        }
+        LocalDate birthDate = OptionalFields.date(attr(customer, "BirthDate"));
+        if (attr(customer, "BirthDate") != null && birthDate == null) {
+            OptionalFields.dropped(warnings, "birthDate", at + "@BirthDate", "is not a date (yyyy-MM-dd, "
+                    + CanonicalLimits.EARLIEST_DATE + " to " + CanonicalLimits.LATEST_DATE + ")");
+        }
         Element companyInfo = first(profile, "CompanyInfo");
-        String birthDate = attr(customer, "BirthDate");
         String profileType = attr(profile, "ProfileType");
 
         return new GuestProfile(
                 profileId,
                 synthetic,
                 primary,
-                profileType == null ? null : PROFILE_TYPES.getOrDefault(profileType, "PRT:" + profileType),
+                profileType == null ? null : OtaCodeTables.PROFILE_TYPES.getOrDefault(profileType, "PRT:" + profileType),
                 personName == null ? null : text(first(personName, "NamePrefix")),
                 givenNames.isEmpty() ? null : givenNames.getFirst(),
                 middleName,
                 personName == null ? null : text(first(personName, "Surname")),
-                birthDate == null ? null : parseDate(birthDate, where + "/ResGuests/ResGuest/.../Customer@BirthDate"),
+                birthDate,
                 attr(customer, "Gender"),
-                attr(customer, "Language"),
-                nationality != null && nationality.length() == 2 ? nationality.toUpperCase(Locale.ROOT) : null,
+                language,
+                nationality,
                 emails,
                 phones,
                 addresses,
@@ -738,6 +778,18 @@ public class OtaReservationParser {
                 loyalty == null ? null : attr(loyalty, "MembershipID"),
                 companyInfo == null ? null : text(first(companyInfo, "CompanyName")),
                 flags.isEmpty() ? null : flags);
+    }
+
+    /** An ISO country code (alpha-2, or alpha-3 converted); another value is dropped with a warning. */
+    private static String countryCode(String value, String location, List<FieldWarning> warnings) {
+        if (value == null) {
+            return null;
+        }
+        String code = OptionalFields.countryCode(value);
+        if (code == null) {
+            OptionalFields.dropped(warnings, "countryCode", location, "is not an ISO 3166 country code");
+        }
+        return code;
     }
 
     private static Boolean yesNo(String value) {
@@ -754,89 +806,7 @@ public class OtaReservationParser {
     // --- XML ----------------------------------------------------------------------------------
 
     private record MessageContext(String rootName, StatusAndChange rootStatus, Long sequence, Instant timeStamp,
-                                  String origin, String channel, OtaMessageType type) {
-    }
-
-    private Document readDocument(byte[] body) {
-        try {
-            DocumentBuilder builder = documentBuilderFactory.newDocumentBuilder();
-            builder.setErrorHandler(THROWING_ERROR_HANDLER);
-            builder.setEntityResolver((publicId, systemId) -> {
-                throw new SAXException("external entities are not accepted");
-            });
-            return builder.parse(new ByteArrayInputStream(body));
-        } catch (SAXParseException e) {
-            String reason = e.getMessage() != null && e.getMessage().contains("DOCTYPE")
-                    ? "DOCTYPE declarations (DTDs, entities) are not accepted"
-                    : abbreviate(String.valueOf(e.getMessage()));
-            throw new OtaRejection(Kind.MALFORMED, "malformed XML at line " + e.getLineNumber() + ", column "
-                    + e.getColumnNumber() + ": " + reason, e);
-        } catch (SAXException e) {
-            throw new OtaRejection(Kind.MALFORMED, "malformed XML: " + abbreviate(String.valueOf(e.getMessage())), e);
-        } catch (IOException | ParserConfigurationException e) {
-            throw new OtaRejection(Kind.MALFORMED, "unreadable XML body", e);
-        }
-    }
-
-    private static final ErrorHandler THROWING_ERROR_HANDLER = new ErrorHandler() {
-        @Override
-        public void warning(SAXParseException exception) {
-        }
-
-        @Override
-        public void error(SAXParseException exception) throws SAXException {
-            throw exception;
-        }
-
-        @Override
-        public void fatalError(SAXParseException exception) throws SAXException {
-            throw exception;
-        }
-    };
-
-    private static DocumentBuilderFactory secureDocumentBuilderFactory() {
-        try {
-            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-            factory.setNamespaceAware(true);
-            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
-            factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
-            factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
-            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
-            factory.setXIncludeAware(false);
-            factory.setExpandEntityReferences(false);
-            return factory;
-        } catch (ParserConfigurationException e) {
-            throw new IllegalStateException("The JDK XML parser does not support secure processing", e);
-        }
-    }
-
-    /** The document without any PaymentCard element (card number, expiry, holder, CVV), as text. */
-    private static String cardFreeXml(Document document) {
-        NodeList cards = document.getElementsByTagNameNS("*", "PaymentCard");
-        List<Node> toRemove = new ArrayList<>();
-        for (int i = 0; i < cards.getLength(); i++) {
-            toRemove.add(cards.item(i));
-        }
-        for (Node card : toRemove) {
-            if (card.getParentNode() != null) {
-                card.getParentNode().removeChild(card);
-            }
-        }
-        try {
-            TransformerFactory factory = TransformerFactory.newInstance();
-            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_STYLESHEET, "");
-            Transformer transformer = factory.newTransformer();
-            transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
-            StringWriter out = new StringWriter();
-            transformer.transform(new DOMSource(document), new StreamResult(out));
-            return CardNumberMask.mask(out.toString());
-        } catch (TransformerException e) {
-            throw new IllegalStateException("Could not re-serialise a parsed document", e);
-        }
+                                  String origin, String channel, OtaMessageType type, List<FieldWarning> warnings) {
     }
 
     static List<Element> children(Element parent, String localName) {
@@ -919,8 +889,4 @@ public class OtaReservationParser {
         return a.isBefore(b) ? a : b;
     }
 
-    private static String abbreviate(String value) {
-        String masked = CardNumberMask.mask(value);
-        return masked.length() > 120 ? masked.substring(0, 120) + "..." : masked;
-    }
 }

@@ -11,8 +11,10 @@ import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
 
+import org.guestcrm.connector.domain.FieldWarning;
+
 /**
- * Writes OTA_HotelResNotifRS / OTA_HotelResModifyNotifRS: Success with the reservation ids echoed,
+ * Writes the OTA RS of every accepted message (reservation pushes with their ids, profiles, cancels): Success,
  * or Errors. EchoToken, TimeStamp and Version are echoed from the request; TimeStamp is the
  * response time when the request had none.
  */
@@ -21,8 +23,14 @@ public class OtaResponseWriter {
     private static final XMLOutputFactory OUTPUT_FACTORY = XMLOutputFactory.newFactory();
 
     public String success(OtaEnvelope envelope, List<List<OtaReservationId>> reservationIds) {
+        return success(envelope, reservationIds, List.of());
+    }
+
+    /** Success, then one Warning per dropped optional field (Type 3 business rule, Code 320 invalid value), then the ids. */
+    public String success(OtaEnvelope envelope, List<List<OtaReservationId>> reservationIds, List<FieldWarning> warnings) {
         return write(envelope, writer -> {
             writer.writeEmptyElement("Success");
+            writeWarnings(writer, warnings);
             OtaMessageType type = envelope.messageType();
             writer.writeStartElement(type.reservationsElement);
             for (List<OtaReservationId> ids : reservationIds) {
@@ -41,6 +49,54 @@ public class OtaResponseWriter {
             }
             writer.writeEndElement();
         });
+    }
+
+    /** OTA_ProfileCreateRS / OTA_ProfileModifyRS / OTA_ProfileMergeRS: Success, Warnings, the profile's UniqueID. */
+    public String profileSuccess(OtaEnvelope envelope, OtaUniqueId id, List<FieldWarning> warnings) {
+        return write(envelope, writer -> {
+            writer.writeEmptyElement("Success");
+            writeWarnings(writer, warnings);
+            writeUniqueId(writer, id);
+        });
+    }
+
+    /**
+     * OTA_CancelRS: Status Cancelled (or Ignored when the CancelType does not cancel), Success, Warnings, the
+     * reservation's UniqueID and CancelInfoRS naming it.
+     */
+    public String cancelSuccess(OtaEnvelope envelope, OtaUniqueId id, boolean cancelled, List<FieldWarning> warnings) {
+        return write(envelope, writer -> {
+            writer.writeAttribute("Status", cancelled ? "Cancelled" : "Ignored");
+            writer.writeEmptyElement("Success");
+            writeWarnings(writer, warnings);
+            writeUniqueId(writer, id);
+            writer.writeStartElement("CancelInfoRS");
+            writeUniqueId(writer, id);
+            writer.writeEndElement();
+        });
+    }
+
+    private static void writeUniqueId(XMLStreamWriter writer, OtaUniqueId id) throws XMLStreamException {
+        writer.writeEmptyElement("UniqueID");
+        writeAttributeIfPresent(writer, "Type", id.type());
+        writer.writeAttribute("ID", id.id());
+    }
+
+    /** One Warning per dropped optional field (Type 3 business rule, Code 320 invalid value). */
+    private static void writeWarnings(XMLStreamWriter writer, List<FieldWarning> warnings) throws XMLStreamException {
+        if (warnings.isEmpty()) {
+            return;
+        }
+        writer.writeStartElement("Warnings");
+        for (FieldWarning warning : warnings) {
+            writer.writeStartElement("Warning");
+            writer.writeAttribute("Type", OtaErrorCodes.TYPE_BIZ_RULE);
+            writer.writeAttribute("Code", OtaErrorCodes.CODE_INVALID_VALUE);
+            writer.writeAttribute("ShortText", "Invalid value");
+            writer.writeCharacters(warning.toString());
+            writer.writeEndElement();
+        }
+        writer.writeEndElement();
     }
 
     public String error(OtaEnvelope envelope, OtaRejection rejection) {

@@ -1,10 +1,10 @@
 package org.guestcrm.connector.persistence;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
 
 import org.guestcrm.connector.config.ConnectorConfig;
 import org.guestcrm.connector.domain.FeedKind;
@@ -13,41 +13,46 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
 
-/** Upserts tenant {@code demo} with push feeds {@code demo-ota} and {@code demo-json} for the local stack. */
+/**
+ * Tenant {@code demo} with push feeds {@code demo-ota} and {@code demo-json} and bearer token {@code demo}, for the
+ * local stack and the tests only: created when {@code connector.demo-feeds.enabled=true}
+ * ({@code CONNECTOR_DEMO_FEEDS_ENABLED}); the default configuration creates none.
+ */
 @ApplicationScoped
 public class DemoFeeds {
 
     private static final Logger LOG = Logger.getLogger(DemoFeeds.class);
     public static final String TENANT = "demo";
 
+    /** A demo feed to create. */
+    public record DemoFeed(String feedId, FeedKind kind, String pmsSystem) {
+    }
+
     @Inject
     ConnectorConfig config;
 
     @Inject
-    EntityManager entityManager;
+    FeedProvisioning provisioning;
 
-    @Transactional
+    /** The feeds this configuration asks for: none unless the demo feeds are enabled. */
+    public static List<DemoFeed> planned(ConnectorConfig.DemoFeeds demoFeeds) {
+        if (!demoFeeds.enabled()) {
+            return List.of();
+        }
+        return List.of(new DemoFeed("demo-ota", FeedKind.OTA_XML, "OpenTravel OTA_HotelResNotifRQ push (demo)"),
+                new DemoFeed("demo-json", FeedKind.CANONICAL_JSON, "Canonical JSON push (demo)"));
+    }
+
     void onStart(@Observes StartupEvent event) {
-        if (!config.demoFeeds().enabled()) {
+        List<DemoFeed> feeds = planned(config.demoFeeds());
+        if (feeds.isEmpty()) {
             return;
         }
         String tokenHash = Tokens.sha256Hex(config.demoFeeds().token());
-        upsert("demo-ota", FeedKind.OTA_XML, "OpenTravel OTA_HotelResNotifRQ push (demo)", tokenHash);
-        upsert("demo-json", FeedKind.CANONICAL_JSON, "Canonical JSON push (demo)", tokenHash);
-        LOG.infof("Demo feeds demo-ota and demo-json of tenant %s are ready.", TENANT);
-    }
-
-    private void upsert(String feedId, FeedKind kind, String pmsSystem, String tokenHash) {
-        entityManager.createNativeQuery("""
-                        insert into feed (feed_id, tenant_id, kind, pms_system, token_sha256, enabled, created_at)
-                        values (:feedId, :tenant, :kind, :pmsSystem, :tokenHash, true, now())
-                        on conflict (feed_id) do update set tenant_id = excluded.tenant_id, kind = excluded.kind,
-                            pms_system = excluded.pms_system, token_sha256 = excluded.token_sha256, enabled = true""")
-                .setParameter("feedId", feedId)
-                .setParameter("tenant", TENANT)
-                .setParameter("kind", kind.name())
-                .setParameter("pmsSystem", pmsSystem)
-                .setParameter("tokenHash", tokenHash)
-                .executeUpdate();
+        for (DemoFeed feed : feeds) {
+            provisioning.upsertFeed(feed.feedId(), TENANT, feed.kind(), feed.pmsSystem());
+            provisioning.ensureBearerTokenHash(feed.feedId(), feed.feedId() + "-demo", tokenHash);
+        }
+        LOG.infof("Demo feeds demo-ota and demo-json of tenant %s are ready (connector.demo-feeds.enabled=true).", TENANT);
     }
 }

@@ -13,7 +13,7 @@ import org.guestcrm.connector.domain.FeedKind;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
-/** A PMS push feed of a tenant; only the SHA-256 of its bearer token is stored. */
+/** A PMS feed of a tenant (one PMS source for one or more hotels); its credentials are {@link FeedCredentialEntity} rows. */
 @Entity
 @Table(name = "feed")
 public class FeedEntity extends PanacheEntityBase {
@@ -32,9 +32,6 @@ public class FeedEntity extends PanacheEntityBase {
     @Column(name = "pms_system", nullable = false)
     public String pmsSystem;
 
-    @Column(name = "token_sha256", nullable = false)
-    public String tokenSha256;
-
     @Column(name = "default_currency")
     public String defaultCurrency;
 
@@ -43,4 +40,18 @@ public class FeedEntity extends PanacheEntityBase {
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
+
+    @Column(name = "pms_type")
+    public String pmsType;
+
+    /** The hotels of the feed as a JSON array of {hotelCode, timeZone, countryCode} (V11). */
+    @Column(name = "hotels", nullable = false)
+    public String hotels = "[]";
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    /** Set when the feed was deleted: it answers 404 from then on; its id is never reused. */
+    @Column(name = "deleted_at")
+    public Instant deletedAt;
 }

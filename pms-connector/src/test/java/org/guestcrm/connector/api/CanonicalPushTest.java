@@ -13,6 +13,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
 
+import org.guestcrm.connector.Hostile;
 import org.guestcrm.testsupport.KafkaTestClients.DecodedRecord;
 import org.guestcrm.events.GuestProfileChanged;
 import org.guestcrm.events.ReservationChangeType;
@@ -31,6 +32,32 @@ import io.quarkus.test.junit.QuarkusTest;
 class CanonicalPushTest {
 
     static final String PATH = "/api/v1/feeds/{feedId}/reservations";
+
+    @Test
+    void malformedOptionalFieldsAreDroppedAnsweredAsWarningsAndCountedWhileTheBookingIsPublished() {
+        // An e-mail typo from Splink's fake_1000 and an impossible FEBRL date of birth (src/test/resources/dedup).
+        String reservationId = "W-" + UUID.randomUUID();
+        String body = Hostile.json("", "\"emails\": [\"r..m51@leonard.net\", \"lenient@example.org\"], "
+                + "\"birthDate\": \"1945-80-30\", \"nationality\": \"XX\", \"language\": \"de-DE\"")
+                .replace("H-1", reservationId);
+        String messageId = given().contentType("application/json").header("Authorization", "Bearer demo").body(body)
+                .when().post(PATH, "demo-json")
+                .then().statusCode(202)
+                .body("warnings.field", org.hamcrest.Matchers.containsInAnyOrder("guests[0].emails[0]",
+                        "guests[0].birthDate", "guests[0].nationality"))
+                .body(org.hamcrest.Matchers.not(containsString("leonard")))
+                .body(org.hamcrest.Matchers.not(containsString("1945")))
+                .extract().path("messageId");
+        List<DecodedRecord<GuestProfileChanged>> profiles = await().atMost(Duration.ofSeconds(60))
+                .until(() -> OtaPushTest.recordsOf(Topic.PMS_PROFILES.topicName(), messageId), l -> l.size() == 1);
+        GuestProfileChanged profile = profiles.getFirst().value();
+        assertEquals(List.of("lenient@example.org"), profile.getEmails().stream().map(e -> e.getAddress()).toList());
+        assertEquals(null, profile.getBirthDate());
+        assertEquals("de-DE", profile.getLanguage());
+        org.guestcrm.connector.Staff.ops().get("/q/metrics").then().statusCode(200)
+                .body(containsString("connector_fields_dropped_total{feed=\"demo-json\",field=\"email\"}"))
+                .body(containsString("connector_fields_dropped_total{feed=\"demo-json\",field=\"birthDate\"}"));
+    }
 
     @Test
     void aCanonicalReservationIsPublishedWithItsGuestProfile() {

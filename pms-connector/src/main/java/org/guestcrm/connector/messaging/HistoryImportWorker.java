@@ -1,0 +1,148 @@
+package org.guestcrm.connector.messaging;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.guestcrm.connector.api.HistoryLineParser;
+import org.guestcrm.connector.config.ConnectorConfig;
+import org.guestcrm.connector.persistence.FeedEntity;
+import org.guestcrm.connector.persistence.ImportJobs;
+import org.guestcrm.connector.persistence.ImportJobs.BatchCounts;
+import org.guestcrm.connector.persistence.ImportJobs.Job;
+import org.guestcrm.connector.persistence.ImportJobs.Rejection;
+import org.jboss.logging.Logger;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * Runs history imports, one job at a time per replica: claims a running job with a lease, reads its file from the
+ * database, and emits it in batches of {@code connector.imports.batch-size} lines, each batch one transaction (outbox
+ * rows, versions, counters and the last committed line together). A replica that dies leaves the lease to run out; the
+ * next claim resumes after the last committed line, so no line is emitted twice or skipped.
+ */
+@ApplicationScoped
+public class HistoryImportWorker {
+
+    private static final Logger LOG = Logger.getLogger(HistoryImportWorker.class);
+
+    private final String owner = "worker-" + UUID.randomUUID();
+
+    @Inject
+    ImportJobs jobs;
+
+    @Inject
+    InboundMessageIntake intake;
+
+    @Inject
+    HistoryLineParser parser;
+
+    @Inject
+    ConnectorConfig config;
+
+    @Scheduled(every = "1s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            identity = "connector-history-imports")
+    void runPendingJobs() {
+        Optional<Job> claimed;
+        while ((claimed = jobs.claim(owner, config.imports().lease())).isPresent()) {
+            run(claimed.get());
+        }
+    }
+
+    private void run(Job job) {
+        LOG.infof("History import %s of feed %s: running from line %d of %d.", job.jobId(), job.feedId(),
+                job.lastLine() + 1, job.totalLines());
+        try {
+            byte[] content = jobs.content(job.jobId());
+            FeedEntity feed = QuarkusTransaction.requiringNew().call(() -> FeedEntity.findById(job.feedId()));
+            String currency = feed == null ? null : feed.defaultCurrency;
+            String defaultCurrency = currency != null ? currency : config.defaultCurrency();
+            int position = 0;
+            long line = 0;
+            // skip what earlier runs committed
+            while (line < job.lastLine() && position < content.length) {
+                position = nextLineStart(content, position);
+                line++;
+            }
+            long lastLine = job.lastLine();
+            int batchSize = config.imports().batchSize();
+            while (position < content.length) {
+                List<HistoryLineParser.Parsed> parsed = new ArrayList<>(batchSize);
+                List<Long> numbers = new ArrayList<>(batchSize);
+                long blank = 0;
+                while (position < content.length && parsed.size() + blank < batchSize) {
+                    int next = nextLineStart(content, position);
+                    int end = next;
+                    while (end > position && (content[end - 1] == '\n' || content[end - 1] == '\r')) {
+                        end--;
+                    }
+                    line++;
+                    if (end > position) {
+                        parsed.add(parser.parse(line, Arrays.copyOfRange(content, position, end)));
+                        numbers.add(line);
+                    } else {
+                        blank++;
+                    }
+                    position = next;
+                }
+                long expected = lastLine;
+                long batchLast = line;
+                boolean applied = QuarkusTransaction.requiringNew().call(() -> applyBatch(job, defaultCurrency, expected,
+                        batchLast, parsed, numbers));
+                if (!applied) {
+                    LOG.infof("History import %s: another worker holds it now; this one stops.", job.jobId());
+                    return;
+                }
+                lastLine = batchLast;
+            }
+            jobs.finish(job.jobId(), owner, null);
+            LOG.infof("History import %s of feed %s done.", job.jobId(), job.feedId());
+        } catch (RuntimeException e) {
+            // the class only: a message may quote a row's data
+            LOG.errorf("History import %s of feed %s failed: %s.", job.jobId(), job.feedId(), e.getClass().getName());
+            jobs.finish(job.jobId(), owner, e.getClass().getName());
+        }
+    }
+
+    private boolean applyBatch(Job job, String defaultCurrency, long expectedLastLine, long batchLastLine,
+                               List<HistoryLineParser.Parsed> parsed, List<Long> numbers) {
+        if (!jobs.holdForBatch(job.jobId(), owner, expectedLastLine, config.imports().lease())) {
+            return false;
+        }
+        List<InboundMessageIntake.HistoryRow> rows = new ArrayList<>();
+        List<Rejection> rejections = new ArrayList<>();
+        long rejected = 0;
+        for (int i = 0; i < parsed.size(); i++) {
+            HistoryLineParser.Parsed p = parsed.get(i);
+            if (p.row() != null) {
+                rows.add(p.row());
+            } else {
+                rejected++;
+                long number = numbers.get(i);
+                p.errors().forEach(error -> rejections.add(new Rejection(number, error.field(), error.message())));
+            }
+        }
+        InboundMessageIntake.HistoryOutcome outcome = rows.isEmpty()
+                ? new InboundMessageIntake.HistoryOutcome(0, java.util.Set.of(), 0)
+                : intake.recordHistory(job.tenantId(), job.feedId(), defaultCurrency, job.jobId(), rows);
+        long unchanged = rows.stream().filter(r -> !outcome.linesEmitting().contains(r.line())).count();
+        jobs.commitBatch(job.jobId(), new BatchCounts(batchLastLine, parsed.size(), rows.size(), rejected, unchanged,
+                outcome.eventsEmitted()), rejections, config.imports().maxRejectionsKept());
+        return true;
+    }
+
+    private static int nextLineStart(byte[] content, int from) {
+        for (int i = from; i < content.length; i++) {
+            if (content[i] == '\n') {
+                return i + 1;
+            }
+        }
+        return content.length;
+    }
+}

@@ -1,0 +1,171 @@
+package org.guestcrm.connector.persistence;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+/**
+ * Tables {@code import_job}, {@code import_file}, {@code import_rejection}: history import jobs, persisted so that any
+ * replica resumes a job from its last committed line once the lease of the replica running it ran out.
+ */
+@ApplicationScoped
+public class ImportJobs {
+
+    /** A job as stored. */
+    public record Job(UUID jobId, String feedId, String tenantId, String format, String state, long totalLines,
+                      long lastLine, long rowsRead, long rowsAccepted, long rowsRejected, long rowsUnchanged,
+                      long eventsEmitted, String failure, Instant createdAt, Instant startedAt, Instant finishedAt) {
+    }
+
+    /** A rejected row: its line and the field at fault with the reason (never the value). */
+    public record Rejection(long line, String field, String reason) {
+    }
+
+    /** The counters of one committed batch. */
+    public record BatchCounts(long lastLine, long read, long accepted, long rejected, long unchanged, long emitted) {
+    }
+
+    private static final String COLUMNS = "job_id, feed_id, tenant_id, format, state, total_lines, last_line, rows_read, "
+            + "rows_accepted, rows_rejected, rows_unchanged, events_emitted, failure, created_at, started_at, finished_at";
+
+    @Inject
+    EntityManager entityManager;
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void create(UUID jobId, String feedId, String tenantId, String fileSha256, long totalLines, byte[] content,
+                       String createdBy) {
+        entityManager.createNativeQuery("""
+                        insert into import_job (job_id, feed_id, tenant_id, format, state, file_sha256, total_lines, created_at, created_by)
+                        values (:id, :feed, :tenant, 'NDJSON', 'RUNNING', :sha, :total, :now, :by)""")
+                .setParameter("id", jobId).setParameter("feed", feedId).setParameter("tenant", tenantId)
+                .setParameter("sha", fileSha256).setParameter("total", totalLines).setParameter("now", Instant.now())
+                .setParameter("by", createdBy).executeUpdate();
+        entityManager.createNativeQuery("insert into import_file (job_id, content) values (:id, :content)")
+                .setParameter("id", jobId).setParameter("content", content).executeUpdate();
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<Job> find(UUID jobId) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = entityManager.createNativeQuery("select " + COLUMNS + " from import_job where job_id = :id")
+                .setParameter("id", jobId).getResultList();
+        return rows.stream().findFirst().map(ImportJobs::job);
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<Rejection> rejections(UUID jobId, int limit) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = entityManager.createNativeQuery(
+                        "select line, field, reason from import_rejection where job_id = :id order by line, field")
+                .setParameter("id", jobId).setMaxResults(limit).getResultList();
+        return rows.stream().map(r -> new Rejection(((Number) r[0]).longValue(), (String) r[1], (String) r[2])).toList();
+    }
+
+    /** Claims the oldest running job nobody holds (or whose holder's lease ran out), for {@code lease}. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public Optional<Job> claim(String owner, Duration lease) {
+        @SuppressWarnings("unchecked")
+        List<Object> ids = entityManager.createNativeQuery("""
+                        update import_job set lease_owner = :owner, lease_until = :until, started_at = coalesce(started_at, :now)
+                        where job_id = (select job_id from import_job
+                                        where state = 'RUNNING' and (lease_until is null or lease_until < :now)
+                                        order by created_at limit 1 for update skip locked)
+                        returning job_id""")
+                .setParameter("owner", owner).setParameter("until", Instant.now().plus(lease))
+                .setParameter("now", Instant.now()).getResultList();
+        return ids.stream().findFirst().flatMap(id -> find((UUID) id));
+    }
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public byte[] content(UUID jobId) {
+        return (byte[]) entityManager.createNativeQuery("select content from import_file where job_id = :id")
+                .setParameter("id", jobId).getSingleResult();
+    }
+
+    /**
+     * Locks the job for one batch when {@code owner} still holds it at {@code expectedLastLine}, renewing the lease;
+     * false when another replica took it over (the batch is then not applied).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean holdForBatch(UUID jobId, String owner, long expectedLastLine, Duration lease) {
+        return entityManager.createNativeQuery("""
+                        update import_job set lease_until = :until
+                        where job_id = :id and lease_owner = :owner and state = 'RUNNING' and last_line = :last""")
+                .setParameter("until", Instant.now().plus(lease)).setParameter("id", jobId).setParameter("owner", owner)
+                .setParameter("last", expectedLastLine).executeUpdate() == 1;
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void commitBatch(UUID jobId, BatchCounts counts, List<Rejection> rejections, int maxRejectionsKept) {
+        entityManager.createNativeQuery("""
+                        update import_job set last_line = :last, rows_read = rows_read + :read, rows_accepted = rows_accepted + :accepted,
+                               rows_rejected = rows_rejected + :rejected, rows_unchanged = rows_unchanged + :unchanged,
+                               events_emitted = events_emitted + :emitted
+                        where job_id = :id""")
+                .setParameter("last", counts.lastLine()).setParameter("read", counts.read())
+                .setParameter("accepted", counts.accepted()).setParameter("rejected", counts.rejected())
+                .setParameter("unchanged", counts.unchanged()).setParameter("emitted", counts.emitted())
+                .setParameter("id", jobId).executeUpdate();
+        for (Rejection rejection : rejections) {
+            entityManager.createNativeQuery("""
+                            insert into import_rejection (job_id, line, field, reason)
+                            select :id, :line, :field, :reason
+                            where (select count(*) from import_rejection where job_id = :id) < :max
+                            on conflict do nothing""")
+                    .setParameter("id", jobId).setParameter("line", rejection.line())
+                    .setParameter("field", truncate(rejection.field())).setParameter("reason", truncate(rejection.reason()))
+                    .setParameter("max", maxRejectionsKept).executeUpdate();
+        }
+    }
+
+    /** Ends a job: DONE (its file is dropped) or FAILED with the exception class (never a message that may hold data). */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void finish(UUID jobId, String owner, String failure) {
+        entityManager.createNativeQuery("""
+                        update import_job set state = :state, failure = :failure, finished_at = :now, lease_owner = null,
+                               lease_until = null
+                        where job_id = :id and lease_owner = :owner and state = 'RUNNING'""")
+                .setParameter("state", failure == null ? "DONE" : "FAILED").setParameter("failure", failure)
+                .setParameter("now", Instant.now()).setParameter("id", jobId).setParameter("owner", owner).executeUpdate();
+        if (failure == null) {
+            entityManager.createNativeQuery("delete from import_file where job_id = :id").setParameter("id", jobId)
+                    .executeUpdate();
+        }
+    }
+
+    private static String truncate(String text) {
+        return text.length() <= 300 ? text : text.substring(0, 300);
+    }
+
+    private static Job job(Object[] r) {
+        return new Job((UUID) r[0], (String) r[1], (String) r[2], (String) r[3], (String) r[4], n(r[5]), n(r[6]), n(r[7]),
+                n(r[8]), n(r[9]), n(r[10]), n(r[11]), (String) r[12], instant(r[13]), instant(r[14]), instant(r[15]));
+    }
+
+    private static long n(Object value) {
+        return ((Number) value).longValue();
+    }
+
+    private static Instant instant(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Instant i) {
+            return i;
+        }
+        if (value instanceof java.sql.Timestamp t) {
+            return t.toInstant();
+        }
+        if (value instanceof java.time.OffsetDateTime o) {
+            return o.toInstant();
+        }
+        throw new IllegalStateException("unexpected timestamp type " + value.getClass().getName());
+    }
+}
