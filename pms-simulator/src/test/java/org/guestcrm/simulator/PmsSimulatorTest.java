@@ -1,0 +1,238 @@
+package org.guestcrm.simulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+
+/** The simulator's vendor contracts over real HTTP, with a real JDK HTTP server as the webhook receiver. */
+class PmsSimulatorTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<JsonNode> received = new CopyOnWriteArrayList<>();
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
+    private volatile int receiverStatus = 202;
+    private HttpServer receiver;
+    private PmsSimulator simulator;
+
+    @BeforeEach
+    void start() throws IOException {
+        receiver = HttpServer.create(new InetSocketAddress("localhost", 0), 8);
+        receiver.createContext("/hook", exchange -> {
+            try (exchange) {
+                received.add(JSON.readTree(exchange.getRequestBody().readAllBytes()));
+                authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
+                exchange.sendResponseHeaders(receiverStatus, -1);
+            }
+        });
+        receiver.start();
+        simulator = PmsSimulator.start();
+        URI hook = URI.create("http://localhost:" + receiver.getAddress().getPort() + "/hook");
+        simulator.sendApaleoWebhooksTo(hook, "feed-token");
+    }
+
+    @AfterEach
+    void stop() {
+        simulator.close();
+        receiver.stop(0);
+    }
+
+    @Test
+    void apaleoReservationIsServedInTheBookingApiShapeAndItsChangesAreNotified() throws Exception {
+        simulator.putCustomer(SimulatedCustomer.of("C-1", "Ada", "Lovelace", "ada@example.org")
+                .withContact("+49 30 1234567", "de", "DE").withAddress("Unter den Linden 1", "Berlin", "10117", "DE"));
+        simulator.putReservation(SimulatedReservation.confirmed("ABCDEFGH-1", "BER", "C-1", LocalDate.of(2027, 3, 1),
+                LocalDate.of(2027, 3, 4)).withGuests(2, 1));
+
+        JsonNode created = received.getLast();
+        assertEquals("Reservation", created.path("topic").asText());
+        assertEquals("created", created.path("type").asText());
+        assertEquals("BER", created.path("propertyId").asText());
+        assertEquals("ABCDEFGH-1", created.path("data").path("entityId").asText());
+        assertFalse(created.path("id").asText().isBlank());
+        assertEquals("Basic " + Base64.getEncoder().encodeToString("pms-simulator:feed-token".getBytes(StandardCharsets.UTF_8)),
+                authorizations.getLast());
+
+        HttpResponse<String> answer = get("/booking/v1/reservations/ABCDEFGH-1", "Bearer apaleo-token");
+        assertEquals(200, answer.statusCode());
+        JsonNode reservation = JSON.readTree(answer.body());
+        assertEquals("Confirmed", reservation.path("status").asText());
+        assertEquals("BER", reservation.path("property").path("code").asText());
+        assertEquals("2027-03-01T15:00:00+01:00", reservation.path("arrival").asText());
+        assertEquals("2027-03-04T11:00:00+01:00", reservation.path("departure").asText());
+        assertEquals(2, reservation.path("adults").asInt());
+        assertEquals(1, reservation.path("childrenAges").size());
+        assertEquals("EUR", reservation.path("totalGrossAmount").path("currency").asText());
+        assertEquals("Ada", reservation.path("primaryGuest").path("firstName").asText());
+        assertEquals("ada@example.org", reservation.path("primaryGuest").path("email").asText());
+        assertEquals("DE", reservation.path("primaryGuest").path("address").path("countryCode").asText());
+        assertEquals("de", reservation.path("primaryGuest").path("preferredLanguage").asText());
+
+        simulator.putReservation(simulator.reservation("ABCDEFGH-1").orElseThrow()
+                .withState(SimulatedReservation.State.NO_SHOW));
+        assertEquals("set-to-no-show", received.getLast().path("type").asText());
+        JsonNode noShow = JSON.readTree(get("/booking/v1/reservations/ABCDEFGH-1", "Bearer apaleo-token").body());
+        assertEquals("NoShow", noShow.path("status").asText());
+        assertTrue(noShow.path("modified").asText().compareTo(reservation.path("modified").asText()) > 0,
+                "a change is stamped later than the state before it");
+
+        int before = received.size();
+        simulator.putReservation(simulator.reservation("ABCDEFGH-1").orElseThrow());
+        assertEquals(before, received.size(), "a put of the same content notifies nobody");
+    }
+
+    @Test
+    void apaleoRefusesWithoutTheTokenAnswers404ForAnUnknownReservationAnd503DuringAnOutage() throws Exception {
+        simulator.putReservation(SimulatedReservation.confirmed("R-2", "MUC", null, LocalDate.of(2027, 1, 1),
+                LocalDate.of(2027, 1, 2)));
+        assertEquals(401, get("/booking/v1/reservations/R-2", null).statusCode());
+        assertEquals(401, get("/booking/v1/reservations/R-2", "Bearer wrong").statusCode());
+        assertEquals(404, get("/booking/v1/reservations/R-404", "Bearer apaleo-token").statusCode());
+        simulator.setApiAvailable(false);
+        assertEquals(503, get("/booking/v1/reservations/R-2", "Bearer apaleo-token").statusCode());
+        simulator.setApiAvailable(true);
+        assertEquals(200, get("/booking/v1/reservations/R-2", "Bearer apaleo-token").statusCode());
+    }
+
+    @Test
+    void mewsServesReservationsAndCustomersByIdWithTheTokensInTheBodyAndBatchesItsWebhook() throws Exception {
+        URI hook = URI.create("http://localhost:" + receiver.getAddress().getPort() + "/hook");
+        simulator.sendApaleoWebhooksTo(null, null);
+        simulator.sendMewsWebhooksTo(hook, "feed-token");
+        received.clear();
+        simulator.putCustomer(SimulatedCustomer.of("c0ffee00-0000-4000-8000-000000000001", "Grace", "Hopper",
+                "grace@example.org").withMarketingEmails(true));
+        JsonNode added = received.getLast();
+        assertEquals(simulator.options().mewsEnterpriseId(), added.path("EnterpriseId").asText());
+        assertEquals("CustomerAdded", added.path("Events").get(0).path("Discriminator").asText());
+        assertEquals("c0ffee00-0000-4000-8000-000000000001", added.path("Events").get(0).path("Value").path("Id").asText());
+
+        String reservationId = "5eed0000-0000-4000-8000-000000000002";
+        simulator.putReservation(SimulatedReservation.confirmed(reservationId, "BER",
+                "c0ffee00-0000-4000-8000-000000000001", LocalDate.of(2027, 5, 1), LocalDate.of(2027, 5, 3)));
+        assertEquals("ServiceOrderUpdated", received.getLast().path("Events").get(0).path("Discriminator").asText());
+
+        HttpResponse<String> answer = post(MewsContract.RESERVATIONS_PATH, """
+                {"ClientToken": "mews-client-token", "AccessToken": "mews-access-token", "Client": "test 1.0",
+                 "ReservationIds": ["%s"], "Limitation": {"Count": 10}}""".formatted(reservationId));
+        assertEquals(200, answer.statusCode());
+        JsonNode reservation = JSON.readTree(answer.body()).path("Reservations").get(0);
+        assertEquals("Confirmed", reservation.path("State").asText());
+        assertEquals("2027-05-01T13:00:00Z", reservation.path("StartUtc").asText());
+        assertEquals("2027-05-03T09:00:00Z", reservation.path("EndUtc").asText());
+        assertEquals("c0ffee00-0000-4000-8000-000000000001", reservation.path("CustomerId").asText());
+        assertTrue(reservation.path("CancellationReason").isNull());
+
+        simulator.putReservation(simulator.reservation(reservationId).orElseThrow()
+                .withState(SimulatedReservation.State.NO_SHOW));
+        JsonNode noShow = JSON.readTree(post(MewsContract.RESERVATIONS_PATH, """
+                {"ClientToken": "mews-client-token", "AccessToken": "mews-access-token", "Client": "test 1.0",
+                 "ReservationIds": ["%s"]}""".formatted(reservationId)).body()).path("Reservations").get(0);
+        assertEquals("Canceled", noShow.path("State").asText());
+        assertEquals("NoShow", noShow.path("CancellationReason").asText());
+
+        JsonNode customer = JSON.readTree(post(MewsContract.CUSTOMERS_PATH, """
+                {"ClientToken": "mews-client-token", "AccessToken": "mews-access-token", "Client": "test 1.0",
+                 "CustomerIds": ["c0ffee00-0000-4000-8000-000000000001"]}""").body()).path("Customers").get(0);
+        assertEquals("Grace", customer.path("FirstName").asText());
+        assertEquals("grace@example.org", customer.path("Email").asText());
+        assertEquals("SendMarketingEmails", customer.path("Options").get(0).asText());
+        assertNull(customer.get("Address").textValue());
+
+        assertEquals(401, post(MewsContract.RESERVATIONS_PATH, """
+                {"ClientToken": "mews-client-token", "AccessToken": "stolen", "Client": "t"}""").statusCode());
+        assertEquals(400, post(MewsContract.RESERVATIONS_PATH, "[1, 2]").statusCode());
+        simulator.setApiAvailable(false);
+        assertEquals(503, post(MewsContract.CUSTOMERS_PATH, """
+                {"ClientToken": "mews-client-token", "AccessToken": "mews-access-token", "Client": "t"}""").statusCode());
+    }
+
+    @Test
+    void anUndeliverableWebhookIsRetriedThenCountedNotLostSilently() {
+        receiverStatus = 503;
+        simulator.putReservation(SimulatedReservation.confirmed("R-9", "BER", null, LocalDate.of(2027, 1, 1),
+                LocalDate.of(2027, 1, 2)));
+        assertEquals(3, received.size(), "three attempts");
+        assertEquals(1, simulator.webhooksUndelivered());
+        receiverStatus = 200;
+        assertEquals(200, simulator.notifyApaleo("changed", "R-9"));
+        assertEquals(1, simulator.webhooksDelivered());
+    }
+
+    @Test
+    void theControlApiPutsReservationsForADemo() throws Exception {
+        HttpResponse<String> put = http.send(HttpRequest.newBuilder(simulator.baseUrl().resolve("/simulator/reservations/DEMO-1"))
+                .PUT(HttpRequest.BodyPublishers.ofString("""
+                        {"propertyId": "BER", "arrival": "2027-06-01", "departure": "2027-06-02", "state": "CONFIRMED"}"""))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, put.statusCode());
+        assertEquals("created", received.getLast().path("type").asText());
+        assertEquals(400, http.send(HttpRequest.newBuilder(simulator.baseUrl().resolve("/simulator/reservations/DEMO-2"))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"propertyId\": \"BER\"}")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+
+    @Test
+    void theChangesSinceApiServesEachChangedReservationOnceInItsCurrentStateAfterTheCursor() throws Exception {
+        simulator.putReservation(SimulatedReservation.confirmed("C-1", "BER", null, LocalDate.of(2027, 1, 1),
+                LocalDate.of(2027, 1, 2)));
+        simulator.putReservation(SimulatedReservation.confirmed("C-2", "BER", null, LocalDate.of(2027, 1, 1),
+                LocalDate.of(2027, 1, 3)));
+        simulator.putReservation(simulator.reservation("C-1").orElseThrow().withState(SimulatedReservation.State.CANCELED));
+
+        JsonNode all = JSON.readTree(get("/changes/v1/reservations?since=0&limit=10", "Bearer changes-token").body());
+        assertEquals(2, all.path("changes").size(), "C-1 once, in its latest state");
+        assertEquals("C-2", all.path("changes").get(0).path("reservation").path("pmsReservationId").asText());
+        assertEquals("CANCELLED", all.path("changes").get(1).path("reservation").path("status").asText());
+        assertEquals("3", all.path("nextCursor").asText());
+        assertFalse(all.path("hasMore").asBoolean());
+
+        JsonNode first = JSON.readTree(get("/changes/v1/reservations?since=0&limit=1", "Bearer changes-token").body());
+        assertEquals(1, first.path("changes").size());
+        assertTrue(first.path("hasMore").asBoolean());
+        JsonNode rest = JSON.readTree(get("/changes/v1/reservations?since=" + first.path("nextCursor").asText()
+                + "&limit=10", "Bearer changes-token").body());
+        assertEquals("C-1", rest.path("changes").get(0).path("reservation").path("pmsReservationId").asText());
+        JsonNode none = JSON.readTree(get("/changes/v1/reservations?since=3", "Bearer changes-token").body());
+        assertEquals(0, none.path("changes").size());
+        assertEquals("3", none.path("nextCursor").asText(), "an empty page keeps the cursor");
+
+        assertEquals(401, get("/changes/v1/reservations?since=0", null).statusCode());
+        assertEquals(400, get("/changes/v1/reservations?since=x", "Bearer changes-token").statusCode());
+    }
+
+    private HttpResponse<String> get(String path, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(simulator.baseUrl().resolve(path)).GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(simulator.baseUrl().resolve(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
