@@ -19,12 +19,23 @@ public record GuestDto(
         String companyName,
         List<ContactPointDto> emails,
         List<ContactPointDto> phones,
+        java.util.Map<String, String> fieldSources,
+        org.guestcrm.profile.domain.StaySummary stays,
         List<SourceProfileDto> sourceProfiles,
         Instant createdAt,
         Instant updatedAt) {
 
-    /** A normalised contact point and the source profiles it came from. */
-    public record ContactPointDto(String value, String type, boolean primary, List<SourceRefDto> sources, Instant lastSeenAt) {
+    /**
+     * A normalised contact point (e-mail lower-case, phone E.164) and the source profiles holding it (provenance).
+     * {@code notForMarketing}: null when it may be the guest's own address; else OTA_RELAY, PLACEHOLDER or
+     * SHARED_BY_UNRELATED_GUESTS (never primary then).
+     */
+    public record ContactPointDto(String value, String type, boolean primary, String notForMarketing,
+                                  List<ProvenanceDto> sources, Instant lastSeenAt) {
+    }
+
+    /** One source profile holding a contact point: PMS, profile, hotel, the feed's trust, when that state was seen. */
+    public record ProvenanceDto(String pmsSystem, String pmsProfileId, String hotelCode, String trust, Instant seenAt) {
     }
 
     public record SourceRefDto(String pmsSystem, String pmsProfileId) {

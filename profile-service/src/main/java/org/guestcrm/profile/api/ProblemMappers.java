@@ -21,6 +21,11 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response conflict(org.guestcrm.profile.messaging.GuestMerges.Conflict e, UriInfo uri) {
+        return Problems.of(409, "urn:guestcrm:problem:merge-conflict", "Cannot be done", e.getMessage(), uri, List.of());
+    }
+
+    @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, UriInfo uri) {
         return Problems.webApplication(e, uri);
     }

@@ -15,7 +15,62 @@ public interface ProfileConfig {
 
     Outbox outbox();
 
+    /**
+     * Survivorship's first criterion: how far the profiles of each feed (by feed id = pmsSystem) are trusted
+     * ({@code profile.feed-trust."booking-channel"=OTA}; DIRECT, LOYALTY, FRONT_DESK, OTA). A feed not listed is
+     * FRONT_DESK; a profile with a loyalty number is at least LOYALTY.
+     */
+    java.util.Map<String, org.guestcrm.profile.domain.SourceTrust> feedTrust();
+
+    /**
+     * The region (ISO 3166-1 alpha-2) a phone number in national form was dialled in, by {@code tenant:hotelCode} or
+     * {@code tenant} ({@code profile.phone-regions."demo"=CH}), as optout-service reads it, so both key a phone alike.
+     */
+    java.util.Map<String, String> phoneRegions();
+
+    /**
+     * The regions to read a national phone number of a profile in, in order: the hotel's, the tenant's (as
+     * optout-service), then the profile address's country and its nationality.
+     */
+    default java.util.List<String> phoneRegions(String tenant, String hotelCode, String countryCode, String nationality) {
+        java.util.List<String> regions = new java.util.ArrayList<>();
+        java.util.Map<String, String> configured = phoneRegions();
+        if (hotelCode != null && configured.containsKey(tenant + ":" + hotelCode)) {
+            regions.add(configured.get(tenant + ":" + hotelCode));
+        }
+        if (configured.containsKey(tenant)) {
+            regions.add(configured.get(tenant));
+        }
+        for (String region : new String[] {countryCode, nationality}) {
+            if (region != null && region.trim().length() == 2) {
+                regions.add(region.trim());
+            }
+        }
+        return regions.stream().distinct().toList();
+    }
+
     Retention retention();
+
+    GuestUpdates guestUpdates();
+
+    /**
+     * An e-mail or phone held by profiles of at least this many unrelated names (different Soundex surnames) in a
+     * tenant is demoted: no longer merge evidence nor a marketing address (SharedContactRule).
+     */
+    @io.smallrye.config.WithName("shared-contact.min-unrelated-names")
+    @WithDefault("4")
+    int sharedContactMinUnrelatedNames();
+
+    /** What a GuestUpdated on crm.guests carries at most (the full record is at GET /api/v1/guests/{guestId}). */
+    interface GuestUpdates {
+        /** Source profile refs of the guest, most recently changed first (and per contact point). */
+        @WithDefault("50")
+        int maxSourceRefs();
+
+        /** E-mails and phones, each kind: primary first, then by survivorship's rank. */
+        @WithDefault("20")
+        int maxContactPoints();
+    }
 
     interface Outbox {
         /** How often the relay looks for unsent events. */

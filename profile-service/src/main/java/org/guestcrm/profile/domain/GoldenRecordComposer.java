@@ -1,8 +1,11 @@
 package org.guestcrm.profile.domain;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,83 +15,150 @@ import java.util.function.Function;
 import org.guestcrm.platform.domain.ContactKind;
 import org.guestcrm.platform.domain.ContactPointNormaliser;
 import org.guestcrm.profile.domain.GoldenRecord.ComposedContactPoint;
+import org.guestcrm.profile.domain.GoldenRecord.FieldSource;
+import org.guestcrm.profile.domain.GoldenRecord.Provenance;
+import org.guestcrm.profile.domain.Survivorship.Field;
+import org.guestcrm.profile.domain.matching.EmailEvidence;
 
 /**
- * Composes a guest's golden record from all its source profiles, so it can always be recomputed
- * (the basis for un-merge later). Survivorship, minimal: each personal field comes from the most recent
- * active source profile that has it; contact points are the union of the active profiles' normalised
- * values, each with the profiles that hold it; the primary one is the primary of the most recent profile.
+ * Composes a guest's golden record from all its source profiles, so it can always be recomputed (merge and split
+ * rebuild it). Each personal field is decided by {@link Survivorship} (trust, validity, recency) and remembers the
+ * source it came from. Contact points are sets: the union of the active profiles' values (e-mail normalised, phones
+ * in E.164 read in the profile's regions; a phone libphonenumber does not hold valid is left out), each with its
+ * provenance. OTA relay and placeholder addresses ({@link EmailEvidence}) and addresses shared by unrelated guests
+ * ({@link ContactDemotions}) stay in the set, marked, but are never primary. The primary of each kind is chosen among
+ * the others by trust of its best source, then whether that source flags it primary, then recency.
  * Profiles the PMS deleted or merged away keep their link but no longer contribute.
  */
 public final class GoldenRecordComposer {
 
-    public GoldenRecord compose(List<SourceProfileSnapshot> sources) {
-        List<SourceProfileSnapshot> newestFirst = sources.stream()
-                .filter(SourceProfileSnapshot::active)
-                .sorted(Comparator.comparing((SourceProfileSnapshot s) -> s.version().effectiveAt()).reversed())
-                .toList();
-        return new GoldenRecord(
-                firstPresent(newestFirst, SourceProfileSnapshot::title),
-                firstPresent(newestFirst, SourceProfileSnapshot::firstName),
-                firstPresent(newestFirst, SourceProfileSnapshot::lastName),
-                firstPresent(newestFirst, SourceProfileSnapshot::birthDate),
-                firstPresent(newestFirst, SourceProfileSnapshot::language),
-                firstPresent(newestFirst, SourceProfileSnapshot::nationality),
-                firstPresent(newestFirst, SourceProfileSnapshot::companyName),
-                contactPoints(newestFirst, ContactKind.EMAIL, SourceProfileSnapshot::emails),
-                contactPoints(newestFirst, ContactKind.PHONE, SourceProfileSnapshot::phones));
+    /** Reasons a contact point is kept but is not the guest's marketing address. */
+    public static final String SHARED = "SHARED_BY_UNRELATED_GUESTS";
+
+    private final EmailEvidence emailEvidence;
+
+    public GoldenRecordComposer() {
+        this(EmailEvidence.standard());
     }
 
-    private static <T> T firstPresent(List<SourceProfileSnapshot> newestFirst, Function<SourceProfileSnapshot, T> field) {
-        for (SourceProfileSnapshot source : newestFirst) {
-            T value = field.apply(source);
-            if (value != null && !(value instanceof String text && text.isBlank())) {
-                return value;
+    public GoldenRecordComposer(EmailEvidence emailEvidence) {
+        this.emailEvidence = emailEvidence;
+    }
+
+    public GoldenRecord compose(List<SourceProfileSnapshot> sources) {
+        return compose(sources, ContactDemotions.NONE, LocalDate.now(ZoneOffset.UTC));
+    }
+
+    public GoldenRecord compose(List<SourceProfileSnapshot> sources, ContactDemotions demotions, LocalDate today) {
+        List<SourceProfileSnapshot> active = sources.stream().filter(SourceProfileSnapshot::active).toList();
+        Map<Field, FieldSource> fieldSources = new EnumMap<>(Field.class);
+        return new GoldenRecord(
+                decide(Field.TITLE, active, today, fieldSources),
+                decide(Field.FIRST_NAME, active, today, fieldSources),
+                decide(Field.LAST_NAME, active, today, fieldSources),
+                decide(Field.BIRTH_DATE, active, today, fieldSources),
+                decide(Field.LANGUAGE, active, today, fieldSources),
+                decide(Field.NATIONALITY, active, today, fieldSources),
+                decide(Field.COMPANY_NAME, active, today, fieldSources),
+                contactPoints(active, ContactKind.EMAIL, SourceProfileSnapshot::emails, demotions),
+                contactPoints(active, ContactKind.PHONE, SourceProfileSnapshot::phones, demotions),
+                fieldSources);
+    }
+
+    private static <T> T decide(Field field, List<SourceProfileSnapshot> active, LocalDate today,
+            Map<Field, FieldSource> fieldSources) {
+        Optional<Survivorship.Survivor<T>> survivor = Survivorship.decide(field, active, today);
+        survivor.ifPresent(s -> fieldSources.put(field, s.source()));
+        return survivor.map(Survivorship.Survivor::value).orElse(null);
+    }
+
+    private Optional<String> normalise(ContactKind kind, String raw, SourceProfileSnapshot source) {
+        if (kind == ContactKind.EMAIL) {
+            return ContactPointNormaliser.email(raw);
+        }
+        Optional<String> international = PhoneNumbers.toE164(raw, null);
+        if (international.isPresent()) {
+            return international;
+        }
+        for (String region : source.phoneRegions()) {
+            Optional<String> e164 = PhoneNumbers.toE164(raw, region);
+            if (e164.isPresent()) {
+                return e164;
             }
         }
-        return null;
+        return Optional.empty();
     }
 
-    private static List<ComposedContactPoint> contactPoints(List<SourceProfileSnapshot> newestFirst, ContactKind kind,
-                                                           Function<SourceProfileSnapshot, List<SourceContact>> contacts) {
+    private String notForMarketing(ContactKind kind, String value, ContactDemotions demotions) {
+        if (kind == ContactKind.EMAIL) {
+            Optional<EmailEvidence.Reason> reason = emailEvidence.whyNot(value);
+            if (reason.isPresent()) {
+                return reason.get().name();
+            }
+        }
+        return demotions.isShared(kind, value) ? SHARED : null;
+    }
+
+    private List<ComposedContactPoint> contactPoints(List<SourceProfileSnapshot> active, ContactKind kind,
+            Function<SourceProfileSnapshot, List<SourceContact>> contacts, ContactDemotions demotions) {
         Map<String, Builder> byValue = new LinkedHashMap<>();
-        String primaryValue = null;
-        for (SourceProfileSnapshot source : newestFirst) {
+        for (SourceProfileSnapshot source : active) {
             for (SourceContact contact : contacts.apply(source)) {
-                Optional<String> normalised = ContactPointNormaliser.normalise(kind, contact.value());
+                Optional<String> normalised = normalise(kind, contact.value(), source);
                 if (normalised.isEmpty()) {
                     continue;
                 }
-                String value = normalised.get();
-                Builder builder = byValue.computeIfAbsent(value, v -> new Builder(v, contact.type(), source.version().effectiveAt()));
-                if (!builder.sources.contains(source.key())) {
-                    builder.sources.add(source.key());
-                }
-                if (primaryValue == null && contact.primary()) {
-                    primaryValue = value;
-                }
+                Builder builder = byValue.computeIfAbsent(normalised.get(), Builder::new);
+                builder.add(source, contact);
             }
         }
-        if (primaryValue == null && !byValue.isEmpty()) {
-            primaryValue = byValue.keySet().iterator().next();
-        }
+        Comparator<Builder> rank = Survivorship.byTrustValidityRecency(Builder::bestTrust,
+                b -> b.flaggedPrimary ? Survivorship.Validity.GOOD : Survivorship.Validity.WEAK, b -> b.lastSeenAt);
+        List<Builder> ranked = byValue.values().stream().sorted(rank.thenComparing(b -> b.value)).toList();
+        String primary = ranked.stream().filter(b -> notForMarketing(kind, b.value, demotions) == null)
+                .map(b -> b.value).findFirst().orElse(null);
         List<ComposedContactPoint> result = new ArrayList<>();
-        for (Builder b : byValue.values()) {
-            result.add(new ComposedContactPoint(kind, b.value, b.type, b.value.equals(primaryValue), List.copyOf(b.sources), b.lastSeenAt));
+        for (Builder b : ranked) {
+            result.add(new ComposedContactPoint(kind, b.value, b.type, b.value.equals(primary),
+                    List.copyOf(b.sources.values()), b.lastSeenAt, notForMarketing(kind, b.value, demotions)));
         }
+        result.sort(Comparator.comparing((ComposedContactPoint p) -> !p.primary()));
         return List.copyOf(result);
     }
 
     private static final class Builder {
         final String value;
-        final String type;
-        final Instant lastSeenAt;
-        final List<SourceProfileKey> sources = new ArrayList<>();
+        String type;
+        SourceTrust typeTrust;
+        Instant lastSeenAt = Instant.EPOCH;
+        boolean flaggedPrimary;
+        SourceTrust flaggedBy;
+        final Map<SourceProfileKey, Provenance> sources = new LinkedHashMap<>();
 
-        Builder(String value, String type, Instant lastSeenAt) {
+        Builder(String value) {
             this.value = value;
-            this.type = type;
-            this.lastSeenAt = lastSeenAt;
+        }
+
+        void add(SourceProfileSnapshot source, SourceContact contact) {
+            Instant seen = source.version().effectiveAt();
+            sources.putIfAbsent(source.key(), new Provenance(source.key(), source.hotelCode(), source.trust(), seen));
+            if (seen.isAfter(lastSeenAt)) {
+                lastSeenAt = seen;
+            }
+            if (contact.type() != null && (typeTrust == null || source.trust().rank() > typeTrust.rank())) {
+                type = contact.type();
+                typeTrust = source.trust();
+            }
+            // A primary flag counts when it comes from the most trusted source holding the value.
+            if (contact.primary() && (flaggedBy == null || source.trust().rank() >= flaggedBy.rank())) {
+                flaggedPrimary = true;
+                flaggedBy = source.trust();
+            }
+        }
+
+        SourceTrust bestTrust() {
+            return sources.values().stream().map(Provenance::trust).max(Comparator.comparing(SourceTrust::rank))
+                    .orElse(SourceTrust.OTA);
         }
     }
 }

@@ -6,7 +6,10 @@ import java.util.List;
 import org.guestcrm.platform.domain.ContactPointNormaliser;
 import org.guestcrm.platform.domain.SnapshotVersion;
 
-/** The state of one PMS profile that the golden record is composed from. */
+/**
+ * The state of one PMS profile that the golden record is composed from, with how far its feed is trusted and the
+ * regions (ISO 3166-1 alpha-2, in order) a phone number in national form is read in.
+ */
 public record SourceProfileSnapshot(
         SourceProfileKey key,
         String hotelCode,
@@ -20,11 +23,23 @@ public record SourceProfileSnapshot(
         String companyName,
         List<SourceContact> emails,
         List<SourceContact> phones,
-        SnapshotVersion version) {
+        SnapshotVersion version,
+        SourceTrust trust,
+        List<String> phoneRegions) {
 
     public SourceProfileSnapshot {
         emails = emails == null ? List.of() : List.copyOf(emails);
         phones = phones == null ? List.of() : List.copyOf(phones);
+        trust = trust == null ? SourceTrust.FRONT_DESK : trust;
+        phoneRegions = phoneRegions == null ? List.of() : List.copyOf(phoneRegions);
+    }
+
+    /** A front-desk profile without a known phone region. */
+    public SourceProfileSnapshot(SourceProfileKey key, String hotelCode, boolean active, String title, String firstName,
+            String lastName, LocalDate birthDate, String language, String nationality, String companyName,
+            List<SourceContact> emails, List<SourceContact> phones, SnapshotVersion version) {
+        this(key, hotelCode, active, title, firstName, lastName, birthDate, language, nationality, companyName, emails,
+                phones, version, SourceTrust.FRONT_DESK, List.of());
     }
 
     /** The distinct normalised e-mail addresses of this profile, primary first. */

@@ -1,129 +1,444 @@
 package org.guestcrm.profile.messaging;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import org.guestcrm.events.EventMetadata;
 import org.guestcrm.events.GuestProfileChanged;
-import org.guestcrm.events.GuestUpdated;
-import org.guestcrm.platform.domain.ContactKind;
-import org.guestcrm.platform.domain.SnapshotVersion;
-import org.guestcrm.platform.outbox.Outbox;
-import org.guestcrm.platform.persistence.DatabaseLocks;
-import org.guestcrm.platform.persistence.ProcessedEvents;
+import org.guestcrm.platform.intake.IntakeHandler;
+import org.guestcrm.platform.intake.IntakeRecord;
+import org.guestcrm.platform.intake.PoisonRecordException;
 import org.guestcrm.profile.config.ProfileConfig;
-import org.guestcrm.profile.domain.ExactEmailMatchRule;
-import org.guestcrm.profile.domain.GoldenRecord;
-import org.guestcrm.profile.domain.GoldenRecordComposer;
-import org.guestcrm.profile.domain.MatchCandidate;
-import org.guestcrm.profile.domain.MatchDecision;
 import org.guestcrm.profile.domain.SourceProfileKey;
-import org.guestcrm.profile.domain.SourceProfileSnapshot;
+import org.guestcrm.profile.domain.matching.ClusterScorer;
+import org.guestcrm.profile.domain.matching.EmailEvidence;
+import org.guestcrm.profile.domain.matching.IncrementalLinker;
+import org.guestcrm.profile.domain.matching.MatchModel;
+import org.guestcrm.profile.domain.matching.PersonRecord;
+import org.guestcrm.profile.domain.matching.TermFrequencies;
 import org.guestcrm.profile.mapping.GuestMapper;
-import org.guestcrm.profile.persistence.GuestContactPointEntity;
 import org.guestcrm.profile.persistence.GuestEntity;
-import org.guestcrm.profile.persistence.GuestRecords;
 import org.guestcrm.profile.persistence.GuestSourceProfileEntity;
+import org.guestcrm.profile.persistence.MatchBlocks;
 import org.guestcrm.profile.persistence.MatchDecisionEntity;
+import org.guestcrm.profile.persistence.MatchKeyLocks;
+import org.guestcrm.profile.persistence.MatchTermFrequencies;
+import org.guestcrm.profile.persistence.SharedContactPoints;
+import org.guestcrm.profile.domain.SharedContactRule;
+import org.guestcrm.platform.domain.ContactPointRef;
 import org.guestcrm.profile.persistence.SourceProfileEntity;
-import org.guestcrm.schemas.Topic;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
 
 /**
- * Applies one pms.profiles event in one transaction: records it as processed, stores the source profile
- * when it is newer than the held state, puts a new source profile in a guest (exact e-mail match or a new
- * guest, with the decision recorded), recomposes the guest's golden record and writes GuestUpdated to the
- * outbox.
+ * Applies a batch of pms.profiles records in the batch's transaction (service-platform's {@code BatchIntake} calls
+ * {@link #apply} with the records never processed before, in offset order):
+ * <ol>
+ *   <li>locks the batch's identifying match keys (tenant + e-mail, phone, document, loyalty number, phonetic surname +
+ *       birth date; one statement), so two replicas never create two guests for one person;</li>
+ *   <li>loads in bulk: the held source profiles of every key with their guest links (one query); the tenants' term
+ *       frequencies of the new profiles' values (one); the candidates of the new profiles through all their blocking
+ *       keys with their guests ({@link MatchBlocks#find}: one statement, each block read up to the cap); locks every
+ *       guest involved ({@code for update}, id order), then reads these guests' whole clusters as match features
+ *       ({@link MatchBlocks#clusters}: one statement, no entity loaded);</li>
+ *   <li>walks the records in order (so per key in order): an older state is skipped, a newer one stored with its match
+ *       features; a new profile is scored by {@link ClusterScorer} (model {@link MatchModel#VERSION}) against every member
+ *       of each candidate guest (stored, or created earlier in the batch) and joins the best (auto-merge), or gets a new
+ *       guest with the pair pending review, or a new guest; the decision keeps its evidence;</li>
+ *   <li>recomposes each guest the batch touched once ({@link GuestRecomposer}, handed the members and profiles it
+ *       holds); flushes once (JDBC batches); writes the profiles' blocking keys and the term-frequency changes.</li>
+ * </ol>
  */
 @ApplicationScoped
-public class ProfileChangeHandler {
+public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> {
 
     private static final Logger LOG = Logger.getLogger(ProfileChangeHandler.class);
 
-    private final ExactEmailMatchRule matchRule = new ExactEmailMatchRule();
-    private final GoldenRecordComposer composer = new GoldenRecordComposer();
+    private final ClusterScorer scorer = new ClusterScorer(new MatchModel(), ClusterScorer.Thresholds.STANDARD);
+    /** OTA relay, agency and placeholder addresses (a data file) are never merge evidence. */
+    private final EmailEvidence emailEvidence = EmailEvidence.standard();
 
     @Inject
     ProfileConfig config;
     @Inject
-    ProcessedEvents processedEvents;
+    MatchKeyLocks locks;
     @Inject
-    DatabaseLocks locks;
-    @Inject
-    GuestRecords guestRecords;
-    @Inject
-    Outbox outbox;
+    MatchBlocks blocks;
     @Inject
     EntityManager entityManager;
+    @Inject
+    GuestRecomposer recomposer;
+    @Inject
+    MeterRegistry meters;
+    @Inject
+    SharedContactPoints shared;
+    @Inject
+    org.guestcrm.profile.persistence.ErasureMarkers erasures;
+    @Inject
+    MatchTermFrequencies termFrequencies;
 
-    /** The result, for logs and tests. */
-    public enum Outcome { APPLIED, DUPLICATE, OUTDATED }
-
-    @Transactional
-    public Outcome apply(GuestProfileChanged event) {
-        SourceProfileKey key = validate(event);
-        UUID eventId = event.getMetadata().getEventId();
-        if (!processedEvents.markProcessed(config.serviceName(), eventId)) {
-            LOG.infof("Event %s was already processed; skipped.", eventId);
-            return Outcome.DUPLICATE;
-        }
-        SnapshotVersion incoming = GuestMapper.versionOf(event);
-        SourceProfileEntity source = SourceProfileEntity.findByKey(key.tenant(), key.pmsSystem(), key.pmsProfileId()).orElse(null);
-        if (source != null && !incoming.isNewerThan(GuestMapper.versionOf(source))) {
-            LOG.infof("Event %s for source profile %s is not newer than the state held (from event %s); recorded and skipped.",
-                    eventId, key, source.lastEventId);
-            return Outcome.OUTDATED;
-        }
-        Instant now = Instant.now();
-        UUID guestId;
-        if (source == null) {
-            source = new SourceProfileEntity();
-            source.id = UUID.randomUUID();
-            source.receivedAt = now;
-            GuestMapper.copyInto(event, source);
-            source.persist();
-            guestId = attachToGuest(source, eventId, now);
-        } else {
-            GuestMapper.copyInto(event, source);
-            source.receivedAt = now;
-            guestId = GuestSourceProfileEntity.findBySourceProfile(source.id).orElseThrow().guestId;
-        }
-        GuestEntity guest = recompose(guestId, now);
-        writeGuestUpdated(guest, event.getMetadata(), now);
-        LOG.infof("Event %s applied to source profile %s of guest %s (version %d).", eventId, key, guest.id, guest.version);
-        return Outcome.APPLIED;
+    @Override
+    public String consumer() {
+        return config.serviceName();
     }
 
-    private SourceProfileKey validate(GuestProfileChanged event) {
+    @Override
+    public Class<GuestProfileChanged> recordType() {
+        return GuestProfileChanged.class;
+    }
+
+    @Override
+    public UUID eventIdOf(GuestProfileChanged event) {
         EventMetadata metadata = event.getMetadata();
         if (metadata == null || metadata.getEventId() == null || metadata.getOccurredAt() == null) {
-            throw new PoisonEventException("GuestProfileChanged without event metadata (eventId, occurredAt)");
+            throw new PoisonRecordException("GuestProfileChanged without event metadata (eventId, occurredAt)");
         }
         try {
-            return new SourceProfileKey(metadata.getTenantId(), event.getPmsSystem(), event.getPmsProfileId());
+            keyOf(event);
         } catch (IllegalArgumentException e) {
-            throw new PoisonEventException("GuestProfileChanged " + metadata.getEventId() + " cannot be applied: " + e.getMessage());
+            throw new PoisonRecordException("GuestProfileChanged " + metadata.getEventId() + " cannot be applied: "
+                    + e.getMessage());
+        }
+        return metadata.getEventId();
+    }
+
+    private static SourceProfileKey keyOf(GuestProfileChanged event) {
+        return new SourceProfileKey(event.getMetadata().getTenantId(), event.getPmsSystem(), event.getPmsProfileId());
+    }
+
+    /**
+     * Applies the batch with Hibernate's automatic flush off: every query of the batch reads rows its pending changes do
+     * not touch (the reads come before the changes, and the recomposer is handed what the batch holds), so a query
+     * never needs a flush, and the batch's entities are dirty-checked once, at the one explicit flush, not before each
+     * query.
+     */
+    @Override
+    public void apply(List<IntakeRecord<GuestProfileChanged>> batch) {
+        org.hibernate.Session session = entityManager.unwrap(org.hibernate.Session.class);
+        org.hibernate.FlushMode mode = session.getHibernateFlushMode();
+        session.setHibernateFlushMode(org.hibernate.FlushMode.COMMIT);
+        try {
+            applyInOrder(batch);
+        } finally {
+            session.setHibernateFlushMode(mode);
         }
     }
 
-    private UUID attachToGuest(SourceProfileEntity source, UUID eventId, Instant now) {
-        SourceProfileSnapshot snapshot = GuestMapper.toSnapshot(source);
-        List<String> emails = snapshot.normalisedEmails();
-        locks.lockKeys(source.tenant, emails);
-        List<MatchCandidate> candidates = GuestContactPointEntity.listByTenantAndValues(source.tenant, ContactKind.EMAIL, emails)
-                .stream()
-                .map(cp -> new MatchCandidate(cp.guestId, cp.value, GuestEntity.<GuestEntity>findById(cp.guestId).createdAt))
-                .toList();
-        MatchDecision decision = matchRule.decide(emails, candidates);
-        UUID guestId = decision.existingGuestId().orElseGet(() -> createGuest(source.tenant, now));
+    private void applyInOrder(List<IntakeRecord<GuestProfileChanged>> batch) {
+        Instant now = Instant.now();
+        // Profiles of erased guests (GDPR) are suppressed: their markers are held, their states never stored again.
+        Set<SourceProfileKey> erased = erasures.erased(batch.stream().map(r -> keyOf(r.value())).toList());
+        List<IntakeRecord<GuestProfileChanged>> records = erased.isEmpty() ? batch
+                : batch.stream().filter(r -> !erased.contains(keyOf(r.value()))).toList();
+        if (records.size() < batch.size()) {
+            Counter.builder("guestcrm.profile.erased.suppressed").description("Events of erased guests' profiles skipped")
+                    .register(meters).increment(batch.size() - records.size());
+            LOG.debugf("%d event(s) of erased profiles suppressed.", batch.size() - records.size());
+            if (records.isEmpty()) {
+                return;
+            }
+        }
+        int cap = scorer.thresholds().blockCap();
+        Set<SourceProfileKey> keys = new LinkedHashSet<>();
+        Set<String> lockKeys = new HashSet<>();
+        Demotions demotions = demoteSharedContactPoints(records, now);
+        Set<SharedContactPoints.Key> demoted = demotions.all();
+        Map<UUID, PersonRecord> eventPersons = new HashMap<>();
+        for (IntakeRecord<GuestProfileChanged> record : records) {
+            SourceProfileKey key = keyOf(record.value());
+            keys.add(key);
+            PersonRecord person = personOf(record.value(), sharedIn(key.tenant(), demoted));
+            eventPersons.put(record.eventId(), person);
+            for (String blockKey : IncrementalLinker.blockingKeys(person)) {
+                if (LOCKED_FAMILIES.contains(familyOf(blockKey))) {
+                    lockKeys.add(key.tenant() + "|" + blockKey);
+                }
+            }
+        }
+        locks.lockAll(lockKeys);
+
+        SourceProfileEntity.Held heldWithGuests = SourceProfileEntity.findByKeysWithGuests(keys);
+        Map<SourceProfileKey, SourceProfileEntity> held = heldWithGuests.profiles();
+        Map<UUID, UUID> guestOfSource = new HashMap<>(heldWithGuests.guestOf());
+
+        // Term frequencies (fs-3) of the newcomers' names and cities and the fields' totals, per tenant: one statement.
+        Map<String, List<PersonRecord>> newcomersByTenant = new HashMap<>();
+        for (IntakeRecord<GuestProfileChanged> record : records) {
+            SourceProfileKey key = keyOf(record.value());
+            List<PersonRecord> newcomers = newcomersByTenant.computeIfAbsent(key.tenant(), k -> new ArrayList<>());
+            if (!held.containsKey(key)) {
+                newcomers.add(eventPersons.get(record.eventId()));
+            }
+        }
+        Map<String, TermFrequencies> frequencies = termFrequencies.load(newcomersByTenant);
+
+        // Candidates of the new profiles: all their blocking keys looked up in one statement (capped), with their guests.
+        Set<MatchBlocks.BlockKey> wanted = new LinkedHashSet<>();
+        for (IntakeRecord<GuestProfileChanged> record : records) {
+            SourceProfileKey key = keyOf(record.value());
+            if (!held.containsKey(key)) {
+                IncrementalLinker.blockingKeys(eventPersons.get(record.eventId()))
+                        .forEach(k -> wanted.add(new MatchBlocks.BlockKey(key.tenant(), k)));
+            }
+        }
+        MatchBlocks.Found found = blocks.find(wanted, cap);
+        found.guestOf().forEach(guestOfSource::putIfAbsent);
+        // Guests holding a contact point demoted by this batch are recomposed too (it is no longer their primary).
+        Map<UUID, EventMetadata> holdersOfDemoted = holdersOf(demotions.newly(), records);
+        Set<UUID> toLock = new HashSet<>(guestOfSource.values());
+        toLock.addAll(holdersOfDemoted.keySet());
+        Map<UUID, GuestEntity> guests = GuestEntity.lockAll(toLock);
+        guests.values().removeIf(g -> g.mergedInto != null);
+
+        // The whole clusters of every guest involved, read after their rows are locked (so no stale membership), as
+        // match features in one statement: the candidates' for scoring, all of them for the recomposition.
+        Map<UUID, List<UUID>> membersOfGuest = new HashMap<>();
+        Map<UUID, List<GuestRecomposer.Member>> membership = new HashMap<>();
+        Map<UUID, PersonRecord> persons = new HashMap<>();
+        for (MatchBlocks.ClusterMember member : blocks.clusters(guests.keySet())) {
+            membersOfGuest.computeIfAbsent(member.guestId(), k -> new ArrayList<>()).add(member.sourceProfileId());
+            membership.computeIfAbsent(member.guestId(), k -> new ArrayList<>())
+                    .add(new GuestRecomposer.Member(member.sourceProfileId(), member.linkedAt()));
+            guestOfSource.put(member.sourceProfileId(), member.guestId());
+            persons.put(member.sourceProfileId(), member.person());
+        }
+
+        Map<MatchBlocks.BlockKey, List<UUID>> addedHere = new HashMap<>();
+        Map<UUID, MatchBlocks.BlockRows> keysToWrite = new LinkedHashMap<>();
+        Set<UUID> createdHere = new HashSet<>();
+        Map<UUID, EventMetadata> touched = new LinkedHashMap<>();
+        Map<UUID, SourceProfileEntity> known = new HashMap<>();
+        held.values().forEach(s -> known.put(s.id, s));
+        int outdated = 0;
+        for (IntakeRecord<GuestProfileChanged> record : records) {
+            GuestProfileChanged event = record.value();
+            SourceProfileKey key = keyOf(event);
+            SourceProfileEntity source = held.get(key);
+            if (source != null && !GuestMapper.versionOf(event).isNewerThan(GuestMapper.versionOf(source))) {
+                LOG.debugf("Event %s for source profile %s is not newer than the state held (from event %s); skipped.",
+                        record.eventId(), source.id, source.lastEventId);
+                outdated++;
+                continue;
+            }
+            boolean isNew = source == null;
+            PersonRecord before = isNew ? null : GuestMapper.personOf(source);
+            if (isNew) {
+                source = new SourceProfileEntity();
+                source.id = UUID.randomUUID();
+            }
+            TermFrequencies tenantFrequencies = frequencies.get(key.tenant());
+            source.receivedAt = now;
+            GuestMapper.copyInto(event, source);
+            GuestMapper.computeMatchFeatures(source, emailEvidence, sharedIn(key.tenant(), demoted));
+            PersonRecord person = GuestMapper.personOf(source);
+            Set<String> blockKeys = IncrementalLinker.blockingKeys(person);
+            if (isNew) {
+                source.persist();
+                held.put(key, source);
+                known.put(source.id, source);
+                UUID guestId = attach(record.eventId(), source, person, blockKeys, found, addedHere, guestOfSource,
+                        membersOfGuest, persons, guests, createdHere, now, sharedNote(event, person), tenantFrequencies);
+                guestOfSource.put(source.id, guestId);
+                membersOfGuest.computeIfAbsent(guestId, k -> new ArrayList<>()).add(source.id);
+                membership.computeIfAbsent(guestId, k -> new ArrayList<>()).add(new GuestRecomposer.Member(source.id, now));
+                for (String blockKey : blockKeys) {
+                    addedHere.computeIfAbsent(new MatchBlocks.BlockKey(source.tenant, blockKey), k -> new ArrayList<>())
+                            .add(source.id);
+                }
+            }
+            if (before != null) {
+                tenantFrequencies.remove(before);
+            }
+            tenantFrequencies.add(person);
+            persons.put(source.id, person);
+            keysToWrite.put(source.id, new MatchBlocks.BlockRows(source.tenant, blockKeys));
+            UUID guestId = guestOfSource.get(source.id);
+            if (guestId == null) {
+                throw new IllegalStateException("Source profile " + source.id + " is in no guest");
+            }
+            touched.remove(guestId);
+            touched.put(guestId, event.getMetadata());
+        }
+        holdersOfDemoted.forEach((guestId, metadata) -> {
+            if (guests.containsKey(guestId)) {
+                touched.putIfAbsent(guestId, metadata);
+            }
+        });
+        Map<UUID, GuestRecomposer.Cause> causes = new LinkedHashMap<>();
+        touched.forEach((guestId, metadata) -> causes.put(guestId, GuestRecomposer.Cause.of(metadata)));
+        recomposer.recompose(causes, guests, membership, known, createdHere, now);
+        entityManager.flush();
+        blocks.replace(keysToWrite);
+        termFrequencies.save(frequencies);
+        LOG.debugf("Batch of %d profile event(s): %d outdated, %d guest(s) recomposed, %d created.", records.size(),
+                outdated, touched.size(), createdHere.size());
+    }
+
+    /** Match families whose keys are locked for the batch: identifiers two replicas must never both turn into a guest. */
+    private static final Set<String> LOCKED_FAMILIES = Set.of("e", "p", "d", "l", "sb");
+
+    private static String familyOf(String blockKey) {
+        return blockKey.substring(0, blockKey.indexOf(':'));
+    }
+
+    /** The event's person as the matcher sees it (for the locks and the look-up, before anything is stored). */
+    private PersonRecord personOf(GuestProfileChanged event, java.util.function.Predicate<String> shared) {
+        SourceProfileEntity scratch = new SourceProfileEntity();
+        GuestMapper.copyInto(event, scratch);
+        GuestMapper.computeMatchFeatures(scratch, emailEvidence, shared);
+        return GuestMapper.personOf(scratch);
+    }
+
+    /** Says which of the profile's contact points were left out of matching as shared by unrelated guests, or null. */
+    private String sharedNote(GuestProfileChanged event, PersonRecord person) {
+        PersonRecord raw = personOf(event, k -> false);
+        List<String> left = new ArrayList<>();
+        if (raw.email() != null && !raw.email().equals(person.email())) {
+            left.add("e-mail");
+        }
+        if (raw.phone() != null && !raw.phone().equals(person.phone())) {
+            left.add("phone");
+        }
+        return left.isEmpty() ? null : "its " + String.join(" and ", left)
+                + " is shared by unrelated guests of the tenant, so no evidence";
+    }
+
+    private static java.util.function.Predicate<String> sharedIn(String tenant, Set<SharedContactPoints.Key> demoted) {
+        return matchKey -> !demoted.isEmpty() && demoted.contains(new SharedContactPoints.Key(tenant, matchKey));
+    }
+
+    /** The demoted keys among the batch's contact points, and those this batch demoted (their holders are recomposed). */
+    private record Demotions(Set<SharedContactPoints.Key> all, Set<SharedContactPoints.Key> newly) {
+    }
+
+    /**
+     * Finds the batch's e-mails and phones (as match features) that are shared by unrelated guests
+     * ({@link SharedContactRule}): the surnames of the stored profiles holding each (one statement) and of the batch's
+     * profiles; a point reaching the threshold is recorded as demoted (sticky). Returns every demoted key of the batch.
+     */
+    private Demotions demoteSharedContactPoints(List<IntakeRecord<GuestProfileChanged>> records,
+            Instant now) {
+        Map<SharedContactPoints.Key, Set<String>> batchNames = new HashMap<>();
+        for (IntakeRecord<GuestProfileChanged> record : records) {
+            String tenant = keyOf(record.value()).tenant();
+            PersonRecord person = personOf(record.value(), k -> false);
+            for (String matchKey : new String[] {person.email() == null ? null : "e:" + person.email(),
+                    person.phone() == null ? null : "p:" + person.phone()}) {
+                if (matchKey != null) {
+                    Set<String> names = batchNames.computeIfAbsent(new SharedContactPoints.Key(tenant, matchKey), k -> new HashSet<>());
+                    if (person.surname() != null) {
+                        names.add(person.surname());
+                    }
+                }
+            }
+        }
+        if (batchNames.isEmpty()) {
+            return new Demotions(Set.of(), Set.of());
+        }
+        SharedContactPoints.Holdings holdings = shared.lookUp(batchNames.keySet());
+        Set<SharedContactPoints.Key> demoted = holdings.demoted();
+        List<SharedContactPoints.Key> open = batchNames.keySet().stream().filter(k -> !demoted.contains(k)).toList();
+        Map<SharedContactPoints.Key, List<String>> stored = holdings.surnames();
+        Map<SharedContactPoints.Key, Integer> newly = new LinkedHashMap<>();
+        for (SharedContactPoints.Key key : open) {
+            Set<String> names = new HashSet<>(batchNames.get(key));
+            names.addAll(stored.getOrDefault(key, List.of()));
+            if (sharedRule().isShared(names)) {
+                newly.put(key, SharedContactRule.unrelatedNames(names));
+            }
+        }
+        shared.demote(newly, now);
+        newly.forEach((key, count) -> {
+            String kind = key.matchKey().startsWith("e:") ? "EMAIL" : "PHONE";
+            LOG.infof("Contact point %s of tenant %s is held by %d unrelated names: demoted (no longer merge evidence "
+                    + "nor a marketing address).", ContactPointRef.of(key.tenant(), kind, key.matchKey().substring(2)),
+                    key.tenant(), count);
+            Counter.builder("guestcrm.profile.shared.contact.points.demoted").tag("kind", kind)
+                    .description("Contact points found shared by unrelated guests and demoted").register(meters).increment();
+        });
+        Set<SharedContactPoints.Key> all = new HashSet<>(demoted);
+        all.addAll(newly.keySet());
+        return new Demotions(all, newly.keySet());
+    }
+
+    private SharedContactRule sharedRule() {
+        return new SharedContactRule(config.sharedContactMinUnrelatedNames());
+    }
+
+    /** The guests holding these newly demoted points (one statement), each with the metadata of a batch record of its tenant. */
+    private Map<UUID, EventMetadata> holdersOf(Set<SharedContactPoints.Key> keys,
+            List<IntakeRecord<GuestProfileChanged>> records) {
+        Map<UUID, EventMetadata> holders = new LinkedHashMap<>();
+        if (keys.isEmpty()) {
+            return holders;
+        }
+        Map<String, EventMetadata> metadataOfTenant = new HashMap<>();
+        records.forEach(r -> metadataOfTenant.putIfAbsent(keyOf(r.value()).tenant(), r.value().getMetadata()));
+        shared.holders(keys).forEach((guestId, tenant) -> holders.put(guestId, metadataOfTenant.get(tenant)));
+        return holders;
+    }
+
+    /**
+     * Puts a new source profile in a guest: its blocking keys name the candidate profiles (stored within the cap, or
+     * added earlier in this batch); their guests are the candidate clusters, in creation order; {@link ClusterScorer}
+     * scores the newcomer against every member of each and decides: join the best (auto-merge), a new guest with the
+     * pair to review, or a new guest. The decision keeps its evidence (fields, levels, weights, model version).
+     */
+    private UUID attach(UUID eventId, SourceProfileEntity source, PersonRecord person, Set<String> blockKeys,
+            MatchBlocks.Found found, Map<MatchBlocks.BlockKey, List<UUID>> addedHere, Map<UUID, UUID> guestOfSource,
+            Map<UUID, List<UUID>> membersOfGuest, Map<UUID, PersonRecord> persons, Map<UUID, GuestEntity> guests,
+            Set<UUID> createdHere, Instant now, String sharedNote, TermFrequencies frequencies) {
+        int cap = scorer.thresholds().blockCap();
+        Set<UUID> candidateGuests = new LinkedHashSet<>();
+        for (String blockKey : blockKeys) {
+            MatchBlocks.BlockKey key = new MatchBlocks.BlockKey(source.tenant, blockKey);
+            if (found.oversized().contains(key)) {
+                continue;
+            }
+            List<UUID> stored = found.members().getOrDefault(key, List.of());
+            List<UUID> here = addedHere.getOrDefault(key, List.of());
+            if (stored.size() + here.size() > cap) {
+                continue;
+            }
+            for (List<UUID> ids : List.of(stored, here)) {
+                for (UUID id : ids) {
+                    UUID guestId = guestOfSource.get(id);
+                    if (guestId != null && guests.containsKey(guestId)) {
+                        candidateGuests.add(guestId);
+                    }
+                }
+            }
+        }
+        Map<UUID, List<PersonRecord>> clusters = new LinkedHashMap<>();
+        candidateGuests.stream()
+                .sorted(Comparator.comparing((UUID id) -> guests.get(id).createdAt).thenComparing(id -> id))
+                .forEach(id -> clusters.put(id, membersOfGuest.getOrDefault(id, List.of()).stream()
+                        .map(persons::get).filter(java.util.Objects::nonNull).toList()));
+        ClusterScorer.Verdict<UUID> verdict = scorer.decide(person, clusters, frequencies);
+
+        UUID guestId;
+        if (verdict.outcome() == ClusterScorer.Outcome.AUTO_MERGE) {
+            guestId = verdict.cluster();
+        } else {
+            GuestEntity guest = createGuest(source.tenant, now);
+            guests.put(guest.id, guest);
+            createdHere.add(guest.id);
+            guestId = guest.id;
+        }
 
         GuestSourceProfileEntity link = new GuestSourceProfileEntity();
         link.sourceProfileId = source.id;
@@ -132,20 +447,49 @@ public class ProfileChangeHandler {
         link.persist();
 
         MatchDecisionEntity record = new MatchDecisionEntity();
-        record.id = UUID.randomUUID();
         record.guestId = guestId;
+        record.tenant = source.tenant;
         record.sourceProfileId = source.id;
-        record.rule = decision.rule();
-        record.explanation = decision.explanation();
         record.decidedBy = "AUTOMATIC";
         record.createdAt = now;
+        record.modelVersion = MatchModel.VERSION;
+        switch (verdict.outcome()) {
+            case AUTO_MERGE -> {
+                record.rule = RULE_MATCH;
+                record.explanation = "joined the closest guest: " + verdict.score().explain();
+            }
+            case REVIEW -> {
+                record.rule = RULE_REVIEW;
+                record.status = MatchDecisionEntity.STATUS_PENDING;
+                record.candidateGuestId = verdict.cluster();
+                record.explanation = "a new guest; close to another guest, to review: " + verdict.score().explain();
+            }
+            case NO_LINK -> {
+                record.rule = RULE_NO_MATCH;
+                record.explanation = verdict.score() == null ? "no candidate shares a blocking key"
+                        : "a new guest; the closest candidate: " + verdict.score().explain();
+            }
+        }
+        if (sharedNote != null) {
+            record.explanation = record.explanation + "; " + sharedNote;
+        }
+        if (verdict.score() != null) {
+            record.score = verdict.score().weight();
+            record.evidence = verdict.score().evidence().stream()
+                    .map(e -> new MatchDecisionEntity.StoredEvidence(e.field(), e.level(), e.weight())).toList();
+        }
         record.persist();
-        LOG.infof("Event %s: source profile %s put in guest %s by rule %s (%s).",
-                eventId, source.id, guestId, decision.rule(), decision.explanation());
+        Counter.builder("guestcrm.profile.match.decisions").tag("rule", record.rule)
+                .description("Source profiles put in a guest, by the rule that decided").register(meters).increment();
+        LOG.debugf("Event %s: source profile %s put in guest %s by rule %s.", eventId, source.id, guestId, record.rule);
         return guestId;
     }
 
-    private UUID createGuest(String tenant, Instant now) {
+    public static final String RULE_MATCH = "FS_MATCH";
+    public static final String RULE_REVIEW = "FS_REVIEW";
+    public static final String RULE_NO_MATCH = "NO_MATCH";
+
+    private static GuestEntity createGuest(String tenant, Instant now) {
         GuestEntity guest = new GuestEntity();
         guest.id = UUID.randomUUID();
         guest.tenant = tenant;
@@ -153,40 +497,7 @@ public class ProfileChangeHandler {
         guest.createdAt = now;
         guest.updatedAt = now;
         guest.persist();
-        return guest.id;
-    }
-
-    private GuestEntity recompose(UUID guestId, Instant now) {
-        GuestEntity guest = GuestEntity.findById(guestId);
-        List<SourceProfileEntity> sources = GuestSourceProfileEntity.listByGuest(guestId).stream()
-                .map(link -> SourceProfileEntity.<SourceProfileEntity>findById(link.sourceProfileId))
-                .toList();
-        Map<SourceProfileKey, UUID> idsByKey = new HashMap<>();
-        sources.forEach(s -> idsByKey.put(GuestMapper.keyOf(s), s.id));
-        GoldenRecord record = composer.compose(sources.stream().map(GuestMapper::toSnapshot).toList());
-        GuestMapper.copyInto(record, guest);
-        guest.version = guest.version + 1;
-        guest.updatedAt = now;
-        GuestContactPointEntity.deleteByGuest(guestId);
-        entityManager.flush();
-        GuestMapper.contactPointRows(guest, record, idsByKey).forEach(row -> row.persist());
-        entityManager.flush();
         return guest;
     }
 
-    private void writeGuestUpdated(GuestEntity guest, EventMetadata cause, Instant now) {
-        GuestRecords.StoredGuest stored = guestRecords.load(guest.id).orElseThrow();
-        EventMetadata metadata = EventMetadata.newBuilder()
-                .setEventId(UUID.randomUUID())
-                .setEventType(GuestUpdated.class.getSimpleName())
-                .setOccurredAt(now)
-                .setSource(config.serviceName())
-                .setTenantId(guest.tenant)
-                .setCorrelationId(cause.getCorrelationId() != null ? cause.getCorrelationId() : cause.getEventId().toString())
-                .setCausationId(cause.getEventId().toString())
-                .setSchemaVersion(1)
-                .build();
-        GuestUpdated updated = GuestMapper.toGuestUpdated(guest, stored.contactPoints(), stored.sourceProfiles(), metadata);
-        outbox.add(Topic.CRM_GUESTS, guest.id.toString(), updated);
-    }
 }

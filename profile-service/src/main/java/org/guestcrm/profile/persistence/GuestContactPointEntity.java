@@ -11,7 +11,10 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
+import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 
 /** A normalised contact point of a guest, held by one source profile (its provenance). */
@@ -20,7 +23,9 @@ import jakarta.persistence.Table;
 public class GuestContactPointEntity extends PanacheEntityBase {
 
     @Id
-    public UUID id;
+    @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "guest_contact_point_ids")
+    @SequenceGenerator(name = "guest_contact_point_ids", sequenceName = "guest_contact_point_id_seq", allocationSize = 50)
+    public Long id;
 
     @Column(name = "guest_id", nullable = false)
     public UUID guestId;
@@ -46,6 +51,14 @@ public class GuestContactPointEntity extends PanacheEntityBase {
     @Column(name = "last_seen_at", nullable = false)
     public Instant lastSeenAt;
 
+    /** The trust of the source profile holding it (SourceTrust). */
+    @Column(name = "source_trust")
+    public String sourceTrust;
+
+    /** Null for an address that may be the guest's own; else why not (OTA_RELAY, PLACEHOLDER, SHARED_BY_UNRELATED_GUESTS). */
+    @Column(name = "not_for_marketing")
+    public String notForMarketing;
+
     public static List<GuestContactPointEntity> listByGuest(UUID guestId) {
         return list("guestId = ?1 order by kind, primary desc, value", guestId);
     }
@@ -57,7 +70,20 @@ public class GuestContactPointEntity extends PanacheEntityBase {
         return list("tenant = ?1 and kind = ?2 and value in ?3", tenant, kind, values);
     }
 
-    public static long deleteByGuest(UUID guestId) {
-        return delete("guestId", guestId);
+    /** The contact-point rows of all these guests, in one query. */
+    public static List<GuestContactPointEntity> listByGuests(java.util.Collection<UUID> guestIds) {
+        if (guestIds.isEmpty()) {
+            return List.of();
+        }
+        return list("guestId in ?1", guestIds);
+    }
+
+    /** Rows of the tenants holding one of the values (candidates for matching), in one query. */
+    public static List<GuestContactPointEntity> listByTenantsAndValues(java.util.Collection<String> tenants, ContactKind kind,
+            java.util.Collection<String> values) {
+        if (tenants.isEmpty() || values.isEmpty()) {
+            return List.of();
+        }
+        return list("tenant in ?1 and kind = ?2 and value in ?3", tenants, kind, values);
     }
 }

@@ -41,9 +41,42 @@ public class GuestEntity extends PanacheEntityBase {
     @Column(nullable = false)
     public long version;
 
+    /** Survivorship: per field, the source profile its value came from and why ("opera:O-1 (LOYALTY, GOOD, time)"). */
+    @org.hibernate.annotations.JdbcTypeCode(org.hibernate.type.SqlTypes.JSON)
+    @Column(name = "field_sources", columnDefinition = "jsonb")
+    public java.util.Map<String, String> fieldSources;
+
+    /** SHA-256 of what the last GuestUpdated on crm.guests carried (GuestRecomposer publishes only on a change). */
+    @Column(name = "published_fingerprint")
+    public String publishedFingerprint;
+
+    /** Set when this guest was merged into another: the id stays an alias of the survivor. */
+    @Column(name = "merged_into")
+    public UUID mergedInto;
+
+    /** Set when the guest was erased (GDPR): every personal datum is gone, the id answers 404. */
+    @Column(name = "erased_at")
+    public Instant erasedAt;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+
+    /**
+     * Loads and locks these guests ({@code select ... order by id for update}): rows are locked in id order, so two
+     * replicas recomposing overlapping guests never deadlock, and neither recomposes from a stale view.
+     */
+    public static java.util.Map<UUID, GuestEntity> lockAll(java.util.Collection<UUID> ids) {
+        java.util.Map<UUID, GuestEntity> guests = new java.util.HashMap<>();
+        if (ids.isEmpty()) {
+            return guests;
+        }
+        GuestEntity.<GuestEntity>find("id in ?1 order by id", ids)
+                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+                .list()
+                .forEach(g -> guests.put(g.id, g));
+        return guests;
+    }
 }

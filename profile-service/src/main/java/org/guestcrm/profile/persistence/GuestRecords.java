@@ -16,7 +16,7 @@ public class GuestRecords {
     /** A guest and its parts, as stored. */
     public record StoredGuest(GuestEntity guest, List<GuestContactPointEntity> contactPoints,
                               List<SourceProfileEntity> sourceProfiles, Map<UUID, Instant> linkedAt,
-                              List<MatchDecisionEntity> matchDecisions) {
+                              List<MatchDecisionEntity> matchDecisions, List<StayEntity> stays) {
     }
 
     public Optional<StoredGuest> load(UUID guestId) {
@@ -26,11 +26,16 @@ public class GuestRecords {
         }
         Map<UUID, Instant> linkedAt = new LinkedHashMap<>();
         GuestSourceProfileEntity.listByGuest(guestId).forEach(link -> linkedAt.put(link.sourceProfileId, link.linkedAt));
-        List<SourceProfileEntity> sources = linkedAt.keySet().stream()
-                .map(id -> SourceProfileEntity.<SourceProfileEntity>findById(id))
-                .toList();
+        Map<UUID, SourceProfileEntity> byId = new java.util.HashMap<>();
+        if (!linkedAt.isEmpty()) {
+            SourceProfileEntity.<SourceProfileEntity>list("id in ?1", linkedAt.keySet()).forEach(s -> byId.put(s.id, s));
+        }
+        List<SourceProfileEntity> sources = linkedAt.keySet().stream().map(byId::get).toList();
+        List<StayEntity> stays = StayEntity.ofProfiles(sources.stream()
+                .map(s -> new org.guestcrm.profile.domain.SourceProfileKey(s.tenant, s.pmsSystem, s.pmsProfileId)).toList())
+                .values().stream().flatMap(List::stream).toList();
         return Optional.of(new StoredGuest(guest, GuestContactPointEntity.listByGuest(guestId), sources, linkedAt,
-                MatchDecisionEntity.listByGuest(guestId)));
+                MatchDecisionEntity.listByGuest(guestId), stays));
     }
 
     public Optional<UUID> guestIdOfSourceProfile(String tenant, String pmsSystem, String pmsProfileId) {

@@ -30,6 +30,22 @@ public class GuestSourceProfileEntity extends PanacheEntityBase {
         return findByIdOptional(sourceProfileId);
     }
 
+    /** The links of these source profiles, in one query. */
+    public static List<GuestSourceProfileEntity> listBySourceProfiles(java.util.Collection<UUID> sourceProfileIds) {
+        if (sourceProfileIds.isEmpty()) {
+            return List.of();
+        }
+        return list("sourceProfileId in ?1", sourceProfileIds);
+    }
+
+    /** The links of these guests, in one query. */
+    public static List<GuestSourceProfileEntity> listByGuests(java.util.Collection<UUID> guestIds) {
+        if (guestIds.isEmpty()) {
+            return List.of();
+        }
+        return list("guestId in ?1 order by linkedAt, sourceProfileId", guestIds);
+    }
+
     public static List<GuestSourceProfileEntity> listByGuest(UUID guestId) {
         return list("guestId = ?1 order by linkedAt", guestId);
     }

@@ -74,6 +74,53 @@ public class SourceProfileEntity extends PanacheEntityBase {
     @Column(name = "loyalty_number")
     public String loyaltyNumber;
 
+    @Column(name = "postal_code")
+    public String postalCode;
+
+    public String city;
+
+    public String street;
+
+    @Column(name = "country_code")
+    public String countryCode;
+
+    @Column(name = "document_type")
+    public String documentType;
+
+    @Column(name = "document_number")
+    public String documentNumber;
+
+    /** The match features (PersonRecord's normalisation), computed when a state is stored. */
+    @Column(name = "match_given_name")
+    public String matchGivenName;
+
+    @Column(name = "match_surname")
+    public String matchSurname;
+
+    @Column(name = "match_birth_date")
+    public String matchBirthDate;
+
+    @Column(name = "match_postcode")
+    public String matchPostcode;
+
+    @Column(name = "match_city")
+    public String matchCity;
+
+    @Column(name = "match_street")
+    public String matchStreet;
+
+    @Column(name = "match_email")
+    public String matchEmail;
+
+    @Column(name = "match_phone")
+    public String matchPhone;
+
+    @Column(name = "match_document")
+    public String matchDocument;
+
+    @Column(name = "match_loyalty")
+    public String matchLoyalty;
+
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(nullable = false, columnDefinition = "jsonb")
     public List<StoredContact> emails = new ArrayList<>();
@@ -96,6 +143,75 @@ public class SourceProfileEntity extends PanacheEntityBase {
 
     @Column(name = "received_at", nullable = false)
     public Instant receivedAt;
+
+    /**
+     * The held state of each of these profiles (tenant, PMS system, profile id), in one query: narrowed by the three
+     * columns of the unique key, then matched exactly.
+     */
+    public static java.util.Map<org.guestcrm.profile.domain.SourceProfileKey, SourceProfileEntity> findByKeys(
+            java.util.Collection<org.guestcrm.profile.domain.SourceProfileKey> keys) {
+        java.util.Map<org.guestcrm.profile.domain.SourceProfileKey, SourceProfileEntity> held = new java.util.HashMap<>();
+        if (keys.isEmpty()) {
+            return held;
+        }
+        java.util.Set<String> tenants = new java.util.HashSet<>();
+        java.util.Set<String> systems = new java.util.HashSet<>();
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        keys.forEach(k -> {
+            tenants.add(k.tenant());
+            systems.add(k.pmsSystem());
+            ids.add(k.pmsProfileId());
+        });
+        SourceProfileEntity.<SourceProfileEntity>list("tenant in ?1 and pmsSystem in ?2 and pmsProfileId in ?3",
+                tenants, systems, ids).forEach(s -> {
+                    var key = new org.guestcrm.profile.domain.SourceProfileKey(s.tenant, s.pmsSystem, s.pmsProfileId);
+                    if (keys.contains(key)) {
+                        held.put(key, s);
+                    }
+                });
+        return held;
+    }
+
+    /** The held states of some profiles and the guest each is linked to. */
+    public record Held(java.util.Map<org.guestcrm.profile.domain.SourceProfileKey, SourceProfileEntity> profiles,
+            java.util.Map<UUID, UUID> guestOf) {
+    }
+
+    /**
+     * The held state of each of these profiles with its guest link, in one query (the link joined to the profile):
+     * narrowed by the three columns of the unique key, then matched exactly.
+     */
+    public static Held findByKeysWithGuests(java.util.Collection<org.guestcrm.profile.domain.SourceProfileKey> keys) {
+        java.util.Map<org.guestcrm.profile.domain.SourceProfileKey, SourceProfileEntity> held = new java.util.HashMap<>();
+        java.util.Map<UUID, UUID> guestOf = new java.util.HashMap<>();
+        if (keys.isEmpty()) {
+            return new Held(held, guestOf);
+        }
+        java.util.Set<String> tenants = new java.util.HashSet<>();
+        java.util.Set<String> systems = new java.util.HashSet<>();
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        keys.forEach(k -> {
+            tenants.add(k.tenant());
+            systems.add(k.pmsSystem());
+            ids.add(k.pmsProfileId());
+        });
+        getEntityManager().createQuery("""
+                select s, l.guestId from SourceProfileEntity s
+                left join GuestSourceProfileEntity l on l.sourceProfileId = s.id
+                where s.tenant in :tenants and s.pmsSystem in :systems and s.pmsProfileId in :ids""", Object[].class)
+                .setParameter("tenants", tenants).setParameter("systems", systems).setParameter("ids", ids)
+                .getResultList().forEach(row -> {
+                    SourceProfileEntity s = (SourceProfileEntity) row[0];
+                    var key = new org.guestcrm.profile.domain.SourceProfileKey(s.tenant, s.pmsSystem, s.pmsProfileId);
+                    if (keys.contains(key)) {
+                        held.put(key, s);
+                        if (row[1] != null) {
+                            guestOf.put(s.id, (UUID) row[1]);
+                        }
+                    }
+                });
+        return new Held(held, guestOf);
+    }
 
     public static Optional<SourceProfileEntity> findByKey(String tenant, String pmsSystem, String pmsProfileId) {
         return find("tenant = ?1 and pmsSystem = ?2 and pmsProfileId = ?3", tenant, pmsSystem, pmsProfileId)

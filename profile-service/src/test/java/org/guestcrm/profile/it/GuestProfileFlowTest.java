@@ -6,6 +6,7 @@ import static org.guestcrm.testsupport.GuestProfiles.email;
 import static org.guestcrm.testsupport.GuestProfiles.phone;
 import static org.guestcrm.testsupport.GuestProfiles.profile;
 import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,7 +48,7 @@ class GuestProfileFlowTest {
     }
 
     private static Response lookup(String tenant, String system, String profileId) {
-        return given().queryParam("tenant", tenant).queryParam("sourceSystem", system).queryParam("sourceProfileId", profileId)
+        return Staff.viewer(tenant).queryParam("tenant", tenant).queryParam("sourceSystem", system).queryParam("sourceProfileId", profileId)
                 .get("/api/v1/guests");
     }
 
@@ -65,7 +66,7 @@ class GuestProfileFlowTest {
                 .build());
         String guestId = awaitGuestId(tenant, "opera", "O-1");
 
-        given().get("/api/v1/guests/{id}", guestId).then()
+        Staff.viewer(tenant).get("/api/v1/guests/{id}", guestId).then()
                 .statusCode(200)
                 .body("firstName", equalTo("Anna"))
                 .body("emails[0].value", equalTo("anna.muster@example.com"))
@@ -79,12 +80,13 @@ class GuestProfileFlowTest {
         String secondGuestId = awaitGuestId(tenant, "mews", "M-77");
         assertEquals(guestId, secondGuestId, "the same e-mail address puts both PMS profiles in one guest");
 
-        given().get("/api/v1/guests/{id}", guestId).then()
+        Staff.viewer(tenant).get("/api/v1/guests/{id}", guestId).then()
                 .statusCode(200)
                 .body("version", equalTo(2))
                 .body("firstName", equalTo("Anne"))
                 .body("sourceProfiles.pmsSystem", containsInAnyOrder("opera", "mews"))
-                .body("sourceProfiles.find { it.pmsSystem == 'mews' }.matchExplanation", equalTo("same e-mail address"))
+                .body("sourceProfiles.find { it.pmsSystem == 'mews' }.matchRule", equalTo("FS_MATCH"))
+                .body("sourceProfiles.find { it.pmsSystem == 'mews' }.matchExplanation", containsString("email exact"))
                 .body("emails", hasSize(1))
                 .body("emails[0].sources.pmsSystem", containsInAnyOrder("opera", "mews"));
 
@@ -97,6 +99,52 @@ class GuestProfileFlowTest {
             assertEquals("profile-service", latest.get().getMetadata().getSource());
             assertEquals(tenant, latest.get().getMetadata().getTenantId());
         });
+    }
+
+    @Test
+    void aProfileWithAnotherEmailButTheSamePersonJoinsByTheMatchModel() {
+        String tenant = tenant();
+        GuestProfiles.send(profile(tenant, "opera", "fs-1", 1L).setFirstName("Katharina").setLastName("Dewberry")
+                .setBirthDate(java.time.LocalDate.of(1984, 3, 12))
+                .setEmails(List.of(email("k.dewberry@example.com", true)))
+                .setAddresses(List.of(address("8001", "Zürich", "CH"))).build());
+        String first = awaitGuestId(tenant, "opera", "fs-1");
+        // Another PMS, a typo in the given name, a relay address, the same birth date and postcode: the same person.
+        GuestProfiles.send(profile(tenant, "mews", "fs-2", null).setFirstName("Katarina").setLastName("Dewberry")
+                .setBirthDate(java.time.LocalDate.of(1984, 3, 12))
+                .setEmails(List.of(email("x81k2@guest.booking.com", true)))
+                .setAddresses(List.of(address("8001", "Zurich", "CH"))).build());
+        assertEquals(first, awaitGuestId(tenant, "mews", "fs-2"), "the match model puts both in one guest");
+        Staff.viewer(tenant).get("/api/v1/guests/{id}", first).then()
+                .body("sourceProfiles.find { it.pmsSystem == 'mews' }.matchRule", equalTo("FS_MATCH"))
+                .body("sourceProfiles.find { it.pmsSystem == 'mews' }.matchExplanation", containsString("birthDate exact"));
+    }
+
+    static org.guestcrm.events.PostalAddress address(String postcode, String city, String country) {
+        return org.guestcrm.events.PostalAddress.newBuilder().setPostalCode(postcode).setCity(city).setCountryCode(country)
+                .setLines(List.of("Bahnhofstrasse 1")).setPrimary(true).build();
+    }
+
+    @Test
+    void aBurstOfRecordsIsAppliedInKeyOrderAndProfilesSharingAnEmailInOneBatchJoinOneGuest() {
+        String tenant = tenant();
+        // Addresses far apart per key (two addresses one edit apart are evidence of one person to the match model).
+        for (int i = 1; i <= 10; i++) {
+            GuestProfiles.send(profile(tenant, "opera", "burst-" + (i % 3), (long) i).setLastName("Name-" + i)
+                    .setEmails(List.of(email(new String[] {"ariadne", "bartholomew", "cornelius"}[i % 3] + "@example.com", true)))
+                    .build());
+        }
+        GuestProfiles.send(profile(tenant, "mews", "twin-1", null).setEmails(List.of(email("twin@example.com", true))).build());
+        GuestProfiles.send(profile(tenant, "apaleo", "twin-2", null).setEmails(List.of(email("TWIN@example.com", true))).build());
+
+        String twin = awaitGuestId(tenant, "apaleo", "twin-2");
+        assertEquals(twin, awaitGuestId(tenant, "mews", "twin-1"), "same address, one guest, even within one batch");
+        // Per key in order: the last state of each key wins (keys burst-0, burst-1, burst-2: last sequences 9, 10, 8).
+        for (String[] expected : new String[][] {{"burst-0", "Name-9"}, {"burst-1", "Name-10"}, {"burst-2", "Name-8"}}) {
+            String guestId = awaitGuestId(tenant, "opera", expected[0]);
+            await().atMost(PATIENCE).untilAsserted(() -> Staff.viewer(tenant).get("/api/v1/guests/{id}", guestId).then()
+                    .body("lastName", equalTo(expected[1])));
+        }
     }
 
     @Test
@@ -114,6 +162,18 @@ class GuestProfileFlowTest {
     }
 
     @Test
+    void anOtaRelayAddressNeverMergesStrangers() {
+        String tenant = tenant();
+        GuestProfiles.send(profile(tenant, "opera", "ota-1", 1L).setFirstName("Anna")
+                .setEmails(List.of(email("relay-42@guest.booking.com", true))).build());
+        GuestProfiles.send(profile(tenant, "opera", "ota-2", 1L).setFirstName("Bruno")
+                .setEmails(List.of(email("relay-42@guest.booking.com", true))).build());
+        String first = awaitGuestId(tenant, "opera", "ota-1");
+        assertTrue(!first.equals(awaitGuestId(tenant, "opera", "ota-2")), "a relay address is no evidence");
+        Staff.viewer(tenant).get("/api/v1/guests/{id}", first).then().body("sourceProfiles[0].matchRule", equalTo("NO_MATCH"));
+    }
+
+    @Test
     void aDuplicateEventAndAnOlderStateChangeNothing() {
         String tenant = tenant();
         GuestProfileChanged current = profile(tenant, "opera", "P-5", 5L).setFirstName("Anna").build();
@@ -125,9 +185,9 @@ class GuestProfileFlowTest {
         GuestProfiles.send(profile(tenant, "opera", "P-5", 6L).setFirstName("Anna").setLastName("Muster-Meier").build());
 
         // Same key, same partition: once the newest state shows, the two before it were handled.
-        await().atMost(PATIENCE).untilAsserted(() -> given().get("/api/v1/guests/{id}", guestId).then()
+        await().atMost(PATIENCE).untilAsserted(() -> Staff.viewer(tenant).get("/api/v1/guests/{id}", guestId).then()
                 .body("lastName", equalTo("Muster-Meier")));
-        given().get("/api/v1/guests/{id}", guestId).then()
+        Staff.viewer(tenant).get("/api/v1/guests/{id}", guestId).then()
                 .body("firstName", equalTo("Anna"))
                 .body("version", equalTo(2));
     }
@@ -148,6 +208,14 @@ class GuestProfileFlowTest {
             assertEquals("this is not an Avro record", new String(dead.value(), StandardCharsets.UTF_8));
             Header reason = dead.headers().lastHeader("dead-letter-reason");
             assertNotNull(reason, "the dead letter says why");
+            assertTrue(text(dead, "dead-letter-reason").startsWith("Not a decodable GuestProfileChanged"),
+                    text(dead, "dead-letter-reason"));
+            assertEquals("pms.profiles", text(dead, "dead-letter-topic"));
+            assertNotNull(text(dead, "dead-letter-partition"));
+            assertNotNull(text(dead, "dead-letter-offset"));
+            assertNotNull(text(dead, "dead-letter-exception-class-name"));
+            assertEquals(null, dead.headers().lastHeader("deserialization-failure-reason"),
+                    "BatchIntake decodes itself; SmallRye's deserialization header is gone");
         });
     }
 
@@ -161,14 +229,16 @@ class GuestProfileFlowTest {
             ConsumerRecord<String, byte[]> dead = KafkaTestClients.readRaw("pms.profiles.dlq").stream()
                     .filter(r -> key.equals(r.key())).findFirst().orElse(null);
             assertNotNull(dead, "the unusable record is on pms.profiles.dlq");
-            String reason = new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
+            String reason = text(dead, "dead-letter-reason");
             assertTrue(reason.contains("pmsProfileId"), reason);
+            assertEquals("org.guestcrm.platform.intake.PoisonRecordException", text(dead, "dead-letter-exception-class-name"));
+            assertEquals("pms.profiles", text(dead, "dead-letter-topic"));
         });
     }
 
     @Test
     void unknownGuestIsAProblem404() {
-        given().get("/api/v1/guests/{id}", UUID.randomUUID()).then()
+        Staff.viewer(tenant()).get("/api/v1/guests/{id}", UUID.randomUUID()).then()
                 .statusCode(404)
                 .contentType("application/problem+json")
                 .body("status", equalTo(404))
@@ -178,21 +248,29 @@ class GuestProfileFlowTest {
 
     @Test
     void badInputIsAProblem400NamingTheParameters() {
-        given().queryParam("tenant", "acme").get("/api/v1/guests").then()
+        Staff.viewer("acme").queryParam("tenant", "acme").get("/api/v1/guests").then()
                 .statusCode(400)
                 .contentType("application/problem+json")
                 .body("invalidParams.name", containsInAnyOrder("sourceSystem", "sourceProfileId"));
-        given().get("/api/v1/guests/{id}", "not-a-uuid").then()
+        Staff.viewer("acme").get("/api/v1/guests/{id}", "not-a-uuid").then()
                 .statusCode(400)
                 .contentType("application/problem+json")
                 .body("invalidParams[0].name", equalTo("guestId"));
     }
 
     @Test
-    void healthMetricsAndOpenApiAnswer() {
+    void probesAreOpenMetricsAndOpenApiNeedTheOpsRole() {
         given().get("/q/health/ready").then().statusCode(200);
-        given().get("/q/metrics").then().statusCode(200);
-        given().get("/q/openapi").then().statusCode(200);
+        given().get("/q/health/live").then().statusCode(200);
+        Staff.as("*", "ops").get("/q/metrics").then().statusCode(200);
+        Staff.as("*", "ops").get("/q/openapi").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(401);
+        Staff.viewer("acme").get("/q/openapi").then().statusCode(403);
+    }
+
+    private static String text(ConsumerRecord<String, byte[]> record, String header) {
+        Header h = record.headers().lastHeader(header);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     private static List<GuestUpdated> guestUpdates(String guestId) {

@@ -1,0 +1,258 @@
+package org.guestcrm.profile.domain.matching;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Fellegi-Sunter match model: each field of two person records is compared into a level, each level has an
+ * m-probability (the level's share among true matches) and a u-probability (its share among non-matches), and the
+ * evidence for a match is the sum of the levels' weights log2(m/u). A missing value weighs nothing. Two different
+ * identity-document numbers (more than two edits apart: typing errors are one or two) are a hard conflict: never an automatic merge.
+ *
+ * <p>Names alone never make an automatic merge: {@link Score#corroborated()} says whether a field other than the names
+ * agrees (positive weight); a score that is not corroborated goes to review at most.
+ *
+ * <p>Version fs-2 adds the phone (E.164) and the loyalty number to fs-1's fields, and the corroboration rule. Version
+ * fs-3 adds the term-frequency adjustment ({@link TermFrequencies}): an exact given name, surname or city weighs
+ * log2(m / f) with f the value's smoothed share among the tenant's profiles, so a common name is weaker evidence than a
+ * rare one; and levels for the usual typing errors: a birth date two digits apart, an e-mail address whose domain is one
+ * or two edits apart (same local part, 3+ characters), one record's given name equal to the other's surname (the other missing or different); with
+ * those, "different" is rarer among true matches (birth date and e-mail m 0.01). The m and u probabilities are one set
+ * for every tenant and data set (set from the usual error rates of
+ * person data, not fitted to any one file); every decision records the version with its evidence.
+ */
+public final class MatchModel {
+
+    public static final String VERSION = "fs-3";
+
+    /** One comparison level: its name, m and u. */
+    public record Level(String name, double m, double u) {
+        public double weight() {
+            return Math.log(m / u) / Math.log(2);
+        }
+    }
+
+    /** The outcome of one field's comparison: the evidence a decision keeps. */
+    public record FieldEvidence(String field, String level, double weight) {
+    }
+
+    /** The comparison of two records: total weight, per-field evidence, and a hard conflict if there is one. */
+    public record Score(double weight, List<FieldEvidence> evidence, String hardConflict) {
+        public boolean conflicting() {
+            return hardConflict != null;
+        }
+
+        /** A field other than the names agrees: evidence beyond two look-alike names. */
+        public boolean corroborated() {
+            return evidence.stream().anyMatch(e -> e.weight() > 0 && !NAME_FIELDS.contains(e.field()));
+        }
+
+        /** The evidence as one line without any value: {@code 22.8 bits: email exact +13.1, ...} (for logs and reviews). */
+        public String explain() {
+            StringBuilder out = new StringBuilder(String.format(java.util.Locale.ROOT, "%s: %.1f bits", VERSION, weight));
+            String separator = ": ";
+            for (FieldEvidence e : evidence) {
+                out.append(separator).append(e.field()).append(' ').append(e.level())
+                        .append(String.format(java.util.Locale.ROOT, " %+.1f", e.weight()));
+                separator = ", ";
+            }
+            if (hardConflict != null) {
+                out.append("; conflict: ").append(hardConflict);
+            }
+            return out.toString();
+        }
+    }
+
+    private static final java.util.Set<String> NAME_FIELDS = java.util.Set.of("givenName", "surname", "names");
+
+    private static final Level NAME_EXACT = new Level("exact", 0.85, 0.005);
+    private static final Level NAME_CLOSE = new Level("jaro-winkler>=0.94", 0.08, 0.004);
+    private static final Level NAME_SIMILAR = new Level("jaro-winkler>=0.85", 0.04, 0.02);
+    private static final Level NAME_INITIAL = new Level("initial", 0.02, 0.05);
+    private static final Level NAME_OTHER = new Level("different", 0.03, 0.92);
+    private static final Level NAME_SWAPPED = new Level("swapped with the other name", 0.02, 0.0001);
+    private static final Level NAME_CROSSED = new Level("equals the other's other name", 0.02, 0.0005);
+
+    private static final Level SURNAME_EXACT = new Level("exact", 0.88, 0.002);
+    private static final Level SURNAME_CLOSE = new Level("jaro-winkler>=0.94", 0.07, 0.002);
+    private static final Level SURNAME_SIMILAR = new Level("jaro-winkler>=0.85", 0.03, 0.01);
+    private static final Level SURNAME_OTHER = new Level("different", 0.02, 0.986);
+
+    private static final Level DATE_EXACT = new Level("exact", 0.85, 0.0003);
+    private static final Level DATE_ONE_EDIT = new Level("one digit or one swap apart", 0.09, 0.004);
+    private static final Level DATE_DAY_MONTH = new Level("day and month swapped", 0.01, 0.0003);
+    private static final Level DATE_TWO_EDITS = new Level("two digits apart", 0.04, 0.01);
+    private static final Level DATE_OTHER = new Level("different", 0.01, 0.9857);
+
+    private static final Level POSTCODE_EXACT = new Level("exact", 0.85, 0.003);
+    private static final Level POSTCODE_ONE_EDIT = new Level("one edit apart", 0.08, 0.01);
+    private static final Level POSTCODE_OTHER = new Level("different", 0.07, 0.987);
+
+    private static final Level CITY_EXACT = new Level("exact", 0.8, 0.01);
+    private static final Level CITY_CLOSE = new Level("jaro-winkler>=0.9", 0.1, 0.01);
+    private static final Level CITY_OTHER = new Level("different", 0.1, 0.98);
+
+    private static final Level STREET_EXACT = new Level("exact", 0.7, 0.0005);
+    private static final Level STREET_CLOSE = new Level("jaro-winkler>=0.9", 0.15, 0.003);
+    private static final Level STREET_OTHER = new Level("different", 0.15, 0.9965);
+
+    private static final Level EMAIL_EXACT = new Level("exact", 0.85, 0.0001);
+    private static final Level EMAIL_CLOSE = new Level("same domain, local part jaro-winkler>=0.88", 0.08, 0.001);
+    private static final Level EMAIL_TYPO = new Level("same local part, domain one or two typing errors apart", 0.04, 0.0001);
+    private static final Level EMAIL_OTHER = new Level("different", 0.01, 0.9988);
+
+    private static final Level DOCUMENT_EXACT = new Level("exact", 0.9, 0.00001);
+    private static final Level DOCUMENT_ONE_EDIT = new Level("one edit apart", 0.07, 0.0001);
+    private static final Level DOCUMENT_OTHER = new Level("different", 0.03, 0.99989);
+
+    private static final Level PHONE_EXACT = new Level("exact", 0.6, 0.0001);
+    private static final Level PHONE_OTHER = new Level("different", 0.4, 0.9999);
+
+    private static final Level LOYALTY_EXACT = new Level("exact", 0.95, 0.00001);
+    private static final Level LOYALTY_OTHER = new Level("different", 0.05, 0.99999);
+
+    /** Compares without the term-frequency adjustment (every value weighs as the average one). */
+    public Score compare(PersonRecord a, PersonRecord b) {
+        return compare(a, b, TermFrequencies.none());
+    }
+
+    /**
+     * Compares two records; an exact agreement on a given name, surname or city weighs log2(m / f) with f the value's
+     * smoothed frequency among the tenant's profiles ({@link TermFrequencies}) instead of the level's average u.
+     */
+    public Score compare(PersonRecord a, PersonRecord b, TermFrequencies frequencies) {
+        List<FieldEvidence> evidence = new ArrayList<>(8);
+        if (a.givenName() != null && b.givenName() != null && a.surname() != null && b.surname() != null
+                && !a.givenName().equals(a.surname())
+                && a.givenName().equals(b.surname()) && a.surname().equals(b.givenName())) {
+            add(evidence, "names", NAME_SWAPPED);
+            add(evidence, "names", NAME_SWAPPED);
+        } else if (crossed(a.givenName(), b.surname(), a.surname(), b.givenName())
+                || crossed(a.surname(), b.givenName(), a.givenName(), b.surname())) {
+            add(evidence, "names", NAME_CROSSED);
+        } else {
+            compareName(evidence, "givenName", a.givenName(), b.givenName(), NAME_EXACT, NAME_CLOSE, NAME_SIMILAR, NAME_OTHER, true,
+                    frequencies, TermFrequencies.Field.GIVEN_NAME);
+            compareName(evidence, "surname", a.surname(), b.surname(), SURNAME_EXACT, SURNAME_CLOSE, SURNAME_SIMILAR,
+                    SURNAME_OTHER, false, frequencies, TermFrequencies.Field.SURNAME);
+        }
+        if (a.birthDate() != null && b.birthDate() != null) {
+            add(evidence, "birthDate", dateLevel(a.birthDate(), b.birthDate()));
+        }
+        if (a.postcode() != null && b.postcode() != null) {
+            int d = Similarity.editDistance(a.postcode(), b.postcode());
+            add(evidence, "postcode", d == 0 ? POSTCODE_EXACT : d == 1 ? POSTCODE_ONE_EDIT : POSTCODE_OTHER);
+        }
+        if (a.city() != null && b.city() != null) {
+            if (a.city().equals(b.city())) {
+                addExact(evidence, "city", CITY_EXACT, frequencies, TermFrequencies.Field.CITY, a.city());
+            } else {
+                add(evidence, "city", Similarity.jaroWinkler(a.city(), b.city()) >= 0.9 ? CITY_CLOSE : CITY_OTHER);
+            }
+        }
+        if (a.street() != null && b.street() != null) {
+            double jw = Similarity.jaroWinkler(a.street(), b.street());
+            add(evidence, "street", jw == 1 ? STREET_EXACT : jw >= 0.9 ? STREET_CLOSE : STREET_OTHER);
+        }
+        if (a.email() != null && b.email() != null) {
+            add(evidence, "email", emailLevel(a.email(), b.email()));
+        }
+        if (a.phone() != null && b.phone() != null) {
+            add(evidence, "phone", a.phone().equals(b.phone()) ? PHONE_EXACT : PHONE_OTHER);
+        }
+        if (a.loyaltyNumber() != null && b.loyaltyNumber() != null) {
+            add(evidence, "loyaltyNumber", a.loyaltyNumber().equals(b.loyaltyNumber()) ? LOYALTY_EXACT : LOYALTY_OTHER);
+        }
+        String conflict = null;
+        if (a.documentNumber() != null && b.documentNumber() != null) {
+            int d = Similarity.editDistance(a.documentNumber(), b.documentNumber());
+            add(evidence, "documentNumber", d == 0 ? DOCUMENT_EXACT : d == 1 ? DOCUMENT_ONE_EDIT : DOCUMENT_OTHER);
+            if (d > 2) {
+                conflict = "different identity-document numbers";
+            }
+        }
+        double total = 0;
+        for (FieldEvidence e : evidence) {
+            total += e.weight();
+        }
+        return new Score(total, List.copyOf(evidence), conflict);
+    }
+
+    /**
+     * One record's name equals the other's other name (a given name entered as the surname, the other name missing or
+     * different), while the same names do not agree.
+     */
+    private static boolean crossed(String name, String otherRecordsOtherName, String sameFieldA, String sameFieldB) {
+        return name != null && name.length() > 1 && name.equals(otherRecordsOtherName)
+                && (sameFieldA == null || sameFieldB == null || !sameFieldA.equals(sameFieldB));
+    }
+
+    private static void compareName(List<FieldEvidence> evidence, String field, String a, String b, Level exact,
+            Level close, Level similar, Level other, boolean initials, TermFrequencies frequencies,
+            TermFrequencies.Field counted) {
+        if (a == null || b == null) {
+            return;
+        }
+        if (a.equals(b)) {
+            if (a.length() == 1) {
+                add(evidence, field, exact); // an initial is no name whose frequency is counted
+            } else {
+                addExact(evidence, field, exact, frequencies, counted, a);
+            }
+            return;
+        }
+        if (initials && (a.length() == 1 || b.length() == 1)) {
+            add(evidence, field, a.charAt(0) == b.charAt(0) ? NAME_INITIAL : other);
+            return;
+        }
+        double jw = Similarity.jaroWinkler(a, b);
+        add(evidence, field, jw >= 0.94 ? close : jw >= 0.85 ? similar : other);
+    }
+
+    private static Level dateLevel(String a, String b) {
+        if (a.equals(b)) {
+            return DATE_EXACT;
+        }
+        if (a.substring(0, 4).equals(b.substring(0, 4)) && a.substring(4, 6).equals(b.substring(6, 8))
+                && a.substring(6, 8).equals(b.substring(4, 6))) {
+            return DATE_DAY_MONTH;
+        }
+        int d = Similarity.editDistance(a, b);
+        return d == 1 ? DATE_ONE_EDIT : d == 2 ? DATE_TWO_EDITS : DATE_OTHER;
+    }
+
+    private static Level emailLevel(String a, String b) {
+        if (a.equals(b)) {
+            return EMAIL_EXACT;
+        }
+        int atA = a.lastIndexOf('@');
+        int atB = b.lastIndexOf('@');
+        if (atA > 0 && atB > 0 && a.substring(atA).equals(b.substring(atB))
+                && Similarity.jaroWinkler(a.substring(0, atA), b.substring(0, atB)) >= 0.88) {
+            return EMAIL_CLOSE;
+        }
+        // A typing error in the domain (the local part identical and long enough to identify someone); a local part one
+        // character apart on the same domain is often another person (anna@, anne@, guest1@, guest2@).
+        return atA >= 3 && atB >= 3 && a.substring(0, atA).equals(b.substring(0, atB))
+                && Similarity.editDistance(a.substring(atA + 1), b.substring(atB + 1)) <= 2 ? EMAIL_TYPO : EMAIL_OTHER;
+    }
+
+    /**
+     * An exact agreement weighed by the value's frequency: log2(m / f), f the tenant's smoothed share of the value (the
+     * level's u when nothing is counted). The level says how common the value is, never the value.
+     */
+    private static void addExact(List<FieldEvidence> evidence, String field, Level exact, TermFrequencies frequencies,
+            TermFrequencies.Field counted, String value) {
+        double f = frequencies.frequency(counted, value, exact.u());
+        if (f == exact.u()) {
+            add(evidence, field, exact);
+            return;
+        }
+        evidence.add(new FieldEvidence(field, String.format(java.util.Locale.ROOT, "%s (term frequency 1 in %d)",
+                exact.name(), Math.max(1, Math.round(1 / f))), Math.log(exact.m() / f) / Math.log(2)));
+    }
+
+    private static void add(List<FieldEvidence> evidence, String field, Level level) {
+        evidence.add(new FieldEvidence(field, level.name(), level.weight()));
+    }
+}

@@ -1,0 +1,95 @@
+package org.guestcrm.profile.domain.matching;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class MatchingRulesTest {
+
+    private final EmailEvidence emails = EmailEvidence.standard();
+
+    @Test
+    void otaRelayAndPlaceholderAddressesAreNeverEvidence() {
+        assertFalse(emails.isEvidence("x7f3k9@guest.booking.com"));
+        assertFalse(emails.isEvidence("abc123@m.expediapartnercentral.com"));
+        assertFalse(emails.isEvidence("noemail@hotel-alpha.ch"));
+        assertFalse(emails.isEvidence("reception@hotel-alpha.ch"));
+        assertTrue(emails.isEvidence("anna.muster@example.com"));
+        assertTrue(emails.isEvidence("anna@booking.company.ch"), "only the listed domain and its subdomains");
+    }
+
+    @Test
+    void jaroWinklerEditDistanceAndSoundexBehaveAsPublished() {
+        assertEquals(0.961, Similarity.jaroWinkler("martha", "marhta"), 0.001);
+        assertEquals(0.840, Similarity.jaroWinkler("dwayne", "duane"), 0.001);
+        assertEquals(1, Similarity.editDistance("19710624", "19710642"));
+        assertEquals("R163", Similarity.soundex("robert"));
+        assertEquals("R163", Similarity.soundex("rupert"));
+        assertEquals("A261", Similarity.soundex("ashcraft"));
+    }
+
+    @Test
+    void namesAreNormalisedAndSwappedNamesStillMatch() {
+        PersonRecord a = PersonRecord.of("a", "Dr. José", "Müller-Lüdenscheidt", "1980-02-03", null, null, null, null, null, emails);
+        assertEquals("jose", a.givenName());
+        assertEquals("mullerludenscheidt", a.surname());
+        PersonRecord swapped = PersonRecord.of("b", "Muller-Ludenscheidt", "Jose", "19800203", null, null, null, null, null, emails);
+        assertTrue(new MatchModel().compare(a, swapped).weight() > ClusterScorer.Thresholds.STANDARD.autoMerge());
+    }
+
+    @Test
+    void aSharedRelayAddressIsNoEvidenceAndDifferentDocumentsAreAConflict() {
+        PersonRecord a = PersonRecord.of("a", "Anna", "Muster", null, null, null, null, "q1@guest.booking.com", "X1234567", emails);
+        PersonRecord b = PersonRecord.of("b", "Bruno", "Keller", null, null, null, null, "q1@guest.booking.com", "Y7654321", emails);
+        MatchModel.Score score = new MatchModel().compare(a, b);
+        assertTrue(score.evidence().stream().noneMatch(e -> e.field().equals("email")));
+        assertTrue(score.conflicting());
+    }
+
+    @Test
+    void aCommonSurnameIsWeakerEvidenceThanARareOneAndNoCountsMeansTheModelsOwnWeight() {
+        PersonRecord a = PersonRecord.of("a", "Anna", "Smith", null, null, null, null, null, null, emails);
+        PersonRecord b = PersonRecord.of("b", "Anna", "Smith", null, null, null, null, null, null, emails);
+        PersonRecord c = PersonRecord.of("c", "Anna", "Quarrington", null, null, null, null, null, null, emails);
+        PersonRecord d = PersonRecord.of("d", "Anna", "Quarrington", null, null, null, null, null, null, emails);
+        MatchModel model = new MatchModel();
+        TermFrequencies empty = TermFrequencies.counting();
+        assertEquals(model.compare(a, b).weight(), model.compare(a, b, empty).weight(), 1e-9,
+                "a tenant with nothing counted weighs as the model without the adjustment");
+
+        TermFrequencies tenant = TermFrequencies.counting();
+        for (int i = 0; i < 2000; i++) {
+            tenant.add(PersonRecord.of("x" + i, "Given" + letters(i), i % 10 == 0 ? "Smith" : "Other" + letters(i),
+                    null, null, null, null, null, null, emails));
+        }
+        tenant.add(c);
+        double common = surnameWeight(model.compare(a, b, tenant));
+        double rare = surnameWeight(model.compare(c, d, tenant));
+        double average = surnameWeight(model.compare(a, b));
+        assertTrue(common < average && average < rare, "Smith (1 in 10) " + common + " < average " + average
+                + " < Quarrington (1 in 2001) " + rare);
+        MatchModel.FieldEvidence smith = model.compare(a, b, tenant).evidence().stream()
+                .filter(e -> e.field().equals("surname")).findFirst().orElseThrow();
+        assertTrue(smith.level().startsWith("exact (term frequency 1 in "), smith.level());
+        assertTrue(!smith.level().contains("smith"), "the level names how common the value is, never the value");
+
+        tenant.remove(c);
+        assertTrue(surnameWeight(model.compare(c, d, tenant)) > rare, "uncounted, the value is rarer still");
+    }
+
+    private static double surnameWeight(MatchModel.Score score) {
+        return score.evidence().stream().filter(e -> e.field().equals("surname")).findFirst().orElseThrow().weight();
+    }
+
+    private static String letters(int n) {
+        StringBuilder out = new StringBuilder();
+        int v = n;
+        do {
+            out.append((char) ('a' + v % 26));
+            v /= 26;
+        } while (v > 0);
+        return out.toString();
+    }
+}
