@@ -23,6 +23,12 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response campaignNotFound(CampaignNotFoundException e, UriInfo uri) {
+        return problem(new ProblemDetail(TYPE_BASE + "campaign-not-found", "Campaign not found", 404,
+                e.getMessage(), uri.getPath(), null));
+    }
+
+    @ServerExceptionMapper
     public Response invalid(ConstraintViolationException e, UriInfo uri) {
         List<String> fields = e.getConstraintViolations().stream()
                 .map(v -> {
@@ -44,7 +50,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e, UriInfo uri) {
-        LOG.errorf(e, "Request %s failed unexpectedly.", uri.getPath());
+        // Class and SQL state only: an exception's text can quote request data.
+        LOG.errorf("Request %s failed unexpectedly: %s", uri.getPath(), org.guestcrm.platform.intake.Failures.describe(e));
+        LOG.debugf(e, "Stack of the failed request %s", uri.getPath());
         return problem(new ProblemDetail(TYPE_BASE + "internal-error", "Internal error", 500,
                 "The request could not be completed; the error was logged.", uri.getPath(), null));
     }

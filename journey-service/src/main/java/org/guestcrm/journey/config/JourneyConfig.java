@@ -4,8 +4,12 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.Map;
+import java.util.Optional;
 
 import org.guestcrm.journey.domain.DeliveryRetryPolicy;
+import org.guestcrm.journey.domain.Freshness;
+import org.guestcrm.journey.domain.QuietHours;
+import org.guestcrm.journey.domain.StepFreshness;
 import org.guestcrm.journey.domain.JourneySchedule;
 import org.guestcrm.journey.domain.StepTiming;
 
@@ -23,6 +27,22 @@ public interface JourneyConfig {
     /** Time zone per hotel code, e.g. {@code journey.hotel-zones.BER01=Europe/Berlin}. */
     Map<String, ZoneId> hotelZones();
 
+    /** A tenant's default time zone for its hotels without an entry in {@link #hotelZones()}. */
+    Map<String, ZoneId> tenantZones();
+
+    /**
+     * Quiet hours for hotels and tenants without their own: {@code HH:mm-HH:mm} local time (may cross midnight) or
+     * {@code none}. A non-urgent message due inside them moves to their end.
+     */
+    @WithDefault("21:00-08:00")
+    String quietHours();
+
+    /** A tenant's default quiet hours, e.g. {@code journey.tenant-quiet-hours.demo=22:00-07:00}. */
+    Map<String, String> tenantQuietHours();
+
+    /** Quiet hours per hotel code, e.g. {@code journey.hotel-quiet-hours.BER01=20:00-09:00}. */
+    Map<String, String> hotelQuietHours();
+
     Steps steps();
 
     Dispatcher dispatcher();
@@ -31,8 +51,52 @@ public interface JourneyConfig {
 
     Retention retention();
 
+    Links links();
+
+    Sms sms();
+
+    /**
+     * The SMS gateway (Twilio Messages API shape, {@link org.guestcrm.journey.sms.HttpSmsGateway}). All of
+     * {@code gateway-url}, {@code account-sid}, {@code from} and the secret {@code auth-token} (environment only:
+     * {@code JOURNEY_SMS_AUTH_TOKEN}) are needed for a gateway; without them there is none.
+     */
+    interface Sms {
+        Optional<String> gatewayUrl();
+
+        Optional<String> accountSid();
+
+        Optional<String> authToken();
+
+        Optional<String> from();
+
+        /** Connect and answer timeout of one request. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** The configured gateway, or empty when a setting is missing. */
+        default Optional<org.guestcrm.journey.sms.SmsSender> gateway() {
+            if (gatewayUrl().isEmpty() || accountSid().isEmpty() || authToken().isEmpty() || from().isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new org.guestcrm.journey.sms.HttpSmsGateway(gatewayUrl().get(), accountSid().get(),
+                    authToken().get(), from().get(), timeout()));
+        }
+    }
+
     default ZoneId zoneOf(String hotelCode) {
         return hotelZones().getOrDefault(hotelCode, defaultZone());
+    }
+
+    /** The hotel's zone, else its tenant's, else {@link #defaultZone()}. */
+    default ZoneId zoneOf(String tenant, String hotelCode) {
+        ZoneId hotel = hotelZones().get(hotelCode);
+        return hotel != null ? hotel : tenantZones().getOrDefault(tenant, defaultZone());
+    }
+
+    /** The hotel's quiet hours, else its tenant's, else {@link #quietHours()}. */
+    default QuietHours quietHoursOf(String tenant, String hotelCode) {
+        String hotel = hotelQuietHours().get(hotelCode);
+        return QuietHours.parse(hotel != null ? hotel : tenantQuietHours().getOrDefault(tenant, quietHours()));
     }
 
     default JourneySchedule schedule() {
@@ -42,14 +106,36 @@ public interface JourneyConfig {
                 StepTiming.daysFromArrival(steps.preCheckIn().daysFromArrival(), steps.preCheckIn().at()),
                 StepTiming.daysFromArrival(steps.inStay().daysFromArrival(), steps.inStay().at()),
                 StepTiming.daysFromDeparture(steps.postStaySurvey().daysFromDeparture(), steps.postStaySurvey().at()),
-                steps.inStay().minimumNights());
+                steps.inStay().minimumNights(),
+                new Freshness(steps.confirmation().freshness(),
+                        new StepFreshness(steps.preStay().lateBooking(), steps.preStay().freshness()),
+                        new StepFreshness(steps.preCheckIn().lateBooking(), steps.preCheckIn().freshness()),
+                        new StepFreshness(steps.inStay().lateBooking(), steps.inStay().freshness()),
+                        new StepFreshness(steps.postStaySurvey().lateBooking(), steps.postStaySurvey().freshness()),
+                        new StepFreshness(steps.noShow().lateBooking(), steps.noShow().freshness())),
+                StepTiming.daysFromArrival(steps.noShow().daysFromArrival(), steps.noShow().at()));
     }
 
     default DeliveryRetryPolicy retryPolicy() {
         return new DeliveryRetryPolicy(dispatcher().maxAttempts(), dispatcher().initialBackoff());
     }
 
+    /** Guest-facing links in mails (served by the optout-service). */
+    interface Links {
+        /**
+         * Base URL of the optout-service's one-click unsubscribe endpoint; the signed token is appended as {@code ?t=}.
+         * Without it (or without {@code guestcrm.signed-links.keys}) non-transactional mails carry no List-Unsubscribe.
+         */
+        java.util.Optional<String> unsubscribeBaseUrl();
+
+        /** How long an unsubscribe link stays valid. */
+        @WithDefault("400d")
+        java.time.Duration unsubscribeValidity();
+    }
+
     interface Steps {
+        Confirmation confirmation();
+
         PreStay preStay();
 
         PreCheckIn preCheckIn();
@@ -57,6 +143,33 @@ public interface JourneyConfig {
         InStay inStay();
 
         PostStaySurvey postStaySurvey();
+
+        NoShow noShow();
+    }
+
+    /** The no-show follow-up: planned when the PMS reports a no-show; the morning after the missed arrival. */
+    interface NoShow {
+        @WithDefault("1")
+        int daysFromArrival();
+
+        @WithDefault("10:00")
+        LocalTime at();
+
+        /** A no-show reported after the due time: sent now while fresh (default) or SKIP. */
+        @WithDefault("SEND_NOW")
+        StepFreshness.LateBooking lateBooking();
+
+        @WithDefault("3d")
+        Duration freshness();
+    }
+
+    interface Confirmation {
+        /**
+         * A confirmation goes out only within this of the booking's creation (PMS createdAt, else its first PMS
+         * modification time), and never once the stay has ended.
+         */
+        @WithDefault("48h")
+        Duration freshness();
     }
 
     interface PreStay {
@@ -65,6 +178,14 @@ public interface JourneyConfig {
 
         @WithDefault("09:00")
         LocalTime at();
+
+        /** A booking made after the due time: SKIP (default: no pre-stay mail for tonight's arrival) or SEND_NOW. */
+        @WithDefault("SKIP")
+        StepFreshness.LateBooking lateBooking();
+
+        /** Sent at most this long after its due time (and never once the arrival day has begun). */
+        @WithDefault("24h")
+        Duration freshness();
     }
 
     interface PreCheckIn {
@@ -73,6 +194,14 @@ public interface JourneyConfig {
 
         @WithDefault("10:00")
         LocalTime at();
+
+        /** Default SEND_NOW: a booking for tomorrow still gets its check-in invitation today. */
+        @WithDefault("SEND_NOW")
+        StepFreshness.LateBooking lateBooking();
+
+        /** Sent at most this long after its due time (and never once the arrival day has begun). */
+        @WithDefault("24h")
+        Duration freshness();
     }
 
     interface InStay {
@@ -84,6 +213,13 @@ public interface JourneyConfig {
 
         @WithDefault("2")
         int minimumNights();
+
+        @WithDefault("SEND_NOW")
+        StepFreshness.LateBooking lateBooking();
+
+        /** Sent at most this long after its due time (and never once the departure day has begun). */
+        @WithDefault("24h")
+        Duration freshness();
     }
 
     interface PostStaySurvey {
@@ -92,6 +228,13 @@ public interface JourneyConfig {
 
         @WithDefault("10:00")
         LocalTime at();
+
+        @WithDefault("SEND_NOW")
+        StepFreshness.LateBooking lateBooking();
+
+        /** Sent at most this long after its due time. */
+        @WithDefault("7d")
+        Duration freshness();
     }
 
     interface Dispatcher {
@@ -99,9 +242,31 @@ public interface JourneyConfig {
         @WithDefault("1s")
         Duration every();
 
-        /** At most this many communications per run and replica. */
+        /** At most this many communications claimed per round and replica (a full round is followed by another). */
         @WithDefault("500")
         int batchSize();
+
+        /**
+         * How long a claim holds: while it does, no other replica sends the communication; once it expires without an
+         * outcome (the replica died mid-exchange), another replica claims and sends it again with the same Message-ID.
+         * Must be well above a round's duration (batch-size / concurrency x a slow SMTP exchange).
+         */
+        @WithDefault("2m")
+        Duration lease();
+
+        /** SMTP exchanges in flight at once per replica (keep at most {@code quarkus.mailer.max-pool-size}). */
+        @WithDefault("10")
+        int concurrency();
+
+        /**
+         * An SMTP exchange not answered within this is a transient failure (retried). A claimed mail is only started
+         * while its lease has more than this left, so an exchange never outlives its lease.
+         */
+        @WithDefault("30s")
+        Duration sendTimeout();
+
+        /** Lease owner written on every claim; default: host name, process id and a random suffix. */
+        Optional<String> instanceId();
 
         /** SMTP attempts before a communication is FAILED. */
         @WithDefault("4")
@@ -114,6 +279,25 @@ public interface JourneyConfig {
         /** Domain of the Message-ID set on every e-mail ({@code <communicationId@domain>}). */
         @WithDefault("journey.guestcrm.local")
         String messageIdDomain();
+
+        /**
+         * At most this many outcomes whose recording failed (the database refused) are kept in memory and recorded
+         * again before the next claim; one beyond it is left to its lease (claimed and sent again after expiry).
+         */
+        @WithDefault("10000")
+        int maxUnrecordedOutcomes();
+
+        /**
+         * Outcomes of one round are recorded together: a group is closed when every outcome of the round has arrived,
+         * when it holds {@link #recordBatch()} outcomes, or this long after its first outcome arrived; then it is
+         * recorded in one transaction. {@code 0ms} records what has arrived at once (groups of 1-3 at concurrency 10).
+         */
+        @WithDefault("25ms")
+        Duration recordWindow();
+
+        /** At most this many outcomes recorded in one transaction. */
+        @WithDefault("200")
+        int recordBatch();
     }
 
     interface Outbox {

@@ -16,6 +16,25 @@ public final class EmailRenderer {
         return isGerman(context.languageTag()) ? german(step, context) : english(step, context);
     }
 
+    /**
+     * The tenant's default campaign template (no per-campaign template exists yet): the campaign's name as subject, a
+     * short text naming the hotels of the segment, and the unsubscribe link in the body too (when there is one), so
+     * a guest whose client ignores List-Unsubscribe can still opt out.
+     */
+    public EmailMessage renderCampaign(String campaignName, String hotels, String languageTag, String unsubscribeUrl) {
+        boolean german = isGerman(languageTag);
+        String greeting = german ? "Liebe Gäste," : "Dear guest,";
+        String lead = german ? "wir haben Neuigkeiten für Sie: " + campaignName + "."
+                : "we have news for you: " + campaignName + ".";
+        String body = german ? "Wir freuen uns auf Ihren nächsten Besuch in " + hotels + "."
+                : "We look forward to welcoming you again at " + hotels + ".";
+        String closing = unsubscribeUrl == null ? ""
+                : german ? "Sie möchten keine solchen E-Mails mehr? Abmelden: " + unsubscribeUrl
+                        : "No longer want these e-mails? Unsubscribe: " + unsubscribeUrl;
+        String signature = german ? "Ihr Team" : "Your team";
+        return message(campaignName, greeting, lead, body, closing, signature);
+    }
+
     static boolean isGerman(String languageTag) {
         return languageTag != null && Locale.forLanguageTag(languageTag.replace('_', '-')).getLanguage().equals("de");
     }
@@ -45,6 +64,11 @@ public final class EmailRenderer {
                     "thank you for staying at " + hotel + " (reservation " + id + ").", dates,
                     "We would love to hear how it was: reply to this e-mail with your thoughts.",
                     "Your team at " + hotel);
+            case NO_SHOW -> message("We missed you at " + hotel, greeting,
+                    "we were expecting you at " + hotel + " (reservation " + id + ") and are sorry we did not see you.",
+                    dates, "If your plans changed, reply to this e-mail and we will gladly help you find new dates.",
+                    "Your team at " + hotel);
+            case CAMPAIGN -> throw new IllegalArgumentException("a campaign mail is rendered by renderCampaign");
         };
     }
 
@@ -75,6 +99,12 @@ public final class EmailRenderer {
                     "vielen Dank für Ihren Aufenthalt im " + hotel + " (Reservierung " + id + ").", dates,
                     "Wir freuen uns über Ihre Rückmeldung: antworten Sie einfach auf diese E-Mail.",
                     "Ihr Team des " + hotel);
+            case NO_SHOW -> message("Wir haben Sie im " + hotel + " vermisst", greeting,
+                    "wir hatten Sie im " + hotel + " erwartet (Reservierung " + id + ") und bedauern, dass Sie nicht "
+                            + "kommen konnten.", dates,
+                    "Haben sich Ihre Pläne geändert? Antworten Sie auf diese E-Mail, wir helfen gern mit neuen Daten.",
+                    "Ihr Team des " + hotel);
+            case CAMPAIGN -> throw new IllegalArgumentException("a campaign mail is rendered by renderCampaign");
         };
     }
 

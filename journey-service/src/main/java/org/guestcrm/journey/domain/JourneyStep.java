@@ -11,5 +11,12 @@ public enum JourneyStep {
     /** The day after arrival, for stays long enough to ask how it is going. */
     IN_STAY,
     /** The day after departure: how was it. */
-    POST_STAY_SURVEY
+    POST_STAY_SURVEY,
+    /** The morning after a missed arrival the PMS reported as a no-show: we missed you, how to rebook or reach us. */
+    NO_SHOW,
+    /**
+     * A campaign message (marketing): one per (campaign, guest), planned by a campaign's launch, never by a
+     * reservation's journey; needs GRANTED marketing consent.
+     */
+    CAMPAIGN
 }

@@ -1,24 +1,40 @@
 package org.guestcrm.journey.domain;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
- * What the journey planner needs to know about a reservation: its status, its stay dates and the hotel's time zone
- * (the zone the journey's local send times are meant in).
+ * What the journey planner needs to know about a reservation: its status, its stay dates, the hotel's time zone (the
+ * zone the journey's local send times are meant in), when it was booked (PMS creation time, else its first PMS
+ * modification time; null when the PMS said neither), whether its state is uncertain (missing from the PMS export:
+ * guest mails are held until the PMS settles it) and the hotel's quiet hours.
  */
-public record ReservationState(ReservationStatus status, LocalDate arrival, LocalDate departure, ZoneId hotelZone) {
+public record ReservationState(ReservationStatus status, LocalDate arrival, LocalDate departure, ZoneId hotelZone,
+                               Instant bookedAt, boolean uncertain, QuietHours quietHours) {
 
     public ReservationState {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(arrival, "arrival");
         Objects.requireNonNull(departure, "departure");
         Objects.requireNonNull(hotelZone, "hotelZone");
+        Objects.requireNonNull(quietHours, "quietHours");
         if (departure.isBefore(arrival)) {
             throw new InvalidReservationException("departure " + departure + " is before arrival " + arrival);
         }
+    }
+
+    /** Without quiet hours. */
+    public ReservationState(ReservationStatus status, LocalDate arrival, LocalDate departure, ZoneId hotelZone,
+                            Instant bookedAt, boolean uncertain) {
+        this(status, arrival, departure, hotelZone, bookedAt, uncertain, QuietHours.NONE);
+    }
+
+    /** A settled reservation whose booking time is unknown, without quiet hours. */
+    public ReservationState(ReservationStatus status, LocalDate arrival, LocalDate departure, ZoneId hotelZone) {
+        this(status, arrival, departure, hotelZone, null, false, QuietHours.NONE);
     }
 
     public long nights() {

@@ -1,140 +1,933 @@
 package org.guestcrm.journey.mail;
 
+import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import org.guestcrm.journey.config.JourneyConfig;
 import org.guestcrm.journey.domain.Channel;
 import org.guestcrm.journey.domain.CommunicationStatus;
 import org.guestcrm.journey.domain.EmailMessage;
 import org.guestcrm.journey.domain.EmailRenderer;
-import org.guestcrm.journey.domain.ErrorText;
+import org.guestcrm.journey.domain.CommunicationChange;
+import org.guestcrm.journey.domain.JourneyPlanner;
 import org.guestcrm.journey.domain.Reasons;
+import org.guestcrm.journey.domain.StepPurpose;
 import org.guestcrm.journey.mapping.JourneyMapper;
 import org.guestcrm.journey.messaging.CommunicationLedger;
+import org.guestcrm.journey.messaging.ConsentChangeHandler;
+import org.guestcrm.journey.persistence.ConsentRepository;
 import org.guestcrm.journey.persistence.CommunicationEntity;
 import org.guestcrm.journey.persistence.CommunicationRepository;
 import org.guestcrm.journey.persistence.ReservationEntity;
-import org.guestcrm.journey.persistence.ReservationRepository;
+import org.guestcrm.journey.persistence.CampaignEntity;
+import org.guestcrm.journey.persistence.GuestDirectory;
+import org.guestcrm.journey.domain.CampaignAudience;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.guestcrm.platform.domain.ContactPointRef;
+import org.guestcrm.platform.intake.Failures;
+import org.guestcrm.platform.security.SignedLinks;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.mailer.Mail;
-import io.quarkus.mailer.Mailer;
+import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * Sends due communications. Each one is picked with {@code FOR UPDATE SKIP LOCKED} in its own transaction, sent, and
- * marked in the same transaction, so N replicas never send the same communication at once. The e-mail's Message-ID
- * is derived from the communication id: if a replica dies after the SMTP server accepted a mail but before its commit,
- * the resend carries the same Message-ID and can be recognised as a duplicate.
+ * Sends due communications by lease-and-send, so no row lock or transaction is held while SMTP talks:
+ * <ol>
+ *   <li><b>Claim</b>, one short transaction: up to {@code batch-size} due communications not under a valid lease
+ *   ({@code FOR UPDATE SKIP LOCKED}) get this replica's instance id as lease owner, a lease expiry, and one more
+ *   attempt. Communications that cannot be sent at all (no e-mail address, ...) are decided here instead.</li>
+ *   <li><b>Send</b>, outside any transaction: at most {@code concurrency} SMTP exchanges at once over the mailer's
+ *   connection pool. The Message-ID is fixed before sending ({@code <communicationId@domain>}).</li>
+ *   <li><b>Record</b>: the round's outcomes collected (until all are in, {@code record-batch} of them, or
+ *   {@code record-window} after the first) and recorded in one transaction per group: one UPDATE checks every claim
+ *   (same owner and lease expiry: nobody re-claimed it), releases it and records SENT; the other outcomes are applied
+ *   to the rows it returns; the CommunicationEvents go to the outbox in the same transaction.</li>
+ * </ol>
+ * A replica that dies between the SMTP server's acceptance and the outcome commit leaves its lease to expire; the next
+ * claim sends the mail again with the same Message-ID, and counts and logs it as an ambiguous re-send. A 5xx reply
+ * fails the communication at once; a transient failure is retried with the back-off of {@link JourneyConfig#retryPolicy()}.
  */
 @ApplicationScoped
 public class CommunicationDispatcher {
 
     private static final Logger LOG = Logger.getLogger(CommunicationDispatcher.class);
+    private static final int MAX_REASON_LENGTH = 200;
+    private static final DeliveryOutcome ROUND_ABORTED = new DeliveryOutcome(null, 0, null, null);
 
     @Inject
     CommunicationRepository communications;
 
     @Inject
-    ReservationRepository reservations;
-
-    @Inject
     CommunicationLedger ledger;
 
     @Inject
-    Mailer mailer;
+    ReactiveMailer mailer;
 
     @Inject
     JourneyConfig config;
 
+    @Inject
+    MeterRegistry meters;
+
+    @Inject
+    ConsentRepository consents;
+
+    @Inject
+    GuestDirectory directory;
+
+    static final String UNSUBSCRIBE_SCOPE = "unsubscribe";
+
+    /** Signs the List-Unsubscribe links; null when links or keys are not configured (no header then). */
+    private SignedLinks unsubscribeLinks;
+
     private final EmailRenderer renderer = new EmailRenderer();
 
-    Clock clock = Clock.systemUTC();
+    /** Test seam: "communicationId#attempt" whose outcome recording fails, as if the replica died before the commit. */
+    private final Set<String> outcomesToLose = ConcurrentHashMap.newKeySet();
+
+    /** Test seam: communications whose outcome the "database" refuses to record (a transient failure) until cleared. */
+    private final Set<UUID> recordingRefused = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Outcomes of mails this replica did send (or try) whose recording failed because the database refused: kept here,
+     * in arrival order, and recorded again before any new claim. Bounded by {@code max-unrecorded-outcomes}. Guarded by
+     * its own monitor (the dispatcher thread and the shutdown observer).
+     */
+    private final Map<UUID, Unrecorded> unrecorded = new java.util.LinkedHashMap<>();
+
+    /** Failed attempts to record the held outcomes again (one per tick while the database refuses). */
+    private final java.util.concurrent.atomic.AtomicLong unrecordedRetriesFailed = new java.util.concurrent.atomic.AtomicLong();
+
+    private Clock clock = Clock.systemUTC();
+    private String instanceId;
+    private Counter ambiguousResends;
+    private Counter outcomeTransactions;
+    private final Map<DeliveryOutcome.Kind, Counter> outcomeCounters = new EnumMap<>(DeliveryOutcome.Kind.class);
+
+    @PostConstruct
+    void init() {
+        checkQuietHours();
+        instanceId = config.dispatcher().instanceId().orElseGet(CommunicationDispatcher::defaultInstanceId);
+        ambiguousResends = Counter.builder("guestcrm.journey.mail.ambiguous.resends")
+                .description("Claims of a communication whose previous lease expired without an outcome: the mail is "
+                        + "sent again with the same Message-ID and may reach the guest twice")
+                .register(meters);
+        outcomeTransactions = Counter.builder("guestcrm.journey.mail.outcome.transactions")
+                .description("Transactions that recorded mail outcomes (a round's outcomes are recorded together)")
+                .register(meters);
+        io.micrometer.core.instrument.Gauge.builder("guestcrm.journey.mail.unrecorded.outcomes", this,
+                        dispatcher -> dispatcher.unrecordedOutcomes())
+                .description("Outcomes of sent mails held in memory because recording them failed; recorded again "
+                        + "before the next claim")
+                .register(meters);
+        for (DeliveryOutcome.Kind kind : DeliveryOutcome.Kind.values()) {
+            outcomeCounters.put(kind, Counter.builder("guestcrm.journey.mail.deliveries")
+                    .description("SMTP deliveries by outcome")
+                    .tag("outcome", kind.name().toLowerCase(java.util.Locale.ROOT))
+                    .register(meters));
+        }
+        if (config.links().unsubscribeBaseUrl().isPresent()
+                && ConfigProvider.getConfig().getOptionalValue("guestcrm.signed-links.keys", String.class).isPresent()) {
+            unsubscribeLinks = SignedLinks.fromConfig();
+        } else {
+            LOG.warn("journey.links.unsubscribe-base-url or guestcrm.signed-links.keys is not set: non-transactional "
+                    + "mails go out without List-Unsubscribe headers.");
+        }
+        LOG.infof("Mail dispatcher %s: up to %d communications per claim, %d SMTP exchanges at once, lease %s.",
+                instanceId, config.dispatcher().batchSize(), config.dispatcher().concurrency(),
+                config.dispatcher().lease());
+    }
 
     @Scheduled(every = "${journey.dispatcher.every:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void dispatchDue() {
-        for (int i = 0; i < config.dispatcher().batchSize(); i++) {
-            boolean handledOne = QuarkusTransaction.requiringNew().call(this::dispatchNext);
-            if (!handledOne) {
-                return;
+        try {
+            // A full claim means more may be due: go on at once instead of waiting for the next tick.
+            while (dispatchRound().claimed() >= config.dispatcher().batchSize()) {
+                LOG.debug("The claim was full; claiming again.");
+            }
+            if (failingSince != null) {
+                LOG.infof("Dispatching works again after failing since %s.", failingSince);
+                failingSince = null;
+            }
+        } catch (RuntimeException e) {
+            // A database outage fails every tick: one line when it starts, not a stack trace a second.
+            if (failingSince == null) {
+                failingSince = clock.instant();
+                LOG.warnf("Dispatching fails (%s); claims are retried every tick until it works again.",
+                        org.guestcrm.platform.intake.Failures.describe(e));
+            } else {
+                LOG.debugf("Dispatching still fails: %s", org.guestcrm.platform.intake.Failures.describe(e));
             }
         }
     }
 
-    /** Sends the next due communication, if any; true when there was one. Runs in a transaction. */
-    boolean dispatchNext() {
+    /** Fails the start when a quiet-hours setting cannot be read (naming the key, not guessing a meaning). */
+    private void checkQuietHours() {
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        settings.put("journey.quiet-hours", config.quietHours());
+        config.tenantQuietHours().forEach((tenant, value) -> settings.put("journey.tenant-quiet-hours." + tenant, value));
+        config.hotelQuietHours().forEach((hotel, value) -> settings.put("journey.hotel-quiet-hours." + hotel, value));
+        settings.forEach((key, value) -> {
+            try {
+                org.guestcrm.journey.domain.QuietHours.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(key + " must be HH:mm-HH:mm or none", e);
+            }
+        });
+    }
+
+    /** When the current run of failed ticks began; null while dispatching works. */
+    private volatile Instant failingSince;
+
+    /**
+     * One round: first the outcomes held from earlier rounds are recorded (if the database still refuses, this throws
+     * and nothing is claimed), then claim, send, record.
+     */
+    RoundSummary dispatchRound() {
+        recordUnrecorded();
+        Set<UUID> held = heldOutcomeIds();
+        long started = System.nanoTime();
         Instant now = clock.instant();
-        Optional<CommunicationEntity> next = communications.lockNextDue(now);
-        if (next.isEmpty()) {
-            return false;
+        Instant leaseUntil = now.plus(config.dispatcher().lease()).truncatedTo(ChronoUnit.MICROS);
+        Claim claim = QuarkusTransaction.requiringNew().call(() -> claim(now, leaseUntil, held));
+        if (claim.claimed() == 0) {
+            return RoundSummary.NONE;
         }
-        CommunicationEntity communication = next.get();
-        ReservationEntity reservation = reservations
-                .findByKey(communication.tenant, communication.hotelCode, communication.pmsReservationId)
-                .orElse(null);
+        List<Delivery> deliveries = claim.ready().stream().map(this::deliveryOf).toList();
+        for (Delivery delivery : deliveries) {
+            if (delivery.ambiguousResend()) {
+                ambiguousResends.increment();
+                LOG.warnf("Communication %s: its previous claim expired without an outcome; sending it again (attempt "
+                        + "%d) with the same Message-ID, so a copy may already have reached the guest.",
+                        delivery.communicationId(), delivery.attempt());
+            }
+        }
+        Map<DeliveryOutcome.Kind, Integer> outcomes = sendAndRecord(deliveries, leaseUntil);
+        RoundSummary summary = new RoundSummary(claim.claimed(), claim.decidedWithoutSending(), outcomes,
+                Duration.ofNanos(System.nanoTime() - started));
+        LOG.infof("Mail round: claimed %d, sent %d, failed permanently %d, to retry %d, given back %d, decided "
+                        + "without sending %d, in %d ms.", summary.claimed(), summary.count(DeliveryOutcome.Kind.SENT),
+                summary.count(DeliveryOutcome.Kind.PERMANENT_FAILURE), summary.count(DeliveryOutcome.Kind.TRANSIENT_FAILURE),
+                summary.count(DeliveryOutcome.Kind.NOT_ATTEMPTED), summary.decidedWithoutSending(),
+                summary.took().toMillis());
+        return summary;
+    }
+
+    // ---- claim ---------------------------------------------------------------------------------------------------
+
+    /**
+     * Claims due communications for this replica until {@code leaseUntil}. Runs in its own short transaction. The
+     * reservations are locked for share (a reservation a planner is changing is skipped: its communications are left
+     * for the next round), and each communication is checked against the reservation's current state before it is
+     * leased: a plan made stale by a cancellation, no-show, check-in/out or moved dates is corrected here instead of
+     * mailed; a non-transactional step whose purpose the guest withdrew is skipped.
+     */
+    Claim claim(Instant now, Instant leaseUntil, Set<UUID> held) {
+        List<CommunicationEntity> due = communications.lockClaimable(now, config.dispatcher().batchSize(), held);
+        if (due.isEmpty()) {
+            return Claim.NONE;
+        }
+        List<UUID> ids = due.stream().map(c -> c.id).toList();
+        Set<Long> lockedReservations = communications.lockReservationsOf(ids);
+        Map<UUID, ReservationEntity> reservations = communications.reservationsOf(ids);
+        Set<ConsentRepository.Withdrawal> withdrawn = consents.withdrawnEmail(due.stream()
+                .filter(c -> StepPurpose.of(c.step).isPresent())
+                .map(c -> reservations.get(c.id))
+                .filter(r -> r != null && r.guestEmail != null)
+                .map(r -> new String[] {r.tenant, ConsentChangeHandler.normalised(r.guestEmail)})
+                .toList());
+        CampaignRecipients campaignRecipients = campaignRecipientsOf(due);
+        JourneyPlanner planner = new JourneyPlanner(config.schedule());
+        List<Claimed> ready = new ArrayList<>(due.size());
+        int decided = 0;
+        int left = 0;
+        for (CommunicationEntity communication : due) {
+            if (communication.campaignId != null) {
+                if (claimCampaignMessage(communication, campaignRecipients, ready, now)) {
+                    decided++;
+                }
+                continue;
+            }
+            ReservationEntity reservation = reservations.get(communication.id);
+            if (reservation != null && !lockedReservations.contains(reservation.id)) {
+                left++;
+                continue;
+            }
+            Optional<CommunicationChange> stale = reservation == null ? Optional.empty()
+                    : staleness(planner, communication, reservation, now);
+            if (stale.isPresent()) {
+                communication.leaseOwner = null;
+                communication.leaseExpiresAt = null;
+                ledger.apply(stale.get(), communication, reservation, communication.correlationId,
+                        reservation.lastEventId.toString(), now);
+                decided++;
+                continue;
+            }
+            Optional<Decision> decision = decisionWithoutSending(communication, reservation, withdrawn);
+            Optional<Instant> quietUntil = decision.isPresent() ? Optional.empty() : quietUntil(communication, now);
+            if (decision.isPresent()) {
+                communication.leaseOwner = null;
+                communication.leaseExpiresAt = null;
+                ledger.changeStatus(communication, decision.get().status(), decision.get().reason(), now);
+                decided++;
+            } else if (quietUntil.isPresent()) {
+                // Due (a retry, a backlog after an outage) inside the hotel's quiet hours: waits for their end.
+                communication.nextAttemptAt = quietUntil.get();
+                decided++;
+            } else {
+                // The address it goes to, for CommunicationEvent.contactPoint (SENT, FAILED, BOUNCED).
+                communication.contactPoint = ConsentChangeHandler.normalised(reservation.guestEmail);
+                // The lease still set here belongs to a claim that expired without an outcome.
+                ready.add(new Claimed(communication, reservation, null, communication.attempts + 1,
+                        communication.leaseOwner != null));
+            }
+        }
+        if (left > 0) {
+            LOG.debugf("%d due communication(s) left for the next round: a planner holds their reservations.", left);
+        }
+        communications.lease(ready.stream().map(c -> c.communication().id).toList(), instanceId, leaseUntil, now);
+        return new Claim(due.size() - left, decided, ready);
+    }
+
+    /**
+     * What the planner would change about {@code communication} given the reservation as it is now: a change that keeps
+     * its due time (not wanted any more: cancelled, no-show, checked in/out, stay shortened; held: the reservation is
+     * uncertain; stale: no longer fresh) always wins; a different due time only when the reservation changed after the
+     * communication was last planned or touched (its dates moved and the plan did not follow).
+     */
+    private Optional<CommunicationChange> staleness(JourneyPlanner planner, CommunicationEntity communication,
+                                                    ReservationEntity reservation, Instant now) {
+        List<CommunicationChange> changes = planner.plan(
+                JourneyMapper.stateOf(reservation, config.zoneOf(reservation.tenant, reservation.hotelCode),
+                        config.quietHoursOf(reservation.tenant, reservation.hotelCode)),
+                List.of(JourneyMapper.existingOf(communication)), now);
+        return changes.stream()
+                .filter(change -> !change.createsCommunication() && communication.id.equals(change.communicationId()))
+                .filter(change -> (!change.status().isPending() && change.dueAt().equals(communication.dueAt))
+                        || reservation.updatedAt.isAfter(communication.updatedAt))
+                .findFirst();
+    }
+
+    /** The end of the hotel's quiet hours when {@code now} is inside them and the step respects them. */
+    private Optional<Instant> quietUntil(CommunicationEntity communication, Instant now) {
+        if (!JourneyPlanner.respectsQuietHours(communication.step)) {
+            return Optional.empty();
+        }
+        Instant allowed = config.quietHoursOf(communication.tenant, communication.hotelCode)
+                .nextAllowed(now, config.zoneOf(communication.tenant, communication.hotelCode));
+        return allowed.equals(now) ? Optional.empty() : Optional.of(allowed);
+    }
+
+    private static Optional<Decision> decisionWithoutSending(CommunicationEntity communication,
+                                                             ReservationEntity reservation,
+                                                             Set<ConsentRepository.Withdrawal> withdrawn) {
         if (reservation == null) {
             // Cannot happen through the planner; never let one bad row block the queue.
-            ledger.changeStatus(communication, CommunicationStatus.FAILED, "reservation not found", now);
-            return true;
+            return Optional.of(new Decision(CommunicationStatus.FAILED, "reservation not found"));
         }
         if (communication.channel != Channel.EMAIL) {
             // No SMS sender exists yet (documented gap); the planner never plans SMS.
-            ledger.changeStatus(communication, CommunicationStatus.SKIPPED, "channel " + communication.channel
-                    + " not supported", now);
-            return true;
+            return Optional.of(new Decision(CommunicationStatus.SKIPPED,
+                    "channel " + communication.channel + " not supported"));
         }
         if (reservation.guestEmail == null) {
-            ledger.changeStatus(communication, CommunicationStatus.SKIPPED, Reasons.NO_EMAIL_ADDRESS, now);
-            return true;
+            return Optional.of(new Decision(CommunicationStatus.SKIPPED, Reasons.NO_EMAIL_ADDRESS));
         }
-        send(communication, reservation, now);
-        return true;
+        Optional<String> purpose = StepPurpose.of(communication.step);
+        if (purpose.isPresent()) {
+            String address = ConsentChangeHandler.normalised(reservation.guestEmail);
+            for (String withdrawnPurpose : List.of(purpose.get(), StepPurpose.MARKETING)) {
+                if (withdrawn.contains(new ConsentRepository.Withdrawal(reservation.tenant, withdrawnPurpose, address))) {
+                    return Optional.of(new Decision(CommunicationStatus.SKIPPED,
+                            "suppressed: consent withdrawn (" + withdrawnPurpose + ")"));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
-    private void send(CommunicationEntity communication, ReservationEntity reservation, Instant now) {
+    // ---- campaign messages --------------------------------------------------------------------------------------
+
+    /** What the claim needs to decide campaign messages: their guests, campaigns and marketing consents (1 query each). */
+    private record CampaignRecipients(Map<String, GuestDirectory.Guest> guests, Map<UUID, CampaignEntity> campaigns,
+                                      Map<String, String> marketing) {
+        static final CampaignRecipients NONE = new CampaignRecipients(Map.of(), Map.of(), Map.of());
+    }
+
+    private CampaignRecipients campaignRecipientsOf(List<CommunicationEntity> due) {
+        List<CommunicationEntity> messages = due.stream().filter(c -> c.campaignId != null).toList();
+        if (messages.isEmpty()) {
+            return CampaignRecipients.NONE;
+        }
+        Map<String, GuestDirectory.Guest> guests = directory.byIds(messages.stream().map(c -> c.guestId)
+                .collect(Collectors.toSet()));
+        Map<UUID, CampaignEntity> campaigns = CampaignEntity.<CampaignEntity>list("id in ?1",
+                        messages.stream().map(c -> c.campaignId).collect(Collectors.toSet()))
+                .stream().collect(Collectors.toMap(c -> c.id, Function.identity()));
+        Map<String, String> marketing = consents.marketingEmailStatus(guests.values().stream()
+                .filter(g -> g.email() != null).map(g -> new String[] {g.tenant(), g.email()}).toList());
+        return new CampaignRecipients(guests, campaigns, marketing);
+    }
+
+    /**
+     * Decides a claimed campaign message from the guest and the marketing consent as they are now: the guest gone
+     * (erased, merged away) cancels it; no address, a relay address, no GRANTED marketing consent or an opt-out skips
+     * it; inside the hotel's quiet hours it waits; else it is ready (with its recipient). Returns whether it was decided
+     * without sending.
+     */
+    private boolean claimCampaignMessage(CommunicationEntity message, CampaignRecipients recipients,
+                                         List<Claimed> ready, Instant now) {
+        GuestDirectory.Guest guest = recipients.guests().get(message.guestId);
+        CampaignEntity campaign = recipients.campaigns().get(message.campaignId);
+        Decision decision = null;
+        if (guest == null) {
+            decision = new Decision(CommunicationStatus.CANCELLED, CampaignAudience.GUEST_GONE);
+        } else if (campaign == null) {
+            decision = new Decision(CommunicationStatus.FAILED, "campaign not found");
+        } else if (unsubscribeLinks == null) {
+            // A marketing mail never goes without a working one-click unsubscribe.
+            decision = new Decision(CommunicationStatus.SKIPPED, "suppressed: no unsubscribe link configured");
+        } else {
+            String status = guest.email() == null ? null : recipients.marketing().get(guest.tenant() + "\n" + guest.email());
+            Optional<String> exclusion = CampaignAudience.exclusion(guest.email(), CampaignAudience.consentOf(status));
+            if (exclusion.isPresent()) {
+                decision = new Decision(CommunicationStatus.SKIPPED, exclusion.get());
+            }
+        }
+        if (decision != null) {
+            message.leaseOwner = null;
+            message.leaseExpiresAt = null;
+            ledger.changeStatus(message, decision.status(), decision.reason(), now);
+            return true;
+        }
+        Optional<Instant> quiet = quietUntil(message, now);
+        if (quiet.isPresent()) {
+            message.nextAttemptAt = quiet.get();
+            return true;
+        }
+        message.contactPoint = guest.email();
+        ready.add(new Claimed(message, null, new CampaignRecipient(guest.email(), guest.language(), campaign.name,
+                String.join(", ", campaign.hotelCodeList())), message.attempts + 1, message.leaseOwner != null));
+        return false;
+    }
+
+    private Delivery campaignDeliveryOf(Claimed claimed) {
+        CommunicationEntity message = claimed.communication();
+        CampaignRecipient recipient = claimed.recipient();
+        String token = unsubscribeLinks.sign(UNSUBSCRIBE_SCOPE, message.tenant,
+                unsubscribeSubject(message.tenant, StepPurpose.MARKETING, recipient.email()),
+                config.links().unsubscribeValidity());
+        String base = config.links().unsubscribeBaseUrl().orElseThrow();
+        String link = base + (base.contains("?") ? "&" : "?") + "t=" + token;
+        EmailMessage email = renderer.renderCampaign(recipient.campaignName(), recipient.hotels(), recipient.language(),
+                link);
+        Mail mail = Mail.withText(recipient.email(), email.subject(), email.text())
+                .setHtml(email.html())
+                .addHeader("Message-ID", messageIdOf(message.id))
+                .addHeader("X-GuestCRM-Communication-Id", message.id.toString())
+                // RFC 8058 one-click unsubscribe (RFC 2369 header), served by the optout-service.
+                .addHeader("List-Unsubscribe", "<" + link + ">")
+                .addHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        return new Delivery(message.id, claimed.attempt(), claimed.previousClaimUnfinished(), mail);
+    }
+
+    private Delivery deliveryOf(Claimed claimed) {
+        if (claimed.recipient() != null) {
+            return campaignDeliveryOf(claimed);
+        }
+        CommunicationEntity communication = claimed.communication();
+        ReservationEntity reservation = claimed.reservation();
         EmailMessage email = renderer.render(communication.step, JourneyMapper.emailContextOf(reservation));
         Mail mail = Mail.withText(reservation.guestEmail, email.subject(), email.text())
                 .setHtml(email.html())
-                .addHeader("Message-ID", messageIdOf(communication))
+                .addHeader("Message-ID", messageIdOf(communication.id))
                 .addHeader("X-GuestCRM-Communication-Id", communication.id.toString());
-        communication.attempts++;
+        Optional<String> purpose = StepPurpose.of(communication.step);
+        if (purpose.isPresent() && unsubscribeLinks != null) {
+            // RFC 8058 one-click unsubscribe: the optout-service verifies the token (scope unsubscribe), resolves the
+            // opaque contact-point reference and withdraws the consent of subject "EMAIL:<purpose>:<cp1_...>". The
+            // address itself never appears in the URL.
+            String token = unsubscribeLinks.sign(UNSUBSCRIBE_SCOPE, reservation.tenant,
+                    unsubscribeSubject(reservation.tenant, purpose.get(), reservation.guestEmail),
+                    config.links().unsubscribeValidity());
+            String base = config.links().unsubscribeBaseUrl().orElseThrow();
+            mail.addHeader("List-Unsubscribe", "<" + base + (base.contains("?") ? "&" : "?") + "t=" + token + ">");
+            mail.addHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        }
+        return new Delivery(communication.id, claimed.attempt(), claimed.previousClaimUnfinished(), mail);
+    }
+
+    /** {@code EMAIL:<purpose>:} + the opaque {@link ContactPointRef} of the normalised address. */
+    static String unsubscribeSubject(String tenant, String purpose, String address) {
+        String normalised = org.guestcrm.platform.domain.ContactPointNormaliser.email(address)
+                .orElse(ConsentChangeHandler.normalised(address));
+        return "EMAIL:" + purpose + ":" + ContactPointRef.of(tenant, "EMAIL", normalised);
+    }
+
+    String messageIdOf(UUID communicationId) {
+        return "<" + communicationId + "@" + config.dispatcher().messageIdDomain() + ">";
+    }
+
+    // ---- send ----------------------------------------------------------------------------------------------------
+
+    /** Sends every delivery (bounded concurrency) and records the outcomes in groups (see {@link #collectGroup}). */
+    private Map<DeliveryOutcome.Kind, Integer> sendAndRecord(List<Delivery> deliveries, Instant leaseUntil) {
+        Map<DeliveryOutcome.Kind, Integer> counts = new EnumMap<>(DeliveryOutcome.Kind.class);
+        if (deliveries.isEmpty()) {
+            return counts;
+        }
+        BlockingQueue<DeliveryOutcome> arrived = new LinkedBlockingQueue<>();
+        Multi.createFrom().iterable(deliveries)
+                .onItem().transformToUni(delivery -> attempt(delivery, leaseUntil))
+                .merge(config.dispatcher().concurrency())
+                .subscribe().with(arrived::add, failure -> {
+                    // Cannot happen (every attempt recovers into an outcome); never wait for outcomes that won't come.
+                    LOG.errorf("The mail round stopped unexpectedly (%s); unrecorded claims expire at %s.",
+                            failure.getClass().getName(), leaseUntil);
+                    arrived.add(ROUND_ABORTED);
+                });
+        // Wait at most until every exchange must have ended; an outcome not back by then stays unrecorded and its
+        // lease expires (the same as a crash).
+        Instant giveUpAt = leaseUntil.plus(config.dispatcher().sendTimeout());
+        int pending = deliveries.size();
+        List<DeliveryOutcome> group = new ArrayList<>();
+        while (pending > 0) {
+            DeliveryOutcome first;
+            try {
+                long waitMillis = Math.max(1, Duration.between(clock.instant(), giveUpAt).toMillis());
+                first = arrived.poll(waitMillis, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                LOG.warnf("Interrupted with %d mail outcomes outstanding; their leases expire at %s.", pending,
+                        leaseUntil);
+                break;
+            }
+            if (first == ROUND_ABORTED) {
+                break;
+            }
+            if (first == null) {
+                LOG.errorf("%d mail outcomes did not arrive before %s; their leases expire and they are sent again.",
+                        pending, giveUpAt);
+                break;
+            }
+            group.clear();
+            group.add(first);
+            collectGroup(arrived, group, pending, giveUpAt);
+            boolean aborted = group.remove(ROUND_ABORTED);
+            pending -= group.size();
+            for (Unrecorded failed : tryRecord(group, leaseUntil)) {
+                hold(failed);
+            }
+            for (DeliveryOutcome outcome : group) {
+                counts.merge(outcome.kind(), 1, Integer::sum);
+                outcomeCounters.get(outcome.kind()).increment();
+            }
+            if (aborted) {
+                break;
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * Adds to {@code group} (which holds the first outcome) what arrives until the round's {@code pending} outcomes are
+     * all in, the group holds {@code record-batch}, or {@code record-window} has passed since the first: one
+     * transaction then records them all, instead of one per group of one to three as they happen to arrive.
+     */
+    private void collectGroup(BlockingQueue<DeliveryOutcome> arrived, List<DeliveryOutcome> group, int pending,
+                              Instant giveUpAt) {
+        int limit = Math.max(1, Math.min(pending, config.dispatcher().recordBatch()));
+        Duration window = config.dispatcher().recordWindow();
+        Duration untilGiveUp = Duration.between(clock.instant(), giveUpAt);
+        long closesAt = System.nanoTime()
+                + Math.max(0, (window.compareTo(untilGiveUp) < 0 ? window : untilGiveUp).toNanos());
+        while (group.size() < limit && !group.contains(ROUND_ABORTED)) {
+            arrived.drainTo(group, limit - group.size());
+            if (group.size() >= limit || group.contains(ROUND_ABORTED)) {
+                return;
+            }
+            long left = closesAt - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            DeliveryOutcome next;
+            try {
+                next = arrived.poll(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (next == null) {
+                return;
+            }
+            group.add(next);
+        }
+    }
+
+    /** One SMTP exchange; never fails (a failure is an outcome). Not started unless the lease outlives it. */
+    private Uni<DeliveryOutcome> attempt(Delivery delivery, Instant leaseUntil) {
+        Duration timeout = config.dispatcher().sendTimeout();
+        return Uni.createFrom().deferred(() -> {
+            if (clock.instant().plus(timeout).isAfter(leaseUntil)) {
+                return Uni.createFrom().item(DeliveryOutcome.notAttempted(delivery));
+            }
+            return mailer.send(delivery.mail())
+                    .ifNoItem().after(timeout).fail()
+                    .map(ignored -> DeliveryOutcome.sent(delivery));
+        })
+                // Outside the deferred: the mailer may also throw before it returns a Uni (an unparsable address).
+                .onFailure().recoverWithItem(error -> DeliveryOutcome.failed(delivery, error));
+    }
+
+    // ---- record --------------------------------------------------------------------------------------------------
+
+    /**
+     * Records a group of outcomes in one transaction and answers those that could not be recorded, with the failure.
+     * A transient failure (the database refused) fails the whole group at once; any other failure is retried outcome
+     * by outcome, so one bad row never loses the others.
+     */
+    private List<Unrecorded> tryRecord(List<DeliveryOutcome> group, Instant leaseUntil) {
         try {
-            mailer.send(mail);
+            QuarkusTransaction.requiringNew().run(() -> recordInTransaction(group, leaseUntil));
+            outcomeTransactions.increment();
+            return List.of();
         } catch (RuntimeException e) {
-            onFailure(communication, e, now);
+            if (group.size() == 1 || Failures.isTransient(e)) {
+                return group.stream().map(outcome -> new Unrecorded(outcome, leaseUntil, e, 0)).toList();
+            }
+            LOG.warnf("Recording %d mail outcomes together failed (%s); recording them one by one.", group.size(),
+                    Failures.describe(e));
+            List<Unrecorded> failed = new ArrayList<>();
+            for (DeliveryOutcome outcome : group) {
+                failed.addAll(tryRecord(List.of(outcome), leaseUntil));
+            }
+            return failed;
+        }
+    }
+
+    /**
+     * Keeps an outcome whose recording failed, to record it before the next claim: the mail went out (or was tried)
+     * and its lease must not make another claim send it again. A simulated crash forgets it (a dead replica remembers
+     * nothing: the lease expires and the mail is sent again, the ambiguous re-send); so does a full buffer.
+     */
+    private void hold(Unrecorded failed) {
+        DeliveryOutcome outcome = failed.outcome();
+        if (isSimulatedCrash(failed.failure())) {
+            LOG.errorf("Communication %s: the outcome %s of attempt %d could not be recorded (%s); its lease expires at "
+                            + "%s, then it is claimed and sent again with the same Message-ID.", outcome.communicationId(),
+                    outcome.kind(), outcome.attempt(), Failures.describe(failed.failure()), failed.leaseUntil());
             return;
         }
-        communication.nextAttemptAt = null;
-        communication.lastError = null;
-        ledger.changeStatus(communication, CommunicationStatus.SENT, null, now);
+        synchronized (unrecorded) {
+            if (unrecorded.size() >= config.dispatcher().maxUnrecordedOutcomes()
+                    && !unrecorded.containsKey(outcome.communicationId())) {
+                LOG.errorf("Communication %s: the outcome %s of attempt %d could not be recorded (%s) and %d outcomes are "
+                                + "held already; its lease expires at %s, then it is claimed and sent again.",
+                        outcome.communicationId(), outcome.kind(), outcome.attempt(),
+                        Failures.describe(failed.failure()), unrecorded.size(), failed.leaseUntil());
+                return;
+            }
+            unrecorded.put(outcome.communicationId(), failed);
+        }
+        LOG.errorf("Communication %s: the outcome %s of attempt %d could not be recorded (%s); it is held and recorded "
+                        + "again before the next claim (no new claims until then).", outcome.communicationId(),
+                outcome.kind(), outcome.attempt(), Failures.describe(failed.failure()));
     }
 
-    private void onFailure(CommunicationEntity communication, RuntimeException error, Instant now) {
-        String safeError = ErrorText.withoutPersonalData(error);
-        communication.lastError = safeError;
-        communication.updatedAt = now;
-        Optional<Instant> retryAt = config.retryPolicy().nextAttemptAfter(communication.attempts, now);
-        if (retryAt.isPresent()) {
-            communication.nextAttemptAt = retryAt.get();
-            LOG.warnf("Communication %s (%s) attempt %d failed, retrying at %s: %s", communication.id,
-                    communication.step, communication.attempts, retryAt.get(), safeError);
-        } else {
-            communication.nextAttemptAt = null;
-            LOG.errorf("Communication %s (%s) failed after %d attempts: %s", communication.id, communication.step,
-                    communication.attempts, safeError);
-            String reason = "delivery failed after " + communication.attempts + " attempts: " + safeError;
-            ledger.changeStatus(communication, CommunicationStatus.FAILED,
-                    reason.length() <= 200 ? reason : reason.substring(0, 199) + "…", now);
+    /**
+     * Records the held outcomes again, grouped by their claim's lease (the owner and expiry check still applies:
+     * recording after the lease time is right as long as nobody re-claimed it). Throws while the database refuses, so
+     * the tick claims nothing. An outcome that fails for another reason three times is given up to its lease.
+     */
+    synchronized void recordUnrecorded() {
+        List<Unrecorded> held;
+        synchronized (unrecorded) {
+            if (unrecorded.isEmpty()) {
+                return;
+            }
+            held = List.copyOf(unrecorded.values());
+        }
+        Map<Instant, List<DeliveryOutcome>> byLease = new java.util.LinkedHashMap<>();
+        for (Unrecorded u : held) {
+            byLease.computeIfAbsent(u.leaseUntil(), k -> new ArrayList<>()).add(u.outcome());
+        }
+        Throwable refused = null;
+        int recorded = 0;
+        for (Map.Entry<Instant, List<DeliveryOutcome>> lease : byLease.entrySet()) {
+            if (refused != null) {
+                break;
+            }
+            List<Unrecorded> failed = tryRecord(lease.getValue(), lease.getKey());
+            Map<UUID, Unrecorded> failedById = failed.stream()
+                    .collect(Collectors.toMap(u -> u.outcome().communicationId(), Function.identity(), (a, b) -> a));
+            synchronized (unrecorded) {
+                for (DeliveryOutcome outcome : lease.getValue()) {
+                    Unrecorded failure = failedById.get(outcome.communicationId());
+                    if (failure == null) {
+                        unrecorded.remove(outcome.communicationId());
+                        recorded++;
+                    } else if (Failures.isTransient(failure.failure())) {
+                        refused = failure.failure();
+                    } else {
+                        int failures = unrecorded.get(outcome.communicationId()).nonTransientFailures() + 1;
+                        if (failures >= 3 || isSimulatedCrash(failure.failure())) {
+                            unrecorded.remove(outcome.communicationId());
+                            LOG.errorf("Communication %s: the outcome %s of attempt %d still cannot be recorded (%s); "
+                                            + "given up to its lease, which expired at %s: it is claimed and sent again.",
+                                    outcome.communicationId(), outcome.kind(), outcome.attempt(),
+                                    Failures.describe(failure.failure()), lease.getKey());
+                        } else {
+                            unrecorded.put(outcome.communicationId(), new Unrecorded(outcome, lease.getKey(),
+                                    failure.failure(), failures));
+                        }
+                    }
+                }
+            }
+        }
+        if (recorded > 0) {
+            LOG.infof("Recorded %d held mail outcome(s) after their recording had failed.", recorded);
+        }
+        if (refused != null) {
+            unrecordedRetriesFailed.incrementAndGet();
+            throw new OutcomesStillUnrecordedException(unrecordedOutcomes(), refused);
         }
     }
 
-    String messageIdOf(CommunicationEntity communication) {
-        return "<" + communication.id + "@" + config.dispatcher().messageIdDomain() + ">";
+    /** On shutdown, one more try to record the held outcomes; what stays unrecorded is left to its lease. */
+    void recordUnrecordedOnShutdown(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
+        if (unrecordedOutcomes() == 0) {
+            return;
+        }
+        try {
+            recordUnrecorded();
+        } catch (RuntimeException e) {
+            LOG.errorf("Stopping with %d mail outcome(s) unrecorded (%s); their leases expire and they are sent again "
+                    + "by the next claim.", unrecordedOutcomes(), Failures.describe(e));
+        }
+    }
+
+    private Set<UUID> heldOutcomeIds() {
+        synchronized (unrecorded) {
+            return Set.copyOf(unrecorded.keySet());
+        }
+    }
+
+    int unrecordedOutcomes() {
+        synchronized (unrecorded) {
+            return unrecorded.size();
+        }
+    }
+
+    private static boolean isSimulatedCrash(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SimulatedCrash) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void recordInTransaction(List<DeliveryOutcome> group, Instant leaseUntil) {
+        for (DeliveryOutcome outcome : group) {
+            if (recordingRefused.contains(outcome.communicationId())) {
+                throw new org.hibernate.exception.JDBCConnectionException("simulated: the database refused the "
+                        + "connection", new java.sql.SQLTransientConnectionException("simulated refusal", "08001"));
+            }
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Map<UUID, DeliveryOutcome> byId = group.stream()
+                .collect(Collectors.toMap(DeliveryOutcome::communicationId, Function.identity()));
+        List<UUID> sent = group.stream().filter(o -> o.kind() == DeliveryOutcome.Kind.SENT)
+                .map(DeliveryOutcome::communicationId).toList();
+        // One statement checks every claim, releases it and records SENT; the other outcomes are applied to the
+        // returned rows; every event goes to the outbox in this same transaction.
+        List<CommunicationEntity> stillOurs = communications.releaseStillLeased(byId.keySet(), sent, instanceId,
+                leaseUntil, now);
+        for (CommunicationEntity communication : stillOurs) {
+            DeliveryOutcome outcome = byId.remove(communication.id);
+            if (outcome.kind() == DeliveryOutcome.Kind.SENT) {
+                // Recorded even if the planner cancelled or moved it during the exchange: the mail did go out.
+                ledger.statusChanged(communication, now);
+            } else {
+                apply(communication, outcome, now);
+            }
+        }
+        for (DeliveryOutcome lost : byId.values()) {
+            LOG.warnf("Communication %s: the lease of attempt %d was taken over by another claim before its outcome %s "
+                    + "was recorded; that claim decides.", lost.communicationId(), lost.attempt(), lost.kind());
+        }
+        for (DeliveryOutcome outcome : group) {
+            if (outcomesToLose.remove(outcome.communicationId() + "#" + outcome.attempt())) {
+                communications.flush();
+                throw new SimulatedCrash("simulated crash before the outcome of communication "
+                        + outcome.communicationId() + " was committed");
+            }
+        }
+    }
+
+    private void apply(CommunicationEntity communication, DeliveryOutcome outcome, Instant now) {
+        communication.leaseOwner = null;
+        communication.leaseExpiresAt = null;
+        communication.updatedAt = now;
+        switch (outcome.kind()) {
+            case SENT -> {
+                communication.nextAttemptAt = null;
+                communication.lastError = null;
+                // Recorded even if the planner cancelled or moved it during the exchange: the mail did go out.
+                ledger.changeStatus(communication, CommunicationStatus.SENT, null, now);
+            }
+            case NOT_ATTEMPTED -> communication.attempts = Math.max(0, communication.attempts - 1);
+            case HARD_BOUNCE -> {
+                communication.lastError = outcome.error();
+                communication.nextAttemptAt = null;
+                if (communication.status.isPending()) {
+                    LOG.warnf("Communication %s (%s): the recipient was refused permanently at attempt %d; BOUNCED "
+                            + "(HARD): %s", communication.id, communication.step, communication.attempts, outcome.error());
+                    communication.bounceType = "HARD";
+                    ledger.changeStatus(communication, CommunicationStatus.BOUNCED,
+                            bounded("undeliverable: " + outcome.error()), now);
+                }
+            }
+            case PERMANENT_FAILURE -> {
+                communication.lastError = outcome.error();
+                if (communication.status.isPending()) {
+                    LOG.warnf("Communication %s (%s) was refused permanently at attempt %d; FAILED without retry: %s",
+                            communication.id, communication.step, communication.attempts, outcome.error());
+                    ledger.changeStatus(communication, CommunicationStatus.FAILED,
+                            bounded("undeliverable: " + outcome.error()), now);
+                }
+            }
+            case TRANSIENT_FAILURE -> {
+                communication.lastError = outcome.error();
+                if (!communication.status.isPending()) {
+                    return;
+                }
+                Optional<Instant> retryAt = config.retryPolicy().nextAttemptAfter(communication.attempts, now);
+                if (retryAt.isPresent()) {
+                    communication.nextAttemptAt = retryAt.get();
+                    LOG.debugf("Communication %s attempt %d failed, retrying at %s: %s", communication.id,
+                            communication.attempts, retryAt.get(), outcome.error());
+                } else {
+                    communication.nextAttemptAt = null;
+                    LOG.warnf("Communication %s (%s) failed after %d attempts: %s", communication.id,
+                            communication.step, communication.attempts, outcome.error());
+                    ledger.changeStatus(communication, CommunicationStatus.FAILED,
+                            bounded("delivery failed after " + communication.attempts + " attempts: " + outcome.error()),
+                            now);
+                }
+            }
+        }
+    }
+
+    private static String bounded(String reason) {
+        return reason.length() <= MAX_REASON_LENGTH ? reason : reason.substring(0, MAX_REASON_LENGTH - 1) + "…";
+    }
+
+    // ---- test seams ----------------------------------------------------------------------------------------------
+
+    /** Makes recording the outcome of {@code attempt} of {@code communicationId} fail once, as a crash would. */
+    void loseOutcomeOf(UUID communicationId, int attempt) {
+        outcomesToLose.add(communicationId + "#" + attempt);
+    }
+
+    /** Makes the "database" refuse to record outcomes of {@code communicationId} until {@link #acceptRecordingOf}. */
+    void refuseRecordingOf(UUID communicationId) {
+        recordingRefused.add(communicationId);
+    }
+
+    void acceptRecordingOf(UUID communicationId) {
+        recordingRefused.remove(communicationId);
+    }
+
+    /** How many ticks found the held outcomes still unrecordable. */
+    long unrecordedRetriesFailed() {
+        return unrecordedRetriesFailed.get();
+    }
+
+    String instanceId() {
+        return instanceId;
+    }
+
+    private static String defaultInstanceId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "unknown-host";
+        }
+        return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    // ---- values --------------------------------------------------------------------------------------------------
+
+    private record Decision(CommunicationStatus status, String reason) {
+    }
+
+    /** An outcome whose recording failed, the claim's lease it belongs to, and non-transient failures so far. */
+    private record Unrecorded(DeliveryOutcome outcome, Instant leaseUntil, Throwable failure, int nonTransientFailures) {
+    }
+
+    /** The test seam's crash: the replica "dies", so the outcome is not held. */
+    private static final class SimulatedCrash extends IllegalStateException {
+        SimulatedCrash(String message) {
+            super(message);
+        }
+    }
+
+    /** Held outcomes could not be recorded (the database still refuses): this tick claims nothing. */
+    static final class OutcomesStillUnrecordedException extends IllegalStateException {
+        OutcomesStillUnrecordedException(int held, Throwable cause) {
+            super(held + " mail outcome(s) held unrecorded; no new claim until they are recorded", cause);
+        }
+    }
+
+    /** A campaign message's recipient, read under the claim (personal data: never logged). */
+    record CampaignRecipient(String email, String language, String campaignName, String hotels) {
+    }
+
+    /** A claimed communication: a journey step (with its reservation) or a campaign message (with its recipient). */
+    record Claimed(CommunicationEntity communication, ReservationEntity reservation, CampaignRecipient recipient,
+                   int attempt, boolean previousClaimUnfinished) {
+    }
+
+    record Claim(int claimed, int decidedWithoutSending, List<Claimed> ready) {
+        static final Claim NONE = new Claim(0, 0, List.of());
+    }
+
+    /** What one round did. */
+    record RoundSummary(int claimed, int decidedWithoutSending, Map<DeliveryOutcome.Kind, Integer> outcomes,
+                        Duration took) {
+        static final RoundSummary NONE = new RoundSummary(0, 0, Map.of(), Duration.ZERO);
+
+        int count(DeliveryOutcome.Kind kind) {
+            return outcomes.getOrDefault(kind, 0);
+        }
     }
 }

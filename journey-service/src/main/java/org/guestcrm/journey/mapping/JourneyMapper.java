@@ -89,6 +89,31 @@ public final class JourneyMapper {
         if (target.createdAt == null) {
             target.createdAt = now;
         }
+        if (event.getCreatedAt() != null) {
+            target.bookedAt = event.getCreatedAt();
+        } else if (target.bookedAt == null) {
+            // The first PMS modification time seen is a lower bound of the booking's age.
+            target.bookedAt = event.getPmsModifiedAt();
+        }
+        target.uncertain = false;
+    }
+
+    /**
+     * Whether the change comes from a history import or replay: {@code metadata.history}, change type IMPORTED, or the
+     * pms-connector's {@code import:} correlation prefix. Such a change is state, never a trigger for guest mails.
+     */
+    public static boolean isHistory(ReservationChanged event) {
+        EventMetadata metadata = event.getMetadata();
+        return metadata.getHistory()
+                || event.getChangeType() == org.guestcrm.events.ReservationChangeType.IMPORTED
+                || (metadata.getCorrelationId() != null && metadata.getCorrelationId().startsWith(IMPORT_CORRELATION_PREFIX));
+    }
+
+    /** The pms-connector marks the records of a history import with correlation id {@code import:<jobId>}. */
+    public static final String IMPORT_CORRELATION_PREFIX = "import:";
+
+    public static boolean isMissingFromExport(ReservationChanged event) {
+        return event.getChangeType() == org.guestcrm.events.ReservationChangeType.MISSING_FROM_EXPORT;
     }
 
     private static String displayName(ReservationGuest guest) {
@@ -102,7 +127,13 @@ public final class JourneyMapper {
     // ---- entity -> domain ----------------------------------------------------------------------------------------
 
     public static ReservationState stateOf(ReservationEntity reservation, ZoneId hotelZone) {
-        return new ReservationState(reservation.status, reservation.arrival, reservation.departure, hotelZone);
+        return stateOf(reservation, hotelZone, org.guestcrm.journey.domain.QuietHours.NONE);
+    }
+
+    public static ReservationState stateOf(ReservationEntity reservation, ZoneId hotelZone,
+                                           org.guestcrm.journey.domain.QuietHours quietHours) {
+        return new ReservationState(reservation.status, reservation.arrival, reservation.departure, hotelZone,
+                reservation.bookedAt, reservation.uncertain, quietHours);
     }
 
     public static ExistingCommunication existingOf(CommunicationEntity communication) {
@@ -121,6 +152,10 @@ public final class JourneyMapper {
 
     /** Key of crm.communications: the guest id when known, else the reservation key. */
     public static String communicationKeyOf(CommunicationEntity communication) {
+        if (communication.guestId != null) {
+            // A campaign message: keyed by the guest, as crm.communications is meant to be.
+            return communication.guestId;
+        }
         // ReservationChanged carries no guest id yet, so the reservation key is used (see README: known gaps).
         return communication.tenant + ":" + communication.hotelCode + ":" + communication.pmsReservationId;
     }
@@ -139,14 +174,23 @@ public final class JourneyMapper {
         return CommunicationEvent.newBuilder()
                 .setMetadata(metadata)
                 .setCommunicationId(communication.id)
-                .setGuestId(null)
+                .setGuestId(communication.guestId)
                 .setHotelCode(communication.hotelCode)
                 .setPmsReservationId(communication.pmsReservationId)
-                .setStep(communication.step.name())
+                // A campaign message's step names its campaign (CommunicationEvent.step: "CAMPAIGN:<id>").
+                .setStep(communication.campaignId != null ? "CAMPAIGN:" + communication.campaignId
+                        : communication.step.name())
                 .setChannel(CommunicationChannel.valueOf(communication.channel.name()))
                 .setStatus(org.guestcrm.events.CommunicationStatus.valueOf(communication.status.name()))
                 .setScheduledFor(communication.dueAt)
                 .setReason(communication.reason)
+                .setTenantId(communication.tenant)
+                .setContactPoint(switch (communication.status) {
+                    case SENT, FAILED, BOUNCED -> communication.contactPoint;
+                    default -> null;
+                })
+                .setBounceType(communication.status == org.guestcrm.journey.domain.CommunicationStatus.BOUNCED
+                        ? communication.bounceType : null)
                 .build();
     }
 

@@ -32,9 +32,12 @@ public class CommunicationLedger {
     @Inject
     Outbox outbox;
 
-    /** Applies one planner decision for {@code reservation}, caused by the snapshot event {@code causationId}. */
+    /**
+     * Applies one planner decision for {@code reservation}, caused by the snapshot event {@code causationId}; returns
+     * the communication changed or created.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void apply(CommunicationChange change, CommunicationEntity existing, ReservationEntity reservation,
+    public CommunicationEntity apply(CommunicationChange change, CommunicationEntity existing, ReservationEntity reservation,
                       String correlationId, String causationId, Instant now) {
         CommunicationEntity communication = existing;
         if (change.createsCommunication()) {
@@ -69,6 +72,7 @@ public class CommunicationLedger {
         } else {
             changeStatus(communication, change.status(), change.reason(), now);
         }
+        return communication;
     }
 
     /** Moves a communication to {@code status} (with {@code reason}) and emits its event. */
@@ -87,10 +91,20 @@ public class CommunicationLedger {
         publish(communication, now);
     }
 
+    /**
+     * Emits the event of a status change already written to {@code communication}'s row by a bulk statement (the
+     * dispatcher records SENT for a round's outcomes in one UPDATE).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void statusChanged(CommunicationEntity communication, Instant now) {
+        publish(communication, now);
+    }
+
     private void publish(CommunicationEntity communication, Instant now) {
         outbox.add(Topic.CRM_COMMUNICATIONS, JourneyMapper.communicationKeyOf(communication),
                 JourneyMapper.communicationEventOf(communication, now));
-        LOG.infof("Communication %s (%s of reservation %s:%s:%s) is now %s%s.", communication.id, communication.step,
+        // Per communication, so DEBUG: the intake and the dispatcher log one line per batch or round.
+        LOG.debugf("Communication %s (%s of reservation %s:%s:%s) is now %s%s.", communication.id, communication.step,
                 communication.tenant, communication.hotelCode, communication.pmsReservationId, communication.status,
                 communication.reason == null ? "" : " (" + communication.reason + ")");
     }

@@ -1,31 +1,20 @@
 package org.guestcrm.journey.messaging;
 
-import org.apache.avro.specific.SpecificRecord;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.guestcrm.journey.config.JourneyConfig;
 import org.guestcrm.platform.outbox.OutboxChannel;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** The platform's outbox relay sends this service's CommunicationEvents through channel {@code communications-out}. */
+/**
+ * The settings of service-platform's outbox relay for this service's CommunicationEvents (crm.communications). The
+ * relay sends the stored bytes with its own producer: no outgoing SmallRye channel.
+ */
 @ApplicationScoped
 public class CommunicationOutboxChannel implements OutboxChannel {
 
     @Inject
-    @Channel("communications-out")
-    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 2048)
-    Emitter<SpecificRecord> emitter;
-
-    @Inject
     JourneyConfig config;
-
-    @Override
-    public Emitter<SpecificRecord> emitter() {
-        return emitter;
-    }
 
     @Override
     public Settings settings() {

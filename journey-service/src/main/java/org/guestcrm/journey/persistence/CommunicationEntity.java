@@ -15,10 +15,18 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** One communication of a reservation's journey (at most one per step). */
+/** One communication of a reservation's journey (at most one per step), or a campaign message (one per guest). */
 @Entity
 @Table(name = "communication")
 public class CommunicationEntity extends PanacheEntityBase {
+
+    /** The normalised address the mail was (or is being) sent to: set when claimed (V13). Personal data: never logged. */
+    @Column(name = "contact_point")
+    public String contactPoint;
+
+    /** On BOUNCED: HARD (V13). */
+    @Column(name = "bounce_type")
+    public String bounceType;
 
     @Id
     public UUID id;
@@ -29,8 +37,17 @@ public class CommunicationEntity extends PanacheEntityBase {
     @Column(name = "hotel_code", nullable = false)
     public String hotelCode;
 
-    @Column(name = "pms_reservation_id", nullable = false)
+    /** The reservation of a journey step; null for a campaign message (V14). */
+    @Column(name = "pms_reservation_id")
     public String pmsReservationId;
+
+    /** The campaign of a campaign message (one per campaign and guest, V14); null for a journey step. */
+    @Column(name = "campaign_id")
+    public UUID campaignId;
+
+    /** The golden guest id (crm.guests) of a campaign message; null for a journey step (ReservationChanged has none). */
+    @Column(name = "guest_id")
+    public String guestId;
 
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
@@ -57,8 +74,17 @@ public class CommunicationEntity extends PanacheEntityBase {
     @Column(name = "cancelled_at")
     public Instant cancelledAt;
 
+    /** Delivery attempts so far; counted when a dispatcher claims the communication, before it sends. */
     @Column(nullable = false)
     public int attempts;
+
+    /** Instance id of the dispatcher that claimed this communication and may be sending it; null when unclaimed. */
+    @Column(name = "lease_owner")
+    public String leaseOwner;
+
+    /** Until when {@link #leaseOwner}'s claim holds; after it, another dispatcher may claim the communication. */
+    @Column(name = "lease_expires_at")
+    public Instant leaseExpiresAt;
 
     /** The last delivery error, with personal data masked. */
     @Column(name = "last_error")

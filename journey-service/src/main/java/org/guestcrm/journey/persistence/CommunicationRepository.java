@@ -1,13 +1,17 @@
 package org.guestcrm.journey.persistence;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 
 @ApplicationScoped
 public class CommunicationRepository implements PanacheRepositoryBase<CommunicationEntity, UUID> {
@@ -18,33 +22,173 @@ public class CommunicationRepository implements PanacheRepositoryBase<Communicat
     }
 
     /**
-     * The reservation's communications, locked until the transaction ends: the planner must not overwrite a status
-     * the dispatcher is setting at the same moment (it waits for the dispatcher's commit and then sees SENT).
+     * The communications of the reservations {@code keys}, in one statement, locked until the transaction ends in the
+     * planner's and the dispatcher's order (reservation, due time, step). Every key of {@code keys} is in the map.
      */
-    public List<CommunicationEntity> listForReservationForUpdate(String tenant, String hotelCode,
-                                                                 String pmsReservationId) {
-        return find("tenant = ?1 and hotelCode = ?2 and pmsReservationId = ?3 order by dueAt, step",
-                tenant, hotelCode, pmsReservationId)
-                .withLock(LockModeType.PESSIMISTIC_WRITE)
-                .list();
+    public Map<ReservationKey, List<CommunicationEntity>> lockAllFor(Collection<ReservationKey> keys) {
+        Map<ReservationKey, List<CommunicationEntity>> held = new HashMap<>();
+        for (ReservationKey key : keys) {
+            held.put(key, new ArrayList<>());
+        }
+        if (keys.isEmpty()) {
+            return held;
+        }
+        KeyArrays arrays = KeyArrays.of(keys);
+        @SuppressWarnings("unchecked")
+        List<CommunicationEntity> rows = getEntityManager().createNativeQuery("""
+                        SELECT c.* FROM communication c
+                        JOIN unnest(cast(:tenants AS text[]), cast(:hotels AS text[]), cast(:ids AS text[]))
+                             AS k (tenant, hotel_code, pms_reservation_id)
+                          ON c.tenant = k.tenant AND c.hotel_code = k.hotel_code
+                         AND c.pms_reservation_id = k.pms_reservation_id
+                        ORDER BY c.tenant, c.hotel_code, c.pms_reservation_id, c.due_at, c.step
+                        FOR UPDATE OF c
+                        """, CommunicationEntity.class)
+                .setParameter("tenants", arrays.tenants())
+                .setParameter("hotels", arrays.hotels())
+                .setParameter("ids", arrays.ids())
+                .getResultList();
+        for (CommunicationEntity row : rows) {
+            held.computeIfAbsent(ReservationKey.of(row), k -> new ArrayList<>()).add(row);
+        }
+        return held;
     }
 
     /**
-     * One due pending communication, locked; rows locked by another replica's dispatcher (or by the planner) are
-     * skipped, so N replicas never send the same communication at the same time.
+     * Up to {@code limit} claimable communications, locked until the transaction ends: pending, due, and not under a
+     * valid lease. Rows locked by another transaction (another replica's claim, the planner) are skipped, never waited
+     * for. Oldest due first.
      */
-    public Optional<CommunicationEntity> lockNextDue(Instant now) {
-        @SuppressWarnings("unchecked")
-        List<CommunicationEntity> rows = getEntityManager().createNativeQuery("""
+    public List<CommunicationEntity> lockClaimable(Instant now, int limit) {
+        return lockClaimable(now, limit, Set.of());
+    }
+
+    /**
+     * As {@link #lockClaimable(Instant, int)}, never returning one of {@code excluded} (communications whose outcome
+     * this replica holds and has not recorded yet: re-claiming them would send the mail again).
+     */
+    public List<CommunicationEntity> lockClaimable(Instant now, int limit, Collection<UUID> excluded) {
+        jakarta.persistence.Query query = getEntityManager().createNativeQuery("""
                         SELECT * FROM communication
                         WHERE status IN ('SCHEDULED', 'RESCHEDULED')
                           AND coalesce(next_attempt_at, due_at) <= :now
+                          AND (lease_expires_at IS NULL OR lease_expires_at <= :now)
+                        """ + (excluded.isEmpty() ? "" : "  AND id NOT IN (:excluded)\n") + """
                         ORDER BY coalesce(next_attempt_at, due_at)
-                        LIMIT 1
+                        LIMIT :limit
                         FOR UPDATE SKIP LOCKED
                         """, CommunicationEntity.class)
                 .setParameter("now", now)
+                .setParameter("limit", limit);
+        if (!excluded.isEmpty()) {
+            query.setParameter("excluded", excluded);
+        }
+        @SuppressWarnings("unchecked")
+        List<CommunicationEntity> rows = query.getResultList();
+        return rows;
+    }
+
+    /** Leases the communications {@code ids} (already locked by this transaction) to {@code owner} and counts an attempt. */
+    public int lease(Collection<UUID> ids, String owner, Instant until, Instant now) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return getEntityManager().createNativeQuery("""
+                        UPDATE communication
+                        SET lease_owner = :owner, lease_expires_at = :until, attempts = attempts + 1, updated_at = :now
+                        WHERE id IN (:ids)
+                        """)
+                .setParameter("owner", owner)
+                .setParameter("until", until)
+                .setParameter("now", now)
+                .setParameter("ids", ids)
+                .executeUpdate();
+    }
+
+    /**
+     * Locks the reservations of the communications {@code ids} for share until the transaction ends, skipping those a
+     * planner holds: returns the ids of the reservations locked. While the claim holds them no snapshot can change
+     * them, so what the claim decides from them is current.
+     */
+    public Set<Long> lockReservationsOf(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        @SuppressWarnings("unchecked")
+        List<Number> rows = getEntityManager().createNativeQuery("""
+                        SELECT r.id FROM reservation r
+                        JOIN communication c ON r.tenant = c.tenant AND r.hotel_code = c.hotel_code
+                         AND r.pms_reservation_id = c.pms_reservation_id
+                        WHERE c.id IN (:ids)
+                        FOR SHARE OF r SKIP LOCKED
+                        """)
+                .setParameter("ids", ids)
                 .getResultList();
-        return rows.stream().findFirst();
+        Set<Long> locked = new HashSet<>();
+        for (Number id : rows) {
+            locked.add(id.longValue());
+        }
+        return locked;
+    }
+
+    /** The reservations of the communications {@code ids}, by communication id (absent when there is none). */
+    public Map<UUID, ReservationEntity> reservationsOf(Collection<UUID> ids) {
+        Map<UUID, ReservationEntity> byCommunication = new HashMap<>();
+        if (ids.isEmpty()) {
+            return byCommunication;
+        }
+        List<Object[]> rows = getEntityManager().createQuery("""
+                        SELECT c.id, r FROM CommunicationEntity c, ReservationEntity r
+                        WHERE r.tenant = c.tenant AND r.hotelCode = c.hotelCode AND r.pmsReservationId = c.pmsReservationId
+                          AND c.id IN :ids
+                        """, Object[].class)
+                .setParameter("ids", ids)
+                .getResultList();
+        for (Object[] row : rows) {
+            byCommunication.put((UUID) row[0], (ReservationEntity) row[1]);
+        }
+        return byCommunication;
+    }
+
+    /**
+     * Releases the claims of {@code ids} that are still {@code owner}'s lease until {@code until} (nobody re-claimed
+     * them) and records SENT for those of {@code sent}, in ONE statement: the rows are locked in the planner's order
+     * (reservation, due time, step, so the two never deadlock), their lease cleared, and the changed rows returned as
+     * managed entities (the caller applies other outcomes to them and writes their events in the same transaction).
+     * A row another claim took over is not returned.
+     */
+    public List<CommunicationEntity> releaseStillLeased(Collection<UUID> ids, Collection<UUID> sent, String owner,
+                                                        Instant until, Instant now) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        @SuppressWarnings("unchecked")
+        List<CommunicationEntity> rows = getEntityManager().createNativeQuery("""
+                        WITH ours AS (
+                          SELECT id FROM communication
+                          WHERE id = ANY (cast(cast(:ids AS text[]) AS uuid[]))
+                            AND lease_owner = :owner AND lease_expires_at = :until
+                          ORDER BY tenant, hotel_code, pms_reservation_id, due_at, step
+                          FOR UPDATE)
+                        UPDATE communication c
+                        SET lease_owner = NULL, lease_expires_at = NULL, updated_at = :now,
+                            status = CASE WHEN c.id = ANY (cast(cast(:sent AS text[]) AS uuid[])) THEN 'SENT' ELSE c.status END,
+                            sent_at = CASE WHEN c.id = ANY (cast(cast(:sent AS text[]) AS uuid[])) THEN :now ELSE c.sent_at END,
+                            reason = CASE WHEN c.id = ANY (cast(cast(:sent AS text[]) AS uuid[])) THEN NULL ELSE c.reason END,
+                            next_attempt_at = CASE WHEN c.id = ANY (cast(cast(:sent AS text[]) AS uuid[])) THEN NULL
+                                                   ELSE c.next_attempt_at END,
+                            last_error = CASE WHEN c.id = ANY (cast(cast(:sent AS text[]) AS uuid[])) THEN NULL
+                                              ELSE c.last_error END
+                        FROM ours
+                        WHERE c.id = ours.id
+                        RETURNING c.*
+                        """, CommunicationEntity.class)
+                .setParameter("ids", ids.stream().map(UUID::toString).toArray(String[]::new))
+                .setParameter("sent", sent.stream().map(UUID::toString).toArray(String[]::new))
+                .setParameter("owner", owner)
+                .setParameter("until", until)
+                .setParameter("now", now)
+                .getResultList();
+        return rows;
     }
 }

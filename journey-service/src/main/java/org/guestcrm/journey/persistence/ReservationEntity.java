@@ -11,7 +11,10 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
+import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 
 /** A reservation as last seen on pms.reservations (the newest snapshot by PMS order). */
@@ -19,8 +22,11 @@ import jakarta.persistence.Table;
 @Table(name = "reservation")
 public class ReservationEntity extends PanacheEntityBase {
 
+    /** Internal (referenced by nothing): from a sequence handing out blocks of 50, so batched inserts need no round trip. */
     @Id
-    public UUID id;
+    @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "reservation_ids")
+    @SequenceGenerator(name = "reservation_ids", sequenceName = "reservation_id_seq", allocationSize = 50)
+    public Long id;
 
     @Column(nullable = false)
     public String tenant;
@@ -70,6 +76,14 @@ public class ReservationEntity extends PanacheEntityBase {
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
+
+    /** When the booking was made: PMS createdAt, else the first PMS modification time seen; null if neither (V13). */
+    @Column(name = "booked_at")
+    public Instant bookedAt;
+
+    /** Missing from the PMS export: guest mails are HELD until a later change settles it (V13). */
+    @Column(nullable = false)
+    public boolean uncertain;
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;

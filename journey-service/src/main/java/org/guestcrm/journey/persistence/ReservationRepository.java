@@ -1,23 +1,49 @@
 package org.guestcrm.journey.persistence;
 
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 
 @ApplicationScoped
-public class ReservationRepository implements PanacheRepositoryBase<ReservationEntity, java.util.UUID> {
+public class ReservationRepository implements PanacheRepositoryBase<ReservationEntity, Long> {
 
     public Optional<ReservationEntity> findByKey(String tenant, String hotelCode, String pmsReservationId) {
         return find("tenant = ?1 and hotelCode = ?2 and pmsReservationId = ?3", tenant, hotelCode, pmsReservationId)
                 .firstResultOptional();
     }
 
-    /** The reservation, locked until the transaction ends (serialises snapshots of one reservation). */
-    public Optional<ReservationEntity> findByKeyForUpdate(String tenant, String hotelCode, String pmsReservationId) {
-        return find("tenant = ?1 and hotelCode = ?2 and pmsReservationId = ?3", tenant, hotelCode, pmsReservationId)
-                .withLock(LockModeType.PESSIMISTIC_WRITE)
-                .firstResultOptional();
+    /**
+     * The held reservations of {@code keys}, in one statement, locked until the transaction ends in key order (the
+     * order every writer of reservations locks in, so two batches never deadlock). Absent keys are not in the map.
+     */
+    public Map<ReservationKey, ReservationEntity> lockAll(Collection<ReservationKey> keys) {
+        Map<ReservationKey, ReservationEntity> held = new HashMap<>();
+        if (keys.isEmpty()) {
+            return held;
+        }
+        KeyArrays arrays = KeyArrays.of(keys);
+        @SuppressWarnings("unchecked")
+        List<ReservationEntity> rows = getEntityManager().createNativeQuery("""
+                        SELECT r.* FROM reservation r
+                        JOIN unnest(cast(:tenants AS text[]), cast(:hotels AS text[]), cast(:ids AS text[]))
+                             AS k (tenant, hotel_code, pms_reservation_id)
+                          ON r.tenant = k.tenant AND r.hotel_code = k.hotel_code
+                         AND r.pms_reservation_id = k.pms_reservation_id
+                        ORDER BY r.tenant, r.hotel_code, r.pms_reservation_id
+                        FOR UPDATE OF r
+                        """, ReservationEntity.class)
+                .setParameter("tenants", arrays.tenants())
+                .setParameter("hotels", arrays.hotels())
+                .setParameter("ids", arrays.ids())
+                .getResultList();
+        for (ReservationEntity row : rows) {
+            held.put(ReservationKey.of(row), row);
+        }
+        return held;
     }
 }

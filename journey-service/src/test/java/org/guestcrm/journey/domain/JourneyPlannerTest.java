@@ -35,7 +35,9 @@ class JourneyPlannerTest {
         List<CommunicationChange> changes = planner.plan(confirmed(ARRIVAL, DEPARTURE), List.of(), NOW);
 
         Map<JourneyStep, CommunicationChange> byStep = byStep(changes);
-        assertEquals(List.of(JourneyStep.values()), changes.stream().map(CommunicationChange::step).toList());
+        assertEquals(List.of(JourneyStep.CONFIRMATION, JourneyStep.PRE_STAY, JourneyStep.PRE_CHECK_IN,
+                JourneyStep.IN_STAY, JourneyStep.POST_STAY_SURVEY),
+                changes.stream().map(CommunicationChange::step).toList());
         assertTrue(changes.stream().allMatch(CommunicationChange::createsCommunication));
         assertTrue(changes.stream().allMatch(c -> c.status() == CommunicationStatus.SCHEDULED));
         assertTrue(changes.stream().allMatch(c -> c.channel() == Channel.EMAIL));
@@ -131,14 +133,14 @@ class JourneyPlannerTest {
     // ---- past dates ----------------------------------------------------------------------------------------------
 
     @Test
-    void stepsWhoseDueTimeHasPassedAreRecordedSkippedButTheConfirmationIsStillSent() {
-        // The OpenTravel sample reservation is from 2005.
+    void stepsWhoseDueTimeHasPassedAreRecordedSkippedAndAnEndedStayGetsNoConfirmation() {
+        // The OpenTravel sample reservation is from 2005 (before issue 9 it got a confirmation mailed today).
         List<CommunicationChange> changes = planner.plan(
                 confirmed(LocalDate.parse("2005-03-01"), LocalDate.parse("2005-03-04")), List.of(), NOW);
 
         Map<JourneyStep, CommunicationChange> byStep = byStep(changes);
-        assertEquals(CommunicationStatus.SCHEDULED, byStep.get(JourneyStep.CONFIRMATION).status());
-        assertEquals(NOW, byStep.get(JourneyStep.CONFIRMATION).dueAt());
+        assertEquals(CommunicationStatus.SKIPPED, byStep.get(JourneyStep.CONFIRMATION).status());
+        assertEquals(Reasons.STALE_STAY_ENDED, byStep.get(JourneyStep.CONFIRMATION).reason());
         for (JourneyStep step : List.of(JourneyStep.PRE_STAY, JourneyStep.PRE_CHECK_IN, JourneyStep.IN_STAY,
                 JourneyStep.POST_STAY_SURVEY)) {
             assertEquals(CommunicationStatus.SKIPPED, byStep.get(step).status(), step.name());
@@ -147,14 +149,16 @@ class JourneyPlannerTest {
     }
 
     @Test
-    void lastMinuteBookingSkipsOnlyTheStepsAlreadyPast() {
+    void lastMinuteBookingSkipsOnlyTheStepsThatMayNotGoLate() {
         // Booked at noon for tomorrow: pre-stay (7 days before) has passed, pre-check-in (today 10:00) too.
         LocalDate tomorrow = LocalDate.parse("2026-11-23");
         Map<JourneyStep, CommunicationChange> byStep = byStep(
                 planner.plan(confirmed(tomorrow, tomorrow.plusDays(2)), List.of(), NOW));
 
         assertEquals(CommunicationStatus.SKIPPED, byStep.get(JourneyStep.PRE_STAY).status());
-        assertEquals(CommunicationStatus.SKIPPED, byStep.get(JourneyStep.PRE_CHECK_IN).status());
+        // Pre-check-in may go late (late-booking policy SEND_NOW, fresh until the arrival day): sent now.
+        assertEquals(CommunicationStatus.SCHEDULED, byStep.get(JourneyStep.PRE_CHECK_IN).status());
+        assertEquals(NOW, byStep.get(JourneyStep.PRE_CHECK_IN).dueAt());
         assertEquals(CommunicationStatus.SCHEDULED, byStep.get(JourneyStep.IN_STAY).status());
         assertEquals(CommunicationStatus.SCHEDULED, byStep.get(JourneyStep.POST_STAY_SURVEY).status());
     }
@@ -411,10 +415,16 @@ class JourneyPlannerTest {
         List<CommunicationChange> changes = planner.plan(
                 new ReservationState(ReservationStatus.NO_SHOW, today, today.plusDays(3), UTC), existing, NOW);
 
+        List<CommunicationChange> cancelled = changes.stream()
+                .filter(c -> c.step() != JourneyStep.NO_SHOW).toList();
         assertEquals(List.of(JourneyStep.IN_STAY, JourneyStep.POST_STAY_SURVEY),
-                changes.stream().map(CommunicationChange::step).toList());
-        assertTrue(changes.stream().allMatch(c -> c.status() == CommunicationStatus.CANCELLED));
-        assertTrue(changes.stream().allMatch(c -> Reasons.NO_SHOW.equals(c.reason())));
+                cancelled.stream().map(CommunicationChange::step).toList());
+        assertTrue(cancelled.stream().allMatch(c -> c.status() == CommunicationStatus.CANCELLED));
+        assertTrue(cancelled.stream().allMatch(c -> Reasons.NO_SHOW.equals(c.reason())));
+        // ... and starts the no-show follow-up, the morning after the missed arrival.
+        CommunicationChange followUp = byStep(changes).get(JourneyStep.NO_SHOW);
+        assertEquals(CommunicationStatus.SCHEDULED, followUp.status());
+        assertEquals(Instant.parse("2026-11-23T10:00:00Z"), followUp.dueAt());
     }
 
     @Test

@@ -2,7 +2,6 @@ package org.guestcrm.journey.it;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
@@ -21,16 +20,12 @@ import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.guestcrm.events.CommunicationEvent;
 import org.guestcrm.events.CommunicationStatus;
-import org.guestcrm.events.EventMetadata;
-import org.guestcrm.events.ReservationChangeType;
 import org.guestcrm.events.ReservationChanged;
-import org.guestcrm.events.ReservationGuest;
 import org.guestcrm.events.ReservationStatus;
 import org.guestcrm.schemas.Topic;
 import org.guestcrm.testsupport.MailServer;
@@ -93,7 +88,7 @@ class ReservationJourneyTest {
         KafkaTestClients.sendAvro(RESERVATIONS, booking.key(), marker);
         awaitProcessed(marker.getMetadata().getEventId());
         assertEquals(1, mailsTo(booking.email()).size());
-        given().get(booking.communicationsPath()).then().statusCode(200)
+        Staff.viewer(booking.tenant()).get(booking.communicationsPath()).then().statusCode(200)
                 .body("findAll { it.step == 'CONFIRMATION' }.size()", equalTo(1))
                 .body("[0].id", equalTo(confirmationId));
     }
@@ -110,7 +105,7 @@ class ReservationJourneyTest {
         KafkaTestClients.sendAvro(RESERVATIONS, booking.key(), cancelled);
 
         JsonPath communications = awaitCommunications(booking, list -> list.getList("status").contains("CANCELLED"));
-        given().get(booking.communicationsPath()).then().statusCode(200)
+        Staff.viewer(booking.tenant()).get(booking.communicationsPath()).then().statusCode(200)
                 .body("findAll { it.step != 'CONFIRMATION' }.status", everyItem(equalTo("CANCELLED")))
                 .body("findAll { it.step != 'CONFIRMATION' }.reason", everyItem(equalTo("reservation cancelled")))
                 .body("findAll { it.step != 'CONFIRMATION' }.cancelledAt", everyItem(notNullValue()))
@@ -144,7 +139,7 @@ class ReservationJourneyTest {
         KafkaTestClients.sendAvro(RESERVATIONS, booking.key(), olderConfirmed);
         awaitProcessed(olderConfirmed.getMetadata().getEventId());
 
-        given().get(booking.communicationsPath()).then().statusCode(200).body("$", empty());
+        Staff.viewer(booking.tenant()).get(booking.communicationsPath()).then().statusCode(200).body("$", empty());
         assertEquals("CANCELLED", reservationStatus(booking));
     }
 
@@ -158,7 +153,7 @@ class ReservationJourneyTest {
         KafkaTestClients.sendAvro(RESERVATIONS, booking.key(), snapshot);
 
         awaitCommunications(booking, list -> list.getList("status").contains("SKIPPED"));
-        given().get(booking.communicationsPath()).then().statusCode(200)
+        Staff.viewer(booking.tenant()).get(booking.communicationsPath()).then().statusCode(200)
                 .body("find { it.step == 'CONFIRMATION' }.status", equalTo("SKIPPED"))
                 .body("find { it.step == 'CONFIRMATION' }.reason", equalTo("no e-mail address"));
     }
@@ -176,7 +171,7 @@ class ReservationJourneyTest {
                 booking.snapshot(2, ReservationStatus.CONFIRMED, newArrival, newArrival.plusDays(3)));
 
         awaitCommunications(booking, list -> list.getList("status").contains("RESCHEDULED"));
-        given().get(booking.communicationsPath()).then().statusCode(200)
+        Staff.viewer(booking.tenant()).get(booking.communicationsPath()).then().statusCode(200)
                 .body("findAll { it.step != 'CONFIRMATION' }.status", everyItem(equalTo("RESCHEDULED")))
                 .body("find { it.step == 'PRE_CHECK_IN' }.dueAt",
                         equalTo(newArrival.minusDays(1).atTime(10, 0).toInstant(java.time.ZoneOffset.UTC).toString()));
@@ -184,7 +179,7 @@ class ReservationJourneyTest {
     }
 
     @Test
-    void anUndeliverableAddressIsRetriedWithBackOffThenFailed() {
+    void anAddressTheMailerCannotParseFailsAtOnceWithoutRetry() {
         Booking valid = Booking.unique();
         Booking booking = new Booking(valid.tenant(), valid.hotelCode(), valid.reservationId(), "not an address");
         LocalDate arrival = LocalDate.now().plusDays(30);
@@ -193,9 +188,10 @@ class ReservationJourneyTest {
 
         JsonPath communications = awaitCommunications(booking, list -> list.getList("status").contains("FAILED"));
         assertEquals("FAILED", communications.getString("find { it.step == 'CONFIRMATION' }.status"));
-        assertEquals(4, communications.getInt("find { it.step == 'CONFIRMATION' }.attempts"));
-        String reason = communications.getString("find { it.step == 'CONFIRMATION' }.reason");
-        assertTrue(reason.startsWith("delivery failed after 4 attempts"), reason);
+        assertEquals(1, communications.getInt("find { it.step == 'CONFIRMATION' }.attempts"));
+        // The address is personal data even without an '@': the reason names the problem, not the address.
+        assertEquals("undeliverable: invalid e-mail address",
+                communications.getString("find { it.step == 'CONFIRMATION' }.reason"));
     }
 
     @Test
@@ -212,7 +208,13 @@ class ReservationJourneyTest {
         assertTrue(Arrays.equals(garbage, dead.value()), "the DLQ keeps the original bytes");
         Header reason = dead.headers().lastHeader("dead-letter-reason");
         assertNotNull(reason, "the DLQ record says why");
-        assertTrue(new String(reason.value(), StandardCharsets.UTF_8).length() > 0);
+        assertTrue(header(dead, "dead-letter-reason").startsWith("Not a decodable ReservationChanged"),
+                header(dead, "dead-letter-reason"));
+        assertEquals("org.guestcrm.platform.intake.PoisonRecordException",
+                header(dead, "dead-letter-exception-class-name"));
+        assertEquals(RESERVATIONS, header(dead, "dead-letter-topic"));
+        assertNotNull(dead.headers().lastHeader("dead-letter-partition"));
+        assertNotNull(dead.headers().lastHeader("dead-letter-offset"));
 
         awaitCommunications(booking, list -> list.getList("status").contains("SENT"));
     }
@@ -226,14 +228,15 @@ class ReservationJourneyTest {
 
         ConsumerRecord<String, byte[]> dead = KafkaTestClients.awaitRawRecord(
                 Topic.PMS_RESERVATIONS.deadLetterTopicName(), r -> booking.key().equals(r.key()), WAIT);
-        String reason = new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
-        assertTrue(reason.contains("departure"), reason);
-        given().get(booking.communicationsPath()).then().statusCode(404);
+        String reason = header(dead, "dead-letter-reason");
+        assertTrue(reason.startsWith("departure is before arrival"), reason);
+        assertEquals(RESERVATIONS, header(dead, "dead-letter-topic"));
+        Staff.viewer(booking.tenant()).get(booking.communicationsPath()).then().statusCode(404);
     }
 
     @Test
     void anUnknownReservationIsAProblem() {
-        given().get("/api/v1/reservations/nobody/NOHOTEL/0000/communications")
+        Staff.viewer("nobody").get("/api/v1/reservations/nobody/NOHOTEL/0000/communications")
                 .then().statusCode(404)
                 .contentType("application/problem+json")
                 .body("status", equalTo(404))
@@ -242,22 +245,34 @@ class ReservationJourneyTest {
     }
 
     @Test
-    void healthAndOpenApiAreServed() {
+    void healthIsOpenAndMetricsAndOpenApiNeedTheOpsRole() {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.name", hasItem(containsString("Database")))
                 .body("checks.name", hasItem(containsString("Reactive Messaging")));
-        given().get("/q/metrics").then().statusCode(200).body(containsString("kafka_consumer"));
-        given().get("/q/openapi?format=json").then().statusCode(200)
-                .body("paths.keySet()", contains(
+        given().get("/q/health/live").then().statusCode(200);
+        // Metrics and the OpenAPI document are for operators only.
+        given().get("/q/metrics").then().statusCode(401);
+        Staff.viewer("any").get("/q/metrics").then().statusCode(403);
+        given().get("/q/openapi?format=json").then().statusCode(401);
+        Staff.ops().get("/q/metrics").then().statusCode(200).body(containsString("kafka_consumer"))
+                .body(containsString("guestcrm_intake_records_total"));
+        Staff.ops().get("/q/openapi?format=json").then().statusCode(200)
+                .body("paths.keySet()", hasItem(
                         "/api/v1/reservations/{tenant}/{hotelCode}/{pmsReservationId}/communications"));
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------
 
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        assertNotNull(header, "header " + name);
+        return new String(header.value(), StandardCharsets.UTF_8);
+    }
+
     private static JsonPath awaitCommunications(Booking booking, java.util.function.Predicate<JsonPath> condition) {
         JsonPath[] last = new JsonPath[1];
         await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
-            var response = given().get(booking.communicationsPath());
+            var response = Staff.viewer(booking.tenant()).get(booking.communicationsPath());
             if (response.statusCode() != 200) {
                 return false;
             }
@@ -295,62 +310,4 @@ class ReservationJourneyTest {
             }
         }).toList();
     }
-
-    /** One reservation of a fresh tenant, so tests never see each other's data. */
-    record Booking(String tenant, String hotelCode, String reservationId, String email) {
-
-        static Booking unique() {
-            String suffix = UUID.randomUUID().toString().substring(0, 8);
-            String reservationId = String.valueOf(ThreadLocalRandom.current().nextInt(1000, 9999)) + suffix.substring(0, 2);
-            return new Booking("tenant-" + suffix, "SEEBLICK", reservationId, "guest-" + suffix + "@example.com");
-        }
-
-        String key() {
-            return tenant + ":" + hotelCode + ":" + reservationId;
-        }
-
-        String communicationsPath() {
-            return "/api/v1/reservations/" + tenant + "/" + hotelCode + "/" + reservationId + "/communications";
-        }
-
-        ReservationChanged snapshot(long sequence, ReservationStatus status, LocalDate arrival, LocalDate departure) {
-            ReservationChangeType changeType = switch (status) {
-                case CANCELLED -> ReservationChangeType.CANCELLED;
-                case NO_SHOW -> ReservationChangeType.NO_SHOW;
-                default -> sequence == 1 ? ReservationChangeType.CREATED : ReservationChangeType.MODIFIED;
-            };
-            Instant modifiedAt = Instant.parse("2026-01-01T00:00:00Z").plusSeconds(sequence * 60);
-            return ReservationChanged.newBuilder()
-                    .setMetadata(EventMetadata.newBuilder()
-                            .setEventId(UUID.randomUUID())
-                            .setEventType("ReservationChanged")
-                            .setOccurredAt(Instant.now())
-                            .setSource("test-pms")
-                            .setTenantId(tenant)
-                            .setCorrelationId("corr-" + UUID.randomUUID())
-                            .setCausationId(null)
-                            .setSchemaVersion(1)
-                            .build())
-                    .setChangeType(changeType)
-                    .setPmsSystem("test-pms")
-                    .setHotelCode(hotelCode)
-                    .setHotelName("Hotel Seeblick")
-                    .setPmsReservationId(reservationId)
-                    .setPmsSequence(sequence)
-                    .setPmsModifiedAt(modifiedAt)
-                    .setStatus(status)
-                    .setArrival(arrival)
-                    .setDeparture(departure)
-                    .setGuests(new java.util.ArrayList<>(List.of(ReservationGuest.newBuilder()
-                            .setPmsProfileId("P-" + reservationId)
-                            .setPrimary(true)
-                            .setFirstName("Anna")
-                            .setLastName("Muster")
-                            .setEmail(email)
-                            .setLanguage("en")
-                            .build())))
-                    .build();
-        }
-    }
-
 }

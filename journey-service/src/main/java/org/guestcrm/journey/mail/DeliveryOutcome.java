@@ -1,0 +1,38 @@
+package org.guestcrm.journey.mail;
+
+import java.util.UUID;
+
+/** What became of one claimed delivery; {@code error} is already free of personal data. */
+record DeliveryOutcome(UUID communicationId, int attempt, Kind kind, String error) {
+
+    enum Kind {
+        /** The SMTP server accepted the mail. */
+        SENT,
+        /** The SMTP server (or the address itself) refused it for good: fail now, never retry. */
+        PERMANENT_FAILURE,
+        /**
+         * The recipient's server refused the recipient for good (SMTP 5xx with enhanced status 5.1.x: no such mailbox,
+         * bad domain, bad syntax): BOUNCED with bounce type HARD, so the optout-service can suppress the address.
+         */
+        HARD_BOUNCE,
+        /** Worth another attempt with back-off: 4xx, connection refused or reset, timeout. */
+        TRANSIENT_FAILURE,
+        /** Not started because too little of the lease was left; the claim is given back as if never made. */
+        NOT_ATTEMPTED
+    }
+
+    static DeliveryOutcome sent(Delivery delivery) {
+        return new DeliveryOutcome(delivery.communicationId(), delivery.attempt(), Kind.SENT, null);
+    }
+
+    static DeliveryOutcome notAttempted(Delivery delivery) {
+        return new DeliveryOutcome(delivery.communicationId(), delivery.attempt(), Kind.NOT_ATTEMPTED, null);
+    }
+
+    static DeliveryOutcome failed(Delivery delivery, Throwable error) {
+        Kind kind = DeliveryFailures.isHardBounce(error) ? Kind.HARD_BOUNCE
+                : DeliveryFailures.isPermanent(error) ? Kind.PERMANENT_FAILURE : Kind.TRANSIENT_FAILURE;
+        return new DeliveryOutcome(delivery.communicationId(), delivery.attempt(), kind,
+                DeliveryFailures.describe(error));
+    }
+}

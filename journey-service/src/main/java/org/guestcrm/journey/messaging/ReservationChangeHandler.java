@@ -1,0 +1,189 @@
+package org.guestcrm.journey.messaging;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.guestcrm.events.EventMetadata;
+import org.guestcrm.events.ReservationChanged;
+import org.guestcrm.journey.config.JourneyConfig;
+import org.guestcrm.journey.domain.CommunicationChange;
+import org.guestcrm.journey.domain.JourneyPlanner;
+import org.guestcrm.journey.domain.ReservationState;
+import org.guestcrm.journey.mapping.JourneyMapper;
+import org.guestcrm.journey.persistence.CommunicationEntity;
+import org.guestcrm.journey.persistence.CommunicationRepository;
+import org.guestcrm.journey.persistence.ReservationEntity;
+import org.guestcrm.journey.persistence.ReservationKey;
+import org.guestcrm.journey.persistence.ReservationRepository;
+import org.guestcrm.platform.intake.IntakeHandler;
+import org.guestcrm.platform.intake.IntakeRecord;
+import org.guestcrm.platform.intake.PoisonRecordException;
+import org.jboss.logging.Logger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Applies a batch of ReservationChanged (new to this consumer, in offset order) in the intake's one transaction:
+ * the held reservations of every key of the batch and their communications are loaded and locked in one statement
+ * each (key order), then each record is planned in offset order, so the records of one key apply in their order and
+ * each sees what the one before it changed. A snapshot is kept only if newer than the one held (else skipped);
+ * every communication change goes through the {@link CommunicationLedger} (row + CommunicationEvent in the outbox).
+ * Inserts and updates leave as JDBC batches at the commit.
+ */
+@ApplicationScoped
+public class ReservationChangeHandler implements IntakeHandler<ReservationChanged> {
+
+    static final String CONSUMER = "journey-reservations";
+    private static final Logger LOG = Logger.getLogger(ReservationChangeHandler.class);
+
+    @Inject
+    ReservationRepository reservations;
+    @Inject
+    CommunicationRepository communications;
+    @Inject
+    CommunicationLedger ledger;
+    @Inject
+    JourneyConfig config;
+
+    Clock clock = Clock.systemUTC();
+
+    @Override
+    public String consumer() {
+        return CONSUMER;
+    }
+
+    @Override
+    public Class<ReservationChanged> recordType() {
+        return ReservationChanged.class;
+    }
+
+    /** Checks what makes a snapshot impossible to plan; the reasons name fields, never values. */
+    @Override
+    public UUID eventIdOf(ReservationChanged event) {
+        EventMetadata metadata = event.getMetadata();
+        if (metadata == null || metadata.getEventId() == null) {
+            throw new PoisonRecordException("ReservationChanged without metadata.eventId");
+        }
+        String id = " in ReservationChanged " + metadata.getEventId();
+        if (metadata.getTenantId() == null || metadata.getTenantId().isBlank()) {
+            throw new PoisonRecordException("tenantId is required" + id);
+        }
+        if (event.getHotelCode() == null || event.getHotelCode().isBlank()
+                || event.getPmsReservationId() == null || event.getPmsReservationId().isBlank()) {
+            throw new PoisonRecordException("hotelCode and pmsReservationId are required" + id);
+        }
+        if (event.getArrival() == null || event.getDeparture() == null) {
+            throw new PoisonRecordException("arrival and departure are required" + id);
+        }
+        if (event.getDeparture().isBefore(event.getArrival())) {
+            throw new PoisonRecordException("departure is before arrival" + id);
+        }
+        return metadata.getEventId();
+    }
+
+    @Override
+    public void apply(List<IntakeRecord<ReservationChanged>> records) {
+        Instant now = clock.instant();
+        Set<ReservationKey> keys = new LinkedHashSet<>();
+        for (IntakeRecord<ReservationChanged> record : records) {
+            keys.add(keyOf(record.value()));
+        }
+        Map<ReservationKey, ReservationEntity> held = reservations.lockAll(keys);
+        // Communications exist only for reservations held (both are written in the same transaction): a batch of new
+        // bookings needs no communication query at all.
+        Map<ReservationKey, List<CommunicationEntity>> heldCommunications = communications.lockAllFor(held.keySet());
+        for (ReservationKey key : keys) {
+            heldCommunications.computeIfAbsent(key, k -> new java.util.ArrayList<>());
+        }
+        JourneyPlanner planner = new JourneyPlanner(config.schedule());
+        int applied = 0;
+        int notNewer = 0;
+        int changes = 0;
+        for (IntakeRecord<ReservationChanged> record : records) {
+            ReservationChanged event = record.value();
+            ReservationKey key = keyOf(event);
+            ReservationEntity reservation = held.get(key);
+            boolean missing = JourneyMapper.isMissingFromExport(event);
+            if (reservation != null && !applies(event, reservation, missing)) {
+                LOG.debugf("ReservationChanged %s of reservation %s is not newer than the snapshot held (event %s); "
+                        + "skipped.", record.eventId(), key, reservation.lastEventId);
+                notNewer++;
+                continue;
+            }
+            if (reservation == null) {
+                reservation = new ReservationEntity();
+                JourneyMapper.copySnapshot(event, reservation, now);
+                reservations.persist(reservation);
+                held.put(key, reservation);
+            } else if (!missing || JourneyMapper.versionOf(event).isNewerThan(JourneyMapper.versionOf(reservation))) {
+                JourneyMapper.copySnapshot(event, reservation, now);
+            } else {
+                // The same version as held, now missing from the export: only the uncertainty is news.
+                reservation.lastEventId = event.getMetadata().getEventId();
+                reservation.updatedAt = now;
+            }
+            if (missing) {
+                reservation.uncertain = true;
+            }
+            changes += plan(planner, reservation, heldCommunications.get(key), event.getMetadata(),
+                    JourneyMapper.isHistory(event), now);
+            applied++;
+        }
+        LOG.debugf("%d ReservationChanged applied, %d not newer than the snapshot held, %d communication changes.",
+                applied, notNewer, changes);
+    }
+
+    /**
+     * Whether {@code event} changes the reservation held: a newer snapshot does; MISSING_FROM_EXPORT also at the same
+     * version (the PMS's data did not change, its presence did); and while the reservation is uncertain, a normal change
+     * at the same version settles it (the PMS exported it again unchanged).
+     */
+    private static boolean applies(ReservationChanged event, ReservationEntity reservation, boolean missing) {
+        var version = JourneyMapper.versionOf(event);
+        var heldVersion = JourneyMapper.versionOf(reservation);
+        if (version.isNewerThan(heldVersion)) {
+            return true;
+        }
+        boolean sameVersion = !heldVersion.isNewerThan(version);
+        if (missing) {
+            return sameVersion && !reservation.uncertain;
+        }
+        return sameVersion && reservation.uncertain;
+    }
+
+    /** Plans one reservation's journey against its held communications (which it keeps up to date). */
+    private int plan(JourneyPlanner planner, ReservationEntity reservation, List<CommunicationEntity> held,
+                     EventMetadata cause, boolean history, Instant now) {
+        ReservationState state = JourneyMapper.stateOf(reservation,
+                config.zoneOf(reservation.tenant, reservation.hotelCode),
+                config.quietHoursOf(reservation.tenant, reservation.hotelCode));
+        List<CommunicationChange> changes = planner.plan(state, held.stream().map(JourneyMapper::existingOf).toList(),
+                now, history);
+        if (changes.isEmpty()) {
+            return 0;
+        }
+        Map<UUID, CommunicationEntity> heldById = held.stream()
+                .collect(Collectors.toMap(c -> c.id, Function.identity()));
+        for (CommunicationChange change : changes) {
+            CommunicationEntity existing = change.createsCommunication() ? null : heldById.get(change.communicationId());
+            CommunicationEntity changed = ledger.apply(change, existing, reservation, cause.getCorrelationId(),
+                    cause.getEventId().toString(), now);
+            if (existing == null) {
+                held.add(changed);
+            }
+        }
+        return changes.size();
+    }
+
+    private static ReservationKey keyOf(ReservationChanged event) {
+        return new ReservationKey(event.getMetadata().getTenantId(), event.getHotelCode(), event.getPmsReservationId());
+    }
+}

@@ -1,0 +1,64 @@
+package org.guestcrm.journey.persistence;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** A campaign to a segment of a tenant's guests (V14). */
+@Entity
+@Table(name = "campaign")
+public class CampaignEntity extends PanacheEntityBase {
+
+    public static final String DRAFT = "DRAFT";
+    public static final String LAUNCHED = "LAUNCHED";
+
+    @Id
+    public UUID id;
+
+    @Column(nullable = false)
+    public String tenant;
+
+    @Column(nullable = false)
+    public String name;
+
+    @Column(nullable = false)
+    public String channel;
+
+    /** The segment's hotel codes, comma-separated (a code never holds a comma: the API checks it). */
+    @Column(name = "hotel_codes", nullable = false)
+    public String hotelCodes;
+
+    /** {@code now} or an ISO-8601 instant. */
+    @Column(nullable = false)
+    public String schedule;
+
+    /** When its messages are due: the instant of the schedule; null for "now" (due when launched). */
+    @Column(name = "due_at")
+    public Instant dueAt;
+
+    @Column(nullable = false)
+    public String status;
+
+    @Column(name = "created_by")
+    public String createdBy;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "launched_at")
+    public Instant launchedAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    public List<String> hotelCodeList() {
+        return Arrays.stream(hotelCodes.split(",")).filter(code -> !code.isBlank()).toList();
+    }
+}

@@ -1,0 +1,246 @@
+package org.guestcrm.journey.campaign;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import org.guestcrm.events.ConsentChannel;
+import org.guestcrm.events.ConsentChanged;
+import org.guestcrm.events.ConsentPurpose;
+import org.guestcrm.events.ConsentSource;
+import org.guestcrm.events.ConsentStatus;
+import org.guestcrm.events.ContactPoint;
+import org.guestcrm.events.EventMetadata;
+import org.guestcrm.events.GuestUpdated;
+import org.guestcrm.events.SourceProfileRef;
+import org.guestcrm.journey.it.Staff;
+import org.guestcrm.platform.domain.ContactPointRef;
+import org.guestcrm.platform.security.Roles;
+import org.guestcrm.platform.security.SignedLinks;
+import org.guestcrm.schemas.Topic;
+import org.guestcrm.testsupport.KafkaTestClients;
+import org.guestcrm.testsupport.MailServer;
+import org.guestcrm.testsupport.RealInfrastructure;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import jakarta.mail.internet.MimeMessage;
+
+/**
+ * Campaigns end to end: guests from crm.guests, consents from crm.consents (Kafka, registry), planned in PostgreSQL,
+ * mailed by the lease-and-send dispatcher to GreenMail with the RFC 8058 headers.
+ */
+@QuarkusTest
+@WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "database", value = "journey"))
+class CampaignTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Test
+    void aCampaignReachesTheGuestsWhoMayReceiveItWithOneClickUnsubscribeSkipsTheOthersAndSendsNothingTwice()
+            throws Exception {
+        String tenant = "camp-" + UUID.randomUUID().toString().substring(0, 8);
+        String ok = guest(tenant, "ok", "BARS", ConsentStatus.GRANTED);
+        String out = guest(tenant, "out", "BARS", ConsentStatus.WITHDRAWN);
+        String none = guest(tenant, "none", "BARS", null);
+        String relay = guest(tenant, "relay", "BARS", ConsentStatus.GRANTED, "r-" + tenant + "@guest.booking.com");
+        String noAddress = guest(tenant, "noaddr", "BARS", null, null);
+        guest(tenant, "elsewhere", "OTHR", ConsentStatus.GRANTED);
+
+        String id = create(tenant, "{\"name\": \"Winter offers\", \"channel\": \"EMAIL\", "
+                + "\"segment\": {\"hotelCodes\": [\"BARS\"]}, \"schedule\": \"now\"}");
+
+        JsonPath preview = awaitPreview(tenant, id, p -> p.getList("guests").size() == 5
+                && "opted out (marketing consent withdrawn)".equals(reasonOf(p, out))
+                && p.getInt("wouldReceive") == 1);
+        assertEquals(true, preview.getBoolean("guests.find { it.guestId == '" + ok + "' }.receives"));
+        assertEquals("opted out (marketing consent withdrawn)", reasonOf(preview, out));
+        assertEquals("no marketing consent", reasonOf(preview, none));
+        assertEquals("relay address (an OTA's forwarding address, not the guest's own)", reasonOf(preview, relay));
+        assertEquals("no e-mail address", reasonOf(preview, noAddress));
+        assertFalse(preview.prettify().contains("@"), "the preview names guests by id, never by address");
+
+        launch(tenant, id);
+        JsonPath campaign = awaitCampaign(tenant, id, c -> c.getInt("counts.SENT") == 1 && c.getInt("counts.SKIPPED") == 4);
+        assertEquals("LAUNCHED", campaign.getString("status"));
+        assertEquals(1, campaign.getInt("reasons.'no marketing consent'"));
+
+        List<MimeMessage> mails = mailsTo(emailOf(tenant, "ok"));
+        assertEquals(1, mails.size());
+        MimeMessage mail = mails.getFirst();
+        assertEquals("Winter offers", mail.getSubject());
+        assertEquals("List-Unsubscribe=One-Click", mail.getHeader("List-Unsubscribe-Post")[0]);
+        String link = mail.getHeader("List-Unsubscribe")[0];
+        assertTrue(link.startsWith("<http://localhost:8084/api/v1/unsubscribe?t=v1.") && link.endsWith(">"), link);
+        SignedLinks.Grant grant = SignedLinks.fromConfig()
+                .verify(link.substring(link.indexOf("?t=") + 3, link.length() - 1), "unsubscribe");
+        assertEquals(tenant, grant.tenant());
+        assertEquals("EMAIL:MARKETING:" + ContactPointRef.of(tenant, "EMAIL", emailOf(tenant, "ok")), grant.subject());
+        for (String skipped : List.of("out", "none", "elsewhere")) {
+            assertEquals(0, mailsTo(emailOf(tenant, skipped)).size(), skipped + " got no campaign mail");
+        }
+        assertEquals(0, mailsTo("r-" + tenant + "@guest.booking.com").size(), "no mail to a relay address");
+
+        // Launched again (a client retrying), then once more after a guest joined the segment: only the newcomer is
+        // planned and mailed; the first guest's mail going out proves the dispatcher ran in between.
+        launch(tenant, id);
+        String late = guest(tenant, "late", "BARS", ConsentStatus.GRANTED);
+        awaitPreview(tenant, id, p -> Boolean.TRUE.equals(p.get("guests.find { it.guestId == '" + late + "' }.receives")));
+        launch(tenant, id);
+        awaitCampaign(tenant, id, c -> c.getInt("counts.SENT") == 2);
+        await().atMost(WAIT).until(() -> mailsTo(emailOf(tenant, "late")).size() == 1);
+        assertEquals(1, mailsTo(emailOf(tenant, "ok")).size(), "three launches, one mail");
+    }
+
+    @Test
+    void aTombstoneOnCrmGuestsRemovesTheGuestAndCancelsTheirPendingCampaignMessage() {
+        String tenant = "camp-" + UUID.randomUUID().toString().substring(0, 8);
+        String gone = guest(tenant, "gone", "BARS", ConsentStatus.GRANTED);
+        String schedule = Instant.now().plus(30, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS).toString();
+        String id = create(tenant, "{\"name\": \"Spring\", \"channel\": \"EMAIL\", "
+                + "\"segment\": {\"hotelCodes\": [\"BARS\"]}, \"schedule\": \"" + schedule + "\"}");
+        awaitPreview(tenant, id, p -> p.getInt("wouldReceive") == 1);
+        launch(tenant, id);
+        awaitCampaign(tenant, id, c -> c.getInt("counts.SCHEDULED") == 1);
+
+        KafkaTestClients.sendRaw(Topic.CRM_GUESTS.topicName(), gone, null);
+
+        JsonPath campaign = awaitCampaign(tenant, id, c -> c.getInt("counts.CANCELLED") == 1);
+        assertEquals(1, campaign.getInt("reasons.'guest erased or merged away'"));
+        assertEquals(0, awaitPreview(tenant, id, p -> true).getList("guests").size(), "the guest left the directory");
+        assertEquals(0, mailsTo(emailOf(tenant, "gone")).size());
+    }
+
+    @Test
+    void aBadBodyIsRefusedWith400NamingEachFieldAndOtherTenantsSeeNothing() {
+        String tenant = "camp-" + UUID.randomUUID().toString().substring(0, 8);
+        JsonPath empty = Staff.as(tenant, Roles.MARKETER).contentType(ContentType.JSON).body("{}")
+                .post("/api/v1/campaigns").then().statusCode(400).contentType("application/problem+json")
+                .extract().jsonPath();
+        assertEquals(List.of("name", "channel", "segment", "schedule"), empty.getList("invalidParams.name"));
+
+        JsonPath wrong = Staff.as(tenant, Roles.MARKETER).contentType(ContentType.JSON)
+                .body("{\"name\": \"x\", \"channel\": \"FAX\", \"segment\": {\"hotelCodes\": []}, \"schedule\": \"soon\"}")
+                .post("/api/v1/campaigns").then().statusCode(400).extract().jsonPath();
+        assertEquals(List.of("channel", "segment.hotelCodes", "schedule"), wrong.getList("invalidParams.name"));
+
+        Staff.as(tenant, Roles.MARKETER).contentType(ContentType.JSON).body("not json").post("/api/v1/campaigns")
+                .then().statusCode(400).body("invalidParams[0].name", org.hamcrest.Matchers.equalTo("body"));
+        Staff.as(tenant, Roles.VIEWER).contentType(ContentType.JSON).body("{}").post("/api/v1/campaigns")
+                .then().statusCode(403);
+
+        String id = create(tenant, "{\"name\": \"Mine\", \"channel\": \"EMAIL\", "
+                + "\"segment\": {\"hotelCodes\": [\"BARS\"]}, \"schedule\": \"now\"}");
+        Staff.as("another-tenant", Roles.MARKETER).get("/api/v1/campaigns/" + id).then().statusCode(404);
+        Staff.as("another-tenant", Roles.MARKETER).post("/api/v1/campaigns/" + id + "/launch").then().statusCode(404);
+        Staff.as(tenant, Roles.VIEWER).get("/api/v1/campaigns/" + id).then().statusCode(200)
+                .body("status", org.hamcrest.Matchers.equalTo("DRAFT"));
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------------
+
+    private static String emailOf(String tenant, String name) {
+        return name + "-" + tenant + "@example.com";
+    }
+
+    private static String guest(String tenant, String name, String hotel, ConsentStatus marketing) {
+        return guest(tenant, name, hotel, marketing, emailOf(tenant, name));
+    }
+
+    /** Publishes a golden guest on crm.guests and (if given) its marketing consent on crm.consents; returns its id. */
+    private static String guest(String tenant, String name, String hotel, ConsentStatus marketing, String email) {
+        String guestId = "g-" + name + "-" + tenant;
+        GuestUpdated guest = GuestUpdated.newBuilder()
+                .setMetadata(metadata(tenant, "GuestUpdated"))
+                .setGuestId(guestId)
+                .setVersion(1)
+                .setLanguage("en")
+                .setEmails(email == null ? List.of() : List.of(ContactPoint.newBuilder().setValue(email).setPrimary(true)
+                        .setSources(List.of()).build()))
+                .setStayCount(1)
+                .setSourceProfiles(List.of(SourceProfileRef.newBuilder().setPmsSystem("test-pms")
+                        .setPmsProfileId("p-" + name).setHotelCode(hotel).build()))
+                .build();
+        KafkaTestClients.sendAvro(Topic.CRM_GUESTS.topicName(), guestId, guest);
+        if (marketing != null && email != null) {
+            ConsentChanged consent = ConsentChanged.newBuilder()
+                    .setMetadata(metadata(tenant, "ConsentChanged"))
+                    .setContactPoint(email).setChannel(ConsentChannel.EMAIL).setPurpose(ConsentPurpose.MARKETING)
+                    .setStatus(marketing).setSource(ConsentSource.PREFERENCE_CENTRE).setEffectiveAt(Instant.now())
+                    .setGuestId(guestId).setHotelCode(hotel).setEvidence(null)
+                    .build();
+            KafkaTestClients.sendAvro(Topic.CRM_CONSENTS.topicName(), tenant + ":EMAIL:MARKETING:" + email, consent);
+        }
+        return guestId;
+    }
+
+    private static EventMetadata metadata(String tenant, String type) {
+        return EventMetadata.newBuilder().setEventId(UUID.randomUUID()).setEventType(type).setOccurredAt(Instant.now())
+                .setSource("test").setTenantId(tenant).setCorrelationId("corr-" + UUID.randomUUID())
+                .setCausationId(null).setSchemaVersion(1).build();
+    }
+
+    private static String create(String tenant, String body) {
+        return Staff.as(tenant, Roles.MARKETER).contentType(ContentType.JSON).body(body).post("/api/v1/campaigns")
+                .then().statusCode(201).header("Location", org.hamcrest.Matchers.containsString("/api/v1/campaigns/"))
+                .extract().jsonPath().getString("id");
+    }
+
+    private static void launch(String tenant, String id) {
+        Staff.as(tenant, Roles.MARKETER).post("/api/v1/campaigns/" + id + "/launch").then().statusCode(200);
+    }
+
+    private static String reasonOf(JsonPath preview, String guestId) {
+        return preview.getString("guests.find { it.guestId == '" + guestId + "' }.reason");
+    }
+
+    private static JsonPath awaitPreview(String tenant, String id, Predicate<JsonPath> condition) {
+        return awaitJson(() -> Staff.as(tenant, Roles.MARKETER).post("/api/v1/campaigns/" + id + "/preview"), condition);
+    }
+
+    private static JsonPath awaitCampaign(String tenant, String id, Predicate<JsonPath> condition) {
+        return awaitJson(() -> Staff.as(tenant, Roles.MARKETER).get("/api/v1/campaigns/" + id), condition);
+    }
+
+    private static JsonPath awaitJson(java.util.function.Supplier<io.restassured.response.Response> request,
+                                      Predicate<JsonPath> condition) {
+        JsonPath[] last = new JsonPath[1];
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> {
+            var response = request.get();
+            if (response.statusCode() != 200) {
+                return false;
+            }
+            last[0] = response.jsonPath();
+            try {
+                return condition.test(last[0]);
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
+        return last[0];
+    }
+
+    private static List<MimeMessage> mailsTo(String email) {
+        return MailServer.shared().receivedMessages().stream().filter(m -> {
+            try {
+                return Arrays.stream(m.getAllRecipients()).anyMatch(a -> a.toString().equals(email));
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+    }
+
+}

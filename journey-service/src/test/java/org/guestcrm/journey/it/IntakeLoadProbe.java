@@ -1,0 +1,220 @@
+package org.guestcrm.journey.it;
+
+import static org.awaitility.Awaitility.await;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.guestcrm.events.ReservationStatus;
+import org.guestcrm.schemas.Topic;
+import org.guestcrm.testsupport.KafkaTestClients;
+import org.guestcrm.testsupport.RealInfrastructure;
+import org.junit.jupiter.api.Test;
+
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+/**
+ * Not part of the suite (its name ends in Probe): a load probe for profiling. It posts
+ * {@code probe.bookings} (default 2000) bookings of one tenant to pms.reservations, waits until every
+ * confirmation is SENT, and prints the CPU the service's threads used per booking, grouped by thread name (the
+ * broker and the mail catcher run in this JVM too; their threads are listed apart), the database transactions per
+ * booking (pg_stat_database), the JDBC statements Hibernate prepared per booking and the dispatcher's outcome
+ * transactions. {@code -Dprobe.rate=100} paces the bookings (per second). Run it with JFR:
+ * <pre>
+ * ./mvnw -B -ntp -o -pl journey-service verify -Dtest=IntakeLoadProbe -Dsurefire.failIfNoSpecifiedTests=false \
+ *   -DargLine="-XX:StartFlightRecording=filename=target/probe.jfr,settings=profile"
+ * </pre>
+ */
+@QuarkusTest
+@WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "database", value = "journey"))
+class IntakeLoadProbe {
+
+    @Inject
+    EntityManager entityManager;
+
+    @Test
+    void bookings() throws Exception {
+        int n = Integer.getInteger("probe.bookings", 2000);
+        // Warm-up: one booking through the whole path (registry look-ups, first SMTP connection, JIT of the cold path).
+        run(Booking.unique("warm-"), 50);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        org.hibernate.stat.Statistics statistics = entityManager.getEntityManagerFactory()
+                .unwrap(org.hibernate.SessionFactory.class).getStatistics();
+        statistics.setStatisticsEnabled(true);
+        // The idle background (dispatcher ticks, relay polls) in transactions per second, from two readings 12 s apart.
+        settleDatabaseStatistics();
+        Map<String, Long> idleStart = databaseCounters();
+        long idleStarted = System.nanoTime();
+        settleDatabaseStatistics();
+        Map<String, Long> databaseBefore = databaseCounters();
+        double idlePerSecond = (databaseBefore.get("xact_commit") - idleStart.get("xact_commit") - 1)
+                / ((System.nanoTime() - idleStarted) / 1e9);
+        statistics.clear();
+        double outcomeTransactionsBefore = outcomeTransactions();
+        polls = 0;
+        Map<Long, Long> before = cpuByThread(threads);
+        long started = System.nanoTime();
+        String tenant = run(Booking.unique("probe-"), n);
+        long wallMillis = (System.nanoTime() - started) / 1_000_000;
+        Map<Long, Long> after = cpuByThread(threads);
+        double outcomeTransactions = outcomeTransactions() - outcomeTransactionsBefore;
+        // Wait until the outbox is empty (every CommunicationEvent relayed), then until PostgreSQL's statistics are
+        // flushed (a backend reports them when idle, at the latest after 10 s).
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500)).until(() -> unsentOutbox() == 0);
+        long probePolls = polls;
+        long prepared = statistics.getPrepareStatementCount();
+        long flushes = statistics.getFlushCount();
+        long inserts = statistics.getEntityInsertCount();
+        long updates = statistics.getEntityUpdateCount();
+        long loads = statistics.getEntityLoadCount();
+        long settleStarted = System.nanoTime();
+        settleDatabaseStatistics();
+        Map<String, Long> databaseAfter = databaseCounters();
+        double settleSeconds = (System.nanoTime() - settleStarted) / 1e9;
+        statistics.setStatisticsEnabled(false);
+        Map<String, Long> byGroup = new TreeMap<>();
+        for (var entry : after.entrySet()) {
+            var info = threads.getThreadInfo(entry.getKey());
+            if (info == null) {
+                continue;
+            }
+            long used = entry.getValue() - before.getOrDefault(entry.getKey(), 0L);
+            byGroup.merge(info.getThreadName().replaceAll("[0-9]+", "#"), used, Long::sum);
+        }
+        System.out.printf("PROBE tenant %s: %d bookings in %d ms (%.1f bookings/s)%n", tenant, n, wallMillis,
+                n * 1000.0 / wallMillis);
+        // The probe's own polls (one transaction and one statement each, and the two readings of pg_stat_database)
+        // are taken off the service's figures.
+        long commits = databaseAfter.get("xact_commit") - databaseBefore.get("xact_commit") - probePolls - 1
+                - Math.round(idlePerSecond * settleSeconds);
+        System.out.printf("PROBE database: %.2f transactions committed per booking (%d in all; the probe's polls and the "
+                        + "idle background of %.1f/s during the final wait taken off), %.2f rows inserted, %.2f rows "
+                        + "updated per booking%n", commits / (double) n, commits, idlePerSecond,
+                (databaseAfter.get("tup_inserted") - databaseBefore.get("tup_inserted")) / (double) n,
+                (databaseAfter.get("tup_updated") - databaseBefore.get("tup_updated")) / (double) n);
+        System.out.printf("PROBE hibernate: %.2f JDBC statements prepared per booking (%d; a JDBC batch counts once; "
+                        + "the processed-event insert runs on the bare connection and is not counted), %.2f flushes, "
+                        + "%.2f entity inserts, %.2f entity updates, %.2f entity loads per booking%n",
+                (prepared - probePolls) / (double) n, prepared - probePolls, flushes / (double) n,
+                inserts / (double) n, updates / (double) n, loads / (double) n);
+        System.out.printf("PROBE dispatcher: %.0f outcome transactions for %d confirmations (%.3f per mail)%n",
+                outcomeTransactions, n, outcomeTransactions / n);
+        byGroup.entrySet().stream().filter(e -> e.getValue() > 50_000_000L)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> System.out.printf("PROBE cpu %-60s %8d ms  %6.2f ms/booking%n", e.getKey(),
+                        e.getValue() / 1_000_000, e.getValue() / 1e6 / n));
+    }
+
+    /** Sends {@code n} bookings of one fresh tenant and waits until every confirmation is SENT; returns the tenant. */
+    private String run(Booking template, int n) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestClients.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class.getName());
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        props.put("apicurio.registry.url", KafkaTestClients.registryUrl());
+        props.put("apicurio.registry.auto-register", "true");
+        props.put("apicurio.registry.find-latest", "true");
+        props.put("apicurio.registry.artifact-resolver-strategy",
+                "io.apicurio.registry.serde.avro.strategy.RecordIdStrategy");
+        LocalDate arrival = LocalDate.now().plusDays(30);
+        List<Future<RecordMetadata>> sent = new ArrayList<>(n);
+        // probe.rate (bookings per second, default 0: as fast as possible) paces the bookings like ./crm bench does, so
+        // the dispatcher sees mails trickle in instead of one backlog.
+        int rate = Integer.getInteger("probe.rate", 0);
+        long paceStarted = System.nanoTime();
+        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(props)) {
+            for (int i = 0; i < n; i++) {
+                if (rate > 0) {
+                    long due = paceStarted + i * 1_000_000_000L / rate;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                }
+                Booking booking = new Booking(template.tenant(), template.hotelCode(), "R" + i,
+                        "probe-" + i + "@example.com");
+                sent.add(producer.send(new ProducerRecord<>(Topic.PMS_RESERVATIONS.topicName(), booking.key(),
+                        booking.snapshot(1, ReservationStatus.CONFIRMED, arrival, arrival.plusDays(3)))));
+            }
+            for (Future<RecordMetadata> future : sent) {
+                future.get(60, TimeUnit.SECONDS);
+            }
+        }
+        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(250))
+                .until(() -> sentConfirmations(template.tenant()) >= n);
+        return template.tenant();
+    }
+
+    /** Polls of {@link #sentConfirmations} since the counting began (each is one transaction of this probe). */
+    private volatile long polls;
+
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    private double outcomeTransactions() {
+        var counter = meters.find("guestcrm.journey.mail.outcome.transactions").counter();
+        return counter == null ? Double.NaN : counter.count();
+    }
+
+    private long unsentOutbox() {
+        polls++;
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery(
+                "select count(*) from outbox_event where sent_at is null").getSingleResult()).longValue());
+    }
+
+    /** PostgreSQL reports a backend's counters when it is idle, at most every second, at the latest after 10 s. */
+    private static void settleDatabaseStatistics() throws InterruptedException {
+        Thread.sleep(12_000);
+    }
+
+    private Map<String, Long> databaseCounters() {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Object[] row = (Object[]) entityManager.createNativeQuery("""
+                    select xact_commit, xact_rollback, tup_inserted, tup_updated
+                    from pg_stat_database where datname = current_database()""").getSingleResult();
+            return Map.of("xact_commit", ((Number) row[0]).longValue(), "xact_rollback", ((Number) row[1]).longValue(),
+                    "tup_inserted", ((Number) row[2]).longValue(), "tup_updated", ((Number) row[3]).longValue());
+        });
+    }
+
+    private long sentConfirmations(String tenant) {
+        polls++;
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery(
+                        "select count(*) from communication where tenant = :t and step = 'CONFIRMATION' and status = 'SENT'")
+                .setParameter("t", tenant).getSingleResult()).longValue());
+    }
+
+    private static Map<Long, Long> cpuByThread(ThreadMXBean threads) {
+        Map<Long, Long> cpu = new HashMap<>();
+        for (long id : threads.getAllThreadIds()) {
+            long used = threads.getThreadCpuTime(id);
+            if (used >= 0) {
+                cpu.put(id, used);
+            }
+        }
+        return cpu;
+    }
+}
