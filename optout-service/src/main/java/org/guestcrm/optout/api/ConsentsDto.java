@@ -16,10 +16,30 @@ public record ConsentsDto(
     }
 
     public record EntryDto(String channel, String purpose, String status, String source, Instant effectiveAt,
-                           String evidence, String pmsSystem, String pmsProfileId, Instant recordedAt) {
+                           String evidence, String pmsSystem, String pmsProfileId, String actor, String sourceDetail,
+                           String scope, Instant recordedAt) {
+    }
+
+    /** A staff opt-out: said at the desk or by mail; channel defaults to the contact point's, purpose to MARKETING. */
+    public record WithdrawalRequest(String contactPoint, String channel, String purpose) {
     }
 
     /** A PMS profile that holds this contact point now. */
     public record SourceProfileDto(String pmsSystem, String pmsProfileId) {
+    }
+
+    /**
+     * The consent of a golden guest: per channel and purpose the most restrictive of its contact points' (one that
+     * withdrew withdraws the guest), with the contact point state that decided it.
+     */
+    public record GuestConsentsDto(String tenant, String guestId, String survivingGuestId, List<String> mergedGuestIds,
+                                   List<ContactPointDto> contactPoints, List<GuestStateDto> current) {
+    }
+
+    public record ContactPointDto(String kind, String value) {
+    }
+
+    public record GuestStateDto(String channel, String purpose, String status, String decidedBy, String source,
+                                Instant effectiveAt) {
     }
 }

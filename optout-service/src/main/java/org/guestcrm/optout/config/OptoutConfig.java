@@ -1,6 +1,8 @@
 package org.guestcrm.optout.config;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -15,7 +17,75 @@ public interface OptoutConfig {
 
     Outbox outbox();
 
+    /**
+     * The region (ISO 3166-1 alpha-2) a phone number in national form was dialled in, by {@code tenant:hotelCode} or
+     * {@code tenant} ({@code optout.phone-regions."demo"=CH}); a number without a known region stays digits.
+     */
+    Map<String, String> phoneRegions();
+
+    /** The region of a hotel of a tenant (the hotel's own, else the tenant's), if configured. */
+    default Optional<String> phoneRegion(String tenant, String hotelCode) {
+        Map<String, String> regions = phoneRegions();
+        String region = hotelCode == null ? null : regions.get(tenant + ":" + hotelCode);
+        return Optional.ofNullable(region != null ? region : regions.get(tenant));
+    }
+
     Retention retention();
+
+    Links links();
+
+    Bounces bounces();
+
+    /** Bounces and complaints from crm.communications. */
+    interface Bounces {
+        /** Soft bounces in a row (no open or click between them) that act as a hard bounce. */
+        @WithDefault("3")
+        int softBouncesAsHard();
+    }
+
+    /** The guests' signed links (keys: {@code guestcrm.signed-links.*}, environment only). */
+    interface Links {
+        /**
+         * Whether a link whose subject names the address itself ({@code EMAIL:MARKETING:anna@example.com}, the form
+         * signed before opaque references) is still honoured. Links are signed for a limited time: set it to false
+         * once the longest-lived link signed in the old form has expired (the journey-service signs unsubscribe links
+         * for {@code journey.links.unsubscribe-valid-for}), then remove the old form's code.
+         */
+        @WithDefault("true")
+        boolean acceptAddressSubjects();
+
+        /** Where guests reach this service: the origin of the links it mails (never taken from a request's Host). */
+        @WithDefault("http://localhost:8084")
+        String publicBaseUrl();
+
+        /** How long a preference-centre link this service signs stays valid. */
+        @WithDefault("30d")
+        Duration preferencesValidFor();
+
+        /** How long a preference-centre session (cookie and its CSRF token) lasts after the link was opened. */
+        @WithDefault("30m")
+        Duration sessionValidFor();
+
+        /** Link requests answered with a mail per typed address per hour (more are answered the same, and not mailed). */
+        @WithDefault("3")
+        int requestsPerAddressPerHour();
+
+        /** Link requests per client address per hour; more get a "too many requests" page (429). */
+        @WithDefault("20")
+        int requestsPerClientPerHour();
+
+        /** How often the link mailer looks for links to send. */
+        @WithDefault("2s")
+        Duration mailEvery();
+
+        /** Attempts to mail one link before it is given up. */
+        @WithDefault("5")
+        int mailAttempts();
+
+        /** How often due pauses of marketing are ended. */
+        @WithDefault("1m")
+        Duration pauseCheckEvery();
+    }
 
     interface Outbox {
         /** How often the relay looks for unsent events. */

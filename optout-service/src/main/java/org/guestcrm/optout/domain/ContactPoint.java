@@ -7,9 +7,9 @@ import org.guestcrm.platform.domain.ContactKind;
 import org.guestcrm.platform.domain.ContactPointNormaliser;
 
 /**
- * A normalised contact point: an e-mail address trimmed and lower-cased, or a phone number as digits with a
- * leading {@code +} when it was given in international form ({@code +} or {@code 00}). Normalised by the platform's
- * {@link ContactPointNormaliser}, the same code as the profile service's, so both services key contact points alike.
+ * A normalised contact point: an e-mail address trimmed and lower-cased (the platform's {@link ContactPointNormaliser},
+ * the same code as the profile service's), or a phone number in E.164 ({@link PhoneNumbers}: national forms need the
+ * region they were dialled in; without one they stay digits).
  */
 public record ContactPoint(ContactKind kind, String value) {
 
@@ -32,7 +32,12 @@ public record ContactPoint(ContactKind kind, String value) {
     }
 
     public static Optional<ContactPoint> phone(String raw) {
-        return ContactPointNormaliser.phone(raw).map(value -> new ContactPoint(ContactKind.PHONE, value));
+        return phone(raw, null);
+    }
+
+    /** A phone number in E.164, a national form read as dialled in {@code defaultRegion} (ISO 3166-1 alpha-2 or null). */
+    public static Optional<ContactPoint> phone(String raw, String defaultRegion) {
+        return PhoneNumbers.key(raw, defaultRegion).map(value -> new ContactPoint(ContactKind.PHONE, value));
     }
 
     /**
@@ -40,6 +45,11 @@ public record ContactPoint(ContactKind kind, String value) {
      * digits, spaces and {@code + ( ) . / -} only, with at least five digits. Anything else is malformed.
      */
     public static Optional<ContactPoint> parse(String raw) {
+        return parse(raw, null);
+    }
+
+    /** As {@link #parse(String)}, a phone number in national form read as dialled in {@code defaultRegion}. */
+    public static Optional<ContactPoint> parse(String raw, String defaultRegion) {
         if (raw == null || raw.isBlank()) {
             return Optional.empty();
         }
@@ -50,6 +60,6 @@ public record ContactPoint(ContactKind kind, String value) {
         if (!PHONE_CHARACTERS.matcher(trimmed).matches() || trimmed.chars().filter(Character::isDigit).count() < MIN_PHONE_DIGITS) {
             return Optional.empty();
         }
-        return phone(trimmed);
+        return phone(trimmed, defaultRegion);
     }
 }

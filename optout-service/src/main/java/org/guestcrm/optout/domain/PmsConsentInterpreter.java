@@ -12,6 +12,7 @@ import java.util.Objects;
  *   <li>{@code doNotContact = true} withdraws marketing on every channel, whatever the opt-ins say.</li>
  *   <li>{@code emailOptIn} grants or withdraws EMAIL marketing for each of the profile's e-mail addresses.</li>
  *   <li>{@code smsOptIn} grants or withdraws SMS marketing for each of its phone numbers.</li>
+ *   <li>{@code phoneOptIn} grants or withdraws PHONE (call) marketing for each of its phone numbers.</li>
  *   <li>{@code doNotContact = false} alone grants nothing: it only lifts the PMS-wide block.</li>
  * </ul>
  */
@@ -26,18 +27,26 @@ public final class PmsConsentInterpreter {
         }
         boolean blocked = Boolean.TRUE.equals(flags.doNotContact());
         for (ContactPoint contactPoint : contactPoints.stream().distinct().toList()) {
-            Boolean optIn = contactPoint.channel() == ConsentChannel.EMAIL ? flags.emailOptIn() : flags.smsOptIn();
-            ConsentStatus status;
-            if (blocked) {
-                status = ConsentStatus.WITHDRAWN;
-            } else if (optIn != null) {
-                status = optIn ? ConsentStatus.GRANTED : ConsentStatus.WITHDRAWN;
+            if (contactPoint.channel() == ConsentChannel.EMAIL) {
+                add(statements, contactPoint, ConsentChannel.EMAIL, blocked, flags.emailOptIn(), effectiveAt);
             } else {
-                continue;
+                add(statements, contactPoint, ConsentChannel.SMS, blocked, flags.smsOptIn(), effectiveAt);
+                add(statements, contactPoint, ConsentChannel.PHONE, blocked, flags.phoneOptIn(), effectiveAt);
             }
-            statements.add(new ConsentStatement(contactPoint, contactPoint.channel(), ConsentPurpose.MARKETING, status,
-                    ConsentSource.PMS, effectiveAt));
         }
         return statements;
+    }
+
+    private static void add(List<ConsentStatement> statements, ContactPoint contactPoint, ConsentChannel channel, boolean blocked,
+            Boolean optIn, Instant effectiveAt) {
+        ConsentStatus status;
+        if (blocked) {
+            status = ConsentStatus.WITHDRAWN;
+        } else if (optIn != null) {
+            status = optIn ? ConsentStatus.GRANTED : ConsentStatus.WITHDRAWN;
+        } else {
+            return;
+        }
+        statements.add(new ConsentStatement(contactPoint, channel, ConsentPurpose.MARKETING, status, ConsentSource.PMS, effectiveAt));
     }
 }

@@ -3,5 +3,10 @@ package org.guestcrm.optout.domain;
 /**
  * The marketing flags a PMS keeps on a profile; {@code null} means the PMS did not say.
  */
-public record PmsMarketingPermissions(Boolean emailOptIn, Boolean smsOptIn, Boolean doNotContact) {
+public record PmsMarketingPermissions(Boolean emailOptIn, Boolean smsOptIn, Boolean phoneOptIn, Boolean doNotContact) {
+
+    /** Without a phone-call flag (the PMS did not say). */
+    public PmsMarketingPermissions(Boolean emailOptIn, Boolean smsOptIn, Boolean doNotContact) {
+        this(emailOptIn, smsOptIn, null, doNotContact);
+    }
 }

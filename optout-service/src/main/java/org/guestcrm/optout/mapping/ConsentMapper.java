@@ -38,24 +38,42 @@ public final class ConsentMapper {
         return new SnapshotVersion(entity.pmsSequence, entity.pmsUpdatedAt, entity.occurredAt);
     }
 
-    /** The profile's distinct normalised contact points; values that cannot be contact points are left out. */
-    public static List<ContactPoint> contactPoints(GuestProfileChanged event) {
+    public static SnapshotVersion versionOf(org.guestcrm.optout.persistence.SourceProfileStore.HeldProfile held) {
+        return new SnapshotVersion(held.pmsSequence, held.pmsUpdatedAt, held.occurredAt);
+    }
+
+    /**
+     * The profile's distinct normalised contact points, phones in E.164 read as dialled in {@code phoneRegion} when in
+     * national form; values that cannot be contact points are left out.
+     */
+    public static List<ContactPoint> contactPoints(GuestProfileChanged event, String phoneRegion) {
         List<ContactPoint> points = new ArrayList<>();
         if (event.getEmails() != null) {
             event.getEmails().stream().map(EmailAddress::getAddress).map(ContactPoint::email).flatMap(Optional::stream).forEach(points::add);
         }
         if (event.getPhones() != null) {
-            event.getPhones().stream().map(PhoneNumber::getNumber).map(ContactPoint::phone).flatMap(Optional::stream).forEach(points::add);
+            event.getPhones().stream().map(PhoneNumber::getNumber).map(n -> ContactPoint.phone(n, phoneRegion)).flatMap(Optional::stream).forEach(points::add);
         }
         return points.stream().distinct().toList();
     }
 
     public static PmsMarketingPermissions permissions(GuestProfileChanged event) {
         PmsMarketingFlags flags = event.getMarketingFlags();
-        return flags == null ? null : new PmsMarketingPermissions(flags.getEmailOptIn(), flags.getSmsOptIn(), flags.getDoNotContact());
+        return flags == null ? null : new PmsMarketingPermissions(flags.getEmailOptIn(), flags.getSmsOptIn(),
+                flags.getPhoneOptIn(), flags.getDoNotContact());
     }
 
     public static ConsentEntryEntity entry(String tenant, ConsentStatement statement, GuestProfileChanged cause, Instant now) {
+        ConsentEntryEntity entry = entry(tenant, statement, cause.getMetadata().getEventId().toString(), cause.getPmsSystem(),
+                cause.getPmsProfileId(), now);
+        entry.actor = "pms:" + cause.getPmsSystem();
+        entry.sourceDetail = cause.getPmsSystem();
+        return entry;
+    }
+
+    /** A ledger entry for {@code statement}; {@code evidence} is an id (event, request, link), never personal data. */
+    public static ConsentEntryEntity entry(String tenant, ConsentStatement statement, String evidence, String pmsSystem,
+                                           String pmsProfileId, Instant now) {
         ConsentEntryEntity entry = new ConsentEntryEntity();
         entry.id = UUID.randomUUID();
         entry.tenant = tenant;
@@ -65,9 +83,9 @@ public final class ConsentMapper {
         entry.status = statement.status().name();
         entry.source = statement.source().name();
         entry.effectiveAt = statement.effectiveAt();
-        entry.evidence = cause.getMetadata().getEventId().toString();
-        entry.pmsSystem = cause.getPmsSystem();
-        entry.pmsProfileId = cause.getPmsProfileId();
+        entry.evidence = evidence;
+        entry.pmsSystem = pmsSystem;
+        entry.pmsProfileId = pmsProfileId;
         entry.recordedAt = now;
         return entry;
     }
@@ -85,6 +103,11 @@ public final class ConsentMapper {
     }
 
     public static ConsentChanged toConsentChanged(ConsentEntryEntity entry, String hotelCode, EventMetadata metadata) {
+        return toConsentChanged(entry, hotelCode, null, metadata);
+    }
+
+    /** {@code guestId}: the golden guest holding the contact point, when exactly one does (crm.guests), else null. */
+    public static ConsentChanged toConsentChanged(ConsentEntryEntity entry, String hotelCode, String guestId, EventMetadata metadata) {
         return ConsentChanged.newBuilder()
                 .setMetadata(metadata)
                 .setContactPoint(entry.contactPoint)
@@ -93,7 +116,7 @@ public final class ConsentMapper {
                 .setStatus(org.guestcrm.events.ConsentStatus.valueOf(entry.status))
                 .setSource(org.guestcrm.events.ConsentSource.valueOf(entry.source))
                 .setEffectiveAt(entry.effectiveAt)
-                .setGuestId(null)
+                .setGuestId(guestId)
                 .setHotelCode(hotelCode)
                 .setEvidence(entry.evidence)
                 .build();
@@ -104,7 +127,7 @@ public final class ConsentMapper {
         return new ConsentsDto(tenant, contactPoint.value(), contactPoint.kind().name(),
                 states.stream().map(s -> new ConsentsDto.StateDto(s.channel, s.purpose, s.status, s.source, s.effectiveAt)).toList(),
                 history.stream().map(e -> new ConsentsDto.EntryDto(e.channel, e.purpose, e.status, e.source, e.effectiveAt,
-                        e.evidence, e.pmsSystem, e.pmsProfileId, e.recordedAt)).toList(),
+                        e.evidence, e.pmsSystem, e.pmsProfileId, e.actor, e.sourceDetail, e.scope, e.recordedAt)).toList(),
                 heldBy.stream().map(p -> new ConsentsDto.SourceProfileDto(p.pmsSystem, p.pmsProfileId)).toList());
     }
 }

@@ -1,174 +1,156 @@
 package org.guestcrm.optout.messaging;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
-import org.guestcrm.events.ConsentChanged;
 import org.guestcrm.events.EventMetadata;
 import org.guestcrm.events.GuestProfileChanged;
 import org.guestcrm.optout.config.OptoutConfig;
-import org.guestcrm.optout.domain.ConsentLedgerRule;
 import org.guestcrm.optout.domain.ConsentStatement;
 import org.guestcrm.optout.domain.ContactPoint;
 import org.guestcrm.optout.domain.PmsConsentInterpreter;
 import org.guestcrm.optout.mapping.ConsentMapper;
-import org.guestcrm.optout.persistence.ConsentEntryEntity;
-import org.guestcrm.optout.persistence.ConsentStateEntity;
-import org.guestcrm.optout.persistence.ProfileContactPointEntity;
-import org.guestcrm.optout.persistence.SourceProfileEntity;
+import org.guestcrm.optout.persistence.KnownContactPoints;
+import org.guestcrm.optout.persistence.SourceProfileStore;
+import org.guestcrm.optout.persistence.SourceProfileStore.HeldProfile;
+import org.guestcrm.optout.persistence.SourceProfileStore.ProfileContactPoints;
+import org.guestcrm.optout.persistence.SourceProfileStore.ProfileKey;
+import org.guestcrm.optout.persistence.SourceProfileStore.TenantContactPoint;
 import org.guestcrm.platform.domain.SnapshotVersion;
-import org.guestcrm.platform.outbox.Outbox;
-import org.guestcrm.platform.persistence.DatabaseLocks;
-import org.guestcrm.platform.persistence.ProcessedEvents;
-import org.guestcrm.schemas.Topic;
+import org.guestcrm.platform.intake.IntakeHandler;
+import org.guestcrm.platform.intake.IntakeRecord;
+import org.guestcrm.platform.intake.PoisonRecordException;
 import org.jboss.logging.Logger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
 
 /**
- * Applies one pms.profiles event in one transaction: records it as processed; when it is newer than the profile
- * state held, replaces the profile's contact points and turns its marketing flags into consent statements; each
- * statement that changes the consent state is appended to the ledger, becomes the state, and goes to the outbox
- * as ConsentChanged.
+ * Applies a batch of pms.profiles events in the one transaction {@code BatchIntake} opened (which has already recorded
+ * them as processed). Per record, in offset order (so per key): when it is newer than the profile state held (or than
+ * an earlier record of the same profile in this batch), it replaces the profile's contact points and turns its
+ * marketing flags into consent statements, which {@link ConsentLedger} records. Every step is one statement for the
+ * whole batch (plain SQL over arrays, no entities): load the profiles, write their new versions, delete their old
+ * contact points, insert the new ones, store the contact points' references; then the ledger's lock, suppression,
+ * state, entry and state statements; the outbox rows go out as JDBC batches.
  */
 @ApplicationScoped
-public class ConsentFromProfileHandler {
+public class ConsentFromProfileHandler implements IntakeHandler<GuestProfileChanged> {
 
     private static final Logger LOG = Logger.getLogger(ConsentFromProfileHandler.class);
 
     private final PmsConsentInterpreter interpreter = new PmsConsentInterpreter();
-    private final ConsentLedgerRule ledgerRule = new ConsentLedgerRule();
 
     @Inject
     OptoutConfig config;
     @Inject
-    ProcessedEvents processedEvents;
+    SourceProfileStore profiles;
     @Inject
-    DatabaseLocks locks;
+    KnownContactPoints known;
     @Inject
-    Outbox outbox;
-    @Inject
-    EntityManager entityManager;
+    ConsentLedger ledger;
 
-    @Transactional
-    public void apply(GuestProfileChanged event) {
-        EventMetadata metadata = validate(event);
-        UUID eventId = metadata.getEventId();
-        String tenant = metadata.getTenantId();
-        String profileKey = tenant + ":" + event.getPmsSystem() + ":" + event.getPmsProfileId();
-        if (!processedEvents.markProcessed(config.serviceName(), eventId)) {
-            LOG.infof("Event %s was already processed; skipped.", eventId);
-            return;
-        }
-        SnapshotVersion incoming = ConsentMapper.versionOf(event);
-        SourceProfileEntity profile = SourceProfileEntity.findByKey(tenant, event.getPmsSystem(), event.getPmsProfileId()).orElse(null);
-        if (profile != null && !incoming.isNewerThan(ConsentMapper.versionOf(profile))) {
-            LOG.infof("Event %s for profile %s is not newer than the state held (from event %s); recorded and skipped.",
-                    eventId, profileKey, profile.lastEventId);
-            return;
-        }
-        Instant now = Instant.now();
-        if (profile == null) {
-            profile = new SourceProfileEntity();
-            profile.id = UUID.randomUUID();
-            profile.tenant = tenant;
-            profile.pmsSystem = event.getPmsSystem();
-            profile.pmsProfileId = event.getPmsProfileId();
-        }
-        profile.pmsSequence = event.getPmsSequence();
-        profile.pmsUpdatedAt = event.getPmsUpdatedAt();
-        profile.occurredAt = metadata.getOccurredAt();
-        profile.lastEventId = eventId;
-        profile.updatedAt = now;
-        profile.persist();
-
-        List<ContactPoint> contactPoints = ConsentMapper.contactPoints(event);
-        replaceContactPoints(profile, contactPoints, now);
-
-        List<ConsentStatement> statements = interpreter.statements(ConsentMapper.permissions(event), contactPoints, incoming.effectiveAt());
-        locks.lockKeys(tenant, statements.stream().map(s -> s.contactPoint().value()).toList());
-        int changed = 0;
-        for (ConsentStatement statement : statements) {
-            if (applyStatement(tenant, statement, event, now)) {
-                changed++;
-            }
-        }
-        LOG.infof("Event %s applied to profile %s: %d contact point(s), %d consent statement(s), %d consent change(s).",
-                eventId, profileKey, contactPoints.size(), statements.size(), changed);
+    @Override
+    public String consumer() {
+        return config.serviceName();
     }
 
-    private EventMetadata validate(GuestProfileChanged event) {
+    @Override
+    public Class<GuestProfileChanged> recordType() {
+        return GuestProfileChanged.class;
+    }
+
+    @Override
+    public UUID eventIdOf(GuestProfileChanged event) {
         EventMetadata metadata = event.getMetadata();
         if (metadata == null || metadata.getEventId() == null || metadata.getOccurredAt() == null) {
-            throw new PoisonEventException("GuestProfileChanged without event metadata (eventId, occurredAt)");
+            throw new PoisonRecordException("GuestProfileChanged without event metadata (eventId, occurredAt)");
         }
-        for (String[] field : new String[][] { { "tenantId", metadata.getTenantId() }, { "pmsSystem", event.getPmsSystem() },
-                { "pmsProfileId", event.getPmsProfileId() } }) {
+        for (String[] field : new String[][] {{"tenantId", metadata.getTenantId()}, {"pmsSystem", event.getPmsSystem()},
+                {"pmsProfileId", event.getPmsProfileId()}}) {
             if (field[1] == null || field[1].isBlank()) {
-                throw new PoisonEventException("GuestProfileChanged " + metadata.getEventId() + " cannot be applied: no " + field[0]);
+                throw new PoisonRecordException("GuestProfileChanged " + metadata.getEventId() + " cannot be applied: no "
+                        + field[0]);
             }
         }
-        return metadata;
+        return metadata.getEventId();
     }
 
-    private void replaceContactPoints(SourceProfileEntity profile, List<ContactPoint> contactPoints, Instant now) {
-        ProfileContactPointEntity.deleteBySourceProfile(profile.id);
-        entityManager.flush();
-        for (ContactPoint contactPoint : contactPoints) {
-            ProfileContactPointEntity row = new ProfileContactPointEntity();
-            row.id = UUID.randomUUID();
-            row.sourceProfileId = profile.id;
-            row.tenant = profile.tenant;
-            row.kind = contactPoint.kind();
-            row.value = contactPoint.value();
-            row.seenAt = now;
-            row.persist();
+    @Override
+    public void apply(List<IntakeRecord<GuestProfileChanged>> records) {
+        Instant now = Instant.now();
+        Set<ProfileKey> keys = new LinkedHashSet<>();
+        for (IntakeRecord<GuestProfileChanged> record : records) {
+            GuestProfileChanged event = record.value();
+            keys.add(new ProfileKey(event.getMetadata().getTenantId(), event.getPmsSystem(), event.getPmsProfileId()));
         }
-    }
+        Map<String, HeldProfile> held = profiles.load(keys);
 
-    private boolean applyStatement(String tenant, ConsentStatement statement, GuestProfileChanged cause, Instant now) {
-        String contactPoint = statement.contactPoint().value();
-        ConsentStateEntity state = ConsentStateEntity.find(tenant, contactPoint, statement.channel().name(), statement.purpose().name())
-                .orElse(null);
-        ConsentLedgerRule.Decision decision = ledgerRule.decide(
-                state == null ? null : org.guestcrm.optout.domain.ConsentStatus.valueOf(state.status),
-                state == null ? null : state.effectiveAt, statement);
-        if (decision != ConsentLedgerRule.Decision.CHANGE) {
-            if (decision == ConsentLedgerRule.Decision.OLDER_THAN_CURRENT) {
-                LOG.infof("Event %s: a %s %s statement older than the current consent (ledger entry %s) was ignored.",
-                        cause.getMetadata().getEventId(), statement.channel(), statement.status(), state.entryId);
+        Map<UUID, HeldProfile> changedProfiles = new LinkedHashMap<>();
+        Map<UUID, ProfileContactPoints> contactPoints = new LinkedHashMap<>();
+        List<ConsentLedger.Said> said = new ArrayList<>();
+        int applied = 0;
+        int notNewer = 0;
+        for (IntakeRecord<GuestProfileChanged> record : records) {
+            GuestProfileChanged event = record.value();
+            EventMetadata metadata = event.getMetadata();
+            String tenant = metadata.getTenantId();
+            String key = HeldProfile.key(tenant, event.getPmsSystem(), event.getPmsProfileId());
+            SnapshotVersion incoming = ConsentMapper.versionOf(event);
+            HeldProfile profile = held.get(key);
+            if (profile != null && !incoming.isNewerThan(ConsentMapper.versionOf(profile))) {
+                LOG.debugf("Event %s for profile %s is not newer than the state held (from event %s); skipped.",
+                        metadata.getEventId(), key, profile.lastEventId);
+                notNewer++;
+                continue;
             }
-            return false;
+            if (profile == null) {
+                profile = new HeldProfile();
+                profile.id = UUID.randomUUID();
+                profile.tenant = tenant;
+                profile.pmsSystem = event.getPmsSystem();
+                profile.pmsProfileId = event.getPmsProfileId();
+                held.put(key, profile);
+            }
+            profile.pmsSequence = event.getPmsSequence();
+            profile.pmsUpdatedAt = event.getPmsUpdatedAt();
+            profile.occurredAt = metadata.getOccurredAt();
+            profile.lastEventId = metadata.getEventId();
+            changedProfiles.put(profile.id, profile);
+            applied++;
+
+            List<ContactPoint> points = ConsentMapper.contactPoints(event,
+                    config.phoneRegion(tenant, event.getHotelCode()).orElse(null));
+            // A later version in the same batch replaces the earlier one's contact points.
+            contactPoints.put(profile.id, new ProfileContactPoints(profile.id, tenant, points));
+            for (ConsentStatement statement : interpreter.statements(ConsentMapper.permissions(event), points,
+                    incoming.effectiveAt())) {
+                said.add(new ConsentLedger.Said(tenant, statement, "pms:" + event.getPmsSystem(), event.getPmsSystem(),
+                        metadata.getEventId().toString(), event.getPmsSystem(), event.getPmsProfileId(), event.getHotelCode(),
+                        metadata.getCorrelationId() != null ? metadata.getCorrelationId() : metadata.getEventId().toString(),
+                        metadata.getEventId().toString()));
+            }
         }
-        ConsentEntryEntity entry = ConsentMapper.entry(tenant, statement, cause, now);
-        entry.persist();
-        if (state == null) {
-            state = new ConsentStateEntity();
-            ConsentMapper.copyInto(entry, state, now);
-            state.persist();
-        } else {
-            ConsentMapper.copyInto(entry, state, now);
+        if (applied == 0) {
+            LOG.debugf("Batch of %d profile event(s): none newer than the states held.", records.size());
+            return;
         }
-        EventMetadata metadata = EventMetadata.newBuilder()
-                .setEventId(UUID.randomUUID())
-                .setEventType(ConsentChanged.class.getSimpleName())
-                .setOccurredAt(now)
-                .setSource(config.serviceName())
-                .setTenantId(tenant)
-                .setCorrelationId(cause.getMetadata().getCorrelationId() != null ? cause.getMetadata().getCorrelationId()
-                        : cause.getMetadata().getEventId().toString())
-                .setCausationId(cause.getMetadata().getEventId().toString())
-                .setSchemaVersion(1)
-                .build();
-        outbox.add(Topic.CRM_CONSENTS, consentKey(tenant, entry.channel, entry.purpose, contactPoint),
-                ConsentMapper.toConsentChanged(entry, cause.getHotelCode(), metadata));
-        LOG.infof("Event %s: consent ledger entry %s (%s %s %s) is now the current consent.",
-                cause.getMetadata().getEventId(), entry.id, entry.channel, entry.purpose, entry.status);
-        return true;
+        // A contact point row references its profile: the profiles first.
+        profiles.save(changedProfiles.values(), now);
+        profiles.replaceContactPoints(contactPoints.values(), now);
+        // The opaque reference of every contact point held, so guest links naming it resolve.
+        List<TenantContactPoint> all = new ArrayList<>();
+        contactPoints.values().forEach(p -> p.contactPoints().forEach(cp -> all.add(new TenantContactPoint(p.tenant(), cp))));
+        known.rememberAll(all);
+        int changes = ledger.apply(said, false, now).size();
+        LOG.debugf("Batch of %d profile event(s): %d applied, %d not newer, %d consent change(s).", records.size(), applied,
+                notNewer, changes);
     }
 
     /**

@@ -49,6 +49,18 @@ public class ConsentEntryEntity extends PanacheEntityBase {
     @Column(name = "pms_profile_id")
     public String pmsProfileId;
 
+    /** Who said it: {@code pms:<system>}, a staff token's subject, {@code guest} for the guest's own links. */
+    @Column
+    public String actor;
+
+    /** Which feed or link key carried it (never personal data). */
+    @Column(name = "source_detail")
+    public String sourceDetail;
+
+    /** TENANT, or a narrower scope where a tenant wants one ({@code HOTEL:<code>}). */
+    @Column(nullable = false)
+    public String scope = "TENANT";
+
     @Column(name = "recorded_at", nullable = false)
     public Instant recordedAt;
 

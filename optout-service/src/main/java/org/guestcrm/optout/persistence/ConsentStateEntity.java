@@ -2,6 +2,7 @@ package org.guestcrm.optout.persistence;
 
 import java.io.Serializable;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -70,6 +71,12 @@ public class ConsentStateEntity extends PanacheEntityBase {
     public static Optional<ConsentStateEntity> find(String tenant, String contactPoint, String channel, String purpose) {
         return find("tenant = ?1 and contactPoint = ?2 and channel = ?3 and purpose = ?4", tenant, contactPoint, channel, purpose)
                 .firstResultOptional();
+    }
+
+    /** The states of several contact points of one tenant (a guest's). */
+    public static List<ConsentStateEntity> listForAll(String tenant, Collection<String> contactPoints) {
+        return contactPoints.isEmpty() ? List.of()
+                : list("tenant = ?1 and contactPoint in ?2 order by contactPoint, channel, purpose", tenant, contactPoints);
     }
 
     public static List<ConsentStateEntity> listFor(String tenant, String contactPoint) {

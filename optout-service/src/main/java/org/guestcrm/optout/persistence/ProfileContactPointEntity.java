@@ -38,8 +38,8 @@ public class ProfileContactPointEntity extends PanacheEntityBase {
     @Column(name = "seen_at", nullable = false)
     public Instant seenAt;
 
-    public static long deleteBySourceProfile(UUID sourceProfileId) {
-        return delete("sourceProfileId", sourceProfileId);
+    public static List<ProfileContactPointEntity> listBySourceProfile(UUID sourceProfileId) {
+        return list("sourceProfileId = ?1 order by seenAt, value", sourceProfileId);
     }
 
     public static List<ProfileContactPointEntity> listByTenantAndValue(String tenant, String value) {

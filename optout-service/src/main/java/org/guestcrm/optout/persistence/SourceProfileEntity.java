@@ -1,7 +1,8 @@
 package org.guestcrm.optout.persistence;
 
 import java.time.Instant;
-import java.util.Optional;
+import java.util.Collection;
+import java.util.List;
 import java.util.UUID;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
@@ -42,8 +43,7 @@ public class SourceProfileEntity extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
-    public static Optional<SourceProfileEntity> findByKey(String tenant, String pmsSystem, String pmsProfileId) {
-        return find("tenant = ?1 and pmsSystem = ?2 and pmsProfileId = ?3", tenant, pmsSystem, pmsProfileId)
-                .firstResultOptional();
+    public static List<SourceProfileEntity> listByIds(Collection<java.util.UUID> ids) {
+        return ids.isEmpty() ? List.of() : list("id in ?1", ids);
     }
 }

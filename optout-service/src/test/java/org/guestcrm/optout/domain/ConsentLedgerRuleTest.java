@@ -34,9 +34,13 @@ class ConsentLedgerRuleTest {
     }
 
     @Test
-    void aStatementAsOldAsTheStateIsIgnored() {
+    void onEqualTimeTheOptOutWinsWhicheverCameFirst() {
         assertEquals(ConsentLedgerRule.Decision.OLDER_THAN_CURRENT,
-                rule.decide(ConsentStatus.WITHDRAWN, t, said(ConsentStatus.GRANTED, t)));
+                rule.decide(ConsentStatus.WITHDRAWN, t, said(ConsentStatus.GRANTED, t)), "an opt-in as old as the opt-out");
+        assertEquals(ConsentLedgerRule.Decision.CHANGE,
+                rule.decide(ConsentStatus.GRANTED, t, said(ConsentStatus.WITHDRAWN, t)), "an opt-out as old as the opt-in");
+        assertEquals(ConsentLedgerRule.Decision.SAME_AS_CURRENT,
+                rule.decide(ConsentStatus.WITHDRAWN, t, said(ConsentStatus.WITHDRAWN, t)));
     }
 
     @Test

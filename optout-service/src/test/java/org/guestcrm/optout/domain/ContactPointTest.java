@@ -27,6 +27,17 @@ class ContactPointTest {
     }
 
     @Test
+    void phonesAreE164SoTheNationalAndTheInternationalFormAreOneKey() {
+        String international = ContactPoint.parse("+41 79 123 45 67").orElseThrow().value();
+        assertEquals("+41791234567", ContactPoint.parse("079 123 45 67", "CH").orElseThrow().value());
+        assertEquals(international, ContactPoint.phone("079/123.45.67", "ch").orElseThrow().value());
+        assertEquals(international, ContactPoint.phone("0041791234567", "FR").orElseThrow().value(), "the region only reads national forms");
+        assertEquals("+33612345678", ContactPoint.phone("06 12 34 56 78", "FR").orElseThrow().value());
+        assertEquals("0612345678", ContactPoint.phone("06 12 34 56 78", null).orElseThrow().value(), "no region: digits kept");
+        assertEquals("123456", ContactPoint.phone("123 456", "CH").orElseThrow().value(), "not a valid number: digits kept");
+    }
+
+    @Test
     void malformedValuesAreRejected() {
         assertEquals(Optional.empty(), ContactPoint.parse(null));
         assertEquals(Optional.empty(), ContactPoint.parse("  "));

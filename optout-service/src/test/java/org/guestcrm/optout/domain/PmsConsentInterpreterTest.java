@@ -45,8 +45,21 @@ class PmsConsentInterpreterTest {
     @Test
     void doNotContactWithdrawsEverythingWhateverTheOptInsSay() {
         List<ConsentStatement> statements = interpreter.statements(new PmsMarketingPermissions(true, null, true), List.of(email, phone), at);
-        assertEquals(2, statements.size());
+        // E-mail for the address; SMS and phone calls for the number.
+        assertEquals(3, statements.size());
         assertTrue(statements.stream().allMatch(s -> s.status() == ConsentStatus.WITHDRAWN));
+        assertEquals(List.of(ConsentChannel.EMAIL, ConsentChannel.SMS, ConsentChannel.PHONE),
+                statements.stream().map(ConsentStatement::channel).toList());
+    }
+
+    @Test
+    void thePhoneCallFlagSpeaksForPhoneCallsOnly() {
+        List<ConsentStatement> statements = interpreter.statements(new PmsMarketingPermissions(null, null, false, null),
+                List.of(email, phone), at);
+        assertEquals(1, statements.size());
+        assertEquals(ConsentChannel.PHONE, statements.get(0).channel());
+        assertEquals(phone, statements.get(0).contactPoint());
+        assertEquals(ConsentStatus.WITHDRAWN, statements.get(0).status());
     }
 
     @Test

@@ -15,11 +15,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.guestcrm.testsupport.KafkaTestClients;
 import org.guestcrm.testsupport.GuestProfiles;
+import org.guestcrm.testsupport.LocalIdentity;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -49,8 +51,13 @@ class ConsentFlowTest {
         return "tenant-" + UUID.randomUUID();
     }
 
+    static String token(String tenant, String... roles) {
+        return LocalIdentity.forTests().mint(Set.of(tenant), Set.of(roles), Duration.ofMinutes(30), "test-" + String.join("-", roles));
+    }
+
     private static ValidatableResponse consents(String tenant, String contactPoint) {
-        return given().queryParam("tenant", tenant).queryParam("contactPoint", contactPoint).get("/api/v1/consents").then();
+        return given().auth().oauth2(token(tenant, "viewer"))
+                .queryParam("tenant", tenant).queryParam("contactPoint", contactPoint).get("/api/v1/consents").then();
     }
 
     private static PmsMarketingFlags flags(Boolean emailOptIn, Boolean smsOptIn, Boolean doNotContact) {
@@ -161,11 +168,112 @@ class ConsentFlowTest {
                 .setMarketingFlags(flags(null, true, null))
                 .setPmsUpdatedAt(NOW.minus(1, ChronoUnit.DAYS))
                 .build());
-        await().atMost(PATIENCE).untilAsserted(() -> given().queryParam("tenant", tenant).queryParam("contactPoint", "+41795556677")
-                .get("/api/v1/consents").then()
+        await().atMost(PATIENCE).untilAsserted(() -> consents(tenant, "+41795556677")
                 .body("current[0].channel", equalTo("SMS"))
                 .body("current[0].status", equalTo("GRANTED"))
                 .body("history.status", equalTo(List.of("WITHDRAWN", "GRANTED"))));
+    }
+
+    @Test
+    void manyVersionsOfOneProfileInQuickSuccessionAreAppliedInOrder() {
+        String tenant = tenant();
+        String address = "burst-" + UUID.randomUUID() + "@example.com";
+        for (long sequence = 1; sequence <= 20; sequence++) {
+            GuestProfiles.send(profile(tenant, "opera", "B-1", sequence)
+                    .setEmails(List.of(email(address, true)))
+                    .setMarketingFlags(flags(sequence % 2 == 0, null, null))
+                    .setPmsUpdatedAt(NOW.plusSeconds(sequence))
+                    .build());
+        }
+        await().atMost(PATIENCE).untilAsserted(() -> consents(tenant, address).body("history", hasSize(20)));
+        consents(tenant, address)
+                .body("current[0].status", equalTo("GRANTED"))
+                .body("current[0].effectiveAt", equalTo(NOW.plusSeconds(20).toString()))
+                .body("history[0].status", equalTo("WITHDRAWN"))
+                .body("history[19].status", equalTo("GRANTED"));
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            List<ConsentStatus> published = KafkaTestClients.<ConsentChanged>readAvro("crm.consents").stream()
+                    .filter(r -> (tenant + ":EMAIL:MARKETING:" + address).equals(r.key()))
+                    .map(r -> r.value().getStatus()).toList();
+            assertEquals(20, published.size());
+            assertEquals(ConsentStatus.GRANTED, published.get(19));
+        });
+    }
+
+    @Test
+    void aPhoneInNationalFormIsKeyedInE164SoAnOptOutUnderEitherFormIsOne() {
+        String tenant = "e164"; // optout.phone-regions."e164"=CH in the test profile
+        String subscriber = String.format("%07d", Math.floorMod(UUID.randomUUID().getMostSignificantBits(), 10_000_000L));
+        GuestProfiles.send(profile(tenant, "opera", "E-" + UUID.randomUUID(), 1L)
+                .setPhones(List.of(phone("079 " + subscriber)))
+                .setMarketingFlags(flags(null, false, null))
+                .setPmsUpdatedAt(NOW)
+                .build());
+        await().atMost(PATIENCE).untilAsserted(() -> consents(tenant, "+4179" + subscriber).statusCode(200)
+                .body("contactPoint", equalTo("+4179" + subscriber))
+                .body("current[0].status", equalTo("WITHDRAWN")));
+        consents(tenant, "079 " + subscriber).body("contactPoint", equalTo("+4179" + subscriber)).body("current", hasSize(1));
+        consents(tenant, "0041 79 " + subscriber).body("current[0].status", equalTo("WITHDRAWN"));
+    }
+
+    @Test
+    void thePhoneCallFlagIsItsOwnChannelAndAStaffOptOutOfCallsIsWrittenBack() {
+        String tenant = tenant();
+        String number = "+4179" + String.format("%07d", Math.floorMod(UUID.randomUUID().getMostSignificantBits(), 10_000_000L));
+        String pmsProfileId = "PH-" + UUID.randomUUID();
+        GuestProfiles.send(profile(tenant, "opera", pmsProfileId, 1L)
+                .setPhones(List.of(phone(number)))
+                .setMarketingFlags(PmsMarketingFlags.newBuilder().setSmsOptIn(true).setPhoneOptIn(true).build())
+                .setPmsUpdatedAt(NOW.minus(1, ChronoUnit.DAYS))
+                .build());
+        await().atMost(PATIENCE).untilAsserted(() -> consents(tenant, number).body("current", hasSize(2))
+                .body("current.channel", containsInAnyOrder("PHONE", "SMS")));
+        // A channel that does not fit the contact point is refused, naming the field.
+        given().auth().oauth2(token(tenant, "agent")).contentType("application/json").queryParam("tenant", tenant)
+                .body("{\"contactPoint\":\"" + number + "\",\"channel\":\"EMAIL\"}").post("/api/v1/consents/withdrawals")
+                .then().statusCode(400).body("invalidParams[0].name", equalTo("channel"));
+        given().auth().oauth2(token(tenant, "agent")).contentType("application/json").queryParam("tenant", tenant)
+                .body("{\"contactPoint\":\"" + number + "\",\"channel\":\"PHONE\"}").post("/api/v1/consents/withdrawals")
+                .then().statusCode(200)
+                .body("current.find { it.channel == 'PHONE' }.status", equalTo("WITHDRAWN"))
+                .body("current.find { it.channel == 'SMS' }.status", equalTo("GRANTED"));
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            org.guestcrm.events.ContactDetailsUpdated update = KafkaTestClients.<org.guestcrm.events.ContactDetailsUpdated>readAvro(
+                            "crm.contact-updates").stream()
+                    .filter(r -> (tenant + ":opera:" + pmsProfileId).equals(r.key())).map(ConsumerRecord::value)
+                    .findFirst().orElse(null);
+            assertNotNull(update, "written back to the PMS profile holding the number");
+            assertEquals(org.guestcrm.events.ContactUpdateReason.OPT_OUT, update.getReason());
+            assertEquals(Boolean.FALSE, update.getMarketingFlags().getPhoneOptIn());
+            assertEquals(null, update.getMarketingFlags().getSmsOptIn());
+        });
+    }
+
+    @Test
+    void anOptOutSaidAtTheDeskIsRecordedWithItsActorAndPublished() {
+        String tenant = tenant();
+        String address = "desk-" + UUID.randomUUID() + "@example.com";
+        given().auth().oauth2(token(tenant, "viewer")).contentType("application/json").queryParam("tenant", tenant)
+                .body("{\"contactPoint\":\"" + address + "\"}").post("/api/v1/consents/withdrawals").then().statusCode(403);
+        given().auth().oauth2(token(tenant, "agent")).contentType("application/json").queryParam("tenant", tenant)
+                .body("{\"contactPoint\":\" " + address.toUpperCase() + "\"}").post("/api/v1/consents/withdrawals").then()
+                .statusCode(200)
+                .body("contactPoint", equalTo(address))
+                .body("current[0].status", equalTo("WITHDRAWN"))
+                .body("current[0].source", equalTo("FRONT_DESK"))
+                .body("history[0].actor", equalTo("test-agent"))
+                .body("history[0].scope", equalTo("TENANT"));
+        given().auth().oauth2(token(tenant, "agent")).contentType("application/json").queryParam("tenant", tenant)
+                .body("{\"contactPoint\":\"" + address + "\",\"channel\":\"PIGEON\"}").post("/api/v1/consents/withdrawals").then()
+                .statusCode(400).body("invalidParams[0].name", equalTo("channel"));
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            ConsentChanged changed = KafkaTestClients.<ConsentChanged>readAvro("crm.consents").stream()
+                    .filter(r -> (tenant + ":EMAIL:MARKETING:" + address).equals(r.key()))
+                    .map(ConsumerRecord::value).findFirst().orElse(null);
+            assertNotNull(changed);
+            assertEquals(org.guestcrm.events.ConsentSource.FRONT_DESK, changed.getSource());
+            assertEquals(ConsentStatus.WITHDRAWN, changed.getStatus());
+        });
     }
 
     @Test
@@ -183,6 +291,11 @@ class ConsentFlowTest {
             assertNotNull(dead, "the poison record is on pms.profiles.dlq");
             assertEquals("not Avro at all", new String(dead.value(), StandardCharsets.UTF_8));
             assertNotNull(dead.headers().lastHeader("dead-letter-reason"), "the dead letter says why");
+            assertTrue(header(dead, "dead-letter-reason").contains("GuestProfileChanged"), header(dead, "dead-letter-reason"));
+            assertNotNull(dead.headers().lastHeader("dead-letter-exception-class-name"));
+            assertEquals("pms.profiles", header(dead, "dead-letter-topic"));
+            assertNotNull(dead.headers().lastHeader("dead-letter-partition"));
+            assertNotNull(dead.headers().lastHeader("dead-letter-offset"));
         });
     }
 
@@ -195,14 +308,21 @@ class ConsentFlowTest {
             ConsumerRecord<String, byte[]> dead = KafkaTestClients.readRaw("pms.profiles.dlq").stream()
                     .filter(r -> key.equals(r.key())).findFirst().orElse(null);
             assertNotNull(dead, "the unusable record is on pms.profiles.dlq");
-            String reason = new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
+            String reason = header(dead, "dead-letter-reason");
             assertTrue(reason.contains("tenantId"), reason);
+            assertEquals("org.guestcrm.platform.intake.PoisonRecordException",
+                    header(dead, "dead-letter-exception-class-name"));
         });
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     @Test
     void missingOrMalformedQueryIsAProblem400() {
-        given().get("/api/v1/consents").then()
+        given().auth().oauth2(token("*", "viewer")).get("/api/v1/consents").then()
                 .statusCode(400)
                 .contentType("application/problem+json")
                 .body("status", equalTo(400))
@@ -224,7 +344,12 @@ class ConsentFlowTest {
     @Test
     void healthMetricsAndOpenApiAnswer() {
         given().get("/q/health/ready").then().statusCode(200);
-        given().get("/q/metrics").then().statusCode(200);
-        given().get("/q/openapi").then().statusCode(200);
+        given().get("/q/health/live").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(401);
+        given().get("/q/openapi").then().statusCode(401);
+        given().auth().oauth2(token("*", "viewer")).get("/q/metrics").then().statusCode(403);
+        given().auth().oauth2(token("*", "ops")).get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("guestcrm_intake_records_total"));
+        given().auth().oauth2(token("*", "ops")).get("/q/openapi").then().statusCode(200);
     }
 }

@@ -1,0 +1,563 @@
+package org.guestcrm.optout.api;
+
+import java.net.URI;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.guestcrm.optout.config.OptoutConfig;
+import org.guestcrm.optout.domain.ConsentChannel;
+import org.guestcrm.optout.domain.ConsentPurpose;
+import org.guestcrm.optout.domain.ConsentSource;
+import org.guestcrm.optout.domain.ConsentStatement;
+import org.guestcrm.optout.domain.ConsentStatus;
+import org.guestcrm.optout.domain.ContactPoint;
+import org.guestcrm.optout.domain.GuestLinkSubject;
+import org.guestcrm.optout.domain.Suppressions;
+import org.guestcrm.optout.messaging.ConsentRecorder;
+import org.guestcrm.optout.messaging.ContactUpdatePublisher;
+import org.guestcrm.optout.persistence.ConsentEntryEntity;
+import org.guestcrm.optout.persistence.ConsentStateEntity;
+import org.guestcrm.optout.persistence.KnownContactPoints;
+import org.guestcrm.optout.persistence.PreferenceCentreStore;
+import org.guestcrm.optout.persistence.SourceProfileEntity;
+import org.guestcrm.platform.audit.AuditEntry;
+import org.guestcrm.platform.audit.AuditTrail;
+import org.guestcrm.platform.security.SignedLinks;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestForm;
+
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateData;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.annotation.security.PermitAll;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.CookieParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * The guest's preference centre. {@code GET /p/<token>} (a signed link, scope {@code preferences}, subject
+ * {@code CHANNEL:cp1_...}) opens a session (a signed cookie, see {@link GuestSessions}) and sends the browser on to
+ * {@code /preferences}, so the link's token leaves the address bar. The page shows what the group holds about this
+ * contact point and has one form per action, each with the session's CSRF token: choices per purpose, a pause of
+ * marketing, a corrected e-mail address, a data download, an erasure. {@code /preferences/request} mails a link to an
+ * address typed in, answering the same whether or not the address is known. Every access and change is recorded
+ * ({@code guest_activity}: address and user agent; the platform audit trail for reads), never with the address.
+ */
+@Path("/")
+@PermitAll
+public class PreferenceCentreResource {
+
+    private static final Logger LOG = Logger.getLogger(PreferenceCentreResource.class);
+    private static final String HTML = "text/html;charset=UTF-8";
+    private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
+    private static final Set<Integer> PAUSE_MONTHS = Set.of(1, 3, 6, 12);
+    private static final Set<String> NOTICES = Set.of("saved", "paused", "corrected", "detailsCorrected");
+    /** A name as a guest writes it: letters (any script, with accents), spaces, apostrophes, hyphens, dots. */
+    private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{M}][\\p{L}\\p{M} '\u2019.\\-]{0,99}");
+    /** The languages the guest may choose (BCP 47), in the order the page lists them. */
+    static final List<String> LANGUAGES = List.of("en", "fr", "de", "it", "es", "nl", "pt");
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
+
+    @Inject
+    GuestLinks links;
+    @Inject
+    GuestSessions sessions;
+    @Inject
+    LinkContactPoints linkContactPoints;
+    @Inject
+    KnownContactPoints known;
+    @Inject
+    ConsentRecorder recorder;
+    @Inject
+    ContactUpdatePublisher contactUpdates;
+    @Inject
+    PreferenceCentreStore store;
+    @Inject
+    AuditTrail audit;
+    @Inject
+    OptoutConfig config;
+    @Inject
+    @Location("preferences.html")
+    Template preferencesPage;
+    @Inject
+    @Location("preferences-request.html")
+    Template requestPage;
+    @Inject
+    @Location("guest-page.html")
+    Template messagePage;
+
+    /** One language the guest may choose, labelled in that language. */
+    @TemplateData
+    public record LanguageOption(String code, String label) {
+    }
+
+    /** One purpose's line on the page. */
+    @TemplateData
+    public record Row(String purpose, String label, String stateLabel, String sourceLabel, String since, boolean granted,
+            boolean withdrawn) {
+    }
+
+    /** The session's contact point, resolved, or the page that refuses the request. */
+    private record Guest(GuestSessions.Session session, ContactPoint contactPoint) {
+    }
+
+    @GET
+    @Path("p/{token}")
+    @Produces(HTML)
+    @Transactional
+    @Operation(summary = "Opens the preference centre from a signed link (scope preferences): a session cookie, then 303 to /preferences")
+    public Response open(@PathParam("token") String token, @QueryParam("lang") String lang,
+            @HeaderParam("Accept-Language") String acceptLanguage, @Context HttpServerRequest http) {
+        GuestPageTexts texts = GuestPageTexts.choose(lang, acceptLanguage);
+        Optional<SignedLinks> signer = links.links();
+        if (signer.isEmpty()) {
+            LOG.warn("A preference-centre link was opened but guestcrm.signed-links.keys is not configured.");
+            return message(503, texts.lang(), texts.invalidTitle(), texts.unavailableMessage(), null);
+        }
+        SignedLinks.Grant grant;
+        try {
+            grant = signer.get().verify(token, GuestLinks.PREFERENCES);
+        } catch (SignedLinks.InvalidLinkException e) {
+            LOG.debugf("A preference-centre link was refused: %s.", e.reason());
+            return "expired".equals(e.reason())
+                    ? message(410, texts.lang(), texts.expiredTitle(), texts.expiredMessage(), null)
+                    : message(400, texts.lang(), texts.invalidTitle(), texts.invalidMessage(), null);
+        }
+        Optional<GuestLinkSubject> subject = GuestLinkSubject.parsePreferences(grant.subject());
+        Optional<ContactPoint> contactPoint = subject.flatMap(s -> linkContactPoints.resolve(grant.tenant(), s));
+        if (contactPoint.isEmpty()) {
+            // Unknown reference, another tenant's, a malformed subject: exactly the page of an invalid link.
+            return message(400, texts.lang(), texts.invalidTitle(), texts.invalidMessage(), null);
+        }
+        String ref = KnownContactPoints.refOf(grant.tenant(), contactPoint.get());
+        GuestSessions.Session session = sessions.open(signer.get(), grant.tenant(), subject.get().channel(), ref);
+        activity(grant.tenant(), ref, "open-link:key-" + token.split("\\.")[1], http, 303);
+        String location = "/preferences" + (lang == null || lang.isBlank() ? "" : "?lang=" + texts.lang());
+        return Response.seeOther(URI.create(location)).cookie(sessions.cookie(session)).build();
+    }
+
+    @GET
+    @Path("preferences")
+    @Produces(HTML)
+    @Transactional
+    @Operation(summary = "The guest's preference centre (session cookie from /p/{token})")
+    public Response page(@CookieParam(GuestSessions.COOKIE) String cookie, @QueryParam("lang") String lang,
+            @QueryParam("notice") String notice, @HeaderParam("Accept-Language") String acceptLanguage,
+            @Context HttpServerRequest http) {
+        String language = GuestPageTexts.choose(lang, acceptLanguage).lang();
+        Object guest = guest(cookie, language);
+        if (guest instanceof Response refusal) {
+            return refusal;
+        }
+        Guest g = (Guest) guest;
+        Map<String, String> t = PreferenceTexts.of(language);
+        String noticeText = notice != null && NOTICES.contains(notice) ? t.get("notice." + notice) : null;
+        audit.record(new AuditEntry(0, Instant.now(), "guest", g.session().tenant(), "guest", "GET /preferences",
+                "contactPointRef=" + g.session().ref(), remote(http), 200));
+        activity(g.session().tenant(), g.session().ref(), "view", http, 200);
+        return render(200, g, language, noticeText, null);
+    }
+
+    @POST
+    @Path("preferences/choices")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(HTML)
+    @Transactional
+    @Operation(summary = "The guest's choice per purpose (GRANTED or WITHDRAWN), form with the session's CSRF token")
+    public Response choose(@CookieParam(GuestSessions.COOKIE) String cookie, @QueryParam("lang") String lang,
+            MultivaluedMap<String, String> form, @Context HttpServerRequest http) {
+        String language = GuestPageTexts.choose(lang, null).lang();
+        Object guest = guarded(cookie, form == null ? null : form.getFirst("csrf"), language, "choices", http);
+        if (guest instanceof Response refusal) {
+            return refusal;
+        }
+        Guest g = (Guest) guest;
+        Map<ConsentPurpose, ConsentStatus> chosen = new LinkedHashMap<>();
+        for (ConsentPurpose purpose : ConsentPurpose.values()) {
+            String value = form.getFirst(purpose.name());
+            if (value == null || value.isBlank()) {
+                continue;
+            }
+            try {
+                chosen.put(purpose, ConsentStatus.valueOf(value.trim()));
+            } catch (IllegalArgumentException e) {
+                return render(400, g, language, null, PreferenceTexts.of(language).get("error.choice"));
+            }
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        String correlation = UUID.randomUUID().toString();
+        int changes = 0;
+        for (Map.Entry<ConsentPurpose, ConsentStatus> choice : chosen.entrySet()) {
+            if (recorder.record(g.session().tenant(), new ConsentStatement(g.contactPoint(), g.session().channel(),
+                    choice.getKey(), choice.getValue(), ConsentSource.PREFERENCE_CENTRE, now), provenance(g, "preference-centre", correlation))) {
+                changes++;
+                if (choice.getKey() == ConsentPurpose.MARKETING && choice.getValue() == ConsentStatus.GRANTED) {
+                    store.endPauses(g.session().tenant(), g.contactPoint().value(), "GUEST_GRANTED", now);
+                }
+            }
+        }
+        activity(g.session().tenant(), g.session().ref(), "choices:" + changes, http, 303);
+        return back(language, "saved");
+    }
+
+    @POST
+    @Path("preferences/pause")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(HTML)
+    @Transactional
+    @Operation(summary = "Pauses marketing for 1, 3, 6 or 12 months (withdrawn now, granted again at the end), form with CSRF token")
+    public Response pause(@CookieParam(GuestSessions.COOKIE) String cookie, @QueryParam("lang") String lang,
+            @RestForm("csrf") String csrf, @RestForm("months") String months, @Context HttpServerRequest http) {
+        String language = GuestPageTexts.choose(lang, null).lang();
+        Object guest = guarded(cookie, csrf, language, "pause", http);
+        if (guest instanceof Response refusal) {
+            return refusal;
+        }
+        Guest g = (Guest) guest;
+        int count;
+        try {
+            count = Integer.parseInt(months == null ? "" : months.trim());
+        } catch (NumberFormatException e) {
+            count = -1;
+        }
+        if (!PAUSE_MONTHS.contains(count)) {
+            return render(400, g, language, null, PreferenceTexts.of(language).get("error.months"));
+        }
+        String tenant = g.session().tenant();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        ConsentStateEntity current = ConsentStateEntity.find(tenant, g.contactPoint().value(), g.session().channel().name(),
+                ConsentPurpose.MARKETING.name()).orElse(null);
+        // Only a granted consent is paused: a pause must never end in a grant the guest had not given.
+        if (current != null && ConsentStatus.GRANTED.name().equals(current.status)) {
+            recorder.record(tenant, new ConsentStatement(g.contactPoint(), g.session().channel(), ConsentPurpose.MARKETING,
+                    ConsentStatus.WITHDRAWN, ConsentSource.PREFERENCE_CENTRE, now),
+                    provenance(g, "pause:" + count + "m", UUID.randomUUID().toString()));
+            ConsentStateEntity paused = ConsentStateEntity.find(tenant, g.contactPoint().value(), g.session().channel().name(),
+                    ConsentPurpose.MARKETING.name()).orElseThrow();
+            store.addPause(new PreferenceCentreStore.Pause(UUID.randomUUID(), tenant, g.contactPoint().value(),
+                    g.session().channel().name(), ConsentPurpose.MARKETING.name(), paused.entryId,
+                    now.atZone(ZoneOffset.UTC).plusMonths(count).toInstant()), now);
+        }
+        activity(tenant, g.session().ref(), "pause:" + count + "m", http, 303);
+        return back(language, "paused");
+    }
+
+    @POST
+    @Path("preferences/email")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(HTML)
+    @Transactional
+    @Operation(summary = "The guest corrects the e-mail address: ContactDetailsUpdated (GUEST_CORRECTION) to every PMS profile holding it")
+    public Response correct(@CookieParam(GuestSessions.COOKIE) String cookie, @QueryParam("lang") String lang,
+            @RestForm("csrf") String csrf, @RestForm("email") String email, @Context HttpServerRequest http) {
+        String language = GuestPageTexts.choose(lang, null).lang();
+        Object guest = guarded(cookie, csrf, language, "correction", http);
+        if (guest instanceof Response refusal) {
+            return refusal;
+        }
+        Guest g = (Guest) guest;
+        Optional<ContactPoint> corrected = email == null || !email.contains("@") ? Optional.empty() : ContactPoint.email(email);
+        if (corrected.isEmpty() || g.session().channel() != ConsentChannel.EMAIL) {
+            return render(400, g, language, null, PreferenceTexts.of(language).get("error.email"));
+        }
+        int written = corrected.get().equals(g.contactPoint()) ? 0
+                : contactUpdates.emailCorrected(g.session().tenant(), g.contactPoint(), corrected.get(), UUID.randomUUID().toString());
+        store.addRequest(g.session().tenant(), g.session().ref(), "CORRECTION", "PUBLISHED", "profiles=" + written, Instant.now());
+        activity(g.session().tenant(), g.session().ref(), "correction:" + written, http, 303);
+        return back(language, "corrected");
+    }
+
+    @POST
+    @Path("preferences/details")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(HTML)
+    @Transactional
+    @Operation(summary = "The guest corrects first name, last name or language (a blank field is unchanged): ContactDetailsUpdated (GUEST_CORRECTION) with only those fields to every PMS profile holding the contact point")
+    public Response correctDetails(@CookieParam(GuestSessions.COOKIE) String cookie, @QueryParam("lang") String lang,
+            @RestForm("csrf") String csrf, @RestForm("firstName") String firstName, @RestForm("lastName") String lastName,
+            @RestForm("language") String guestLanguage, @Context HttpServerRequest http) {
+        String language = GuestPageTexts.choose(lang, null).lang();
+        Object guest = guarded(cookie, csrf, language, "details-correction", http);
+        if (guest instanceof Response refusal) {
+            return refusal;
+        }
+        Guest g = (Guest) guest;
+        Map<String, String> t = PreferenceTexts.of(language);
+        String first = blankToNull(firstName);
+        String last = blankToNull(lastName);
+        String chosen = blankToNull(guestLanguage);
+        // Never echo what was typed: the error names the field only.
+        if (first != null && !NAME.matcher(first).matches()) {
+            return render(400, g, language, null, t.get("error.firstName"));
+        }
+        if (last != null && !NAME.matcher(last).matches()) {
+            return render(400, g, language, null, t.get("error.lastName"));
+        }
+        if (chosen != null && !LANGUAGES.contains(chosen)) {
+            return render(400, g, language, null, t.get("error.language"));
+        }
+        if (first == null && last == null && chosen == null) {
+            return render(400, g, language, null, t.get("error.details"));
+        }
+        int written = contactUpdates.detailsCorrected(g.session().tenant(), g.contactPoint(), first, last, chosen,
+                UUID.randomUUID().toString());
+        List<String> fields = new ArrayList<>();
+        if (first != null) {
+            fields.add("firstName");
+        }
+        if (last != null) {
+            fields.add("lastName");
+        }
+        if (chosen != null) {
+            fields.add("language");
+        }
+        store.addRequest(g.session().tenant(), g.session().ref(), "CORRECTION", "PUBLISHED",
+                "fields=" + String.join(",", fields) + " profiles=" + written, Instant.now());
+        activity(g.session().tenant(), g.session().ref(), "details-correction:" + written, http, 303);
+        return back(language, "detailsCorrected");
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    @POST
+    @Path("preferences/download")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces({MediaType.APPLICATION_JSON, HTML})
+    @Transactional
+    @Operation(summary = "Downloads what this service holds about the session's contact point (JSON), form with CSRF token")
+    public Response download(@CookieParam(GuestSessions.COOKIE) String cookie, @RestForm("csrf") String csrf,
+            @Context HttpServerRequest http) {
+        Object guest = guarded(cookie, csrf, "en", "download", http);
+        if (guest instanceof Response refusal) {
+            return refusal;
+        }
+        Guest g = (Guest) guest;
+        String tenant = g.session().tenant();
+        String value = g.contactPoint().value();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("contactPoint", value);
+        data.put("kind", g.contactPoint().kind().name());
+        data.put("consents", ConsentStateEntity.listFor(tenant, value).stream().map(s -> Map.of("channel", s.channel,
+                "purpose", s.purpose, "status", s.status, "source", s.source, "effectiveAt", s.effectiveAt.toString())).toList());
+        data.put("history", ConsentEntryEntity.history(tenant, value).stream().map(e -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("channel", e.channel);
+            entry.put("purpose", e.purpose);
+            entry.put("status", e.status);
+            entry.put("source", e.source);
+            entry.put("effectiveAt", e.effectiveAt.toString());
+            entry.put("recordedAt", e.recordedAt.toString());
+            entry.put("pmsSystem", e.pmsSystem);
+            return entry;
+        }).toList());
+        data.put("heldBy", ContactUpdatePublisher.holders(tenant, g.contactPoint()).stream()
+                .map(p -> Map.of("pmsSystem", p.pmsSystem, "pmsProfileId", p.pmsProfileId)).toList());
+        store.pausedUntil(tenant, value).ifPresent(until -> data.put("marketingPausedUntil", until.toString()));
+        data.put("exportedAt", Instant.now().toString());
+        store.addRequest(tenant, g.session().ref(), "DOWNLOAD", "DONE", null, Instant.now());
+        audit.record(new AuditEntry(0, Instant.now(), "guest", tenant, "guest", "POST /preferences/download",
+                "contactPointRef=" + g.session().ref(), remote(http), 200));
+        activity(tenant, g.session().ref(), "download", http, 200);
+        return Response.ok(data, MediaType.APPLICATION_JSON_TYPE)
+                .header("Content-Disposition", "attachment; filename=\"my-contact-data.json\"")
+                .header("Cache-Control", "no-store").build();
+    }
+
+    @POST
+    @Path("preferences/erasure")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(HTML)
+    @Transactional
+    @Operation(summary = "The guest asks for erasure (confirm=yes): every purpose withdrawn, a hashed suppression entry, the request recorded")
+    public Response erase(@CookieParam(GuestSessions.COOKIE) String cookie, @QueryParam("lang") String lang,
+            @RestForm("csrf") String csrf, @RestForm("confirm") String confirm, @Context HttpServerRequest http) {
+        String language = GuestPageTexts.choose(lang, null).lang();
+        Object guest = guarded(cookie, csrf, language, "erasure", http);
+        if (guest instanceof Response refusal) {
+            return refusal;
+        }
+        Guest g = (Guest) guest;
+        Map<String, String> t = PreferenceTexts.of(language);
+        if (!"yes".equals(confirm)) {
+            return render(400, g, language, null, t.get("error.erasureConfirm"));
+        }
+        String tenant = g.session().tenant();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        String correlation = UUID.randomUUID().toString();
+        for (ConsentPurpose purpose : ConsentPurpose.values()) {
+            recorder.record(tenant, new ConsentStatement(g.contactPoint(), g.session().channel(), purpose, ConsentStatus.WITHDRAWN,
+                    ConsentSource.PREFERENCE_CENTRE, now), provenance(g, "erasure", correlation));
+        }
+        store.endPauses(tenant, g.contactPoint().value(), "ERASURE", now);
+        String hash = Suppressions.hash(tenant, g.contactPoint());
+        store.suppress(tenant, hash, "ERASURE", now);
+        store.addRequest(tenant, hash, "ERASURE", "REQUESTED", null, now);
+        activity(tenant, g.session().ref(), "erasure", http, 200);
+        NewCookie ended = new NewCookie.Builder(GuestSessions.COOKIE).value("").path("/").httpOnly(true).maxAge(0).build();
+        return Response.fromResponse(message(200, language, t.get("title"), t.get("notice.erased"), null)).cookie(ended).build();
+    }
+
+    @GET
+    @Path("preferences/request")
+    @Produces(HTML)
+    @Operation(summary = "The form that mails a preference-centre link to an address typed in (?tenant=)")
+    public Response requestForm(@QueryParam("tenant") String tenant, @QueryParam("lang") String lang,
+            @HeaderParam("Accept-Language") String acceptLanguage) {
+        GuestPageTexts texts = GuestPageTexts.choose(lang, acceptLanguage);
+        Optional<SignedLinks> signer = links.links();
+        if (signer.isEmpty()) {
+            return message(503, texts.lang(), texts.invalidTitle(), texts.unavailableMessage(), null);
+        }
+        if (tenant == null || !TENANT.matcher(tenant).matches()) {
+            return message(400, texts.lang(), texts.invalidTitle(), texts.invalidMessage(), null);
+        }
+        GuestSessions.Session session = sessions.open(signer.get(), tenant, null, null);
+        return Response.ok(requestPage(texts.lang(), tenant, sessions.csrfToken(session), null), HTML)
+                .cookie(sessions.cookie(session)).build();
+    }
+
+    @POST
+    @Path("preferences/request")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(HTML)
+    @Transactional
+    @Operation(summary = "Mails a preference-centre link to the address if it is known; the same answer either way; rate-limited")
+    public Response request(@CookieParam(GuestSessions.COOKIE) String cookie, @QueryParam("lang") String lang,
+            @RestForm("csrf") String csrf, @RestForm("tenant") String tenant, @RestForm("email") String email,
+            @Context HttpServerRequest http) {
+        GuestPageTexts texts = GuestPageTexts.choose(lang, null);
+        Map<String, String> t = PreferenceTexts.of(texts.lang());
+        Optional<GuestSessions.Session> session = sessions.read(cookie);
+        if (session.isEmpty() || tenant == null || !session.get().tenant().equals(tenant)
+                || !sessions.csrfValid(session.get(), csrf)) {
+            return message(403, texts.lang(), t.get("requestTitle"), t.get("csrfMessage"), null);
+        }
+        Instant now = Instant.now();
+        Optional<ContactPoint> address = email == null || !email.contains("@") ? Optional.empty() : ContactPoint.email(email);
+        String typed = address.map(ContactPoint::value).orElse(email == null ? "" : email.trim().toLowerCase(java.util.Locale.ROOT));
+        long[] counts = store.recordLinkRequest(tenant, Suppressions.sha256(tenant + '\0' + typed),
+                Suppressions.sha256("client\0" + tenant + '\0' + remote(http)), now, now.minus(1, ChronoUnit.HOURS));
+        if (counts[1] > config.links().requestsPerClientPerHour()) {
+            activity(tenant, null, "link-request:client-limit", http, 429);
+            return message(429, texts.lang(), t.get("requestTitle"), t.get("tooMany"), null);
+        }
+        if (address.isPresent() && counts[0] <= config.links().requestsPerAddressPerHour()) {
+            String ref = KnownContactPoints.refOf(tenant, address.get());
+            boolean held = known.resolve(tenant, ref).isPresent();
+            boolean erased = !store.suppressed(tenant, List.of(Suppressions.hash(tenant, address.get()))).isEmpty();
+            if (held && !erased) {
+                store.queueLinkMail(tenant, ref, texts.lang(), now);
+            }
+        }
+        // Whatever the address (known, unknown, malformed, over its limit): the same page.
+        activity(tenant, null, "link-request", http, 200);
+        return Response.ok(requestPage(texts.lang(), tenant, null, t.get("requestSent")), HTML).build();
+    }
+
+    private String requestPage(String lang, String tenant, String csrf, String message) {
+        String other = "fr".equals(lang) ? "en" : "fr";
+        return requestPage.data("lang", lang).data("t", PreferenceTexts.of(lang)).data("tenant", tenant).data("csrf", csrf)
+                .data("message", message).data("otherLang", other)
+                .data("switchHref", message == null ? "/preferences/request?tenant=" + tenant + "&lang=" + other : null)
+                .render();
+    }
+
+    /** The session's guest, or the page saying the session is over. */
+    private Object guest(String cookie, String language) {
+        Map<String, String> t = PreferenceTexts.of(language);
+        Optional<GuestSessions.Session> session = sessions.read(cookie).filter(GuestSessions.Session::ofContactPoint);
+        Optional<ContactPoint> contactPoint = session.flatMap(s -> known.resolve(s.tenant(), s.ref()));
+        if (contactPoint.isEmpty()) {
+            return message(403, language, t.get("sessionTitle"), t.get("sessionMessage"), null);
+        }
+        return new Guest(session.get(), contactPoint.get());
+    }
+
+    /** As {@link #guest}, and the form's CSRF token must be the session's: else 403 and nothing changes. */
+    private Object guarded(String cookie, String csrf, String language, String action, HttpServerRequest http) {
+        Object guest = guest(cookie, language);
+        if (guest instanceof Guest g && !sessions.csrfValid(g.session(), csrf)) {
+            activity(g.session().tenant(), g.session().ref(), action + ":csrf-refused", http, 403);
+            Map<String, String> t = PreferenceTexts.of(language);
+            return message(403, language, t.get("title"), t.get("csrfMessage"), null);
+        }
+        return guest;
+    }
+
+    private Response render(int status, Guest g, String language, String notice, String error) {
+        Map<String, String> t = PreferenceTexts.of(language);
+        String tenant = g.session().tenant();
+        String value = g.contactPoint().value();
+        Map<String, ConsentStateEntity> states = new LinkedHashMap<>();
+        ConsentStateEntity.listFor(tenant, value).stream().filter(s -> s.channel.equals(g.session().channel().name()))
+                .forEach(s -> states.put(s.purpose, s));
+        List<Row> rows = new ArrayList<>();
+        for (ConsentPurpose purpose : ConsentPurpose.values()) {
+            ConsentStateEntity state = states.get(purpose.name());
+            boolean granted = state != null && ConsentStatus.GRANTED.name().equals(state.status);
+            boolean withdrawn = state != null && ConsentStatus.WITHDRAWN.name().equals(state.status);
+            rows.add(new Row(purpose.name(), t.get("purpose." + purpose.name()),
+                    granted ? t.get("yes") : withdrawn ? t.get("no") : t.get("unset"),
+                    state == null ? "" : t.getOrDefault("source." + state.source, state.source),
+                    state == null ? "" : DAY.format(state.effectiveAt), granted, withdrawn));
+        }
+        List<SourceProfileEntity> holders = ContactUpdatePublisher.holders(tenant, g.contactPoint());
+        String html = preferencesPage.data("lang", language).data("t", t).data("otherLang", "fr".equals(language) ? "en" : "fr")
+                .data("address", value).data("profiles", holders.size()).data("rows", rows)
+                .data("languages", LANGUAGES.stream().map(code -> new LanguageOption(code, t.get("language." + code))).toList())
+                .data("pausedUntil", store.pausedUntil(tenant, value).map(DAY::format).orElse(null))
+                .data("csrf", sessions.csrfToken(g.session())).data("notice", notice).data("error", error).render();
+        return Response.status(status).type(HTML).header("Cache-Control", "no-store").entity(html).build();
+    }
+
+    private Response message(int status, String language, String title, String message, String token) {
+        String html = messagePage.data("lang", language).data("title", title).data("message", message)
+                .data("showForm", false).data("action", "").data("button", "").data("switchHref", null)
+                .data("switchLang", "").data("switchLabel", "").data("moreHref", null).data("moreLabel", "").render();
+        return Response.status(status).type(HTML).header("Cache-Control", "no-store").entity(html).build();
+    }
+
+    private static Response back(String language, String notice) {
+        return Response.seeOther(URI.create("/preferences?lang=" + language + "&notice=" + notice)).build();
+    }
+
+    private static ConsentRecorder.Provenance provenance(Guest g, String detail, String correlation) {
+        return new ConsentRecorder.Provenance("guest", detail, "preference-session:" + GuestLinks.fingerprint(g.session().nonce()),
+                correlation);
+    }
+
+    private void activity(String tenant, String ref, String action, HttpServerRequest http, int outcome) {
+        store.activity(tenant, ref, action, remote(http), http == null ? null : http.getHeader("User-Agent"), outcome);
+    }
+
+    private static String remote(HttpServerRequest http) {
+        return http == null || http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
+    }
+}

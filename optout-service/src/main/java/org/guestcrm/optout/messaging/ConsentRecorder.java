@@ -1,0 +1,124 @@
+package org.guestcrm.optout.messaging;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.guestcrm.events.ConsentChanged;
+import org.guestcrm.events.EventMetadata;
+import org.guestcrm.optout.config.OptoutConfig;
+import org.guestcrm.optout.domain.ConsentLedgerRule;
+import org.guestcrm.optout.domain.ConsentStatement;
+import org.guestcrm.optout.domain.ConsentStatus;
+import org.guestcrm.optout.mapping.ConsentMapper;
+import org.guestcrm.optout.persistence.ConsentEntryEntity;
+import org.guestcrm.optout.persistence.ConsentStateEntity;
+import org.guestcrm.optout.persistence.ContactPointLocks;
+import org.guestcrm.optout.persistence.KnownContactPoints;
+import org.guestcrm.optout.persistence.PreferenceCentreStore;
+import org.guestcrm.optout.domain.ConsentPurpose;
+import org.guestcrm.optout.domain.ConsentSource;
+import org.guestcrm.optout.domain.Suppressions;
+import org.guestcrm.events.ContactUpdateReason;
+import org.guestcrm.platform.outbox.Outbox;
+import org.guestcrm.schemas.Topic;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+/**
+ * Records one statement said outside the PMS feed (a staff opt-out, an unsubscribe link) with the same rules as the
+ * feed: the contact point's lock, the ledger rule (newer wins, opt-out wins a tie), a ledger entry, the new state and
+ * ConsentChanged in the outbox, all in the caller's transaction.
+ */
+@ApplicationScoped
+public class ConsentRecorder {
+
+    private final ConsentLedgerRule ledgerRule = new ConsentLedgerRule();
+
+    @Inject
+    OptoutConfig config;
+    @Inject
+    ContactPointLocks locks;
+    @Inject
+    Outbox outbox;
+    @Inject
+    EntityManager entityManager;
+    @Inject
+    KnownContactPoints known;
+    @Inject
+    PreferenceCentreStore store;
+    @Inject
+    ContactUpdatePublisher contactUpdates;
+    @Inject
+    org.guestcrm.optout.persistence.GuestDirectory guests;
+
+    /** Who said it and how it is proven: actor, which feed or link key, and the evidence id (never personal data). */
+    public record Provenance(String actor, String sourceDetail, String evidence, String correlationId) {
+    }
+
+    /** @return true when the statement changed the consent (a ledger entry and an event), false when it did not */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean record(String tenant, ConsentStatement statement, Provenance provenance) {
+        String contactPoint = statement.contactPoint().value();
+        locks.lockAll(List.of(ContactPointLocks.key(tenant, contactPoint)));
+        if (statement.status() == ConsentStatus.GRANTED
+                && !store.suppressed(tenant, List.of(Suppressions.hash(tenant, statement.contactPoint()))).isEmpty()) {
+            // An erased contact point is never granted again.
+            return false;
+        }
+        known.remember(tenant, List.of(statement.contactPoint()));
+        if (statement.status() == ConsentStatus.WITHDRAWN && statement.purpose() == ConsentPurpose.MARKETING
+                && statement.source() != ConsentSource.PMS
+                && (provenance.sourceDetail() == null || !provenance.sourceDetail().startsWith("pause:"))) {
+            // An opt-out said while marketing is paused (staff, a link, a bounce) outlives the pause: it must never be
+            // undone by the pause's end, even when it changes nothing now. (Not for PMS flags: the PMS may only be
+            // echoing the pause's own write-back.)
+            store.endPauses(tenant, contactPoint, "SUPERSEDED", Instant.now());
+        }
+        ConsentStateEntity state = ConsentStateEntity.find(tenant, contactPoint, statement.channel().name(),
+                statement.purpose().name()).orElse(null);
+        ConsentLedgerRule.Decision decision = ledgerRule.decide(state == null ? null : ConsentStatus.valueOf(state.status),
+                state == null ? null : state.effectiveAt, statement);
+        if (decision != ConsentLedgerRule.Decision.CHANGE) {
+            return false;
+        }
+        Instant now = Instant.now();
+        ConsentEntryEntity entry = ConsentMapper.entry(tenant, statement, provenance.evidence(), null, null, now);
+        entry.actor = provenance.actor();
+        entry.sourceDetail = provenance.sourceDetail();
+        entry.persist();
+        entityManager.flush();
+        if (state == null) {
+            state = new ConsentStateEntity();
+            ConsentMapper.copyInto(entry, state, now);
+            state.persist();
+        } else {
+            ConsentMapper.copyInto(entry, state, now);
+        }
+        EventMetadata metadata = EventMetadata.newBuilder()
+                .setEventId(UUID.randomUUID())
+                .setEventType(ConsentChanged.class.getSimpleName())
+                .setOccurredAt(now)
+                .setSource(config.serviceName())
+                .setTenantId(tenant)
+                .setCorrelationId(provenance.correlationId())
+                .setCausationId(null)
+                .setSchemaVersion(1)
+                .build();
+        outbox.add(Topic.CRM_CONSENTS, ConsentFromProfileHandler.consentKey(tenant, entry.channel, entry.purpose, contactPoint),
+                ConsentMapper.toConsentChanged(entry, null, guests.soleHolders(List.of(
+                        new org.guestcrm.optout.persistence.ConsentLedgerStore.TenantValue(tenant, contactPoint)))
+                        .get(tenant + "\n" + contactPoint), metadata));
+        // The write-back: the PMS profiles holding this contact point get the new marketing flag (said outside the PMS).
+        if (statement.source() != ConsentSource.PMS && statement.purpose() == ConsentPurpose.MARKETING) {
+            contactUpdates.consentChanged(tenant, statement.contactPoint(), statement.channel(), statement.status(),
+                    statement.source() == ConsentSource.BOUNCE ? ContactUpdateReason.BOUNCE
+                            : statement.status() == ConsentStatus.WITHDRAWN ? ContactUpdateReason.OPT_OUT : ContactUpdateReason.OPT_IN,
+                    provenance.correlationId(), metadata.getEventId().toString());
+        }
+        return true;
+    }
+}

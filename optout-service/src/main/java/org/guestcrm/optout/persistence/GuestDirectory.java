@@ -1,0 +1,190 @@
+package org.guestcrm.optout.persistence;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.guestcrm.optout.domain.ContactPoint;
+import org.guestcrm.platform.domain.ContactKind;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+/**
+ * The golden guests as consent needs them ({@code guest}, {@code guest_contact_point}, V14): from crm.guests which
+ * guest holds which contact point, from crm.guest-merges which guest a merged-away one lives on in. Plain SQL in the
+ * caller's transaction; the intake's statements take a whole batch.
+ */
+@ApplicationScoped
+public class GuestDirectory {
+
+    /** How many merges a chain may have before it is cut (A into B into C ...). */
+    private static final int LONGEST_CHAIN = 10;
+
+    @Inject
+    EntityManager em;
+
+    /** A guest as held: version applied last, and the guest it was merged into. */
+    public record HeldGuest(String guestId, String tenant, long version, String mergedInto) {
+    }
+
+    /** The new state of one guest from crm.guests. */
+    public record GuestContactPoints(String guestId, String tenant, long version, List<ContactPoint> contactPoints) {
+    }
+
+    /** The held guests of these ids: one query. */
+    @SuppressWarnings("unchecked")
+    public Map<String, HeldGuest> load(Collection<String> guestIds) {
+        Map<String, HeldGuest> held = new HashMap<>();
+        if (guestIds.isEmpty()) {
+            return held;
+        }
+        List<Object[]> rows = em.createNativeQuery(
+                "select guest_id, tenant, version, merged_into from guest where guest_id = any (cast(?1 as text[]))")
+                .setParameter(1, guestIds.toArray(String[]::new)).getResultList();
+        for (Object[] r : rows) {
+            held.put((String) r[0], new HeldGuest((String) r[0], (String) r[1], ((Number) r[2]).longValue(), (String) r[3]));
+        }
+        return held;
+    }
+
+    /** Writes the guests' versions and replaces their contact points: three statements for the batch. */
+    public void save(Collection<GuestContactPoints> guests, Instant now) {
+        if (guests.isEmpty()) {
+            return;
+        }
+        em.createNativeQuery("""
+                insert into guest (guest_id, tenant, version, updated_at)
+                select g, t, cast(v as bigint), cast(?4 as timestamptz)
+                from unnest(cast(?1 as text[]), cast(?2 as text[]), cast(?3 as text[])) as x (g, t, v)
+                on conflict (guest_id) do update set version = excluded.version, updated_at = excluded.updated_at""")
+                .setParameter(1, SqlValues.column(guests, GuestContactPoints::guestId))
+                .setParameter(2, SqlValues.column(guests, GuestContactPoints::tenant))
+                .setParameter(3, SqlValues.column(guests, GuestContactPoints::version))
+                .setParameter(4, now.toString())
+                .executeUpdate();
+        em.createNativeQuery("delete from guest_contact_point where guest_id = any (cast(?1 as text[]))")
+                .setParameter(1, SqlValues.column(guests, GuestContactPoints::guestId))
+                .executeUpdate();
+        record Row(String guestId, String tenant, ContactPoint point) {
+        }
+        List<Row> rows = new ArrayList<>();
+        for (GuestContactPoints g : guests) {
+            for (ContactPoint point : new LinkedHashSet<>(g.contactPoints())) {
+                rows.add(new Row(g.guestId(), g.tenant(), point));
+            }
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        em.createNativeQuery("""
+                insert into guest_contact_point (guest_id, tenant, kind, value)
+                select g, t, k, v from unnest(cast(?1 as text[]), cast(?2 as text[]), cast(?3 as text[]), cast(?4 as text[]))
+                     as x (g, t, k, v)
+                on conflict do nothing""")
+                .setParameter(1, SqlValues.column(rows, Row::guestId))
+                .setParameter(2, SqlValues.column(rows, Row::tenant))
+                .setParameter(3, SqlValues.column(rows, r -> r.point().kind().name()))
+                .setParameter(4, SqlValues.column(rows, r -> r.point().value()))
+                .executeUpdate();
+    }
+
+    /**
+     * {@code merged} now lives on in {@code surviving}: the survivor holds the merged guest's contact points (until its
+     * own next crm.guests record says what it holds), the merged guest none, and points to the survivor.
+     */
+    public void merge(String tenant, String surviving, Collection<String> merged, Instant now) {
+        String[] ids = merged.stream().filter(id -> !id.equals(surviving)).distinct().toArray(String[]::new);
+        em.createNativeQuery("""
+                insert into guest (guest_id, tenant, version, updated_at) values (?1, ?2, 0, cast(?3 as timestamptz))
+                on conflict (guest_id) do nothing""")
+                .setParameter(1, surviving).setParameter(2, tenant).setParameter(3, now.toString()).executeUpdate();
+        if (ids.length == 0) {
+            return;
+        }
+        em.createNativeQuery("""
+                insert into guest (guest_id, tenant, version, merged_into, updated_at)
+                select g, ?2, 0, ?3, cast(?4 as timestamptz) from unnest(cast(?1 as text[])) as x (g)
+                on conflict (guest_id) do update set merged_into = excluded.merged_into, updated_at = excluded.updated_at""")
+                .setParameter(1, ids).setParameter(2, tenant).setParameter(3, surviving).setParameter(4, now.toString())
+                .executeUpdate();
+        em.createNativeQuery("""
+                insert into guest_contact_point (guest_id, tenant, kind, value)
+                select ?2, tenant, kind, value from guest_contact_point where guest_id = any (cast(?1 as text[]))
+                on conflict do nothing""")
+                .setParameter(1, ids).setParameter(2, surviving).executeUpdate();
+        em.createNativeQuery("delete from guest_contact_point where guest_id = any (cast(?1 as text[]))")
+                .setParameter(1, ids).executeUpdate();
+    }
+
+    /**
+     * The guest holding each of these contact points now, by {@code tenant + "\n" + value}, where exactly one guest
+     * holds it (an address shared by two guests names neither): one query.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, String> soleHolders(Collection<ConsentLedgerStore.TenantValue> contactPoints) {
+        Map<String, String> holders = new HashMap<>();
+        if (contactPoints.isEmpty()) {
+            return holders;
+        }
+        List<Object[]> rows = em.createNativeQuery("""
+                select c.tenant, c.value, min(c.guest_id)
+                from guest_contact_point c
+                join (select distinct tenant, value from unnest(cast(?1 as text[]), cast(?2 as text[])) as k (tenant, value)) k
+                  on c.tenant = k.tenant and c.value = k.value
+                group by c.tenant, c.value having count(distinct c.guest_id) = 1""")
+                .setParameter(1, SqlValues.column(contactPoints, ConsentLedgerStore.TenantValue::tenant))
+                .setParameter(2, SqlValues.column(contactPoints, ConsentLedgerStore.TenantValue::value))
+                .getResultList();
+        for (Object[] r : rows) {
+            holders.put(r[0] + "\n" + r[1], (String) r[2]);
+        }
+        return holders;
+    }
+
+    /** The guest {@code guestId} of {@code tenant} lives on in (itself, or the end of its merge chain), if known. */
+    public Optional<String> survivorOf(String tenant, String guestId) {
+        String current = guestId;
+        Set<String> seen = new LinkedHashSet<>();
+        for (int i = 0; i < LONGEST_CHAIN && seen.add(current); i++) {
+            HeldGuest held = load(List.of(current)).get(current);
+            if (held == null || !held.tenant().equals(tenant)) {
+                return Optional.empty();
+            }
+            if (held.mergedInto() == null) {
+                return Optional.of(current);
+            }
+            current = held.mergedInto();
+        }
+        return Optional.empty();
+    }
+
+    /** The contact points guest {@code guestId} holds now, by kind then value. */
+    @SuppressWarnings("unchecked")
+    public List<ContactPoint> contactPointsOf(String tenant, String guestId) {
+        List<Object[]> rows = em.createNativeQuery("""
+                select kind, value from guest_contact_point where tenant = ?1 and guest_id = ?2 order by kind, value""")
+                .setParameter(1, tenant).setParameter(2, guestId).getResultList();
+        List<ContactPoint> points = new ArrayList<>();
+        for (Object[] r : rows) {
+            points.add(new ContactPoint(ContactKind.valueOf((String) r[0]), (String) r[1]));
+        }
+        return points;
+    }
+
+    /** The merged-away guests living on in {@code guestId}. */
+    @SuppressWarnings("unchecked")
+    public List<String> mergedInto(String tenant, String guestId) {
+        return em.createNativeQuery("select guest_id from guest where tenant = ?1 and merged_into = ?2 order by guest_id")
+                .setParameter(1, tenant).setParameter(2, guestId).getResultList();
+    }
+
+}

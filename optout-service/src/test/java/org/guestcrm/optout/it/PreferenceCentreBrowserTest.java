@@ -1,0 +1,168 @@
+package org.guestcrm.optout.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.guestcrm.events.ConsentChanged;
+import org.guestcrm.testsupport.KafkaTestClients;
+import org.guestcrm.testsupport.MailServer;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+
+/**
+ * The preference centre in a real headless Chromium (Debian's chromium + chromium-driver, Selenium): the guest asks for
+ * the link, reads the mail over IMAP from the real mail server, follows the link, withdraws marketing; the ledger and
+ * crm.consents show it. Screenshots of each page go to docs/.
+ */
+@QuarkusTest
+@WithTestResource(value = org.guestcrm.testsupport.RealInfrastructure.class,
+        initArgs = @ResourceArg(name = "database", value = "optout"))
+class PreferenceCentreBrowserTest {
+
+    /** optout.links.public-base-url in the test profile: the links in mails start with it. */
+    private static final String PUBLIC_BASE = "http://guest-links.test";
+    private static final Pattern LINK = Pattern.compile(Pattern.quote(PUBLIC_BASE) + "(/p/[A-Za-z0-9._-]+\\?lang=(en|fr))");
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Test
+    void theGuestAsksForTheLinkReadsTheMailAndWithdrawsMarketingInARealBrowser() throws Exception {
+        String tenant = "tenant-" + UUID.randomUUID();
+        String address = PreferenceCentreTest.subscribed(tenant, "W-" + UUID.randomUUID());
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(executable("chromium"));
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=420,900", "--lang=en");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of(executable("chromedriver")).toFile()).usingAnyFreePort().build();
+        WebDriver browser = new ChromeDriver(service, options);
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        try {
+            browser.get(base.resolve("/preferences/request?tenant=" + tenant + "&lang=en").toString());
+            assertEquals("Manage your contact preferences", browser.findElement(By.id("title")).getText());
+            screenshot(browser, "preferences-request-en.png");
+            browser.findElement(By.id("email")).sendKeys(address);
+            browser.findElement(By.id("send")).click();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("message")));
+            assertTrue(browser.findElement(By.id("message")).getText().startsWith("If this address is known to us"));
+            screenshot(browser, "preferences-request-sent-en.png");
+
+            String mailed = awaitMailText(address);
+            Matcher link = LINK.matcher(mailed);
+            assertTrue(link.find(), "the mail holds a preference-centre link under the public base URL");
+            assertTrue(!link.group(1).contains(address) && !link.group(1).contains("%40"), "the link carries no address");
+
+            browser.get(base.resolve(link.group(1)).toString());
+            wait.until(ExpectedConditions.textToBe(By.id("title"), "Your contact preferences"));
+            assertTrue(browser.getCurrentUrl().contains("/preferences"), "the token left the address bar: " + browser.getCurrentUrl());
+            assertTrue(!browser.getCurrentUrl().contains("/p/"));
+            assertEquals(address, browser.findElement(By.id("address")).getText());
+            assertEquals("Yes", browser.findElement(By.id("MARKETING-state")).getText());
+            screenshot(browser, "preferences-en.png");
+
+            browser.findElement(By.id("MARKETING-no")).click();
+            browser.findElement(By.id("save")).click();
+            wait.until(ExpectedConditions.textToBe(By.id("notice"), "Your choices are saved."));
+            assertEquals("No", browser.findElement(By.id("MARKETING-state")).getText());
+            screenshot(browser, "preferences-saved-en.png");
+            PreferenceCentreTest.consents(tenant, address)
+                    .body("current.find { it.purpose == 'MARKETING' }.status", equalTo("WITHDRAWN"))
+                    .body("current.find { it.purpose == 'MARKETING' }.source", equalTo("PREFERENCE_CENTRE"));
+            await().atMost(PreferenceCentreTest.PATIENCE).untilAsserted(() -> assertTrue(
+                    KafkaTestClients.<ConsentChanged>readAvro("crm.consents").stream()
+                            .filter(r -> (tenant + ":EMAIL:MARKETING:" + address).equals(r.key())).map(ConsumerRecord::value)
+                            .anyMatch(c -> c.getSource() == org.guestcrm.events.ConsentSource.PREFERENCE_CENTRE
+                                    && c.getStatus() == org.guestcrm.events.ConsentStatus.WITHDRAWN)));
+
+            browser.findElement(By.id("switch-language")).click();
+            wait.until(ExpectedConditions.textToBe(By.id("title"), "Vos préférences de contact"));
+            assertEquals("fr", browser.findElement(By.tagName("html")).getAttribute("lang"));
+            assertEquals("Non", browser.findElement(By.id("MARKETING-state")).getText());
+            screenshot(browser, "preferences-fr.png");
+        } finally {
+            browser.quit();
+            service.stop();
+        }
+    }
+
+    /** The text of the first mail in the guest's INBOX, read over IMAP (login = password = the address). */
+    private static String awaitMailText(String address) {
+        String[] text = new String[1];
+        await().atMost(PreferenceCentreTest.PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> {
+            Properties props = new Properties();
+            props.put("mail.imap.host", "127.0.0.1");
+            props.put("mail.imap.port", String.valueOf(MailServer.shared().imapPort()));
+            Session session = Session.getInstance(props);
+            Store store = session.getStore("imap");
+            try {
+                store.connect("127.0.0.1", MailServer.shared().imapPort(), address, address);
+                Folder inbox = store.getFolder("INBOX");
+                inbox.open(Folder.READ_ONLY);
+                try {
+                    Message[] messages = inbox.getMessages();
+                    if (messages.length == 0) {
+                        return false;
+                    }
+                    assertEquals("Your contact preferences", messages[0].getSubject());
+                    Object content = messages[0].getContent();
+                    text[0] = content instanceof String s ? s : String.valueOf(content);
+                    return true;
+                } finally {
+                    inbox.close(false);
+                }
+            } catch (jakarta.mail.AuthenticationFailedException notYetDelivered) {
+                return false;
+            } finally {
+                store.close();
+            }
+        });
+        assertNotNull(text[0]);
+        return text[0];
+    }
+
+    private static String executable(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+            Path candidate = Path.of(dir, name);
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        throw new IllegalStateException(name + " is not on the PATH: install Debian's chromium and chromium-driver");
+    }
+
+    private static void screenshot(WebDriver browser, String file) throws java.io.IOException {
+        Path docs = Path.of("docs");
+        Files.createDirectories(docs);
+        Files.write(docs.resolve(file), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+}
