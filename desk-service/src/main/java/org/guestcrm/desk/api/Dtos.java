@@ -1,0 +1,71 @@
+package org.guestcrm.desk.api;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.UUID;
+
+/** The desk API's request and response bodies (never entities, never Avro records). */
+public final class Dtos {
+
+    private Dtos() {
+    }
+
+    public record GuestContact(String name, String email, String phone, String language) {
+    }
+
+    /** An inquiry posted by staff or a web form. */
+    public record InquiryRequest(String hotelCode, GuestContact guest, LocalDate arrival, LocalDate departure,
+                                 Integer adults, Integer children, Integer rooms, String roomType, String message,
+                                 String channel) {
+    }
+
+    public record Price(BigDecimal amount, String currency) {
+    }
+
+    public record QuoteRequest(String roomType, Integer rooms, LocalDate arrival, LocalDate departure, Price price,
+                               Instant validUntil) {
+    }
+
+    public record AssignRequest(String assignee, String team) {
+    }
+
+    public record CompleteRequest(String outcome, String reason) {
+    }
+
+    public record TaskView(UUID id, String tenant, String hotelCode, String kind, String status, UUID leadId,
+                           UUID quoteId, String pmsReservationId, String guestId, String assignee, String team,
+                           Instant dueAt, int attempt, String outcome, String outcomeReason, String subject,
+                           Instant createdAt, Instant updatedAt, Instant doneAt, String doneBy) {
+    }
+
+    public record QuoteView(UUID id, UUID leadId, String hotelCode, String roomType, int rooms, LocalDate arrival,
+                            LocalDate departure, Price price, Instant validUntil, String status, Instant createdAt,
+                            String createdBy) {
+    }
+
+    public record LeadView(UUID id, String tenant, String hotelCode, String origin, String status,
+                           String pmsSystem, String pmsReservationId, String pmsProfileId, String guestId,
+                           GuestContact guest, LocalDate arrival, LocalDate departure, int adults, int children,
+                           int rooms, String roomType, String message, String channel, Instant receivedAt,
+                           Instant answeredAt, Instant closedAt, String outcomeReason, List<TaskView> tasks,
+                           List<QuoteView> quotes) {
+    }
+
+    /** The desk's figures of one hotel over a period (leads by the time they were received). */
+    public record HotelKpis(String hotelCode, long leadsReceived, long leadsBooked, long leadsLost,
+                            long leadsNoAnswer, long leadsOpen, Double conversionRate, long leadsAnswered,
+                            Double medianMinutesToAnswer, Double averageMinutesToAnswer,
+                            long callBacksAnsweredLate, long quotesSent, long quotesBooked, long quotesExpired,
+                            Double quoteConversionRate, long tasksOpenNow, long tasksOverdueNow,
+                            long communicationsSent, long communicationsBounced, List<StepCount> communications) {
+    }
+
+    /** Communications of one journey step, channel and outcome (what the CRM sent and what came of it). */
+    public record StepCount(String step, String channel, String status, long events) {
+    }
+
+    public record Kpis(String tenant, Instant from, Instant to, List<HotelKpis> hotels) {
+    }
+}

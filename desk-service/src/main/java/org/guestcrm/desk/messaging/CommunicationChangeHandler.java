@@ -1,0 +1,154 @@
+package org.guestcrm.desk.messaging;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import org.guestcrm.desk.config.DeskClock;
+import org.guestcrm.desk.config.DeskRules;
+import org.guestcrm.desk.domain.DocumentDuty;
+import org.guestcrm.desk.persistence.DocumentEntity;
+import org.guestcrm.desk.persistence.ReservationStateEntity;
+import org.guestcrm.events.CommunicationEvent;
+import org.guestcrm.platform.intake.IntakeHandler;
+import org.guestcrm.platform.intake.IntakeRecord;
+import org.guestcrm.platform.intake.PoisonRecordException;
+import org.jboss.logging.Logger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
+
+/**
+ * crm.communications in one transaction per batch: the documents of the batch's reservations are loaded (locked) in one
+ * query; each event whose step delivers an owed document moves that document's state (sent, opened, bounced, failed,
+ * skipped). A communication of a reservation the desk has not seen yet (the topics are not ordered with each other)
+ * creates the document from the event. Communications that deliver no document (in-stay, survey, campaigns) are
+ * counted as processed and change nothing. Every event with a hotel and step is also counted in
+ * communication_tally (per hotel, UTC day, step, channel, status) for the desk's figures.
+ */
+@ApplicationScoped
+public class CommunicationChangeHandler implements IntakeHandler<CommunicationEvent> {
+
+    static final String CONSUMER = "desk-communications";
+    private static final Logger LOG = Logger.getLogger(CommunicationChangeHandler.class);
+
+    @Inject
+    DocumentDesk documents;
+    @Inject
+    DeskRules rules;
+    @Inject
+    DeskClock clock;
+    @Inject
+    jakarta.persistence.EntityManager entityManager;
+
+    @Override
+    public String consumer() {
+        return CONSUMER;
+    }
+
+    @Override
+    public Class<CommunicationEvent> recordType() {
+        return CommunicationEvent.class;
+    }
+
+    @Override
+    public UUID eventIdOf(CommunicationEvent value) {
+        if (value.getMetadata() == null || value.getMetadata().getEventId() == null) {
+            throw new PoisonRecordException("CommunicationEvent without metadata.eventId");
+        }
+        if (value.getMetadata().getTenantId() == null || value.getMetadata().getTenantId().isBlank()) {
+            throw new PoisonRecordException("CommunicationEvent " + value.getMetadata().getEventId() + " lacks tenantId");
+        }
+        return value.getMetadata().getEventId();
+    }
+
+    @Override
+    public void apply(List<IntakeRecord<CommunicationEvent>> records) {
+        Instant now = clock.now();
+        tally(records);
+        Set<String> keys = new HashSet<>();
+        for (IntakeRecord<CommunicationEvent> record : records) {
+            keyOf(record.value()).ifPresent(keys::add);
+        }
+        if (keys.isEmpty()) {
+            return;
+        }
+        Map<String, DocumentEntity> held = new HashMap<>();
+        DocumentEntity.<DocumentEntity>find("reservationKey in ?1 order by id", keys)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).list()
+                .forEach(d -> held.put(d.reservationKey + "|" + d.kind, d));
+        int applied = 0;
+        for (IntakeRecord<CommunicationEvent> record : records) {
+            CommunicationEvent event = record.value();
+            Optional<String> key = keyOf(event);
+            if (key.isEmpty()) {
+                continue;
+            }
+            String tenant = event.getMetadata().getTenantId();
+            Optional<DocumentDuty> duty = rules.documentOfStep(tenant, event.getHotelCode(), event.getStep());
+            if (duty.isEmpty()) {
+                continue;
+            }
+            DocumentEntity document = held.get(key.get() + "|" + duty.get().kind());
+            if (document == null) {
+                ReservationStateEntity state = new ReservationStateEntity();
+                state.reservationKey = key.get();
+                state.tenant = tenant;
+                state.hotelCode = event.getHotelCode();
+                state.pmsReservationId = event.getPmsReservationId();
+                Instant due = event.getScheduledFor() != null ? event.getScheduledFor() : event.getMetadata().getOccurredAt();
+                document = DocumentDesk.create(state, duty.get(), due, now);
+                document.persist();
+                held.put(key.get() + "|" + duty.get().kind(), document);
+            }
+            Cause cause = new Cause(event.getMetadata().getCorrelationId(), event.getMetadata().getEventId().toString());
+            documents.onCommunication(document, event.getStatus().name(), event.getReason(), event.getCommunicationId(),
+                    event.getMetadata().getOccurredAt(), now, cause);
+            applied++;
+        }
+        LOG.debugf("Applied %d of %d communication events to documents", applied, records.size());
+    }
+
+    /** Adds the batch's events to communication_tally: one upsert per (hotel, day, step, channel, status). */
+    private void tally(List<IntakeRecord<CommunicationEvent>> records) {
+        Map<List<String>, Long> counts = new java.util.TreeMap<>(java.util.Comparator.comparing(Object::toString));
+        for (IntakeRecord<CommunicationEvent> record : records) {
+            CommunicationEvent event = record.value();
+            if (event.getHotelCode() == null || event.getStep() == null) {
+                continue;
+            }
+            String day = event.getMetadata().getOccurredAt().atZone(java.time.ZoneOffset.UTC).toLocalDate().toString();
+            List<String> key = List.of(event.getMetadata().getTenantId(), cut(event.getHotelCode(), 100), day,
+                    cut(event.getStep(), 100), event.getChannel().name(), event.getStatus().name());
+            counts.merge(key, 1L, Long::sum);
+        }
+        for (Map.Entry<List<String>, Long> entry : counts.entrySet()) {
+            List<String> k = entry.getKey();
+            entityManager.createNativeQuery("""
+                    insert into communication_tally (tenant, hotel_code, day, step, channel, status, events)
+                    values (?1, ?2, cast(?3 as date), ?4, ?5, ?6, ?7)
+                    on conflict (tenant, hotel_code, day, step, channel, status)
+                    do update set events = communication_tally.events + excluded.events""")
+                    .setParameter(1, k.get(0)).setParameter(2, k.get(1)).setParameter(3, k.get(2))
+                    .setParameter(4, k.get(3)).setParameter(5, k.get(4)).setParameter(6, k.get(5))
+                    .setParameter(7, entry.getValue()).executeUpdate();
+        }
+    }
+
+    private static String cut(String value, int max) {
+        return value.length() <= max ? value : value.substring(0, max);
+    }
+
+    private static Optional<String> keyOf(CommunicationEvent event) {
+        if (event.getHotelCode() == null || event.getPmsReservationId() == null || event.getStep() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(event.getMetadata().getTenantId() + ":" + event.getHotelCode() + ":" + event.getPmsReservationId());
+    }
+}

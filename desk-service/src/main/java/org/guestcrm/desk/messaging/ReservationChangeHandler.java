@@ -1,0 +1,286 @@
+package org.guestcrm.desk.messaging;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.guestcrm.desk.config.DeskClock;
+import org.guestcrm.desk.domain.LeadStatus;
+import org.guestcrm.desk.domain.ReservationSignal;
+import org.guestcrm.desk.persistence.DocumentEntity;
+import org.guestcrm.desk.persistence.LeadEntity;
+import org.guestcrm.desk.persistence.ReservationStateEntity;
+import org.guestcrm.events.ReservationChanged;
+import org.guestcrm.events.ReservationGuest;
+import org.guestcrm.platform.domain.SnapshotVersion;
+import org.guestcrm.platform.intake.IntakeHandler;
+import org.guestcrm.platform.intake.IntakeRecord;
+import org.guestcrm.platform.intake.PoisonRecordException;
+import org.jboss.logging.Logger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
+
+/**
+ * Applies a batch of ReservationChanged in the intake's one transaction. The reservations held for the batch's keys
+ * and the leads linked to them are loaded in one query each (leads locked); each record is applied in offset order,
+ * only if newer than the snapshot held:
+ * <ul>
+ *   <li>TENTATIVE / WAITLISTED (a request): a lead on the reservation (or the open inquiry of the same guest and stay
+ *   is linked to it) and its first call-back task;</li>
+ *   <li>CONFIRMED / CHECKED_IN / CHECKED_OUT: the lead of the reservation, or the open inquiry of the same guest and
+ *   stay, is booked and its tasks closed;</li>
+ *   <li>CANCELLED / NO_SHOW: an open lead of the reservation is lost.</li>
+ * </ul>
+ * History imports ({@code metadata.history}) are mirrored and may close a lead, but never open one.
+ */
+@ApplicationScoped
+public class ReservationChangeHandler implements IntakeHandler<ReservationChanged> {
+
+    static final String CONSUMER = "desk-reservations";
+    private static final Logger LOG = Logger.getLogger(ReservationChangeHandler.class);
+
+    @Inject
+    LeadDesk leads;
+    @Inject
+    DeskClock clock;
+    @Inject
+    DocumentDesk documents;
+
+    @Override
+    public String consumer() {
+        return CONSUMER;
+    }
+
+    @Override
+    public Class<ReservationChanged> recordType() {
+        return ReservationChanged.class;
+    }
+
+    @Override
+    public UUID eventIdOf(ReservationChanged value) {
+        if (value.getMetadata() == null || value.getMetadata().getEventId() == null) {
+            throw new PoisonRecordException("ReservationChanged without metadata.eventId");
+        }
+        UUID id = value.getMetadata().getEventId();
+        if (blank(value.getMetadata().getTenantId()) || blank(value.getHotelCode()) || blank(value.getPmsReservationId())) {
+            throw new PoisonRecordException("ReservationChanged " + id + " lacks tenantId, hotelCode or pmsReservationId");
+        }
+        if (value.getArrival() == null || value.getDeparture() == null) {
+            throw new PoisonRecordException("ReservationChanged " + id + " lacks arrival or departure");
+        }
+        if (value.getDeparture().isBefore(value.getArrival())) {
+            throw new PoisonRecordException("departure is before arrival in ReservationChanged " + id);
+        }
+        return id;
+    }
+
+    @Override
+    public void apply(List<IntakeRecord<ReservationChanged>> records) {
+        Instant now = clock.now();
+        Set<String> keys = new HashSet<>();
+        Set<String> tenants = new HashSet<>();
+        Set<String> emails = new HashSet<>();
+        for (IntakeRecord<ReservationChanged> record : records) {
+            keys.add(keyOf(record.value()));
+            tenants.add(record.value().getMetadata().getTenantId());
+            String email = emailOf(record.value());
+            if (email != null) {
+                emails.add(email);
+            }
+        }
+        Map<String, ReservationStateEntity> held = new HashMap<>();
+        ReservationStateEntity.<ReservationStateEntity>list("reservationKey in ?1", keys)
+                .forEach(state -> held.put(state.reservationKey, state));
+        Map<String, LeadEntity> leadsByKey = new HashMap<>();
+        LeadEntity.<LeadEntity>find("reservationKey in ?1 order by id", keys)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).list()
+                .forEach(lead -> leadsByKey.put(lead.reservationKey, lead));
+        Map<String, List<DocumentEntity>> documentsByKey = new HashMap<>();
+        DocumentEntity.<DocumentEntity>find("reservationKey in ?1 order by id", keys)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).list()
+                .forEach(d -> documentsByKey.computeIfAbsent(d.reservationKey, k -> new ArrayList<>()).add(d));
+        // Open inquiries (API) of the batch's guests, to link a booking of the same guest and stay to its inquiry.
+        List<LeadEntity> openInquiries = emails.isEmpty() ? new ArrayList<>()
+                : new ArrayList<>(LeadEntity.<LeadEntity>find(
+                        "status = ?1 and reservationKey is null and tenant in ?2 and guestEmail in ?3 order by id",
+                        LeadStatus.OPEN, tenants, emails).withLock(LockModeType.PESSIMISTIC_WRITE).list());
+
+        int applied = 0;
+        for (IntakeRecord<ReservationChanged> record : records) {
+            ReservationChanged snapshot = record.value();
+            String key = keyOf(snapshot);
+            ReservationStateEntity state = held.get(key);
+            SnapshotVersion version = new SnapshotVersion(snapshot.getPmsSequence(), snapshot.getPmsModifiedAt(),
+                    snapshot.getMetadata().getOccurredAt());
+            if (state != null && !version.isNewerThan(
+                    new SnapshotVersion(state.pmsSequence, state.pmsModifiedAt, state.occurredAt))) {
+                LOG.debugf("ReservationChanged %s is not newer than the snapshot held for %s; skipped",
+                        snapshot.getMetadata().getEventId(), record.position());
+                continue;
+            }
+            if (state == null) {
+                state = new ReservationStateEntity();
+                state.id = UUID.randomUUID();
+                state.reservationKey = key;
+                state.firstSeenAt = now;
+                copy(snapshot, state, now);
+                held.put(key, state);
+                state.persist();
+            } else {
+                copy(snapshot, state, now);
+            }
+            applied++;
+
+            Cause cause = new Cause(snapshot.getMetadata().getCorrelationId(),
+                    snapshot.getMetadata().getEventId().toString());
+            LeadEntity lead = leadsByKey.get(key);
+            ReservationSignal signal = ReservationSignal.of(snapshot.getStatus().name());
+            documents.onReservation(state, signal, Boolean.TRUE.equals(snapshot.getMetadata().getHistory()),
+                    documentsByKey.computeIfAbsent(key, k -> new ArrayList<>()), now, cause);
+            switch (signal) {
+                case REQUEST -> {
+                    if (lead != null || Boolean.TRUE.equals(snapshot.getMetadata().getHistory())) {
+                        continue;
+                    }
+                    LeadEntity inquiry = matchingInquiry(openInquiries, state);
+                    if (inquiry != null) {
+                        // The hotel entered the inquiry in its PMS as an option: one lead, now known by the reservation.
+                        inquiry.reservationKey = key;
+                        inquiry.pmsSystem = state.pmsSystem;
+                        inquiry.pmsReservationId = state.pmsReservationId;
+                        inquiry.pmsProfileId = state.pmsProfileId;
+                        inquiry.updatedAt = now;
+                        openInquiries.remove(inquiry);
+                        leadsByKey.put(key, inquiry);
+                        continue;
+                    }
+                    LeadEntity created = leadOf(snapshot, state, now);
+                    created.persist();
+                    leadsByKey.put(key, created);
+                    leads.openCallBack(created, now, cause);
+                }
+                case BOOKED -> {
+                    LeadEntity booked = lead != null ? lead : matchingInquiry(openInquiries, state);
+                    if (booked != null && booked.status == LeadStatus.OPEN) {
+                        openInquiries.remove(booked);
+                        leadsByKey.put(key, booked);
+                        leads.booked(booked, key, state.pmsReservationId, now, null, cause);
+                    }
+                }
+                case CANCELLED -> {
+                    if (lead != null && lead.status == LeadStatus.OPEN) {
+                        leads.lost(lead, LeadStatus.LOST, "reservation " + snapshot.getStatus().name().toLowerCase(Locale.ROOT)
+                                + " in the PMS", now, null, cause);
+                    }
+                }
+                case NONE -> {
+                }
+            }
+        }
+        LOG.debugf("Applied %d of %d reservation changes", applied, records.size());
+    }
+
+    private static LeadEntity matchingInquiry(List<LeadEntity> inquiries, ReservationStateEntity state) {
+        if (state.guestEmail == null) {
+            return null;
+        }
+        return inquiries.stream()
+                .filter(l -> l.tenant.equals(state.tenant) && l.hotelCode.equals(state.hotelCode)
+                        && state.guestEmail.equals(l.guestEmail) && l.arrival.equals(state.arrival)
+                        && l.departure.equals(state.departure) && l.status == LeadStatus.OPEN)
+                .findFirst().orElse(null);
+    }
+
+    private static LeadEntity leadOf(ReservationChanged snapshot, ReservationStateEntity state, Instant now) {
+        ReservationGuest guest = primaryGuest(snapshot);
+        LeadEntity lead = new LeadEntity();
+        lead.id = UUID.randomUUID();
+        lead.tenant = state.tenant;
+        lead.hotelCode = state.hotelCode;
+        lead.origin = LeadEntity.ORIGIN_PMS;
+        lead.status = LeadStatus.OPEN;
+        lead.reservationKey = state.reservationKey;
+        lead.pmsSystem = state.pmsSystem;
+        lead.pmsReservationId = state.pmsReservationId;
+        lead.pmsProfileId = state.pmsProfileId;
+        if (guest != null) {
+            lead.guestName = cut(join(guest.getFirstName(), guest.getLastName()), 200);
+            lead.guestEmail = state.guestEmail;
+            lead.guestPhone = cut(guest.getPhone(), 40);
+            lead.language = cut(guest.getLanguage(), 20);
+        }
+        lead.arrival = state.arrival;
+        lead.departure = state.departure;
+        lead.adults = Math.max(0, snapshot.getAdults());
+        lead.children = Math.max(0, snapshot.getChildren());
+        lead.rooms = 1;
+        lead.roomType = cut(snapshot.getRoomTypeCode(), 100);
+        lead.channel = cut(snapshot.getChannel(), 40);
+        // The clock of the call-back starts when the request was made at the PMS (never in the future).
+        Instant requested = snapshot.getCreatedAt() != null ? snapshot.getCreatedAt() : snapshot.getMetadata().getOccurredAt();
+        lead.receivedAt = requested.isAfter(now) ? now : requested;
+        lead.createdBy = "pms:" + state.pmsSystem;
+        lead.updatedAt = now;
+        return lead;
+    }
+
+    private static void copy(ReservationChanged snapshot, ReservationStateEntity state, Instant now) {
+        state.tenant = snapshot.getMetadata().getTenantId();
+        state.hotelCode = snapshot.getHotelCode();
+        state.pmsReservationId = snapshot.getPmsReservationId();
+        state.pmsSystem = snapshot.getPmsSystem();
+        state.status = snapshot.getStatus().name();
+        state.arrival = snapshot.getArrival();
+        state.departure = snapshot.getDeparture();
+        ReservationGuest guest = primaryGuest(snapshot);
+        state.pmsProfileId = guest == null ? null : cut(guest.getPmsProfileId(), 200);
+        state.guestEmail = emailOf(snapshot);
+        state.pmsSequence = snapshot.getPmsSequence();
+        state.pmsModifiedAt = snapshot.getPmsModifiedAt();
+        state.occurredAt = snapshot.getMetadata().getOccurredAt();
+        state.lastEventId = snapshot.getMetadata().getEventId();
+        state.updatedAt = now;
+    }
+
+    static String keyOf(ReservationChanged value) {
+        return value.getMetadata().getTenantId() + ":" + value.getHotelCode() + ":" + value.getPmsReservationId();
+    }
+
+    private static ReservationGuest primaryGuest(ReservationChanged snapshot) {
+        if (snapshot.getGuests() == null || snapshot.getGuests().isEmpty()) {
+            return null;
+        }
+        return snapshot.getGuests().stream().filter(ReservationGuest::getPrimary).findFirst()
+                .orElse(snapshot.getGuests().getFirst());
+    }
+
+    private static String emailOf(ReservationChanged snapshot) {
+        ReservationGuest guest = primaryGuest(snapshot);
+        if (guest == null || blank(guest.getEmail())) {
+            return null;
+        }
+        String email = org.guestcrm.platform.domain.ContactPointNormaliser.email(guest.getEmail()).orElse(null);
+        return email == null || email.length() > 320 ? null : email;
+    }
+
+    private static String join(String first, String last) {
+        String name = ((first == null ? "" : first) + " " + (last == null ? "" : last)).trim();
+        return name.isEmpty() ? null : name;
+    }
+
+    private static String cut(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+}
