@@ -1,0 +1,190 @@
+// The ops page: reads /api/v1/ops/overview every 2 s with the staff token kept in this tab's session storage.
+// Every value is written with textContent (never as HTML).
+(function () {
+  'use strict';
+  const KEY = 'guestcrm.ops.token';
+  const $ = (id) => document.getElementById(id);
+  let timer = null;
+
+  function cell(row, text, className) {
+    const td = document.createElement('td');
+    td.textContent = text === null || text === undefined ? '–' : String(text);
+    if (className) td.className = className;
+    row.appendChild(td);
+    return td;
+  }
+  function badge(row, state) {
+    const td = document.createElement('td');
+    const span = document.createElement('span');
+    span.className = 'state state-' + state;
+    span.textContent = state;
+    td.appendChild(span);
+    td.className = 'state-cell';
+    row.appendChild(td);
+  }
+  function seconds(s) {
+    if (s === null || s === undefined) return '–';
+    if (s < 60) return s === 0 ? '0s' : s.toFixed(1) + 's';
+    const whole = Math.floor(s);
+    if (whole < 3600) return Math.floor(whole / 60) + 'm' + String(whole % 60).padStart(2, '0') + 's';
+    return Math.floor(whole / 3600) + 'h' + String(Math.floor(whole % 3600 / 60)).padStart(2, '0') + 'm';
+  }
+  function sparkline(values) {
+    const ns = 'http://www.w3.org/2000/svg';
+    const svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('class', 'sparkline');
+    svg.setAttribute('width', '120');
+    svg.setAttribute('height', '24');
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', 'lag over the last readings: ' + values.join(', '));
+    const max = Math.max(1, ...values);
+    const step = values.length > 1 ? 118 / (values.length - 1) : 0;
+    const points = values.map((v, i) => (1 + i * step).toFixed(1) + ',' + (22 - (v / max) * 20).toFixed(1));
+    const line = document.createElementNS(ns, 'polyline');
+    line.setAttribute('points', points.join(' '));
+    svg.appendChild(line);
+    return svg;
+  }
+  function clear(id) {
+    const body = $(id).querySelector('tbody');
+    body.replaceChildren();
+    return body;
+  }
+  function empty(body, columns, text) {
+    const row = document.createElement('tr');
+    const td = cell(row, text, 'muted');
+    td.colSpan = columns;
+    body.appendChild(row);
+  }
+
+  function render(o) {
+    $('updated').textContent = 'updated ' + new Date(o.at).toLocaleTimeString();
+    $('problem').textContent = o.lag && o.lag.error ? 'Consumer lag: ' + o.lag.error : (o.deadLetterError || '');
+
+    const groups = clear('groups');
+    const list = (o.lag && o.lag.groups) || [];
+    if (list.length === 0) empty(groups, 7, 'no consumer groups');
+    for (const g of list) {
+      const row = document.createElement('tr');
+      row.dataset.group = g.group;
+      cell(row, g.group);
+      badge(row, g.state);
+      cell(row, g.members, 'number');
+      cell(row, g.lag, 'number lag');
+      cell(row, seconds(g.secondsBehind), 'number');
+      const spark = document.createElement('td');
+      spark.appendChild(sparkline(g.history || []));
+      row.appendChild(spark);
+      const worst = (g.topics || []).flatMap((t) => t.partitions).find((p) => p.state === g.state);
+      cell(row, worst ? worst.topic + '-' + worst.partition + ': ' + worst.reason : '');
+      groups.appendChild(row);
+      for (const t of g.topics || []) {
+        const trow = document.createElement('tr');
+        trow.className = 'topic';
+        trow.dataset.group = g.group;
+        trow.dataset.topic = t.topic;
+        cell(trow, '↳ ' + t.topic);
+        badge(trow, t.state);
+        cell(trow, t.partitions.length + ' partitions', 'number');
+        cell(trow, t.lag, 'number');
+        cell(trow, seconds(t.secondsBehind), 'number');
+        cell(trow, '');
+        cell(trow, '');
+        groups.appendChild(trow);
+      }
+    }
+
+    const feeds = clear('feeds');
+    if (!o.feeds || o.feeds.length === 0) empty(feeds, 7, 'no feed has reported yet');
+    for (const f of o.feeds || []) {
+      const row = document.createElement('tr');
+      row.dataset.feed = f.feed;
+      cell(row, f.feed);
+      const fresh = document.createElement('td');
+      const span = document.createElement('span');
+      span.className = 'state state-' + (f.silent ? 'SILENT' : 'FRESH');
+      span.textContent = f.lastMessageSeenAt ? 'last message ' + seconds(f.silentSeconds) + ' ago'
+        : 'none since ' + new Date(o.watchingSince).toLocaleTimeString();
+      fresh.appendChild(span);
+      row.appendChild(fresh);
+      cell(row, f.accepted, 'number');
+      cell(row, f.duplicates, 'number');
+      cell(row, f.rejected, 'number');
+      cell(row, f.lastRejectReason || '');
+      cell(row, f.authFailures, 'number');
+      feeds.appendChild(row);
+    }
+
+    const services = clear('services');
+    if (!o.services || o.services.length === 0) empty(services, 7, 'no service configured');
+    for (const s of o.services || []) {
+      const row = document.createElement('tr');
+      row.dataset.service = s.name;
+      cell(row, s.name);
+      badge(row, s.ready ? 'UP' : 'DOWN');
+      if (s.metricsRead) {
+        cell(row, s.outboxBacklog, 'number outbox-backlog');
+        cell(row, seconds(s.outboxOldestUnsentSeconds), 'number');
+        cell(row, s.outboxParked, 'number outbox-parked');
+        cell(row, s.outboxSendFailures, 'number');
+        const mail = s.mailDeliveries || {};
+        const parts = Object.keys(mail).sort().map((k) => k + ' ' + mail[k]);
+        cell(row, parts.join(', '));
+      } else {
+        const td = cell(row, s.metricsDetail || 'metrics not read', 'muted');
+        td.colSpan = 5;
+      }
+      services.appendChild(row);
+    }
+
+    const dead = clear('dead-letters');
+    if (!o.deadLetters || o.deadLetters.length === 0) empty(dead, 5, 'no dead-letter topic');
+    for (const q of o.deadLetters || []) {
+      const row = document.createElement('tr');
+      row.dataset.topic = q.topic;
+      cell(row, q.topic);
+      cell(row, q.pending, 'number pending');
+      cell(row, q.total, 'number total');
+      cell(row, q.newestAt ? new Date(q.newestAt).toLocaleString() : '');
+      cell(row, q.newestReason || '');
+      dead.appendChild(row);
+    }
+  }
+
+  function showLogin(message) {
+    if (timer) clearTimeout(timer);
+    $('board').hidden = true;
+    $('forget').hidden = true;
+    $('login').hidden = false;
+    $('login-error').textContent = message || '';
+  }
+
+  async function refresh() {
+    const token = sessionStorage.getItem(KEY);
+    if (!token) { showLogin(''); return; }
+    try {
+      const response = await fetch('api/v1/ops/overview', { headers: { Authorization: 'Bearer ' + token } });
+      if (response.status === 401) { sessionStorage.removeItem(KEY); showLogin('The token was refused (401): expired or not from this issuer.'); return; }
+      if (response.status === 403) { sessionStorage.removeItem(KEY); showLogin('The token lacks role ops for every tenant (403).'); return; }
+      if (!response.ok) throw new Error('HTTP ' + response.status);
+      render(await response.json());
+      $('login').hidden = true;
+      $('board').hidden = false;
+      $('forget').hidden = false;
+    } catch (e) {
+      $('problem').textContent = 'Cannot read the overview: ' + e.message + ' (retrying)';
+    }
+    timer = setTimeout(refresh, 2000);
+  }
+
+  $('token-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const value = $('token').value.trim();
+    if (!value) { $('login-error').textContent = 'Paste a token first.'; return; }
+    sessionStorage.setItem(KEY, value);
+    $('token').value = '';
+    refresh();
+  });
+  $('forget').addEventListener('click', () => { sessionStorage.removeItem(KEY); showLogin(''); });
+  refresh();
+})();

@@ -1,0 +1,331 @@
+package org.guestcrm.ops.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.guestcrm.platform.ops.DeadLetterActions;
+import org.guestcrm.testsupport.KafkaBroker;
+import org.guestcrm.testsupport.LocalIdentity;
+import org.guestcrm.testsupport.RealInfrastructure;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+
+/**
+ * The console against the real broker and itself as the watched service: a consumer group that stopped with records
+ * waiting is judged STOPPED with lag in records and seconds, in the API, the metrics and the page in a real headless
+ * Chromium, which follows the lag live as more records arrive; dead letters are counted with a discarded one not
+ * pending; a feed's freshness follows its counter; the service's readiness and outbox come from its own metrics.
+ */
+@QuarkusTest
+@WithTestResource(value = RealInfrastructure.class, initArgs = {
+        @ResourceArg(name = "database", value = "ops"), @ResourceArg(name = "services", value = "kafka,postgres")})
+@WithTestResource(WatchedSelf.class)
+class OpsConsoleTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final KafkaBroker KAFKA = KafkaBroker.shared();
+
+    @TestHTTPResource("/")
+    URI base;
+    @Inject
+    MeterRegistry meters;
+
+    private final String ops = LocalIdentity.forTests().mint(Set.of("*"), Set.of("ops"), Duration.ofMinutes(30), "ops-1");
+
+    @Test
+    void aStoppedGroupDeadLettersAFeedAndTheServiceShowInTheApiTheMetricsAndALivePage() throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String topic = "opsc-" + id;
+        String group = "opsc-group-" + id;
+        String dlq = "opsc-" + id + ".dlq";
+        String feed = "opsc-feed-" + id;
+        KAFKA.createTopic(topic, 1, false);
+        KAFKA.createTopic(dlq, 1, false);
+        Instant twoMinutesAgo = Instant.now().minusSeconds(120);
+        try (KafkaProducer<String, String> producer = producer()) {
+            for (int i = 0; i < 5; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, twoMinutesAgo.toEpochMilli(), "k" + i, "v")).get();
+            }
+            for (int i = 0; i < 2; i++) {
+                ProducerRecord<String, String> letter = new ProducerRecord<>(dlq, 0, "demo:H1:R" + i, "x");
+                letter.headers().add("dead-letter-reason", ("ReservationChanged " + i + ": no hotel").getBytes());
+                producer.send(letter).get();
+            }
+            producer.send(new ProducerRecord<>(DeadLetterActions.TOPIC, DeadLetterActions.keyOf(dlq, 0, 0),
+                    "{\"state\":\"DISCARDED\",\"note\":\"test\",\"actor\":\"ops-1\",\"at\":\"" + Instant.now() + "\"}"))
+                    .get();
+        }
+        // A group that read two of the five records, committed, and stopped.
+        try (KafkaConsumer<String, String> consumer = consumer(group)) {
+            consumer.assign(List.of(new TopicPartition(topic, 0)));
+            consumer.commitSync(Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(2)));
+        }
+        meters.counter("connector.inbound.messages", "feed", feed, "outcome", "accepted").increment();
+        // The console runs no outbox relay of its own: these stand for a service's outbox, read from its /q/metrics.
+        io.micrometer.core.instrument.Gauge.builder("guestcrm.outbox.backlog", () -> 7).register(meters);
+        io.micrometer.core.instrument.Gauge.builder("guestcrm.outbox.parked", () -> 1).register(meters);
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> groupOf(overview(), group) != null
+                && "STOPPED".equals(groupOf(overview(), group).path("state").asText()));
+        JsonNode stopped = groupOf(overview(), group);
+        assertEquals(3, stopped.path("lag").asLong());
+        assertEquals(0, stopped.path("members").asInt());
+        assertTrue(stopped.path("secondsBehind").asDouble() >= 119, "behind since the third record, 2 minutes old");
+        assertFalse(stopped.path("history").isEmpty());
+
+        // (A reading may have caught the topic before its letters: wait for the one that counts them.)
+        await().atMost(Duration.ofSeconds(60)).until(() -> queueOf(overview(), dlq) != null
+                && queueOf(overview(), dlq).path("total").asLong() == 2);
+        JsonNode queue = queueOf(overview(), dlq);
+        assertEquals(2, queue.path("total").asLong());
+        assertEquals(1, queue.path("pending").asLong(), "one of the two discarded");
+        assertEquals("ReservationChanged 1: no hotel", queue.path("newestReason").asText());
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> serviceOf(overview(), "ops-console") != null
+                && serviceOf(overview(), "ops-console").path("metricsRead").asBoolean());
+        JsonNode self = serviceOf(overview(), "ops-console");
+        assertTrue(self.path("ready").asBoolean());
+        await().atMost(Duration.ofSeconds(60)).until(() -> serviceOf(overview(), "ops-console").path("outboxBacklog")
+                .isNumber());
+        self = serviceOf(overview(), "ops-console");
+        assertEquals(7.0, self.path("outboxBacklog").asDouble());
+        assertEquals(1.0, self.path("outboxParked").asDouble());
+        assertTrue(self.path("outboxSendFailures").isNull(), "not exported by the watched service: unknown, not 0");
+
+        // The feed: seen once (no freshness yet: counts, not times), then a message arrives.
+        await().atMost(Duration.ofSeconds(60)).until(() -> feedOf(overview(), feed) != null);
+        assertTrue(feedOf(overview(), feed).path("lastMessageSeenAt").isNull());
+        meters.counter("connector.inbound.messages", "feed", feed, "outcome", "accepted").increment();
+        await().atMost(Duration.ofSeconds(60)).until(() -> !feedOf(overview(), feed).path("lastMessageSeenAt").isNull());
+        assertFalse(feedOf(overview(), feed).path("silent").asBoolean());
+
+        // The same judgement as a metric (STOPPED is 3).
+        List<String> wanted = List.of(
+                "guestcrm_consumer_lag_state{group=\"" + group + "\",topic=\"" + topic + "\"} 3.0",
+                "guestcrm_consumer_lag_records{group=\"" + group + "\",topic=\"" + topic + "\"} 3.0",
+                "guestcrm_dead_letters_pending{topic=\"" + dlq + "\"} 1.0",
+                "guestcrm_feed_silence_seconds{feed=\"" + feed + "\"}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            String scrape = get("/q/metrics", ops).body();
+            return wanted.stream().allMatch(scrape::contains);
+        });
+        String metrics = get("/q/metrics", ops).body();
+        everyMetricTheRulesAndTheDashboardTakeFromTheConsoleIsExported(metrics);
+
+        page(group, topic);
+    }
+
+    /**
+     * The alert rules and the Grafana dashboard name metrics of this console: each of them is in the running
+     * console's scrape. (The kubernetes module checks every other name against the meters the services' code
+     * registers.)
+     */
+    private static void everyMetricTheRulesAndTheDashboardTakeFromTheConsoleIsExported(String scrape) throws Exception {
+        String named = Files.readString(Path.of("../kubernetes/prometheus/guestcrm-alerts.yml"))
+                + Files.readString(Path.of("../deploy/grafana/guestcrm-operations.json"));
+        java.util.Set<String> ours = new java.util.TreeSet<>();
+        java.util.regex.Matcher names = java.util.regex.Pattern.compile(
+                "\\b(guestcrm_(?:consumer_lag_|dead_letters_|feed_silence)[a-z_]*)")
+                .matcher(named);
+        while (names.find()) {
+            ours.add(names.group(1));
+        }
+        assertTrue(ours.containsAll(Set.of("guestcrm_consumer_lag_state", "guestcrm_consumer_lag_records",
+                "guestcrm_consumer_lag_seconds", "guestcrm_dead_letters_pending", "guestcrm_feed_silence_seconds")),
+                "the rules and the dashboard use the console's metrics: " + ours);
+        List<String> missing = ours.stream().filter(name -> !java.util.regex.Pattern.compile("(?m)^" + name + "[{ ]")
+                .matcher(scrape).find()).toList();
+        assertEquals(List.of(), missing, "named by a rule or panel but not exported by the running console");
+    }
+
+    @Test
+    void theOverviewNeedsRoleOpsForEveryTenant() throws Exception {
+        assertEquals(401, get("/api/v1/ops/overview", null).statusCode());
+        String viewer = LocalIdentity.forTests().mint(Set.of("*"), Set.of("viewer"), Duration.ofMinutes(5), "v");
+        assertEquals(403, get("/api/v1/ops/overview", viewer).statusCode());
+        String oneTenant = LocalIdentity.forTests().mint(Set.of("demo"), Set.of("ops"), Duration.ofMinutes(5), "o");
+        HttpResponse<String> refused = get("/api/v1/ops/overview", oneTenant);
+        assertEquals(403, refused.statusCode());
+        assertTrue(refused.body().contains("\"status\":403"), "a problem body");
+        assertEquals(401, get("/q/metrics", null).statusCode());
+        assertEquals(200, get("/q/health/ready", null).statusCode());
+        HttpResponse<String> page = get("/", null);
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("Guest CRM · Operations"), "the page shell is open and holds no data");
+    }
+
+    @Test
+    void everyEndpointOfTheOpenApiDocumentRefusesNoTokenNoRoleAndAnotherTenant() throws Exception {
+        org.guestcrm.testsupport.EndpointSecurityCheck.Report report = new org.guestcrm.testsupport.EndpointSecurityCheck(
+                base, LocalIdentity.forTests()).run("tenant-" + UUID.randomUUID(), Set.of());
+        assertTrue(report.checked().stream().anyMatch(e -> e.contains("/api/v1/ops/overview")), report.checked().toString());
+        // The platform's GET /api/v1/audit is tenant-less and scoped by the token (200 with nothing of this tenant), as
+        // in every service; every endpoint of the console itself passes.
+        assertEquals(List.of(), report.violations().stream()
+                .filter(v -> !(v.path().equals("/api/v1/audit") && v.status() == 200 && v.check().contains("another tenant")))
+                .toList());
+    }
+
+    /** The page in a real headless Chromium: token form, the stopped group, live lag, dead letters, the feed. */
+    private void page(String group, String topic) throws Exception {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(executable("chromium"));
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of(executable("chromedriver")).toFile()).usingAnyFreePort().build();
+        WebDriver browser = new ChromeDriver(service, options);
+        try {
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+            // The page redraws its tables every 2 s: an element read a moment ago may be gone; read it again.
+            wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+            browser.get(base.toString());
+            wait.until(b -> b.findElement(By.id("login")).isDisplayed());
+            browser.findElement(By.id("token")).sendKeys("not-a-token");
+            browser.findElement(By.id("token-submit")).click();
+            wait.until(b -> b.findElement(By.id("login-error")).getText().contains("401"));
+            browser.findElement(By.id("token")).sendKeys(ops);
+            browser.findElement(By.id("token-submit")).click();
+            By groupRow = By.cssSelector("#groups tr[data-group='" + group + "']:not(.topic)");
+            wait.until(b -> !b.findElements(groupRow).isEmpty()
+                    && b.findElement(groupRow).getText().contains("STOPPED"));
+            wait.until(b -> "3".equals(b.findElement(groupRow).findElement(By.cssSelector("td.lag")).getText()));
+            wait.until(b -> !b.findElement(groupRow).findElements(By.cssSelector("svg.sparkline polyline")).isEmpty());
+            wait.until(b -> {
+                String text = b.findElement(groupRow).getText();
+                return text.contains("nobody") || text.contains("no member");
+            });
+
+            // Live: two more records arrive; the page follows without a reload.
+            try (KafkaProducer<String, String> producer = producer()) {
+                producer.send(new ProducerRecord<>(topic, 0, "k5", "v")).get();
+                producer.send(new ProducerRecord<>(topic, 0, "k6", "v")).get();
+            }
+            wait.until(b -> "5".equals(b.findElement(groupRow).findElement(By.cssSelector("td.lag")).getText()));
+
+            By dlqRow = By.cssSelector("#dead-letters tr[data-topic='" + topic + ".dlq']");
+            wait.until(b -> !b.findElements(dlqRow).isEmpty());
+            wait.until(b -> "1".equals(b.findElement(dlqRow).findElement(By.cssSelector("td.pending")).getText()));
+            By selfRow = By.cssSelector("#services tr[data-service='ops-console']");
+            wait.until(b -> !b.findElements(selfRow).isEmpty() && b.findElement(selfRow).getText().contains("UP"));
+            wait.until(b -> b.findElement(By.id("feeds")).getText().contains("last message"));
+            screenshot(browser, "ops-console.png");
+        } finally {
+            browser.quit();
+            service.stop();
+        }
+    }
+
+    private static void screenshot(WebDriver browser, String file) throws Exception {
+        Path docs = Path.of("docs");
+        Files.createDirectories(docs);
+        Files.write(docs.resolve(file), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    private static String executable(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            Path candidate = Path.of(dir, name);
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        throw new IllegalStateException(name + " is not on the PATH: install Debian's chromium and chromium-driver");
+    }
+
+    private JsonNode overview() throws Exception {
+        HttpResponse<String> response = get("/api/v1/ops/overview", ops);
+        assertEquals(200, response.statusCode());
+        return JSON.readTree(response.body());
+    }
+
+    private static JsonNode groupOf(JsonNode overview, String group) {
+        return find(overview.path("lag").path("groups"), "group", group);
+    }
+
+    private static JsonNode queueOf(JsonNode overview, String topic) {
+        return find(overview.path("deadLetters"), "topic", topic);
+    }
+
+    private static JsonNode serviceOf(JsonNode overview, String name) {
+        return find(overview.path("services"), "name", name);
+    }
+
+    private static JsonNode feedOf(JsonNode overview, String feed) {
+        return find(overview.path("feeds"), "feed", feed);
+    }
+
+    private static JsonNode find(JsonNode array, String field, String value) {
+        for (JsonNode item : array) {
+            if (value.equals(item.path(field).asText())) {
+                return item;
+            }
+        }
+        return null;
+    }
+
+    private HttpResponse<String> get(String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static KafkaProducer<String, String> producer() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
+    }
+
+    private static KafkaConsumer<String, String> consumer(String group) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
+    }
+}

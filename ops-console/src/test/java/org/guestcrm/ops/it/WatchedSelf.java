@@ -1,0 +1,38 @@
+package org.guestcrm.ops.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+import org.guestcrm.testsupport.LocalIdentity;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * The console under test watches one service: itself, on a free port chosen here (so its URL is known before it
+ * starts), with a service token minted by the tests' identity. Its own /q/health and /q/metrics are real.
+ */
+public class WatchedSelf implements QuarkusTestResourceLifecycleManager {
+
+    static int port;
+
+    @Override
+    public Map<String, String> start() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String token = LocalIdentity.forTests().mint(Set.of("*"), Set.of("ops"), Duration.ofHours(2), "ops-console");
+        return Map.of("quarkus.http.test-port", String.valueOf(port),
+                "ops.services", "ops-console=http://localhost:" + port,
+                "ops.service-token", token);
+    }
+
+    @Override
+    public void stop() {
+    }
+}
