@@ -29,6 +29,32 @@ final class ConsumerLag {
     private ConsumerLag() {
     }
 
+    /**
+     * The committed offsets of every consumer group summed over its partitions: how many records each group has
+     * consumed in total. The difference of two readings is what a group consumed between them.
+     */
+    @SuppressWarnings("deprecation") // see read()
+    static Map<String, Long> committedTotals(String bootstrapServers) {
+        Properties properties = new Properties();
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        Map<String, Long> totals = new TreeMap<>();
+        try (Admin admin = Admin.create(properties)) {
+            for (ConsumerGroupListing listing : admin.listConsumerGroups().all().get(10, TimeUnit.SECONDS)) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(listing.groupId())
+                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                totals.put(listing.groupId(), committed.values().stream().mapToLong(o -> o == null ? 0 : o.offset()).sum());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("Interrupted while reading committed offsets", e);
+        } catch (Exception e) {
+            throw new StackException("Cannot read committed offsets from Kafka: " + e.getMessage(), e);
+        }
+        return totals;
+    }
+
     @SuppressWarnings("deprecation") // listConsumerGroups is what the Kafka 4.1 admin client offers for classic and consumer groups alike
     static List<GroupLag> read(String bootstrapServers) {
         Properties properties = new Properties();

@@ -1,10 +1,17 @@
 package org.guestcrm.deploy;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import org.guestcrm.testsupport.LocalIdentity;
 
 /**
- * {@code ./crm up | down | status}: the local stack on embedded defaults. The {@code crm} script
+ * {@code ./crm up | restart PART | down | status | lag | token | bench | chaos | fuzz}: the local stack on embedded defaults. The {@code crm} script
  * at the repository root selects a Java 21+ JDK, builds what is missing and runs this.
  */
 public final class Crm {
@@ -20,11 +27,74 @@ public final class Crm {
             switch (command) {
                 case "up" -> stack.up(!(args.length > 1 && "--infrastructure-only".equals(args[1])));
                 case "down" -> stack.down();
+                case "restart" -> {
+                    if (args.length != 2) {
+                        throw new StackException("usage: ./crm restart " + String.join("|", StackParts.SHORT_NAMES));
+                    }
+                    stack.restart(args[1]);
+                }
+                case "token" -> {
+                    TokenRequest request = TokenRequest.parse(List.of(args).subList(1, args.length));
+                    System.out.println(LocalIdentity.loadOrCreate(stack.config().keyDirectory())
+                            .mint(request.tenants(), request.roles(), request.ttl(), request.subject()));
+                }
                 case "bench" -> {
                     int reservations = positive(args, 1, 200, "reservations");
                     int concurrency = positive(args, 2, 8, "concurrency");
-                    PipelineBenchmark benchmark = new PipelineBenchmark(stack.config(), System.out);
-                    benchmark.print(benchmark.run(reservations, concurrency, Duration.ofMinutes(5)));
+                    PipelineBenchmark benchmark = new PipelineBenchmark(stack, System.out);
+                    // Time for every POST and its confirmation: 5 minutes plus 50 ms per booking (20,000: 22 minutes).
+                    Duration timeout = Duration.ofMinutes(5).plusMillis(50L * reservations);
+                    benchmark.print(benchmark.run(reservations, concurrency, timeout));
+                }
+                case "chaos" -> {
+                    ChaosRun.Options options = chaosOptions(List.of(args).subList(1, args.length));
+                    Path stackLog = stack.config().logDirectory().resolve("chaos-stack.log");
+                    java.nio.file.Files.createDirectories(stackLog.getParent());
+                    try (PrintStream stackOut = new PrintStream(new java.io.FileOutputStream(stackLog.toFile(), true), true,
+                            java.nio.charset.StandardCharsets.UTF_8)) {
+                        System.out.println("(restarts of parts are logged to " + stackLog + ")");
+                        ChaosRun.Result result = new ChaosRun(new LocalStack(stack.config(), stackOut), System.out).run(options);
+                        System.out.println(result.line());
+                        if (!result.passed()) {
+                            System.exit(4);
+                        }
+                    }
+                }
+                case "scenario" -> {
+                    int people = positive(args, 1, 100, "people");
+                    ScenarioRun.Result result = new ScenarioRun(stack, System.out).run(people, java.time.Duration.ofMinutes(10));
+                    System.out.println(result.line());
+                    if (!result.passed()) {
+                        System.exit(4);
+                    }
+                }
+                case "fuzz" -> {
+                    int requests = positive(args, 1, 2000, "requests");
+                    long seed = args.length > 2 ? parseSeed(args[2]) : System.nanoTime();
+                    HostileInput fuzz = new HostileInput(stack, System.out);
+                    HostileInput.Result result = fuzz.run(requests, seed);
+                    fuzz.print(result);
+                    if (!result.passed(true)) {
+                        System.exit(4);
+                    }
+                }
+                case "lag" -> {
+                    LagCommand.Options options = LagCommand.Options.parse(List.of(args).subList(1, args.length),
+                            stack.config().kafkaBootstrapServers());
+                    if (LagCommand.run(options, System.out) != org.guestcrm.deploy.lag.LagState.OK) {
+                        System.exit(4);
+                    }
+                }
+                case "reset-offsets" -> {
+                    ResetCommand.Options options = ResetCommand.Options.parse(List.of(args).subList(1, args.length),
+                            stack.config().kafkaBootstrapServers(), java.time.Clock.systemUTC());
+                    if (!ResetCommand.run(options, System.out)) {
+                        System.exit(4);
+                    }
+                }
+                case "dlq" -> {
+                    DlqCommand.Request request = DlqCommand.Request.parse(List.of(args).subList(1, args.length));
+                    DlqCommand.forStack(stack, request, System.out).run(request);
                 }
                 case "status" -> {
                     if (!stack.status()) {
@@ -32,15 +102,115 @@ public final class Crm {
                     }
                 }
                 default -> {
-                    System.out.println("usage: ./crm up [--infrastructure-only] | down | status | bench [reservations [concurrency]] | test");
+                    System.out.println("usage: ./crm up [--infrastructure-only] | restart " + String.join("|", StackParts.SHORT_NAMES)
+                            + " | down | status | lag [--watch] [--bootstrap host:port] [--config file] [--interval S] [--window N] [--partitions]"
+                            + " | dlq list|show|replay|discard ... | reset-offsets GROUP --to TIME [--topic T] [--execute]"
+                            + " | token [--tenant T]... [--role R]... [--ttl 8h] [--subject S]"
+                            + " | bench [reservations [concurrency]] | chaos [--minutes N] [--seconds S] [--rate R] | fuzz [requests [seed]] | scenario [people] | test");
                     System.exit("help".equals(command) ? 0 : 2);
                 }
             }
         } catch (StackException e) {
             System.err.println("crm " + command + ": " + e.getMessage());
             System.exit(1);
+        } catch (java.io.IOException e) {
+            System.err.println("crm " + command + ": " + e);
+            System.exit(1);
         }
         System.exit(0);
+    }
+
+    /** What {@code ./crm token} mints: defaults tenant demo, every role, 8 hours, subject local-admin. */
+    record TokenRequest(Set<String> tenants, Set<String> roles, Duration ttl, String subject) {
+
+        static TokenRequest parse(List<String> args) {
+            Set<String> tenants = new LinkedHashSet<>();
+            Set<String> roles = new LinkedHashSet<>();
+            Duration ttl = Duration.ofHours(8);
+            String subject = "local-admin";
+            for (int i = 0; i < args.size(); i++) {
+                String option = args.get(i);
+                if (i + 1 >= args.size()) {
+                    throw new StackException(option + " needs a value (usage: ./crm token [--tenant T]... [--role R]... [--ttl 8h] [--subject S])");
+                }
+                String value = args.get(++i);
+                switch (option) {
+                    case "--tenant" -> tenants.add(value);
+                    case "--role" -> {
+                        if (!LocalIdentity.ALL_ROLES.contains(value)) {
+                            throw new StackException("--role " + value + ": roles are " + String.join(", ", LocalIdentity.ALL_ROLES.stream().sorted().toList()));
+                        }
+                        roles.add(value);
+                    }
+                    case "--ttl" -> ttl = duration(value);
+                    case "--subject" -> subject = value;
+                    default -> throw new StackException("Unknown option " + option + " (usage: ./crm token [--tenant T]... [--role R]... [--ttl 8h] [--subject S])");
+                }
+            }
+            return new TokenRequest(tenants.isEmpty() ? Set.of("demo") : Set.copyOf(tenants),
+                    roles.isEmpty() ? LocalIdentity.ALL_ROLES : Set.copyOf(roles), ttl, subject);
+        }
+
+        /** {@code 90s}, {@code 30m}, {@code 8h}, {@code 2d}, or ISO-8601 ({@code PT8H}); positive. */
+        static Duration duration(String value) {
+            Duration parsed;
+            try {
+                String lower = value.trim().toLowerCase(Locale.ROOT);
+                if (lower.startsWith("p")) {
+                    parsed = Duration.parse(lower.toUpperCase(Locale.ROOT));
+                } else {
+                    long amount = Long.parseLong(lower.substring(0, lower.length() - 1));
+                    parsed = switch (lower.charAt(lower.length() - 1)) {
+                        case 's' -> Duration.ofSeconds(amount);
+                        case 'm' -> Duration.ofMinutes(amount);
+                        case 'h' -> Duration.ofHours(amount);
+                        case 'd' -> Duration.ofDays(amount);
+                        default -> throw new NumberFormatException();
+                    };
+                }
+            } catch (RuntimeException e) {
+                throw new StackException("--ttl " + value + ": a duration such as 90s, 30m, 8h, 2d or PT8H");
+            }
+            if (parsed.isNegative() || parsed.isZero()) {
+                throw new StackException("--ttl " + value + ": must be positive");
+            }
+            return parsed;
+        }
+    }
+
+    /** {@code --minutes N} (default 5), {@code --seconds S} (instead of minutes), {@code --rate R} (bookings/s, default 5). */
+    static ChaosRun.Options chaosOptions(List<String> args) {
+        Duration duration = Duration.ofMinutes(5);
+        double rate = 5;
+        for (int i = 0; i < args.size(); i += 2) {
+            String option = args.get(i);
+            String value = i + 1 < args.size() ? args.get(i + 1) : null;
+            if (value == null) {
+                throw new StackException(option + " needs a value (usage: ./crm chaos [--minutes N] [--seconds S] [--rate R])");
+            }
+            try {
+                switch (option) {
+                    case "--minutes" -> duration = Duration.ofSeconds(Math.round(Double.parseDouble(value) * 60));
+                    case "--seconds" -> duration = Duration.ofSeconds(Long.parseLong(value));
+                    case "--rate" -> rate = Double.parseDouble(value);
+                    default -> throw new StackException("Unknown option " + option + " (usage: ./crm chaos [--minutes N] [--seconds S] [--rate R])");
+                }
+            } catch (NumberFormatException e) {
+                throw new StackException(option + " " + value + ": not a number");
+            }
+        }
+        if (duration.isNegative() || duration.isZero() || duration.compareTo(Duration.ofHours(2)) > 0 || !(rate > 0) || rate > 200) {
+            throw new StackException("chaos runs between 1 s and 2 hours at a rate above 0 and at most 200 bookings/s");
+        }
+        return ChaosRun.Options.of(duration, rate);
+    }
+
+    private static long parseSeed(String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new StackException("seed must be a whole number, not '" + value + "'");
+        }
     }
 
     private static int positive(String[] args, int index, int defaultValue, String name) {

@@ -57,6 +57,7 @@ final class DetachedProcess {
             long startedMillis = lines.size() > 1 ? Long.parseLong(lines.get(1).trim()) : 0L;
             return ProcessHandle.of(pid)
                     .filter(ProcessHandle::isAlive)
+                    .filter(h -> !zombie(h.pid()))
                     .filter(h -> startedMillis == 0L || h.info().startInstant()
                             .map(i -> Math.abs(i.toEpochMilli() - startedMillis) < 2_000).orElse(true));
         } catch (IOException | RuntimeException e) {
@@ -85,6 +86,40 @@ final class DetachedProcess {
     }
 
     /** Pids of the live processes whose process group is {@code groupId} (Linux /proc). */
+    /**
+     * A process that has exited completely but is not reaped yet: state Z and no thread left (a SIGKILLed JVM's leader
+     * shows Z while its other threads still exit and hold its sockets). Dead, whatever ProcessHandle.isAlive says.
+     */
+    static boolean zombie(long pid) {
+        Path entry = Path.of("/proc", Long.toString(pid));
+        try {
+            String stat = Files.readString(entry.resolve("stat"));
+            int end = stat.lastIndexOf(')');
+            return end > 0 && end + 2 < stat.length() && stat.charAt(end + 2) == 'Z' && threadsGone(entry);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** At most the leader's own (exited) task is left under /proc/PID/task. */
+    private static boolean threadsGone(Path procEntry) {
+        try (Stream<Path> tasks = Files.list(procEntry.resolve("task"))) {
+            return tasks.count() <= 1;
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /** SIGKILLs the whole group at once (a crash) and waits up to {@code wait} for it to be gone. */
+    static List<Long> killGroup(long leader, Duration wait) {
+        signalGroup(leader, "KILL");
+        Instant deadline = Instant.now().plus(wait);
+        while (Instant.now().isBefore(deadline) && !processGroup(leader).isEmpty()) {
+            pause(Duration.ofMillis(100));
+        }
+        return processGroup(leader);
+    }
+
     static List<Long> processGroup(long groupId) {
         List<Long> members = new ArrayList<>();
         try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
@@ -96,8 +131,8 @@ final class DetachedProcess {
                 try {
                     String stat = Files.readString(entry.resolve("stat"));
                     String[] afterName = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    // fields after the command name: state, ppid, pgrp, ...; a zombie is already gone
-                    if (!"Z".equals(afterName[0]) && Long.parseLong(afterName[2]) == groupId) {
+                    // fields after the command name: state, ppid, pgrp, ...; a zombie whose threads have all exited is gone
+                    if (!("Z".equals(afterName[0]) && threadsGone(entry)) && Long.parseLong(afterName[2]) == groupId) {
                         members.add(Long.parseLong(name));
                     }
                 } catch (IOException | RuntimeException vanished) {

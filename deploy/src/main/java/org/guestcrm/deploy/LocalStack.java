@@ -1,9 +1,11 @@
 package org.guestcrm.deploy;
 
 import static org.guestcrm.deploy.StackConfig.Port.CONNECTOR;
+import static org.guestcrm.deploy.StackConfig.Port.DESK;
 import static org.guestcrm.deploy.StackConfig.Port.IMAP;
 import static org.guestcrm.deploy.StackConfig.Port.JOURNEY;
 import static org.guestcrm.deploy.StackConfig.Port.KAFKA;
+import static org.guestcrm.deploy.StackConfig.Port.OPS;
 import static org.guestcrm.deploy.StackConfig.Port.OPTOUT;
 import static org.guestcrm.deploy.StackConfig.Port.POSTGRES;
 import static org.guestcrm.deploy.StackConfig.Port.PROFILE;
@@ -14,20 +16,27 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 
 import org.guestcrm.testsupport.KafkaBroker;
-import org.guestcrm.testsupport.MailServer;
+import org.guestcrm.testsupport.LocalIdentity;
 import org.guestcrm.testsupport.Postgres;
 import org.guestcrm.testsupport.SchemaRegistry;
 
@@ -46,7 +55,15 @@ public final class LocalStack {
             new Service("pms-connector", "pms-connector", "connector", CONNECTOR),
             new Service("profile-service", "profile-service", "profile", PROFILE),
             new Service("journey-service", "journey-service", "journey", JOURNEY),
-            new Service("optout-service", "optout-service", "optout", OPTOUT));
+            new Service("optout-service", "optout-service", "optout", OPTOUT),
+            new Service("desk-service", "desk-service", "desk", DESK));
+
+    /**
+     * The ops console (page and ops API over every consumer group, feed, outbox and dead-letter topic). A part of the
+     * stack once its fast-jar is built ({@code ./mvnw -pl ops-console -am package}); until then {@code up} says so and
+     * runs without it, so a checkout whose launcher does not build it yet still comes up.
+     */
+    static final Service OPS_CONSOLE = new Service("ops-console", "ops-console", "ops", OPS);
 
     static final String MAIL_FROM = "reservations@guestcrm.local";
 
@@ -73,51 +90,177 @@ public final class LocalStack {
     }
 
     /**
-     * Starts the infrastructure (and, when {@code withServices}, the four services) and waits until all of it
-     * is healthy. Without services, a developer runs one service from the IDE or {@code quarkus:dev} against it.
+     * Starts whatever part of the infrastructure (and, when {@code withServices}, of the four services) is not
+     * running, leaves running parts alone, and waits until all of it is healthy. Without services, a developer
+     * runs one service from the IDE or {@code quarkus:dev} against it. On failure stops what this call started.
      */
     public void up(boolean withServices) {
-        List<String> alreadyRunning = runningParts();
-        if (!alreadyRunning.isEmpty()) {
-            List<StackPart> wanted = withServices ? allParts() : infrastructureParts();
-            boolean allHealthy = wanted.stream().allMatch(p -> p.health().problem() == null);
-            if (alreadyRunning.size() == wanted.size() && allHealthy) {
-                out.println("The stack is already up (state in " + config.stateDirectory() + ").");
-                printWelcome(withServices);
-                return;
-            }
-            throw new StackException("Part of the stack is already running (" + String.join(", ", alreadyRunning)
-                    + "): run ./crm down first");
+        List<StackPart> wanted = withServices ? allParts() : infrastructureParts();
+        List<StackPart> toStart = wanted.stream().filter(p -> !isRunning(p)).toList();
+        if (toStart.isEmpty() && wanted.stream().allMatch(p -> p.health().problem() == null)) {
+            out.println("The stack is already up (state in " + config.stateDirectory() + ").");
+            printWelcome(withServices);
+            return;
         }
-        checkPortsFree();
-        if (withServices) {
-            requireServiceJars();
+        List<String> running = wanted.stream().filter(this::isRunning).map(StackPart::name).toList();
+        if (!running.isEmpty()) {
+            out.println("Already running, left alone: " + String.join(", ", running) + ".");
+        }
+        List<StackPart> startInfrastructure = toStart.stream().filter(p -> !isService(p)).toList();
+        List<StackPart> startServices = toStart.stream().filter(LocalStack::isService).toList();
+        if (startInfrastructure.stream().anyMatch(p -> p.name().equals("postgres"))) {
+            stopStrayPostmaster();
+        }
+        checkPortsFree(toStart);
+        if (!startServices.isEmpty()) {
+            requireServiceJars(startServices);
         }
         createDirectories();
+        LocalIdentity.loadOrCreate(config.keyDirectory());
+        List<StackPart> started = new ArrayList<>();
         try {
-            out.println("Starting Kafka, the schema registry, PostgreSQL and the mail catcher ...");
-            List<StackPart> infrastructure = infrastructureParts();
-            infrastructure.forEach(this::start);
-            awaitHealthy(infrastructure, INFRASTRUCTURE_TIMEOUT);
-
-            out.println("Creating databases, topics and registering schemas ...");
-            StackSetup.createDatabases(config, SERVICES.stream().map(Service::database).toList());
-            StackSetup.createTopics(config);
-            int schemas = StackSetup.registerSchemas(config);
-            out.println("  " + schemas + " schemas registered with a BACKWARD compatibility rule.");
-
+            if (!startInfrastructure.isEmpty()) {
+                out.println("Starting " + String.join(", ", startInfrastructure.stream().map(StackPart::name).toList()) + " ...");
+                startInfrastructure.forEach(part -> {
+                    start(part);
+                    started.add(part);
+                });
+            }
+            awaitHealthy(infrastructureParts(), INFRASTRUCTURE_TIMEOUT);
+            setUp();
             if (withServices) {
-                out.println("Starting the services ...");
-                List<StackPart> services = serviceParts();
-                services.forEach(this::start);
-                awaitHealthy(services, SERVICE_TIMEOUT);
+                if (!startServices.isEmpty()) {
+                    out.println("Starting the services " + String.join(", ", startServices.stream().map(StackPart::name).toList()) + " ...");
+                    startServices.forEach(part -> {
+                        start(part);
+                        started.add(part);
+                    });
+                }
+                awaitHealthy(serviceParts(), SERVICE_TIMEOUT);
             }
         } catch (RuntimeException e) {
-            out.println("The stack did not come up; stopping what was started.");
-            down();
+            out.println("The stack did not come up; stopping what this run started ("
+                    + String.join(", ", started.stream().map(StackPart::name).toList()) + ").");
+            List<StackPart> reversed = new ArrayList<>(started);
+            Collections.reverse(reversed);
+            reversed.forEach(this::stop);
             throw e;
         }
         printWelcome(withServices);
+    }
+
+    /** Databases, topics and schemas: each created only where missing, so running it again changes nothing. */
+    private void setUp() {
+        List<String> databases = new ArrayList<>(SERVICES.stream().map(Service::database).toList());
+        databases.add(OPS_CONSOLE.database());
+        StackSetup.createDatabases(config, databases);
+        List<String> topics = StackSetup.createTopics(config);
+        int schemas = StackSetup.registerSchemas(config);
+        out.println("  databases, " + (topics.isEmpty() ? "topics" : topics.size() + " new topics") + " and " + schemas
+                + " schemas (global BACKWARD rule) are in place; PostgreSQL " + durability());
+    }
+
+    /**
+     * Restarts one part ({@code connector|profile|journey|optout|kafka|registry|postgres|mail}) and waits until
+     * it is healthy; the other parts keep running (and reconnect on their own).
+     */
+    public void restart(String name) {
+        String partName = StackParts.partName(name);
+        StackPart part = allParts().stream().filter(p -> p.name().equals(partName)).findFirst().orElseThrow();
+        if (isService(part)) {
+            requireServiceJars(List.of(part));
+        }
+        if (stop(part)) {
+            out.println("Stopped " + part.name() + ".");
+        }
+        if (part.name().equals("postgres")) {
+            stopStrayPostmaster();
+        }
+        checkPortsFree(List.of(part));
+        createDirectories();
+        LocalIdentity.loadOrCreate(config.keyDirectory());
+        start(part);
+        awaitHealthy(List.of(part), isService(part) ? SERVICE_TIMEOUT : INFRASTRUCTURE_TIMEOUT);
+        if (!isService(part)) {
+            setUp();
+        }
+        out.println("Restarted " + part.name() + ".");
+    }
+
+    /**
+     * Stops one part (its whole process group and, for PostgreSQL, the server in its own session) and removes
+     * its pid file. Returns whether anything of it was running.
+     */
+    private boolean stop(StackPart part) {
+        boolean stopped = false;
+        Path pidFile = pidFile(part);
+        Optional<ProcessHandle> process = DetachedProcess.running(pidFile);
+        if (process.isPresent()) {
+            List<Long> left = DetachedProcess.stopGroup(process.get().pid(), Duration.ofSeconds(20));
+            if (!left.isEmpty()) {
+                throw new StackException("Could not stop " + part.name() + ": processes " + left + " still run");
+            }
+            stopped = true;
+        }
+        if (part.name().equals("postgres")) {
+            stopped |= stopStrayPostmaster();
+        }
+        try {
+            Files.deleteIfExists(pidFile);
+        } catch (IOException e) {
+            throw new StackException("Cannot remove " + pidFile + ": " + e.getMessage(), e);
+        }
+        return stopped;
+    }
+
+    private boolean isRunning(StackPart part) {
+        return DetachedProcess.running(pidFile(part)).isPresent();
+    }
+
+    private static boolean isService(StackPart part) {
+        return stackServices().stream().anyMatch(s -> s.name().equals(part.name()));
+    }
+
+    /** The four services and the ops console. */
+    static List<Service> stackServices() {
+        List<Service> services = new ArrayList<>(SERVICES);
+        services.add(OPS_CONSOLE);
+        return services;
+    }
+
+    /**
+     * Stops one part ({@code connector|...|mail}) and leaves it stopped; {@link #up()} starts it again. Returns whether
+     * it was running.
+     */
+    public boolean stopPart(String name) {
+        String partName = StackParts.partName(name);
+        StackPart part = allParts().stream().filter(p -> p.name().equals(partName)).findFirst().orElseThrow();
+        boolean stopped = stop(part);
+        if (stopped) {
+            out.println("Stopped " + part.name() + ".");
+        }
+        return stopped;
+    }
+
+    /**
+     * SIGKILLs one part's whole process group, no SIGTERM first (a crash: no shutdown hook runs) and leaves its pid
+     * file, so {@code up} sees it gone and starts just that part. Returns the pid it killed, or -1 if it was not running.
+     */
+    public long kill(String name) {
+        String partName = StackParts.partName(name);
+        StackPart part = allParts().stream().filter(p -> p.name().equals(partName)).findFirst().orElseThrow();
+        Optional<ProcessHandle> process = DetachedProcess.running(pidFile(part));
+        if (process.isEmpty()) {
+            return -1;
+        }
+        DetachedProcess.killGroup(process.get().pid(), Duration.ofSeconds(10));
+        out.println("Killed " + part.name() + " (SIGKILL, pid " + process.get().pid() + ").");
+        return process.get().pid();
+    }
+
+    /** The mail catcher's journal of deliveries ({@link MailJournal}); it outlives mail catcher restarts. */
+    public Path mailJournal() {
+        return config.dataDirectory().resolve("mail").resolve("journal.tsv");
     }
 
     /** Stops every process this stack started (per pid file). Returns the names it stopped. */
@@ -126,26 +269,9 @@ public final class LocalStack {
         List<StackPart> parts = new ArrayList<>(allParts());
         Collections.reverse(parts);
         for (StackPart part : parts) {
-            Path pidFile = pidFile(part);
-            Optional<ProcessHandle> process = DetachedProcess.running(pidFile);
-            if (process.isPresent()) {
-                List<Long> left = DetachedProcess.stopGroup(process.get().pid(), Duration.ofSeconds(20));
-                if (!left.isEmpty()) {
-                    throw new StackException("Could not stop " + part.name() + ": processes " + left + " still run");
-                }
+            if (stop(part)) {
                 stopped.add(part.name());
                 out.println("Stopped " + part.name() + ".");
-            }
-            if (part.name().equals("postgres")) {
-                stopStrayPostmaster(config.dataDirectory().resolve("postgres/postmaster.pid")).ifPresent(pid -> {
-                    stopped.add("postgres (pid " + pid + ")");
-                    out.println("Stopped PostgreSQL server " + pid + " that outlived its launcher.");
-                });
-            }
-            try {
-                Files.deleteIfExists(pidFile);
-            } catch (IOException e) {
-                throw new StackException("Cannot remove " + pidFile + ": " + e.getMessage(), e);
             }
         }
         if (stopped.isEmpty()) {
@@ -154,26 +280,33 @@ public final class LocalStack {
         return stopped;
     }
 
-    /**
-     * PostgreSQL runs in a session of its own (pg_ctl detaches it), so stopping the launcher's group does not
-     * reach it when the launcher died without its shutdown hook: its postmaster.pid still names it.
-     */
-    private static Optional<Long> stopStrayPostmaster(Path postmasterPid) {
+    /** The PostgreSQL server of the stack's data directory, when one runs (from its postmaster.pid). */
+    Optional<ProcessHandle> postmaster() {
+        Path postmasterPid = config.dataDirectory().resolve("postgres/postmaster.pid");
         if (!Files.isRegularFile(postmasterPid)) {
             return Optional.empty();
         }
         try {
             long pid = Long.parseLong(Files.readAllLines(postmasterPid).get(0).trim());
-            Optional<ProcessHandle> postmaster = ProcessHandle.of(pid)
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
                     .filter(h -> h.info().command().map(c -> c.endsWith("/postgres")).orElse(false));
-            if (postmaster.isEmpty()) {
-                return Optional.empty();
-            }
-            DetachedProcess.stopGroup(pid, Duration.ofSeconds(20));
-            return Optional.of(pid);
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * PostgreSQL runs in a session of its own (pg_ctl detaches it), so stopping the launcher's group does not
+     * reach it when the launcher died without its shutdown hook: its postmaster.pid still names it.
+     */
+    private boolean stopStrayPostmaster() {
+        Optional<ProcessHandle> postmaster = postmaster();
+        if (postmaster.isEmpty()) {
+            return false;
+        }
+        DetachedProcess.stopGroup(postmaster.get().pid(), Duration.ofSeconds(20));
+        out.println("Stopped PostgreSQL server " + postmaster.get().pid() + " that outlived its launcher.");
+        return true;
     }
 
     /** Names of the parts whose process runs. */
@@ -205,15 +338,17 @@ public final class LocalStack {
             out.printf("%-16s %-8s %-8s %s%n", part.name(), process.map(p -> Long.toString(p.pid())).orElse("-"),
                     problem == null ? "UP" : "DOWN", problem == null ? endpoint(part) : problem);
         }
+        if (postgresPart().health().problem() == null) {
+            out.println();
+            out.println("PostgreSQL durability: " + durability());
+        }
         if (DetachedProcess.running(pidFile(kafkaPart())).isPresent() && kafkaPart().health().problem() == null) {
             out.println();
-            out.printf("%-28s %-24s %8s%n", "CONSUMER GROUP", "TOPIC", "LAG");
-            List<ConsumerLag.GroupLag> lags = ConsumerLag.read(config.kafkaBootstrapServers());
-            if (lags.isEmpty()) {
-                out.println("(no consumer groups yet)");
-            }
-            for (ConsumerLag.GroupLag lag : lags) {
-                out.printf("%-28s %-24s %8s%n", lag.group(), lag.topic(), lag.lag() < 0 ? "-" : Long.toString(lag.lag()));
+            // Judged over a short window of readings (LagCommand's defaults), the same judgement as ./crm lag.
+            try (org.guestcrm.deploy.lag.LagMonitor monitor = new org.guestcrm.deploy.lag.LagMonitor(
+                    config.kafkaBootstrapServers(), Map.of(), 4)) {
+                org.guestcrm.deploy.lag.LagTable.print(LagCommand.readWindow(monitor, 4, Duration.ofMillis(2500)),
+                        false, out);
             }
         }
         return allHealthy;
@@ -225,7 +360,8 @@ public final class LocalStack {
             case "postgres" -> "localhost:" + config.port(POSTGRES);
             case "mail" -> "smtp localhost:" + config.port(SMTP) + ", imap localhost:" + config.port(IMAP);
             case "registry" -> "http://localhost:" + config.port(REGISTRY) + "/ui";
-            default -> "http://localhost:" + config.port(SERVICES.stream().filter(s -> s.name().equals(part.name()))
+            case "ops-console" -> "http://localhost:" + config.port(OPS) + "/  (the ops page; ./crm token --role ops --tenant '*')";
+            default -> "http://localhost:" + config.port(stackServices().stream().filter(s -> s.name().equals(part.name()))
                     .findFirst().orElseThrow().port()) + "/q/health";
         };
     }
@@ -238,22 +374,39 @@ public final class LocalStack {
             out.println("  profile-service http://localhost:" + config.port(PROFILE));
             out.println("  journey-service http://localhost:" + config.port(JOURNEY));
             out.println("  optout-service  http://localhost:" + config.port(OPTOUT));
+            out.println("  desk-service    http://localhost:" + config.port(DESK) + "  (leads, call-back tasks, quotes)");
+            if (Files.isRegularFile(serviceJar(OPS_CONSOLE))) {
+                out.println("  ops console     http://localhost:" + config.port(OPS) + "/  (token: ./crm token --role ops --tenant '*')");
+            }
         }
         out.println("  schema registry http://localhost:" + config.port(REGISTRY) + "/apis/registry/v3");
         out.println("  Kafka           " + config.kafkaBootstrapServers());
-        out.println("  PostgreSQL      localhost:" + config.port(POSTGRES) + " (user postgres; databases connector, profile, journey, optout)");
+        out.println("  PostgreSQL      localhost:" + config.port(POSTGRES) + " (user postgres; databases connector, profile, journey, optout, desk, ops)");
         out.println("  Mail catcher    SMTP localhost:" + config.port(SMTP) + ", IMAP localhost:" + config.port(IMAP)
                 + " (login and password: the recipient's e-mail address)");
         out.println("  Logs            " + config.logDirectory());
         out.println("Stop it with ./crm down; see its health and consumer lag with ./crm status.");
     }
 
-    private void checkPortsFree() {
+    /** The ports a part listens on. */
+    List<StackConfig.Port> ports(StackPart part) {
+        return switch (part.name()) {
+            case "kafka" -> List.of(KAFKA);
+            case "postgres" -> List.of(POSTGRES);
+            case "mail" -> List.of(SMTP, IMAP);
+            case "registry" -> List.of(REGISTRY);
+            default -> List.of(stackServices().stream().filter(s -> s.name().equals(part.name())).findFirst().orElseThrow().port());
+        };
+    }
+
+    private void checkPortsFree(List<StackPart> parts) {
         List<String> taken = new ArrayList<>();
-        for (StackConfig.Port port : StackConfig.Port.values()) {
-            if (HealthChecks.portInUse(config.port(port))) {
-                taken.add("port " + config.port(port) + " (" + port.name().toLowerCase() + ", set "
-                        + port.environmentVariable() + " to use another)");
+        for (StackPart part : parts) {
+            for (StackConfig.Port port : ports(part)) {
+                if (HealthChecks.portInUse(config.port(port))) {
+                    taken.add("port " + config.port(port) + " (" + port.name().toLowerCase() + ", set "
+                            + port.environmentVariable() + " to use another)");
+                }
             }
         }
         if (!taken.isEmpty()) {
@@ -261,12 +414,31 @@ public final class LocalStack {
         }
     }
 
-    private void requireServiceJars() {
-        for (Service service : SERVICES) {
-            if (!Files.isRegularFile(serviceJar(service))) {
+    private void requireServiceJars(List<StackPart> parts) {
+        for (Service service : stackServices()) {
+            if (parts.stream().anyMatch(p -> p.name().equals(service.name())) && !Files.isRegularFile(serviceJar(service))) {
                 throw new StackException(serviceJar(service) + " is missing: build first (./crm up builds what is missing,"
                         + " or run ./mvnw -DskipTests package)");
             }
+        }
+    }
+
+    /** PostgreSQL's durability settings as the server reports them, e.g. {@code fsync=on, synchronous_commit=on}. */
+    String durability() {
+        Properties properties = new Properties();
+        properties.put("user", "postgres");
+        properties.put("connectTimeout", "3");
+        try (Connection connection = DriverManager.getConnection(config.jdbcUrl("postgres"), properties);
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("select name, setting from pg_settings where name in"
+                        + " ('fsync', 'synchronous_commit', 'full_page_writes') order by name")) {
+            List<String> settings = new ArrayList<>();
+            while (rows.next()) {
+                settings.add(rows.getString(1) + "=" + rows.getString(2));
+            }
+            return String.join(", ", settings);
+        } catch (SQLException e) {
+            return "(settings unknown: " + e.getSQLState() + ")";
         }
     }
 
@@ -336,49 +508,104 @@ public final class LocalStack {
         return infrastructureParts().get(0);
     }
 
+    private StackPart postgresPart() {
+        return infrastructureParts().get(1);
+    }
+
     List<StackPart> infrastructureParts() {
         return List.of(
-                infrastructurePart("kafka", "-Xmx512m", KafkaBroker.class,
+                infrastructurePart("kafka", KafkaBroker.class,
                         List.of("--port", port(KAFKA), "--data-dir", data("kafka"), "--no-auto-create-topics"),
                         () -> HealthChecks.kafka(config.kafkaBootstrapServers())),
-                infrastructurePart("postgres", "-Xmx128m", Postgres.class,
+                infrastructurePart("postgres", Postgres.class,
                         List.of("--port", port(POSTGRES), "--data-dir", data("postgres")),
                         () -> HealthChecks.postgres(config.jdbcUrl("postgres"))),
-                infrastructurePart("mail", "-Xmx192m", MailServer.class,
-                        List.of("--smtp-port", port(SMTP), "--imap-port", port(IMAP)),
+                // test-support's MailServer with a journal of every delivery on disk (JournaledMailServer)
+                infrastructurePart("mail", JournaledMailServer.class,
+                        List.of("--smtp-port", port(SMTP), "--imap-port", port(IMAP), "--journal", mailJournal().toString()),
                         () -> HealthChecks.smtp(config.port(SMTP))),
-                infrastructurePart("registry", "-Xmx64m", SchemaRegistry.class,
+                infrastructurePart("registry", SchemaRegistry.class,
                         List.of("--port", port(REGISTRY), "--work-dir", data("registry")),
                         () -> HealthChecks.http(config.registryApiUrl() + "/system/info")));
     }
 
     /** Infrastructure runs from this launcher's classpath, through the test-support servers' own main methods. */
-    private StackPart infrastructurePart(String name, String heap, Class<?> mainClass,
+    private StackPart infrastructurePart(String name, Class<?> mainClass,
             List<String> arguments, StackPart.HealthCheck health) {
-        List<String> command = new ArrayList<>(List.of(javaExecutable, heap, "-XX:+UseSerialGC", "-Dguestcrm.stack.part=" + name,
-                "-cp", config.classpath(), mainClass.getName()));
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable);
+        command.addAll(StackParts.jvmOptions(config, name));
+        command.addAll(List.of("-Dguestcrm.stack.part=" + name, "-cp", config.classpath(), mainClass.getName()));
         command.addAll(arguments);
         return new StackPart(name, command, Map.of(), health);
     }
 
     List<StackPart> serviceParts() {
-        return SERVICES.stream().map(this::servicePart).toList();
+        List<StackPart> parts = new ArrayList<>(SERVICES.stream().map(this::servicePart).toList());
+        StackPart ops = servicePart(OPS_CONSOLE);
+        if (Files.isRegularFile(serviceJar(OPS_CONSOLE)) || isRunning(ops)) {
+            parts.add(ops);
+        } else if (!opsConsoleNoted) {
+            opsConsoleNoted = true;
+            out.println("(ops-console is not built, so not part of this stack: ./mvnw -DskipTests package -pl ops-console -am)");
+        }
+        return parts;
     }
 
+    private boolean opsConsoleNoted;
+
     private StackPart servicePart(Service service) {
-        List<String> command = List.of(javaExecutable, "-Xmx384m", "-XX:+UseSerialGC",
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable);
+        command.addAll(StackParts.jvmOptions(config, service.name()));
+        command.addAll(List.of(
                 "-Dguestcrm.stack.part=" + service.name(),
                 "-Dquarkus.http.port=" + config.port(service.port()),
                 "-Dquarkus.datasource.jdbc.url=" + config.jdbcUrl(service.database()),
                 "-Dquarkus.datasource.username=postgres",
                 "-Dkafka.bootstrap.servers=" + config.kafkaBootstrapServers(),
                 "-Dmp.messaging.connector.smallrye-kafka.apicurio.registry.url=" + config.registryApiUrl(),
+                // Producers write with their own schema, found by content; the serializer's content names nested
+                // records by reference, which the inlined copies registered by StackSetup do not match, so in the
+                // local stack a producer registers its own form where it is missing (BACKWARD-checked like any).
+                "-Dmp.messaging.connector.smallrye-kafka.apicurio.registry.auto-register=true",
                 "-Dquarkus.mailer.host=localhost",
                 "-Dquarkus.mailer.port=" + config.port(SMTP),
-                "-Dquarkus.mailer.from=" + MAIL_FROM,
-                "-jar", serviceJar(service).toString());
-        return new StackPart(service.name(), command, Map.of(),
+                "-Dquarkus.mailer.from=" + MAIL_FROM));
+        if (service == OPS_CONSOLE) {
+            // What the console watches: the stack's four services on their ports.
+            command.add("-Dops.services=" + String.join(",", SERVICES.stream()
+                    .map(w -> w.name() + "=http://localhost:" + config.port(w.port())).toList()));
+        }
+        command.addAll(List.of("-jar", serviceJar(service).toString()));
+        return new StackPart(service.name(), command, serviceEnvironment(service),
                 () -> HealthChecks.http("http://localhost:" + config.port(service.port()) + "/q/health/ready"));
+    }
+
+    /** Every service verifies staff tokens against the local issuer's key; the connector creates the demo feeds. */
+    Map<String, String> serviceEnvironment(Service service) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION",
+                config.keyDirectory().resolve(LocalIdentity.VERIFY_KEY_FILE).toString());
+        environment.put("MP_JWT_VERIFY_ISSUER", LocalIdentity.LOCAL_ISSUER);
+        // Guests' signed links: the journey-service signs unsubscribe links, the optout-service verifies them.
+        environment.put("GUESTCRM_SIGNED_LINKS_KEYS", LocalIdentity.signedLinksKeys(config.keyDirectory()));
+        environment.put("GUESTCRM_SIGNED_LINKS_CURRENT_KEY", LocalIdentity.SIGNED_LINKS_KEY_ID);
+        if (service.port() == CONNECTOR) {
+            environment.put("CONNECTOR_DEMO_FEEDS_ENABLED", "true");
+        }
+        if (service == OPS_CONSOLE) {
+            // The console reads the services' /q/metrics with a token of its own (role ops, every tenant), from the
+            // environment (never the command line, which ps shows).
+            environment.put("OPS_SERVICE_TOKEN", LocalIdentity.loadOrCreate(config.keyDirectory())
+                    .mint(Set.of("*"), Set.of("ops"), Duration.ofDays(30), "ops-console"));
+        }
+        return environment;
+    }
+
+    /** A token for the stack's staff APIs and metrics: every tenant, every role, for {@code ttl}. */
+    public String adminToken(Duration ttl) {
+        return LocalIdentity.loadOrCreate(config.keyDirectory()).mint(Set.of("*"), LocalIdentity.ALL_ROLES, ttl, "crm-launcher");
     }
 
     Path serviceJar(Service service) {

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -16,9 +17,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,21 +39,36 @@ final class PipelineBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final LocalStack stack;
     private final StackConfig config;
     private final PrintStream out;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private String token;
 
-    PipelineBenchmark(StackConfig config, PrintStream out) {
-        this.config = config;
+    PipelineBenchmark(LocalStack stack, PrintStream out) {
+        this.stack = stack;
+        this.config = stack.config();
         this.out = out;
     }
 
+    /**
+     * What one run measured.
+     *
+     * @param scheduleLatencyMillis POST to the journey's confirmation communication created (its schedule committed)
+     * @param consumedPerGroup      records each consumer group committed as consumed during the run
+     * @param lagAfter              each group's lag when the run ended
+     * @param cpuMillisPerPart      CPU time each part of the stack (and the bench client) used during the run
+     * @param windowSeconds         first POST to the last confirmation seen: the window of the last three
+     */
     record Result(int reservations, int concurrency, double acceptSeconds, long[] acceptLatencyMicros,
-            long[] confirmationLatencyMillis, double drainSeconds, int rejected) {
+            long[] confirmationLatencyMillis, double drainSeconds, int rejected, long[] scheduleLatencyMillis,
+            Map<String, Long> consumedPerGroup, Map<String, Long> lagAfter, Map<String, Double> cpuMillisPerPart,
+            double windowSeconds, String durability, List<Ceilings.Ceiling> ceilings) {
     }
 
     Result run(int reservations, int concurrency, Duration drainTimeout) {
         requireHealthy();
+        token = stack.adminToken(Duration.ofHours(2));
         String run = UUID.randomUUID().toString().substring(0, 8);
         LocalDate arrival = LocalDate.now().plusDays(40);
         long[] acceptMicros = new long[reservations];
@@ -57,15 +76,21 @@ final class PipelineBenchmark {
         int[] rejected = new int[1];
         Semaphore inFlight = new Semaphore(concurrency);
         List<CompletableFuture<Void>> calls = new ArrayList<>(reservations);
+        AtomicInteger posted = new AtomicInteger();
 
         // Warm-up: one request, so class loading and first schema look-ups are not measured.
         post(message("BENCH-" + run + "-warmup", arrival, "warmup-" + run)).join();
 
+        Map<String, Long> committedBefore = ConsumerLag.committedTotals(config.kafkaBootstrapServers());
+        Map<String, Long> cpuBefore = cpuTicksPerPart();
         long started = System.nanoTime();
+        Confirmations confirmations = new Confirmations(run, reservations, posted);
+        CompletableFuture<Void> watching = CompletableFuture.runAsync(() -> confirmations.await(drainTimeout));
         for (int i = 0; i < reservations; i++) {
             int index = i;
             inFlight.acquireUninterruptibly();
             postedAt[index] = Instant.now();
+            posted.incrementAndGet();
             long sent = System.nanoTime();
             calls.add(post(message(reservationId(run, index), arrival.plusDays(index % 30), "guest-" + run + "-" + index))
                     .handle((response, failure) -> {
@@ -74,6 +99,7 @@ final class PipelineBenchmark {
                             synchronized (rejected) {
                                 rejected[0]++;
                             }
+                            confirmations.rejected.add(index);
                         }
                         inFlight.release();
                         return null;
@@ -81,18 +107,56 @@ final class PipelineBenchmark {
         }
         CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
         double acceptSeconds = (System.nanoTime() - started) / 1e9;
+        watching.join();
+        double windowSeconds = (System.nanoTime() - started) / 1e9;
+        Map<String, Long> cpuAfter = cpuTicksPerPart();
+        Map<String, Long> committedAfter = ConsumerLag.committedTotals(config.kafkaBootstrapServers());
+        if (confirmations.sentAt.size() < reservations) {
+            out.printf("warning: only %d of %d confirmations were sent within %d s%n", confirmations.sentAt.size(), reservations,
+                    drainTimeout.toSeconds());
+        }
 
-        Map<Integer, Instant> sentAt = awaitConfirmations(run, reservations, drainTimeout);
-        long[] confirmationMillis = new long[sentAt.size()];
+        long[] confirmationMillis = new long[confirmations.sentAt.size()];
         Instant lastSent = Instant.MIN;
         int k = 0;
-        for (Map.Entry<Integer, Instant> entry : sentAt.entrySet()) {
+        for (Map.Entry<Integer, Instant> entry : confirmations.sentAt.entrySet()) {
             confirmationMillis[k++] = Duration.between(postedAt[entry.getKey()], entry.getValue()).toMillis();
             lastSent = entry.getValue().isAfter(lastSent) ? entry.getValue() : lastSent;
         }
-        double drainSeconds = sentAt.isEmpty() ? 0 : Duration.between(postedAt[0], lastSent).toMillis() / 1000.0;
-        return new Result(reservations, concurrency, acceptSeconds, acceptMicros, confirmationMillis, drainSeconds, rejected[0]);
+        long[] scheduleMillis = confirmations.scheduledAt.entrySet().stream()
+                .mapToLong(e -> Duration.between(postedAt[e.getKey()], e.getValue()).toMillis()).toArray();
+        double drainSeconds = confirmations.sentAt.isEmpty() ? 0 : Duration.between(postedAt[0], lastSent).toMillis() / 1000.0;
+
+        Map<String, Long> consumed = new TreeMap<>();
+        committedAfter.forEach((group, total) -> consumed.put(group, total - committedBefore.getOrDefault(group, 0L)));
+        Map<String, Long> lagAfter = new TreeMap<>();
+        for (ConsumerLag.GroupLag lag : ConsumerLag.read(config.kafkaBootstrapServers())) {
+            lagAfter.merge(lag.group(), Math.max(0, lag.lag()), Long::sum);
+        }
+        Map<String, Double> cpuMillis = new LinkedHashMap<>();
+        cpuAfter.forEach((part, ticks) -> cpuMillis.put(part, ProcessCpu.ticksToMillis(ticks - cpuBefore.getOrDefault(part, ticks))));
+
+        out.println("Measuring the raw ceilings of Kafka, PostgreSQL and the mail catcher (a few seconds each) ...");
+        List<Ceilings.Ceiling> ceilings = new Ceilings(config, javaExecutable()).measure();
+        return new Result(reservations, concurrency, acceptSeconds, acceptMicros, confirmationMillis, drainSeconds, rejected[0],
+                scheduleMillis, consumed, lagAfter, cpuMillis, windowSeconds, stack.durability(), ceilings);
     }
+
+    private static String javaExecutable() {
+        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    /** CPU ticks so far of each running part (its process group; PostgreSQL also its server tree) and of this client. */
+    private Map<String, Long> cpuTicksPerPart() {
+        List<ProcessCpu.Stat> stats = ProcessCpu.all();
+        Map<String, Long> ticks = new LinkedHashMap<>();
+        stack.groupLeaders().forEach((part, leader) -> ticks.put(part, ProcessCpu.groupTicks(stats, leader)));
+        stack.postmaster().ifPresent(postmaster -> ticks.merge("postgres", ProcessCpu.treeTicks(stats, postmaster.pid()), Long::sum));
+        ticks.put(BENCH_CLIENT, ProcessCpu.selfTicks());
+        return ticks;
+    }
+
+    static final String BENCH_CLIENT = "bench client";
 
     void print(Result result) {
         Runtime runtime = Runtime.getRuntime();
@@ -110,6 +174,52 @@ final class PipelineBenchmark {
                 percentile(result.confirmationLatencyMillis(), 99), percentile(result.confirmationLatencyMillis(), 100));
         out.printf("pipeline drained in %.2f s (first POST to last confirmation): %.1f confirmations/s%n",
                 result.drainSeconds(), result.confirmationLatencyMillis().length / Math.max(0.001, result.drainSeconds()));
+        out.printf("POST to schedule committed ms (journey's confirmation created): p50 %d, p95 %d, p99 %d, max %d (%d measured)%n",
+                percentile(result.scheduleLatencyMillis(), 50), percentile(result.scheduleLatencyMillis(), 95),
+                percentile(result.scheduleLatencyMillis(), 99), percentile(result.scheduleLatencyMillis(), 100),
+                result.scheduleLatencyMillis().length);
+        out.println("PostgreSQL durability: " + result.durability());
+        out.println();
+        for (String line : table(result)) {
+            out.println(line);
+        }
+    }
+
+    /** The run's per-service and per-process figures and the raw ceilings, as one table. */
+    static List<String> table(Result result) {
+        List<String[]> rows = new ArrayList<>();
+        double window = Math.max(0.001, result.windowSeconds());
+        for (Map.Entry<String, Long> consumed : result.consumedPerGroup().entrySet()) {
+            rows.add(new String[] { "consumed by group " + consumed.getKey(), String.format("%.1f", consumed.getValue() / window),
+                    "events/s", consumed.getValue() + " events in " + String.format("%.1f s", window) + ", lag after "
+                            + result.lagAfter().getOrDefault(consumed.getKey(), 0L) });
+        }
+        double totalCpu = 0;
+        for (Map.Entry<String, Double> cpu : result.cpuMillisPerPart().entrySet()) {
+            totalCpu += cpu.getValue();
+            rows.add(new String[] { "CPU " + cpu.getKey(), String.format("%.2f", cpu.getValue() / result.reservations()),
+                    "ms/booking", String.format("%.1f s CPU in %.1f s", cpu.getValue() / 1000, window) });
+        }
+        rows.add(new String[] { "CPU all parts + bench client", String.format("%.2f", totalCpu / result.reservations()),
+                "ms/booking", String.format("%.1f s CPU in %.1f s = %.2f cores busy", totalCpu / 1000, window, totalCpu / 1000 / window) });
+        for (Ceilings.Ceiling ceiling : result.ceilings()) {
+            rows.add(new String[] { "ceiling: " + ceiling.what(),
+                    Double.isNaN(ceiling.perSecond()) ? "-" : String.format("%.0f", ceiling.perSecond()), ceiling.unit(), ceiling.how() });
+        }
+        int[] widths = new int[3];
+        String[] header = { "FIGURE", "VALUE", "UNIT", "DETAIL" };
+        for (String[] row : rows) {
+            for (int i = 0; i < 3; i++) {
+                widths[i] = Math.max(widths[i], Math.max(row[i].length(), header[i].length()));
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        String format = "%-" + widths[0] + "s  %" + widths[1] + "s  %-" + widths[2] + "s  %s";
+        lines.add(String.format(format, (Object[]) header));
+        for (String[] row : rows) {
+            lines.add(String.format(format, (Object[]) row));
+        }
+        return lines;
     }
 
     private static double totalMemoryGiB() {
@@ -129,43 +239,112 @@ final class PipelineBenchmark {
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
-    private Map<Integer, Instant> awaitConfirmations(String run, int reservations, Duration timeout) {
-        Map<Integer, Instant> sentAt = new LinkedHashMap<>();
-        Instant deadline = Instant.now().plus(timeout);
-        while (sentAt.size() < reservations && Instant.now().isBefore(deadline)) {
-            for (int i = 0; i < reservations; i++) {
-                if (!sentAt.containsKey(i)) {
-                    confirmationSentAt(reservationId(run, i)).ifPresent(sent -> sentAt.put(sent.index(), sent.sent()));
+    /**
+     * Watches the journey-service for the run's confirmations while the POSTs go on: reads the communications of
+     * the earliest reservations not yet confirmed, in posting order, and pauses as soon as a few in a row are not
+     * there yet, so it reads each reservation about once instead of polling all of them every round.
+     */
+    private final class Confirmations {
+        private static final int MISSES_BEFORE_PAUSE = 4;
+
+        final Map<Integer, Instant> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<Integer, Instant> scheduledAt = new java.util.concurrent.ConcurrentHashMap<>();
+        /** Reservations the connector did not accept: no confirmation to wait for. */
+        final Set<Integer> rejected = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final String run;
+        private final int reservations;
+        private final AtomicInteger posted;
+
+        Confirmations(String run, int reservations, AtomicInteger posted) {
+            this.run = run;
+            this.reservations = reservations;
+            this.posted = posted;
+        }
+
+        void await(Duration timeout) {
+            java.util.TreeSet<Integer> pending = new java.util.TreeSet<>();
+            int known = 0;
+            Instant deadline = Instant.now().plus(timeout);
+            while ((known < reservations || !pending.isEmpty()) && Instant.now().isBefore(deadline)) {
+                int nowPosted = posted.get();
+                while (known < nowPosted) {
+                    pending.add(known++);
+                }
+                pending.removeAll(rejected);
+                int misses = 0;
+                for (java.util.Iterator<Integer> it = pending.iterator(); it.hasNext() && misses < MISSES_BEFORE_PAUSE; ) {
+                    int index = it.next();
+                    if (read(index)) {
+                        it.remove();
+                    } else {
+                        misses++;
+                    }
+                }
+                if (misses >= MISSES_BEFORE_PAUSE || pending.isEmpty()) {
+                    DetachedProcess.pause(Duration.ofMillis(200));
                 }
             }
-            if (sentAt.size() < reservations) {
-                DetachedProcess.pause(Duration.ofMillis(500));
+        }
+
+        /** Whether the reservation's confirmation is SENT (and then records when it was sent and scheduled). */
+        private boolean read(int index) {
+            Optional<JsonNode> communications = communications(reservationId(run, index));
+            if (communications.isEmpty()) {
+                return false;
             }
+            Instant created = null;
+            Instant firstPendingUpdate = null;
+            Instant sent = null;
+            for (JsonNode communication : communications.get()) {
+                String status = communication.path("status").asText();
+                if ("CONFIRMATION".equals(communication.path("step").asText())) {
+                    created = instant(communication.path("createdAt"));
+                    if ("SENT".equals(status)) {
+                        sent = instant(communication.path("sentAt"));
+                    }
+                } else if ("SCHEDULED".equals(status) || "RESCHEDULED".equals(status)) {
+                    Instant updated = instant(communication.path("updatedAt"));
+                    if (updated != null && (firstPendingUpdate == null || updated.isBefore(firstPendingUpdate))) {
+                        firstPendingUpdate = updated;
+                    }
+                }
+            }
+            if (sent == null) {
+                return false;
+            }
+            sentAt.put(index, sent);
+            // The confirmation's createdAt is when the journey planned the booking (committed with it). Without that
+            // field, a later step still pending carries the same instant as its last update.
+            Instant scheduled = created != null ? created : firstPendingUpdate;
+            if (scheduled != null) {
+                scheduledAt.put(index, scheduled);
+            }
+            return true;
         }
-        if (sentAt.size() < reservations) {
-            out.printf("warning: only %d of %d confirmations were sent within %d s%n", sentAt.size(), reservations, timeout.toSeconds());
-        }
-        return sentAt;
     }
 
-    private record Sent(int index, Instant sent) {
+    private static Instant instant(JsonNode node) {
+        if (node.isMissingNode() || node.isNull() || node.asText().isEmpty()) {
+            return null;
+        }
+        try {
+            return Instant.parse(node.asText());
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
-    private Optional<Sent> confirmationSentAt(String reservationId) {
+    private Optional<JsonNode> communications(String reservationId) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:"
                     + config.port(StackConfig.Port.JOURNEY) + "/api/v1/reservations/demo/BENCH1/" + reservationId + "/communications"))
+                    .header("Authorization", "Bearer " + token)
+                    .timeout(Duration.ofSeconds(30))
                     .GET().build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return Optional.empty();
             }
-            for (JsonNode communication : JSON.readTree(response.body())) {
-                if ("CONFIRMATION".equals(communication.path("step").asText()) && "SENT".equals(communication.path("status").asText())) {
-                    int index = Integer.parseInt(reservationId.substring(reservationId.lastIndexOf('-') + 1));
-                    return Optional.of(new Sent(index, Instant.parse(communication.path("sentAt").asText())));
-                }
-            }
-            return Optional.empty();
+            return Optional.of(JSON.readTree(response.body()));
         } catch (IOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {

@@ -13,8 +13,11 @@ import java.util.function.Function;
  * @param stateDirectory state, data and logs of the running stack ({@code .crm/})
  * @param classpath      the classpath of this launcher; the infrastructure processes run with it
  * @param ports          port per {@link Port}
+ * @param jvmOptions     JVM options replacing a part's defaults, by the part's short name
+ *                       ({@code CRM_JVM_OPTIONS_<PART>}, e.g. {@code CRM_JVM_OPTIONS_JOURNEY="-Xmx256m -XX:+UseParallelGC"})
  */
-public record StackConfig(Path repositoryRoot, Path stateDirectory, String classpath, Map<Port, Integer> ports) {
+public record StackConfig(Path repositoryRoot, Path stateDirectory, String classpath, Map<Port, Integer> ports,
+        Map<String, String> jvmOptions) {
 
     /** The ports of the stack, with their defaults and the environment variables that override them. */
     public enum Port {
@@ -23,6 +26,8 @@ public record StackConfig(Path repositoryRoot, Path stateDirectory, String class
         PROFILE("CRM_PROFILE_PORT", 8082),
         JOURNEY("CRM_JOURNEY_PORT", 8083),
         OPTOUT("CRM_OPTOUT_PORT", 8084),
+        DESK("CRM_DESK_PORT", 8085),
+        OPS("CRM_OPS_PORT", 8086),
         KAFKA("CRM_KAFKA_PORT", 9092),
         POSTGRES("CRM_POSTGRES_PORT", 55432),
         SMTP("CRM_SMTP_PORT", 3025),
@@ -45,8 +50,14 @@ public record StackConfig(Path repositoryRoot, Path stateDirectory, String class
         }
     }
 
+    /** The JVM options of each part are its measured defaults. */
+    public StackConfig(Path repositoryRoot, Path stateDirectory, String classpath, Map<Port, Integer> ports) {
+        this(repositoryRoot, stateDirectory, classpath, ports, Map.of());
+    }
+
     public StackConfig {
         ports = Map.copyOf(ports);
+        jvmOptions = Map.copyOf(jvmOptions);
         for (Port port : Port.values()) {
             if (!ports.containsKey(port)) {
                 throw new IllegalArgumentException("No port configured for " + port);
@@ -70,6 +81,11 @@ public record StackConfig(Path repositoryRoot, Path stateDirectory, String class
         return stateDirectory.resolve("data");
     }
 
+    /** Where the local token issuer keeps its key pair ({@code .crm/keys}). */
+    public Path keyDirectory() {
+        return stateDirectory.resolve("keys");
+    }
+
     public String kafkaBootstrapServers() {
         return "localhost:" + port(Port.KAFKA);
     }
@@ -91,7 +107,14 @@ public record StackConfig(Path repositoryRoot, Path stateDirectory, String class
         }
         String home = environment.apply("CRM_HOME");
         Path state = home == null || home.isBlank() ? repositoryRoot.resolve(".crm") : Path.of(home);
-        return new StackConfig(repositoryRoot, state.toAbsolutePath(), System.getProperty("java.class.path"), ports);
+        Map<String, String> jvmOptions = new LinkedHashMap<>();
+        for (String part : StackParts.SHORT_NAMES) {
+            String value = environment.apply("CRM_JVM_OPTIONS_" + part.toUpperCase(java.util.Locale.ROOT));
+            if (value != null && !value.isBlank()) {
+                jvmOptions.put(part, value.trim());
+            }
+        }
+        return new StackConfig(repositoryRoot, state.toAbsolutePath(), System.getProperty("java.class.path"), ports, jvmOptions);
     }
 
     private static int parsePort(Port port, String value) {

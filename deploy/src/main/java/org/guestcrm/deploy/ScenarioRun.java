@@ -1,0 +1,689 @@
+package org.guestcrm.deploy;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code ./crm scenario}: a small hotel group lived through the real stack, then checked against what its PMSs know.
+ *
+ * <p>The group (tenant {@code demo}) runs three hotels on two PMS feeds: an OpenTravel push (hotel {@code SCN-ALPS})
+ * and a canonical JSON push (hotels {@code SCN-LISBON} and {@code SCN-AZORES}). Every person of the run books once;
+ * the mix repeats every ten people: plain bookings on either feed, a modification that keeps the dates, a stay moved
+ * by three weeks, a cancellation, a no-show, a guest who tells the front desk to stop marketing mail (the PMS profile's
+ * e-mail opt-in turns false, then a stay soon), a modification that arrives before its creation, and a booking soon
+ * (the control group of the opt-out). Every third person comes back on the other feed with a variant of their details
+ * (the e-mail in other case, or another e-mail with the same phone and birth date), and every fifth had a stay last
+ * year that arrives first, as a history import.
+ *
+ * <p>Checked once the pipeline has settled (lag zero, nothing changing): for every reservation, what the
+ * journey-service holds agrees with what the PMS last said: a cancelled or no-show stay has nothing pending and nothing
+ * sent after it was cancelled (other than its confirmation); a moved stay has every dated step inside its new dates,
+ * none at the old ones; an opted-out guest gets no message that serves a marketing-like purpose after the opt-out;
+ * nothing from the history import is mailed; at most one communication per reservation and step, at most one mail per
+ * Message-ID at the mail catcher. The golden records are compared with the generator's truth: pairwise precision,
+ * recall and F1 over the source profiles, and every pair with the same e-mail (any case) must be one guest.
+ * It prints one line of figures and says PASS or FAIL.
+ */
+final class ScenarioRun {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TENANT = "demo";
+    private static final String OTA_FEED = "demo-ota";
+    private static final String JSON_FEED = "demo-json";
+    static final String OTA_HOTEL = "SCN-ALPS";
+    static final String JSON_HOTEL = "SCN-LISBON";
+    static final String JSON_HOTEL_2 = "SCN-AZORES";
+    /** Steps that serve the stay itself; every other step serves a purpose a guest can withdraw. */
+    private static final Set<String> TRANSACTIONAL = Set.of("CONFIRMATION", "PRE_CHECK_IN", "MODIFICATION",
+            "CANCELLATION", "BOOKING_MODIFIED", "BOOKING_CANCELLED");
+    /** Steps meant for a stay that ended: the no-show follow-up may go after the no-show. */
+    private static final Set<String> AFTER_THE_END = Set.of("NO_SHOW", "CANCELLATION", "BOOKING_CANCELLED");
+    private static final Set<String> PENDING = Set.of("SCHEDULED", "RESCHEDULED", "HELD");
+    private static final String[] FIRST = {"Anna", "Bruno", "Chiara", "Daniel", "Elif", "Farid", "Greta", "Hugo",
+            "Ines", "Jonas", "Katja", "Luca", "Mira", "Noah", "Olga", "Paul", "Rosa", "Samir", "Tina", "Yusuf"};
+    private static final String[] LAST = {"Keller", "Moreau", "Rossi", "Silva", "Novak", "Yilmaz", "Berg", "Costa",
+            "Dubois", "Fischer", "Garcia", "Huber", "Ivanova", "Jensen", "Kowalski", "Lopes", "Meyer", "Nielsen"};
+
+    /** What the PMS did to a reservation. */
+    enum Kind {
+        PLAIN, PLAIN_OTA, MODIFIED, MOVED, CANCELLED, NO_SHOW, OPTED_OUT_SOON, MODIFICATION_FIRST, CONTROL_SOON,
+        RETURNING, HISTORY;
+
+        static Kind of(int person) {
+            return switch (person % 10) {
+                case 0, 1 -> PLAIN;
+                case 2 -> CONTROL_SOON;
+                case 3 -> PLAIN_OTA;
+                case 4 -> MODIFIED;
+                case 5 -> MOVED;
+                case 6 -> CANCELLED;
+                case 7 -> NO_SHOW;
+                case 8 -> OPTED_OUT_SOON;
+                default -> MODIFICATION_FIRST;
+            };
+        }
+    }
+
+    /** One person of the generator's truth. */
+    record Person(int index, String firstName, String lastName, String email, String phone, LocalDate birthDate) {
+    }
+
+    /** One reservation as its PMS last described it, and when the connector accepted each change. */
+    static final class Reservation {
+        final Person person;
+        final Kind kind;
+        final String feed;
+        final String hotel;
+        final String id;
+        final String profileId;
+        final String email;
+        String phone;
+        LocalDate arrival;
+        LocalDate departure;
+        LocalDate oldArrival;
+        String status = "CONFIRMED";
+        boolean accepted = true;
+        Instant endedAt;        // cancellation or no-show accepted
+        Instant optedOutAt;     // the opt-out profile change accepted
+
+        Reservation(Person person, Kind kind, String feed, String hotel, String id, String profileId, String email) {
+            this.person = person;
+            this.kind = kind;
+            this.feed = feed;
+            this.hotel = hotel;
+            this.id = id;
+            this.profileId = profileId;
+            this.email = email;
+        }
+    }
+
+    /** The figures of one run. */
+    record Result(int people, int reservations, int accepted, int checked, Map<String, Integer> violations,
+                  List<String> examples, int mails, int duplicateMails, double precision, double recall, double f1,
+                  int sameEmailPairs, int sameEmailPairsSplit, int optOutControlMarketingSent, boolean settled,
+                  double seconds) {
+
+        boolean passed() {
+            return settled && accepted == reservations && violations.values().stream().allMatch(v -> v == 0)
+                    && duplicateMails == 0 && sameEmailPairsSplit == 0;
+        }
+
+        String line() {
+            return String.format(Locale.ROOT, "scenario: %d people, %d reservations (%d accepted), %d checked, violations %s,"
+                            + " mails %d (duplicate %d), golden records precision %.3f recall %.3f F1 %.3f, same-e-mail pairs"
+                            + " %d (split %d), opt-out control got %d marketing-like mails, %s, %.0f s: %s%s",
+                    people, reservations, accepted, checked, violations, mails, duplicateMails, precision, recall, f1,
+                    sameEmailPairs, sameEmailPairsSplit, optOutControlMarketingSent, settled ? "settled" : "NOT settled",
+                    seconds, passed() ? "PASS" : "FAIL", examples.isEmpty() ? "" : " e.g. " + String.join("; ", examples));
+        }
+    }
+
+    private final LocalStack stack;
+    private final StackConfig config;
+    private final PrintStream out;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final String run = UUID.randomUUID().toString().substring(0, 6);
+    private String token;
+
+    ScenarioRun(LocalStack stack, PrintStream out) {
+        this.stack = stack;
+        this.config = stack.config();
+        this.out = out;
+    }
+
+    Result run(int people, Duration settleTimeout) {
+        List<String> unhealthy = stack.unhealthyParts();
+        if (!unhealthy.isEmpty()) {
+            throw new StackException("The stack is not up (" + String.join(", ", unhealthy) + " not healthy): run ./crm up first");
+        }
+        long started = System.nanoTime();
+        token = stack.adminToken(Duration.ofHours(1));
+        List<Person> persons = new ArrayList<>();
+        for (int i = 0; i < people; i++) {
+            persons.add(person(i));
+        }
+        List<Reservation> reservations = new ArrayList<>();
+        out.printf("scenario %s: %d people, hotels %s (OTA feed), %s and %s (JSON feed)%n", run, people, OTA_HOTEL,
+                JSON_HOTEL, JSON_HOTEL_2);
+        // History first, as a group migrating to the CRM would: last year's stays of every fifth person.
+        List<Reservation> history = new ArrayList<>();
+        for (Person person : persons) {
+            if (person.index() % 5 == 0) {
+                Reservation past = new Reservation(person, Kind.HISTORY, JSON_FEED, JSON_HOTEL_2, "SCN-" + run + "-H" + person.index(),
+                        "SCN-" + run + "-HP" + person.index(), person.email());
+                past.arrival = LocalDate.now(ZoneOffset.UTC).minusDays(400);
+                past.departure = past.arrival.plusDays(3);
+                past.status = "CHECKED_OUT";
+                history.add(past);
+            }
+        }
+        importHistory(history);
+        reservations.addAll(history);
+        for (Person person : persons) {
+            Reservation first = play(person, Kind.of(person.index()));
+            reservations.add(first);
+            if (person.index() % 3 == 0) {
+                reservations.add(playReturning(person, first));
+            }
+        }
+        out.printf("scenario %s: %d reservations sent; waiting for the pipeline to settle%n", run, reservations.size());
+        Map<Reservation, JsonNode> seen = settle(reservations, settleTimeout);
+        boolean settled = seen != null;
+        if (seen == null) {
+            seen = observeAll(reservations);
+        }
+        return check(persons, reservations, seen, settled, (System.nanoTime() - started) / 1e9);
+    }
+
+    // ---- the generator -------------------------------------------------------------------------------------------
+
+    private Person person(int i) {
+        String first = FIRST[i % FIRST.length];
+        String last = LAST[(i / FIRST.length + i) % LAST.length] + "-" + letters(i);
+        String email = (first + "." + last + "." + run + "@example.com").toLowerCase(Locale.ROOT);
+        String phone = String.format(Locale.ROOT, "+4179%02d%05d", 10 + Math.floorMod(run.hashCode(), 90), i);
+        LocalDate birth = LocalDate.of(1950 + i % 50, 1 + i % 12, 1 + i % 28);
+        return new Person(i, first, last, email, phone, birth);
+    }
+
+    /** Letters only (names have no digits): 0 → "a", 25 → "z", 26 → "ab", ... */
+    private static String letters(int n) {
+        StringBuilder s = new StringBuilder();
+        int v = n;
+        do {
+            s.append((char) ('a' + v % 26));
+            v /= 26;
+        } while (v > 0);
+        return s.toString();
+    }
+
+    private Reservation play(Person person, Kind kind) {
+        boolean ota = kind == Kind.PLAIN_OTA || kind == Kind.CANCELLED;
+        String id = "SCN-" + run + "-" + person.index();
+        Reservation r = new Reservation(person, kind, ota ? OTA_FEED : JSON_FEED, ota ? OTA_HOTEL : JSON_HOTEL, id,
+                "SCN-" + run + "-P" + person.index(), person.email());
+        r.phone = person.phone();
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        r.arrival = today.plusDays(30 + person.index() % 20);
+        r.departure = r.arrival.plusDays(3);
+        Instant t0 = Instant.now().minusSeconds(60);
+        switch (kind) {
+            case PLAIN, PLAIN_OTA -> post(r, "CREATED", 1, t0, true);
+            case CONTROL_SOON -> {
+                r.arrival = today.plusDays(3);
+                r.departure = r.arrival.plusDays(3);
+                post(r, "CREATED", 1, t0, true);
+            }
+            case MODIFIED -> {
+                post(r, "CREATED", 1, t0, true);
+                post(r, "MODIFIED", 2, t0.plusSeconds(5), true); // two more adults, same dates (see jsonBody)
+            }
+            case MOVED -> {
+                post(r, "CREATED", 1, t0, true);
+                r.oldArrival = r.arrival;
+                r.arrival = r.arrival.plusDays(21);
+                r.departure = r.arrival.plusDays(3);
+                post(r, "MODIFIED", 2, t0.plusSeconds(5), true);
+            }
+            case CANCELLED -> {
+                post(r, "CREATED", 1, t0, true);
+                r.status = "CANCELLED";
+                if (post(r, "CANCELLED", 2, t0.plusSeconds(5), true)) {
+                    r.endedAt = Instant.now();
+                }
+            }
+            case NO_SHOW -> {
+                r.arrival = today.minusDays(1);
+                r.departure = today.plusDays(2);
+                post(r, "CREATED", 1, t0, true);
+                r.status = "NO_SHOW";
+                if (post(r, "NO_SHOW", 2, t0.plusSeconds(5), true)) {
+                    r.endedAt = Instant.now();
+                }
+            }
+            case OPTED_OUT_SOON -> {
+                // Said at the desk: the PMS profile's e-mail opt-in turns false; then the stay is soon.
+                r.arrival = today.plusDays(3);
+                r.departure = r.arrival.plusDays(3);
+                post(r, "CREATED", 1, t0, true);
+                if (post(r, "MODIFIED", 2, t0.plusSeconds(5), false)) {
+                    r.optedOutAt = Instant.now();
+                }
+            }
+            case MODIFICATION_FIRST -> {
+                LocalDate booked = r.arrival;
+                r.arrival = booked.plusDays(1);
+                r.departure = r.arrival.plusDays(3);
+                post(r, "MODIFIED", 2, t0.plusSeconds(5), true);
+                LocalDate latest = r.arrival;
+                r.arrival = booked;
+                r.departure = booked.plusDays(3);
+                post(r, "CREATED", 1, t0, true);
+                r.arrival = latest;             // the PMS's truth is the newer (sequence 2) state
+                r.departure = latest.plusDays(3);
+            }
+            default -> throw new IllegalStateException("not a first booking: " + kind);
+        }
+        return r;
+    }
+
+    /** The person comes back on the other feed with a variant of their details. */
+    private Reservation playReturning(Person person, Reservation first) {
+        boolean ota = !first.feed.equals(OTA_FEED);
+        String email = person.index() % 2 == 0 ? person.email().toUpperCase(Locale.ROOT)
+                : ("work." + person.email());
+        Reservation r = new Reservation(person, Kind.RETURNING, ota ? OTA_FEED : JSON_FEED, ota ? OTA_HOTEL : JSON_HOTEL_2,
+                "SCN-" + run + "-R" + person.index(), "SCN-" + run + "-RP" + person.index(), email);
+        r.phone = person.phone();
+        r.arrival = LocalDate.now(ZoneOffset.UTC).plusDays(60 + person.index() % 20);
+        r.departure = r.arrival.plusDays(2);
+        post(r, "CREATED", 1, Instant.now().minusSeconds(30), true);
+        return r;
+    }
+
+    private boolean post(Reservation r, String changeType, int sequence, Instant at, boolean emailOptIn) {
+        boolean ota = r.feed.equals(OTA_FEED);
+        String body = ota ? otaBody(r, changeType, at) : jsonBody(r, changeType, sequence, at, emailOptIn);
+        String path = ota ? "/api/v1/feeds/" + OTA_FEED + "/ota" : "/api/v1/feeds/" + JSON_FEED + "/reservations";
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url(StackConfig.Port.CONNECTOR, path)))
+                                .header("Content-Type", ota ? "application/xml" : "application/json")
+                                .header("Authorization", "Bearer demo").timeout(Duration.ofSeconds(15))
+                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                int status = response.statusCode();
+                if (ota ? status == 200 && response.body().contains("<Success") : status == 202) {
+                    return true;
+                }
+                if (status < 500 && status != 429 && status != 200) {
+                    out.printf("scenario %s: %s %s refused with %d%n", run, r.id, changeType, status);
+                    r.accepted = false;
+                    return false;
+                }
+            } catch (IOException e) {
+                // the connector is restarting: retry, as a PMS does
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            DetachedProcess.pause(Duration.ofMillis(500));
+        }
+        r.accepted = false;
+        return false;
+    }
+
+    private String jsonBody(Reservation r, String changeType, int sequence, Instant at, boolean emailOptIn) {
+        ObjectNode root = reservationNode(r, changeType, sequence, at);
+        root.put("adults", r.kind == Kind.MODIFIED && sequence > 1 ? 4 : 2);
+        ObjectNode guest = (ObjectNode) root.path("guests").get(0);
+        guest.put("emailOptIn", emailOptIn);
+        return root.toString();
+    }
+
+    private static ObjectNode reservationNode(Reservation r, String changeType, int sequence, Instant at) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("hotelCode", r.hotel).put("hotelName", "Scenario " + r.hotel).put("pmsReservationId", r.id);
+        root.put("status", switch (changeType) {
+            case "CANCELLED" -> "CANCELLED";
+            case "NO_SHOW" -> "NO_SHOW";
+            default -> r.kind == Kind.HISTORY ? "CHECKED_OUT" : "CONFIRMED";
+        });
+        root.put("changeType", changeType);
+        root.put("arrival", r.arrival.toString()).put("departure", r.departure.toString());
+        root.put("pmsSequence", sequence).put("pmsModifiedAt", at.toString());
+        if ("CANCELLED".equals(changeType)) {
+            root.put("cancelledAt", at.toString());
+        }
+        root.putObject("totalAmount").put("amount", 380.00).put("currency", "EUR");
+        ArrayNode guests = root.putArray("guests");
+        ObjectNode guest = guests.addObject();
+        Person p = r.person;
+        guest.put("pmsProfileId", r.profileId).put("primary", true).put("firstName", p.firstName())
+                .put("lastName", p.lastName()).put("birthDate", p.birthDate().toString()).put("language", "en");
+        guest.putArray("emails").add(r.email);
+        guest.putArray("phones").add(p.phone());
+        return root;
+    }
+
+    private static String otaBody(Reservation r, String changeType, Instant at) {
+        String resStatus = switch (changeType) {
+            case "CANCELLED" -> "Cancel";
+            case "MODIFIED" -> "Modify";
+            default -> "Commit";
+        };
+        Person p = r.person;
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <OTA_HotelResNotifRQ xmlns="http://www.opentravel.org/OTA/2003/05" EchoToken="%1$s-%2$s" TimeStamp="%3$s" Version="1.003" ResStatus="%2$s">
+                  <HotelReservations>
+                    <HotelReservation CreateDateTime="%3$s">
+                      <RoomStays>
+                        <RoomStay>
+                          <RoomTypes><RoomType RoomTypeCode="DBL"/></RoomTypes>
+                          <GuestCounts><GuestCount AgeQualifyingCode="10" Count="2"/></GuestCounts>
+                          <TimeSpan Start="%4$s" End="%5$s"/>
+                          <Total AmountAfterTax="380.00" CurrencyCode="EUR"/>
+                          <BasicPropertyInfo HotelCode="%6$s" HotelName="Scenario Alps"/>
+                        </RoomStay>
+                      </RoomStays>
+                      <ResGuests>
+                        <ResGuest>
+                          <Profiles><ProfileInfo><UniqueID Type="1" ID="%7$s"/><Profile ProfileType="1"><Customer BirthDate="%8$s">
+                            <PersonName><GivenName>%9$s</GivenName><Surname>%10$s</Surname></PersonName>
+                            <Telephone PhoneNumber="%11$s"/>
+                            <Email>%12$s</Email>
+                          </Customer></Profile></ProfileInfo></Profiles>
+                        </ResGuest>
+                      </ResGuests>
+                      <ResGlobalInfo>
+                        <HotelReservationIDs><HotelReservationID ResID_Type="14" ResID_Value="%1$s"/></HotelReservationIDs>
+                      </ResGlobalInfo>
+                    </HotelReservation>
+                  </HotelReservations>
+                </OTA_HotelResNotifRQ>
+                """.formatted(r.id, resStatus, at, r.arrival, r.departure, r.hotel, r.profileId, p.birthDate(),
+                p.firstName(), p.lastName(), p.phone(), r.email);
+    }
+
+    /** Last year's stays as one NDJSON history import on the JSON feed; waits until the job is done. */
+    private void importHistory(List<Reservation> history) {
+        if (history.isEmpty()) {
+            return;
+        }
+        String ndjson = history.stream()
+                .map(r -> reservationNode(r, "CHECKED_OUT", 1, r.departure.atStartOfDay().toInstant(ZoneOffset.UTC)).toString())
+                .collect(Collectors.joining("\n", "", "\n"));
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url(StackConfig.Port.CONNECTOR,
+                                    "/api/v1/feeds/" + JSON_FEED + "/imports")))
+                            .header("Content-Type", "application/x-ndjson").header("Authorization", "Bearer " + token)
+                            .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(ndjson)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String location = response.headers().firstValue("Location").orElse(null);
+            if (response.statusCode() != 202 || location == null) {
+                out.printf("scenario %s: the history import was refused (%d)%n", run, response.statusCode());
+                history.forEach(r -> r.accepted = false);
+                return;
+            }
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+            while (Instant.now().isBefore(deadline)) {
+                JsonNode job = get(StackConfig.Port.CONNECTOR, URI.create(location).getPath());
+                String state = job == null ? "" : job.path("state").asText();
+                if ("DONE".equals(state)) {
+                    int rejected = job.path("rowsRejected").asInt();
+                    out.printf("scenario %s: history import done: %d rows, %d rejected%n", run, job.path("rowsRead").asInt(), rejected);
+                    if (rejected > 0) {
+                        history.forEach(r -> r.accepted = false);
+                    }
+                    return;
+                }
+                if ("FAILED".equals(state)) {
+                    break;
+                }
+                DetachedProcess.pause(Duration.ofMillis(500));
+            }
+            out.printf("scenario %s: the history import did not finish%n", run);
+            history.forEach(r -> r.accepted = false);
+        } catch (IOException e) {
+            throw new StackException("Cannot post the history import: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("Interrupted", e);
+        }
+    }
+
+    // ---- settling and observing ----------------------------------------------------------------------------------
+
+    /** Waits until every reservation is known (history ones may have none) and two reads 3 s apart agree. */
+    private Map<Reservation, JsonNode> settle(List<Reservation> reservations, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        Map<Reservation, JsonNode> previous = null;
+        while (Instant.now().isBefore(deadline)) {
+            Map<Reservation, JsonNode> now = observeAll(reservations);
+            boolean known = reservations.stream().filter(r -> r.kind != Kind.HISTORY && r.accepted)
+                    .allMatch(r -> now.get(r) != null && !now.get(r).isEmpty());
+            if (known && now.equals(previous) && lag() == 0) {
+                return now;
+            }
+            previous = now;
+            DetachedProcess.pause(Duration.ofSeconds(3));
+        }
+        return null;
+    }
+
+    private Map<Reservation, JsonNode> observeAll(List<Reservation> reservations) {
+        Map<Reservation, JsonNode> seen = new HashMap<>();
+        for (Reservation r : reservations) {
+            JsonNode list = get(StackConfig.Port.JOURNEY, "/api/v1/reservations/" + TENANT + "/" + r.hotel + "/" + r.id + "/communications");
+            seen.put(r, list == null ? JSON.createArrayNode() : list);
+        }
+        return seen;
+    }
+
+    private long lag() {
+        try {
+            return ConsumerLag.read(config.kafkaBootstrapServers()).stream().mapToLong(l -> Math.max(0, l.lag())).sum();
+        } catch (StackException e) {
+            return -1;
+        }
+    }
+
+    // ---- the checks ----------------------------------------------------------------------------------------------
+
+    private Result check(List<Person> persons, List<Reservation> reservations, Map<Reservation, JsonNode> seen,
+                         boolean settled, double seconds) {
+        Map<String, Integer> violations = new TreeMap<>();
+        for (String rule : List.of("cancelled-or-no-show", "moved", "opted-out", "history-mailed", "one-per-step", "known")) {
+            violations.put(rule, 0);
+        }
+        List<String> examples = new ArrayList<>();
+        int checked = 0;
+        int controlMarketing = 0;
+        for (Reservation r : reservations) {
+            if (!r.accepted) {
+                continue;
+            }
+            JsonNode list = seen.get(r);
+            checked++;
+            Map<String, Integer> perStep = new HashMap<>();
+            if (r.kind != Kind.HISTORY && (list == null || list.isEmpty())) {
+                violate(violations, examples, "known", r, "the journey-service knows no communication");
+                continue;
+            }
+            for (JsonNode c : list) {
+                String step = c.path("step").asText();
+                String status = c.path("status").asText();
+                Instant sentAt = instant(c.path("sentAt"));
+                Instant dueAt = instant(c.path("dueAt"));
+                perStep.merge(step, 1, Integer::sum);
+                switch (r.kind) {
+                    case CANCELLED, NO_SHOW -> {
+                        if (PENDING.contains(status) && !AFTER_THE_END.contains(step)) {
+                            violate(violations, examples, "cancelled-or-no-show", r, step + " still " + status);
+                        }
+                        if ("SENT".equals(status) && !"CONFIRMATION".equals(step) && !AFTER_THE_END.contains(step)
+                                && r.endedAt != null && sentAt != null && sentAt.isAfter(r.endedAt)) {
+                            violate(violations, examples, "cancelled-or-no-show", r, step + " sent after the end");
+                        }
+                    }
+                    case MOVED -> {
+                        if (PENDING.contains(status) && dueAt != null && !"CONFIRMATION".equals(step)
+                                && !insideNewDates(dueAt, r)) {
+                            violate(violations, examples, "moved", r, step + " due " + dueAt + " outside the new dates");
+                        }
+                    }
+                    case OPTED_OUT_SOON -> {
+                        if ("SENT".equals(status) && !TRANSACTIONAL.contains(step) && r.optedOutAt != null
+                                && sentAt != null && sentAt.isAfter(r.optedOutAt)) {
+                            violate(violations, examples, "opted-out", r, step + " sent after the opt-out");
+                        }
+                    }
+                    case CONTROL_SOON -> {
+                        if ("SENT".equals(status) && !TRANSACTIONAL.contains(step)) {
+                            controlMarketing++;
+                        }
+                    }
+                    case HISTORY -> {
+                        if ("SENT".equals(status) || PENDING.contains(status)) {
+                            violate(violations, examples, "history-mailed", r, step + " " + status);
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+            perStep.forEach((step, n) -> {
+                if (n > 1) {
+                    violate(violations, examples, "one-per-step", r, n + " communications for " + step);
+                }
+            });
+        }
+        Map<String, Long> perMessageId = MailJournal.read(stack.mailJournal()).stream()
+                .collect(Collectors.groupingBy(MailJournal.Entry::messageId, LinkedHashMap::new, Collectors.counting()));
+        Set<String> ours = reservations.stream().map(r -> MailJournal.recipientHash(r.email)).collect(Collectors.toSet());
+        List<MailJournal.Entry> mails = MailJournal.read(stack.mailJournal()).stream()
+                .filter(e -> ours.contains(e.recipientHash())).toList();
+        int duplicateMails = (int) mails.stream().map(MailJournal.Entry::messageId).distinct()
+                .filter(id -> perMessageId.getOrDefault(id, 0L) > 1).count();
+        double[] prf = new double[3];
+        int[] sameEmail = new int[2];
+        goldenRecords(reservations, prf, sameEmail);
+        int accepted = (int) reservations.stream().filter(r -> r.accepted).count();
+        return new Result(persons.size(), reservations.size(), accepted, checked, violations, examples, mails.size(),
+                duplicateMails, prf[0], prf[1], prf[2], sameEmail[0], sameEmail[1], controlMarketing, settled, seconds);
+    }
+
+    /**
+     * A dated step of a moved stay (moved three weeks later) lies between two weeks before its new arrival and two
+     * weeks after its new departure: every step still planned from the old dates (pre-stay 28 days, in-stay 20 days,
+     * survey 17 days before the new arrival) falls outside, every step planned from the new ones inside.
+     */
+    private static boolean insideNewDates(Instant dueAt, Reservation r) {
+        Instant from = r.arrival.minusDays(14).atStartOfDay().toInstant(ZoneOffset.UTC);
+        Instant until = r.departure.plusDays(15).atStartOfDay().toInstant(ZoneOffset.UTC);
+        return !dueAt.isBefore(from) && dueAt.isBefore(until);
+    }
+
+    private static void violate(Map<String, Integer> violations, List<String> examples, String rule, Reservation r, String what) {
+        violations.merge(rule, 1, Integer::sum);
+        if (examples.size() < 5) {
+            examples.add(rule + ": " + r.id + " (" + r.kind + ") " + what);
+        }
+    }
+
+    /**
+     * Pairwise precision/recall/F1 of the profile-service's golden records against the persons: every source profile
+     * of the run is looked up ({@code GET /api/v1/guests?tenant&sourceSystem&sourceProfileId}).
+     */
+    private void goldenRecords(List<Reservation> reservations, double[] prf, int[] sameEmail) {
+        Map<String, String> guestOf = new HashMap<>();
+        Map<String, Integer> personOf = new HashMap<>();
+        Map<String, String> emailOf = new HashMap<>();
+        for (Reservation r : reservations) {
+            if (!r.accepted) {
+                continue;
+            }
+            String source = r.feed + "/" + r.profileId;
+            if (guestOf.containsKey(source)) {
+                continue;
+            }
+            JsonNode guest = get(StackConfig.Port.PROFILE, "/api/v1/guests?tenant=" + TENANT + "&sourceSystem="
+                    + enc(r.feed) + "&sourceProfileId=" + enc(r.profileId));
+            guestOf.put(source, guest == null ? "none:" + source : guest.path("guestId").asText("none:" + source));
+            personOf.put(source, r.person.index());
+            emailOf.put(source, r.email.toLowerCase(Locale.ROOT));
+        }
+        List<String> sources = new ArrayList<>(guestOf.keySet());
+        long tp = 0;
+        long fp = 0;
+        long fn = 0;
+        for (int i = 0; i < sources.size(); i++) {
+            for (int j = i + 1; j < sources.size(); j++) {
+                String a = sources.get(i);
+                String b = sources.get(j);
+                boolean same = Objects.equals(personOf.get(a), personOf.get(b));
+                boolean merged = guestOf.get(a).equals(guestOf.get(b));
+                if (same && merged) {
+                    tp++;
+                } else if (merged) {
+                    fp++;
+                } else if (same) {
+                    fn++;
+                }
+                if (same && emailOf.get(a).equals(emailOf.get(b))) {
+                    sameEmail[0]++;
+                    if (!merged) {
+                        sameEmail[1]++;
+                    }
+                }
+            }
+        }
+        prf[0] = tp + fp == 0 ? 1.0 : (double) tp / (tp + fp);
+        prf[1] = tp + fn == 0 ? 1.0 : (double) tp / (tp + fn);
+        prf[2] = prf[0] + prf[1] == 0 ? 0 : 2 * prf[0] * prf[1] / (prf[0] + prf[1]);
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------------
+
+    private JsonNode get(StackConfig.Port port, String path) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url(port, path)))
+                            .header("Authorization", "Bearer " + token).header("Accept", "application/json")
+                            .timeout(Duration.ofSeconds(15)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private String url(StackConfig.Port port, String path) {
+        return "http://localhost:" + config.port(port) + path;
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static Instant instant(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode() || node.asText().isEmpty()) {
+            return null;
+        }
+        try {
+            return Instant.parse(node.asText());
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+}

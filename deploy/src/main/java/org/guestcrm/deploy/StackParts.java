@@ -1,0 +1,78 @@
+package org.guestcrm.deploy;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The names of the stack's parts as a person types them ({@code ./crm restart journey}) and as the stack files
+ * them ({@code .crm/run/journey-service.pid}), and each part's JVM options.
+ */
+final class StackParts {
+
+    /** Short name (what {@code ./crm restart} takes) to part name (pid file, log, status). */
+    static final Map<String, String> PART_BY_SHORT_NAME = Map.of(
+            "connector", "pms-connector",
+            "profile", "profile-service",
+            "journey", "journey-service",
+            "optout", "optout-service",
+            "desk", "desk-service",
+            "ops", "ops-console",
+            "kafka", "kafka",
+            "registry", "registry",
+            "postgres", "postgres",
+            "mail", "mail");
+
+    static final String SERVICE_JVM_OPTIONS = "-Xms96m -Xmx384m -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1";
+
+    static final List<String> SHORT_NAMES = List.of("connector", "profile", "journey", "optout", "desk", "kafka",
+            "registry", "postgres", "mail", "ops");
+
+    /**
+     * JVM options of each part, chosen with {@code ./crm bench 2000 4} on the 2-core machine (docs/benchmarks.md).
+     * Services: C1 only ({@code -XX:TieredStopAtLevel=1}) took 11.5 ms of CPU per booking warm and 15.2 cold against
+     * 18.1 and 32.9 with C2 (tiered), and drained faster: on two cores shared by nine JVMs, C2's compile threads cost
+     * more than its code saves. SerialGC: G1 (the JVM's default here) and ParallelGC used more CPU per booking.
+     * Small thread stacks: a service runs a few hundred threads, none deep. Mail catcher: GreenMail keeps every mail
+     * in memory; at 192 MB its heap filled after some 30,000 mails and it spent its time in full GCs.
+     */
+    private static final Map<String, String> DEFAULT_JVM_OPTIONS = Map.of(
+            "connector", SERVICE_JVM_OPTIONS,
+            "profile", SERVICE_JVM_OPTIONS,
+            "journey", SERVICE_JVM_OPTIONS,
+            "optout", SERVICE_JVM_OPTIONS,
+            "desk", SERVICE_JVM_OPTIONS,
+            // The ops console reads lag and metrics every few seconds; it holds little.
+            "ops", "-Xms64m -Xmx192m -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1",
+            "kafka", "-Xms256m -Xmx512m -XX:+UseSerialGC",
+            "registry", "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
+            // 64m ran out of heap unpacking the PostgreSQL binaries on a fresh machine (xz, first start only).
+            "postgres", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
+            "mail", "-Xms256m -Xmx1g -XX:+UseSerialGC");
+
+    private StackParts() {
+    }
+
+    /** The part a short name (or a part name) stands for; a name that is neither says which names there are. */
+    static String partName(String name) {
+        if (PART_BY_SHORT_NAME.containsKey(name)) {
+            return PART_BY_SHORT_NAME.get(name);
+        }
+        if (PART_BY_SHORT_NAME.containsValue(name)) {
+            return name;
+        }
+        throw new StackException("'" + name + "' is no part of the stack: one of " + String.join("|", SHORT_NAMES));
+    }
+
+    static String shortName(String partName) {
+        return PART_BY_SHORT_NAME.entrySet().stream().filter(e -> e.getValue().equals(partName))
+                .map(Map.Entry::getKey).findFirst().orElseThrow(() -> new IllegalArgumentException(partName));
+    }
+
+    /** The part's JVM options: the configured ones ({@code CRM_JVM_OPTIONS_<PART>}), else its default. */
+    static List<String> jvmOptions(StackConfig config, String partName) {
+        String shortName = shortName(partName);
+        String options = config.jvmOptions().getOrDefault(shortName, DEFAULT_JVM_OPTIONS.get(shortName));
+        return Arrays.stream(options.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList();
+    }
+}

@@ -1,0 +1,82 @@
+package org.guestcrm.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+
+class MailJournalTest {
+
+    @Test
+    void aLineKeepsTheIdsAndOnlyAHashOfTheRecipient(@TempDir Path directory) throws Exception {
+        MimeMessage message = new MimeMessage(Session.getInstance(new Properties()));
+        message.setText("hello");
+        message.setHeader("X-GuestCRM-Communication-Id", "c0ffee00-0000-4000-8000-000000000001");
+        message.saveChanges();
+        message.setHeader("Message-ID", "<c0ffee00-0000-4000-8000-000000000001@guestcrm.local>");
+        String line = MailJournal.line(42, message, "Guest.One@Example.com");
+        assertFalse(line.toLowerCase().contains("example.com"), line);
+
+        Path journal = directory.resolve("journal.tsv");
+        Files.writeString(journal, line + "\n" + "17\ttorn", StandardCharsets.UTF_8);
+        List<MailJournal.Entry> entries = MailJournal.read(journal);
+        assertEquals(List.of(new MailJournal.Entry(42, "<c0ffee00-0000-4000-8000-000000000001@guestcrm.local>",
+                "c0ffee00-0000-4000-8000-000000000001", MailJournal.recipientHash("guest.one@example.com"))), entries);
+        assertEquals(List.of(), MailJournal.read(directory.resolve("none.tsv")));
+    }
+
+    @Test
+    void chaosOptionsAreBounded() {
+        ChaosRun.Options options = Crm.chaosOptions(List.of("--minutes", "2", "--rate", "4"));
+        assertEquals(Duration.ofMinutes(2), options.duration());
+        assertEquals(4.0, options.ratePerSecond());
+        assertEquals(ChaosRun.ALL_FAULTS, options.faults());
+        assertEquals(Duration.ofSeconds(90), Crm.chaosOptions(List.of("--seconds", "90")).duration());
+        assertThrows(StackException.class, () -> Crm.chaosOptions(List.of("--rate", "0")));
+        assertThrows(StackException.class, () -> Crm.chaosOptions(List.of("--minutes", "1000")));
+        assertThrows(StackException.class, () -> Crm.chaosOptions(List.of("--rate")));
+    }
+
+    @Test
+    void aStoppingCatcherRefusesNewMailWith451BeforeJournalingIt(@TempDir Path directory) throws Exception {
+        Path journal = directory.resolve("journal.tsv");
+        try (org.guestcrm.testsupport.MailServer server = org.guestcrm.testsupport.MailServer.start(0, 0)) {
+            JournaledMailServer.journalDeliveries(server, journal);
+            Properties properties = new Properties();
+            properties.put("mail.smtp.host", "127.0.0.1");
+            properties.put("mail.smtp.port", String.valueOf(server.smtpPort()));
+            Session session = Session.getInstance(properties);
+            jakarta.mail.Transport.send(mail(session, 1));
+            assertEquals(1, MailJournal.read(journal).size());
+
+            JournaledMailServer.drain(Duration.ofSeconds(1));
+            jakarta.mail.MessagingException refused = assertThrows(jakarta.mail.MessagingException.class,
+                    () -> jakarta.mail.Transport.send(mail(session, 2)));
+            org.junit.jupiter.api.Assertions.assertTrue(String.valueOf(refused.getMessage()).contains("451")
+                    || String.valueOf(refused.getNextException()).contains("451"), refused::toString);
+            assertEquals(1, MailJournal.read(journal).size(), "a refused mail must not be journaled");
+        }
+    }
+
+    private static MimeMessage mail(Session session, int n) throws Exception {
+        MimeMessage message = new MimeMessage(session);
+        message.setFrom("crm@example.invalid");
+        message.setRecipients(jakarta.mail.Message.RecipientType.TO, "guest" + n + "@example.invalid");
+        message.setText("hello " + n);
+        message.saveChanges();
+        message.setHeader("Message-ID", "<c0ffee00-0000-4000-8000-00000000000" + n + "@guestcrm.local>");
+        return message;
+    }
+}
