@@ -7,9 +7,10 @@ import org.guestcrm.platform.domain.ContactKind;
 import org.guestcrm.platform.domain.ContactPointNormaliser;
 
 /**
- * A normalised contact point: an e-mail address trimmed and lower-cased (the platform's {@link ContactPointNormaliser},
- * the same code as the profile service's), or a phone number in E.164 ({@link PhoneNumbers}: national forms need the
- * region they were dialled in; without one they stay digits).
+ * A normalised contact point, keyed by the platform's {@link ContactPointNormaliser} (the same code as the profile
+ * service's): an e-mail address trimmed and lower-cased; a phone number by {@link ContactPointNormaliser#phoneKey}
+ * (E.164 when libphonenumber holds it valid, a national form read in the region it was dialled in; else the basic
+ * digits form, never dropped), so a phone is one key here and in the profile service.
  */
 public record ContactPoint(ContactKind kind, String value) {
 
@@ -22,7 +23,7 @@ public record ContactPoint(ContactKind kind, String value) {
         }
     }
 
-    /** The channel consent for this contact point is about. */
+    /** The channel consent for this contact point is about by default (a phone also carries PHONE, calls). */
     public ConsentChannel channel() {
         return kind == ContactKind.EMAIL ? ConsentChannel.EMAIL : ConsentChannel.SMS;
     }
@@ -37,11 +38,11 @@ public record ContactPoint(ContactKind kind, String value) {
 
     /** A phone number in E.164, a national form read as dialled in {@code defaultRegion} (ISO 3166-1 alpha-2 or null). */
     public static Optional<ContactPoint> phone(String raw, String defaultRegion) {
-        return PhoneNumbers.key(raw, defaultRegion).map(value -> new ContactPoint(ContactKind.PHONE, value));
+        return ContactPointNormaliser.phoneKey(raw, defaultRegion).map(value -> new ContactPoint(ContactKind.PHONE, value));
     }
 
     /**
-     * Parses what a caller typed: an e-mail address when it contains {@code @}, else a phone number written with
+     * Parses what a caller typed: an e-mail address when it contains {@code @}; else a phone number written with
      * digits, spaces and {@code + ( ) . / -} only, with at least five digits. Anything else is malformed.
      */
     public static Optional<ContactPoint> parse(String raw) {

@@ -38,6 +38,19 @@ class ContactPointTest {
     }
 
     @Test
+    void phonesAreKeyedExactlyAsThePlatformKeysThemForEveryService() {
+        String[][] cases = {{"079 123 45 67", "CH"}, {"079 123 45 67", null}, {"0041 79 123 45 67", null},
+                {"+41 79 123 45 67", "DE"}, {"06 12 34 56 78", "fr"}, {"123 456", "CH"}, {"tel. 079 123", "CH"},
+                {"079 123 45 67", "Switzerland"}};
+        for (String[] c : cases) {
+            assertEquals(org.guestcrm.platform.domain.ContactPointNormaliser.phoneKey(c[0], c[1]),
+                    ContactPoint.phone(c[0], c[1]).map(ContactPoint::value), c[0] + " in " + c[1]);
+        }
+        assertEquals("0791234567", ContactPoint.phone("079 123 45 67", "Switzerland").orElseThrow().value(),
+                "a region that is not ISO 3166-1 alpha-2 reads nothing: digits kept");
+    }
+
+    @Test
     void malformedValuesAreRejected() {
         assertEquals(Optional.empty(), ContactPoint.parse(null));
         assertEquals(Optional.empty(), ContactPoint.parse("  "));
