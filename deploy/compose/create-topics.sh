@@ -3,7 +3,7 @@
 # ones compacted; and the ops record of dead-letter actions. Existing topics are left alone.
 set -e
 K="/opt/kafka/bin/kafka-topics.sh --bootstrap-server kafka:9092 --if-not-exists --create --replication-factor 1"
-for t in pms.reservations pms.profiles crm.guest-merges crm.contact-updates crm.communications crm.tasks; do
+for t in pms.reservations pms.profiles crm.guest-merges crm.contact-updates crm.communications crm.tasks crm.erasures; do
   $K --topic "$t" --partitions 3
   $K --topic "$t.dlq" --partitions 3
 done

@@ -9,6 +9,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.guestcrm.events.CommunicationEvent;
 import org.guestcrm.events.ConsentChanged;
 import org.guestcrm.events.ContactDetailsUpdated;
+import org.guestcrm.events.ErasureRequested;
 import org.guestcrm.events.GuestMerged;
 import org.guestcrm.events.GuestProfileChanged;
 import org.guestcrm.events.GuestSplit;
@@ -33,7 +34,12 @@ public enum Topic {
     CRM_CONTACT_UPDATES("crm.contact-updates", "tenant:pmsSystem:pmsProfileId", false, ContactDetailsUpdated.class),
     CRM_COMMUNICATIONS("crm.communications", "guestId", false, CommunicationEvent.class),
     /** Staff tasks of the desk-service (call-backs, quote follow-ups, late documents): opened, assigned, overdue, done. */
-    CRM_TASKS("crm.tasks", "taskId", false, TaskChanged.class);
+    CRM_TASKS("crm.tasks", "taskId", false, TaskChanged.class),
+    /**
+     * Confirmed erasure requests (from the preference centre or staff): every service deletes what it holds of the
+     * person. Not compacted, so a request is never dropped before every group has read it; it carries pseudonyms only.
+     */
+    CRM_ERASURES("crm.erasures", "tenant:subjectRef (guestId, else the first ContactPointRef)", false, ErasureRequested.class);
 
     /** Suffix of the dead-letter topic of every topic: same key, the failed record, reason headers. */
     public static final String DEAD_LETTER_SUFFIX = ".dlq";

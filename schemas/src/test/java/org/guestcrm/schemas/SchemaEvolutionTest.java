@@ -78,7 +78,7 @@ class SchemaEvolutionTest {
             assertFalse(topic.recordTypes().isEmpty(), topic.name());
             assertEquals(topic.topicName() + ".dlq", topic.deadLetterTopicName());
         }
-        assertEquals(9, Topic.allSchemas().size(), "one schema per event record");
+        assertEquals(10, Topic.allSchemas().size(), "one schema per event record");
     }
 
     private static Schema withExtraField(Schema schema, String fieldJson) {

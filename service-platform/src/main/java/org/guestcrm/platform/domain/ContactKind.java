@@ -3,5 +3,7 @@ package org.guestcrm.platform.domain;
 /** The kinds of contact point the CRM keys guests and consent by. */
 public enum ContactKind {
     EMAIL,
-    PHONE
+    PHONE,
+    /** A postal address, keyed by {@link ContactPointNormaliser#postal}: country, postcode, street line. */
+    POSTAL
 }

@@ -104,4 +104,30 @@ class AuditTrailTest {
         assertFalse(get("/api/v1/audit", anyTenant, "application/json").body().contains("/api/v1/feeds"),
                 "feed requests are not staff actions");
     }
+
+    @jakarta.inject.Inject
+    io.smallrye.jwt.auth.principal.JWTParser parser;
+
+    @Test
+    void staffTokensAreVerifiedOnceThroughThePlatformsCacheAndForgedOrExpiredOnesAreStillRefused() throws Exception {
+        org.guestcrm.platform.security.VerifiedTokenCache cache =
+                org.junit.jupiter.api.Assertions.assertInstanceOf(org.guestcrm.platform.security.VerifiedTokenCache.class,
+                        parser, "the JWT verifier every request goes through is the platform's cache");
+        String tenant = "cache-" + UUID.randomUUID();
+        String admin = token(tenant, "admin");
+        int before = cache.size();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, get("/api/v1/audit", admin, "application/json").statusCode());
+        }
+        assertEquals(before + 1, cache.size(), "one verified token, held once");
+
+        String forged = admin.substring(0, admin.lastIndexOf('.') + 1) + "AAAA" + admin.substring(admin.lastIndexOf('.') + 5);
+        assertEquals(401, get("/api/v1/audit", forged, "application/json").statusCode());
+        assertEquals(401, get("/api/v1/audit", forged, "application/json").statusCode());
+        java.time.Instant past = java.time.Instant.now().minus(Duration.ofHours(2));
+        String expired = LocalIdentity.forTests().mint(LocalIdentity.LOCAL_ISSUER, Set.of(tenant), Set.of("admin"), past,
+                past.plus(Duration.ofMinutes(5)), "agent-" + tenant);
+        assertEquals(401, get("/api/v1/audit", expired, "application/json").statusCode());
+        assertEquals(before + 1, cache.size(), "refused tokens are not held");
+    }
 }
