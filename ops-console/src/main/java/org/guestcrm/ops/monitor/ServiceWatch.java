@@ -33,9 +33,11 @@ import jakarta.inject.Inject;
 /**
  * Every {@code ops.probe-every}: each configured service's readiness and, with the console's service token, its
  * {@code /q/metrics} (outbox backlog, oldest unsent age, parked rows, send failures, SMTP outcomes, and the
- * connector's per-feed counters); and the dead-letter topics of the cluster. A feed's freshness is when the console
- * last saw its count of accepted messages grow ({@code connector_inbound_messages_total}): the connector exports
- * counts, not a last-message time, so before the first change after the console started it is "not since then".
+ * connector's per-feed counters); and the dead-letter topics of the cluster. A feed's freshness is the connector's
+ * time of its last accepted message ({@code connector_feed_last_message_timestamp_seconds{feed}}) where the connector
+ * exports it; else when the console last saw its count of accepted messages grow
+ * ({@code connector_inbound_messages_total}), which before the first change after the console started is "not since
+ * then".
  * Exports {@code guestcrm_feed_silence_seconds{feed}} and {@code guestcrm_dead_letters_pending{topic}}.
  */
 @ApplicationScoped
@@ -204,11 +206,21 @@ public class ServiceWatch {
                 sum(samples, "guestcrm_outbox_send_failures_total"), mail, now);
     }
 
+    /** The pms-connector's gauge of the time of each feed's last accepted message, in epoch seconds. */
+    static final String LAST_MESSAGE_GAUGE = "connector_feed_last_message_timestamp_seconds";
+
     private void rememberFeeds(String service, List<PrometheusText.Sample> samples, Instant now) {
         Map<String, long[]> counts = new LinkedHashMap<>(); // accepted, duplicates, rejected, auth failures
         Map<String, Map<String, Double>> reasons = new HashMap<>();
+        // The connector's own record of each feed's last accepted message (epoch seconds), exact across restarts of
+        // the console; where it is not exported, freshness is when the console saw the counters grow.
+        Map<String, Instant> lastAccepted = new HashMap<>();
         for (PrometheusText.Sample s : samples) {
-            if (s.name().equals("connector_inbound_messages_total")) {
+            if (s.name().equals(LAST_MESSAGE_GAUGE) && s.value() > 0 && s.label("feed") != null) {
+                counts.computeIfAbsent(s.label("feed"), f -> new long[4]);
+                lastAccepted.merge(s.label("feed"), Instant.ofEpochMilli((long) (s.value() * 1000)),
+                        (x, y) -> x.isAfter(y) ? x : y);
+            } else if (s.name().equals("connector_inbound_messages_total")) {
                 long[] c = counts.computeIfAbsent(s.label("feed"), f -> new long[4]);
                 switch (s.label("outcome")) {
                     case "accepted" -> c[0] += (long) s.value();
@@ -228,7 +240,10 @@ public class ServiceWatch {
         counts.forEach((feed, c) -> {
             FeedMemory m = feeds.computeIfAbsent(feed, f -> new FeedMemory());
             m.service = service;
-            if (m.accepted >= 0 && c[0] + c[1] > m.accepted + m.duplicates) {
+            Instant exact = lastAccepted.get(feed);
+            if (exact != null) {
+                m.lastMessageSeenAt = exact;
+            } else if (m.accepted >= 0 && c[0] + c[1] > m.accepted + m.duplicates) {
                 m.lastMessageSeenAt = now;
             }
             Map<String, Double> byReason = reasons.getOrDefault(feed, Map.of());
