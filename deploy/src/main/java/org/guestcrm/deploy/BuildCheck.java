@@ -35,7 +35,7 @@ public final class BuildCheck {
             // The console compiles deploy's lag classes into itself.
             new Module("ops-console", "target/quarkus-app/quarkus-run.jar", List.of("schemas", "service-platform", "deploy")),
             // The launcher runs from target/classes + target/lib; the jar is written last by package.
-            new Module("deploy", "target/deploy-0.1.0-SNAPSHOT.jar", List.of("schemas", "test-support")));
+            new Module("deploy", "target/deploy-0.1.0-SNAPSHOT.jar", List.of("schemas", "test-support", "pms-simulator")));
 
     /** Why a module needs building. */
     record Stale(String module, String reason) {

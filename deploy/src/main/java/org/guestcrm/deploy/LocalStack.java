@@ -7,6 +7,7 @@ import static org.guestcrm.deploy.StackConfig.Port.JOURNEY;
 import static org.guestcrm.deploy.StackConfig.Port.KAFKA;
 import static org.guestcrm.deploy.StackConfig.Port.OPS;
 import static org.guestcrm.deploy.StackConfig.Port.OPTOUT;
+import static org.guestcrm.deploy.StackConfig.Port.PMS_SIM;
 import static org.guestcrm.deploy.StackConfig.Port.POSTGRES;
 import static org.guestcrm.deploy.StackConfig.Port.PROFILE;
 import static org.guestcrm.deploy.StackConfig.Port.REGISTRY;
@@ -106,7 +107,7 @@ public final class LocalStack {
         if (!running.isEmpty()) {
             out.println("Already running, left alone: " + String.join(", ", running) + ".");
         }
-        List<StackPart> startInfrastructure = toStart.stream().filter(p -> !isService(p)).toList();
+        List<StackPart> startInfrastructure = toStart.stream().filter(p -> !isService(p) && !isDemo(p)).toList();
         List<StackPart> startServices = toStart.stream().filter(LocalStack::isService).toList();
         if (startInfrastructure.stream().anyMatch(p -> p.name().equals("postgres"))) {
             stopStrayPostmaster();
@@ -137,6 +138,17 @@ public final class LocalStack {
                     });
                 }
                 awaitHealthy(serviceParts(), SERVICE_TIMEOUT);
+                StackPart simulator = simulatorPart();
+                if (!isRunning(simulator)) {
+                    // The demo webhook feed is created through the connector's admin API, then the simulated PMS
+                    // starts with its credential and calls the feed's webhook for every change.
+                    DemoPms.provision(config, "http://localhost:" + config.port(CONNECTOR), simulatorUrl(),
+                            adminToken(Duration.ofMinutes(10)));
+                    simulator = simulatorPart();
+                    start(simulator);
+                    started.add(simulator);
+                }
+                awaitHealthy(List.of(simulator), INFRASTRUCTURE_TIMEOUT);
             }
         } catch (RuntimeException e) {
             out.println("The stack did not come up; stopping what this run started ("
@@ -361,6 +373,7 @@ public final class LocalStack {
             case "mail" -> "smtp localhost:" + config.port(SMTP) + ", imap localhost:" + config.port(IMAP);
             case "registry" -> "http://localhost:" + config.port(REGISTRY) + "/ui";
             case "ops-console" -> "http://localhost:" + config.port(OPS) + "/  (the ops page; ./crm token --role ops --tenant '*')";
+            case SIMULATOR -> simulatorUrl() + "/simulator/status  (simulated apaleo/Mews PMS, webhooks to demo-apaleo)";
             default -> "http://localhost:" + config.port(stackServices().stream().filter(s -> s.name().equals(part.name()))
                     .findFirst().orElseThrow().port()) + "/q/health";
         };
@@ -375,6 +388,8 @@ public final class LocalStack {
             out.println("  journey-service http://localhost:" + config.port(JOURNEY));
             out.println("  optout-service  http://localhost:" + config.port(OPTOUT));
             out.println("  desk-service    http://localhost:" + config.port(DESK) + "  (leads, call-back tasks, quotes)");
+            out.println("  PMS simulator   " + simulatorUrl() + "  (apaleo API + webhooks to feed demo-apaleo, hotel "
+                    + DemoPms.FEEDS.get(0).hotelCode() + "; PUT /simulator/reservations/{id} books)");
             if (Files.isRegularFile(serviceJar(OPS_CONSOLE))) {
                 out.println("  ops console     http://localhost:" + config.port(OPS) + "/  (token: ./crm token --role ops --tenant '*')");
             }
@@ -395,6 +410,7 @@ public final class LocalStack {
             case "postgres" -> List.of(POSTGRES);
             case "mail" -> List.of(SMTP, IMAP);
             case "registry" -> List.of(REGISTRY);
+            case SIMULATOR -> List.of(PMS_SIM);
             default -> List.of(stackServices().stream().filter(s -> s.name().equals(part.name())).findFirst().orElseThrow().port());
         };
     }
@@ -501,7 +517,43 @@ public final class LocalStack {
     List<StackPart> allParts() {
         List<StackPart> parts = new ArrayList<>(infrastructureParts());
         parts.addAll(serviceParts());
+        parts.add(simulatorPart());
         return parts;
+    }
+
+    static final String SIMULATOR = "pms-simulator";
+
+    private static boolean isDemo(StackPart part) {
+        return part.name().equals(SIMULATOR);
+    }
+
+    String simulatorUrl() {
+        return "http://localhost:" + config.port(PMS_SIM);
+    }
+
+    /**
+     * The simulated PMS (module pms-simulator: apaleo and Mews API shapes, thin webhooks) on {@code CRM_PMS_SIM_PORT},
+     * sending apaleo webhooks to the demo feed {@code demo-apaleo}; its credential comes from the environment (never
+     * the command line, which ps shows). Data is put with its control API ({@code PUT /simulator/reservations/{id}}).
+     */
+    StackPart simulatorPart() {
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable);
+        command.addAll(StackParts.jvmOptions(config, SIMULATOR));
+        command.addAll(List.of("-Dguestcrm.stack.part=" + SIMULATOR, "-cp", config.classpath(),
+                "org.guestcrm.simulator.PmsSimulatorMain", "--port", port(PMS_SIM),
+                "--apaleo-webhook-url", "http://localhost:" + config.port(CONNECTOR) + "/api/v1/feeds/"
+                        + DemoPms.FEEDS.get(0).feedId() + "/" + DemoPms.FEEDS.get(0).webhookPath(),
+                "--apaleo-token", DemoPms.APALEO_ACCESS_TOKEN,
+                "--mews-access-token", DemoPms.MEWS_ACCESS_TOKEN,
+                "--mews-client-token", DemoPms.MEWS_CLIENT_TOKEN));
+        Map<String, String> environment = new LinkedHashMap<>();
+        String token = DemoPms.webhookToken(config);
+        if (token != null) {
+            environment.put("PMS_SIM_WEBHOOK_TOKEN", token);
+        }
+        return new StackPart(SIMULATOR, command, environment,
+                () -> HealthChecks.http(simulatorUrl() + "/simulator/status"));
     }
 
     private StackPart kafkaPart() {
@@ -593,6 +645,8 @@ public final class LocalStack {
         environment.put("GUESTCRM_SIGNED_LINKS_CURRENT_KEY", LocalIdentity.SIGNED_LINKS_KEY_ID);
         if (service.port() == CONNECTOR) {
             environment.put("CONNECTOR_DEMO_FEEDS_ENABLED", "true");
+            // PMS API credentials of webhook and polling feeds are stored encrypted under this key (.crm/keys).
+            environment.put("CONNECTOR_CREDENTIALS_ENCRYPTION_KEY", DemoPms.credentialsEncryptionKey(config));
         }
         if (service == OPS_CONSOLE) {
             // The console reads the services' /q/metrics with a token of its own (role ops, every tenant), from the

@@ -32,9 +32,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * {@code ./crm scenario}: a small hotel group lived through the real stack, then checked against what its PMSs know.
  *
- * <p>The group (tenant {@code demo}) runs three hotels on two PMS feeds: an OpenTravel push (hotel {@code SCN-ALPS})
- * and a canonical JSON push (hotels {@code SCN-LISBON} and {@code SCN-AZORES}). Every person of the run books once;
- * the mix repeats every ten people: plain bookings on either feed, a modification that keeps the dates, a stay moved
+ * <p>The group (tenant {@code demo}) runs four hotels on three PMS feeds: an OpenTravel push (hotel {@code SCN-ALPS}),
+ * a canonical JSON push (hotels {@code SCN-LISBON} and {@code SCN-AZORES}) and the stack's simulated apaleo (hotel
+ * {@code MUC}, Europe/Berlin: thin webhooks, the connector fetches each reservation from the simulator's API). Every
+ * person of the run books once; the mix repeats every ten people: plain bookings on each feed, a modification that keeps the dates, a stay moved
  * by three weeks, a cancellation, a no-show, a guest who tells the front desk to stop marketing mail (the PMS profile's
  * e-mail opt-in turns false, then a stay soon), a modification that arrives before its creation, and a booking soon
  * (the control group of the opt-out). Every third person comes back on the other feed with a variant of their details
@@ -59,6 +60,9 @@ final class ScenarioRun {
     static final String OTA_HOTEL = "SCN-ALPS";
     static final String JSON_HOTEL = "SCN-LISBON";
     static final String JSON_HOTEL_2 = "SCN-AZORES";
+    /** The simulated apaleo of the local stack: thin webhooks, the connector fetches each reservation (DemoPms). */
+    private static final String WEBHOOK_FEED = DemoPms.FEEDS.get(0).feedId();
+    static final String WEBHOOK_HOTEL = DemoPms.FEEDS.get(0).hotelCode();
     /** Steps that serve the stay itself; every other step serves a purpose a guest can withdraw. */
     private static final Set<String> TRANSACTIONAL = Set.of("CONFIRMATION", "PRE_CHECK_IN", "MODIFICATION",
             "CANCELLATION", "BOOKING_MODIFIED", "BOOKING_CANCELLED");
@@ -72,12 +76,13 @@ final class ScenarioRun {
 
     /** What the PMS did to a reservation. */
     enum Kind {
-        PLAIN, PLAIN_OTA, MODIFIED, MOVED, CANCELLED, NO_SHOW, OPTED_OUT_SOON, MODIFICATION_FIRST, CONTROL_SOON,
+        PLAIN, PLAIN_OTA, PLAIN_WEBHOOK, MODIFIED, MOVED, CANCELLED, NO_SHOW, OPTED_OUT_SOON, MODIFICATION_FIRST, CONTROL_SOON,
         RETURNING, HISTORY;
 
         static Kind of(int person) {
             return switch (person % 10) {
-                case 0, 1 -> PLAIN;
+                case 0 -> PLAIN;
+                case 1 -> PLAIN_WEBHOOK;
                 case 2 -> CONTROL_SOON;
                 case 3 -> PLAIN_OTA;
                 case 4 -> MODIFIED;
@@ -169,8 +174,8 @@ final class ScenarioRun {
             persons.add(person(i));
         }
         List<Reservation> reservations = new ArrayList<>();
-        out.printf("scenario %s: %d people, hotels %s (OTA feed), %s and %s (JSON feed)%n", run, people, OTA_HOTEL,
-                JSON_HOTEL, JSON_HOTEL_2);
+        out.printf("scenario %s: %d people, hotels %s (OTA feed), %s and %s (JSON feed), %s (simulated apaleo, webhooks)%n",
+                run, people, OTA_HOTEL, JSON_HOTEL, JSON_HOTEL_2, WEBHOOK_HOTEL);
         // History first, as a group migrating to the CRM would: last year's stays of every fifth person.
         List<Reservation> history = new ArrayList<>();
         for (Person person : persons) {
@@ -225,9 +230,10 @@ final class ScenarioRun {
 
     private Reservation play(Person person, Kind kind) {
         boolean ota = kind == Kind.PLAIN_OTA || kind == Kind.CANCELLED;
+        boolean webhook = kind == Kind.PLAIN_WEBHOOK;
         String id = "SCN-" + run + "-" + person.index();
-        Reservation r = new Reservation(person, kind, ota ? OTA_FEED : JSON_FEED, ota ? OTA_HOTEL : JSON_HOTEL, id,
-                "SCN-" + run + "-P" + person.index(), person.email());
+        Reservation r = new Reservation(person, kind, webhook ? WEBHOOK_FEED : ota ? OTA_FEED : JSON_FEED,
+                webhook ? WEBHOOK_HOTEL : ota ? OTA_HOTEL : JSON_HOTEL, id, "SCN-" + run + "-P" + person.index(), person.email());
         r.phone = person.phone();
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         r.arrival = today.plusDays(30 + person.index() % 20);
@@ -235,6 +241,7 @@ final class ScenarioRun {
         Instant t0 = Instant.now().minusSeconds(60);
         switch (kind) {
             case PLAIN, PLAIN_OTA -> post(r, "CREATED", 1, t0, true);
+            case PLAIN_WEBHOOK -> bookInSimulator(r);
             case CONTROL_SOON -> {
                 r.arrival = today.plusDays(3);
                 r.departure = r.arrival.plusDays(3);
@@ -305,6 +312,41 @@ final class ScenarioRun {
         r.departure = r.arrival.plusDays(2);
         post(r, "CREATED", 1, Instant.now().minusSeconds(30), true);
         return r;
+    }
+
+    /**
+     * A booking made in the simulated apaleo: the guest and the reservation are put into the simulator, which calls
+     * the feed's webhook; the connector then fetches the reservation from the simulator's apaleo API.
+     */
+    private boolean bookInSimulator(Reservation r) {
+        ObjectNode customer = JSON.createObjectNode().put("firstName", r.person.firstName())
+                .put("lastName", r.person.lastName()).put("email", r.email).put("phone", r.phone)
+                .put("birthDate", r.person.birthDate().toString()).put("languageCode", "de");
+        ObjectNode reservation = JSON.createObjectNode().put("propertyId", r.hotel).put("customerId", r.profileId)
+                .put("arrival", r.arrival.toString()).put("departure", r.departure.toString()).put("adults", 2)
+                .put("totalGrossAmount", 420.00).put("currency", "EUR");
+        boolean ok = putSimulator("/simulator/customers/" + r.profileId, customer)
+                && putSimulator("/simulator/reservations/" + r.id, reservation);
+        if (!ok) {
+            out.printf("scenario %s: %s refused by the simulated PMS%n", run, r.id);
+            r.accepted = false;
+        }
+        return ok;
+    }
+
+    private boolean putSimulator(String path, ObjectNode body) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url(StackConfig.Port.PMS_SIM, path)))
+                            .header("Content-Type", "application/json").timeout(Duration.ofSeconds(15))
+                            .PUT(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private boolean post(Reservation r, String changeType, int sequence, Instant at, boolean emailOptIn) {

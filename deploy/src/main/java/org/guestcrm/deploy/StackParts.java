@@ -11,22 +11,23 @@ import java.util.Map;
 final class StackParts {
 
     /** Short name (what {@code ./crm restart} takes) to part name (pid file, log, status). */
-    static final Map<String, String> PART_BY_SHORT_NAME = Map.of(
-            "connector", "pms-connector",
-            "profile", "profile-service",
-            "journey", "journey-service",
-            "optout", "optout-service",
-            "desk", "desk-service",
-            "ops", "ops-console",
-            "kafka", "kafka",
-            "registry", "registry",
-            "postgres", "postgres",
-            "mail", "mail");
+    static final Map<String, String> PART_BY_SHORT_NAME = Map.ofEntries(
+            Map.entry("connector", "pms-connector"),
+            Map.entry("profile", "profile-service"),
+            Map.entry("journey", "journey-service"),
+            Map.entry("optout", "optout-service"),
+            Map.entry("desk", "desk-service"),
+            Map.entry("ops", "ops-console"),
+            Map.entry("kafka", "kafka"),
+            Map.entry("registry", "registry"),
+            Map.entry("postgres", "postgres"),
+            Map.entry("mail", "mail"),
+            Map.entry("pms", "pms-simulator"));
 
     static final String SERVICE_JVM_OPTIONS = "-Xms96m -Xmx384m -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1";
 
     static final List<String> SHORT_NAMES = List.of("connector", "profile", "journey", "optout", "desk", "kafka",
-            "registry", "postgres", "mail", "ops");
+            "registry", "postgres", "mail", "ops", "pms");
 
     /**
      * JVM options of each part, chosen with {@code ./crm bench 2000 4} on the 2-core machine (docs/benchmarks.md).
@@ -36,19 +37,21 @@ final class StackParts {
      * Small thread stacks: a service runs a few hundred threads, none deep. Mail catcher: GreenMail keeps every mail
      * in memory; at 192 MB its heap filled after some 30,000 mails and it spent its time in full GCs.
      */
-    private static final Map<String, String> DEFAULT_JVM_OPTIONS = Map.of(
-            "connector", SERVICE_JVM_OPTIONS,
-            "profile", SERVICE_JVM_OPTIONS,
-            "journey", SERVICE_JVM_OPTIONS,
-            "optout", SERVICE_JVM_OPTIONS,
-            "desk", SERVICE_JVM_OPTIONS,
+    private static final Map<String, String> DEFAULT_JVM_OPTIONS = Map.ofEntries(
+            Map.entry("connector", SERVICE_JVM_OPTIONS),
+            Map.entry("profile", SERVICE_JVM_OPTIONS),
+            Map.entry("journey", SERVICE_JVM_OPTIONS),
+            Map.entry("optout", SERVICE_JVM_OPTIONS),
+            Map.entry("desk", SERVICE_JVM_OPTIONS),
             // The ops console reads lag and metrics every few seconds; it holds little.
-            "ops", "-Xms64m -Xmx192m -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1",
-            "kafka", "-Xms256m -Xmx512m -XX:+UseSerialGC",
-            "registry", "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
+            Map.entry("ops", "-Xms64m -Xmx192m -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1"),
+            Map.entry("kafka", "-Xms256m -Xmx512m -XX:+UseSerialGC"),
+            Map.entry("registry", "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"),
             // 64m ran out of heap unpacking the PostgreSQL binaries on a fresh machine (xz, first start only).
-            "postgres", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
-            "mail", "-Xms256m -Xmx1g -XX:+UseSerialGC");
+            Map.entry("postgres", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"),
+            Map.entry("mail", "-Xms256m -Xmx1g -XX:+UseSerialGC"),
+            // The simulated PMS holds a few hundred demo reservations.
+            Map.entry("pms", "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"));
 
     private StackParts() {
     }

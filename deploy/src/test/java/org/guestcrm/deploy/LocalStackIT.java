@@ -224,6 +224,33 @@ class LocalStackIT {
     }
 
     @Test
+    @Order(5)
+    void aBookingInTheSimulatedPmsArrivesThroughItsThinWebhookAndIsConfirmedByMail() throws Exception {
+        // The stack's simulated apaleo: its webhook names the reservation, the connector fetches it from the
+        // simulator's apaleo API with the credentials ./crm up set through the feed API, and the journey mails it.
+        String simulator = "http://localhost:" + config.port(StackConfig.Port.PMS_SIM);
+        String email = "webhook.guest@simulated-pms.example.org";
+        HttpResponse<String> customer = put(simulator + "/simulator/customers/CUST-E2E-1",
+                "{\"firstName\": \"Wanda\", \"lastName\": \"Hook\", \"email\": \"" + email + "\", \"languageCode\": \"en\"}");
+        assertEquals(200, customer.statusCode(), customer.body());
+        LocalDate arrival = LocalDate.now().plusDays(20);
+        HttpResponse<String> booked = put(simulator + "/simulator/reservations/E2EWH-1",
+                "{\"propertyId\": \"MUC\", \"customerId\": \"CUST-E2E-1\", \"arrival\": \"" + arrival
+                        + "\", \"departure\": \"" + arrival.plusDays(2) + "\", \"adults\": 2, \"totalGrossAmount\": 310.00,"
+                        + " \"currency\": \"EUR\"}");
+        assertEquals(200, booked.statusCode(), booked.body());
+
+        List<String> subjects = await("the confirmation of the webhook booking over IMAP", Duration.ofSeconds(90), () -> {
+            List<String> found = imapSubjects(email);
+            return found.isEmpty() ? null : found;
+        });
+        assertEquals(1, subjects.size(), subjects.toString());
+        assertTrue(subjects.get(0).contains("E2EWH-1"), subjects.get(0));
+        JsonNode confirmation = find(communications("demo", "MUC", "E2EWH-1"), "CONFIRMATION");
+        assertEquals("SENT", confirmation.path("status").asText(), confirmation.toPrettyString());
+    }
+
+    @Test
     @Order(6)
     void invalidInputIsRejectedWithAReasonAndNothingIsSent() throws Exception {
         HttpResponse<String> malformed = postOta("demo-ota", "<OTA_HotelResNotifRQ xmlns=\"http://www.opentravel.org/OTA/2003/05\"><HotelReservations>");
@@ -357,6 +384,11 @@ class LocalStackIT {
                 .header("Authorization", "Bearer demo")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> put(String url, String json) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
