@@ -17,7 +17,7 @@ public final class IncrementalLinker {
 
     /** Where a record went and why (the shared {@link ClusterScorer.Outcome}). */
     public record Decision(String recordId, ClusterScorer.Outcome outcome, Integer cluster, Integer candidateCluster,
-            MatchModel.Score score) {
+            MatchModel.Score score, int candidates) {
     }
 
     private final ClusterScorer scorer;
@@ -39,12 +39,14 @@ public final class IncrementalLinker {
 
     public Decision add(PersonRecord record) {
         Map<Integer, List<PersonRecord>> candidates = new LinkedHashMap<>();
+        Set<String> candidateRecords = new java.util.HashSet<>();
         for (String key : blockingKeys(record)) {
             List<PersonRecord> block = blocks.get(key);
             if (block == null || block.size() > scorer.thresholds().blockCap()) {
                 continue;
             }
             for (PersonRecord other : block) {
+                candidateRecords.add(other.id());
                 Integer cluster = clusterOf.get(other.id());
                 candidates.computeIfAbsent(cluster, members::get);
             }
@@ -52,11 +54,13 @@ public final class IncrementalLinker {
         ClusterScorer.Verdict<Integer> verdict = scorer.decide(record, candidates, frequencies);
         Decision decision;
         if (verdict.outcome() == ClusterScorer.Outcome.AUTO_MERGE) {
-            decision = new Decision(record.id(), verdict.outcome(), verdict.cluster(), verdict.cluster(), verdict.score());
+            decision = new Decision(record.id(), verdict.outcome(), verdict.cluster(), verdict.cluster(), verdict.score(),
+                    candidateRecords.size());
         } else {
             int cluster = nextCluster++;
             members.put(cluster, new ArrayList<>());
-            decision = new Decision(record.id(), verdict.outcome(), cluster, verdict.cluster(), verdict.score());
+            decision = new Decision(record.id(), verdict.outcome(), cluster, verdict.cluster(), verdict.score(),
+                    candidateRecords.size());
         }
         frequencies.add(record);
         clusterOf.put(record.id(), decision.cluster());
@@ -142,6 +146,43 @@ public final class IncrementalLinker {
                 keys.add("gmd:" + sGiven + monthDay);
             }
         }
+        // fs-3 blocking c (fake_1000 blocking recall 0.867 -> 0.911, candidates per record 2.0 -> 2.5): either name's
+        // Soundex with the city's first four letters (a given name entered as the surname; a city mistyped after its
+        // start), the surname's Soundex with the birth month (year and day mistyped), and the e-mail's local part and
+        // domain as Soundex codes (typing errors on both sides of the @).
+        String city4 = r.city() != null && r.city().length() >= 4 ? r.city().substring(0, 4) : null;
+        if (city4 != null) {
+            if (sSur != null) {
+                keys.add("nc:" + sSur + city4);
+            }
+            if (sGiven != null) {
+                keys.add("nc:" + sGiven + city4);
+            }
+        }
+        if (sSur != null && r.birthDate() != null && r.birthDate().length() == 8) {
+            keys.add("sm:" + sSur + r.birthDate().substring(4, 6));
+        }
+        if (r.email() != null) {
+            int at = r.email().lastIndexOf('@');
+            String localLetters = lettersOf(r.email().substring(0, Math.max(0, at)));
+            String domain = r.email().substring(at + 1);
+            int dot = domain.indexOf('.');
+            String domainLetters = lettersOf(dot < 0 ? domain : domain.substring(0, dot));
+            if (localLetters.length() >= 3 && domainLetters.length() >= 3) {
+                keys.add("es:" + Similarity.soundex(localLetters) + Similarity.soundex(domainLetters));
+            }
+        }
         return keys;
+    }
+
+    private static String lettersOf(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c >= 'a' && c <= 'z') {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 }
