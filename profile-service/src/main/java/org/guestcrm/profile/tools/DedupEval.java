@@ -15,9 +15,11 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.guestcrm.profile.domain.matching.ClusterScorer;
 import org.guestcrm.profile.domain.matching.EmailEvidence;
 import org.guestcrm.profile.domain.matching.LinkageEvaluation;
 import org.guestcrm.profile.domain.matching.MatchModel;
+import org.guestcrm.profile.domain.matching.ParameterEstimation;
 import org.guestcrm.profile.domain.matching.PersonRecord;
 
 /**
@@ -25,7 +27,7 @@ import org.guestcrm.profile.domain.matching.PersonRecord;
  * blocking, model and thresholds) and prints pairwise precision, recall, F1, blocking recall and candidates per record.
  *
  * <pre>
- * java -cp profile-service/target/classes org.guestcrm.profile.tools.DedupEval [--document-column NAME] FILE...
+ * java -cp profile-service/target/classes org.guestcrm.profile.tools.DedupEval [--document-column NAME] [--fitted] FILE...
  * </pre>
  *
  * A file is a CSV with a header row (fields trimmed, so FEBRL's ", " works). Columns are found by name: id
@@ -34,7 +36,8 @@ import org.guestcrm.profile.domain.matching.PersonRecord;
  * city ({@code city}, {@code suburb}), {@code postcode}, street ({@code street_number} + {@code address_1}, or
  * {@code street}), {@code email}, {@code phone} (E.164 as given). The truth is the {@code cluster} column, else the N of
  * FEBRL's {@code rec-N-org} / {@code rec-N-dup-k} ids. {@code --document-column} names a column read as the identity
- * document number (FEBRL's {@code soc_sec_id}).
+ * document number (FEBRL's {@code soc_sec_id}). {@code --fitted} also links with m/u fitted to the file itself
+ * ({@link ParameterEstimation}: u from random pairs, m by expectation-maximisation) and prints both.
  * Exit status 2 for a bad argument or a file without id or truth.
  */
 public final class DedupEval {
@@ -46,6 +49,7 @@ public final class DedupEval {
 
     public static void main(String[] args) throws IOException {
         String documentColumn = null;
+        boolean fitted = false;
         List<Path> files = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -56,6 +60,7 @@ public final class DedupEval {
                     }
                     documentColumn = args[++i];
                 }
+                case "--fitted" -> fitted = true;
                 default -> files.add(Path.of(args[i]));
             }
         }
@@ -76,11 +81,30 @@ public final class DedupEval {
             String name = file.getFileName().toString() + (documentColumn == null ? "" : " with " + documentColumn);
             LinkageEvaluation.Quality standard = LinkageEvaluation.measure(name, data);
             System.out.println("model " + MatchModel.VERSION + " (fixed m/u):   " + standard);
+            if (fitted) {
+                ParameterEstimation.Fit fit = ParameterEstimation.fitWithDetails(
+                        data.stream().map(LinkageEvaluation.Labelled::record).toList(), ParameterEstimation.Settings.STANDARD);
+                LinkageEvaluation.Quality q = LinkageEvaluation.measure(name, data, fit.model(),
+                        ClusterScorer.Thresholds.STANDARD);
+                System.out.println("model " + fit.model().version() + " (fitted m/u): " + q);
+                System.out.printf(Locale.ROOT, "  fitted on %d random pairs (u) and %d training pairs (m, EM: %d iterations,"
+                        + " converged %s, match share per rule %s)%n", fit.randomPairs(), fit.trainingPairs(),
+                        fit.iterations(), fit.converged(), shares(fit.matchShareByRule()));
+                fit.model().levels().forEach((level, l) -> System.out.printf(Locale.ROOT,
+                        "    %-62s m %.4f  u %.6f  weight %+.1f%n", level, l.m(), l.u(), l.weight()));
+            }
         }
     }
 
+    private static String shares(Map<String, Double> byRule) {
+        StringBuilder out = new StringBuilder();
+        byRule.forEach((rule, share) -> out.append(out.isEmpty() ? "" : ", ")
+                .append(String.format(Locale.ROOT, "%s %.3f", rule, share)));
+        return out.toString();
+    }
+
     private static void usage(String problem) {
-        System.err.println(problem + "\nusage: DedupEval [--document-column NAME] FILE...");
+        System.err.println(problem + "\nusage: DedupEval [--document-column NAME] [--fitted] FILE...");
         System.exit(2);
     }
 

@@ -111,6 +111,62 @@ public final class MatchModel {
     private static final Level LOYALTY_EXACT = new Level("exact", 0.95, 0.00001);
     private static final Level LOYALTY_OTHER = new Level("different", 0.05, 0.99999);
 
+    /** The fixed set per {@code field/level name}, each field's levels in order, "different" last. */
+    private static final java.util.Map<String, Level> FIXED = fixed(
+            "names", List.of(NAME_SWAPPED, NAME_CROSSED),
+            "givenName", List.of(NAME_EXACT, NAME_CLOSE, NAME_SIMILAR, NAME_INITIAL, NAME_OTHER),
+            "surname", List.of(SURNAME_EXACT, SURNAME_CLOSE, SURNAME_SIMILAR, SURNAME_OTHER),
+            "birthDate", List.of(DATE_EXACT, DATE_ONE_EDIT, DATE_DAY_MONTH, DATE_TWO_EDITS, DATE_OTHER),
+            "postcode", List.of(POSTCODE_EXACT, POSTCODE_ONE_EDIT, POSTCODE_OTHER),
+            "city", List.of(CITY_EXACT, CITY_CLOSE, CITY_OTHER),
+            "street", List.of(STREET_EXACT, STREET_CLOSE, STREET_OTHER),
+            "email", List.of(EMAIL_EXACT, EMAIL_CLOSE, EMAIL_TYPO, EMAIL_OTHER),
+            "phone", List.of(PHONE_EXACT, PHONE_OTHER),
+            "loyaltyNumber", List.of(LOYALTY_EXACT, LOYALTY_OTHER),
+            "documentNumber", List.of(DOCUMENT_EXACT, DOCUMENT_ONE_EDIT, DOCUMENT_OTHER));
+
+    private static java.util.Map<String, Level> fixed(Object... fieldsAndLevels) {
+        java.util.Map<String, Level> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < fieldsAndLevels.length; i += 2) {
+            String field = (String) fieldsAndLevels[i];
+            @SuppressWarnings("unchecked")
+            List<Level> levels = (List<Level>) fieldsAndLevels[i + 1];
+            levels.forEach(l -> out.put(field + "/" + l.name(), l));
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    private final java.util.Map<String, Level> parameters;
+    private final String version;
+
+    /** The fixed m/u set of {@link #VERSION}. */
+    public MatchModel() {
+        this(java.util.Map.of(), VERSION);
+    }
+
+    /**
+     * The same comparisons with other m/u values (as {@link ParameterEstimation} fits them).
+     *
+     * @param parameters per {@code field/level name} ({@link #levels()}), the level with its m and u; levels not named
+     *                   keep the fixed values
+     */
+    public MatchModel(java.util.Map<String, Level> parameters, String version) {
+        this.parameters = java.util.Map.copyOf(parameters);
+        this.version = version;
+    }
+
+    /** The model's version (recorded with every decision). */
+    public String version() {
+        return version;
+    }
+
+    /** Every field's levels with this model's m and u, keyed {@code field/level name}, fields in comparison order. */
+    public java.util.Map<String, Level> levels() {
+        java.util.Map<String, Level> out = new java.util.LinkedHashMap<>();
+        FIXED.forEach((key, fixed) -> out.put(key, parameters.getOrDefault(key, fixed)));
+        return out;
+    }
+
     /** Compares without the term-frequency adjustment (every value weighs as the average one). */
     public Score compare(PersonRecord a, PersonRecord b) {
         return compare(a, b, TermFrequencies.none());
@@ -187,7 +243,7 @@ public final class MatchModel {
                 && (sameFieldA == null || sameFieldB == null || !sameFieldA.equals(sameFieldB));
     }
 
-    private static void compareName(List<FieldEvidence> evidence, String field, String a, String b, Level exact,
+    private void compareName(List<FieldEvidence> evidence, String field, String a, String b, Level exact,
             Level close, Level similar, Level other, boolean initials, TermFrequencies frequencies,
             TermFrequencies.Field counted) {
         if (a == null || b == null) {
@@ -241,8 +297,9 @@ public final class MatchModel {
      * An exact agreement weighed by the value's frequency: log2(m / f), f the tenant's smoothed share of the value (the
      * level's u when nothing is counted). The level says how common the value is, never the value.
      */
-    private static void addExact(List<FieldEvidence> evidence, String field, Level exact, TermFrequencies frequencies,
+    private void addExact(List<FieldEvidence> evidence, String field, Level fixed, TermFrequencies frequencies,
             TermFrequencies.Field counted, String value) {
+        Level exact = levelOf(field, fixed);
         double f = frequencies.frequency(counted, value, exact.u());
         if (f == exact.u()) {
             add(evidence, field, exact);
@@ -252,7 +309,14 @@ public final class MatchModel {
                 exact.name(), Math.max(1, Math.round(1 / f))), Math.log(exact.m() / f) / Math.log(2)));
     }
 
-    private static void add(List<FieldEvidence> evidence, String field, Level level) {
+    private void add(List<FieldEvidence> evidence, String field, Level fixed) {
+        Level level = levelOf(field, fixed);
         evidence.add(new FieldEvidence(field, level.name(), level.weight()));
+    }
+
+    /** The level's m and u: fitted ones when this model has them, else the fixed set. */
+    private Level levelOf(String field, Level fixed) {
+        Level fitted = parameters.get(field + "/" + fixed.name());
+        return fitted == null ? fixed : fitted;
     }
 }
