@@ -145,6 +145,24 @@ public interface JourneyConfig {
         PostStaySurvey postStaySurvey();
 
         NoShow noShow();
+
+        Notices notices();
+    }
+
+    /** The modification and cancellation notices ({@link org.guestcrm.journey.domain.NoticePlanner}). */
+    interface Notices {
+        /** A notice is due this long after the change that started it; changes arriving meanwhile join it. */
+        @WithDefault("2m")
+        Duration window();
+
+        /** Sent only within this of the change (and of its due time), never once the stay has ended. */
+        @WithDefault("48h")
+        Duration freshness();
+    }
+
+    default org.guestcrm.journey.domain.NoticeSettings noticeSettings() {
+        return new org.guestcrm.journey.domain.NoticeSettings(steps().notices().window(),
+                steps().notices().freshness());
     }
 
     /** The no-show follow-up: planned when the PMS reports a no-show; the morning after the missed arrival. */

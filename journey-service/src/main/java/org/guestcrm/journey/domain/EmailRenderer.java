@@ -68,6 +68,14 @@ public final class EmailRenderer {
                     "we were expecting you at " + hotel + " (reservation " + id + ") and are sorry we did not see you.",
                     dates, "If your plans changed, reply to this e-mail and we will gladly help you find new dates.",
                     "Your team at " + hotel);
+            case MODIFICATION -> message("Your reservation " + id + " at " + hotel + " has changed", greeting,
+                    "your reservation " + id + " at " + hotel + " has changed. This is your booking as it stands now:",
+                    dates + terms(c, "Room", "Rate", "Guests", "adults", "children"),
+                    "If this is not what you expected, reply to this e-mail.", "Your team at " + hotel);
+            case CANCELLATION -> message("Your reservation " + id + " at " + hotel + " is cancelled", greeting,
+                    "your reservation " + id + " at " + hotel + " has been cancelled.", dates,
+                    "If you did not expect this, reply to this e-mail and we will gladly help.",
+                    "Your team at " + hotel);
             case CAMPAIGN -> throw new IllegalArgumentException("a campaign mail is rendered by renderCampaign");
         };
     }
@@ -104,8 +112,36 @@ public final class EmailRenderer {
                             + "kommen konnten.", dates,
                     "Haben sich Ihre Pläne geändert? Antworten Sie auf diese E-Mail, wir helfen gern mit neuen Daten.",
                     "Ihr Team des " + hotel);
+            case MODIFICATION -> message("Ihre Reservierung " + id + " im " + hotel + " wurde geändert", greeting,
+                    "Ihre Reservierung " + id + " im " + hotel + " wurde geändert. So sieht Ihre Buchung jetzt aus:",
+                    dates + terms(c, "Zimmer", "Rate", "Gäste", "Erwachsene", "Kinder"),
+                    "Entspricht das nicht Ihren Erwartungen? Antworten Sie einfach auf diese E-Mail.",
+                    "Ihr Team des " + hotel);
+            case CANCELLATION -> message("Ihre Reservierung " + id + " im " + hotel + " ist storniert", greeting,
+                    "Ihre Reservierung " + id + " im " + hotel + " wurde storniert.", dates,
+                    "Haben Sie das nicht erwartet? Antworten Sie auf diese E-Mail, wir helfen gern.",
+                    "Ihr Team des " + hotel);
             case CAMPAIGN -> throw new IllegalArgumentException("a campaign mail is rendered by renderCampaign");
         };
+    }
+
+    /** The booking terms known, one line each, after the dates. */
+    private static String terms(EmailContext c, String room, String rate, String guests, String adults,
+                                String children) {
+        StringBuilder lines = new StringBuilder();
+        if (c.roomTypeCode() != null) {
+            lines.append('\n').append(room).append(": ").append(c.roomTypeCode());
+        }
+        if (c.ratePlanCode() != null) {
+            lines.append('\n').append(rate).append(": ").append(c.ratePlanCode());
+        }
+        if (c.adults() != null) {
+            lines.append('\n').append(guests).append(": ").append(c.adults()).append(' ').append(adults);
+            if (c.children() != null && c.children() > 0) {
+                lines.append(", ").append(c.children()).append(' ').append(children);
+            }
+        }
+        return lines.toString();
     }
 
     private static EmailMessage message(String subject, String greeting, String lead, String dates, String closing,

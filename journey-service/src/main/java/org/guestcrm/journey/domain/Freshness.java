@@ -51,6 +51,7 @@ public record Freshness(Duration confirmationWindow, StepFreshness preStay, Step
             case NO_SHOW -> noShow;
             case CONFIRMATION -> throw new IllegalArgumentException("CONFIRMATION is fresh by its booking window");
             case CAMPAIGN -> throw new IllegalArgumentException("CAMPAIGN is not planned from a reservation");
+            case MODIFICATION, CANCELLATION -> throw new IllegalArgumentException(step + " is fresh by its notice window");
         };
     }
 }

@@ -60,6 +60,10 @@ public final class JourneyPlanner {
         Objects.requireNonNull(now, "now");
         Map<JourneyStep, ExistingCommunication> existingByStep = new EnumMap<>(JourneyStep.class);
         for (ExistingCommunication communication : existing) {
+            if (isNotice(communication.step())) {
+                // Notices (one per reservation version) are the NoticePlanner's.
+                continue;
+            }
             if (existingByStep.putIfAbsent(communication.step(), communication) != null) {
                 throw new IllegalArgumentException("Two communications for step " + communication.step());
             }
@@ -131,9 +135,17 @@ public final class JourneyPlanner {
                 timing.dueDate(reservation).atTime(timing.localTime()).atZone(reservation.hotelZone()).toInstant());
     }
 
-    /** Whether {@code step} waits for the end of quiet hours: every step but the CONFIRMATION. */
+    /**
+     * Whether {@code step} waits for the end of quiet hours: every step but the CONFIRMATION and the modification and
+     * cancellation notices, which answer a change of the guest's own booking.
+     */
     public static boolean respectsQuietHours(JourneyStep step) {
-        return step != JourneyStep.CONFIRMATION;
+        return step != JourneyStep.CONFIRMATION && !isNotice(step);
+    }
+
+    /** Whether {@code step} is a notice of a change (one per reservation version, planned by {@link NoticePlanner}). */
+    public static boolean isNotice(JourneyStep step) {
+        return step == JourneyStep.MODIFICATION || step == JourneyStep.CANCELLATION;
     }
 
     private static Instant outsideQuietHours(JourneyStep step, ReservationState reservation, Instant at) {
@@ -170,6 +182,8 @@ public final class JourneyPlanner {
             }
             case POST_STAY_SURVEY, NO_SHOW -> {
             }
+            case MODIFICATION, CANCELLATION, CAMPAIGN ->
+                    throw new IllegalArgumentException(step + " is not a step of the journey's schedule");
         }
         Duration window = freshness.of(step).window();
         if (now.isAfter(dueAt.plus(window))) {

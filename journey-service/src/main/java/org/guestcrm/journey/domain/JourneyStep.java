@@ -15,6 +15,14 @@ public enum JourneyStep {
     /** The morning after a missed arrival the PMS reported as a no-show: we missed you, how to rebook or reach us. */
     NO_SHOW,
     /**
+     * A notice that a booked reservation changed in a way the guest cares about (dates, room type, rate plan, number of
+     * guests): transactional, at most one per reservation version; a burst of changes within the notice window is one
+     * notice of the latest state. Planned by {@link NoticePlanner}, never by the journey's schedule.
+     */
+    MODIFICATION,
+    /** A notice that a booked reservation was cancelled: transactional, at most one per reservation version. */
+    CANCELLATION,
+    /**
      * A campaign message (marketing): one per (campaign, guest), planned by a campaign's launch, never by a
      * reservation's journey; needs GRANTED marketing consent.
      */

@@ -16,6 +16,7 @@ public final class Reasons {
     public static final String STALE_PREFIX = "stale: ";
     public static final String STALE_STAY_ENDED = STALE_PREFIX + "the stay has ended";
     public static final String STALE_ARRIVAL_DAY = STALE_PREFIX + "the arrival day has begun";
+    public static final String RESERVATION_REINSTATED = "reservation reinstated";
 
     private Reasons() {
     }
@@ -26,6 +27,10 @@ public final class Reasons {
 
     public static String bookedTooLongAgo(Duration window) {
         return STALE_PREFIX + "booking made more than " + readable(window) + " ago";
+    }
+
+    public static String changedTooLongAgo(Duration window) {
+        return STALE_PREFIX + "change made more than " + readable(window) + " ago";
     }
 
     public static String lateBy(Duration window) {

@@ -324,10 +324,12 @@ public class CommunicationDispatcher {
      */
     private Optional<CommunicationChange> staleness(JourneyPlanner planner, CommunicationEntity communication,
                                                     ReservationEntity reservation, Instant now) {
-        List<CommunicationChange> changes = planner.plan(
-                JourneyMapper.stateOf(reservation, config.zoneOf(reservation.tenant, reservation.hotelCode),
-                        config.quietHoursOf(reservation.tenant, reservation.hotelCode)),
-                List.of(JourneyMapper.existingOf(communication)), now);
+        var state = JourneyMapper.stateOf(reservation, config.zoneOf(reservation.tenant, reservation.hotelCode),
+                config.quietHoursOf(reservation.tenant, reservation.hotelCode));
+        List<CommunicationChange> changes = JourneyPlanner.isNotice(communication.step)
+                ? new org.guestcrm.journey.domain.NoticePlanner(config.noticeSettings())
+                        .plan(state, null, List.of(JourneyMapper.existingOf(communication)), now)
+                : planner.plan(state, List.of(JourneyMapper.existingOf(communication)), now);
         return changes.stream()
                 .filter(change -> !change.createsCommunication() && communication.id.equals(change.communicationId()))
                 .filter(change -> (!change.status().isPending() && change.dueAt().equals(communication.dueAt))

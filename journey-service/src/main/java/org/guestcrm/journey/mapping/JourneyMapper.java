@@ -18,6 +18,7 @@ import org.guestcrm.journey.api.CommunicationView;
 import org.guestcrm.journey.domain.EmailContext;
 import org.guestcrm.journey.domain.ExistingCommunication;
 import org.guestcrm.journey.domain.ReservationState;
+import org.guestcrm.journey.domain.ReservationTerms;
 import org.guestcrm.journey.domain.ReservationStatus;
 import org.guestcrm.journey.persistence.CommunicationEntity;
 import org.guestcrm.journey.persistence.ReservationEntity;
@@ -96,6 +97,35 @@ public final class JourneyMapper {
             target.bookedAt = event.getPmsModifiedAt();
         }
         target.uncertain = false;
+        target.roomTypeCode = event.getRoomTypeCode();
+        target.ratePlanCode = event.getRatePlanCode();
+        target.adults = event.getAdults();
+        target.children = event.getChildren();
+    }
+
+    /** The booking terms a guest cares about, as held. */
+    public static ReservationTerms termsOf(ReservationEntity reservation) {
+        return new ReservationTerms(reservation.status, reservation.arrival, reservation.departure,
+                reservation.roomTypeCode, reservation.ratePlanCode, reservation.adults, reservation.children);
+    }
+
+    /**
+     * The reservation version of a snapshot, for "one notice per version": the PMS sequence, else the PMS modification
+     * time, else the event time (the snapshot order of {@link #versionOf(ReservationChanged)}).
+     */
+    public static String noticeVersionOf(ReservationChanged event) {
+        if (event.getPmsSequence() != null) {
+            return "seq:" + event.getPmsSequence();
+        }
+        if (event.getPmsModifiedAt() != null) {
+            return "modified:" + event.getPmsModifiedAt();
+        }
+        return "event:" + event.getMetadata().getOccurredAt();
+    }
+
+    /** When the change was made: the PMS modification time, else the event time. */
+    public static Instant changedAtOf(ReservationChanged event) {
+        return event.getPmsModifiedAt() != null ? event.getPmsModifiedAt() : event.getMetadata().getOccurredAt();
     }
 
     /**
@@ -138,14 +168,17 @@ public final class JourneyMapper {
 
     public static ExistingCommunication existingOf(CommunicationEntity communication) {
         return new ExistingCommunication(communication.id, communication.step, communication.channel,
-                communication.status, communication.dueAt, communication.reason);
+                communication.status, communication.dueAt, communication.reason,
+                communication.noticeVersion == null || communication.noticeVersion.isEmpty() ? null
+                        : communication.noticeVersion);
     }
 
     public static EmailContext emailContextOf(ReservationEntity reservation) {
         String hotelName = reservation.hotelName == null || reservation.hotelName.isBlank()
                 ? reservation.hotelCode : reservation.hotelName;
         return new EmailContext(reservation.pmsReservationId, hotelName, reservation.arrival, reservation.departure,
-                reservation.guestName, reservation.guestLanguage);
+                reservation.guestName, reservation.guestLanguage, reservation.roomTypeCode, reservation.ratePlanCode,
+                reservation.adults, reservation.children);
     }
 
     // ---- entity -> Avro ------------------------------------------------------------------------------------------

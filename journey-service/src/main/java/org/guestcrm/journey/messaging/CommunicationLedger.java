@@ -48,9 +48,22 @@ public class CommunicationLedger {
             communication.pmsReservationId = reservation.pmsReservationId;
             communication.step = change.step();
             communication.channel = change.channel();
+            communication.noticeVersion = change.noticeVersion() == null ? "" : change.noticeVersion();
             communication.createdAt = now;
+        } else if (change.noticeVersion() != null && change.status() == communication.status
+                && change.dueAt().equals(communication.dueAt)) {
+            // A later change joins a pending notice (one notice of the latest state): only its version moves, so
+            // there is no status change to publish.
+            communication.noticeVersion = change.noticeVersion();
+            communication.correlationId = correlationId;
+            communication.causationId = causationId;
+            communication.updatedAt = now;
+            return communication;
         }
         communication.dueAt = change.dueAt();
+        if (change.noticeVersion() != null) {
+            communication.noticeVersion = change.noticeVersion();
+        }
         communication.correlationId = correlationId;
         communication.causationId = causationId;
         if (change.status().isPending()) {

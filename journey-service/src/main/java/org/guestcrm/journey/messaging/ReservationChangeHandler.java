@@ -15,6 +15,9 @@ import org.guestcrm.events.ReservationChanged;
 import org.guestcrm.journey.config.JourneyConfig;
 import org.guestcrm.journey.domain.CommunicationChange;
 import org.guestcrm.journey.domain.JourneyPlanner;
+import org.guestcrm.journey.domain.NoticePlanner;
+import org.guestcrm.journey.domain.ReservationTerms;
+import org.guestcrm.journey.domain.ReservationUpdate;
 import org.guestcrm.journey.domain.ReservationState;
 import org.guestcrm.journey.mapping.JourneyMapper;
 import org.guestcrm.journey.persistence.CommunicationEntity;
@@ -104,6 +107,7 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
             heldCommunications.computeIfAbsent(key, k -> new java.util.ArrayList<>());
         }
         JourneyPlanner planner = new JourneyPlanner(config.schedule());
+        NoticePlanner noticePlanner = new NoticePlanner(config.noticeSettings());
         int applied = 0;
         int notNewer = 0;
         int changes = 0;
@@ -112,6 +116,7 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
             ReservationKey key = keyOf(event);
             ReservationEntity reservation = held.get(key);
             boolean missing = JourneyMapper.isMissingFromExport(event);
+            ReservationTerms before = reservation == null ? null : JourneyMapper.termsOf(reservation);
             if (reservation != null && !applies(event, reservation, missing)) {
                 LOG.debugf("ReservationChanged %s of reservation %s is not newer than the snapshot held (event %s); "
                         + "skipped.", record.eventId(), key, reservation.lastEventId);
@@ -133,8 +138,11 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
             if (missing) {
                 reservation.uncertain = true;
             }
-            changes += plan(planner, reservation, heldCommunications.get(key), event.getMetadata(),
-                    JourneyMapper.isHistory(event), now);
+            // A MISSING_FROM_EXPORT record says nothing about the booking's terms: it starts no notice.
+            ReservationUpdate update = missing ? null : new ReservationUpdate(before, JourneyMapper.termsOf(reservation),
+                    JourneyMapper.noticeVersionOf(event), JourneyMapper.changedAtOf(event), JourneyMapper.isHistory(event));
+            changes += plan(planner, noticePlanner, reservation, heldCommunications.get(key), event.getMetadata(),
+                    update, JourneyMapper.isHistory(event), now);
             applied++;
         }
         LOG.debugf("%d ReservationChanged applied, %d not newer than the snapshot held, %d communication changes.",
@@ -159,16 +167,29 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
         return sameVersion && reservation.uncertain;
     }
 
-    /** Plans one reservation's journey against its held communications (which it keeps up to date). */
-    private int plan(JourneyPlanner planner, ReservationEntity reservation, List<CommunicationEntity> held,
-                     EventMetadata cause, boolean history, Instant now) {
+    /**
+     * Plans one reservation's journey against its held communications (which it keeps up to date), then its notices
+     * (which see the journey's changes: a confirmation cancelled or still pending).
+     */
+    private int plan(JourneyPlanner planner, NoticePlanner noticePlanner, ReservationEntity reservation,
+                     List<CommunicationEntity> held, EventMetadata cause, ReservationUpdate update, boolean history,
+                     Instant now) {
         ReservationState state = JourneyMapper.stateOf(reservation,
                 config.zoneOf(reservation.tenant, reservation.hotelCode),
                 config.quietHoursOf(reservation.tenant, reservation.hotelCode));
         List<CommunicationChange> changes = planner.plan(state, held.stream().map(JourneyMapper::existingOf).toList(),
                 now, history);
+        applyChanges(changes, reservation, held, cause, now);
+        List<CommunicationChange> notices = noticePlanner.plan(state, update,
+                held.stream().map(JourneyMapper::existingOf).toList(), now);
+        applyChanges(notices, reservation, held, cause, now);
+        return changes.size() + notices.size();
+    }
+
+    private void applyChanges(List<CommunicationChange> changes, ReservationEntity reservation,
+                              List<CommunicationEntity> held, EventMetadata cause, Instant now) {
         if (changes.isEmpty()) {
-            return 0;
+            return;
         }
         Map<UUID, CommunicationEntity> heldById = held.stream()
                 .collect(Collectors.toMap(c -> c.id, Function.identity()));
@@ -180,7 +201,6 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
                 held.add(changed);
             }
         }
-        return changes.size();
     }
 
     private static ReservationKey keyOf(ReservationChanged event) {

@@ -104,4 +104,11 @@ public class CommunicationEntity extends PanacheEntityBase {
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+
+    /**
+     * The reservation version a MODIFICATION or CANCELLATION notice tells about (V15: unique with the reservation and
+     * step, so at most one notice per version); '' for every other step.
+     */
+    @Column(name = "notice_version", nullable = false)
+    public String noticeVersion = "";
 }

@@ -87,4 +87,15 @@ public class ReservationEntity extends PanacheEntityBase {
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+
+    /** Booking terms a guest cares about (V15): a change of them to a booked reservation plans a MODIFICATION notice. */
+    @Column(name = "room_type_code")
+    public String roomTypeCode;
+
+    @Column(name = "rate_plan_code")
+    public String ratePlanCode;
+
+    public Integer adults;
+
+    public Integer children;
 }
