@@ -131,21 +131,42 @@ final class ScenarioRun {
     /** The figures of one run. */
     record Result(int people, int reservations, int accepted, int checked, Map<String, Integer> violations,
                   List<String> examples, int mails, int duplicateMails, double precision, double recall, double f1,
-                  int sameEmailPairs, int sameEmailPairsSplit, int optOutControlMarketingSent, boolean settled,
-                  double seconds) {
+                  int sameEmailPairs, int sameEmailPairsSplit, int optOutControlMarketingSent, Campaign campaign,
+                  boolean settled, double seconds) {
 
         boolean passed() {
             return settled && accepted == reservations && violations.values().stream().allMatch(v -> v == 0)
-                    && duplicateMails == 0 && sameEmailPairsSplit == 0;
+                    && duplicateMails == 0 && sameEmailPairsSplit == 0 && campaign.launched();
         }
 
         String line() {
             return String.format(Locale.ROOT, "scenario: %d people, %d reservations (%d accepted), %d checked, violations %s,"
                             + " mails %d (duplicate %d), golden records precision %.3f recall %.3f F1 %.3f, same-e-mail pairs"
-                            + " %d (split %d), opt-out control got %d marketing-like mails, %s, %.0f s: %s%s",
+                            + " %d (split %d), opt-out control got %d marketing-like mails, %s, %s, %.0f s: %s%s",
                     people, reservations, accepted, checked, violations, mails, duplicateMails, precision, recall, f1,
-                    sameEmailPairs, sameEmailPairsSplit, optOutControlMarketingSent, settled ? "settled" : "NOT settled",
+                    sameEmailPairs, sameEmailPairsSplit, optOutControlMarketingSent, campaign.line(),
+                    settled ? "settled" : "NOT settled",
                     seconds, passed() ? "PASS" : "FAIL", examples.isEmpty() ? "" : " e.g. " + String.join("; ", examples));
+        }
+    }
+
+    /**
+     * The campaign launched once the group settled: to every guest of the group's hotels, planned (scheduled or sent)
+     * for those with marketing consent; the opted-out (who did not opt in again later) must be among the skipped, and
+     * no mail of the campaign may reach them.
+     */
+    record Campaign(boolean launched, String problem, int planned, int skipped, int optedOut, int optedOutPlanned,
+                    int optedOutMailed) {
+
+        static Campaign failed(String problem) {
+            return new Campaign(false, problem, 0, 0, 0, 0, 0);
+        }
+
+        String line() {
+            return launched
+                    ? String.format(Locale.ROOT, "campaign planned %d skipped %d (opted-out guests %d: planned %d, mailed %d)",
+                            planned, skipped, optedOut, optedOutPlanned, optedOutMailed)
+                    : "campaign NOT launched (" + problem + ")";
         }
     }
 
@@ -203,7 +224,110 @@ final class ScenarioRun {
         if (seen == null) {
             seen = observeAll(reservations);
         }
-        return check(persons, reservations, seen, settled, (System.nanoTime() - started) / 1e9);
+        Campaign campaign = settled ? campaign(reservations) : Campaign.failed("the pipeline did not settle");
+        return check(persons, reservations, seen, settled, campaign, (System.nanoTime() - started) / 1e9);
+    }
+
+    // ---- the campaign --------------------------------------------------------------------------------------------
+
+    private Campaign campaign(List<Reservation> reservations) {
+        // Opted out at the desk and not opted in again by a later booking of the same person.
+        Set<Integer> optedInAgain = reservations.stream().filter(r -> r.kind == Kind.RETURNING).map(r -> r.person.index())
+                .collect(Collectors.toSet());
+        List<Reservation> optedOut = reservations.stream().filter(r -> r.kind == Kind.OPTED_OUT_SOON && r.accepted
+                && r.optedOutAt != null && !optedInAgain.contains(r.person.index())).toList();
+        Map<String, Reservation> optedOutByGuest = new HashMap<>();
+        for (Reservation r : optedOut) {
+            JsonNode guest = get(StackConfig.Port.PROFILE, "/api/v1/guests?tenant=" + TENANT + "&sourceSystem="
+                    + enc(r.feed) + "&sourceProfileId=" + enc(r.profileId));
+            if (guest == null || guest.path("guestId").asText("").isEmpty()) {
+                return Campaign.failed("no golden guest for the opted-out " + r.id);
+            }
+            optedOutByGuest.put(guest.path("guestId").asText(), r);
+        }
+        ObjectNode body = JSON.createObjectNode().put("name", "Scenario " + run + " spring offer").put("channel", "EMAIL")
+                .put("schedule", "now").put("tenant", TENANT);
+        body.putObject("segment").putArray("hotelCodes").add(OTA_HOTEL).add(JSON_HOTEL).add(JSON_HOTEL_2).add(WEBHOOK_HOTEL);
+        JsonNode created = send("POST", "/api/v1/campaigns", body, 201);
+        if (created == null) {
+            return Campaign.failed("POST /api/v1/campaigns refused");
+        }
+        String id = created.path("id").asText();
+        JsonNode preview = send("POST", "/api/v1/campaigns/" + id + "/preview", JSON.createObjectNode(), 200);
+        if (preview == null) {
+            return Campaign.failed("preview refused");
+        }
+        int optedOutPlanned = 0;
+        Set<String> previewed = new java.util.HashSet<>();
+        for (JsonNode g : preview.path("guests")) {
+            previewed.add(g.path("guestId").asText());
+            if (optedOutByGuest.containsKey(g.path("guestId").asText()) && g.path("receives").asBoolean()) {
+                optedOutPlanned++;
+            }
+        }
+        Instant launchedAt = Instant.now();
+        if (send("POST", "/api/v1/campaigns/" + id + "/launch", JSON.createObjectNode(), 200) == null) {
+            return Campaign.failed("launch refused");
+        }
+        // Settled when nothing is due now any more (SCHEDULED may stay for later when it is the hotels' quiet hours).
+        JsonNode state = null;
+        Instant deadline = Instant.now().plusSeconds(60);
+        JsonNode previous = null;
+        while (Instant.now().isBefore(deadline)) {
+            state = get(StackConfig.Port.JOURNEY, "/api/v1/campaigns/" + id);
+            if (state != null && state.path("counts").equals(previous != null ? previous.path("counts") : null)) {
+                break;
+            }
+            previous = state;
+            DetachedProcess.pause(Duration.ofSeconds(3));
+        }
+        if (state == null) {
+            return Campaign.failed("GET /api/v1/campaigns/" + id + " failed");
+        }
+        JsonNode counts = state.path("counts");
+        int planned = counts.path("SENT").asInt() + counts.path("SCHEDULED").asInt();
+        int skipped = counts.path("SKIPPED").asInt();
+        // No campaign mail may reach an opted-out guest: a mail to them after the launch that is none of their
+        // reservations' communications is the campaign's.
+        Set<String> theirSteps = new java.util.HashSet<>();
+        for (Reservation r : optedOut) {
+            JsonNode list = get(StackConfig.Port.JOURNEY, "/api/v1/reservations/" + TENANT + "/" + r.hotel + "/" + r.id
+                    + "/communications");
+            if (list != null) {
+                list.forEach(c -> theirSteps.add(c.path("id").asText(c.path("communicationId").asText())));
+            }
+        }
+        Set<String> optedOutRecipients = optedOut.stream().map(r -> MailJournal.recipientHash(r.email))
+                .collect(Collectors.toSet());
+        int optedOutMailed = (int) MailJournal.read(stack.mailJournal()).stream()
+                .filter(e -> optedOutRecipients.contains(e.recipientHash()) && e.receivedAtMillis() >= launchedAt.toEpochMilli())
+                .filter(e -> !theirSteps.contains(e.communicationId())).count();
+        if (!optedOut.isEmpty() && !optedOutByGuest.keySet().stream().allMatch(previewed::contains)) {
+            return new Campaign(false, "the preview does not list every opted-out guest of the segment", planned, skipped,
+                    optedOut.size(), optedOutPlanned, optedOutMailed);
+        }
+        return new Campaign(true, null, planned, skipped, optedOut.size(), optedOutPlanned, optedOutMailed);
+    }
+
+    private JsonNode send(String method, String path, ObjectNode body, int expected) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url(StackConfig.Port.JOURNEY, path)))
+                            .header("Authorization", "Bearer " + token).header("Accept", "application/json")
+                            .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                            .method(method, HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != expected) {
+                out.printf("scenario %s: %s %s answered %d: %s%n", run, method, path, response.statusCode(),
+                        response.body().length() > 300 ? response.body().substring(0, 300) : response.body());
+                return null;
+            }
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     // ---- the generator -------------------------------------------------------------------------------------------
@@ -541,11 +665,13 @@ final class ScenarioRun {
     // ---- the checks ----------------------------------------------------------------------------------------------
 
     private Result check(List<Person> persons, List<Reservation> reservations, Map<Reservation, JsonNode> seen,
-                         boolean settled, double seconds) {
+                         boolean settled, Campaign campaign, double seconds) {
         Map<String, Integer> violations = new TreeMap<>();
-        for (String rule : List.of("cancelled-or-no-show", "moved", "opted-out", "history-mailed", "one-per-step", "known")) {
+        for (String rule : List.of("cancelled-or-no-show", "moved", "opted-out", "history-mailed", "one-per-step", "known",
+                "campaign-to-opted-out")) {
             violations.put(rule, 0);
         }
+        violations.put("campaign-to-opted-out", campaign.optedOutPlanned() + campaign.optedOutMailed());
         List<String> examples = new ArrayList<>();
         int checked = 0;
         int controlMarketing = 0;
@@ -620,7 +746,8 @@ final class ScenarioRun {
         goldenRecords(reservations, prf, sameEmail);
         int accepted = (int) reservations.stream().filter(r -> r.accepted).count();
         return new Result(persons.size(), reservations.size(), accepted, checked, violations, examples, mails.size(),
-                duplicateMails, prf[0], prf[1], prf[2], sameEmail[0], sameEmail[1], controlMarketing, settled, seconds);
+                duplicateMails, prf[0], prf[1], prf[2], sameEmail[0], sameEmail[1], controlMarketing, campaign, settled,
+                seconds);
     }
 
     /**
