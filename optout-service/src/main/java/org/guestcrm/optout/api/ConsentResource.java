@@ -64,7 +64,7 @@ public class ConsentResource {
     @Operation(summary = "Current consent per channel and purpose, and the ledger history, of one contact point")
     public ConsentsDto consents(
             @Parameter(description = "Tenant (hotel group)", required = true) @QueryParam("tenant") String tenant,
-            @Parameter(description = "E-mail address or phone number (URL-encode a leading + as %2B); normalised like the feed (phones to E.164, a national form in the tenant's region)",
+            @Parameter(description = "E-mail address, phone number (URL-encode a leading + as %2B) or postal key COUNTRY|postcode|street line (CH|8001|Bahnhofstrasse 1); normalised like the feed (phones to E.164, a national form in the tenant's region; the postal key folded)",
                     required = true) @QueryParam("contactPoint") String contactPoint) {
         List<Problem.InvalidParam> invalid = new ArrayList<>();
         if (tenant == null || tenant.isBlank()) {
@@ -79,7 +79,7 @@ public class ConsentResource {
             String region = tenant == null ? null : config.phoneRegion(tenant.trim(), null).orElse(null);
             parsed = ContactPoint.parse(contactPoint, region).orElse(null);
             if (parsed == null) {
-                invalid.add(new Problem.InvalidParam("contactPoint", "is neither an e-mail address nor a phone number"));
+                invalid.add(new Problem.InvalidParam("contactPoint", "is neither an e-mail address, a phone number nor a postal key COUNTRY|postcode|street line"));
             }
         }
         if (!invalid.isEmpty()) {
@@ -142,7 +142,7 @@ public class ConsentResource {
         } else {
             parsed = ContactPoint.parse(request.contactPoint(), config.phoneRegion(tenantId, null).orElse(null)).orElse(null);
             if (parsed == null) {
-                invalid.add(new Problem.InvalidParam("contactPoint", "is neither an e-mail address nor a phone number"));
+                invalid.add(new Problem.InvalidParam("contactPoint", "is neither an e-mail address, a phone number nor a postal key COUNTRY|postcode|street line"));
             }
         }
         ConsentChannel channel = null;
@@ -162,7 +162,7 @@ public class ConsentResource {
             invalid.add(new Problem.InvalidParam("purpose", "is one of " + java.util.Arrays.toString(ConsentPurpose.values())));
         }
         if (parsed != null && channel != null && !org.guestcrm.optout.domain.GuestLinkSubject.fits(channel, parsed)) {
-            invalid.add(new Problem.InvalidParam("channel", "does not fit the contact point (EMAIL for an e-mail address, SMS or PHONE for a phone)"));
+            invalid.add(new Problem.InvalidParam("channel", "does not fit the contact point (EMAIL for an e-mail address, SMS or PHONE for a phone, POST for a postal address)"));
         }
         if (!invalid.isEmpty()) {
             throw new InvalidRequestException("Invalid field(s): "

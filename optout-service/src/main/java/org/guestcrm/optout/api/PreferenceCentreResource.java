@@ -25,12 +25,16 @@ import org.guestcrm.optout.domain.ContactPoint;
 import org.guestcrm.optout.domain.GuestLinkSubject;
 import org.guestcrm.optout.domain.Suppressions;
 import org.guestcrm.optout.messaging.ConsentRecorder;
+import org.guestcrm.optout.messaging.Erasures;
+import org.guestcrm.events.ErasureRequester;
 import org.guestcrm.optout.messaging.ContactUpdatePublisher;
 import org.guestcrm.optout.persistence.ConsentEntryEntity;
 import org.guestcrm.optout.persistence.ConsentStateEntity;
 import org.guestcrm.optout.persistence.KnownContactPoints;
 import org.guestcrm.optout.persistence.PreferenceCentreStore;
 import org.guestcrm.optout.persistence.SourceProfileEntity;
+import org.guestcrm.optout.persistence.SourceProfileStore;
+import org.guestcrm.platform.domain.ContactKind;
 import org.guestcrm.platform.audit.AuditEntry;
 import org.guestcrm.platform.audit.AuditTrail;
 import org.guestcrm.platform.security.SignedLinks;
@@ -96,6 +100,12 @@ public class PreferenceCentreResource {
     @Inject
     ContactUpdatePublisher contactUpdates;
     @Inject
+    SourceProfileStore profiles;
+    @Inject
+    org.guestcrm.optout.config.SuppressionKeys suppressionKeys;
+    @Inject
+    Erasures erasures;
+    @Inject
     PreferenceCentreStore store;
     @Inject
     AuditTrail audit;
@@ -120,6 +130,12 @@ public class PreferenceCentreResource {
     @TemplateData
     public record Row(String purpose, String label, String stateLabel, String sourceLabel, String since, boolean granted,
             boolean withdrawn) {
+    }
+
+    /** A postal address of the guest's PMS profiles and its POST (letters) marketing consent. */
+    @TemplateData
+    public record PostalRow(String index, String street, String postcode, String country, String stateLabel,
+            String sourceLabel, String since) {
     }
 
     /** The session's contact point, resolved, or the page that refuses the request. */
@@ -209,9 +225,28 @@ public class PreferenceCentreResource {
                 return render(400, g, language, null, PreferenceTexts.of(language).get("error.choice"));
             }
         }
+        // Letters: one choice for every postal address of the PMS profiles holding this contact point.
+        ConsentStatus post = null;
+        String postValue = form.getFirst("POST");
+        if (postValue != null && !postValue.isBlank()) {
+            try {
+                post = ConsentStatus.valueOf(postValue.trim());
+            } catch (IllegalArgumentException e) {
+                return render(400, g, language, null, PreferenceTexts.of(language).get("error.choice"));
+            }
+        }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         String correlation = UUID.randomUUID().toString();
         int changes = 0;
+        if (post != null) {
+            for (ContactPoint address : profiles.heldWith(g.session().tenant(), g.contactPoint(), ContactKind.POSTAL)) {
+                if (recorder.record(g.session().tenant(), new ConsentStatement(address, ConsentChannel.POST,
+                        ConsentPurpose.MARKETING, post, ConsentSource.PREFERENCE_CENTRE, now),
+                        provenance(g, "preference-centre", correlation))) {
+                    changes++;
+                }
+            }
+        }
         for (Map.Entry<ConsentPurpose, ConsentStatus> choice : chosen.entrySet()) {
             if (recorder.record(g.session().tenant(), new ConsentStatement(g.contactPoint(), g.session().channel(),
                     choice.getKey(), choice.getValue(), ConsentSource.PREFERENCE_CENTRE, now), provenance(g, "preference-centre", correlation))) {
@@ -379,6 +414,14 @@ public class PreferenceCentreResource {
         }).toList());
         data.put("heldBy", ContactUpdatePublisher.holders(tenant, g.contactPoint()).stream()
                 .map(p -> Map.of("pmsSystem", p.pmsSystem, "pmsProfileId", p.pmsProfileId)).toList());
+        data.put("postalAddresses", profiles.heldWith(tenant, g.contactPoint(), ContactKind.POSTAL).stream().map(address -> {
+            Map<String, Object> postal = new LinkedHashMap<>();
+            postal.put("key", address.value());
+            postal.put("consents", ConsentStateEntity.listFor(tenant, address.value()).stream().map(s -> Map.of("channel",
+                    s.channel, "purpose", s.purpose, "status", s.status, "source", s.source, "effectiveAt",
+                    s.effectiveAt.toString())).toList());
+            return postal;
+        }).toList());
         store.pausedUntil(tenant, value).ifPresent(until -> data.put("marketingPausedUntil", until.toString()));
         data.put("exportedAt", Instant.now().toString());
         store.addRequest(tenant, g.session().ref(), "DOWNLOAD", "DONE", null, Instant.now());
@@ -395,7 +438,7 @@ public class PreferenceCentreResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(HTML)
     @Transactional
-    @Operation(summary = "The guest asks for erasure (confirm=yes): every purpose withdrawn, a hashed suppression entry, the request recorded")
+    @Operation(summary = "The guest confirms erasure (confirm=yes): executed here (only a keyed suppression hash kept) and published on crm.erasures for every service")
     public Response erase(@CookieParam(GuestSessions.COOKIE) String cookie, @QueryParam("lang") String lang,
             @RestForm("csrf") String csrf, @RestForm("confirm") String confirm, @Context HttpServerRequest http) {
         String language = GuestPageTexts.choose(lang, null).lang();
@@ -409,16 +452,11 @@ public class PreferenceCentreResource {
             return render(400, g, language, null, t.get("error.erasureConfirm"));
         }
         String tenant = g.session().tenant();
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        String correlation = UUID.randomUUID().toString();
-        for (ConsentPurpose purpose : ConsentPurpose.values()) {
-            recorder.record(tenant, new ConsentStatement(g.contactPoint(), g.session().channel(), purpose, ConsentStatus.WITHDRAWN,
-                    ConsentSource.PREFERENCE_CENTRE, now), provenance(g, "erasure", correlation));
-        }
-        store.endPauses(tenant, g.contactPoint().value(), "ERASURE", now);
-        String hash = Suppressions.hash(tenant, g.contactPoint());
-        store.suppress(tenant, hash, "ERASURE", now);
-        store.addRequest(tenant, hash, "ERASURE", "REQUESTED", null, now);
+        // Executed here and now (this service's rows deleted, a keyed suppression kept) and asked of every other
+        // service on crm.erasures, in one commit.
+        Erasures.Outcome outcome = erasures.execute(tenant, g.contactPoint(), null, new Erasures.Requester(
+                ErasureRequester.GUEST, "guest", "preference-session:" + GuestLinks.fingerprint(g.session().nonce())));
+        LOG.debugf("Erasure %s confirmed in the preference centre.", outcome.erasureId());
         activity(tenant, g.session().ref(), "erasure", http, 200);
         NewCookie ended = new NewCookie.Builder(GuestSessions.COOKIE).value("").path("/").httpOnly(true).maxAge(0).build();
         return Response.fromResponse(message(200, language, t.get("title"), t.get("notice.erased"), null)).cookie(ended).build();
@@ -471,7 +509,7 @@ public class PreferenceCentreResource {
         if (address.isPresent() && counts[0] <= config.links().requestsPerAddressPerHour()) {
             String ref = KnownContactPoints.refOf(tenant, address.get());
             boolean held = known.resolve(tenant, ref).isPresent();
-            boolean erased = !store.suppressed(tenant, List.of(Suppressions.hash(tenant, address.get()))).isEmpty();
+            boolean erased = !store.suppressed(tenant, suppressionKeys.candidates(tenant, address.get())).isEmpty();
             if (held && !erased) {
                 store.queueLinkMail(tenant, ref, texts.lang(), now);
             }
@@ -528,8 +566,20 @@ public class PreferenceCentreResource {
                     state == null ? "" : t.getOrDefault("source." + state.source, state.source),
                     state == null ? "" : DAY.format(state.effectiveAt), granted, withdrawn));
         }
+        List<PostalRow> postal = new ArrayList<>();
+        for (ContactPoint address : profiles.heldWith(tenant, g.contactPoint(), ContactKind.POSTAL)) {
+            ConsentStateEntity state = ConsentStateEntity.find(tenant, address.value(), ConsentChannel.POST.name(),
+                    ConsentPurpose.MARKETING.name()).orElse(null);
+            String[] parts = address.value().split("\\|", 3);
+            boolean granted = state != null && ConsentStatus.GRANTED.name().equals(state.status);
+            boolean withdrawn = state != null && ConsentStatus.WITHDRAWN.name().equals(state.status);
+            postal.add(new PostalRow(String.valueOf(postal.size() + 1), parts[2], parts[1].toUpperCase(java.util.Locale.ROOT),
+                    parts[0], granted ? t.get("yes") : withdrawn ? t.get("no") : t.get("unset"),
+                    state == null ? "" : t.getOrDefault("source." + state.source, state.source),
+                    state == null ? "" : DAY.format(state.effectiveAt)));
+        }
         List<SourceProfileEntity> holders = ContactUpdatePublisher.holders(tenant, g.contactPoint());
-        String html = preferencesPage.data("lang", language).data("t", t).data("otherLang", "fr".equals(language) ? "en" : "fr")
+        String html = preferencesPage.data("postal", postal).data("lang", language).data("t", t).data("otherLang", "fr".equals(language) ? "en" : "fr")
                 .data("address", value).data("profiles", holders.size()).data("rows", rows)
                 .data("languages", LANGUAGES.stream().map(code -> new LanguageOption(code, t.get("language." + code))).toList())
                 .data("pausedUntil", store.pausedUntil(tenant, value).map(DAY::format).orElse(null))

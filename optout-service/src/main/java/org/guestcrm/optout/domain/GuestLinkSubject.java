@@ -71,9 +71,11 @@ public record GuestLinkSubject(ConsentChannel channel, ConsentPurpose purpose, S
         return fits(channel, point);
     }
 
-    /** Whether consent on {@code channel} can be about {@code point}: e-mail for EMAIL, a phone for SMS and PHONE. */
+    /**
+     * Whether consent on {@code channel} can be about {@code point}: e-mail for EMAIL, a phone for SMS and PHONE, a
+     * postal address for POST.
+     */
     public static boolean fits(ConsentChannel channel, ContactPoint point) {
-        return point.kind() == (channel == ConsentChannel.EMAIL ? org.guestcrm.platform.domain.ContactKind.EMAIL
-                : org.guestcrm.platform.domain.ContactKind.PHONE);
+        return point.kind() == channel.kind();
     }
 }

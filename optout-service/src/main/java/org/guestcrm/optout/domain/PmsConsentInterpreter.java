@@ -13,6 +13,8 @@ import java.util.Objects;
  *   <li>{@code emailOptIn} grants or withdraws EMAIL marketing for each of the profile's e-mail addresses.</li>
  *   <li>{@code smsOptIn} grants or withdraws SMS marketing for each of its phone numbers.</li>
  *   <li>{@code phoneOptIn} grants or withdraws PHONE (call) marketing for each of its phone numbers.</li>
+ *   <li>{@code postOptIn} grants or withdraws POST (letter) marketing for each of its postal addresses that has a
+ *       key (country, postcode, street line); an address without one gets no statement.</li>
  *   <li>{@code doNotContact = false} alone grants nothing: it only lifts the PMS-wide block.</li>
  * </ul>
  */
@@ -27,11 +29,13 @@ public final class PmsConsentInterpreter {
         }
         boolean blocked = Boolean.TRUE.equals(flags.doNotContact());
         for (ContactPoint contactPoint : contactPoints.stream().distinct().toList()) {
-            if (contactPoint.channel() == ConsentChannel.EMAIL) {
-                add(statements, contactPoint, ConsentChannel.EMAIL, blocked, flags.emailOptIn(), effectiveAt);
-            } else {
-                add(statements, contactPoint, ConsentChannel.SMS, blocked, flags.smsOptIn(), effectiveAt);
-                add(statements, contactPoint, ConsentChannel.PHONE, blocked, flags.phoneOptIn(), effectiveAt);
+            switch (contactPoint.kind()) {
+                case EMAIL -> add(statements, contactPoint, ConsentChannel.EMAIL, blocked, flags.emailOptIn(), effectiveAt);
+                case PHONE -> {
+                    add(statements, contactPoint, ConsentChannel.SMS, blocked, flags.smsOptIn(), effectiveAt);
+                    add(statements, contactPoint, ConsentChannel.PHONE, blocked, flags.phoneOptIn(), effectiveAt);
+                }
+                case POSTAL -> add(statements, contactPoint, ConsentChannel.POST, blocked, flags.postOptIn(), effectiveAt);
             }
         }
         return statements;

@@ -13,7 +13,6 @@ import org.guestcrm.optout.domain.ContactPoint;
 import org.guestcrm.optout.messaging.ConsentRecorder;
 import org.guestcrm.optout.persistence.ConsentStateEntity;
 import org.guestcrm.optout.persistence.PreferenceCentreStore;
-import org.guestcrm.platform.domain.ContactKind;
 import org.jboss.logging.Logger;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -56,8 +55,7 @@ public class PauseResumer {
                         pause.purpose()).orElse(null);
                 if (state != null && pause.entryId().equals(state.entryId)) {
                     ConsentChannel channel = ConsentChannel.valueOf(pause.channel());
-                    ContactPoint contactPoint = new ContactPoint(channel == ConsentChannel.EMAIL ? ContactKind.EMAIL
-                            : ContactKind.PHONE, pause.contactPoint());
+                    ContactPoint contactPoint = new ContactPoint(channel.kind(), pause.contactPoint());
                     recorder.record(pause.tenant(), new ConsentStatement(contactPoint, channel,
                             ConsentPurpose.valueOf(pause.purpose()), ConsentStatus.GRANTED, ConsentSource.PREFERENCE_CENTRE, now),
                             new ConsentRecorder.Provenance("guest", "pause-ended", "pause:" + pause.id(), UUID.randomUUID().toString()));

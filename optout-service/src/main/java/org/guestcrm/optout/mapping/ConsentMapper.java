@@ -12,6 +12,7 @@ import org.guestcrm.events.EventMetadata;
 import org.guestcrm.events.GuestProfileChanged;
 import org.guestcrm.events.PhoneNumber;
 import org.guestcrm.events.PmsMarketingFlags;
+import org.guestcrm.events.PostalAddress;
 import org.guestcrm.optout.api.ConsentsDto;
 import org.guestcrm.optout.domain.ConsentStatement;
 import org.guestcrm.optout.domain.ContactPoint;
@@ -44,7 +45,8 @@ public final class ConsentMapper {
 
     /**
      * The profile's distinct normalised contact points, phones in E.164 read as dialled in {@code phoneRegion} when in
-     * national form; values that cannot be contact points are left out.
+     * national form, postal addresses by their key (first street line, postcode, country code); values that cannot be
+     * contact points are left out (an address without a key: see {@link #addressesWithoutKey}).
      */
     public static List<ContactPoint> contactPoints(GuestProfileChanged event, String phoneRegion) {
         List<ContactPoint> points = new ArrayList<>();
@@ -54,13 +56,34 @@ public final class ConsentMapper {
         if (event.getPhones() != null) {
             event.getPhones().stream().map(PhoneNumber::getNumber).map(n -> ContactPoint.phone(n, phoneRegion)).flatMap(Optional::stream).forEach(points::add);
         }
+        postalAddresses(event.getAddresses()).forEach(points::add);
         return points.stream().distinct().toList();
+    }
+
+    /** The postal addresses that have a key (country code, postcode and a first street line), in order. */
+    public static List<ContactPoint> postalAddresses(List<PostalAddress> addresses) {
+        if (addresses == null) {
+            return List.of();
+        }
+        return addresses.stream().map(ConsentMapper::postal).flatMap(Optional::stream).toList();
+    }
+
+    /** How many of the profile's postal addresses have no key (incomplete: no POST consent can be recorded for them). */
+    public static int addressesWithoutKey(GuestProfileChanged event) {
+        return event.getAddresses() == null ? 0 : (int) event.getAddresses().stream().filter(a -> postal(a).isEmpty()).count();
+    }
+
+    private static Optional<ContactPoint> postal(PostalAddress address) {
+        if (address == null || address.getLines() == null || address.getLines().isEmpty()) {
+            return Optional.empty();
+        }
+        return ContactPoint.postal(address.getLines().get(0), address.getPostalCode(), address.getCountryCode());
     }
 
     public static PmsMarketingPermissions permissions(GuestProfileChanged event) {
         PmsMarketingFlags flags = event.getMarketingFlags();
         return flags == null ? null : new PmsMarketingPermissions(flags.getEmailOptIn(), flags.getSmsOptIn(),
-                flags.getPhoneOptIn(), flags.getDoNotContact());
+                flags.getPhoneOptIn(), flags.getPostOptIn(), flags.getDoNotContact());
     }
 
     public static ConsentEntryEntity entry(String tenant, ConsentStatement statement, GuestProfileChanged cause, Instant now) {

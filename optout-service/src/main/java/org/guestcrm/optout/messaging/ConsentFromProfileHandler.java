@@ -28,6 +28,7 @@ import org.guestcrm.platform.intake.IntakeRecord;
 import org.guestcrm.platform.intake.PoisonRecordException;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -44,6 +45,8 @@ import jakarta.inject.Inject;
 public class ConsentFromProfileHandler implements IntakeHandler<GuestProfileChanged> {
 
     private static final Logger LOG = Logger.getLogger(ConsentFromProfileHandler.class);
+    /** Postal addresses of applied profiles without a key (no country code, postcode or street line): no POST consent. */
+    public static final String ADDRESSES_WITHOUT_KEY = "optout.postal.addresses.without.key";
 
     private final PmsConsentInterpreter interpreter = new PmsConsentInterpreter();
 
@@ -55,6 +58,8 @@ public class ConsentFromProfileHandler implements IntakeHandler<GuestProfileChan
     KnownContactPoints known;
     @Inject
     ConsentLedger ledger;
+    @Inject
+    MeterRegistry meters;
 
     @Override
     public String consumer() {
@@ -97,6 +102,7 @@ public class ConsentFromProfileHandler implements IntakeHandler<GuestProfileChan
         List<ConsentLedger.Said> said = new ArrayList<>();
         int applied = 0;
         int notNewer = 0;
+        int withoutKey = 0;
         for (IntakeRecord<GuestProfileChanged> record : records) {
             GuestProfileChanged event = record.value();
             EventMetadata metadata = event.getMetadata();
@@ -127,6 +133,9 @@ public class ConsentFromProfileHandler implements IntakeHandler<GuestProfileChan
 
             List<ContactPoint> points = ConsentMapper.contactPoints(event,
                     config.phoneRegion(tenant, event.getHotelCode()).orElse(null));
+            // An incomplete postal address (no country code, postcode or street line) has no key: no POST consent for
+            // it, counted, not an error.
+            withoutKey += ConsentMapper.addressesWithoutKey(event);
             // A later version in the same batch replaces the earlier one's contact points.
             contactPoints.put(profile.id, new ProfileContactPoints(profile.id, tenant, points));
             for (ConsentStatement statement : interpreter.statements(ConsentMapper.permissions(event), points,
@@ -136,6 +145,9 @@ public class ConsentFromProfileHandler implements IntakeHandler<GuestProfileChan
                         metadata.getCorrelationId() != null ? metadata.getCorrelationId() : metadata.getEventId().toString(),
                         metadata.getEventId().toString()));
             }
+        }
+        if (withoutKey > 0) {
+            meters.counter(ADDRESSES_WITHOUT_KEY).increment(withoutKey);
         }
         if (applied == 0) {
             LOG.debugf("Batch of %d profile event(s): none newer than the states held.", records.size());
@@ -149,8 +161,8 @@ public class ConsentFromProfileHandler implements IntakeHandler<GuestProfileChan
         contactPoints.values().forEach(p -> p.contactPoints().forEach(cp -> all.add(new TenantContactPoint(p.tenant(), cp))));
         known.rememberAll(all);
         int changes = ledger.apply(said, false, now).size();
-        LOG.debugf("Batch of %d profile event(s): %d applied, %d not newer, %d consent change(s).", records.size(), applied,
-                notNewer, changes);
+        LOG.debugf("Batch of %d profile event(s): %d applied, %d not newer, %d consent change(s), %d postal address(es) without"
+                + " a key.", records.size(), applied, notNewer, changes, withoutKey);
     }
 
     /**

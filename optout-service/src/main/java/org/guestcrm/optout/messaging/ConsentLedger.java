@@ -13,12 +13,12 @@ import org.guestcrm.events.ConsentChanged;
 import org.guestcrm.events.ContactUpdateReason;
 import org.guestcrm.events.EventMetadata;
 import org.guestcrm.optout.config.OptoutConfig;
+import org.guestcrm.optout.config.SuppressionKeys;
 import org.guestcrm.optout.domain.ConsentLedgerRule;
 import org.guestcrm.optout.domain.ConsentPurpose;
 import org.guestcrm.optout.domain.ConsentSource;
 import org.guestcrm.optout.domain.ConsentStatement;
 import org.guestcrm.optout.domain.ConsentStatus;
-import org.guestcrm.optout.domain.Suppressions;
 import org.guestcrm.optout.mapping.ConsentMapper;
 import org.guestcrm.optout.persistence.ConsentEntryEntity;
 import org.guestcrm.optout.persistence.ConsentLedgerStore;
@@ -71,6 +71,8 @@ public class ConsentLedger {
     ContactUpdatePublisher contactUpdates;
     @Inject
     GuestDirectory guests;
+    @Inject
+    SuppressionKeys suppressionKeys;
 
     /**
      * One statement and where it comes from: who said it ({@code actor}), which feed or link ({@code sourceDetail}),
@@ -103,7 +105,8 @@ public class ConsentLedger {
             values.add(new TenantValue(s.tenant(), statement.contactPoint().value()));
             toRemember.add(new TenantContactPoint(s.tenant(), statement.contactPoint()));
             if (statement.status() == ConsentStatus.GRANTED) {
-                grantHashes.add(new TenantHash(s.tenant(), Suppressions.hash(s.tenant(), statement.contactPoint())));
+                suppressionKeys.candidates(s.tenant(), statement.contactPoint())
+                        .forEach(hash -> grantHashes.add(new TenantHash(s.tenant(), hash)));
             }
             if (outlivesPause(s)) {
                 outlivePauses.add(new TenantValue(s.tenant(), statement.contactPoint().value()));
@@ -125,8 +128,9 @@ public class ConsentLedger {
         List<Said> changed = new ArrayList<>();
         for (Said s : said) {
             ConsentStatement statement = s.statement();
-            if (statement.status() == ConsentStatus.GRANTED
-                    && suppressed.contains(new TenantHash(s.tenant(), Suppressions.hash(s.tenant(), statement.contactPoint())))) {
+            if (statement.status() == ConsentStatus.GRANTED && !suppressed.isEmpty()
+                    && suppressionKeys.candidates(s.tenant(), statement.contactPoint()).stream()
+                            .anyMatch(hash -> suppressed.contains(new TenantHash(s.tenant(), hash)))) {
                 LOG.debugf("Evidence %s: a grant for an erased contact point was ignored.", s.evidence());
                 continue;
             }

@@ -18,7 +18,6 @@ import org.guestcrm.optout.persistence.KnownContactPoints;
 import org.guestcrm.optout.persistence.PreferenceCentreStore;
 import org.guestcrm.optout.domain.ConsentPurpose;
 import org.guestcrm.optout.domain.ConsentSource;
-import org.guestcrm.optout.domain.Suppressions;
 import org.guestcrm.events.ContactUpdateReason;
 import org.guestcrm.platform.outbox.Outbox;
 import org.guestcrm.schemas.Topic;
@@ -54,6 +53,8 @@ public class ConsentRecorder {
     ContactUpdatePublisher contactUpdates;
     @Inject
     org.guestcrm.optout.persistence.GuestDirectory guests;
+    @Inject
+    org.guestcrm.optout.config.SuppressionKeys suppressionKeys;
 
     /** Who said it and how it is proven: actor, which feed or link key, and the evidence id (never personal data). */
     public record Provenance(String actor, String sourceDetail, String evidence, String correlationId) {
@@ -65,7 +66,7 @@ public class ConsentRecorder {
         String contactPoint = statement.contactPoint().value();
         locks.lockAll(List.of(ContactPointLocks.key(tenant, contactPoint)));
         if (statement.status() == ConsentStatus.GRANTED
-                && !store.suppressed(tenant, List.of(Suppressions.hash(tenant, statement.contactPoint()))).isEmpty()) {
+                && !store.suppressed(tenant, suppressionKeys.candidates(tenant, statement.contactPoint())).isEmpty()) {
             // An erased contact point is never granted again.
             return false;
         }

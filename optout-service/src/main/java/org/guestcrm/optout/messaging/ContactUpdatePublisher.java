@@ -65,6 +65,7 @@ public class ContactUpdatePublisher {
             case EMAIL -> flags.setEmailOptIn(granted);
             case SMS -> flags.setSmsOptIn(granted);
             case PHONE -> flags.setPhoneOptIn(granted);
+            case POST -> flags.setPostOptIn(granted);
         }
         int written = 0;
         for (SourceProfileStore.Holder holder : holders) {

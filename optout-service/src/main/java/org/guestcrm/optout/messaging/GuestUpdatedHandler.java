@@ -13,6 +13,7 @@ import org.guestcrm.events.EventMetadata;
 import org.guestcrm.events.GuestUpdated;
 import org.guestcrm.optout.config.OptoutConfig;
 import org.guestcrm.optout.domain.ContactPoint;
+import org.guestcrm.optout.mapping.ConsentMapper;
 import org.guestcrm.optout.persistence.GuestDirectory;
 import org.guestcrm.optout.persistence.GuestDirectory.GuestContactPoints;
 import org.guestcrm.optout.persistence.GuestDirectory.HeldGuest;
@@ -87,6 +88,7 @@ public class GuestUpdatedHandler implements IntakeHandler<GuestUpdated> {
             List<ContactPoint> points = new ArrayList<>();
             event.getEmails().forEach(cp -> ContactPoint.email(cp.getValue()).ifPresent(points::add));
             event.getPhones().forEach(cp -> ContactPoint.phone(cp.getValue(), region).ifPresent(points::add));
+            points.addAll(ConsentMapper.postalAddresses(event.getAddresses()));
             changed.put(event.getGuestId(), new GuestContactPoints(event.getGuestId(), tenant, event.getVersion(), points));
         }
         guests.save(changed.values(), Instant.now());

@@ -134,13 +134,6 @@ public class PreferenceCentreStore {
                 .setParameter(5, status).setParameter(6, Timestamp.from(now)).setParameter(7, detail).executeUpdate();
     }
 
-    public void suppress(String tenant, String hash, String reason, Instant now) {
-        em.createNativeQuery("""
-                insert into suppression (tenant, hash, reason, created_at) values (?1, ?2, ?3, ?4) on conflict do nothing""")
-                .setParameter(1, tenant).setParameter(2, hash).setParameter(3, reason).setParameter(4, Timestamp.from(now))
-                .executeUpdate();
-    }
-
     /** Which of these hashes are suppressed in {@code tenant}. */
     @SuppressWarnings("unchecked")
     public List<String> suppressed(String tenant, List<String> hashes) {

@@ -179,4 +179,25 @@ public class SourceProfileStore {
         }
         return holders;
     }
+
+    /**
+     * Every contact point of the PMS profiles holding {@code contactPoint} now (itself included when held), of
+     * {@code kind} or of every kind when {@code kind} is null: one query, ordered by kind and value.
+     */
+    @SuppressWarnings("unchecked")
+    public List<ContactPoint> heldWith(String tenant, ContactPoint contactPoint, ContactKind kind) {
+        List<Object[]> rows = em.createNativeQuery("""
+                select distinct o.kind, o.value from profile_contact_point c
+                join profile_contact_point o on o.source_profile_id = c.source_profile_id
+                where c.tenant = ?1 and c.kind = ?2 and c.value = ?3 and (?4 = '' or o.kind = ?4)
+                order by o.kind, o.value""")
+                .setParameter(1, tenant).setParameter(2, contactPoint.kind().name()).setParameter(3, contactPoint.value())
+                .setParameter(4, kind == null ? "" : kind.name())
+                .getResultList();
+        List<ContactPoint> points = new ArrayList<>();
+        for (Object[] r : rows) {
+            points.add(new ContactPoint(ContactKind.valueOf((String) r[0]), (String) r[1]));
+        }
+        return points;
+    }
 }

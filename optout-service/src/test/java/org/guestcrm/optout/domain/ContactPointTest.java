@@ -51,6 +51,27 @@ class ContactPointTest {
     }
 
     @Test
+    void postalAddressesAreKeyedByCountryPostcodeAndStreetAndCarryPostConsent() {
+        ContactPoint home = ContactPoint.postal(" Bahnhofstraße 1 ", "8001", "ch").orElseThrow();
+        assertEquals(new ContactPoint(ContactKind.POSTAL, "CH|8001|bahnhofstrasse 1"), home);
+        assertEquals(ConsentChannel.POST, home.channel());
+        // What a caller types in the key's form is folded the same way.
+        assertEquals(home, ContactPoint.parse("CH|8001|Bahnhofstrasse 1").orElseThrow());
+        assertEquals(home, ContactPoint.parse("ch| 8001 |BAHNHOFSTRASSE, 1").orElseThrow());
+        assertTrue(GuestLinkSubject.fits(ConsentChannel.POST, home));
+        assertTrue(!GuestLinkSubject.fits(ConsentChannel.EMAIL, home) && !GuestLinkSubject.fits(ConsentChannel.SMS, home));
+    }
+
+    @Test
+    void anAddressWithoutCountryPostcodeOrStreetHasNoKey() {
+        assertEquals(Optional.empty(), ContactPoint.postal("Bahnhofstrasse 1", "", "CH"));
+        assertEquals(Optional.empty(), ContactPoint.postal(null, "8001", "CH"));
+        assertEquals(Optional.empty(), ContactPoint.postal("Bahnhofstrasse 1", "8001", "Switzerland"));
+        assertEquals(Optional.empty(), ContactPoint.parse("CH|8001"));
+        assertEquals(Optional.empty(), ContactPoint.parse("CH||Bahnhofstrasse 1"));
+    }
+
+    @Test
     void malformedValuesAreRejected() {
         assertEquals(Optional.empty(), ContactPoint.parse(null));
         assertEquals(Optional.empty(), ContactPoint.parse("  "));

@@ -63,6 +63,29 @@ class PmsConsentInterpreterTest {
     }
 
     @Test
+    void thePostFlagSpeaksForLettersToEachPostalAddressOnly() {
+        ContactPoint home = ContactPoint.postal("Bahnhofstraße 1", "8001", "CH").orElseThrow();
+        List<ConsentStatement> statements = interpreter.statements(new PmsMarketingPermissions(null, null, null, true, null),
+                List.of(email, phone, home), at);
+        assertEquals(1, statements.size());
+        assertEquals(ConsentChannel.POST, statements.get(0).channel());
+        assertEquals("CH|8001|bahnhofstrasse 1", statements.get(0).contactPoint().value());
+        assertEquals(ConsentStatus.GRANTED, statements.get(0).status());
+        // E-mail and SMS flags say nothing about letters.
+        assertTrue(interpreter.statements(new PmsMarketingPermissions(true, true, true, null, null), List.of(home), at).isEmpty());
+    }
+
+    @Test
+    void doNotContactWithdrawsLettersToo() {
+        ContactPoint home = ContactPoint.postal("Bahnhofstrasse 1", "8001", "CH").orElseThrow();
+        List<ConsentStatement> statements = interpreter.statements(new PmsMarketingPermissions(null, null, null, true, true),
+                List.of(home), at);
+        assertEquals(1, statements.size());
+        assertEquals(ConsentChannel.POST, statements.get(0).channel());
+        assertEquals(ConsentStatus.WITHDRAWN, statements.get(0).status());
+    }
+
+    @Test
     void doNotContactFalseAloneGrantsNothing() {
         assertTrue(interpreter.statements(new PmsMarketingPermissions(null, null, false), List.of(email, phone), at).isEmpty());
     }
