@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,17 +43,23 @@ public final class PmsSimulator implements AutoCloseable {
 
     /** How the simulator is set up; {@link #defaults()} suits a test (port 0 = a free port). */
     public record Options(int port, String apaleoAccessToken, String mewsClientToken, String mewsAccessToken,
-                          String changesAccessToken, String apaleoAccountId, String mewsEnterpriseId, ZoneId zone) {
+                          String changesAccessToken, String apaleoAccountId, String mewsEnterpriseId, ZoneId zone,
+                          String apaleoClientId, String apaleoClientSecret) {
         public static Options defaults() {
             return new Options(0, "apaleo-token", "mews-client-token", "mews-access-token", "changes-token", "SIM",
-                    "8f3c7a52-3c1e-4d8b-9a53-2f1b4c6d7e80", ZoneId.of("Europe/Berlin"));
+                    "8f3c7a52-3c1e-4d8b-9a53-2f1b4c6d7e80", ZoneId.of("Europe/Berlin"), "apaleo-client",
+                    "apaleo-client-secret");
         }
 
         public Options withPort(int newPort) {
             return new Options(newPort, apaleoAccessToken, mewsClientToken, mewsAccessToken, changesAccessToken,
-                    apaleoAccountId, mewsEnterpriseId, zone);
+                    apaleoAccountId, mewsEnterpriseId, zone, apaleoClientId, apaleoClientSecret);
         }
     }
+
+    /** The generic JSON profile API: {@code PATCH /profiles/v1/profiles/{id}} (a JSON merge patch of contact data). */
+    static final String PROFILES_PATH = "/profiles/v1/profiles/";
+    static final String MEWS_CUSTOMER_UPDATE_PATH = "/api/connector/v1/customers/update";
 
     private final Options options;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -72,6 +79,17 @@ public final class PmsSimulator implements AutoCloseable {
     private final AtomicInteger apiInFlightMax = new AtomicInteger();
     private volatile WebhookSender apaleoWebhooks;
     private volatile WebhookSender mewsWebhooks;
+    /** apaleo's identity server: {@code POST /connect/token} (OAuth 2 client credentials). */
+    static final String APALEO_TOKEN_PATH = "/connect/token";
+    private final Map<String, Instant> apaleoIssuedTokens = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicInteger apaleoTokensIssued = new AtomicInteger();
+    private final AtomicInteger apaleoUnauthorized = new AtomicInteger();
+    private volatile java.time.Duration apaleoTokenLifetime = java.time.Duration.ofHours(1);
+    private final List<String> mewsCursorsAsked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<ProfileWrite> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final AtomicInteger writeRequests = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicReference<int[]> failingWrites =
+            new java.util.concurrent.atomic.AtomicReference<>(new int[] {0, 0});
     private Instant lastStamp = Instant.EPOCH;
     private HttpServer server;
 
@@ -89,6 +107,8 @@ public final class PmsSimulator implements AutoCloseable {
         simulator.server.createContext(ApaleoContract.RESERVATION_PATH, simulator::apaleoReservation);
         simulator.server.createContext("/api/connector/v1/", simulator::mewsOperation);
         simulator.server.createContext(ChangesContract.PATH, simulator::changesSince);
+        simulator.server.createContext(PROFILES_PATH, simulator::genericProfileWrite);
+        simulator.server.createContext(APALEO_TOKEN_PATH, simulator::apaleoToken);
         simulator.server.createContext("/simulator/", simulator::control);
         simulator.server.setExecutor(simulator.executor);
         simulator.server.start();
@@ -146,6 +166,49 @@ public final class PmsSimulator implements AutoCloseable {
     /** The {@code since} cursors the changes-since API was asked for, in order (a poller's resume point is visible). */
     public List<Long> cursorsAsked() {
         return List.copyOf(cursorsAsked);
+    }
+
+    /**
+     * The next {@code count} profile writes (Mews {@code customers/update}, generic {@code PATCH /profiles/v1/...}) are
+     * answered {@code status} and not applied: a PMS refusing for now (503) or for good (422).
+     */
+    public void failNextWrites(int count, int status) {
+        failingWrites.set(new int[] {count, status});
+    }
+
+    /** Access tokens apaleo's identity endpoint issued from now on live this long (default 1 h, as apaleo's). */
+    public void setApaleoTokenLifetime(java.time.Duration lifetime) {
+        apaleoTokenLifetime = lifetime;
+    }
+
+    /** Every access token the identity endpoint issued is refused from now on (401), as after a key rotation. */
+    public void revokeApaleoTokens() {
+        apaleoIssuedTokens.clear();
+    }
+
+    /** Access tokens the identity endpoint issued so far (a client caching its token asks rarely). */
+    public int apaleoTokensIssued() {
+        return apaleoTokensIssued.get();
+    }
+
+    /** apaleo API calls refused with 401 (no token, a wrong, expired or revoked one). */
+    public int apaleoUnauthorized() {
+        return apaleoUnauthorized.get();
+    }
+
+    /** The {@code Limitation.Cursor} values the Mews getAll operations were asked for, in order (null: first page). */
+    public List<String> mewsCursorsAsked() {
+        return java.util.Collections.unmodifiableList(new ArrayList<>(mewsCursorsAsked));
+    }
+
+    /** The profile writes received and applied, in order. */
+    public List<ProfileWrite> writes() {
+        return List.copyOf(writes);
+    }
+
+    /** Profile write requests received (applied, refused or failed on purpose). */
+    public int writeRequests() {
+        return writeRequests.get();
     }
 
     /** Webhook notifications delivered (2xx) / given up after retries, over both vendors. */
@@ -282,7 +345,8 @@ public final class PmsSimulator implements AutoCloseable {
                 return;
             }
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-            if (authorization == null || !authorization.equals("Bearer " + options.apaleoAccessToken())) {
+            if (!apaleoAuthorized(authorization)) {
+                apaleoUnauthorized.incrementAndGet();
                 answer(exchange, 401, null);
                 return;
             }
@@ -296,6 +360,86 @@ public final class PmsSimulator implements AutoCloseable {
         } finally {
             apiInFlight.decrementAndGet();
         }
+    }
+
+    /** The static access token of the options, or a token the identity endpoint issued that has not expired. */
+    private boolean apaleoAuthorized(String authorization) {
+        if (authorization == null || !authorization.startsWith("Bearer ")) {
+            return false;
+        }
+        String token = authorization.substring("Bearer ".length());
+        if (token.equals(options.apaleoAccessToken())) {
+            return true;
+        }
+        Instant expires = apaleoIssuedTokens.get(token);
+        return expires != null && Instant.now().isBefore(expires);
+    }
+
+    /**
+     * apaleo's identity server, OAuth 2 client credentials: {@code POST /connect/token} with
+     * {@code grant_type=client_credentials} (form) and the client id and secret as HTTP basic authentication (or as the
+     * form fields {@code client_id}, {@code client_secret}); answers {@code {access_token, token_type, expires_in}}.
+     */
+    private void apaleoToken(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                answer(exchange, 405, oauthError("invalid_request"));
+                return;
+            }
+            Map<String, String> form = formFields(new String(read(exchange.getRequestBody()), StandardCharsets.UTF_8));
+            String clientId = form.get("client_id");
+            String secret = form.get("client_secret");
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            if (authorization != null && authorization.startsWith("Basic ")) {
+                try {
+                    String pair = new String(java.util.Base64.getDecoder().decode(authorization.substring(6).trim()),
+                            StandardCharsets.UTF_8);
+                    int colon = pair.indexOf(':');
+                    if (colon > 0) {
+                        clientId = java.net.URLDecoder.decode(pair.substring(0, colon), StandardCharsets.UTF_8);
+                        secret = java.net.URLDecoder.decode(pair.substring(colon + 1), StandardCharsets.UTF_8);
+                    }
+                } catch (IllegalArgumentException e) {
+                    answer(exchange, 401, oauthError("invalid_client"));
+                    return;
+                }
+            }
+            if (!"client_credentials".equals(form.get("grant_type"))) {
+                answer(exchange, 400, oauthError("unsupported_grant_type"));
+                return;
+            }
+            if (!options.apaleoClientId().equals(clientId) || !options.apaleoClientSecret().equals(secret)) {
+                answer(exchange, 401, oauthError("invalid_client"));
+                return;
+            }
+            String token = "apaleo-issued-" + UUID.randomUUID();
+            java.time.Duration lifetime = apaleoTokenLifetime;
+            apaleoIssuedTokens.put(token, Instant.now().plus(lifetime));
+            apaleoTokensIssued.incrementAndGet();
+            ObjectNode node = json.createObjectNode();
+            node.put("access_token", token);
+            node.put("token_type", "Bearer");
+            node.put("expires_in", Math.max(1, lifetime.toSeconds()));
+            answer(exchange, 200, node);
+        }
+    }
+
+    private ObjectNode oauthError(String code) {
+        ObjectNode node = json.createObjectNode();
+        node.put("error", code);
+        return node;
+    }
+
+    private static Map<String, String> formFields(String body) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                fields.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return fields;
     }
 
     private void enter() {
@@ -396,33 +540,196 @@ public final class PmsSimulator implements AutoCloseable {
                 answer(exchange, 400, mewsError("Client is required."));
                 return;
             }
-            int count = body.path("Limitation").path("Count").asInt(1000);
+            if (path.equals(MEWS_CUSTOMER_UPDATE_PATH)) {
+                mewsCustomerUpdate(exchange, body);
+                return;
+            }
+            JsonNode limitation = body.get("Limitation");
+            int count = limitation == null ? 1000 : limitation.path("Count").asInt(-1);
+            if (count < 1 || count > 1000) {
+                answer(exchange, 400, mewsError("Limitation.Count must be 1-1000."));
+                return;
+            }
+            String cursor = limitation == null ? null : limitation.path("Cursor").asText(null);
+            mewsCursorsAsked.add(cursor);
             ObjectNode result = json.createObjectNode();
+            List<ObjectNode> page;
+            String field;
             if (path.equals(MewsContract.RESERVATIONS_PATH)) {
                 Set<String> ids = ids(body.get("ReservationIds"));
-                ArrayNode array = result.putArray("Reservations");
+                field = "Reservations";
                 synchronized (this) {
-                    reservations.values().stream().filter(r -> ids == null || ids.contains(r.id()))
-                            .filter(r -> updatedWithin(body.get("UpdatedUtc"), r.modified())).limit(count)
-                            .forEach(r -> array.add(mews.reservation(r)));
+                    page = mewsPage(reservations.values().stream().filter(r -> ids == null || ids.contains(r.id()))
+                            .filter(r -> updatedWithin(body.get("UpdatedUtc"), r.modified())).map(mews::reservation)
+                            .toList(), cursor, count);
                 }
             } else if (path.equals(MewsContract.CUSTOMERS_PATH)) {
                 Set<String> ids = ids(body.get("CustomerIds"));
-                ArrayNode array = result.putArray("Customers");
+                field = "Customers";
                 synchronized (this) {
-                    customers.values().stream().filter(c -> ids == null || ids.contains(c.id()))
-                            .filter(c -> updatedWithin(body.get("UpdatedUtc"), c.updated())).limit(count)
-                            .forEach(c -> array.add(mews.customer(c)));
+                    page = mewsPage(customers.values().stream().filter(c -> ids == null || ids.contains(c.id()))
+                            .filter(c -> updatedWithin(body.get("UpdatedUtc"), c.updated())).map(mews::customer)
+                            .toList(), cursor, count);
                 }
             } else {
-                answer(exchange, 404, mewsError("The simulator serves reservations/getAll and customers/getAll only."));
+                answer(exchange, 404, mewsError("The simulator serves reservations/getAll, customers/getAll and"
+                        + " customers/update only."));
                 return;
             }
-            result.putNull("Cursor");
+            ArrayNode array = result.putArray(field);
+            page.forEach(array::add);
+            if (page.isEmpty()) {
+                result.putNull("Cursor");
+            } else {
+                result.put("Cursor", page.getLast().path("Id").asText());
+            }
             answer(exchange, 200, result);
         } finally {
             apiInFlight.decrementAndGet();
         }
+    }
+
+    // --- profile writes (a CRM writing contact data back) ---------------------------------------------
+
+    /** Mews {@code customers/update}: answers the updated Customer; an unknown CustomerId is a 400 as Mews answers it. */
+    private void mewsCustomerUpdate(HttpExchange exchange, JsonNode body) throws IOException {
+        writeRequests.incrementAndGet();
+        Integer failure = failingWrite();
+        if (failure != null) {
+            answer(exchange, failure, mewsError("The write failed (simulated " + failure + ")."));
+            return;
+        }
+        String id = body.path("CustomerId").asText("");
+        SimulatedCustomer current = customer(id).orElse(null);
+        if (current == null) {
+            answer(exchange, 400, mewsError("Invalid CustomerId: no such customer."));
+            return;
+        }
+        SimulatedCustomer updated;
+        try {
+            updated = ProfileWrites.mewsUpdate(current, body);
+        } catch (ProfileWrites.Refused refused) {
+            answer(exchange, 400, mewsError(refused.getMessage()));
+            return;
+        }
+        SimulatedCustomer stored = putCustomer(updated);
+        writes.add(new ProfileWrite("mews", id, exchange.getRequestHeaders().getFirst("Idempotency-Key"),
+                body.toString()));
+        answer(exchange, 200, mews.customer(stored));
+    }
+
+    /**
+     * The generic JSON profile API: {@code PATCH /profiles/v1/profiles/{id}} with {@code Authorization: Bearer <changes
+     * token>} and a JSON merge patch; answers the profile as held now; a write with an {@code Idempotency-Key} it has
+     * applied before is answered again without applying it twice.
+     */
+    private void genericProfileWrite(HttpExchange exchange) throws IOException {
+        enter();
+        try (exchange) {
+            apiRequests.incrementAndGet();
+            if (!apiAvailable) {
+                answer(exchange, 503, problem("The PMS is not available (simulated outage)."));
+                return;
+            }
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            if (authorization == null || !authorization.equals("Bearer " + options.changesAccessToken())) {
+                answer(exchange, 401, problem("A bearer token is required."));
+                return;
+            }
+            if (!"PATCH".equals(exchange.getRequestMethod())) {
+                answer(exchange, 405, problem("Profiles are changed with PATCH (a JSON merge patch)."));
+                return;
+            }
+            writeRequests.incrementAndGet();
+            Integer failure = failingWrite();
+            if (failure != null) {
+                answer(exchange, failure, problem("The write failed (simulated " + failure + ")."));
+                return;
+            }
+            String id = exchange.getRequestURI().getPath().substring(PROFILES_PATH.length());
+            SimulatedCustomer current = customer(id).orElse(null);
+            if (current == null) {
+                answer(exchange, 404, problem("No such profile."));
+                return;
+            }
+            JsonNode body;
+            try {
+                body = json.readTree(read(exchange.getRequestBody()));
+            } catch (IOException e) {
+                answer(exchange, 400, problem("The body is not JSON."));
+                return;
+            }
+            if (body == null || !body.isObject()) {
+                answer(exchange, 400, problem("The body must be a JSON object (a merge patch)."));
+                return;
+            }
+            String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+            if (key != null && writes.stream().anyMatch(w -> key.equals(w.idempotencyKey()))) {
+                answer(exchange, 200, genericProfile(current));
+                return;
+            }
+            SimulatedCustomer updated;
+            try {
+                updated = ProfileWrites.genericPatch(current, body);
+            } catch (ProfileWrites.Refused refused) {
+                answer(exchange, 400, problem(refused.getMessage()));
+                return;
+            }
+            SimulatedCustomer stored = putCustomer(updated);
+            writes.add(new ProfileWrite("generic", id, key, body.toString()));
+            answer(exchange, 200, genericProfile(stored));
+        } finally {
+            apiInFlight.decrementAndGet();
+        }
+    }
+
+    private ObjectNode genericProfile(SimulatedCustomer c) {
+        ObjectNode node = json.createObjectNode();
+        node.put("id", c.id());
+        node.put("firstName", c.firstName());
+        node.put("lastName", c.lastName());
+        node.put("email", c.email());
+        node.put("phone", c.phone());
+        node.put("language", c.languageCode());
+        ObjectNode address = node.putObject("address");
+        address.put("line1", c.addressLine1());
+        address.put("city", c.city());
+        address.put("postalCode", c.postalCode());
+        address.put("countryCode", c.countryCode());
+        node.putObject("marketing").put("emailOptIn", c.marketingEmails());
+        node.put("updated", c.updated() == null ? null : c.updated().toString());
+        return node;
+    }
+
+    /** The status to fail this write with, when {@link #failNextWrites} asked for it. */
+    private Integer failingWrite() {
+        while (true) {
+            int[] now = failingWrites.get();
+            if (now[0] <= 0) {
+                return null;
+            }
+            if (failingWrites.compareAndSet(now, new int[] {now[0] - 1, now[1]})) {
+                return now[1];
+            }
+        }
+    }
+
+    /**
+     * Mews paging: the items after the one whose Id is {@code cursor} (all when null), at most {@code count}; the
+     * answer's Cursor is the last item's Id, and a page shorter than Count is the last one.
+     */
+    private static List<ObjectNode> mewsPage(List<ObjectNode> all, String cursor, int count) {
+        int start = 0;
+        if (cursor != null) {
+            start = all.size();
+            for (int i = 0; i < all.size(); i++) {
+                if (cursor.equals(all.get(i).path("Id").asText())) {
+                    start = i + 1;
+                    break;
+                }
+            }
+        }
+        return all.subList(start, Math.min(all.size(), start + count));
     }
 
     private static Set<String> ids(JsonNode array) {
@@ -482,6 +789,15 @@ public final class PmsSimulator implements AutoCloseable {
                 } else if (method.equals("POST") && path.equals("/simulator/availability")) {
                     setApiAvailable(json.readTree(read(exchange.getRequestBody())).path("available").asBoolean(true));
                     answer(exchange, 200, status());
+                } else if (method.equals("GET") && path.startsWith("/simulator/customers/")) {
+                    SimulatedCustomer c = customer(path.substring("/simulator/customers/".length())).orElse(null);
+                    if (c == null) {
+                        answer(exchange, 404, problem("No such customer."));
+                    } else {
+                        answer(exchange, 200, json.valueToTree(c));
+                    }
+                } else if (method.equals("GET") && path.equals("/simulator/writes")) {
+                    answer(exchange, 200, json.valueToTree(writes()));
                 } else if (method.equals("GET") && path.equals("/simulator/status")) {
                     answer(exchange, 200, status());
                 } else {
@@ -501,6 +817,8 @@ public final class PmsSimulator implements AutoCloseable {
         node.put("apiRequests", apiRequests.get());
         node.put("webhooksDelivered", webhooksDelivered());
         node.put("webhooksUndelivered", webhooksUndelivered());
+        node.put("profileWritesReceived", writeRequests.get());
+        node.put("profileWritesApplied", writes.size());
         return node;
     }
 

@@ -15,7 +15,9 @@ import java.util.concurrent.CountDownLatch;
  *   --apaleo-token        PMS_SIM_APALEO_TOKEN         bearer token the apaleo API accepts (default apaleo-token)
  *   --mews-client-token   PMS_SIM_MEWS_CLIENT_TOKEN    (default mews-client-token)
  *   --mews-access-token   PMS_SIM_MEWS_ACCESS_TOKEN    (default mews-access-token)
- *   --changes-token       PMS_SIM_CHANGES_TOKEN        bearer token of the changes-since API (default changes-token)
+ *   --changes-token       PMS_SIM_CHANGES_TOKEN        bearer token of the changes-since and profile APIs (default changes-token)
+ *   --apaleo-client-id    PMS_SIM_APALEO_CLIENT_ID     OAuth client of POST /connect/token (default apaleo-client)
+ *   --apaleo-client-secret PMS_SIM_APALEO_CLIENT_SECRET (default apaleo-client-secret)
  * </pre>
  * Data is put with the control API ({@code PUT /simulator/reservations/{id}}, {@code PUT /simulator/customers/{id}},
  * {@code POST /simulator/availability}, {@code GET /simulator/status}).
@@ -40,7 +42,9 @@ public final class PmsSimulatorMain {
                 setting(given, "mews-client-token", defaults.mewsClientToken()),
                 setting(given, "mews-access-token", defaults.mewsAccessToken()),
                 setting(given, "changes-token", defaults.changesAccessToken()),
-                defaults.apaleoAccountId(), defaults.mewsEnterpriseId(), defaults.zone());
+                defaults.apaleoAccountId(), defaults.mewsEnterpriseId(), defaults.zone(),
+                setting(given, "apaleo-client-id", defaults.apaleoClientId()),
+                setting(given, "apaleo-client-secret", defaults.apaleoClientSecret()));
         PmsSimulator simulator = PmsSimulator.start(options);
         String token = setting(given, "webhook-token", null);
         String apaleoUrl = setting(given, "apaleo-webhook-url", null);

@@ -222,6 +222,148 @@ class PmsSimulatorTest {
         assertEquals(400, get("/changes/v1/reservations?since=x", "Bearer changes-token").statusCode());
     }
 
+    @Test
+    void mewsCustomersUpdateAppliesTheContactDataAndNotifiesTheChange() throws Exception {
+        URI hook = URI.create("http://localhost:" + receiver.getAddress().getPort() + "/hook");
+        simulator.sendApaleoWebhooksTo(null, null);
+        simulator.sendMewsWebhooksTo(hook, "feed-token");
+        simulator.putCustomer(SimulatedCustomer.of("cu-1", "Grace", "Hopper", "grace@example.org")
+                .withContact("+1 212 555 0100", "en", "US"));
+        received.clear();
+        HttpResponse<String> answer = post(PmsSimulator.MEWS_CUSTOMER_UPDATE_PATH, """
+                {"ClientToken": "mews-client-token", "AccessToken": "mews-access-token", "Client": "test 1.0",
+                 "CustomerId": "cu-1", "Email": "grace.hopper@example.org", "LanguageCode": null,
+                 "Address": {"Line1": "1 Navy Way", "City": "Arlington", "PostalCode": "22201", "CountryCode": "US"},
+                 "Options": {"SendMarketingEmails": {"Value": true}}}""");
+        assertEquals(200, answer.statusCode());
+        JsonNode customer = JSON.readTree(answer.body());
+        assertEquals("grace.hopper@example.org", customer.path("Email").asText());
+        assertEquals("en", customer.path("LanguageCode").asText(), "null is unchanged");
+        assertEquals("Arlington", customer.path("Address").path("City").asText());
+        assertEquals("SendMarketingEmails", customer.path("Options").get(0).asText());
+        SimulatedCustomer stored = simulator.customer("cu-1").orElseThrow();
+        assertEquals("grace.hopper@example.org", stored.email());
+        assertEquals("+1 212 555 0100", stored.phone(), "a field not sent is unchanged");
+        assertTrue(stored.marketingEmails());
+        assertEquals("CustomerUpdated", received.getLast().path("Events").get(0).path("Discriminator").asText());
+        assertEquals(1, simulator.writes().size());
+        assertEquals("mews", simulator.writes().getFirst().api());
+
+        int before = received.size();
+        assertEquals(200, post(PmsSimulator.MEWS_CUSTOMER_UPDATE_PATH, """
+                {"ClientToken": "mews-client-token", "AccessToken": "mews-access-token", "Client": "t",
+                 "CustomerId": "cu-1", "Email": "grace.hopper@example.org"}""").statusCode());
+        assertEquals(before, received.size(), "writing what the PMS holds already notifies nobody");
+        assertEquals(400, post(PmsSimulator.MEWS_CUSTOMER_UPDATE_PATH, """
+                {"ClientToken": "mews-client-token", "AccessToken": "mews-access-token", "Client": "t",
+                 "CustomerId": "nobody", "Email": "x@example.org"}""").statusCode());
+        assertEquals(400, post(PmsSimulator.MEWS_CUSTOMER_UPDATE_PATH, """
+                {"ClientToken": "mews-client-token", "AccessToken": "mews-access-token", "Client": "t",
+                 "CustomerId": "cu-1", "Email": 7}""").statusCode());
+        simulator.failNextWrites(1, 503);
+        assertEquals(503, post(PmsSimulator.MEWS_CUSTOMER_UPDATE_PATH, """
+                {"ClientToken": "mews-client-token", "AccessToken": "mews-access-token", "Client": "t",
+                 "CustomerId": "cu-1", "FirstName": "Amazing Grace"}""").statusCode());
+        assertEquals("Grace", simulator.customer("cu-1").orElseThrow().firstName(), "a failed write applies nothing");
+        assertEquals(2, simulator.writes().size());
+        assertEquals(5, simulator.writeRequests());
+    }
+
+    @Test
+    void theGenericProfileApiTakesAMergePatchOncePerIdempotencyKey() throws Exception {
+        simulator.putCustomer(SimulatedCustomer.of("p-1", "Ada", "Lovelace", "ada@example.org"));
+        HttpResponse<String> answer = patch("/profiles/v1/profiles/p-1", "Bearer changes-token", "key-1",
+                "{\"email\": \"ada.lovelace@example.org\", \"marketing\": {\"emailOptIn\": true}}");
+        assertEquals(200, answer.statusCode());
+        assertEquals("ada.lovelace@example.org", JSON.readTree(answer.body()).path("email").asText());
+        assertEquals("Ada", JSON.readTree(answer.body()).path("firstName").asText());
+        assertTrue(simulator.customer("p-1").orElseThrow().marketingEmails());
+        assertEquals(200, patch("/profiles/v1/profiles/p-1", "Bearer changes-token", "key-1",
+                "{\"email\": \"other@example.org\"}").statusCode());
+        assertEquals("ada.lovelace@example.org", simulator.customer("p-1").orElseThrow().email(),
+                "the same idempotency key is applied once");
+        assertEquals(1, simulator.writes().size());
+        assertEquals(404, patch("/profiles/v1/profiles/nobody", "Bearer changes-token", "key-2", "{}").statusCode());
+        assertEquals(400, patch("/profiles/v1/profiles/p-1", "Bearer changes-token", "key-3", "[]").statusCode());
+        assertEquals(400, patch("/profiles/v1/profiles/p-1", "Bearer changes-token", "key-4",
+                "{\"marketing\": {\"emailOptIn\": \"yes\"}}").statusCode());
+        assertEquals(401, patch("/profiles/v1/profiles/p-1", "Bearer wrong", "key-5", "{}").statusCode());
+        simulator.setApiAvailable(false);
+        assertEquals(503, patch("/profiles/v1/profiles/p-1", "Bearer changes-token", "key-6", "{}").statusCode());
+    }
+
+    @Test
+    void mewsGetAllPagesWithLimitationCountAndCursorUntilAShortPage() throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            simulator.putCustomer(SimulatedCustomer.of("page-" + i, "G" + i, "Guest", "g" + i + "@example.org"));
+        }
+        List<String> ids = new java.util.ArrayList<>();
+        String cursor = null;
+        while (true) {
+            JsonNode page = JSON.readTree(post(MewsContract.CUSTOMERS_PATH, """
+                    {"ClientToken": "mews-client-token", "AccessToken": "mews-access-token", "Client": "t",
+                     "Limitation": {"Count": 2%s}}""".formatted(cursor == null ? "" : ", \"Cursor\": \"" + cursor + "\"")).body());
+            page.path("Customers").forEach(c -> ids.add(c.path("Id").asText()));
+            if (page.path("Customers").size() < 2) {
+                break;
+            }
+            cursor = page.path("Cursor").asText();
+        }
+        assertEquals(List.of("page-1", "page-2", "page-3", "page-4", "page-5"), ids);
+        assertEquals(java.util.Arrays.asList(null, "page-2", "page-4"), simulator.mewsCursorsAsked());
+        assertEquals(400, post(MewsContract.CUSTOMERS_PATH, """
+                {"ClientToken": "mews-client-token", "AccessToken": "mews-access-token", "Client": "t",
+                 "Limitation": {"Count": 1001}}""").statusCode());
+    }
+
+    @Test
+    void apaleoIssuesClientCredentialsTokensThatExpireOrAreRevoked() throws Exception {
+        simulator.putReservation(SimulatedReservation.confirmed("T-1", "BER", null, LocalDate.of(2027, 1, 1),
+                LocalDate.of(2027, 1, 2)));
+        String basic = "Basic " + Base64.getEncoder().encodeToString("apaleo-client:apaleo-client-secret"
+                .getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> issued = form("/connect/token", basic, "grant_type=client_credentials");
+        assertEquals(200, issued.statusCode());
+        JsonNode token = JSON.readTree(issued.body());
+        assertEquals("Bearer", token.path("token_type").asText());
+        assertEquals(3600, token.path("expires_in").asInt());
+        String access = "Bearer " + token.path("access_token").asText();
+        assertEquals(200, get("/booking/v1/reservations/T-1", access).statusCode());
+        simulator.revokeApaleoTokens();
+        assertEquals(401, get("/booking/v1/reservations/T-1", access).statusCode());
+
+        simulator.setApaleoTokenLifetime(java.time.Duration.ofSeconds(1));
+        JsonNode brief = JSON.readTree(form("/connect/token", basic, "grant_type=client_credentials").body());
+        assertEquals(1, brief.path("expires_in").asInt());
+        Thread.sleep(1_100);
+        assertEquals(401, get("/booking/v1/reservations/T-1", "Bearer " + brief.path("access_token").asText()).statusCode());
+        assertEquals(2, simulator.apaleoTokensIssued());
+
+        assertEquals(401, form("/connect/token", "Basic " + Base64.getEncoder().encodeToString("apaleo-client:wrong"
+                .getBytes(StandardCharsets.UTF_8)), "grant_type=client_credentials").statusCode());
+        assertEquals(400, form("/connect/token", basic, "grant_type=password").statusCode());
+        assertEquals(200, form("/connect/token", null,
+                "grant_type=client_credentials&client_id=apaleo-client&client_secret=apaleo-client-secret").statusCode());
+    }
+
+    private HttpResponse<String> patch(String path, String authorization, String idempotencyKey, String body)
+            throws Exception {
+        return http.send(HttpRequest.newBuilder(simulator.baseUrl().resolve(path))
+                .header("Content-Type", "application/merge-patch+json").header("Authorization", authorization)
+                .header("Idempotency-Key", idempotencyKey)
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> form(String path, String authorization, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(simulator.baseUrl().resolve(path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> get(String path, String authorization) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(simulator.baseUrl().resolve(path)).GET();
         if (authorization != null) {
