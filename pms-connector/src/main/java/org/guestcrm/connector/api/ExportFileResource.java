@@ -102,6 +102,8 @@ public class ExportFileResource {
     ObjectMapper json;
     @Inject
     InboundMetrics metrics;
+    @Inject
+    ExportApplier applier;
 
     @GET
     @Path("/export-mapping")
@@ -109,7 +111,7 @@ public class ExportFileResource {
     @APIResponse(responseCode = "404", description = "No such feed of the token's tenants")
     public MappingView mapping(@PathParam("feedId") String feedId) {
         FeedEntity feed = feed(feedId);
-        return view(mappingOf(feed.feedId));
+        return view(applier.mappingOf(feed.feedId));
     }
 
     @PUT
@@ -178,7 +180,7 @@ public class ExportFileResource {
         if (content.length > MAX_EXPORT_BYTES) {
             throw new TooLarge("The export exceeds " + MAX_EXPORT_BYTES + " bytes.");
         }
-        return apply(feed, content, exportedAt);
+        return applier.apply(feed, content, exportedAt);
     }
 
     @GET
@@ -190,49 +192,9 @@ public class ExportFileResource {
         long unsettled = store.unsettledCount(feed.feedId);
         List<ExportView> exports = new ArrayList<>();
         for (ExportStore.ExportRecord record : store.recent(feed.feedId, 20)) {
-            exports.add(view(record, false, unsettled));
+            exports.add(applier.view(record, false, unsettled));
         }
         return new ExportsView(feed.feedId, unsettled, store.unsettled(feed.feedId, 100), exports);
-    }
-
-    /** Reads and applies one export of a feed (also used by the watched directory). */
-    ExportView apply(FeedEntity feed, byte[] content, Instant exportedAt) throws IOException {
-        ExportMapping mapping = mappingOf(feed.feedId);
-        List<ExportRows.Row> rows;
-        try {
-            rows = ExportRows.read(content, mapping);
-        } catch (IOException e) {
-            throw new InvalidRequestException("The export is not readable CSV with a header line.",
-                    List.of(new org.guestcrm.platform.api.Problem.InvalidParam("body", "is not CSV with a header line")));
-        }
-        List<ExportDiff.ExportRow> accepted = new ArrayList<>();
-        List<ExportStore.Rejection> rejections = new ArrayList<>();
-        List<FieldWarning> dropped = new ArrayList<>();
-        for (ExportRows.Row row : rows) {
-            CanonicalReservation dto;
-            try {
-                dto = jsonReader.convert(row.reservation(), CanonicalReservation.class);
-            } catch (JsonProcessingException e) {
-                Problem.FieldError error = CanonicalReservationResource.jsonError(e);
-                rejections.add(new ExportStore.Rejection(row.line(), error.field(), error.message()));
-                continue;
-            }
-            CanonicalItems.Checked checked = CanonicalItems.check(dto, validator);
-            if (!checked.accepted()) {
-                Problem.FieldError first = checked.problems().getFirst();
-                rejections.add(new ExportStore.Rejection(row.line(), first.field(), first.message()));
-                continue;
-            }
-            dropped.addAll(checked.warnings());
-            accepted.add(new ExportDiff.ExportRow(row.line(), checked.reservation()));
-        }
-        if (!dropped.isEmpty()) {
-            metrics.fieldsDropped(feed.feedId, dropped);
-        }
-        LocalDate windowStart = exportedAt.atOffset(ZoneOffset.UTC).toLocalDate();
-        ExportDiff.Outcome outcome = diff.apply(feed.tenantId, feed.feedId, feed.defaultCurrency, Tokens.sha256Hex(content),
-                exportedAt, windowStart, rows.size(), accepted, rejections, json.writeValueAsString(rejections));
-        return view(outcome.export(), outcome.duplicate(), outcome.unsettled());
     }
 
     @ServerExceptionMapper
@@ -245,26 +207,7 @@ public class ExportFileResource {
         return Problems.of(413, "about:blank", "Content Too Large", e.getMessage(), uri, List.of());
     }
 
-    private ExportView view(ExportStore.ExportRecord r, boolean duplicate, long unsettled) throws JsonProcessingException {
-        List<ExportStore.Rejection> rejections = List.of(json.readValue(r.rejectionsJson(), ExportStore.Rejection[].class));
-        return new ExportView(r.exportId(), duplicate, r.exportedAt(), r.windowStart(), r.rowsRead(), r.rowsAccepted(),
-                r.rowsRejected(), r.rowsUnchanged(), r.eventsEmitted(), r.missingFromExport(), r.settled(), unsettled,
-                rejections.size() > 100 ? rejections.subList(0, 100) : rejections);
-    }
-
-    private ExportMapping mappingOf(String feedId) {
-        return store.mapping(feedId).map(text -> {
-            try {
-                MappingView view = json.readValue(text, MappingView.class);
-                return new ExportMapping(view.columns(), view.delimiter().charAt(0), view.windowDays(), view.datePattern(),
-                        view.statusValues(), view.constants());
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("the export mapping of feed " + feedId + " is unreadable", e);
-            }
-        }).orElseGet(ExportMapping::defaults);
-    }
-
-    private static MappingView view(ExportMapping mapping) {
+    static MappingView view(ExportMapping mapping) {
         return new MappingView(new LinkedHashMap<>(mapping.columns()), String.valueOf(mapping.delimiter()),
                 mapping.windowDays(), mapping.datePattern(), mapping.statusValues(), mapping.constants());
     }

@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -19,6 +20,8 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -54,20 +57,26 @@ public class PmsApiResource {
     public record Request(
             @Schema(description = "Base URL of the vendor API (apaleo: https://api.apaleo.com; Mews: https://api.mews.com)", required = true)
             String baseUrl,
-            @Schema(description = "apaleo: the OAuth access token (Authorization: Bearer); Mews: the AccessToken", required = true)
+            @Schema(description = "apaleo: an OAuth access token (Authorization: Bearer), unless clientId and clientSecret are given; Mews: the AccessToken; JSON_POLLING: the bearer token")
             String accessToken,
             @Schema(description = "Mews only: the ClientToken (required for MEWS_WEBHOOK)")
             String clientToken,
             @Schema(description = "Fetches of this feed at once per replica, 1-64 (default connector.webhooks.concurrency-per-feed)")
             Integer maxConcurrency,
             @Schema(description = "JSON_POLLING only: seconds between two polls, 1-86400 (default connector.polling.default-interval)")
-            Integer pollIntervalSeconds) {
+            Integer pollIntervalSeconds,
+            @Schema(description = "APALEO_WEBHOOK only: OAuth client id (client credentials; the token is asked for, cached until it expires, renewed on a 401)")
+            String clientId,
+            @Schema(description = "APALEO_WEBHOOK only: OAuth client secret (with clientId)")
+            String clientSecret,
+            @Schema(description = "APALEO_WEBHOOK only: the identity server's token endpoint (apaleo: https://identity.apaleo.com/connect/token; default {baseUrl}/connect/token)")
+            String tokenUrl) {
     }
 
     @Schema(name = "PmsApi", description = "A webhook feed's PMS API, without its credentials")
     public record View(String feedId, String deliveryMode, String baseUrl, Integer maxConcurrency,
                        Integer pollIntervalSeconds, boolean accessTokenSet, boolean clientTokenSet, String secretKeyId,
-                       Instant updatedAt) {
+                       Instant updatedAt, boolean oauthClientSet, String tokenUrl) {
     }
 
     @Schema(name = "WebhookFetches", description = "What the feed's webhooks named and how fetching it went")
@@ -85,6 +94,8 @@ public class PmsApiResource {
     FeedProvisioning provisioning;
     @Inject
     FeedPolls polls;
+    @Inject
+    org.guestcrm.connector.messaging.WebhookFetchWorker fetchWorker;
 
     @GET
     @Path("/pms-api")
@@ -98,7 +109,8 @@ public class PmsApiResource {
         }
         return settings.summary(feedId)
                 .map(s -> Response.ok(new View(feedId, feed.kind.name(), s.baseUrl().toString(), s.maxConcurrency(),
-                        s.pollIntervalSeconds(), s.hasAccessToken(), s.hasClientToken(), s.secretKeyId(), s.updatedAt())).build())
+                        s.pollIntervalSeconds(), s.hasAccessToken(), s.hasClientToken(), s.secretKeyId(), s.updatedAt(),
+                        s.hasOauthClient(), s.tokenUrl())).build())
                 .orElseGet(() -> Problems.of(404, "about:blank", "Not Found", "Feed " + feedId
                         + " has no PMS API settings yet (PUT them).", uri, List.of()));
     }
@@ -127,9 +139,29 @@ public class PmsApiResource {
             problems.add(new Problem.InvalidParam("body", "a PMS API object is required"));
         } else {
             baseUrl = baseUrl(request.baseUrl(), problems);
-            if (request.accessToken() == null || request.accessToken().isBlank()) {
-                problems.add(new Problem.InvalidParam("accessToken", "is required"));
-            } else if (request.accessToken().length() > 4096) {
+            boolean oauth = request.clientId() != null || request.clientSecret() != null;
+            if (oauth) {
+                if (feed.kind != FeedKind.APALEO_WEBHOOK) {
+                    problems.add(new Problem.InvalidParam("clientId", "applies to APALEO_WEBHOOK feeds only"));
+                } else {
+                    if (request.clientId() == null || request.clientId().isBlank() || request.clientId().length() > 200) {
+                        problems.add(new Problem.InvalidParam("clientId", "is required with clientSecret (at most 200 characters)"));
+                    }
+                    if (request.clientSecret() == null || request.clientSecret().isBlank()
+                            || request.clientSecret().length() > 4096) {
+                        problems.add(new Problem.InvalidParam("clientSecret", "is required with clientId (at most 4096 characters)"));
+                    }
+                }
+            } else if (request.tokenUrl() != null) {
+                problems.add(new Problem.InvalidParam("tokenUrl", "applies with clientId and clientSecret only"));
+            }
+            if (oauth && request.tokenUrl() != null && baseUrl(request.tokenUrl(), new ArrayList<>()) == null) {
+                problems.add(new Problem.InvalidParam("tokenUrl", "must be an http(s) URL with a host, without user info or query"));
+            }
+            if ((request.accessToken() == null || request.accessToken().isBlank()) && !oauth) {
+                problems.add(new Problem.InvalidParam("accessToken", "is required"
+                        + (feed.kind == FeedKind.APALEO_WEBHOOK ? " (or clientId and clientSecret)" : "")));
+            } else if (request.accessToken() != null && request.accessToken().length() > 4096) {
                 problems.add(new Problem.InvalidParam("accessToken", "must be at most 4096 characters"));
             }
             if (feed.kind == FeedKind.MEWS_WEBHOOK && (request.clientToken() == null || request.clientToken().isBlank())) {
@@ -154,9 +186,13 @@ public class PmsApiResource {
         } catch (FeedProvisioning.CredentialRefused refused) {
             return Problems.of(409, "about:blank", "Conflict", refused.getMessage(), uri, List.of());
         }
-        settings.save(feedId, baseUrl, request.accessToken().trim(),
+        PmsApiSettings.OauthClient oauth = request.clientId() == null ? null : new PmsApiSettings.OauthClient(
+                request.clientId().trim(), request.clientSecret().trim(), request.tokenUrl() != null
+                ? URI.create(request.tokenUrl().trim()) : baseUrl.resolve("/connect/token"));
+        settings.save(feedId, baseUrl, request.accessToken() == null || request.accessToken().isBlank() ? null
+                        : request.accessToken().trim(),
                 request.clientToken() == null ? null : request.clientToken().trim(), request.maxConcurrency(),
-                request.pollIntervalSeconds());
+                request.pollIntervalSeconds(), oauth);
         LOG.infof("PMS API of feed %s set (base URL host %s).", feedId, baseUrl.getHost());
         return get(feedId, uri);
     }
@@ -174,6 +210,89 @@ public class PmsApiResource {
         WebhookFetches.Status status = fetches.status(feedId);
         return Response.ok(new Fetches(feedId, status.pending(), status.fetched(), status.failed(),
                 status.oldestPendingSince(), status.troubles())).build();
+    }
+
+    @Schema(name = "ResyncRequest", description = "Fetch again what a Mews feed changed in a time range (missed webhooks)")
+    public record ResyncRequest(
+            @Schema(description = "Changes updated at or after this instant (ISO-8601)", required = true) String updatedSince,
+            @Schema(description = "... and at or before this one (default now)") String updatedUntil) {
+    }
+
+    @Schema(name = "Resync", description = "What a resync listed and recorded for fetching")
+    public record Resync(String feedId, int reservations, int customers) {
+    }
+
+    @POST
+    @Path("/resync")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Mews feeds: list the reservations and customers updated in a range (getAll, page by page) and"
+            + " fetch each again, as if its webhook had come (a webhook outage caught up)")
+    @APIResponse(responseCode = "202", description = "Recorded for fetching; GET webhook-fetches shows the progress")
+    @APIResponse(responseCode = "400", description = "problem+json naming updatedSince or updatedUntil")
+    @APIResponse(responseCode = "404", description = "No such feed of the token's tenants")
+    @APIResponse(responseCode = "409", description = "Not a MEWS_WEBHOOK feed, or it has no PMS API settings")
+    @APIResponse(responseCode = "503", description = "The PMS could not be listed now (retry later)")
+    public Response resync(@PathParam("feedId") String feedId, ResyncRequest request, @Context UriInfo uri) {
+        FeedEntity feed = QuarkusTransaction.requiringNew().call(() -> feed(feedId));
+        if (feed == null) {
+            return notFound(feedId, uri);
+        }
+        if (feed.kind != FeedKind.MEWS_WEBHOOK) {
+            return Problems.of(409, "about:blank", "Conflict", "Feed " + feedId + " is a " + feed.kind
+                    + " feed; a resync lists a MEWS_WEBHOOK feed's changes.", uri, List.of());
+        }
+        Instant since = instant(request == null ? null : request.updatedSince(), "updatedSince", true);
+        Instant until = instant(request == null ? null : request.updatedUntil(), "updatedUntil", false);
+        if (until == null) {
+            until = Instant.now();
+        }
+        if (!since.isBefore(until)) {
+            throw new InvalidRequestException("The resync range is empty.",
+                    List.of(new Problem.InvalidParam("updatedSince", "must be before updatedUntil")));
+        }
+        java.util.Optional<org.guestcrm.connector.vendor.PmsApi> api = settings.forFetch(feedId);
+        if (api.isEmpty()) {
+            return Problems.of(409, "about:blank", "Conflict", "Feed " + feedId + " has no usable PMS API settings.", uri,
+                    List.of());
+        }
+        List<String> reservations;
+        List<String> customers;
+        try {
+            reservations = fetchWorker.client().mewsUpdatedIds(api.get(), true, since, until);
+            customers = fetchWorker.client().mewsUpdatedIds(api.get(), false, since, until);
+        } catch (org.guestcrm.connector.vendor.FetchFailure failure) {
+            return Problems.of(failure.isTransient() ? 503 : 502, "about:blank",
+                    failure.isTransient() ? "Service Unavailable" : "Bad Gateway",
+                    "The PMS could not be listed: " + failure.getMessage(), uri, List.of());
+        }
+        List<org.guestcrm.connector.vendor.WebhookNotice> notices = new ArrayList<>();
+        reservations.forEach(id -> notices.add(new org.guestcrm.connector.vendor.WebhookNotice(
+                org.guestcrm.connector.vendor.WebhookNotice.EntityType.RESERVATION, id, "resync", null)));
+        customers.forEach(id -> notices.add(new org.guestcrm.connector.vendor.WebhookNotice(
+                org.guestcrm.connector.vendor.WebhookNotice.EntityType.CUSTOMER, id, "resync", null)));
+        for (int from = 0; from < notices.size(); from += 1000) {
+            fetches.record(feedId, notices.subList(from, Math.min(notices.size(), from + 1000)));
+        }
+        fetchWorker.wake();
+        LOG.infof("Feed %s: resync of %s..%s recorded %d reservation(s) and %d customer(s) for fetching.", feedId, since,
+                until, reservations.size(), customers.size());
+        return Response.accepted(new Resync(feedId, reservations.size(), customers.size())).build();
+    }
+
+    private static Instant instant(String value, String field, boolean required) {
+        if (value == null || value.isBlank()) {
+            if (required) {
+                throw new InvalidRequestException("The resync range is incomplete.",
+                        List.of(new Problem.InvalidParam(field, "is required (an ISO-8601 instant)")));
+            }
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(value.trim()).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new InvalidRequestException("The resync range is unreadable.",
+                    List.of(new Problem.InvalidParam(field, "is not an ISO-8601 instant with an offset")));
+        }
     }
 
     @GET

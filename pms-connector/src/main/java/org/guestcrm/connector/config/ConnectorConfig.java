@@ -31,6 +31,12 @@ public interface ConnectorConfig {
 
     Polling polling();
 
+    WriteBack writeBack();
+
+    ExportDrops exportDrops();
+
+    Metrics metrics();
+
     /** Currency of amounts a PMS sends without one, when the feed has no default currency of its own. */
     @WithDefault("USD")
     String defaultCurrency();
@@ -97,6 +103,10 @@ public interface ConnectorConfig {
         /** The Client name sent to the Mews Connector API. */
         @WithDefault("Guest CRM pms-connector 0.1")
         String mewsClient();
+
+        /** {@code Limitation.Count} of one Mews getAll page (1-1000); listings are read page by page until exhausted. */
+        @WithDefault("100")
+        int mewsPageSize();
     }
 
     /** Polling of JSON_POLLING feeds (a generic JSON "changes since" API) with a persisted cursor. */
@@ -120,6 +130,57 @@ public interface ConnectorConfig {
         /** A replica holds a feed this long per round; a crashed replica's feed is polled again after it. */
         @WithDefault("2m")
         Duration lease();
+    }
+
+    /** Write-back of crm.contact-updates to the feeds' PMSs (contact data only). */
+    interface WriteBack {
+        /** How often the worker looks for due jobs (it is also woken after each consumed batch). */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** Threads sending write-backs per replica. */
+        @WithDefault("4")
+        int threads();
+
+        /** First wait after a transient failure; doubled per further failure up to {@link #retryMax()}. */
+        @WithDefault("1s")
+        Duration retryInitial();
+
+        @WithDefault("5m")
+        Duration retryMax();
+
+        /** Attempts before a job that keeps failing transiently is FAILED (about 4 h with the defaults). */
+        @WithDefault("50")
+        int maxAttempts();
+
+        /** A replica holds a claimed job this long; a crashed replica's job is claimed again after it. */
+        @WithDefault("2m")
+        Duration lease();
+
+        /** How long the PMS's echo of a write is expected (the profile change it causes coming back on the feed). */
+        @WithDefault("24h")
+        Duration echoWindow();
+    }
+
+    /** Watched directories for daily export files, per feed ({@code connector.export-drops.directories.<feedId>}). */
+    interface ExportDrops {
+        /** How often the directories are looked at. */
+        @WithDefault("10s")
+        Duration pollInterval();
+
+        /** A file is taken once it has not been modified for this long (a PMS may still be writing it). */
+        @WithDefault("5s")
+        Duration settleTime();
+
+        /** The directory each feed's export files are dropped in (done/, failed/ and processing/ are made in it). */
+        Map<String, String> directories();
+    }
+
+    /** The per-feed gauges (connector_feed_last_message_timestamp_seconds and the pending/failed counts). */
+    interface Metrics {
+        /** How often the gauges are refreshed from the database (the same values on every replica). */
+        @WithDefault("15s")
+        Duration refreshEvery();
     }
 
     interface DemoFeeds {
@@ -176,6 +237,13 @@ public interface ConnectorConfig {
         /** Rows deleted per transaction. */
         @WithDefault("1000")
         int batchSize();
+
+        /**
+         * A processed-event row (the consumed crm.contact-updates ids) is deleted once older than this; longer than any
+         * redelivery (a consumer-group rewind, a DLQ replay).
+         */
+        @WithDefault("30d")
+        Duration processedEvents();
 
         /** PostgreSQL advisory lock key that lets one replica delete at a time ("PMSRETN" in ASCII). */
         @WithDefault("22603018394752078")

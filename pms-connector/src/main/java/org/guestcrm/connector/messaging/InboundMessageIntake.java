@@ -28,6 +28,7 @@ import org.guestcrm.connector.domain.VersionOrdering.Decision;
 import org.guestcrm.connector.domain.VersionOrdering.Held;
 import org.guestcrm.connector.domain.VersionOrdering.Verdict;
 import org.guestcrm.connector.persistence.AggregateVersions;
+import org.guestcrm.connector.persistence.WriteBackEchoes;
 import org.guestcrm.events.GuestProfileChanged;
 import org.guestcrm.events.ReservationChanged;
 import org.guestcrm.platform.outbox.Outbox;
@@ -112,6 +113,9 @@ public class InboundMessageIntake {
 
     @Inject
     MeterRegistry meters;
+
+    @Inject
+    WriteBackEchoes echoes;
 
     @Transactional
     public Receipt record(AcceptedMessage message) {
@@ -261,6 +265,20 @@ public class InboundMessageIntake {
         List<AggregateVersions.Key> cancelled = candidates.stream().filter(c -> c.cancellation() != null)
                 .map(Candidate::aggregate).toList();
         Map<AggregateVersions.Key, byte[]> lastStates = versions.states(feedId, cancelled);
+        // write-back echoes: the profiles of this message a write-back may come back on, with their last emitted state
+        Set<String> profileIds = new LinkedHashSet<>();
+        candidates.stream().filter(c -> c.record() instanceof GuestProfileChanged).forEach(c -> profileIds.add(c.displayId()));
+        Map<String, List<WriteBackEchoes.Expected>> expectedEchoes = echoes.pending(feedId, profileIds);
+        Map<AggregateVersions.Key, GuestProfileChanged> lastProfiles = new HashMap<>();
+        if (!expectedEchoes.isEmpty()) {
+            versions.states(feedId, expectedEchoes.keySet().stream().map(id -> new AggregateVersions.Key(PROFILE, id))
+                    .toList()).forEach((key, bytes) -> {
+                        GuestProfileChanged last = PmsEventMapper.profileFromStateBytes(bytes);
+                        if (last != null) {
+                            lastProfiles.put(key, last);
+                        }
+                    });
+        }
         Map<AggregateVersions.Key, Held> changed = new HashMap<>();
         Map<AggregateVersions.Key, AggregateVersions.ReservationState> states = new HashMap<>();
         Set<AggregateVersions.Key> resets = new HashSet<>();
@@ -294,6 +312,23 @@ public class InboundMessageIntake {
                         && !java.util.Objects.equals(reservation.getPmsSequence(), decision.emittedSequence())) {
                     record = ReservationChanged.newBuilder(reservation).setPmsSequence(decision.emittedSequence()).build();
                 }
+                if (record instanceof GuestProfileChanged profile) {
+                    WriteBackEchoes.Expected echo = echoOf(expectedEchoes.get(candidate.displayId()),
+                            lastProfiles.get(candidate.aggregate()), profile);
+                    states.put(candidate.aggregate(), new AggregateVersions.ReservationState(null,
+                            PmsEventMapper.stateBytes(profile)));
+                    lastProfiles.put(candidate.aggregate(), profile);
+                    if (echo != null) {
+                        // our own write-back coming back from the PMS: held as the newest version, not emitted again
+                        echoes.arrived(feedId, candidate.displayId(), echo.eventId());
+                        expectedEchoes.get(candidate.displayId()).remove(echo);
+                        skipped.add(new Skipped("profile", candidate.displayId(), "ECHO"));
+                        meters.counter("connector.write.back.echoes.suppressed", "feed", feedId).increment();
+                        LOG.debugf("Feed %s: profile %s only reflects write-back %s; not emitted again.", feedId,
+                                candidate.displayId(), echo.eventId());
+                        continue;
+                    }
+                }
                 outbox.add(candidate.topic(), candidate.key(), record);
                 if (record instanceof ReservationChanged reservation) {
                     states.put(candidate.aggregate(), new AggregateVersions.ReservationState(
@@ -310,6 +345,20 @@ public class InboundMessageIntake {
         versions.save(feedId, changed, resets);
         versions.saveStates(feedId, states);
         return new Emission(emitted, skipped, resets.size(), heldCancellations);
+    }
+
+    /** The expected write-back whose echo {@code now} is (the profile was {@code before} when last emitted), or null. */
+    private static WriteBackEchoes.Expected echoOf(List<WriteBackEchoes.Expected> expected, GuestProfileChanged before,
+                                                   GuestProfileChanged now) {
+        if (expected == null || before == null) {
+            return null;
+        }
+        for (WriteBackEchoes.Expected candidate : expected) {
+            if (WriteBackEchoCheck.isEcho(before, now, candidate.held())) {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     /**

@@ -239,6 +239,27 @@ public final class PmsEventMapper {
      * (pmsSequence, pmsModifiedAt, and cancelledAt, which an OTA cancel takes from the envelope's TimeStamp), the external
      * references in key order. Two deliveries of the same state hash alike whatever their EchoToken, TimeStamp or ids.
      */
+    /** A profile's last emitted state as stored (Avro single-object encoding), for the write-back echo check. */
+    public static byte[] stateBytes(GuestProfileChanged event) {
+        try {
+            java.nio.ByteBuffer buffer = event.toByteBuffer();
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return bytes;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("a profile state could not be encoded", e);
+        }
+    }
+
+    /** A stored profile state, or null when it is not one this schema reads. */
+    public static GuestProfileChanged profileFromStateBytes(byte[] bytes) {
+        try {
+            return GuestProfileChanged.fromByteBuffer(java.nio.ByteBuffer.wrap(bytes));
+        } catch (java.io.IOException | org.apache.avro.AvroRuntimeException e) {
+            return null;
+        }
+    }
+
     public static String contentSha256(ReservationChanged event) {
         ReservationChanged content = ReservationChanged.newBuilder(event)
                 .setMetadata(NEUTRAL_METADATA)

@@ -101,13 +101,19 @@ public class WebhookFetchWorker {
     void init() {
         fetchPool = Executors.newFixedThreadPool(config.webhooks().threads(), named("webhook-fetch"));
         drainer = Executors.newSingleThreadExecutor(named("webhook-fetch-claims"));
-        client = new PmsApiClient(json, config.webhooks().requestTimeout(), config.webhooks().mewsClient());
+        client = new PmsApiClient(json, config.webhooks().requestTimeout(), config.webhooks().mewsClient(),
+                config.webhooks().mewsPageSize());
     }
 
     @PreDestroy
     void stop() {
         drainer.shutdownNow();
         fetchPool.shutdownNow();
+    }
+
+    /** The vendor API client of the fetches (also lists what a resync asks for). */
+    public PmsApiClient client() {
+        return client;
     }
 
     /** Looks for due fetches soon (after a webhook was recorded, or a fetch finished). */

@@ -8,7 +8,7 @@ import org.guestcrm.platform.retention.RetentionPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** Tells service-platform's RetentionJob how long it keeps sent outbox rows (the connector consumes nothing, so it has no processed_event table) (connector.retention.*). */
+/** Tells service-platform's RetentionJob how long it keeps sent outbox rows and processed-event rows (crm.contact-updates) (connector.retention.*). */
 @ApplicationScoped
 public class ConnectorRetentionPolicy implements RetentionPolicy {
 
@@ -19,6 +19,6 @@ public class ConnectorRetentionPolicy implements RetentionPolicy {
     public Settings settings() {
         ConnectorConfig.Retention retention = config.retention();
         return new Settings("connector-retention", retention.lockKey(), retention.every(), retention.batchSize(),
-                retention.sentOutbox(), Optional.empty());
+                retention.sentOutbox(), Optional.of(retention.processedEvents()));
     }
 }

@@ -31,7 +31,12 @@ public class PmsApiSettings {
 
     /** What the API shows of the settings: never the credentials. */
     public record Summary(URI baseUrl, Integer maxConcurrency, Integer pollIntervalSeconds, boolean hasAccessToken,
-                          boolean hasClientToken, String secretKeyId, Instant updatedAt) {
+                          boolean hasClientToken, String secretKeyId, Instant updatedAt, boolean hasOauthClient,
+                          String tokenUrl) {
+    }
+
+    /** apaleo's OAuth client credentials (client id, secret, the identity server's token URL), or none. */
+    public record OauthClient(String clientId, String clientSecret, URI tokenUrl) {
     }
 
     @Inject
@@ -49,12 +54,19 @@ public class PmsApiSettings {
     /** Stores the settings; refused (CredentialRefused) when no encryption key is configured. */
     @Transactional
     public void save(String feedId, URI baseUrl, String accessToken, String clientToken, Integer maxConcurrency,
-                     Integer pollIntervalSeconds) {
+                     Integer pollIntervalSeconds, OauthClient oauth) {
         SecretCipher cipher = provisioning.cipher();
         ObjectNode secrets = json.createObjectNode();
-        secrets.put("accessToken", accessToken);
+        if (accessToken != null) {
+            secrets.put("accessToken", accessToken);
+        }
         if (clientToken != null) {
             secrets.put("clientToken", clientToken);
+        }
+        if (oauth != null) {
+            secrets.put("clientId", oauth.clientId());
+            secrets.put("clientSecret", oauth.clientSecret());
+            secrets.put("tokenUrl", oauth.tokenUrl().toString());
         }
         byte[] ciphertext = cipher.encrypt(secrets.toString().getBytes(StandardCharsets.UTF_8), associatedData(feedId));
         entityManager.createNativeQuery("""
@@ -88,7 +100,8 @@ public class PmsApiSettings {
         JsonNode secrets = decrypt(feedId, (byte[]) row[2], (String) row[3]);
         return Optional.of(new Summary(URI.create((String) row[0]), positive(row[1]), positive(row[5]),
                 secrets != null && secrets.hasNonNull("accessToken"), secrets != null && secrets.hasNonNull("clientToken"),
-                (String) row[3], toInstant(row[4])));
+                (String) row[3], toInstant(row[4]), secrets != null && secrets.hasNonNull("clientSecret"),
+                secrets == null ? null : secrets.path("tokenUrl").asText(null)));
     }
 
     /** The decrypted settings for a fetch, or empty when the feed has none (or they cannot be decrypted). */
@@ -126,7 +139,9 @@ public class PmsApiSettings {
         }
         return Optional.of(new PmsApi(feedId, feed.tenantId, feed.kind, URI.create((String) row[0]),
                 secrets.path("accessToken").asText(null), secrets.path("clientToken").asText(null),
-                feed.defaultCurrency != null ? feed.defaultCurrency : config.defaultCurrency(), hotelCode, zone));
+                feed.defaultCurrency != null ? feed.defaultCurrency : config.defaultCurrency(), hotelCode, zone,
+                secrets.hasNonNull("tokenUrl") ? URI.create(secrets.get("tokenUrl").asText()) : null,
+                secrets.path("clientId").asText(null), secrets.path("clientSecret").asText(null)));
     }
 
     private JsonNode decrypt(String feedId, byte[] ciphertext, String keyId) {

@@ -9,10 +9,21 @@ package org.guestcrm.connector.vendor;
 public class FetchFailure extends Exception {
 
     private final boolean transientFailure;
+    private final boolean unauthorized;
 
     public FetchFailure(boolean transientFailure, String reason) {
+        this(transientFailure, reason, false);
+    }
+
+    /** {@code unauthorized}: the PMS API answered 401 (an OAuth token may be renewed and the call tried again). */
+    public FetchFailure(boolean transientFailure, String reason, boolean unauthorized) {
         super(reason, null, false, false);
         this.transientFailure = transientFailure;
+        this.unauthorized = unauthorized;
+    }
+
+    public boolean unauthorized() {
+        return unauthorized;
     }
 
     public boolean isTransient() {

@@ -11,9 +11,16 @@ import org.guestcrm.connector.domain.FeedKind;
  *
  * @param hotelCode the feed's hotel when it has exactly one (Mews reservations carry no hotel code), else null
  * @param zone      that hotel's time zone (Mews serves stays in UTC), else UTC
+ * @param tokenUrl  apaleo: the identity server's token endpoint when the feed uses OAuth client credentials, else null
  */
 public record PmsApi(String feedId, String tenantId, FeedKind kind, URI baseUrl, String accessToken, String clientToken,
-                     String defaultCurrency, String hotelCode, ZoneId zone) {
+                     String defaultCurrency, String hotelCode, ZoneId zone, URI tokenUrl, String clientId,
+                     String clientSecret) {
+
+    /** apaleo by OAuth client credentials (the token is asked for and renewed) rather than a fixed access token. */
+    public boolean usesClientCredentials() {
+        return clientId != null && clientSecret != null && tokenUrl != null;
+    }
 
     @Override
     public String toString() {
