@@ -55,8 +55,13 @@ public class GuestErasure {
 
     @Transactional(Transactional.TxType.MANDATORY)
     public Result erase(UUID guestId, String actor) {
+        return erase(guestId, actor, UUID.randomUUID());
+    }
+
+    /** @param requestId the erasure request's id (kept with the markers, the events' correlation id) */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Result erase(UUID guestId, String actor, UUID requestId) {
         Instant now = Instant.now();
-        UUID requestId = UUID.randomUUID();
         GuestEntity guest = GuestEntity.lockAll(List.of(guestId)).get(guestId);
         List<UUID> aliases = GuestEntity.<GuestEntity>list("mergedInto", guestId).stream().map(g -> g.id).toList();
         List<UUID> sourceIds = GuestSourceProfileEntity.listByGuests(List.of(guestId)).stream()

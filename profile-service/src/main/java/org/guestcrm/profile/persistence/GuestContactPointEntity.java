@@ -59,6 +59,16 @@ public class GuestContactPointEntity extends PanacheEntityBase {
     @Column(name = "not_for_marketing")
     public String notForMarketing;
 
+    /** The platform's ContactPointRef of this point (V19): erasure requests name contact points by it. */
+    @Column(name = "ref")
+    public String ref;
+
+    @jakarta.persistence.PrePersist
+    @jakarta.persistence.PreUpdate
+    void computeRef() {
+        ref = org.guestcrm.platform.domain.ContactPointRef.of(tenant, kind.name(), value);
+    }
+
     public static List<GuestContactPointEntity> listByGuest(UUID guestId) {
         return list("guestId = ?1 order by kind, primary desc, value", guestId);
     }
