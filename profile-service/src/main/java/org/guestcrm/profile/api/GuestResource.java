@@ -92,9 +92,9 @@ public class GuestResource {
             }
         }
         if (present(request.phone())) {
-            phone = org.guestcrm.profile.domain.PhoneNumbers.toE164(request.phone(), null).orElse(null);
+            phone = org.guestcrm.platform.domain.ContactPointNormaliser.e164(request.phone(), null).orElse(null);
             for (String region : config.phoneRegions(tenant, null, null, null)) {
-                phone = phone != null ? phone : org.guestcrm.profile.domain.PhoneNumbers.toE164(request.phone(), region).orElse(null);
+                phone = phone != null ? phone : org.guestcrm.platform.domain.ContactPointNormaliser.e164(request.phone(), region).orElse(null);
             }
             if (phone == null) {
                 invalid.add(new Problem.InvalidParam("phone", "is not a valid phone number (give it with its country code)"));

@@ -76,12 +76,12 @@ public final class GoldenRecordComposer {
         if (kind == ContactKind.EMAIL) {
             return ContactPointNormaliser.email(raw);
         }
-        Optional<String> international = PhoneNumbers.toE164(raw, null);
+        Optional<String> international = org.guestcrm.platform.domain.ContactPointNormaliser.e164(raw, null);
         if (international.isPresent()) {
             return international;
         }
         for (String region : source.phoneRegions()) {
-            Optional<String> e164 = PhoneNumbers.toE164(raw, region);
+            Optional<String> e164 = org.guestcrm.platform.domain.ContactPointNormaliser.e164(raw, region);
             if (e164.isPresent()) {
                 return e164;
             }

@@ -20,7 +20,7 @@ import org.guestcrm.platform.domain.ContactKind;
 import org.guestcrm.platform.domain.SnapshotVersion;
 import org.guestcrm.profile.api.GuestDto;
 import org.guestcrm.profile.domain.GoldenRecord;
-import org.guestcrm.profile.domain.PhoneNumbers;
+import org.guestcrm.platform.domain.ContactPointNormaliser;
 import org.guestcrm.profile.domain.matching.EmailEvidence;
 import org.guestcrm.profile.domain.matching.PersonRecord;
 import org.guestcrm.profile.domain.SourceContact;
@@ -115,7 +115,7 @@ public final class GuestMapper {
         String region = entity.countryCode != null ? entity.countryCode : entity.nationality;
         String phone = entity.phones.stream()
                 .sorted(Comparator.comparing((StoredContact c) -> !c.primary()))
-                .map(c -> PhoneNumbers.toE164(c.value(), region))
+                .map(c -> ContactPointNormaliser.e164(c.value(), region))
                 .flatMap(java.util.Optional::stream)
                 .filter(e -> !shared.test("p:" + e))
                 .findFirst().orElse(null);

@@ -211,7 +211,7 @@ public class GuestRecomposer {
             regions.add(null);
             regions.addAll(config.phoneRegions(source.tenant, source.hotelCode, source.countryCode, source.nationality));
             source.phones.forEach(p -> regions.stream()
-                    .map(region -> org.guestcrm.profile.domain.PhoneNumbers.toE164(p.value(), region))
+                    .map(region -> org.guestcrm.platform.domain.ContactPointNormaliser.e164(p.value(), region))
                     .flatMap(java.util.Optional::stream).findFirst()
                     .ifPresent(v -> keys.add(new SharedContactPoints.Key(source.tenant, "p:" + v))));
         }
