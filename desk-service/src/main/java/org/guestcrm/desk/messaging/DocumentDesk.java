@@ -42,6 +42,8 @@ public class DocumentDesk {
     TaskLedger tasks;
     @Inject
     MeterRegistry meters;
+    @Inject
+    GuestLinks guests;
 
     /** A reservation snapshot was applied (not a history import for creation): keep its documents in line. */
     @Transactional(Transactional.TxType.MANDATORY)
@@ -154,7 +156,7 @@ public class DocumentDesk {
         }
         DeskRule rule = rules.of(document.tenant, document.hotelCode);
         TaskEntity task = tasks.open(new TaskLedger.NewTask(document.tenant, document.hotelCode, TaskKind.LATE_DOCUMENT,
-                null, null, document.pmsReservationId, null, rule.team(), rule.callBackDue(now), 1,
+                null, null, document.pmsReservationId, guests.guestOfReservation(document.reservationKey), rule.team(), rule.callBackDue(now), 1,
                 document.kind.name() + ": " + reason), now, cause);
         document.lateTaskId = task.id;
         meters.counter("guestcrm.desk.documents.late", "kind", document.kind.name(),

@@ -54,6 +54,7 @@ public class LeadDesk {
             lead.pmsReservationId = pmsReservationId;
         }
         for (TaskEntity task : pendingTasks(lead.id)) {
+            carryGuest(lead, task);
             tasks.complete(task, TaskOutcome.BOOKED, null, actor, now, cause);
         }
         for (QuoteEntity quote : openQuotes(lead.id)) {
@@ -74,6 +75,7 @@ public class LeadDesk {
         lead.closedAt = now;
         lead.updatedAt = now;
         for (TaskEntity task : pendingTasks(lead.id)) {
+            carryGuest(lead, task);
             tasks.cancel(task, "lead closed: " + status.name().toLowerCase(java.util.Locale.ROOT), actor, now, cause);
         }
         for (QuoteEntity quote : openQuotes(lead.id)) {
@@ -125,6 +127,13 @@ public class LeadDesk {
             lead.answeredAt = now;
         }
         lead.updatedAt = now;
+    }
+
+    /** A task carries its lead's golden guest (learnt after the task was opened, e.g. with the booking). */
+    private static void carryGuest(LeadEntity lead, TaskEntity task) {
+        if (lead.guestId != null) {
+            task.guestId = lead.guestId;
+        }
     }
 
     public LeadEntity lockLead(UUID id) {

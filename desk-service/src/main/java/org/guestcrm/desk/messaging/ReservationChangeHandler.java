@@ -53,6 +53,8 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
     DeskClock clock;
     @Inject
     DocumentDesk documents;
+    @Inject
+    GuestLinks guests;
 
     @Override
     public String consumer() {
@@ -96,6 +98,16 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
                 emails.add(email);
             }
         }
+        // The golden guests of the batch's primary guests' PMS profiles (crm.guests), for new and linked leads.
+        Set<String> profileKeys = new HashSet<>();
+        for (IntakeRecord<ReservationChanged> record : records) {
+            ReservationGuest guest = primaryGuest(record.value());
+            if (guest != null && guest.getPmsProfileId() != null) {
+                profileKeys.add(org.guestcrm.desk.persistence.GuestLinkEntity.keyOf(
+                        record.value().getMetadata().getTenantId(), record.value().getPmsSystem(), guest.getPmsProfileId()));
+            }
+        }
+        Map<String, String> guestOfProfile = guests.guestsOf(profileKeys);
         Map<String, ReservationStateEntity> held = new HashMap<>();
         ReservationStateEntity.<ReservationStateEntity>list("reservationKey in ?1", keys)
                 .forEach(state -> held.put(state.reservationKey, state));
@@ -157,12 +169,14 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
                         inquiry.pmsSystem = state.pmsSystem;
                         inquiry.pmsReservationId = state.pmsReservationId;
                         inquiry.pmsProfileId = state.pmsProfileId;
+                        adoptGuest(inquiry, state, guestOfProfile);
                         inquiry.updatedAt = now;
                         openInquiries.remove(inquiry);
                         leadsByKey.put(key, inquiry);
                         continue;
                     }
                     LeadEntity created = leadOf(snapshot, state, now);
+                    adoptGuest(created, state, guestOfProfile);
                     created.persist();
                     leadsByKey.put(key, created);
                     leads.openCallBack(created, now, cause);
@@ -172,6 +186,11 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
                     if (booked != null && booked.status == LeadStatus.OPEN) {
                         openInquiries.remove(booked);
                         leadsByKey.put(key, booked);
+                        if (booked.pmsProfileId == null && state.pmsProfileId != null) {
+                            booked.pmsSystem = state.pmsSystem;
+                            booked.pmsProfileId = state.pmsProfileId;
+                        }
+                        adoptGuest(booked, state, guestOfProfile);
                         leads.booked(booked, key, state.pmsReservationId, now, null, cause);
                     }
                 }
@@ -186,6 +205,18 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
             }
         }
         LOG.debugf("Applied %d of %d reservation changes", applied, records.size());
+    }
+
+    /** The lead takes the golden guest of the reservation's primary guest's profile, when crm.guests named one. */
+    private static void adoptGuest(LeadEntity lead, ReservationStateEntity state, Map<String, String> guestOfProfile) {
+        if (state.pmsProfileId == null) {
+            return;
+        }
+        String guest = guestOfProfile.get(org.guestcrm.desk.persistence.GuestLinkEntity.keyOf(state.tenant,
+                state.pmsSystem, state.pmsProfileId));
+        if (guest != null) {
+            lead.guestId = guest;
+        }
     }
 
     private static LeadEntity matchingInquiry(List<LeadEntity> inquiries, ReservationStateEntity state) {

@@ -1,0 +1,101 @@
+package org.guestcrm.desk.messaging;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.guestcrm.desk.config.DeskClock;
+import org.guestcrm.events.EventMetadata;
+import org.guestcrm.events.GuestMerged;
+import org.guestcrm.events.GuestSplit;
+import org.guestcrm.events.SourceProfileRef;
+import org.guestcrm.platform.intake.IntakeHandler;
+import org.guestcrm.platform.intake.IntakeRecord;
+import org.guestcrm.platform.intake.PoisonRecordException;
+import org.jboss.logging.Logger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * crm.guest-merges: a GuestMerged moves the leads and tasks of the merged guests to the survivor (and the profiles it
+ * moved); a GuestSplit moves the leads of the profiles it moved to the new guest. Applied one by one in offset order
+ * (a chain A into B into C needs the order; merges are rare).
+ */
+@ApplicationScoped
+public class GuestMergeHandler implements IntakeHandler<SpecificRecord> {
+
+    static final String CONSUMER = "desk-guest-merges";
+    private static final Logger LOG = Logger.getLogger(GuestMergeHandler.class);
+
+    @Inject
+    GuestLinks links;
+    @Inject
+    DeskClock clock;
+
+    @Override
+    public String consumer() {
+        return CONSUMER;
+    }
+
+    @Override
+    public Class<SpecificRecord> recordType() {
+        return SpecificRecord.class;
+    }
+
+    @Override
+    public UUID eventIdOf(SpecificRecord value) {
+        EventMetadata metadata = value instanceof GuestMerged m ? m.getMetadata()
+                : value instanceof GuestSplit s ? s.getMetadata() : null;
+        if (metadata == null || metadata.getEventId() == null) {
+            throw new PoisonRecordException(value.getClass().getSimpleName()
+                    + " is not a GuestMerged or GuestSplit with metadata.eventId");
+        }
+        if (metadata.getTenantId() == null || metadata.getTenantId().isBlank()) {
+            throw new PoisonRecordException(value.getClass().getSimpleName() + " " + metadata.getEventId() + " lacks tenantId");
+        }
+        if (value instanceof GuestMerged merged && blank(merged.getSurvivingGuestId())) {
+            throw new PoisonRecordException("GuestMerged " + metadata.getEventId() + " lacks survivingGuestId");
+        }
+        if (value instanceof GuestSplit split && blank(split.getNewGuestId())) {
+            throw new PoisonRecordException("GuestSplit " + metadata.getEventId() + " lacks newGuestId");
+        }
+        return metadata.getEventId();
+    }
+
+    @Override
+    public void apply(List<IntakeRecord<SpecificRecord>> records) {
+        Instant now = clock.now();
+        for (IntakeRecord<SpecificRecord> record : records) {
+            if (record.value() instanceof GuestMerged merged) {
+                String tenant = merged.getMetadata().getTenantId();
+                String target = links.merge(tenant, merged.getMergedGuestIds(), merged.getSurvivingGuestId(), now);
+                links.link(owners(tenant, merged.getMovedSourceProfiles(), target), List.of(), now);
+                LOG.infof("Guests %s of tenant %s merged into %s: their leads and tasks moved (event %s).",
+                        merged.getMergedGuestIds(), tenant, target, merged.getMetadata().getEventId());
+            } else if (record.value() instanceof GuestSplit split) {
+                String tenant = split.getMetadata().getTenantId();
+                links.link(owners(tenant, split.getMovedSourceProfiles(), split.getNewGuestId()), List.of(), now);
+                LOG.infof("Guest %s of tenant %s split: %d profile(s) moved to %s (event %s).", split.getOriginalGuestId(),
+                        tenant, split.getMovedSourceProfiles().size(), split.getNewGuestId(), split.getMetadata().getEventId());
+            }
+        }
+    }
+
+    private static Map<GuestLinks.Profile, String> owners(String tenant, List<SourceProfileRef> profiles, String guestId) {
+        Map<GuestLinks.Profile, String> owners = new HashMap<>();
+        for (SourceProfileRef profile : profiles) {
+            if (profile.getPmsSystem() != null && profile.getPmsProfileId() != null) {
+                owners.put(new GuestLinks.Profile(tenant, profile.getPmsSystem(), profile.getPmsProfileId()), guestId);
+            }
+        }
+        return owners;
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+}
