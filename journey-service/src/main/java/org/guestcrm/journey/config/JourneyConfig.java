@@ -53,6 +53,21 @@ public interface JourneyConfig {
 
     Links links();
 
+    Templates templates();
+
+    /** Message templates ({@link org.guestcrm.journey.templates.MessageTemplates}). */
+    interface Templates {
+        /**
+         * The root of the tenants' and hotels' own templates: {@code <dir>/<tenant>/<step>.<lang>.txt} (and
+         * {@code .html}), {@code <dir>/<tenant>/<hotelCode>/...} for one hotel; without it only the built-in ones.
+         */
+        Optional<String> directory();
+
+        default Optional<java.nio.file.Path> path() {
+            return directory().filter(d -> !d.isBlank()).map(java.nio.file.Path::of);
+        }
+    }
+
     Sms sms();
 
     /**

@@ -22,8 +22,8 @@ import java.util.stream.Collectors;
 import org.guestcrm.journey.config.JourneyConfig;
 import org.guestcrm.journey.domain.Channel;
 import org.guestcrm.journey.domain.CommunicationStatus;
-import org.guestcrm.journey.domain.EmailMessage;
-import org.guestcrm.journey.domain.EmailRenderer;
+import org.guestcrm.journey.templates.JourneyMessages;
+import org.guestcrm.journey.templates.MessageTemplates;
 import org.guestcrm.journey.domain.CommunicationChange;
 import org.guestcrm.journey.domain.JourneyPlanner;
 import org.guestcrm.journey.domain.Reasons;
@@ -106,7 +106,8 @@ public class CommunicationDispatcher {
     /** Signs the List-Unsubscribe links; null when links or keys are not configured (no header then). */
     private SignedLinks unsubscribeLinks;
 
-    private final EmailRenderer renderer = new EmailRenderer();
+    /** The texts of every message: Qute templates per step and language, with tenant and hotel overrides. */
+    private JourneyMessages messages;
 
     /** Test seam: "communicationId#attempt" whose outcome recording fails, as if the replica died before the commit. */
     private final Set<String> outcomesToLose = ConcurrentHashMap.newKeySet();
@@ -133,6 +134,9 @@ public class CommunicationDispatcher {
     @PostConstruct
     void init() {
         checkQuietHours();
+        messages = new JourneyMessages(new MessageTemplates(config.templates().path()));
+        config.templates().path().ifPresent(directory -> LOG.infof(
+                "Message templates: tenant and hotel overrides from %s, else the built-in ones (EN, FR, DE).", directory));
         instanceId = config.dispatcher().instanceId().orElseGet(CommunicationDispatcher::defaultInstanceId);
         ambiguousResends = Counter.builder("guestcrm.journey.mail.ambiguous.resends")
                 .description("Claims of a communication whose previous lease expired without an outcome: the mail is "
@@ -220,7 +224,7 @@ public class CommunicationDispatcher {
         if (claim.claimed() == 0) {
             return RoundSummary.NONE;
         }
-        List<Delivery> deliveries = claim.ready().stream().map(this::deliveryOf).toList();
+        List<Delivery> deliveries = claim.ready().stream().map(this::renderedOrUnsendable).toList();
         for (Delivery delivery : deliveries) {
             if (delivery.ambiguousResend()) {
                 ambiguousResends.increment();
@@ -448,10 +452,10 @@ public class CommunicationDispatcher {
                 config.links().unsubscribeValidity());
         String base = config.links().unsubscribeBaseUrl().orElseThrow();
         String link = base + (base.contains("?") ? "&" : "?") + "t=" + token;
-        EmailMessage email = renderer.renderCampaign(recipient.campaignName(), recipient.hotels(), recipient.language(),
-                link);
-        Mail mail = Mail.withText(recipient.email(), email.subject(), email.text())
-                .setHtml(email.html())
+        MessageTemplates.Rendered email = messages.campaign(message.tenant, message.hotelCode,
+                recipient.campaignName(), recipient.hotels(), recipient.language(), link);
+        Mail mail = withTemplateHeaders(Mail.withText(recipient.email(), email.subject(), email.text())
+                .setHtml(email.html()), email, "campaign")
                 .addHeader("Message-ID", messageIdOf(message.id))
                 .addHeader("X-GuestCRM-Communication-Id", message.id.toString())
                 // RFC 8058 one-click unsubscribe (RFC 2369 header), served by the optout-service.
@@ -460,15 +464,31 @@ public class CommunicationDispatcher {
         return new Delivery(message.id, claimed.attempt(), claimed.previousClaimUnfinished(), mail);
     }
 
+    /**
+     * The claimed message rendered; one whose template cannot be rendered (a broken override) fails for good instead of
+     * failing the round over and over. Logs the communication and the error type only (the message holds guest data).
+     */
+    private Delivery renderedOrUnsendable(Claimed claimed) {
+        try {
+            return deliveryOf(claimed);
+        } catch (RuntimeException e) {
+            LOG.errorf("Communication %s (%s): its message could not be rendered (%s); FAILED without sending.",
+                    claimed.communication().id, claimed.communication().step, e.getClass().getName());
+            return Delivery.unsendable(claimed.communication().id, claimed.attempt(), claimed.previousClaimUnfinished(),
+                    "message could not be rendered (template error)");
+        }
+    }
+
     private Delivery deliveryOf(Claimed claimed) {
         if (claimed.recipient() != null) {
             return campaignDeliveryOf(claimed);
         }
         CommunicationEntity communication = claimed.communication();
         ReservationEntity reservation = claimed.reservation();
-        EmailMessage email = renderer.render(communication.step, JourneyMapper.emailContextOf(reservation));
-        Mail mail = Mail.withText(reservation.guestEmail, email.subject(), email.text())
-                .setHtml(email.html())
+        MessageTemplates.Rendered email = messages.email(reservation.tenant, reservation.hotelCode, communication.step,
+                JourneyMapper.emailContextOf(reservation));
+        Mail mail = withTemplateHeaders(Mail.withText(reservation.guestEmail, email.subject(), email.text())
+                .setHtml(email.html()), email, JourneyMessages.templateNameOf(communication.step))
                 .addHeader("Message-ID", messageIdOf(communication.id))
                 .addHeader("X-GuestCRM-Communication-Id", communication.id.toString());
         Optional<String> purpose = StepPurpose.of(communication.step);
@@ -484,6 +504,20 @@ public class CommunicationDispatcher {
             mail.addHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         }
         return new Delivery(communication.id, claimed.attempt(), claimed.previousClaimUnfinished(), mail);
+    }
+
+    /**
+     * Says which template made the mail: {@code Content-Language} (the language used), {@code X-GuestCRM-Template}
+     * (where it came from: hotel, tenant or built-in, and its name) and, when the guest's language had none,
+     * {@code X-GuestCRM-Template-Fallback: <asked> -> <used>}. No guest data.
+     */
+    private static Mail withTemplateHeaders(Mail mail, MessageTemplates.Rendered rendered, String name) {
+        mail.addHeader("Content-Language", rendered.language());
+        mail.addHeader("X-GuestCRM-Template", rendered.source() + " " + name + "." + rendered.language());
+        if (rendered.fellBack()) {
+            mail.addHeader("X-GuestCRM-Template-Fallback", rendered.fallbackFrom() + " -> " + rendered.language());
+        }
+        return mail;
     }
 
     /** {@code EMAIL:<purpose>:} + the opaque {@link ContactPointRef} of the normalised address. */
@@ -597,6 +631,10 @@ public class CommunicationDispatcher {
     private Uni<DeliveryOutcome> attempt(Delivery delivery, Instant leaseUntil) {
         Duration timeout = config.dispatcher().sendTimeout();
         return Uni.createFrom().deferred(() -> {
+            if (delivery.unsendable() != null) {
+                return Uni.createFrom().item(new DeliveryOutcome(delivery.communicationId(), delivery.attempt(),
+                        DeliveryOutcome.Kind.PERMANENT_FAILURE, delivery.unsendable()));
+            }
             if (clock.instant().plus(timeout).isAfter(leaseUntil)) {
                 return Uni.createFrom().item(DeliveryOutcome.notAttempted(delivery));
             }

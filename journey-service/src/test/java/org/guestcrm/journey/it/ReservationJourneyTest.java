@@ -68,6 +68,7 @@ class ReservationJourneyTest {
         assertEquals("Your reservation " + booking.reservationId() + " at Hotel Seeblick is confirmed",
                 mail.getSubject());
         assertEquals(booking.email(), mail.getRecipients(Message.RecipientType.TO)[0].toString());
+        assertEquals("en", mail.getHeader("Content-Language")[0], "the language of the template used");
         JsonPath communications = awaitCommunications(booking, list -> list.getList("status").contains("SENT"));
         assertEquals(List.of("CONFIRMATION", "PRE_STAY", "PRE_CHECK_IN", "IN_STAY", "POST_STAY_SURVEY"),
                 communications.getList("step"));
@@ -91,6 +92,37 @@ class ReservationJourneyTest {
         Staff.viewer(booking.tenant()).get(booking.communicationsPath()).then().statusCode(200)
                 .body("findAll { it.step == 'CONFIRMATION' }.size()", equalTo(1))
                 .body("[0].id", equalTo(confirmationId));
+    }
+
+    @Test
+    void theGuestsLanguageChoosesTheTemplateAndTheMailSaysWhichLanguageWasUsed() throws Exception {
+        LocalDate arrival = LocalDate.now().plusDays(30);
+        Booking french = Booking.unique();
+        KafkaTestClients.sendAvro(RESERVATIONS, french.key(), inLanguage(
+                french.snapshot(1, ReservationStatus.CONFIRMED, arrival, arrival.plusDays(3)), "fr-CH"));
+        Booking italian = Booking.unique();
+        KafkaTestClients.sendAvro(RESERVATIONS, italian.key(), inLanguage(
+                italian.snapshot(1, ReservationStatus.CONFIRMED, arrival, arrival.plusDays(3)), "it"));
+
+        MimeMessage frenchMail = awaitMailTo(french.email());
+        assertEquals("Votre réservation " + french.reservationId() + " chez Hotel Seeblick est confirmée",
+                frenchMail.getSubject());
+        assertEquals("fr", frenchMail.getHeader("Content-Language")[0]);
+        assertEquals("built-in confirmation.fr", frenchMail.getHeader("X-GuestCRM-Template")[0]);
+        assertEquals(null, frenchMail.getHeader("X-GuestCRM-Template-Fallback"));
+
+        MimeMessage italianMail = awaitMailTo(italian.email());
+        assertEquals("Your reservation " + italian.reservationId() + " at Hotel Seeblick is confirmed",
+                italianMail.getSubject(), "no Italian template: English");
+        assertEquals("en", italianMail.getHeader("Content-Language")[0]);
+        assertEquals("it -> en", italianMail.getHeader("X-GuestCRM-Template-Fallback")[0], "the fallback is visible");
+        assertTrue(italianMail.getContentType().startsWith("multipart/"), "text and HTML");
+    }
+
+    private static ReservationChanged inLanguage(ReservationChanged snapshot, String language) {
+        return ReservationChanged.newBuilder(snapshot).setGuests(new java.util.ArrayList<>(List.of(
+                org.guestcrm.events.ReservationGuest.newBuilder(snapshot.getGuests().getFirst())
+                        .setLanguage(language).build()))).build();
     }
 
     @Test
