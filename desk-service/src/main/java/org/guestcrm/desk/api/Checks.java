@@ -38,6 +38,10 @@ final class Checks {
         return text(value, field, max);
     }
 
+    List<Problem.InvalidParam> problems() {
+        return List.copyOf(problems);
+    }
+
     boolean ok() {
         return problems.isEmpty();
     }

@@ -59,13 +59,34 @@ public final class Dtos {
                             Double medianMinutesToAnswer, Double averageMinutesToAnswer,
                             long callBacksAnsweredLate, long quotesSent, long quotesBooked, long quotesExpired,
                             Double quoteConversionRate, long tasksOpenNow, long tasksOverdueNow,
-                            long communicationsSent, long communicationsBounced, List<StepCount> communications) {
+                            long communicationsSent, long communicationsBounced, List<StepCount> communications,
+                            DocumentKpis documents, List<ChannelCount> messagesByChannel) {
+    }
+
+    /**
+     * The documents owed (not NOT_OWED) that fell due in the period: how many, sent (or opened), opened, missing now
+     * (the alerts), sent after their due time; and those not owed after all.
+     */
+    public record DocumentKpis(long due, long sent, long opened, long missing, long sentLate, long notOwed) {
+    }
+
+    /** Messages the CRM sent on one channel: the cost side. */
+    public record ChannelCount(String channel, long sent) {
+    }
+
+    /** One UTC day of the period: leads received (and of them booked), communications sent. */
+    public record DayCount(String day, long leadsReceived, long leadsBooked, long communicationsSent) {
     }
 
     /** Communications of one journey step, channel and outcome (what the CRM sent and what came of it). */
     public record StepCount(String step, String channel, String status, long events) {
     }
 
-    public record Kpis(String tenant, Instant from, Instant to, List<HotelKpis> hotels) {
+    /**
+     * The figures of each hotel and of the whole group (the tenant, or the hotel asked for) over [from, to), per UTC
+     * day, and the figures of the issue this service cannot compute (and why).
+     */
+    public record Kpis(String tenant, Instant from, Instant to, List<HotelKpis> hotels, HotelKpis group,
+                       List<DayCount> days, List<String> notComputedHere) {
     }
 }

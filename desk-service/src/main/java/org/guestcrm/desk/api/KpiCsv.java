@@ -1,0 +1,76 @@
+package org.guestcrm.desk.api;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * The desk's figures as CSV (RFC 4180, comma, CRLF): a header, one row for the group, then one per hotel. A text cell
+ * that a spreadsheet would run as a formula (=, +, -, @) is prefixed with an apostrophe.
+ */
+final class KpiCsv {
+
+    private KpiCsv() {
+    }
+
+    static String of(Dtos.Kpis kpis) {
+        TreeSet<String> channels = new TreeSet<>();
+        kpis.group().messagesByChannel().forEach(c -> channels.add(c.channel()));
+        kpis.hotels().forEach(h -> h.messagesByChannel().forEach(c -> channels.add(c.channel())));
+        List<String> header = new ArrayList<>(List.of("scope", "hotel", "from", "to", "leadsReceived", "leadsBooked",
+                "leadsLost", "leadsNoAnswer", "leadsOpen", "conversionRate", "leadsAnswered", "medianMinutesToAnswer",
+                "averageMinutesToAnswer", "callBacksAnsweredLate", "quotesSent", "quotesBooked", "quotesExpired",
+                "quoteConversionRate", "tasksOpenNow", "tasksOverdueNow", "communicationsSent", "communicationsBounced",
+                "documentsDue", "documentsSent", "documentsOpened", "documentsMissing", "documentsSentLate",
+                "documentsNotOwed"));
+        channels.forEach(c -> header.add("messagesSent" + c));
+        StringBuilder out = new StringBuilder();
+        line(out, header);
+        line(out, row("group", kpis, kpis.group(), channels));
+        for (Dtos.HotelKpis hotel : kpis.hotels()) {
+            line(out, row("hotel", kpis, hotel, channels));
+        }
+        return out.toString();
+    }
+
+    private static List<String> row(String scope, Dtos.Kpis kpis, Dtos.HotelKpis h, TreeSet<String> channels) {
+        List<String> cells = new ArrayList<>(List.of(scope, h.hotelCode() == null ? "" : h.hotelCode(),
+                kpis.from().toString(), kpis.to().toString(), n(h.leadsReceived()), n(h.leadsBooked()), n(h.leadsLost()),
+                n(h.leadsNoAnswer()), n(h.leadsOpen()), n(h.conversionRate()), n(h.leadsAnswered()),
+                n(h.medianMinutesToAnswer()), n(h.averageMinutesToAnswer()), n(h.callBacksAnsweredLate()),
+                n(h.quotesSent()), n(h.quotesBooked()), n(h.quotesExpired()), n(h.quoteConversionRate()),
+                n(h.tasksOpenNow()), n(h.tasksOverdueNow()), n(h.communicationsSent()), n(h.communicationsBounced()),
+                n(h.documents().due()), n(h.documents().sent()), n(h.documents().opened()), n(h.documents().missing()),
+                n(h.documents().sentLate()), n(h.documents().notOwed())));
+        for (String channel : channels) {
+            cells.add(n(h.messagesByChannel().stream().filter(c -> c.channel().equals(channel))
+                    .mapToLong(Dtos.ChannelCount::sent).sum()));
+        }
+        return cells;
+    }
+
+    private static String n(Number value) {
+        return value == null ? "" : value.toString();
+    }
+
+    private static void line(StringBuilder out, List<String> cells) {
+        for (int i = 0; i < cells.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            out.append(cell(cells.get(i)));
+        }
+        out.append("\r\n");
+    }
+
+    static String cell(String value) {
+        String text = value;
+        if (!text.isEmpty() && "=+-@".indexOf(text.charAt(0)) >= 0 && !text.matches("-?[0-9.]+")) {
+            text = "'" + text;
+        }
+        if (text.contains(",") || text.contains("\"") || text.contains("\n") || text.contains("\r")) {
+            text = "\"" + text.replace("\"", "\"\"") + "\"";
+        }
+        return text;
+    }
+}
