@@ -88,6 +88,22 @@ public interface JourneyConfig {
         @WithDefault("10s")
         Duration timeout();
 
+        /**
+         * The journey steps sent as SMS when a gateway is configured and the guest has a valid mobile number (else
+         * e-mail), e.g. {@code PRE_CHECK_IN}; each needs an SMS text (template fragment {@code sms}).
+         */
+        Optional<java.util.List<org.guestcrm.journey.domain.JourneyStep>> steps();
+
+        /** Whether every gateway setting is there. */
+        default boolean configured() {
+            return gatewayUrl().isPresent() && accountSid().isPresent() && authToken().isPresent() && from().isPresent();
+        }
+
+        default org.guestcrm.journey.domain.ChannelPolicy channelPolicy() {
+            return new org.guestcrm.journey.domain.ChannelPolicy(
+                    java.util.Set.copyOf(steps().orElse(java.util.List.of())), configured());
+        }
+
         /** The configured gateway, or empty when a setting is missing. */
         default Optional<org.guestcrm.journey.sms.SmsSender> gateway() {
             if (gatewayUrl().isEmpty() || accountSid().isEmpty() || authToken().isEmpty() || from().isEmpty()) {
@@ -96,6 +112,18 @@ public interface JourneyConfig {
             return Optional.of(new org.guestcrm.journey.sms.HttpSmsGateway(gatewayUrl().get(), accountSid().get(),
                     authToken().get(), from().get(), timeout()));
         }
+    }
+
+    /** The country of a hotel (ISO 3166-1 alpha-2), to read national phone numbers: e.g. {@code journey.hotel-countries.BER01=DE}. */
+    Map<String, String> hotelCountries();
+
+    /** A tenant's default country for its hotels without an entry in {@link #hotelCountries()}. */
+    Map<String, String> tenantCountries();
+
+    /** The hotel's country, else its tenant's, else null (then only numbers with a country code are valid). */
+    default String countryOf(String tenant, String hotelCode) {
+        String hotel = hotelCountries().get(hotelCode);
+        return hotel != null ? hotel : tenantCountries().get(tenant);
     }
 
     default ZoneId zoneOf(String hotelCode) {

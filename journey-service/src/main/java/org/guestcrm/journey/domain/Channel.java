@@ -1,8 +1,8 @@
 package org.guestcrm.journey.domain;
 
 /**
- * How a communication reaches the guest. Only {@link #EMAIL} is sent today; SMS is planned (no sender exists yet,
- * so the planner never chooses it).
+ * How a communication reaches the guest: e-mail, or SMS for the steps configured for it when the guest has a valid
+ * mobile number and a gateway is configured ({@link ChannelPolicy}).
  */
 public enum Channel {
     EMAIL,

@@ -103,6 +103,9 @@ public class CommunicationDispatcher {
 
     static final String UNSUBSCRIBE_SCOPE = "unsubscribe";
 
+    /** The SMS gateway; null when none is configured (SMS steps then go by e-mail). */
+    private org.guestcrm.journey.sms.SmsSender smsSender;
+
     /** Signs the List-Unsubscribe links; null when links or keys are not configured (no header then). */
     private SignedLinks unsubscribeLinks;
 
@@ -138,6 +141,17 @@ public class CommunicationDispatcher {
         config.templates().path().ifPresent(directory -> LOG.infof(
                 "Message templates: tenant and hotel overrides from %s, else the built-in ones (EN, FR, DE).", directory));
         instanceId = config.dispatcher().instanceId().orElseGet(CommunicationDispatcher::defaultInstanceId);
+        smsSender = config.sms().gateway().orElse(null);
+        for (org.guestcrm.journey.domain.JourneyStep step : config.sms().steps().orElse(List.of())) {
+            if (!messages.hasSmsText(step)) {
+                throw new IllegalStateException("journey.sms.steps names " + step + ", which has no SMS text (template "
+                        + "fragment 'sms') in every built-in language");
+            }
+        }
+        if (smsSender != null) {
+            LOG.infof("SMS gateway configured: steps %s go as text messages to guests with a valid mobile number.",
+                    config.sms().steps().orElse(List.of()));
+        }
         ambiguousResends = Counter.builder("guestcrm.journey.mail.ambiguous.resends")
                 .description("Claims of a communication whose previous lease expired without an outcome: the mail is "
                         + "sent again with the same Message-ID and may reach the guest twice")
@@ -267,6 +281,13 @@ public class CommunicationDispatcher {
                 .filter(r -> r != null && r.guestEmail != null)
                 .map(r -> new String[] {r.tenant, ConsentChangeHandler.normalised(r.guestEmail)})
                 .toList());
+        // SMS consent (channel SMS) of the numbers the claimed text messages would go to, in one query.
+        Set<ConsentRepository.Withdrawal> withdrawnSms = consents.withdrawn("SMS", due.stream()
+                .filter(c -> c.channel == Channel.SMS)
+                .map(c -> reservations.get(c.id))
+                .filter(r -> r != null && r.guestPhone != null)
+                .map(r -> new String[] {r.tenant, r.guestPhone})
+                .toList());
         CampaignRecipients campaignRecipients = campaignRecipientsOf(due);
         JourneyPlanner planner = new JourneyPlanner(config.schedule());
         List<Claimed> ready = new ArrayList<>(due.size());
@@ -294,6 +315,14 @@ public class CommunicationDispatcher {
                 decided++;
                 continue;
             }
+            if (communication.channel == Channel.SMS) {
+                Optional<String> noSms = smsRefusal(communication, reservation, withdrawnSms);
+                if (noSms.isPresent()) {
+                    // A text message that cannot go is sent by e-mail instead (checked below like any e-mail).
+                    LOG.debugf("Communication %s: %s; sent by e-mail instead.", communication.id, noSms.get());
+                    communication.channel = Channel.EMAIL;
+                }
+            }
             Optional<Decision> decision = decisionWithoutSending(communication, reservation, withdrawn);
             Optional<Instant> quietUntil = decision.isPresent() ? Optional.empty() : quietUntil(communication, now);
             if (decision.isPresent()) {
@@ -307,7 +336,8 @@ public class CommunicationDispatcher {
                 decided++;
             } else {
                 // The address it goes to, for CommunicationEvent.contactPoint (SENT, FAILED, BOUNCED).
-                communication.contactPoint = ConsentChangeHandler.normalised(reservation.guestEmail);
+                communication.contactPoint = communication.channel == Channel.SMS ? reservation.guestPhone
+                        : ConsentChangeHandler.normalised(reservation.guestEmail);
                 // The lease still set here belongs to a claim that expired without an outcome.
                 ready.add(new Claimed(communication, reservation, null, communication.attempts + 1,
                         communication.leaseOwner != null));
@@ -358,10 +388,9 @@ public class CommunicationDispatcher {
             // Cannot happen through the planner; never let one bad row block the queue.
             return Optional.of(new Decision(CommunicationStatus.FAILED, "reservation not found"));
         }
-        if (communication.channel != Channel.EMAIL) {
-            // No SMS sender exists yet (documented gap); the planner never plans SMS.
-            return Optional.of(new Decision(CommunicationStatus.SKIPPED,
-                    "channel " + communication.channel + " not supported"));
+        if (communication.channel == Channel.SMS) {
+            // Checked by smsRefusal before: the number is there, the gateway too, and SMS consent is not withdrawn.
+            return Optional.empty();
         }
         if (reservation.guestEmail == null) {
             return Optional.of(new Decision(CommunicationStatus.SKIPPED, Reasons.NO_EMAIL_ADDRESS));
@@ -374,6 +403,27 @@ public class CommunicationDispatcher {
                     return Optional.of(new Decision(CommunicationStatus.SKIPPED,
                             "suppressed: consent withdrawn (" + withdrawnPurpose + ")"));
                 }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why a text message cannot go now (no gateway, no valid number any more, SMS consent withdrawn for its purpose or
+     * for marketing); empty when it can. Names no number.
+     */
+    private Optional<String> smsRefusal(CommunicationEntity communication, ReservationEntity reservation,
+                                        Set<ConsentRepository.Withdrawal> withdrawnSms) {
+        if (smsSender == null) {
+            return Optional.of("no SMS gateway configured");
+        }
+        if (reservation == null || reservation.guestPhone == null) {
+            return Optional.of("no mobile number");
+        }
+        for (String purpose : List.of(StepPurpose.ofSms(communication.step), StepPurpose.MARKETING)) {
+            if (withdrawnSms.contains(new ConsentRepository.Withdrawal(reservation.tenant, purpose,
+                    ConsentChangeHandler.normalised(reservation.guestPhone)))) {
+                return Optional.of("SMS consent withdrawn (" + purpose + ")");
             }
         }
         return Optional.empty();
@@ -485,6 +535,13 @@ public class CommunicationDispatcher {
         }
         CommunicationEntity communication = claimed.communication();
         ReservationEntity reservation = claimed.reservation();
+        if (communication.channel == Channel.SMS) {
+            MessageTemplates.Rendered text = messages.sms(reservation.tenant, reservation.hotelCode, communication.step,
+                    JourneyMapper.emailContextOf(reservation));
+            return new Delivery(communication.id, claimed.attempt(), claimed.previousClaimUnfinished(), null,
+                    new org.guestcrm.journey.sms.SmsMessage(reservation.guestPhone, text.text(),
+                            communication.id.toString()), null);
+        }
         MessageTemplates.Rendered email = messages.email(reservation.tenant, reservation.hotelCode, communication.step,
                 JourneyMapper.emailContextOf(reservation));
         Mail mail = withTemplateHeaders(Mail.withText(reservation.guestEmail, email.subject(), email.text())
@@ -637,6 +694,12 @@ public class CommunicationDispatcher {
             }
             if (clock.instant().plus(timeout).isAfter(leaseUntil)) {
                 return Uni.createFrom().item(DeliveryOutcome.notAttempted(delivery));
+            }
+            if (delivery.sms() != null) {
+                // The gateway's HTTP call blocks: on a worker thread, never the event loop.
+                return Uni.createFrom().item(() -> DeliveryOutcome.of(delivery, smsSender.send(delivery.sms())))
+                        .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
+                        .ifNoItem().after(timeout).fail();
             }
             return mailer.send(delivery.mail())
                     .ifNoItem().after(timeout).fail()

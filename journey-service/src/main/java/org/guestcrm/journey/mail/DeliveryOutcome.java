@@ -29,6 +29,19 @@ record DeliveryOutcome(UUID communicationId, int attempt, Kind kind, String erro
         return new DeliveryOutcome(delivery.communicationId(), delivery.attempt(), Kind.NOT_ATTEMPTED, null);
     }
 
+    /** What the SMS gateway answered: accepted, refused for good (no retry), or worth another attempt. */
+    static DeliveryOutcome of(Delivery delivery, org.guestcrm.journey.sms.SmsOutcome outcome) {
+        Kind kind = switch (outcome.kind()) {
+            case ACCEPTED -> Kind.SENT;
+            case PERMANENT_FAILURE -> Kind.PERMANENT_FAILURE;
+            case TRANSIENT_FAILURE -> Kind.TRANSIENT_FAILURE;
+        };
+        String error = outcome.description() == null ? null
+                : outcome.description().startsWith("undeliverable: ")
+                        ? outcome.description().substring("undeliverable: ".length()) : outcome.description();
+        return new DeliveryOutcome(delivery.communicationId(), delivery.attempt(), kind, error);
+    }
+
     static DeliveryOutcome failed(Delivery delivery, Throwable error) {
         Kind kind = DeliveryFailures.isHardBounce(error) ? Kind.HARD_BOUNCE
                 : DeliveryFailures.isPermanent(error) ? Kind.PERMANENT_FAILURE : Kind.TRANSIENT_FAILURE;

@@ -66,8 +66,17 @@ public final class JourneyMapper {
         return guests.stream().filter(ReservationGuest::getPrimary).findFirst().or(() -> Optional.of(guests.getFirst()));
     }
 
-    /** Copies the snapshot into the entity (a new or the held reservation). */
+    /** Copies the snapshot into the entity (a new or the held reservation), phones read without a country. */
     public static void copySnapshot(ReservationChanged event, ReservationEntity target, Instant now) {
+        copySnapshot(event, target, now, null);
+    }
+
+    /**
+     * Copies the snapshot into the entity (a new or the held reservation); the guest's phone is kept in E.164 when
+     * valid, a national number read with {@code hotelCountry} (ISO 3166-1 alpha-2, may be null).
+     */
+    public static void copySnapshot(ReservationChanged event, ReservationEntity target, Instant now,
+                                    String hotelCountry) {
         EventMetadata metadata = event.getMetadata();
         target.tenant = metadata.getTenantId();
         target.hotelCode = event.getHotelCode();
@@ -82,6 +91,9 @@ public final class JourneyMapper {
         target.guestEmail = guest.map(ReservationGuest::getEmail).map(String::strip).filter(s -> !s.isEmpty())
                 .orElse(null);
         target.guestLanguage = guest.map(ReservationGuest::getLanguage).orElse(null);
+        target.guestPhone = guest.map(ReservationGuest::getPhone)
+                .flatMap(phone -> org.guestcrm.platform.domain.ContactPointNormaliser.e164(phone, hotelCountry))
+                .orElse(null);
         target.pmsSequence = event.getPmsSequence();
         target.pmsModifiedAt = event.getPmsModifiedAt();
         target.eventOccurredAt = metadata.getOccurredAt();

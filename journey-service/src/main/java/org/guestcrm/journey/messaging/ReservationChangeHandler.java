@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import org.guestcrm.events.EventMetadata;
 import org.guestcrm.events.ReservationChanged;
 import org.guestcrm.journey.config.JourneyConfig;
+import org.guestcrm.journey.domain.ChannelPolicy;
 import org.guestcrm.journey.domain.CommunicationChange;
 import org.guestcrm.journey.domain.JourneyPlanner;
 import org.guestcrm.journey.domain.NoticePlanner;
@@ -125,11 +126,13 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
             }
             if (reservation == null) {
                 reservation = new ReservationEntity();
-                JourneyMapper.copySnapshot(event, reservation, now);
+                JourneyMapper.copySnapshot(event, reservation, now,
+                        config.countryOf(event.getMetadata().getTenantId(), event.getHotelCode()));
                 reservations.persist(reservation);
                 held.put(key, reservation);
             } else if (!missing || JourneyMapper.versionOf(event).isNewerThan(JourneyMapper.versionOf(reservation))) {
-                JourneyMapper.copySnapshot(event, reservation, now);
+                JourneyMapper.copySnapshot(event, reservation, now,
+                        config.countryOf(event.getMetadata().getTenantId(), event.getHotelCode()));
             } else {
                 // The same version as held, now missing from the export: only the uncertainty is news.
                 reservation.lastEventId = event.getMetadata().getEventId();
@@ -177,8 +180,13 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
         ReservationState state = JourneyMapper.stateOf(reservation,
                 config.zoneOf(reservation.tenant, reservation.hotelCode),
                 config.quietHoursOf(reservation.tenant, reservation.hotelCode));
+        ChannelPolicy channels = config.sms().channelPolicy();
         List<CommunicationChange> changes = planner.plan(state, held.stream().map(JourneyMapper::existingOf).toList(),
-                now, history);
+                        now, history).stream()
+                // A new step goes by SMS when it is configured for it and the guest has a valid mobile number.
+                .map(change -> change.createsCommunication()
+                        ? change.onChannel(channels.channelOf(change.step(), reservation.guestPhone)) : change)
+                .toList();
         applyChanges(changes, reservation, held, cause, now);
         List<CommunicationChange> notices = noticePlanner.plan(state, update,
                 held.stream().map(JourneyMapper::existingOf).toList(), now);

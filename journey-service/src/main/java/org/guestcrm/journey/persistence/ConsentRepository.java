@@ -22,6 +22,11 @@ public class ConsentRepository {
 
     /** Every withdrawn e-mail consent of the (tenant, lower-case address) pairs given, in one statement. */
     public Set<Withdrawal> withdrawnEmail(Collection<String[]> tenantAndAddress) {
+        return withdrawn("EMAIL", tenantAndAddress);
+    }
+
+    /** Every withdrawn consent on {@code channel} (EMAIL, SMS) of the (tenant, contact point) pairs given, in one statement. */
+    public Set<Withdrawal> withdrawn(String channel, Collection<String[]> tenantAndAddress) {
         Set<Withdrawal> withdrawn = new HashSet<>();
         if (tenantAndAddress.isEmpty()) {
             return withdrawn;
@@ -33,8 +38,9 @@ public class ConsentRepository {
                         SELECT s.tenant, s.purpose, s.contact_point FROM consent_state s
                         JOIN unnest(cast(:tenants AS text[]), cast(:addresses AS text[])) AS k (tenant, contact_point)
                           ON s.tenant = k.tenant AND s.contact_point = k.contact_point
-                        WHERE s.channel = 'EMAIL' AND s.status = 'WITHDRAWN'
+                        WHERE s.channel = :channel AND s.status = 'WITHDRAWN'
                         """)
+                .setParameter("channel", channel)
                 .setParameter("tenants", tenants)
                 .setParameter("addresses", addresses)
                 .getResultList();

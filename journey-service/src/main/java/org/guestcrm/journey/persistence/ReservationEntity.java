@@ -62,6 +62,10 @@ public class ReservationEntity extends PanacheEntityBase {
     @Column(name = "guest_language")
     public String guestLanguage;
 
+    /** The lead guest's mobile number in E.164, when the PMS sent a valid one (V16). Personal data: never logged. */
+    @Column(name = "guest_phone")
+    public String guestPhone;
+
     @Column(name = "pms_sequence")
     public Long pmsSequence;
 

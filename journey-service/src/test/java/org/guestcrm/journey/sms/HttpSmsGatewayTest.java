@@ -195,6 +195,11 @@ class HttpSmsGatewayTest {
             public Duration timeout() {
                 return Duration.ofSeconds(5);
             }
+
+            @Override
+            public java.util.Optional<java.util.List<org.guestcrm.journey.domain.JourneyStep>> steps() {
+                return java.util.Optional.empty();
+            }
         };
     }
 }
