@@ -65,7 +65,9 @@ public class ConsentResource {
     public ConsentsDto consents(
             @Parameter(description = "Tenant (hotel group)", required = true) @QueryParam("tenant") String tenant,
             @Parameter(description = "E-mail address, phone number (URL-encode a leading + as %2B) or postal key COUNTRY|postcode|street line (CH|8001|Bahnhofstrasse 1); normalised like the feed (phones to E.164, a national form in the tenant's region; the postal key folded)",
-                    required = true) @QueryParam("contactPoint") String contactPoint) {
+                    required = true) @QueryParam("contactPoint") String contactPoint,
+            @Parameter(description = "A hotel of the tenant: adds what holds for it (the tenant's and the hotel's or its brand's"
+                    + " scope, an opt-out in either wins)") @QueryParam("hotelCode") String hotelCode) {
         List<Problem.InvalidParam> invalid = new ArrayList<>();
         if (tenant == null || tenant.isBlank()) {
             invalid.add(new Problem.InvalidParam("tenant", "is required"));
@@ -86,7 +88,11 @@ public class ConsentResource {
             throw new InvalidRequestException("Invalid query parameter(s): "
                     + String.join(", ", invalid.stream().map(Problem.InvalidParam::name).toList()) + ".", invalid);
         }
-        return view(tenant.trim(), parsed);
+        if (hotelCode != null && !HOTEL_CODE.matcher(hotelCode.trim()).matches()) {
+            throw new InvalidRequestException("Invalid query parameter(s): hotelCode.",
+                    List.of(new Problem.InvalidParam("hotelCode", "is letters, digits, _ . - (at most 50)")));
+        }
+        return view(tenant.trim(), parsed, hotelCode == null || hotelCode.isBlank() ? null : hotelCode.trim());
     }
 
     @GET
@@ -164,15 +170,46 @@ public class ConsentResource {
         if (parsed != null && channel != null && !org.guestcrm.optout.domain.GuestLinkSubject.fits(channel, parsed)) {
             invalid.add(new Problem.InvalidParam("channel", "does not fit the contact point (EMAIL for an e-mail address, SMS or PHONE for a phone, POST for a postal address)"));
         }
+        String hotel = request == null || request.hotelCode() == null || request.hotelCode().isBlank() ? null
+                : request.hotelCode().trim();
+        if (hotel != null && !HOTEL_CODE.matcher(hotel).matches()) {
+            invalid.add(new Problem.InvalidParam("hotelCode", "is letters, digits, _ . - (at most 50)"));
+        }
         if (!invalid.isEmpty()) {
             throw new InvalidRequestException("Invalid field(s): "
                     + String.join(", ", invalid.stream().map(Problem.InvalidParam::name).toList()) + ".", invalid);
         }
         String requestId = UUID.randomUUID().toString();
+        // Said for one hotel: that hotel's (or brand's) scope where the tenant has scopes, else the whole tenant.
+        String scope = config.scopeOf(tenantId, hotel);
         recorder.record(tenantId, new ConsentStatement(parsed, channel != null ? channel : parsed.channel(), purpose,
-                        ConsentStatus.WITHDRAWN, ConsentSource.FRONT_DESK, Instant.now().truncatedTo(ChronoUnit.MILLIS)),
+                        ConsentStatus.WITHDRAWN, ConsentSource.FRONT_DESK, Instant.now().truncatedTo(ChronoUnit.MILLIS), scope),
                 new ConsentRecorder.Provenance(access.actor(), "staff-api", "staff-request:" + requestId, requestId));
-        return view(tenantId, parsed);
+        return view(tenantId, parsed, hotel);
+    }
+
+    private static final java.util.regex.Pattern HOTEL_CODE = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,50}");
+
+    private ConsentsDto view(String tenantId, ContactPoint parsed, String hotelCode) {
+        ConsentsDto dto = view(tenantId, parsed);
+        if (hotelCode == null) {
+            return dto;
+        }
+        String scope = config.scopeOf(tenantId, hotelCode);
+        record Key(String channel, String purpose) {
+        }
+        java.util.Map<Key, List<org.guestcrm.optout.domain.ConsentScope.ScopedState>> byKey = new java.util.LinkedHashMap<>();
+        for (ConsentsDto.StateDto s : dto.current()) {
+            byKey.computeIfAbsent(new Key(s.channel(), s.purpose()), k -> new ArrayList<>()).add(
+                    new org.guestcrm.optout.domain.ConsentScope.ScopedState(s.scope(), ConsentStatus.valueOf(s.status()),
+                            ConsentSource.valueOf(s.source()), s.effectiveAt()));
+        }
+        List<ConsentsDto.EffectiveDto> effective = new ArrayList<>();
+        byKey.forEach((key, states) -> org.guestcrm.optout.domain.ConsentScope.effective(states, scope).ifPresent(e ->
+                effective.add(new ConsentsDto.EffectiveDto(key.channel(), key.purpose(), e.status().name(), e.scope(),
+                        e.source().name(), e.effectiveAt()))));
+        return new ConsentsDto(dto.tenant(), dto.contactPoint(), dto.kind(), dto.current(), dto.history(), dto.heldBy(),
+                hotelCode, effective);
     }
 
     private ConsentsDto view(String tenantId, ContactPoint parsed) {

@@ -10,9 +10,26 @@ public record ConsentsDto(
         String kind,
         List<StateDto> current,
         List<EntryDto> history,
-        List<SourceProfileDto> heldBy) {
+        List<SourceProfileDto> heldBy,
+        String hotelCode,
+        List<EffectiveDto> effective) {
 
-    public record StateDto(String channel, String purpose, String status, String source, Instant effectiveAt) {
+    /** Without a hotel asked for: no {@code effective} answer. */
+    public ConsentsDto(String tenant, String contactPoint, String kind, List<StateDto> current, List<EntryDto> history,
+            List<SourceProfileDto> heldBy) {
+        this(tenant, contactPoint, kind, current, history, heldBy, null, List.of());
+    }
+
+    /** The current state of one channel and purpose in one scope (TENANT, HOTEL:code, BRAND:code). */
+    public record StateDto(String channel, String purpose, String status, String source, Instant effectiveAt, String scope) {
+    }
+
+    /**
+     * What holds for the hotel asked for, per channel and purpose: the tenant's and the hotel's (or its brand's) scope
+     * together, an opt-out in either wins; {@code decidedBy} is the scope whose state decided it.
+     */
+    public record EffectiveDto(String channel, String purpose, String status, String decidedBy, String source,
+            Instant effectiveAt) {
     }
 
     public record EntryDto(String channel, String purpose, String status, String source, Instant effectiveAt,
@@ -21,7 +38,7 @@ public record ConsentsDto(
     }
 
     /** A staff opt-out: said at the desk or by mail; channel defaults to the contact point's, purpose to MARKETING. */
-    public record WithdrawalRequest(String contactPoint, String channel, String purpose) {
+    public record WithdrawalRequest(String contactPoint, String channel, String purpose, String hotelCode) {
     }
 
     /** A PMS profile that holds this contact point now. */

@@ -554,7 +554,9 @@ public class PreferenceCentreResource {
         String tenant = g.session().tenant();
         String value = g.contactPoint().value();
         Map<String, ConsentStateEntity> states = new LinkedHashMap<>();
+        // The guest's choices are the tenant's (a hotel's own scope is its PMS's, shown to staff).
         ConsentStateEntity.listFor(tenant, value).stream().filter(s -> s.channel.equals(g.session().channel().name()))
+                .filter(s -> org.guestcrm.optout.domain.ConsentScope.isTenant(s.scope))
                 .forEach(s -> states.put(s.purpose, s));
         List<Row> rows = new ArrayList<>();
         for (ConsentPurpose purpose : ConsentPurpose.values()) {

@@ -30,6 +30,34 @@ public interface OptoutConfig {
         return Optional.ofNullable(region != null ? region : regions.get(tenant));
     }
 
+    /**
+     * Per tenant, the scope its hotels' PMS statements hold in: {@code HOTEL} (each hotel's own), {@code BRAND} (the
+     * hotel's brand, {@link #brands}), or {@code TENANT} (the default: one consent for the whole group).
+     */
+    Map<String, String> scopes();
+
+    /** The brand of a hotel, by {@code tenant:hotelCode}, for tenants with {@code BRAND} scopes. */
+    Map<String, String> brands();
+
+    /**
+     * The scope a statement about {@code hotelCode} of {@code tenant} holds in: {@code HOTEL:<code>},
+     * {@code BRAND:<brand>} or {@code TENANT} (no scopes configured, no hotel, or a hotel without a configured brand).
+     */
+    default String scopeOf(String tenant, String hotelCode) {
+        String mode = scopes().getOrDefault(tenant, "TENANT").trim().toUpperCase(java.util.Locale.ROOT);
+        if (hotelCode == null || hotelCode.isBlank()) {
+            return org.guestcrm.optout.domain.ConsentScope.TENANT;
+        }
+        return switch (mode) {
+            case "HOTEL" -> org.guestcrm.optout.domain.ConsentScope.hotel(hotelCode.trim());
+            case "BRAND" -> {
+                String brand = brands().get(tenant + ":" + hotelCode.trim());
+                yield brand == null ? org.guestcrm.optout.domain.ConsentScope.TENANT : org.guestcrm.optout.domain.ConsentScope.brand(brand);
+            }
+            default -> org.guestcrm.optout.domain.ConsentScope.TENANT;
+        };
+    }
+
     Retention retention();
 
     Links links();

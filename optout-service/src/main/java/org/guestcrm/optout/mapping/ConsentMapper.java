@@ -107,6 +107,7 @@ public final class ConsentMapper {
         entry.source = statement.source().name();
         entry.effectiveAt = statement.effectiveAt();
         entry.evidence = evidence;
+        entry.scope = statement.scope();
         entry.pmsSystem = pmsSystem;
         entry.pmsProfileId = pmsProfileId;
         entry.recordedAt = now;
@@ -118,6 +119,7 @@ public final class ConsentMapper {
         state.contactPoint = entry.contactPoint;
         state.channel = entry.channel;
         state.purpose = entry.purpose;
+        state.scope = entry.scope;
         state.status = entry.status;
         state.source = entry.source;
         state.effectiveAt = entry.effectiveAt;
@@ -148,7 +150,7 @@ public final class ConsentMapper {
     public static ConsentsDto toDto(String tenant, ContactPoint contactPoint, List<ConsentStateEntity> states,
                                     List<ConsentEntryEntity> history, List<SourceProfileEntity> heldBy) {
         return new ConsentsDto(tenant, contactPoint.value(), contactPoint.kind().name(),
-                states.stream().map(s -> new ConsentsDto.StateDto(s.channel, s.purpose, s.status, s.source, s.effectiveAt)).toList(),
+                states.stream().map(s -> new ConsentsDto.StateDto(s.channel, s.purpose, s.status, s.source, s.effectiveAt, s.scope)).toList(),
                 history.stream().map(e -> new ConsentsDto.EntryDto(e.channel, e.purpose, e.status, e.source, e.effectiveAt,
                         e.evidence, e.pmsSystem, e.pmsProfileId, e.actor, e.sourceDetail, e.scope, e.recordedAt)).toList(),
                 heldBy.stream().map(p -> new ConsentsDto.SourceProfileDto(p.pmsSystem, p.pmsProfileId)).toList());

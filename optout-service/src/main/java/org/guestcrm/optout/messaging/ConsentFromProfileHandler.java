@@ -138,9 +138,11 @@ public class ConsentFromProfileHandler implements IntakeHandler<GuestProfileChan
             withoutKey += ConsentMapper.addressesWithoutKey(event);
             // A later version in the same batch replaces the earlier one's contact points.
             contactPoints.put(profile.id, new ProfileContactPoints(profile.id, tenant, points));
+            // Where the tenant wants hotel or brand scopes, the PMS of a hotel speaks for that scope only.
+            String scope = config.scopeOf(tenant, event.getHotelCode());
             for (ConsentStatement statement : interpreter.statements(ConsentMapper.permissions(event), points,
                     incoming.effectiveAt())) {
-                said.add(new ConsentLedger.Said(tenant, statement, "pms:" + event.getPmsSystem(), event.getPmsSystem(),
+                said.add(new ConsentLedger.Said(tenant, statement.withScope(scope), "pms:" + event.getPmsSystem(), event.getPmsSystem(),
                         metadata.getEventId().toString(), event.getPmsSystem(), event.getPmsProfileId(), event.getHotelCode(),
                         metadata.getCorrelationId() != null ? metadata.getCorrelationId() : metadata.getEventId().toString(),
                         metadata.getEventId().toString()));
@@ -172,5 +174,15 @@ public class ConsentFromProfileHandler implements IntakeHandler<GuestProfileChan
      */
     static String consentKey(String tenant, String channel, String purpose, String contactPoint) {
         return String.join(":", tenant, channel, purpose, contactPoint);
+    }
+
+    /**
+     * As above for a consent of {@code scope}: the tenant scope keeps the key above; a hotel or brand scope has its own
+     * key, {@code tenant:CHANNEL:PURPOSE:HOTEL=<code>:contactPoint} (the scope before the contact point, which stays
+     * last), so compaction keeps one record per scope.
+     */
+    static String consentKey(String tenant, String channel, String purpose, String scope, String contactPoint) {
+        return org.guestcrm.optout.domain.ConsentScope.isTenant(scope) ? consentKey(tenant, channel, purpose, contactPoint)
+                : String.join(":", tenant, channel, purpose, scope.replace(':', '='), contactPoint);
     }
 }

@@ -16,6 +16,7 @@ import org.guestcrm.optout.config.OptoutConfig;
 import org.guestcrm.optout.config.SuppressionKeys;
 import org.guestcrm.optout.domain.ConsentLedgerRule;
 import org.guestcrm.optout.domain.ConsentPurpose;
+import org.guestcrm.optout.domain.ConsentScope;
 import org.guestcrm.optout.domain.ConsentSource;
 import org.guestcrm.optout.domain.ConsentStatement;
 import org.guestcrm.optout.domain.ConsentStatus;
@@ -126,6 +127,7 @@ public class ConsentLedger {
         List<ConsentEntryEntity> entries = new ArrayList<>();
         Map<String, ConsentEntryEntity> latest = new LinkedHashMap<>();
         List<Said> changed = new ArrayList<>();
+        List<ConsentStatus> published = new ArrayList<>();
         for (Said s : said) {
             ConsentStatement statement = s.statement();
             if (statement.status() == ConsentStatus.GRANTED && !suppressed.isEmpty()
@@ -135,7 +137,7 @@ public class ConsentLedger {
                 continue;
             }
             String key = ConsentLedgerStore.stateKey(s.tenant(), statement.contactPoint().value(), statement.channel().name(),
-                    statement.purpose().name());
+                    statement.purpose().name(), statement.scope());
             HeldState state = states.get(key);
             ConsentLedgerRule.Decision decision = ledgerRule.decide(state == null ? null : ConsentStatus.valueOf(state.status()),
                     state == null ? null : state.effectiveAt(), statement);
@@ -153,6 +155,7 @@ public class ConsentLedger {
             latest.put(key, entry);
             states.put(key, new HeldState(entry.status, entry.effectiveAt, entry.id));
             changed.add(s);
+            published.add(publishedStatus(states, s.tenant(), statement));
         }
         // A state references its ledger entry: the entries first.
         store.append(entries);
@@ -165,9 +168,14 @@ public class ConsentLedger {
             Said s = changed.get(i);
             ConsentEntryEntity entry = entries.get(i);
             EventMetadata metadata = metadata(s, now);
+            ConsentChanged event = ConsentMapper.toConsentChanged(entry, s.hotelCode(),
+                    guestOf.get(entry.tenant + "\n" + entry.contactPoint), metadata);
+            if (!published.get(i).name().equals(entry.status)) {
+                event = ConsentChanged.newBuilder(event).setStatus(org.guestcrm.events.ConsentStatus.valueOf(published.get(i).name()))
+                        .build();
+            }
             outbox.add(Topic.CRM_CONSENTS, ConsentFromProfileHandler.consentKey(entry.tenant, entry.channel, entry.purpose,
-                    entry.contactPoint), ConsentMapper.toConsentChanged(entry, s.hotelCode(),
-                    guestOf.get(entry.tenant + "\n" + entry.contactPoint), metadata));
+                    entry.scope, entry.contactPoint), event);
             if (writesBack(s)) {
                 ConsentStatement statement = s.statement();
                 contactUpdates.consentChanged(s.tenant(), statement.channel(), statement.status(), reasonOf(statement),
@@ -176,6 +184,20 @@ public class ConsentLedger {
             }
         }
         return changed;
+    }
+
+    /**
+     * What crm.consents says for a changed state: its own status in the tenant scope; in a hotel's or brand's scope
+     * the consent that holds there (an opt-out of the tenant or of that scope wins), so a consumer that reads the
+     * record as the scope's answer never sends where the tenant withdrew.
+     */
+    private static ConsentStatus publishedStatus(Map<String, HeldState> states, String tenant, ConsentStatement statement) {
+        if (ConsentScope.isTenant(statement.scope())) {
+            return statement.status();
+        }
+        HeldState whole = states.get(ConsentLedgerStore.stateKey(tenant, statement.contactPoint().value(),
+                statement.channel().name(), statement.purpose().name(), ConsentScope.TENANT));
+        return whole != null && ConsentStatus.WITHDRAWN.name().equals(whole.status()) ? ConsentStatus.WITHDRAWN : statement.status();
     }
 
     private Map<TenantContactPoint, List<Holder>> holdersOfWriteBacks(List<Said> changed) {

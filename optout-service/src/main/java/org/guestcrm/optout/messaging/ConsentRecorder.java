@@ -17,6 +17,7 @@ import org.guestcrm.optout.persistence.ContactPointLocks;
 import org.guestcrm.optout.persistence.KnownContactPoints;
 import org.guestcrm.optout.persistence.PreferenceCentreStore;
 import org.guestcrm.optout.domain.ConsentPurpose;
+import org.guestcrm.optout.domain.ConsentScope;
 import org.guestcrm.optout.domain.ConsentSource;
 import org.guestcrm.events.ContactUpdateReason;
 import org.guestcrm.platform.outbox.Outbox;
@@ -80,7 +81,7 @@ public class ConsentRecorder {
             store.endPauses(tenant, contactPoint, "SUPERSEDED", Instant.now());
         }
         ConsentStateEntity state = ConsentStateEntity.find(tenant, contactPoint, statement.channel().name(),
-                statement.purpose().name()).orElse(null);
+                statement.purpose().name(), statement.scope()).orElse(null);
         ConsentLedgerRule.Decision decision = ledgerRule.decide(state == null ? null : ConsentStatus.valueOf(state.status),
                 state == null ? null : state.effectiveAt, statement);
         if (decision != ConsentLedgerRule.Decision.CHANGE) {
@@ -109,10 +110,19 @@ public class ConsentRecorder {
                 .setCausationId(null)
                 .setSchemaVersion(1)
                 .build();
-        outbox.add(Topic.CRM_CONSENTS, ConsentFromProfileHandler.consentKey(tenant, entry.channel, entry.purpose, contactPoint),
-                ConsentMapper.toConsentChanged(entry, null, guests.soleHolders(List.of(
+        ConsentChanged event = ConsentMapper.toConsentChanged(entry, statement.scope().startsWith("HOTEL:")
+                ? statement.scope().substring(6) : null, guests.soleHolders(List.of(
                         new org.guestcrm.optout.persistence.ConsentLedgerStore.TenantValue(tenant, contactPoint)))
-                        .get(tenant + "\n" + contactPoint), metadata));
+                        .get(tenant + "\n" + contactPoint), metadata);
+        if (!ConsentScope.isTenant(statement.scope()) && statement.status() == ConsentStatus.GRANTED) {
+            // In a hotel's or brand's scope crm.consents says what holds there: a tenant-wide opt-out wins.
+            ConsentStateEntity whole = ConsentStateEntity.find(tenant, contactPoint, entry.channel, entry.purpose).orElse(null);
+            if (whole != null && ConsentStatus.WITHDRAWN.name().equals(whole.status)) {
+                event = ConsentChanged.newBuilder(event).setStatus(org.guestcrm.events.ConsentStatus.WITHDRAWN).build();
+            }
+        }
+        outbox.add(Topic.CRM_CONSENTS, ConsentFromProfileHandler.consentKey(tenant, entry.channel, entry.purpose, entry.scope,
+                contactPoint), event);
         // The write-back: the PMS profiles holding this contact point get the new marketing flag (said outside the PMS).
         if (statement.source() != ConsentSource.PMS && statement.purpose() == ConsentPurpose.MARKETING) {
             contactUpdates.consentChanged(tenant, statement.contactPoint(), statement.channel(), statement.status(),

@@ -123,12 +123,12 @@ public class Erasures {
         List<String> consentKeys = new ArrayList<>();
         for (ContactPoint point : points) {
             for (ConsentStateEntity state : ConsentStateEntity.listFor(tenant, point.value())) {
-                consentKeys.add(ConsentFromProfileHandler.consentKey(tenant, state.channel, state.purpose, point.value()));
+                consentKeys.add(ConsentFromProfileHandler.consentKey(tenant, state.channel, state.purpose, state.scope, point.value()));
                 if (ConsentStatus.GRANTED.name().equals(state.status)) {
                     // Never older than the grant it ends (a PMS clock ahead): on equal time the opt-out wins.
                     Instant at = state.effectiveAt.isAfter(now) ? state.effectiveAt : now;
                     recorder.record(tenant, new ConsentStatement(point, ConsentChannel.valueOf(state.channel),
-                            ConsentPurpose.valueOf(state.purpose), ConsentStatus.WITHDRAWN, source, at), provenance);
+                            ConsentPurpose.valueOf(state.purpose), ConsentStatus.WITHDRAWN, source, at, state.scope), provenance);
                 }
             }
         }

@@ -28,9 +28,9 @@ public class ConsentLedgerStore {
     public record HeldState(String status, Instant effectiveAt, UUID entryId) {
     }
 
-    /** {@code tenant, contactPoint, channel, purpose} as one map key. */
-    public static String stateKey(String tenant, String contactPoint, String channel, String purpose) {
-        return tenant + "\n" + contactPoint + "\n" + channel + "\n" + purpose;
+    /** {@code tenant, contactPoint, channel, purpose, scope} as one map key. */
+    public static String stateKey(String tenant, String contactPoint, String channel, String purpose, String scope) {
+        return tenant + "\n" + contactPoint + "\n" + channel + "\n" + purpose + "\n" + scope;
     }
 
     /** A contact point value of one tenant. */
@@ -45,7 +45,7 @@ public class ConsentLedgerStore {
             return states;
         }
         List<Object[]> rows = em.createNativeQuery("""
-                select s.tenant, s.contact_point, s.channel, s.purpose, s.status, s.effective_at, s.entry_id
+                select s.tenant, s.contact_point, s.channel, s.purpose, s.status, s.effective_at, s.entry_id, s.scope
                 from consent_state s
                 join (select distinct tenant, value from unnest(cast(?1 as text[]), cast(?2 as text[])) as k (tenant, value)) k
                   on s.tenant = k.tenant and s.contact_point = k.value""")
@@ -53,7 +53,7 @@ public class ConsentLedgerStore {
                 .setParameter(2, SqlValues.column(contactPoints, TenantValue::value))
                 .getResultList();
         for (Object[] r : rows) {
-            states.put(stateKey((String) r[0], (String) r[1], (String) r[2], (String) r[3]),
+            states.put(stateKey((String) r[0], (String) r[1], (String) r[2], (String) r[3], (String) r[7]),
                     new HeldState((String) r[4], SqlValues.instant(r[5]), SqlValues.uuid(r[6])));
         }
         return states;
@@ -101,13 +101,14 @@ public class ConsentLedgerStore {
             return;
         }
         em.createNativeQuery("""
-                insert into consent_state (tenant, contact_point, channel, purpose, status, source, effective_at, entry_id, updated_at)
+                insert into consent_state (tenant, contact_point, channel, purpose, status, source, effective_at, entry_id,
+                                           updated_at, scope)
                 select tenant, contact_point, channel, purpose, status, source, cast(effective_at as timestamptz),
-                       cast(entry_id as uuid), cast(?9 as timestamptz)
+                       cast(entry_id as uuid), cast(?9 as timestamptz), scope
                 from unnest(cast(?1 as text[]), cast(?2 as text[]), cast(?3 as text[]), cast(?4 as text[]), cast(?5 as text[]),
-                            cast(?6 as text[]), cast(?7 as text[]), cast(?8 as text[]))
-                     as t (tenant, contact_point, channel, purpose, status, source, effective_at, entry_id)
-                on conflict (tenant, contact_point, channel, purpose) do update set status = excluded.status,
+                            cast(?6 as text[]), cast(?7 as text[]), cast(?8 as text[]), cast(?10 as text[]))
+                     as t (tenant, contact_point, channel, purpose, status, source, effective_at, entry_id, scope)
+                on conflict (tenant, contact_point, channel, purpose, scope) do update set status = excluded.status,
                     source = excluded.source, effective_at = excluded.effective_at, entry_id = excluded.entry_id,
                     updated_at = excluded.updated_at""")
                 .setParameter(1, SqlValues.column(latest, e -> e.tenant))
@@ -119,6 +120,7 @@ public class ConsentLedgerStore {
                 .setParameter(7, SqlValues.column(latest, e -> e.effectiveAt))
                 .setParameter(8, SqlValues.column(latest, e -> e.id))
                 .setParameter(9, now.toString())
+                .setParameter(10, SqlValues.column(latest, e -> e.scope))
                 .executeUpdate();
     }
 

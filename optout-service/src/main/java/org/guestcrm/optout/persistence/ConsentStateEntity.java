@@ -34,6 +34,10 @@ public class ConsentStateEntity extends PanacheEntityBase {
     @Id
     public String purpose;
 
+    /** TENANT, or the brand or hotel the consent holds in ({@code HOTEL:<code>}, {@code BRAND:<code>}). */
+    @Id
+    public String scope = "TENANT";
+
     @Column(nullable = false)
     public String status;
 
@@ -55,31 +59,39 @@ public class ConsentStateEntity extends PanacheEntityBase {
         public String contactPoint;
         public String channel;
         public String purpose;
+        public String scope;
 
         @Override
         public boolean equals(Object o) {
             return o instanceof Key k && Objects.equals(tenant, k.tenant) && Objects.equals(contactPoint, k.contactPoint)
-                    && Objects.equals(channel, k.channel) && Objects.equals(purpose, k.purpose);
+                    && Objects.equals(channel, k.channel) && Objects.equals(purpose, k.purpose)
+                    && Objects.equals(scope, k.scope);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(tenant, contactPoint, channel, purpose);
+            return Objects.hash(tenant, contactPoint, channel, purpose, scope);
         }
     }
 
+    /** The tenant-scope state. */
     public static Optional<ConsentStateEntity> find(String tenant, String contactPoint, String channel, String purpose) {
-        return find("tenant = ?1 and contactPoint = ?2 and channel = ?3 and purpose = ?4", tenant, contactPoint, channel, purpose)
-                .firstResultOptional();
+        return find(tenant, contactPoint, channel, purpose, "TENANT");
+    }
+
+    public static Optional<ConsentStateEntity> find(String tenant, String contactPoint, String channel, String purpose,
+            String scope) {
+        return find("tenant = ?1 and contactPoint = ?2 and channel = ?3 and purpose = ?4 and scope = ?5", tenant, contactPoint,
+                channel, purpose, scope).firstResultOptional();
     }
 
     /** The states of several contact points of one tenant (a guest's). */
     public static List<ConsentStateEntity> listForAll(String tenant, Collection<String> contactPoints) {
         return contactPoints.isEmpty() ? List.of()
-                : list("tenant = ?1 and contactPoint in ?2 order by contactPoint, channel, purpose", tenant, contactPoints);
+                : list("tenant = ?1 and contactPoint in ?2 order by contactPoint, channel, purpose, scope", tenant, contactPoints);
     }
 
     public static List<ConsentStateEntity> listFor(String tenant, String contactPoint) {
-        return list("tenant = ?1 and contactPoint = ?2 order by channel, purpose", tenant, contactPoint);
+        return list("tenant = ?1 and contactPoint = ?2 order by channel, purpose, scope", tenant, contactPoint);
     }
 }

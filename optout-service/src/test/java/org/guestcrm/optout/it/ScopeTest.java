@@ -1,0 +1,140 @@
+package org.guestcrm.optout.it;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.guestcrm.testsupport.GuestProfiles.email;
+import static org.guestcrm.testsupport.GuestProfiles.profile;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.guestcrm.events.ConsentChanged;
+import org.guestcrm.events.PmsMarketingFlags;
+import org.guestcrm.testsupport.GuestProfiles;
+import org.guestcrm.testsupport.KafkaTestClients;
+import org.guestcrm.testsupport.LocalIdentity;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+
+/**
+ * Hotel and brand scopes through Kafka and PostgreSQL (test config: tenant {@code scoped} has HOTEL scopes, tenant
+ * {@code branded} BRAND scopes with ZRH1 and ZRH2 in brand lux, GVA1 in eco; every other tenant one scope): a hotel's
+ * PMS opt-out stops that hotel (or its brand) only, a staff opt-out for the whole tenant stops all, and a tenant
+ * without scopes keeps one consent whatever hotel said it.
+ */
+@QuarkusTest
+@WithTestResource(value = org.guestcrm.testsupport.RealInfrastructure.class,
+        initArgs = @ResourceArg(name = "database", value = "optout"))
+class ScopeTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+
+    static String token(String tenant, String role) {
+        return LocalIdentity.forTests().mint(Set.of(tenant), Set.of(role), Duration.ofMinutes(5), "test-" + role);
+    }
+
+    static ValidatableResponse forHotel(String tenant, String address, String hotelCode) {
+        return given().auth().oauth2(token(tenant, "viewer")).queryParam("tenant", tenant).queryParam("contactPoint", address)
+                .queryParam("hotelCode", hotelCode).get("/api/v1/consents").then().statusCode(200);
+    }
+
+    static void pms(String tenant, String hotelCode, String address, boolean optIn, Instant at) {
+        GuestProfiles.send(profile(tenant, "opera", hotelCode + "-" + UUID.randomUUID(), 1L).setHotelCode(hotelCode)
+                .setEmails(List.of(email(address, true)))
+                .setMarketingFlags(PmsMarketingFlags.newBuilder().setEmailOptIn(optIn).build())
+                .setPmsUpdatedAt(at).build());
+    }
+
+    static String effective(ValidatableResponse response) {
+        return response.extract().path("effective.find { it.channel == 'EMAIL' && it.purpose == 'MARKETING' }.status");
+    }
+
+    @Test
+    void anOptOutAtOneHotelDoesNotStopTheOtherHotelsButATenantOptOutStopsAll() {
+        String tenant = "scoped";
+        String address = "scope-" + UUID.randomUUID() + "@example.com";
+        Instant before = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MILLIS);
+        pms(tenant, "ZRH1", address, true, before);
+        pms(tenant, "GVA1", address, false, before.plusSeconds(60));
+        await().atMost(PATIENCE).untilAsserted(() -> forHotel(tenant, address, "ZRH1").body("current", hasSize(2)));
+        forHotel(tenant, address, "ZRH1").body("current.scope", containsInAnyOrder("HOTEL:ZRH1", "HOTEL:GVA1"));
+        assertEquals("GRANTED", effective(forHotel(tenant, address, "ZRH1")), "Geneva's opt-out does not stop Zurich");
+        assertEquals("WITHDRAWN", effective(forHotel(tenant, address, "GVA1")));
+        forHotel(tenant, address, "BSL1").body("effective", hasSize(0));
+
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            ConsentChanged zurich = KafkaTestClients.<ConsentChanged>readAvro("crm.consents").stream()
+                    .filter(r -> (tenant + ":EMAIL:MARKETING:HOTEL=ZRH1:" + address).equals(r.key())).map(ConsumerRecord::value)
+                    .reduce((a, b) -> b).orElse(null);
+            assertNotNull(zurich, "a key of its own for the hotel's scope");
+            assertEquals(org.guestcrm.events.ConsentStatus.GRANTED, zurich.getStatus());
+            assertEquals("ZRH1", zurich.getHotelCode());
+        });
+
+        // A staff opt-out for one hotel: that hotel's scope.
+        given().auth().oauth2(token(tenant, "agent")).contentType("application/json").queryParam("tenant", tenant)
+                .body("{\"contactPoint\":\"" + address + "\",\"hotelCode\":\"BSL1\"}").post("/api/v1/consents/withdrawals")
+                .then().statusCode(200);
+        assertEquals("WITHDRAWN", effective(forHotel(tenant, address, "BSL1")));
+        assertEquals("GRANTED", effective(forHotel(tenant, address, "ZRH1")));
+
+        // A staff opt-out for the whole tenant (no hotel): every hotel stops, decided by the tenant's scope.
+        given().auth().oauth2(token(tenant, "agent")).contentType("application/json").queryParam("tenant", tenant)
+                .body("{\"contactPoint\":\"" + address + "\"}").post("/api/v1/consents/withdrawals").then().statusCode(200);
+        forHotel(tenant, address, "ZRH1")
+                .body("effective.find { it.purpose == 'MARKETING' }.status", equalTo("WITHDRAWN"))
+                .body("effective.find { it.purpose == 'MARKETING' }.decidedBy", equalTo("TENANT"));
+        // A newer grant of the Basel PMS changes Basel's own scope, but not what holds there: the tenant withdrew, and
+        // crm.consents says so for Basel.
+        pms(tenant, "BSL1", address, true, Instant.now().plusSeconds(5).truncatedTo(ChronoUnit.MILLIS));
+        String basel = tenant + ":EMAIL:MARKETING:HOTEL=BSL1:" + address;
+        await().atMost(PATIENCE).untilAsserted(() -> assertEquals(2L, KafkaTestClients.<ConsentChanged>readAvro("crm.consents")
+                .stream().filter(r -> basel.equals(r.key())).count(), "the staff opt-out and the PMS grant of Basel"));
+        forHotel(tenant, address, "BSL1")
+                .body("current.find { it.scope == 'HOTEL:BSL1' }.status", equalTo("GRANTED"))
+                .body("effective.find { it.purpose == 'MARKETING' }.status", equalTo("WITHDRAWN"));
+        ConsentChanged last = KafkaTestClients.<ConsentChanged>readAvro("crm.consents").stream()
+                .filter(r -> basel.equals(r.key())).map(ConsumerRecord::value).reduce((a, b) -> b).orElseThrow();
+        assertEquals(org.guestcrm.events.ConsentStatus.WITHDRAWN, last.getStatus(), "what holds at Basel: the tenant withdrew");
+    }
+
+    @Test
+    void aBrandScopeCoversTheBrandsHotelsOnly() {
+        String tenant = "branded";
+        String address = "brand-" + UUID.randomUUID() + "@example.com";
+        Instant at = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MILLIS);
+        pms(tenant, "GVA1", address, true, at);
+        pms(tenant, "ZRH2", address, false, at.plusSeconds(60));
+        await().atMost(PATIENCE).untilAsserted(() -> forHotel(tenant, address, "ZRH1").body("current", hasSize(2)));
+        forHotel(tenant, address, "ZRH1").body("current.scope", containsInAnyOrder("BRAND:lux", "BRAND:eco"));
+        assertEquals("WITHDRAWN", effective(forHotel(tenant, address, "ZRH1")), "ZRH2's opt-out stops its brand lux");
+        assertEquals("GRANTED", effective(forHotel(tenant, address, "GVA1")), "but not eco");
+    }
+
+    @Test
+    void aTenantWithoutScopesKeepsOneConsentWhateverHotelSaidIt() {
+        String tenant = "tenant-" + UUID.randomUUID();
+        String address = "noscope-" + UUID.randomUUID() + "@example.com";
+        Instant at = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MILLIS);
+        pms(tenant, "ZRH1", address, true, at);
+        pms(tenant, "GVA1", address, false, at.plusSeconds(60));
+        await().atMost(PATIENCE).untilAsserted(() -> forHotel(tenant, address, "ZRH1")
+                .body("current", hasSize(1)).body("current[0].status", equalTo("WITHDRAWN")));
+        forHotel(tenant, address, "ZRH1").body("current[0].scope", equalTo("TENANT"));
+        assertEquals("WITHDRAWN", effective(forHotel(tenant, address, "ZRH1")));
+    }
+}
