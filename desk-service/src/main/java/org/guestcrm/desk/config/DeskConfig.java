@@ -40,6 +40,24 @@ public interface DeskConfig {
 
     Retention retention();
 
+    /** The usage audit across services: whose audit trails the desk reads, and with what. */
+    Audit audit();
+
+    interface Audit {
+        /** Services whose {@code /api/v1/audit} the desk merges: {@code name=base-url,name=base-url}. */
+        Optional<java.util.List<String>> services();
+
+        /**
+         * A staff token with role admin for every tenant ({@code "*"}), to read those audit trails: a secret, only from
+         * the environment ({@code DESK_AUDIT_SERVICE_TOKEN}).
+         */
+        Optional<String> serviceToken();
+
+        /** How long one service may take to answer. */
+        @WithDefault("10s")
+        Duration timeout();
+    }
+
     interface Rule {
         /** The hotel's time zone: working hours and the day a document is due are local. */
         @WithDefault("UTC")
