@@ -10,7 +10,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import org.guestcrm.events.EmailAddress;
 import org.guestcrm.events.EventMetadata;
+import org.guestcrm.events.GuestProfileChanged;
+import org.guestcrm.events.PhoneNumber;
+import org.guestcrm.events.ProfileChangeType;
 import org.guestcrm.events.Money;
 import org.guestcrm.events.ReservationChangeType;
 import org.guestcrm.events.ReservationChanged;
@@ -58,6 +62,8 @@ public class ReservationStayHandler implements IntakeHandler<ReservationChanged>
     MeterRegistry meters;
     @Inject
     org.guestcrm.profile.persistence.ErasureMarkers erasures;
+    @Inject
+    ProfileChangeHandler profiles;
 
     private static ReservationGuest lead(ReservationChanged event) {
         if (event.getGuests() == null || event.getGuests().isEmpty()) {
@@ -66,11 +72,58 @@ public class ReservationStayHandler implements IntakeHandler<ReservationChanged>
         return event.getGuests().stream().filter(ReservationGuest::getPrimary).findFirst().orElse(event.getGuests().get(0));
     }
 
-    /** The lead guest's source profile key, or null. */
-    private static SourceProfileKey leadOf(ReservationChanged event) {
+    /** Prefix of the source profile id of a guest known only from a reservation ({@code reservation:<hotel>:<id>}). */
+    public static final String RESERVATION_PROFILE_PREFIX = "reservation:";
+
+    /**
+     * The lead guest's source profile key: the PMS profile it names, else, for a PMS without stable guest ids, the
+     * reservation's own guest ({@code reservation:<hotel>:<reservation id>}) when it has a name, e-mail or phone; else null.
+     */
+    static SourceProfileKey leadOf(ReservationChanged event) {
         ReservationGuest lead = lead(event);
-        return lead == null || blank(lead.getPmsProfileId()) ? null
-                : new SourceProfileKey(event.getMetadata().getTenantId(), event.getPmsSystem(), lead.getPmsProfileId());
+        if (lead == null) {
+            return null;
+        }
+        String tenant = event.getMetadata().getTenantId();
+        if (!blank(lead.getPmsProfileId())) {
+            return new SourceProfileKey(tenant, event.getPmsSystem(), lead.getPmsProfileId());
+        }
+        return onlyInReservation(lead) && !blank(event.getHotelCode()) && !blank(event.getPmsReservationId())
+                ? new SourceProfileKey(tenant, event.getPmsSystem(),
+                        RESERVATION_PROFILE_PREFIX + event.getHotelCode() + ":" + event.getPmsReservationId())
+                : null;
+    }
+
+    /** A lead guest without PMS profile id who can still be told apart: a surname, an e-mail or a phone. */
+    private static boolean onlyInReservation(ReservationGuest lead) {
+        return blank(lead.getPmsProfileId())
+                && (!blank(lead.getLastName()) || !blank(lead.getEmail()) || !blank(lead.getPhone()));
+    }
+
+    /**
+     * The reservation's lead guest as a source profile state (a PMS without stable guest ids): names, language, e-mail
+     * and phone; versioned like the reservation (its sequence, PMS time, event time), so an older state changes nothing.
+     */
+    static GuestProfileChanged profileOf(ReservationChanged event, SourceProfileKey key) {
+        ReservationGuest lead = lead(event);
+        return GuestProfileChanged.newBuilder()
+                .setMetadata(event.getMetadata())
+                .setChangeType(ProfileChangeType.UPSERTED)
+                .setPmsSystem(key.pmsSystem())
+                .setPmsProfileId(key.pmsProfileId())
+                .setHotelCode(event.getHotelCode())
+                .setPmsSequence(event.getPmsSequence())
+                .setPmsUpdatedAt(event.getPmsModifiedAt())
+                .setTitle(lead.getTitle())
+                .setFirstName(lead.getFirstName())
+                .setLastName(lead.getLastName())
+                .setLanguage(lead.getLanguage())
+                .setEmails(blank(lead.getEmail()) ? List.of()
+                        : List.of(EmailAddress.newBuilder().setAddress(lead.getEmail()).setPrimary(true).build()))
+                .setPhones(blank(lead.getPhone()) ? List.of()
+                        : List.of(PhoneNumber.newBuilder().setNumber(lead.getPhone()).setPrimary(true).build()))
+                .setAddresses(List.of())
+                .build();
     }
 
     @Override
@@ -141,6 +194,7 @@ public class ReservationStayHandler implements IntakeHandler<ReservationChanged>
         Set<SourceProfileKey> erased = erasures.erased(records.stream().map(r -> leadOf(r.value())).filter(java.util.Objects::nonNull).toList());
 
         Map<SourceProfileKey, EventMetadata> changedProfiles = new LinkedHashMap<>();
+        List<IntakeRecord<GuestProfileChanged>> reservationGuests = new java.util.ArrayList<>();
         int skipped = 0;
         for (IntakeRecord<ReservationChanged> record : records) {
             ReservationChanged event = record.value();
@@ -176,12 +230,22 @@ public class ReservationStayHandler implements IntakeHandler<ReservationChanged>
             if (!entityManager.contains(stay)) {
                 stay.persist();
             }
+            if (lead != null && onlyInReservation(lead(event))) {
+                reservationGuests.add(new IntakeRecord<>(profileOf(event, lead), record.eventId(), record.key(),
+                        record.topic(), record.partition(), record.offset()));
+            }
             if (stay.pmsProfileId != null) {
                 changedProfiles.remove(new SourceProfileKey(stay.tenant, stay.pmsSystem, stay.pmsProfileId));
                 changedProfiles.put(new SourceProfileKey(stay.tenant, stay.pmsSystem, stay.pmsProfileId), event.getMetadata());
             }
         }
         entityManager.flush();
+        // Guests known only from reservations get a source profile of their own, matched and composed by the same
+        // rules as a PMS profile (a later reservation of the same person joins its guest by the model).
+        if (!reservationGuests.isEmpty()) {
+            profiles.apply(reservationGuests);
+            entityManager.flush();
+        }
         if (changedProfiles.isEmpty()) {
             LOG.debugf("Batch of %d reservation event(s): %d skipped, no guest to recompose.", records.size(), skipped);
             return;
@@ -217,8 +281,8 @@ public class ReservationStayHandler implements IntakeHandler<ReservationChanged>
     private static void copyInto(ReservationChanged event, StayEntity stay, Instant now) {
         EventMetadata metadata = event.getMetadata();
         stay.pmsSystem = event.getPmsSystem();
-        ReservationGuest lead = lead(event);
-        stay.pmsProfileId = lead == null || blank(lead.getPmsProfileId()) ? null : lead.getPmsProfileId();
+        SourceProfileKey lead = leadOf(event);
+        stay.pmsProfileId = lead == null ? null : lead.pmsProfileId();
         stay.status = event.getStatus() == null ? "UNKNOWN" : event.getStatus().name();
         stay.arrival = event.getArrival();
         stay.departure = event.getDeparture();
