@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.guestcrm.events.ConsentChannel;
 import org.guestcrm.events.ConsentChanged;
 import org.guestcrm.events.ConsentPurpose;
@@ -55,7 +54,7 @@ import jakarta.persistence.EntityManager;
  */
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "database", value = "journey"))
-@WithTestResource(SmsPeer.class)
+@io.quarkus.test.junit.TestProfile(SmsProfile.class)
 class SmsJourneyTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -63,8 +62,6 @@ class SmsJourneyTest {
     @Inject
     EntityManager entityManager;
 
-    @ConfigProperty(name = "journey.sms.gateway-url")
-    String gatewayUrl;
 
     @Test
     void thePreCheckInOfAGuestWithAMobileNumberGoesAsSmsThroughTheGateway() throws Exception {
@@ -185,11 +182,20 @@ class SmsJourneyTest {
                 .setCorrelationId("corr-" + UUID.randomUUID()).setCausationId(null).setSchemaVersion(1).build();
     }
 
+    /**
+     * Where {@link SmsPeer} listens: read when needed, not injected (an injected config property would be required by
+     * every test application of the module, also those without the peer).
+     */
+    private static String gatewayUrl() {
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("journey.sms.gateway-url",
+                String.class);
+    }
+
     /** The requests the SMS peer received that match, as [To, Body, idempotency token, Authorization, status]. */
     private List<String[]> received(Predicate<String[]> match) {
         try {
             HttpResponse<String> answer = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(gatewayUrl + "/received")).GET().build(),
+                    HttpRequest.newBuilder(URI.create(gatewayUrl() + "/received")).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             return answer.body().lines().filter(line -> !line.isBlank())
                     .map(line -> Arrays.stream(line.split("\t", -1))
