@@ -55,6 +55,18 @@ public interface JourneyConfig {
 
     Templates templates();
 
+    /**
+     * Marketing frequency caps per tenant: {@code journey.marketing-caps.<tenant>=<max>/<period>} (e.g. {@code 2/30d}):
+     * at most that many campaign mails per guest within the period; none by default; transactional mails never.
+     */
+    Map<String, String> marketingCaps();
+
+    default java.util.Optional<org.guestcrm.journey.domain.FrequencyCap> marketingCapOf(String tenant) {
+        String cap = marketingCaps().get(tenant);
+        return cap == null ? java.util.Optional.empty()
+                : java.util.Optional.of(org.guestcrm.journey.domain.FrequencyCap.parse(cap));
+    }
+
     /** Message templates ({@link org.guestcrm.journey.templates.MessageTemplates}). */
     interface Templates {
         /**

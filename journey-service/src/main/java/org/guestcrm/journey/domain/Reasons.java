@@ -17,6 +17,7 @@ public final class Reasons {
     public static final String STALE_STAY_ENDED = STALE_PREFIX + "the stay has ended";
     public static final String STALE_ARRIVAL_DAY = STALE_PREFIX + "the arrival day has begun";
     public static final String RESERVATION_REINSTATED = "reservation reinstated";
+    public static final String GUEST_ERASED = "guest erased";
 
     private Reasons() {
     }

@@ -137,6 +137,14 @@ public class CommunicationDispatcher {
     @PostConstruct
     void init() {
         checkQuietHours();
+        config.marketingCaps().forEach((tenant, cap) -> {
+            try {
+                org.guestcrm.journey.domain.FrequencyCap.parse(cap);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("journey.marketing-caps." + tenant + " must be <max>/<period>, e.g. 2/30d",
+                        e);
+            }
+        });
         messages = new JourneyMessages(new MessageTemplates(config.templates().path()));
         config.templates().path().ifPresent(directory -> LOG.infof(
                 "Message templates: tenant and hotel overrides from %s, else the built-in ones (EN, FR, DE).", directory));
@@ -433,8 +441,8 @@ public class CommunicationDispatcher {
 
     /** What the claim needs to decide campaign messages: their guests, campaigns and marketing consents (1 query each). */
     private record CampaignRecipients(Map<String, GuestDirectory.Guest> guests, Map<UUID, CampaignEntity> campaigns,
-                                      Map<String, String> marketing) {
-        static final CampaignRecipients NONE = new CampaignRecipients(Map.of(), Map.of(), Map.of());
+                                      Map<String, String> marketing, Map<String, Integer> sentInCapPeriod) {
+        static final CampaignRecipients NONE = new CampaignRecipients(Map.of(), Map.of(), Map.of(), Map.of());
     }
 
     private CampaignRecipients campaignRecipientsOf(List<CommunicationEntity> due) {
@@ -449,7 +457,16 @@ public class CommunicationDispatcher {
                 .stream().collect(Collectors.toMap(c -> c.id, Function.identity()));
         Map<String, String> marketing = consents.marketingEmailStatus(guests.values().stream()
                 .filter(g -> g.email() != null).map(g -> new String[] {g.tenant(), g.email()}).toList());
-        return new CampaignRecipients(guests, campaigns, marketing);
+        // The frequency cap: campaign mails each guest of a capped tenant got within its period (one query per tenant);
+        // counted up as this claim readies more, so one round never exceeds it either.
+        Map<String, Integer> sent = new java.util.HashMap<>();
+        Instant now = clock.instant();
+        messages.stream().collect(Collectors.groupingBy(c -> c.tenant, Collectors.mapping(c -> c.guestId,
+                        Collectors.toSet())))
+                .forEach((tenant, ids) -> config.marketingCapOf(tenant).ifPresent(cap -> communications
+                        .marketingSentSince(tenant, ids, now.minus(cap.period()))
+                        .forEach((guestId, count) -> sent.put(tenant + "\n" + guestId, count))));
+        return new CampaignRecipients(guests, campaigns, marketing, sent);
     }
 
     /**
@@ -483,10 +500,21 @@ public class CommunicationDispatcher {
             ledger.changeStatus(message, decision.status(), decision.reason(), now);
             return true;
         }
+        Optional<org.guestcrm.journey.domain.FrequencyCap> cap = config.marketingCapOf(message.tenant);
+        int sentInPeriod = recipients.sentInCapPeriod().getOrDefault(message.tenant + "\n" + message.guestId, 0);
+        if (cap.isPresent() && !cap.get().allowsAnother(sentInPeriod)) {
+            message.leaseOwner = null;
+            message.leaseExpiresAt = null;
+            ledger.changeStatus(message, CommunicationStatus.SKIPPED, cap.get().reason(), now);
+            return true;
+        }
         Optional<Instant> quiet = quietUntil(message, now);
         if (quiet.isPresent()) {
             message.nextAttemptAt = quiet.get();
             return true;
+        }
+        if (cap.isPresent()) {
+            recipients.sentInCapPeriod().put(message.tenant + "\n" + message.guestId, sentInPeriod + 1);
         }
         message.contactPoint = guest.email();
         ready.add(new Claimed(message, null, new CampaignRecipient(guest.email(), guest.language(), campaign.name,

@@ -86,7 +86,8 @@ public final class JourneyMapper {
         target.status = statusOf(event.getStatus());
         target.arrival = event.getArrival();
         target.departure = event.getDeparture();
-        Optional<ReservationGuest> guest = leadGuestOf(event);
+        // An erased guest's data is not taken in again from a later snapshot (the PMS may still hold it).
+        Optional<ReservationGuest> guest = target.guestErased ? Optional.empty() : leadGuestOf(event);
         target.guestName = guest.map(JourneyMapper::displayName).orElse(null);
         target.guestEmail = guest.map(ReservationGuest::getEmail).map(String::strip).filter(s -> !s.isEmpty())
                 .orElse(null);
@@ -94,6 +95,12 @@ public final class JourneyMapper {
         target.guestPhone = guest.map(ReservationGuest::getPhone)
                 .flatMap(phone -> org.guestcrm.platform.domain.ContactPointNormaliser.e164(phone, hotelCountry))
                 .orElse(null);
+        target.guestEmailRef = org.guestcrm.platform.domain.ContactPointNormaliser.email(target.guestEmail)
+                .map(email -> org.guestcrm.platform.domain.ContactPointRef.of(metadata.getTenantId(), "EMAIL", email))
+                .orElse(null);
+        target.guestPhoneRef = target.guestPhone == null ? null
+                : org.guestcrm.platform.domain.ContactPointRef.of(metadata.getTenantId(), "PHONE", target.guestPhone);
+        target.guestProfileId = guest.map(ReservationGuest::getPmsProfileId).orElse(null);
         target.pmsSequence = event.getPmsSequence();
         target.pmsModifiedAt = event.getPmsModifiedAt();
         target.eventOccurredAt = metadata.getOccurredAt();

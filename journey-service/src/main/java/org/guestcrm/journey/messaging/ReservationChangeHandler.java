@@ -181,14 +181,16 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
                 config.zoneOf(reservation.tenant, reservation.hotelCode),
                 config.quietHoursOf(reservation.tenant, reservation.hotelCode));
         ChannelPolicy channels = config.sms().channelPolicy();
+        // An erased guest is written to no more: like history, a change may stop or move what is planned, never start.
+        boolean startsNothing = history || reservation.guestErased;
         List<CommunicationChange> changes = planner.plan(state, held.stream().map(JourneyMapper::existingOf).toList(),
-                        now, history).stream()
+                        now, startsNothing).stream()
                 // A new step goes by SMS when it is configured for it and the guest has a valid mobile number.
                 .map(change -> change.createsCommunication()
                         ? change.onChannel(channels.channelOf(change.step(), reservation.guestPhone)) : change)
                 .toList();
         applyChanges(changes, reservation, held, cause, now);
-        List<CommunicationChange> notices = noticePlanner.plan(state, update,
+        List<CommunicationChange> notices = noticePlanner.plan(state, reservation.guestErased ? null : update,
                 held.stream().map(JourneyMapper::existingOf).toList(), now);
         applyChanges(notices, reservation, held, cause, now);
         return changes.size() + notices.size();

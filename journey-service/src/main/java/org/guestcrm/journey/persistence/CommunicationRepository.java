@@ -54,6 +54,40 @@ public class CommunicationRepository implements PanacheRepositoryBase<Communicat
         return held;
     }
 
+    /** How many campaign mails each of {@code guestIds} of {@code tenant} was sent since {@code since} (absent: none). */
+    public Map<String, Integer> marketingSentSince(String tenant, Collection<String> guestIds, Instant since) {
+        Map<String, Integer> counts = new HashMap<>();
+        if (guestIds.isEmpty()) {
+            return counts;
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = getEntityManager().createNativeQuery("""
+                        SELECT guest_id, count(*) FROM communication
+                        WHERE tenant = :tenant AND campaign_id IS NOT NULL AND status = 'SENT' AND sent_at > :since
+                          AND guest_id = ANY (cast(:ids AS text[]))
+                        GROUP BY guest_id
+                        """)
+                .setParameter("tenant", tenant)
+                .setParameter("since", since)
+                .setParameter("ids", guestIds.toArray(String[]::new))
+                .getResultList();
+        for (Object[] row : rows) {
+            counts.put((String) row[0], ((Number) row[1]).intValue());
+        }
+        return counts;
+    }
+
+    /** The campaign messages of {@code guestIds} in {@code tenant}, locked in the planner's order. */
+    public List<CommunicationEntity> lockCampaignMessagesOf(String tenant, Collection<String> guestIds) {
+        if (guestIds.isEmpty()) {
+            return List.of();
+        }
+        return find("tenant = ?1 and guestId in ?2 and campaignId is not null "
+                        + "order by tenant, hotelCode, pmsReservationId, dueAt, step", tenant, guestIds)
+                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+                .list();
+    }
+
     /**
      * Up to {@code limit} claimable communications, locked until the transaction ends: pending, due, and not under a
      * valid lease. Rows locked by another transaction (another replica's claim, the planner) are skipped, never waited

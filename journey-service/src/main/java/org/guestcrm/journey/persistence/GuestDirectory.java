@@ -97,6 +97,32 @@ public class GuestDirectory {
                 .executeUpdate();
     }
 
+    /** Deletes the guests {@code guestIds} of {@code tenant} (an erasure); returns how many rows went. */
+    public int deleteAllOf(String tenant, Collection<String> guestIds) {
+        if (guestIds.isEmpty()) {
+            return 0;
+        }
+        return entityManager.createNativeQuery(
+                        "delete from guest_directory where tenant = :tenant and guest_id = any (cast(:ids as text[]))")
+                .setParameter("tenant", tenant)
+                .setParameter("ids", guestIds.toArray(String[]::new))
+                .executeUpdate();
+    }
+
+    /** The e-mail of every guest of {@code tenant} that has one, by guest id (an erasure matches their references). */
+    public Map<String, String> emailsOf(String tenant) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = entityManager.createNativeQuery(
+                        "select guest_id, email from guest_directory where tenant = :tenant and email is not null")
+                .setParameter("tenant", tenant)
+                .getResultList();
+        Map<String, String> emails = new HashMap<>();
+        for (Object[] row : rows) {
+            emails.put((String) row[0], (String) row[1]);
+        }
+        return emails;
+    }
+
     /** The guests of {@code tenant} who stayed at one of {@code hotelCodes}, in guest id order. */
     public List<Guest> segment(String tenant, Collection<String> hotelCodes) {
         return read("""

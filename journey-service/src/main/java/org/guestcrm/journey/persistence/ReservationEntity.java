@@ -62,6 +62,22 @@ public class ReservationEntity extends PanacheEntityBase {
     @Column(name = "guest_language")
     public String guestLanguage;
 
+    /** ContactPointRef of the lead guest's normalised e-mail (V17): how an erasure finds the reservation. */
+    @Column(name = "guest_email_ref")
+    public String guestEmailRef;
+
+    /** ContactPointRef (kind PHONE) of the lead guest's E.164 number (V17). */
+    @Column(name = "guest_phone_ref")
+    public String guestPhoneRef;
+
+    /** The lead guest's PMS profile id (in {@link #pmsSystem}) (V17). */
+    @Column(name = "guest_profile_id")
+    public String guestProfileId;
+
+    /** The guest asked to be forgotten (crm.erasures): guest data is no longer kept, not even from later snapshots. */
+    @Column(name = "guest_erased", nullable = false)
+    public boolean guestErased;
+
     /** The lead guest's mobile number in E.164, when the PMS sent a valid one (V16). Personal data: never logged. */
     @Column(name = "guest_phone")
     public String guestPhone;

@@ -18,6 +18,33 @@ public class ReservationRepository implements PanacheRepositoryBase<ReservationE
     }
 
     /**
+     * The reservations of {@code tenant} whose lead guest's e-mail or phone reference is one of {@code refs} or whose lead
+     * guest's PMS profile is one of {@code profiles} ({pmsSystem, pmsProfileId}), locked in key order (the intake's).
+     */
+    public List<ReservationEntity> lockGuestOf(String tenant, Collection<String> refs, List<String[]> profiles) {
+        if (refs.isEmpty() && profiles.isEmpty()) {
+            return List.of();
+        }
+        @SuppressWarnings("unchecked")
+        List<ReservationEntity> rows = getEntityManager().createNativeQuery("""
+                        SELECT r.* FROM reservation r
+                        WHERE r.tenant = :tenant
+                          AND (r.guest_email_ref = ANY (cast(:refs AS text[]))
+                               OR r.guest_phone_ref = ANY (cast(:refs AS text[]))
+                               OR (r.pms_system, r.guest_profile_id) IN (
+                                   SELECT * FROM unnest(cast(:systems AS text[]), cast(:profiles AS text[]))))
+                        ORDER BY r.tenant, r.hotel_code, r.pms_reservation_id
+                        FOR UPDATE OF r
+                        """, ReservationEntity.class)
+                .setParameter("tenant", tenant)
+                .setParameter("refs", refs.toArray(String[]::new))
+                .setParameter("systems", profiles.stream().map(p -> p[0]).toArray(String[]::new))
+                .setParameter("profiles", profiles.stream().map(p -> p[1]).toArray(String[]::new))
+                .getResultList();
+        return rows;
+    }
+
+    /**
      * The held reservations of {@code keys}, in one statement, locked until the transaction ends in key order (the
      * order every writer of reservations locks in, so two batches never deadlock). Absent keys are not in the map.
      */

@@ -193,6 +193,26 @@ class CampaignTest {
                 .setCausationId(null).setSchemaVersion(1).build();
     }
 
+    @Test
+    void aTenantsFrequencyCapHoldsBackTheMarketingMailOverItAndSaysWhy() {
+        // Test profile: tenant "capped" allows 1 marketing mail per guest in 30 days.
+        String tenant = "capped";
+        String hotel = "CAP" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+        String name = "cap" + UUID.randomUUID().toString().substring(0, 8);
+        String capped = guest(tenant, name, hotel, ConsentStatus.GRANTED);
+        String segment = "\"segment\": {\"hotelCodes\": [\"" + hotel + "\"]}, \"schedule\": \"now\"}";
+        String first = create(tenant, "{\"name\": \"Spring\", \"channel\": \"EMAIL\", " + segment);
+        awaitPreview(tenant, first, p -> p.getInt("wouldReceive") == 1);
+        launch(tenant, first);
+        awaitCampaign(tenant, first, c -> c.getInt("counts.SENT") == 1);
+
+        String second = create(tenant, "{\"name\": \"Summer\", \"channel\": \"EMAIL\", " + segment);
+        launch(tenant, second);
+        JsonPath held = awaitCampaign(tenant, second, c -> c.getInt("counts.SKIPPED") == 1);
+        assertEquals(1, held.getInt("reasons.'capped: at most 1 marketing message per 30 days'"));
+        assertEquals(1, mailsTo(emailOf(tenant, name)).size(), "one marketing mail within the period: " + capped);
+    }
+
     private static String create(String tenant, String body) {
         return Staff.as(tenant, Roles.MARKETER).contentType(ContentType.JSON).body(body).post("/api/v1/campaigns")
                 .then().statusCode(201).header("Location", org.hamcrest.Matchers.containsString("/api/v1/campaigns/"))
