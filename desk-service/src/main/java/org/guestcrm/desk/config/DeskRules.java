@@ -19,6 +19,8 @@ public class DeskRules {
 
     @Inject
     DeskConfig config;
+    @Inject
+    org.guestcrm.desk.persistence.StoredHotelRules stored;
 
     /** The documents the hotel's booked reservations owe, with their rules. */
     public List<DocumentDuty> documents(String tenant, String hotelCode) {
@@ -56,19 +58,31 @@ public class DeskRules {
     }
 
     public DeskRule of(String tenant, String hotelCode) {
+        return stored.of(tenant, hotelCode).map(s -> over(configured(tenant, hotelCode), s))
+                .orElseGet(() -> configured(tenant, hotelCode));
+    }
+
+    /** The rule from the configuration alone: the hotel's keys over the defaults (what a stored rule falls back to). */
+    public DeskRule configured(String tenant, String hotelCode) {
         DeskConfig.Rule base = config.defaults();
-        Optional<DeskConfig.HotelRule> own = Optional.ofNullable(config.hotels().get(tenant + ":" + hotelCode))
-                .or(() -> Optional.ofNullable(config.hotels().get(hotelCode)));
-        DeskConfig.HotelRule hotel = own.orElse(null);
-        WorkingHours hours = new WorkingHours(
+        DeskConfig.HotelRule hotel = hotel(tenant, hotelCode);
+        return new DeskRule(new WorkingHours(
                 hotel != null && hotel.zone().isPresent() ? hotel.zone().get() : base.zone(),
                 hotel != null && hotel.opens().isPresent() ? hotel.opens().get() : base.opens(),
                 hotel != null && hotel.closes().isPresent() ? hotel.closes().get() : base.closes(),
-                hotel != null && hotel.days().isPresent() ? hotel.days().get() : base.days());
-        return new DeskRule(hours,
+                hotel != null && hotel.days().isPresent() ? hotel.days().get() : base.days()),
                 hotel != null && hotel.callBackWithin().isPresent() ? hotel.callBackWithin().get() : base.callBackWithin(),
                 hotel != null && hotel.team().isPresent() ? hotel.team().get() : base.team(),
                 hotel != null && hotel.retryAfter().isPresent() ? hotel.retryAfter().get() : base.retryAfter(),
                 hotel != null && hotel.maxAttempts().isPresent() ? hotel.maxAttempts().get() : base.maxAttempts());
+    }
+
+    /** The stored rule's keys over the configured rule (a stored rule that breaks the hours is refused when set). */
+    public static DeskRule over(DeskRule rule, org.guestcrm.desk.persistence.StoredHotelRules.StoredRule s) {
+        WorkingHours h = rule.hours();
+        return new DeskRule(new WorkingHours(s.zone().orElse(h.zone()), s.opens().orElse(h.opens()),
+                s.closes().orElse(h.closes()), s.days().orElse(h.days())),
+                s.callBackWithin().orElse(rule.callBackWithin()), s.team().orElse(rule.team()),
+                s.retryAfter().orElse(rule.retryAfter()), s.maxAttempts().orElse(rule.maxAttempts()));
     }
 }
