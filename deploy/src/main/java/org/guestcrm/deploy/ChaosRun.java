@@ -513,8 +513,14 @@ final class ChaosRun {
 
     /** What one booking looks like now. */
     private record Observed(boolean finalState, boolean expectsConfirmation, String confirmationId, int confirmations,
-            int pendingOrSentAfterCancel) {
+            int pendingOrSentAfterCancel, Set<String> noticeIds) {
     }
+
+    /**
+     * The journey's transactional notices of a change (one per reservation version): a modified or cancelled booking
+     * rightly gets one beside its confirmation, so they are neither a second confirmation nor a step after the end.
+     */
+    private static final Set<String> NOTICES = Set.of("MODIFICATION", "CANCELLATION");
 
     /**
      * Reads every accepted booking's communications and the mail journal until every confirmation is final (SENT, or
@@ -573,7 +579,10 @@ final class ChaosRun {
             mails += entries.size();
             sent += perMessageId.size();
             duplicates += (int) perMessageId.values().stream().filter(n -> n > 1).count(); // one Message-ID, several mails
-            duplicates += Math.max(0, perMessageId.size() - 1); // one reservation, several confirmations
+            Set<String> notices = o == null ? Set.of() : o.noticeIds();
+            long confirmationMessages = entries.stream().filter(e -> !notices.contains(e.communicationId()))
+                    .map(MailJournal.Entry::messageId).distinct().count();
+            duplicates += (int) Math.max(0, confirmationMessages - 1); // one reservation, several confirmations
             boolean expects = o == null ? !booking.cancelled : o.expectsConfirmation();
             if (expects) {
                 expected++;
@@ -600,9 +609,12 @@ final class ChaosRun {
         String confirmationStatus = null;
         int pending = 0;
         int otherSent = 0;
+        Set<String> noticeIds = new HashSet<>();
         for (JsonNode communication : list) {
             String status = communication.path("status").asText();
-            if ("CONFIRMATION".equals(communication.path("step").asText())) {
+            if (NOTICES.contains(communication.path("step").asText())) {
+                noticeIds.add(communication.path("id").asText());
+            } else if ("CONFIRMATION".equals(communication.path("step").asText())) {
                 confirmations++;
                 confirmationId = communication.path("id").asText();
                 confirmationStatus = status;
@@ -621,7 +633,8 @@ final class ChaosRun {
                 : !"SCHEDULED".equals(confirmationStatus) && !"RESCHEDULED".equals(confirmationStatus);
         // Not cancelled: FAILED or SKIPPED is final too, and counts as lost (no mail carries its id).
         boolean expects = !booking.cancelled || sent;
-        return new Observed(finalState, expects, confirmationId, confirmations, booking.cancelled ? pending + otherSent : otherSent);
+        return new Observed(finalState, expects, confirmationId, confirmations, booking.cancelled ? pending + otherSent : otherSent,
+                noticeIds);
     }
 
     private JsonNode communications(Booking booking) {

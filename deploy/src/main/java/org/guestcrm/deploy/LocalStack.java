@@ -11,6 +11,7 @@ import static org.guestcrm.deploy.StackConfig.Port.PMS_SIM;
 import static org.guestcrm.deploy.StackConfig.Port.POSTGRES;
 import static org.guestcrm.deploy.StackConfig.Port.PROFILE;
 import static org.guestcrm.deploy.StackConfig.Port.REGISTRY;
+import static org.guestcrm.deploy.StackConfig.Port.SMS;
 import static org.guestcrm.deploy.StackConfig.Port.SMTP;
 
 import java.io.IOException;
@@ -371,6 +372,7 @@ public final class LocalStack {
             case "kafka" -> config.kafkaBootstrapServers();
             case "postgres" -> "localhost:" + config.port(POSTGRES);
             case "mail" -> "smtp localhost:" + config.port(SMTP) + ", imap localhost:" + config.port(IMAP);
+            case "sms" -> "http://localhost:" + config.port(SMS) + "/messages  (texts the journey-service sent)";
             case "registry" -> "http://localhost:" + config.port(REGISTRY) + "/ui";
             case "ops-console" -> "http://localhost:" + config.port(OPS) + "/  (the ops page; ./crm token --role ops --tenant '*')";
             case SIMULATOR -> simulatorUrl() + "/simulator/status  (simulated apaleo/Mews PMS, webhooks to demo-apaleo)";
@@ -388,6 +390,7 @@ public final class LocalStack {
             out.println("  journey-service http://localhost:" + config.port(JOURNEY));
             out.println("  optout-service  http://localhost:" + config.port(OPTOUT));
             out.println("  desk-service    http://localhost:" + config.port(DESK) + "  (leads, call-back tasks, quotes)");
+            out.println("  SMS catcher     http://localhost:" + config.port(SMS) + "/messages?to=+41...  (texts sent, Twilio API shape)");
             out.println("  PMS simulator   " + simulatorUrl() + "  (apaleo API + webhooks to feed demo-apaleo, hotel "
                     + DemoPms.FEEDS.get(0).hotelCode() + "; PUT /simulator/reservations/{id} books)");
             if (Files.isRegularFile(serviceJar(OPS_CONSOLE))) {
@@ -409,6 +412,7 @@ public final class LocalStack {
             case "kafka" -> List.of(KAFKA);
             case "postgres" -> List.of(POSTGRES);
             case "mail" -> List.of(SMTP, IMAP);
+            case "sms" -> List.of(SMS);
             case "registry" -> List.of(REGISTRY);
             case SIMULATOR -> List.of(PMS_SIM);
             default -> List.of(stackServices().stream().filter(s -> s.name().equals(part.name())).findFirst().orElseThrow().port());
@@ -523,6 +527,9 @@ public final class LocalStack {
 
     static final String SIMULATOR = "pms-simulator";
 
+    /** A hotel of the demo tenant without quiet hours, for the end-to-end test of text messages. */
+    static final String E2E_SMS_HOTEL = "E2E-SMS";
+
     private static boolean isDemo(StackPart part) {
         return part.name().equals(SIMULATOR);
     }
@@ -578,7 +585,20 @@ public final class LocalStack {
                         () -> HealthChecks.smtp(config.port(SMTP))),
                 infrastructurePart("registry", SchemaRegistry.class,
                         List.of("--port", port(REGISTRY), "--work-dir", data("registry")),
-                        () -> HealthChecks.http(config.registryApiUrl() + "/system/info")));
+                        () -> HealthChecks.http(config.registryApiUrl() + "/system/info")),
+                // The SMS gateway of the journey-service: a Twilio-shaped catcher with a journal on disk (SmsCatcher).
+                withEnvironment(infrastructurePart("sms", SmsCatcher.class,
+                        List.of("--port", port(SMS), "--journal", smsJournal().toString()),
+                        () -> HealthChecks.http("http://localhost:" + config.port(SMS) + "/health")),
+                        Map.of("SMS_CATCHER_AUTH_TOKEN", SmsGateway.authToken(config))));
+    }
+
+    private static StackPart withEnvironment(StackPart part, Map<String, String> environment) {
+        return new StackPart(part.name(), part.command(), environment, part.health());
+    }
+
+    Path smsJournal() {
+        return config.dataDirectory().resolve("sms").resolve("journal.tsv");
     }
 
     /** Infrastructure runs from this launcher's classpath, through the test-support servers' own main methods. */
@@ -624,6 +644,14 @@ public final class LocalStack {
                 "-Dquarkus.mailer.host=localhost",
                 "-Dquarkus.mailer.port=" + config.port(SMTP),
                 "-Dquarkus.mailer.from=" + MAIL_FROM));
+        if (service.port() == JOURNEY) {
+            // National phone numbers are read with the hotel's country; the end-to-end test's hotel E2E-SMS (Zurich)
+            // has no quiet hours, so its texts go at any hour of the test run.
+            command.addAll(List.of("-Djourney.hotel-countries." + DemoPms.FEEDS.get(0).hotelCode() + "=DE",
+                    "-Djourney.hotel-countries." + E2E_SMS_HOTEL + "=CH",
+                    "-Djourney.hotel-zones." + E2E_SMS_HOTEL + "=Europe/Zurich",
+                    "-Djourney.hotel-quiet-hours." + E2E_SMS_HOTEL + "=none"));
+        }
         if (service == OPS_CONSOLE) {
             // What the console watches: the stack's four services on their ports.
             command.add("-Dops.services=" + String.join(",", SERVICES.stream()
@@ -647,6 +675,25 @@ public final class LocalStack {
             environment.put("CONNECTOR_DEMO_FEEDS_ENABLED", "true");
             // PMS API credentials of webhook and polling feeds are stored encrypted under this key (.crm/keys).
             environment.put("CONNECTOR_CREDENTIALS_ENCRYPTION_KEY", DemoPms.credentialsEncryptionKey(config));
+        }
+        if (service.port() == DESK) {
+            // The desk's usage audit reads every service's audit trail with a token of its own (role admin).
+            environment.put("DESK_AUDIT_SERVICES", String.join(",", SERVICES.stream()
+                    .map(w -> w.name() + "=http://localhost:" + config.port(w.port())).toList()));
+            environment.put("DESK_AUDIT_SERVICE_TOKEN", LocalIdentity.loadOrCreate(config.keyDirectory())
+                    .mint(Set.of("*"), Set.of("admin"), Duration.ofDays(30), "desk-usage-audit"));
+        }
+        if (service.port() == OPTOUT) {
+            // Erased guests are kept only as a keyed HMAC of their contact points (a key of the stack's own).
+            environment.put("GUESTCRM_SUPPRESSION_KEYS", "local1:" + SmsGateway.secret(config, "suppression.key", 32));
+            environment.put("GUESTCRM_SUPPRESSION_CURRENT_KEY", "local1");
+        }
+        if (service.port() == JOURNEY) {
+            // Text messages go to the stack's SMS catcher (Twilio Messages API shape); the secret from the environment.
+            environment.put("JOURNEY_SMS_GATEWAY_URL", "http://localhost:" + config.port(SMS));
+            environment.put("JOURNEY_SMS_ACCOUNT_SID", SmsGateway.ACCOUNT_SID);
+            environment.put("JOURNEY_SMS_FROM", SmsGateway.FROM);
+            environment.put("JOURNEY_SMS_AUTH_TOKEN", SmsGateway.authToken(config));
         }
         if (service == OPS_CONSOLE) {
             // The console reads the services' /q/metrics with a token of its own (role ops, every tenant), from the

@@ -29,6 +29,7 @@ public record StackConfig(Path repositoryRoot, Path stateDirectory, String class
         DESK("CRM_DESK_PORT", 8085),
         OPS("CRM_OPS_PORT", 8086),
         PMS_SIM("CRM_PMS_SIM_PORT", 8090),
+        SMS("CRM_SMS_PORT", 8091),
         KAFKA("CRM_KAFKA_PORT", 9092),
         POSTGRES("CRM_POSTGRES_PORT", 55432),
         SMTP("CRM_SMTP_PORT", 3025),

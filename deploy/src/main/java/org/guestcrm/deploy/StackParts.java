@@ -22,12 +22,13 @@ final class StackParts {
             Map.entry("registry", "registry"),
             Map.entry("postgres", "postgres"),
             Map.entry("mail", "mail"),
-            Map.entry("pms", "pms-simulator"));
+            Map.entry("pms", "pms-simulator"),
+            Map.entry("sms", "sms"));
 
     static final String SERVICE_JVM_OPTIONS = "-Xms96m -Xmx384m -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1";
 
     static final List<String> SHORT_NAMES = List.of("connector", "profile", "journey", "optout", "desk", "kafka",
-            "registry", "postgres", "mail", "ops", "pms");
+            "registry", "postgres", "mail", "sms", "ops", "pms");
 
     /**
      * JVM options of each part, chosen with {@code ./crm bench 2000 4} on the 2-core machine (docs/benchmarks.md).
@@ -51,7 +52,9 @@ final class StackParts {
             Map.entry("postgres", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"),
             Map.entry("mail", "-Xms256m -Xmx1g -XX:+UseSerialGC"),
             // The simulated PMS holds a few hundred demo reservations.
-            Map.entry("pms", "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"));
+            Map.entry("pms", "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"),
+            // The SMS catcher keeps the texts it took in memory, like the mail catcher.
+            Map.entry("sms", "-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"));
 
     private StackParts() {
     }
