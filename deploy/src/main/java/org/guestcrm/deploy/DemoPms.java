@@ -7,11 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,17 +52,7 @@ final class DemoPms {
      * {@code .crm/keys/} and handed to the connector through its environment.
      */
     static String credentialsEncryptionKey(StackConfig config) {
-        Path file = config.keyDirectory().resolve(CREDENTIALS_KEY_FILE);
-        try {
-            if (!Files.isRegularFile(file)) {
-                byte[] key = new byte[32];
-                new SecureRandom().nextBytes(key);
-                writePrivate(file, Base64.getEncoder().encodeToString(key));
-            }
-            return Files.readString(file).strip();
-        } catch (IOException e) {
-            throw new StackException("Cannot create " + file + ": " + e.getMessage());
-        }
+        return StackSecrets.base64(config, CREDENTIALS_KEY_FILE, 32);
     }
 
     /** The webhook credential of the demo feeds, once {@link #provision} has issued it; else null. */
@@ -129,7 +115,7 @@ final class DemoPms {
         if (secret == null || secret.isBlank()) {
             throw new StackException("The connector issued a credential for " + feed.feedId() + " without a secret.");
         }
-        writePrivate(config.keyDirectory().resolve(WEBHOOK_TOKEN_FILE), secret);
+        StackSecrets.writePrivate(config.keyDirectory().resolve(WEBHOOK_TOKEN_FILE), secret);
         return secret;
     }
 
@@ -177,21 +163,6 @@ final class DemoPms {
             return JSON.readTree(response.body());
         } catch (IOException e) {
             throw new StackException("The connector answered something that is not JSON: " + e.getMessage());
-        }
-    }
-
-    private static void writePrivate(Path file, String content) {
-        try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, content, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE);
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system: the directory's permissions protect it
-            }
-        } catch (IOException e) {
-            throw new StackException("Cannot write " + file + ": " + e.getMessage());
         }
     }
 }

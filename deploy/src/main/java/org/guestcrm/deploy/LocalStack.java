@@ -685,7 +685,7 @@ public final class LocalStack {
         }
         if (service.port() == OPTOUT) {
             // Erased guests are kept only as a keyed HMAC of their contact points (a key of the stack's own).
-            environment.put("GUESTCRM_SUPPRESSION_KEYS", "local1:" + SmsGateway.secret(config, "suppression.key", 32));
+            environment.put("GUESTCRM_SUPPRESSION_KEYS", "local1:" + StackSecrets.base64(config, "suppression.key", 32));
             environment.put("GUESTCRM_SUPPRESSION_CURRENT_KEY", "local1");
         }
         if (service.port() == JOURNEY) {
