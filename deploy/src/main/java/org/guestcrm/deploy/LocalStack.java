@@ -530,6 +530,17 @@ public final class LocalStack {
     /** A hotel of the demo tenant without quiet hours, for the end-to-end test of text messages. */
     static final String E2E_SMS_HOTEL = "E2E-SMS";
 
+    /**
+     * The time zone of {@link #E2E_SMS_HOTEL}: a fixed offset chosen when the journey-service starts so that it is
+     * early afternoon there (14:00 plus the minutes of the hour), whatever the hour of the run. A pre-check-in of
+     * tomorrow's arrival is then already due (its 10:00 has passed) and goes at once, so the end-to-end test of text
+     * messages does not depend on when it runs; the hotel's country stays CH for reading its national numbers.
+     */
+    static java.time.ZoneId e2eSmsZone() {
+        int utcHour = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).getHour();
+        return java.time.ZoneOffset.ofHours(14 - utcHour);
+    }
+
     private static boolean isDemo(StackPart part) {
         return part.name().equals(SIMULATOR);
     }
@@ -645,11 +656,12 @@ public final class LocalStack {
                 "-Dquarkus.mailer.port=" + config.port(SMTP),
                 "-Dquarkus.mailer.from=" + MAIL_FROM));
         if (service.port() == JOURNEY) {
-            // National phone numbers are read with the hotel's country; the end-to-end test's hotel E2E-SMS (Zurich)
-            // has no quiet hours, so its texts go at any hour of the test run.
+            // National phone numbers are read with the hotel's country; the end-to-end test's hotel E2E-SMS (a Swiss
+            // number plan, in a time zone where it is early afternoon: e2eSmsZone) has no quiet hours, so its texts go
+            // at any hour of the test run.
             command.addAll(List.of("-Djourney.hotel-countries." + DemoPms.FEEDS.get(0).hotelCode() + "=DE",
                     "-Djourney.hotel-countries." + E2E_SMS_HOTEL + "=CH",
-                    "-Djourney.hotel-zones." + E2E_SMS_HOTEL + "=Europe/Zurich",
+                    "-Djourney.hotel-zones." + E2E_SMS_HOTEL + "=" + e2eSmsZone().getId(),
                     "-Djourney.hotel-quiet-hours." + E2E_SMS_HOTEL + "=none"));
         }
         if (service == OPS_CONSOLE) {
