@@ -32,13 +32,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * {@code ./crm scenario}: a small hotel group lived through the real stack, then checked against what its PMSs know.
  *
- * <p>The group (tenant {@code demo}) runs four hotels on three PMS feeds: an OpenTravel push (hotel {@code SCN-ALPS}),
- * a canonical JSON push (hotels {@code SCN-LISBON} and {@code SCN-AZORES}) and the stack's simulated apaleo (hotel
- * {@code MUC}, Europe/Berlin: thin webhooks, the connector fetches each reservation from the simulator's API). Every
+ * <p>The group (tenant {@code demo}) runs five hotels on four PMS feeds: an OpenTravel push (hotel {@code SCN-ALPS}),
+ * a canonical JSON push (hotels {@code SCN-LISBON} and {@code SCN-AZORES}), the stack's simulated apaleo (hotel
+ * {@code MUC}, Europe/Berlin: thin webhooks, the connector fetches each reservation from the simulator's API) and a
+ * PMS that only exports (hotel {@code SCN-PORTO}: two daily arrivals files, the second moving some stays). Every
  * person of the run books once; the mix repeats every ten people: plain bookings on each feed, a modification that keeps the dates, a stay moved
  * by three weeks, a cancellation, a no-show, a guest who tells the front desk to stop marketing mail (the PMS profile's
  * e-mail opt-in turns false, then a stay soon), a modification that arrives before its creation, and a booking soon
- * (the control group of the opt-out). Every third person comes back on the other feed with a variant of their details
+ * (the control group of the opt-out); the tenth and the fifteenth of every twenty are at the export-only hotel instead
+ * (the fifteenth moved by the second file). Every third person comes back on the other feed with a variant of their details
  * (the e-mail in other case, or another e-mail with the same phone and birth date), and every fifth had a stay last
  * year that arrives first, as a history import.
  *
@@ -63,6 +65,9 @@ final class ScenarioRun {
     /** The simulated apaleo of the local stack: thin webhooks, the connector fetches each reservation (DemoPms). */
     private static final String WEBHOOK_FEED = DemoPms.FEEDS.get(0).feedId();
     static final String WEBHOOK_HOTEL = DemoPms.FEEDS.get(0).hotelCode();
+    /** A PMS that can only export: a daily arrivals file (CSV) uploaded to its feed, created by the scenario. */
+    static final String EXPORT_FEED = "demo-export";
+    static final String EXPORT_HOTEL = "SCN-PORTO";
     /** Steps that serve the stay itself; every other step serves a purpose a guest can withdraw. */
     private static final Set<String> TRANSACTIONAL = Set.of("CONFIRMATION", "PRE_CHECK_IN", "MODIFICATION",
             "CANCELLATION", "BOOKING_MODIFIED", "BOOKING_CANCELLED");
@@ -77,9 +82,23 @@ final class ScenarioRun {
     /** What the PMS did to a reservation. */
     enum Kind {
         PLAIN, PLAIN_OTA, PLAIN_WEBHOOK, MODIFIED, MOVED, CANCELLED, NO_SHOW, OPTED_OUT_SOON, MODIFICATION_FIRST, CONTROL_SOON,
-        RETURNING, HISTORY;
+        RETURNING, HISTORY,
+        /** In both daily export files, unchanged. */
+        PLAIN_EXPORT,
+        /** In both daily export files; the second moves the stay by three weeks. */
+        MOVED_EXPORT;
+
+        boolean exported() {
+            return this == PLAIN_EXPORT || this == MOVED_EXPORT;
+        }
 
         static Kind of(int person) {
+            if (person % 20 == 10) {
+                return PLAIN_EXPORT;
+            }
+            if (person % 20 == 15) {
+                return MOVED_EXPORT;
+            }
             return switch (person % 10) {
                 case 0 -> PLAIN;
                 case 1 -> PLAIN_WEBHOOK;
@@ -195,8 +214,8 @@ final class ScenarioRun {
             persons.add(person(i));
         }
         List<Reservation> reservations = new ArrayList<>();
-        out.printf("scenario %s: %d people, hotels %s (OTA feed), %s and %s (JSON feed), %s (simulated apaleo, webhooks)%n",
-                run, people, OTA_HOTEL, JSON_HOTEL, JSON_HOTEL_2, WEBHOOK_HOTEL);
+        out.printf("scenario %s: %d people, hotels %s (OTA feed), %s and %s (JSON feed), %s (simulated apaleo, webhooks),"
+                + " %s (daily export files)%n", run, people, OTA_HOTEL, JSON_HOTEL, JSON_HOTEL_2, WEBHOOK_HOTEL, EXPORT_HOTEL);
         // History first, as a group migrating to the CRM would: last year's stays of every fifth person.
         List<Reservation> history = new ArrayList<>();
         for (Person person : persons) {
@@ -218,6 +237,7 @@ final class ScenarioRun {
                 reservations.add(playReturning(person, first));
             }
         }
+        exportFiles(reservations.stream().filter(r -> r.kind.exported()).toList());
         out.printf("scenario %s: %d reservations sent; waiting for the pipeline to settle%n", run, reservations.size());
         Map<Reservation, JsonNode> seen = settle(reservations, settleTimeout);
         boolean settled = seen != null;
@@ -247,7 +267,8 @@ final class ScenarioRun {
         }
         ObjectNode body = JSON.createObjectNode().put("name", "Scenario " + run + " spring offer").put("channel", "EMAIL")
                 .put("schedule", "now").put("tenant", TENANT);
-        body.putObject("segment").putArray("hotelCodes").add(OTA_HOTEL).add(JSON_HOTEL).add(JSON_HOTEL_2).add(WEBHOOK_HOTEL);
+        body.putObject("segment").putArray("hotelCodes").add(OTA_HOTEL).add(JSON_HOTEL).add(JSON_HOTEL_2).add(WEBHOOK_HOTEL)
+                .add(EXPORT_HOTEL);
         JsonNode created = send("POST", "/api/v1/campaigns", body, 201);
         if (created == null) {
             return Campaign.failed("POST /api/v1/campaigns refused");
@@ -356,8 +377,10 @@ final class ScenarioRun {
         boolean ota = kind == Kind.PLAIN_OTA || kind == Kind.CANCELLED;
         boolean webhook = kind == Kind.PLAIN_WEBHOOK;
         String id = "SCN-" + run + "-" + person.index();
-        Reservation r = new Reservation(person, kind, webhook ? WEBHOOK_FEED : ota ? OTA_FEED : JSON_FEED,
-                webhook ? WEBHOOK_HOTEL : ota ? OTA_HOTEL : JSON_HOTEL, id, "SCN-" + run + "-P" + person.index(), person.email());
+        Reservation r = new Reservation(person, kind,
+                kind.exported() ? EXPORT_FEED : webhook ? WEBHOOK_FEED : ota ? OTA_FEED : JSON_FEED,
+                kind.exported() ? EXPORT_HOTEL : webhook ? WEBHOOK_HOTEL : ota ? OTA_HOTEL : JSON_HOTEL, id,
+                "SCN-" + run + "-P" + person.index(), person.email());
         r.phone = person.phone();
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         r.arrival = today.plusDays(30 + person.index() % 20);
@@ -366,6 +389,9 @@ final class ScenarioRun {
         switch (kind) {
             case PLAIN, PLAIN_OTA -> post(r, "CREATED", 1, t0, true);
             case PLAIN_WEBHOOK -> bookInSimulator(r);
+            case PLAIN_EXPORT, MOVED_EXPORT -> {
+                // Delivered by the daily export files after every person has booked (exportFiles).
+            }
             case CONTROL_SOON -> {
                 r.arrival = today.plusDays(3);
                 r.departure = r.arrival.plusDays(3);
@@ -579,6 +605,129 @@ final class ScenarioRun {
                 p.firstName(), p.lastName(), p.phone(), r.email);
     }
 
+    // ---- the daily export files ---------------------------------------------------------------------------------
+
+    private static final String EXPORT_HEADER = "hotelCode,pmsReservationId,status,arrival,departure,pmsModifiedAt,createdAt,"
+            + "totalAmount,currency,adults,pmsProfileId,firstName,lastName,birthDate,language,email,phone";
+
+    /**
+     * A PMS that only exports: its arrivals list as a CSV file, twice, a day's change apart. The first file lists every
+     * export reservation; the second lists them all again, the moved ones with their new dates, so the connector's diff
+     * with the previous export emits only the moves. The feed is created (once per stack) through the admin API with a
+     * window wide enough for the scenario's arrivals. A reservation of a file that was refused, or of a row the
+     * connector rejected, counts as not accepted.
+     */
+    private void exportFiles(List<Reservation> exported) {
+        if (exported.isEmpty()) {
+            return;
+        }
+        if (!exportFeed()) {
+            exported.forEach(r -> r.accepted = false);
+            return;
+        }
+        Instant firstAt = Instant.now().minusSeconds(120);
+        Instant secondAt = Instant.now().minusSeconds(60);
+        StringBuilder first = new StringBuilder(EXPORT_HEADER).append('\n');
+        exported.forEach(r -> first.append(exportRow(r, firstAt.minusSeconds(3600))).append('\n'));
+        upload(first.toString(), firstAt, exported, "first");
+        StringBuilder second = new StringBuilder(EXPORT_HEADER).append('\n');
+        for (Reservation r : exported) {
+            Instant modified = firstAt.minusSeconds(3600);
+            if (r.kind == Kind.MOVED_EXPORT) {
+                r.oldArrival = r.arrival;
+                r.arrival = r.arrival.plusDays(21);
+                r.departure = r.arrival.plusDays(3);
+                modified = secondAt.minusSeconds(600);
+            }
+            second.append(exportRow(r, modified)).append('\n');
+        }
+        upload(second.toString(), secondAt, exported, "second");
+    }
+
+    private static String exportRow(Reservation r, Instant modified) {
+        Person p = r.person;
+        return String.join(",", r.hotel, r.id, "CONFIRMED", r.arrival.toString(), r.departure.toString(),
+                modified.toString(), modified.minusSeconds(60).toString(), "380.00", "EUR", "2", r.profileId,
+                p.firstName(), p.lastName(), p.birthDate().toString(), "en", r.email, p.phone());
+    }
+
+    /** The export feed exists with the scenario's hotel and a 120-day window; creates what is missing. */
+    private boolean exportFeed() {
+        HttpResponse<String> existing = connector("GET", "/api/v1/feeds/" + EXPORT_FEED, null, null);
+        if (existing != null && existing.statusCode() == 404) {
+            ObjectNode feed = JSON.createObjectNode().put("feedId", EXPORT_FEED).put("deliveryMode", "CANONICAL_JSON")
+                    .put("pmsType", "export-only").put("description", "A PMS that only exports daily files (scenario)")
+                    .put("defaultCurrency", "EUR");
+            feed.putArray("hotels").addObject().put("hotelCode", EXPORT_HOTEL).put("timeZone", "Europe/Lisbon")
+                    .put("countryCode", "PT");
+            existing = connector("POST", "/api/v1/feeds?tenant=" + TENANT, feed.toString(), "application/json");
+            if (existing == null || existing.statusCode() != 201) {
+                out.printf("scenario %s: the export feed could not be created (%s)%n", run,
+                        existing == null ? "no answer" : existing.statusCode() + " " + existing.body());
+                return false;
+            }
+        } else if (existing == null || existing.statusCode() != 200) {
+            out.printf("scenario %s: the export feed could not be read%n", run);
+            return false;
+        }
+        ObjectNode mapping = JSON.createObjectNode().put("delimiter", ",").put("windowDays", 120);
+        HttpResponse<String> mapped = connector("PUT", "/api/v1/feeds/" + EXPORT_FEED + "/export-mapping",
+                mapping.toString(), "application/json");
+        if (mapped == null || mapped.statusCode() != 200) {
+            out.printf("scenario %s: the export mapping was refused (%s)%n", run,
+                    mapped == null ? "no answer" : mapped.statusCode() + " " + mapped.body());
+            return false;
+        }
+        return true;
+    }
+
+    private void upload(String csv, Instant exportedAt, List<Reservation> exported, String which) {
+        HttpResponse<String> response = connector("POST", "/api/v1/feeds/" + EXPORT_FEED + "/files?exportedAt="
+                + enc(exportedAt.toString()), csv, "text/csv");
+        JsonNode answer = null;
+        try {
+            answer = response == null || response.statusCode() != 200 ? null : JSON.readTree(response.body());
+        } catch (IOException e) {
+            answer = null;
+        }
+        if (answer == null) {
+            out.printf("scenario %s: the %s export file was refused (%s)%n", run, which,
+                    response == null ? "no answer" : response.statusCode() + " " + response.body());
+            exported.forEach(r -> r.accepted = false);
+            return;
+        }
+        for (JsonNode rejection : answer.path("rejections")) {
+            int line = rejection.path("line").asInt();      // the header is line 1
+            if (line >= 2 && line - 2 < exported.size()) {
+                exported.get(line - 2).accepted = false;
+            }
+        }
+        out.printf("scenario %s: %s export file: %d rows, %d accepted, %d unchanged, %d rejected, %d events%n", run,
+                which, answer.path("rowsRead").asInt(), answer.path("rowsAccepted").asInt(),
+                answer.path("rowsUnchanged").asInt(), answer.path("rowsRejected").asInt(),
+                answer.path("eventsEmitted").asInt());
+    }
+
+    /** A call to the connector's admin API with the scenario's admin token; null when it cannot be reached. */
+    private HttpResponse<String> connector(String method, String path, String body, String contentType) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(StackConfig.Port.CONNECTOR, path)))
+                    .header("Authorization", "Bearer " + token).header("Accept", "application/json")
+                    .timeout(Duration.ofSeconds(30));
+            if (body == null) {
+                request.method(method, HttpRequest.BodyPublishers.noBody());
+            } else {
+                request.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body));
+            }
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     /** Last year's stays as one NDJSON history import on the JSON feed; waits until the job is done. */
     private void importHistory(List<Reservation> history) {
         if (history.isEmpty()) {
@@ -702,7 +851,7 @@ final class ScenarioRun {
                             violate(violations, examples, "cancelled-or-no-show", r, step + " sent after the end");
                         }
                     }
-                    case MOVED -> {
+                    case MOVED, MOVED_EXPORT -> {
                         if (PENDING.contains(status) && dueAt != null && !"CONFIRMATION".equals(step)
                                 && !insideNewDates(dueAt, r)) {
                             violate(violations, examples, "moved", r, step + " due " + dueAt + " outside the new dates");

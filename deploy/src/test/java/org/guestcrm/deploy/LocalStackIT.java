@@ -329,7 +329,7 @@ class LocalStackIT {
     @Test
     @Order(7)
     void aHotelGroupScenarioMirrorsItsPmsAndMailsNobodyWrongly() {
-        // ./crm scenario in small: 40 people at three hotels on two feeds (OTA and JSON push), a history import first,
+        // ./crm scenario in small: 40 people at five hotels on four feeds (OTA and JSON push, webhooks, export files), a history import first,
         // modifications, a move, a cancellation, a no-show, an opt-out said at the desk, out-of-order changes and
         // returning guests with variant details; then every reservation checked against what its PMS last said.
         ScenarioRun.Result result = new ScenarioRun(stack, System.out).run(40, Duration.ofMinutes(3));
