@@ -93,6 +93,9 @@ public class CanonicalBatchResource {
     InboundMessageIntake intake;
 
     @Inject
+    RefusedArchive refusedArchive;
+
+    @Inject
     InboundMetrics metrics;
 
     @Inject
@@ -200,6 +203,8 @@ public class CanonicalBatchResource {
             metrics.rejected(feed.feedId(), "INVALID_VALUE");
             LOG.infof("Canonical batch item %d on feed %s rejected: invalid fields %s.", index, feed.feedId(),
                     checked.problems().stream().map(Problem.FieldError::field).toList());
+            refusedArchive.refusedJson(feed.feedId(), Tokens.sha256Hex(objectMapper.writeValueAsBytes(node)), dto,
+                    checked.problems());
             return rejected(index, reservationId, checked.problems());
         }
         byte[] itemBytes = objectMapper.writeValueAsBytes(node);

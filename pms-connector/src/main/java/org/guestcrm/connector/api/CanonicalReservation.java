@@ -53,9 +53,14 @@ public record CanonicalReservation(
         Map<String, String> externalReferences,
         List<@Valid GuestDto> guests) {
 
-    /** departure >= arrival (a day use has arrival = departure). */
+    /**
+     * departure >= arrival (a day use has arrival = departure); reported on {@code departure}. Not named
+     * {@code isDeparture}: Jackson took that for the getter of {@code departure} and wrote {@code "departure": true}
+     * into the raw archive instead of the date.
+     */
     @AssertTrue(message = "must not be before arrival")
-    public boolean isDeparture() {
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isStayInOrder() {
         return arrival == null || departure == null || !departure.isBefore(arrival);
     }
 

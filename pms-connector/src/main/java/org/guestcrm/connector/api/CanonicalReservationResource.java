@@ -61,6 +61,9 @@ public class CanonicalReservationResource {
     InboundMessageIntake intake;
 
     @Inject
+    RefusedArchive refusedArchive;
+
+    @Inject
     InboundMetrics metrics;
 
     @Inject
@@ -119,6 +122,7 @@ public class CanonicalReservationResource {
             metrics.rejected(feedId, "INVALID_VALUE");
             LOG.infof("Canonical reservation on feed %s rejected: invalid fields %s.", feedId,
                     errors.stream().map(Problem.FieldError::field).toList());
+            refusedArchive.refusedJson(feedId, Tokens.sha256Hex(bytes), dto, errors);
             return Problem.validation("The reservation has invalid fields.", errors).toResponse();
         }
 
@@ -144,7 +148,7 @@ public class CanonicalReservationResource {
 
     static Problem.FieldError fieldError(ConstraintViolation<CanonicalReservation> violation) {
         String path = violation.getPropertyPath().toString();
-        if (path.equals("departure") || path.equals("isDeparture")) {
+        if (path.equals("departure") || path.equals("stayInOrder")) {
             path = "departure";
         }
         return new Problem.FieldError(path, violation.getMessage());

@@ -60,6 +60,9 @@ public class OtaReservationResource {
     InboundMessageIntake intake;
 
     @Inject
+    RefusedArchive refusedArchive;
+
+    @Inject
     InboundMetrics metrics;
 
     @Inject
@@ -130,6 +133,7 @@ public class OtaReservationResource {
             metrics.rejected(feedId, rejection.kind().name());
             LOG.infof("OTA message on feed %s rejected (%s): %s", feedId, rejection.kind(), rejection.getMessage());
             // The rejection names the element or attribute, never its value, so it may be logged.
+            refusedArchive.refusedOta(feedId, bytes, rejection.kind() + ": " + rejection.getMessage());
             return otaError(Response.Status.BAD_REQUEST, rejection);
         }
         if (read.profiles() != null) {
@@ -182,6 +186,7 @@ public class OtaReservationResource {
         } catch (InboundMessageIntake.Refused refused) {
             metrics.rejected(feed.feedId(), OtaRejection.Kind.UNKNOWN_RESERVATION.name());
             LOG.infof("OTA_CancelRQ on feed %s rejected: %s %s", feed.feedId(), refused.field(), refused.getMessage());
+            refusedArchive.refusedOta(feed.feedId(), bytes, refused.field() + " " + refused.getMessage());
             return otaError(Response.Status.BAD_REQUEST, new OtaRejection(OtaRejection.Kind.UNKNOWN_RESERVATION,
                     refused.field() + " " + refused.getMessage()).withEnvelope(message.envelope()));
         }

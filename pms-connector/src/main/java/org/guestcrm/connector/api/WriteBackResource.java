@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -23,7 +24,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.guestcrm.connector.messaging.WriteBackWorker;
 import org.guestcrm.connector.persistence.FeedEntity;
+import org.guestcrm.connector.vendor.PmsWriteClient;
+import org.jboss.logging.Logger;
 import org.guestcrm.connector.persistence.WriteBackJobs;
 import org.guestcrm.platform.api.InvalidRequestException;
 import org.guestcrm.platform.api.Problem;
@@ -53,6 +57,58 @@ public class WriteBackResource {
     TenantAccess access;
     @Inject
     WriteBackJobs jobs;
+    @Inject
+    WriteBackWorker worker;
+
+    private static final Logger LOG = Logger.getLogger(WriteBackResource.class);
+
+    @POST
+    @Path("/{jobId}/retry")
+    @Transactional
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Retry a FAILED write-back job: back to PENDING, due now, attempts reset (who and when is kept)")
+    @APIResponse(responseCode = "200", description = "The job, PENDING again")
+    @APIResponse(responseCode = "404", description = "No such feed of the token's tenants, or no such job of the feed")
+    @APIResponse(responseCode = "409", description = "The job is not FAILED, a later write-back of the same profile is"
+            + " already DONE (the older data would overwrite it), or the feed takes no write-back")
+    public Response retry(@PathParam("feedId") String feedId, @PathParam("jobId") String jobId, @Context UriInfo uri) {
+        FeedEntity feed = FeedEntity.findById(feedId);
+        if (feed == null || feed.deletedAt != null || !access.mayAccess(feed.tenantId)) {
+            return Problems.of(404, "about:blank", "Not Found", "No feed " + feedId + ".", uri, List.of());
+        }
+        java.util.UUID eventId;
+        try {
+            eventId = java.util.UUID.fromString(jobId);
+        } catch (IllegalArgumentException e) {
+            return Problems.of(404, "about:blank", "Not Found", "No write-back job " + jobId + " on feed " + feedId + ".",
+                    uri, List.of());
+        }
+        if (!PmsWriteClient.writesTo(feed.kind)) {
+            return Problems.of(409, "about:blank", "Conflict", "Feed " + feedId + " is a " + feed.kind
+                    + " feed, which takes no write-back: a retry would fail the same way.", uri, List.of());
+        }
+        WriteBackJobs.Retry outcome = jobs.retry(feedId, eventId, access.actor() == null ? "unknown" : access.actor());
+        switch (outcome) {
+            case NOT_FOUND -> {
+                return Problems.of(404, "about:blank", "Not Found", "No write-back job " + jobId + " on feed " + feedId
+                        + ".", uri, List.of());
+            }
+            case NOT_FAILED -> {
+                return Problems.of(409, "about:blank", "Conflict", "Write-back job " + jobId
+                        + " is not FAILED; only a failed job is retried.", uri, List.of());
+            }
+            case SUPERSEDED -> {
+                return Problems.of(409, "about:blank", "Conflict", "A later write-back of the same profile is already"
+                        + " done; retrying job " + jobId + " would overwrite it with older data.", uri, List.of());
+            }
+            default -> {
+            }
+        }
+        LOG.infof("Feed %s: write-back %s retried by %s (back to PENDING, attempts reset).", feedId, eventId,
+                access.actor());
+        worker.wake();
+        return Response.ok(jobs.job(feedId, eventId).orElseThrow()).build();
+    }
 
     @GET
     @Transactional

@@ -37,6 +37,8 @@ public interface ConnectorConfig {
 
     Metrics metrics();
 
+    Replay replay();
+
     /** Currency of amounts a PMS sends without one, when the feed has no default currency of its own. */
     @WithDefault("USD")
     String defaultCurrency();
@@ -46,6 +48,17 @@ public interface ConnectorConfig {
         /** A sequence that drops to half or less with a version time at least this much later is a PMS sequence reset. */
         @WithDefault("1h")
         Duration sequenceResetMinGap();
+    }
+
+    /** Replays of a feed's raw archive (POST /api/v1/feeds/{feedId}/replay). */
+    interface Replay {
+        /** The longest range one replay may cover ({@code to - from}). */
+        @WithDefault("31d")
+        Duration maxRange();
+
+        /** The most archived messages one replay may re-run (it runs while the request waits); more: 400, split it. */
+        @WithDefault("20000")
+        int maxMessages();
     }
 
     /** History imports (POST /api/v1/feeds/{feedId}/imports). */

@@ -27,6 +27,15 @@ public final class EventIds {
         return nameBased("guestcrm:import:" + feedId + ":" + jobId + ":" + line + ":" + index);
     }
 
+    /**
+     * Name-based (v3) id of an event a replay of the raw archive re-emits: the id the message's event had at that
+     * position, with the content now emitted. The same content replayed again gets the same id (consumers dedupe it);
+     * content a mapping fix changed gets a new one (consumers that saw the old id apply it).
+     */
+    public static UUID replayEventId(UUID originalEventId, String contentSha256) {
+        return nameBased("guestcrm:replay:" + originalEventId + ":" + contentSha256);
+    }
+
     private static UUID nameBased(String name) {
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
     }

@@ -143,6 +143,63 @@ public class InboundMessageIntake {
         }
         PmsEventMapper.Origin origin = new PmsEventMapper.Origin(message.tenantId(), message.feedId(), messageId,
                 receivedAt, message.defaultCurrency());
+        Emission emission = emit(message.feedId(), candidatesOf(message, origin), false);
+        entityManager.createNativeQuery("update inbound_message set event_count = :count where message_id = :id")
+                .setParameter("count", emission.emitted().size()).setParameter("id", messageId).executeUpdate();
+        List<UUID> eventIds = emission.eventIds();
+        if (emission.skipped().isEmpty()) {
+            LOG.debugf("Inbound message %s on feed %s accepted: %d reservation(s), %d event(s) in the outbox.",
+                    messageId, message.feedId(), message.reservations().size(), eventIds.size());
+        } else {
+            LOG.debugf("Inbound message %s on feed %s accepted: %d reservation(s), %d event(s) in the outbox, %d unchanged or older"
+                    + " version(s) not emitted again.", messageId, message.feedId(), message.reservations().size(),
+                    eventIds.size(), emission.skipped().size());
+        }
+        boolean redelivery = eventIds.isEmpty() && !emission.skipped().isEmpty()
+                && emission.skipped().stream().allMatch(s -> s.reason().equals(Verdict.REDELIVERY.name()));
+        return new Receipt(messageId, redelivery, eventIds, emission.skipped(), emission.heldCancellations());
+    }
+
+    /**
+     * Re-runs one message of the raw archive, parsed and mapped by today's code, through the logical deduplication, in
+     * one transaction: an aggregate whose content is what was emitted for it emits nothing; content a mapping fix changed
+     * (at the same or a newer version) is emitted again, marked history, with correlation id = the message, causation
+     * {@code replay:<replayId>} and an event id of its own ({@link EventIds#replayEventId}). {@code storedMessageId} is
+     * the archived inbound message; null for a message refused when it arrived, which is recorded as an inbound message
+     * now (received at its original time). Versions without a PMS time take {@code receivedAt}, the original one.
+     */
+    @Transactional
+    public Receipt replay(AcceptedMessage message, UUID storedMessageId, Instant receivedAt, UUID replayId) {
+        UUID messageId = storedMessageId != null ? storedMessageId
+                : EventIds.messageId(message.feedId(), message.bodySha256());
+        boolean newlyAccepted = false;
+        if (storedMessageId == null) {
+            newlyAccepted = entityManager.createNativeQuery("""
+                            insert into inbound_message (message_id, feed_id, received_at, body_sha256, message_type, event_count, masked_payload)
+                            values (:messageId, :feedId, :receivedAt, :bodySha256, :messageType, 0, :payload)
+                            on conflict do nothing""")
+                    .setParameter("messageId", messageId)
+                    .setParameter("feedId", message.feedId())
+                    .setParameter("receivedAt", receivedAt)
+                    .setParameter("bodySha256", message.bodySha256())
+                    .setParameter("messageType", message.messageType())
+                    .setParameter("payload", message.cardFreePayload())
+                    .executeUpdate() > 0;
+        }
+        PmsEventMapper.Origin origin = PmsEventMapper.Origin.replay(message.tenantId(), message.feedId(), messageId,
+                receivedAt, message.defaultCurrency(), replayId);
+        Emission emission = emit(message.feedId(), candidatesOf(message, origin), true);
+        if (newlyAccepted) {
+            entityManager.createNativeQuery("update inbound_message set event_count = :count where message_id = :id")
+                    .setParameter("count", emission.emitted().size()).setParameter("id", messageId).executeUpdate();
+        }
+        return new Receipt(messageId, emission.eventIds().isEmpty(), emission.eventIds(), emission.skipped(),
+                emission.heldCancellations());
+    }
+
+    /** The possible events of a message, in message order: reservations with their guests, profiles, cancellations. */
+    private List<Candidate> candidatesOf(AcceptedMessage message, PmsEventMapper.Origin origin) {
+        Instant receivedAt = origin.receivedAt();
         List<Candidate> candidates = new ArrayList<>();
         Set<String> profilesInMessage = new LinkedHashSet<>();
         IntFunction<UUID> ids = index -> EventIds.eventId(message.feedId(), message.bodySha256(), index);
@@ -163,21 +220,7 @@ public class InboundMessageIntake {
                     PmsEventMapper.unknownCancellationSha256(aggregate.id())), ids.apply(candidates.size()), null, 0,
                     cancellation, origin));
         }
-        Emission emission = emit(message.feedId(), candidates);
-        entityManager.createNativeQuery("update inbound_message set event_count = :count where message_id = :id")
-                .setParameter("count", emission.emitted().size()).setParameter("id", messageId).executeUpdate();
-        List<UUID> eventIds = emission.emitted().stream().map(Candidate::eventId).toList();
-        if (emission.skipped().isEmpty()) {
-            LOG.debugf("Inbound message %s on feed %s accepted: %d reservation(s), %d event(s) in the outbox.",
-                    messageId, message.feedId(), message.reservations().size(), eventIds.size());
-        } else {
-            LOG.debugf("Inbound message %s on feed %s accepted: %d reservation(s), %d event(s) in the outbox, %d unchanged or older"
-                    + " version(s) not emitted again.", messageId, message.feedId(), message.reservations().size(),
-                    eventIds.size(), emission.skipped().size());
-        }
-        boolean redelivery = eventIds.isEmpty() && !emission.skipped().isEmpty()
-                && emission.skipped().stream().allMatch(s -> s.reason().equals(Verdict.REDELIVERY.name()));
-        return new Receipt(messageId, redelivery, eventIds, emission.skipped(), emission.heldCancellations());
+        return candidates;
     }
 
     /**
@@ -223,7 +266,7 @@ public class InboundMessageIntake {
                         row.profileModifiedAt() != null ? row.profileModifiedAt() : origin.receivedAt(), row.line()));
             }
         }
-        Emission emission = emit(feedId, candidates);
+        Emission emission = emit(feedId, candidates, false);
         Set<Long> lines = new HashSet<>();
         emission.emitted().forEach(c -> lines.add(c.line()));
         return new HistoryOutcome(emission.emitted().size(), lines, emission.resets());
@@ -258,8 +301,11 @@ public class InboundMessageIntake {
                 null, null);
     }
 
-    /** Decides every candidate against what is held (in message order, so a later one sees an earlier one). */
-    private Emission emit(String feedId, List<Candidate> candidates) {
+    /**
+     * Decides every candidate against what is held (in message order, so a later one sees an earlier one); a replay's
+     * emitted events get their replay event ids.
+     */
+    private Emission emit(String feedId, List<Candidate> candidates, boolean replay) {
         Map<AggregateVersions.Key, Held> held = new HashMap<>(
                 versions.lock(feedId, candidates.stream().map(Candidate::aggregate).toList()));
         List<AggregateVersions.Key> cancelled = candidates.stream().filter(c -> c.cancellation() != null)
@@ -283,6 +329,7 @@ public class InboundMessageIntake {
         Map<AggregateVersions.Key, AggregateVersions.ReservationState> states = new HashMap<>();
         Set<AggregateVersions.Key> resets = new HashSet<>();
         List<Candidate> emitted = new ArrayList<>();
+        List<UUID> emittedIds = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
         List<String> heldCancellations = new ArrayList<>();
         for (Candidate proposed : candidates) {
@@ -312,6 +359,11 @@ public class InboundMessageIntake {
                         && !java.util.Objects.equals(reservation.getPmsSequence(), decision.emittedSequence())) {
                     record = ReservationChanged.newBuilder(reservation).setPmsSequence(decision.emittedSequence()).build();
                 }
+                UUID eventId = candidate.eventId();
+                if (replay) {
+                    eventId = EventIds.replayEventId(candidate.eventId(), candidate.version().contentSha256());
+                    record = PmsEventMapper.withEventId(record, eventId);
+                }
                 if (record instanceof GuestProfileChanged profile) {
                     WriteBackEchoes.Expected echo = echoOf(expectedEchoes.get(candidate.displayId()),
                             lastProfiles.get(candidate.aggregate()), profile);
@@ -335,6 +387,7 @@ public class InboundMessageIntake {
                             reservation.getPmsReservationId(), PmsEventMapper.stateBytes(reservation)));
                 }
                 emitted.add(candidate);
+                emittedIds.add(eventId);
             } else if (decision.verdict() != Verdict.SEQUENCE_RESET) {
                 String aggregate = candidate.aggregate().type().toLowerCase(java.util.Locale.ROOT);
                 skipped.add(new Skipped(aggregate, candidate.displayId(), decision.verdict().name()));
@@ -344,7 +397,7 @@ public class InboundMessageIntake {
         }
         versions.save(feedId, changed, resets);
         versions.saveStates(feedId, states);
-        return new Emission(emitted, skipped, resets.size(), heldCancellations);
+        return new Emission(emitted, emittedIds, skipped, resets.size(), heldCancellations);
     }
 
     /** The expected write-back whose echo {@code now} is (the profile was {@code before} when last emitted), or null. */
@@ -399,7 +452,8 @@ public class InboundMessageIntake {
                 proposed.eventId(), cancelled, proposed.line(), null, proposed.origin());
     }
 
-    private record Emission(List<Candidate> emitted, List<Skipped> skipped, int resets, List<String> heldCancellations) {
+    private record Emission(List<Candidate> emitted, List<UUID> eventIds, List<Skipped> skipped, int resets,
+                            List<String> heldCancellations) {
     }
 
     /** A possible event: its aggregate, version and record (its metadata.correlationId is the message or import). */

@@ -150,11 +150,11 @@ public class JsonPollingWorker {
         }
     }
 
-    private record Page(List<Reservation> reservations, List<FeedPolls.Rejection> rejections, String nextCursor,
+    record Page(List<Reservation> reservations, List<FeedPolls.Rejection> rejections, String nextCursor,
                         boolean hasMore) {
     }
 
-    private Page read(JsonNode answer) throws FetchFailure {
+    Page read(JsonNode answer) throws FetchFailure {
         JsonNode items = answer.get("changes");
         String next = answer.path("nextCursor").isValueNode() ? answer.path("nextCursor").asText(null) : null;
         if (items == null || !items.isArray() || next == null || next.isBlank() || next.length() > 200) {

@@ -29,10 +29,26 @@ import org.guestcrm.events.ReservationStatus;
 public final class PmsEventMapper {
 
     /** Who and what an event comes from: the feed, its tenant, the inbound message. */
-    public record Origin(String tenantId, String feedId, String correlationId, Instant receivedAt, String defaultCurrency) {
+    public record Origin(String tenantId, String feedId, String correlationId, Instant receivedAt, String defaultCurrency,
+                         String causationId, boolean replay) {
         /** A push: the correlation id is the inbound message id. */
         public Origin(String tenantId, String feedId, UUID messageId, Instant receivedAt, String defaultCurrency) {
             this(tenantId, feedId, messageId.toString(), receivedAt, defaultCurrency);
+        }
+
+        /** Correlation and causation are the same id (a push's message, an import, an export). */
+        public Origin(String tenantId, String feedId, String correlationId, Instant receivedAt, String defaultCurrency) {
+            this(tenantId, feedId, correlationId, receivedAt, defaultCurrency, null, false);
+        }
+
+        /**
+         * A replay from the raw archive: correlation id = the archived message, causation {@code replay:<replayId>},
+         * received at the message's original time, events marked history (state, never a trigger for guest mail).
+         */
+        public static Origin replay(String tenantId, String feedId, UUID messageId, Instant receivedAt,
+                                    String defaultCurrency, UUID replayId) {
+            return new Origin(tenantId, feedId, messageId.toString(), receivedAt, defaultCurrency,
+                    REPLAY_CAUSATION_PREFIX + replayId, true);
         }
 
         /** A history import ({@code import:<jobId>}): its events are marked history and typed IMPORTED. */
@@ -46,6 +62,9 @@ public final class PmsEventMapper {
      * {@code metadata.history = true} and change type IMPORTED (the reservation's status keeps its state).
      */
     public static final String HISTORY_CORRELATION_PREFIX = "import:";
+
+    /** Causation id prefix of events re-emitted by a replay of the raw archive ({@code replay:<replayId>}). */
+    public static final String REPLAY_CAUSATION_PREFIX = "replay:";
 
     private static final EventMetadata NEUTRAL_METADATA = EventMetadata.newBuilder()
             .setEventId(new UUID(0, 0)).setEventType("").setOccurredAt(Instant.EPOCH).setSource("").setTenantId("")
@@ -313,10 +332,24 @@ public final class PmsEventMapper {
                 .setSource(origin.feedId())
                 .setTenantId(origin.tenantId())
                 .setCorrelationId(origin.correlationId())
-                .setCausationId(origin.correlationId())
+                .setCausationId(origin.causationId() != null ? origin.causationId() : origin.correlationId())
                 .setSchemaVersion(1)
-                .setHistory(origin.isHistory())
+                .setHistory(origin.isHistory() || origin.replay())
                 .build();
+    }
+
+    /** The same event under another event id (a replay's re-emission must not carry the id consumers already saw). */
+    public static org.apache.avro.specific.SpecificRecord withEventId(org.apache.avro.specific.SpecificRecord record,
+                                                                      UUID eventId) {
+        if (record instanceof ReservationChanged reservation) {
+            return ReservationChanged.newBuilder(reservation)
+                    .setMetadata(EventMetadata.newBuilder(reservation.getMetadata()).setEventId(eventId).build()).build();
+        }
+        if (record instanceof GuestProfileChanged profile) {
+            return GuestProfileChanged.newBuilder(profile)
+                    .setMetadata(EventMetadata.newBuilder(profile.getMetadata()).setEventId(eventId).build()).build();
+        }
+        throw new IllegalArgumentException("not an event of the connector: " + record.getClass().getSimpleName());
     }
 
     /** Money carries scale 4; an amount without a currency gets the feed's default currency. */

@@ -247,7 +247,7 @@ public class WebhookFetchWorker {
         }
     }
 
-    private record Fetched(String messageType, String sha256, String payload, List<Reservation> reservations,
+    record Fetched(String messageType, String sha256, String payload, List<Reservation> reservations,
                            List<ProfileChange> profiles, List<FieldWarning> warnings) {
     }
 
@@ -257,7 +257,8 @@ public class WebhookFetchWorker {
             JsonNode node = client.apaleoReservation(api, claim.entityId());
             ApaleoMapping.Mapped mapped = ApaleoMapping.reservation(node, claim.propertyId());
             String payload = withoutPayment(node);
-            return reservation("apaleo.Reservation", salt, payload, mapped.reservation(), mapped.problems(), claim);
+            return reservation("apaleo.Reservation", salt, payload, mapped.reservation(), mapped.problems(),
+                    claim.entityId());
         }
         if (api.kind() == FeedKind.MEWS_WEBHOOK && claim.entityType() == EntityType.RESERVATION) {
             JsonNode node = client.mewsReservation(api, claim.entityId());
@@ -285,30 +286,66 @@ public class WebhookFetchWorker {
             ObjectNode payload = json.createObjectNode();
             payload.set("Reservation", node);
             payload.set("Customer", customer);
-            return reservation("mews.Reservation", salt, payload.toString(), mapped.reservation(), problems, claim);
+            return reservation("mews.Reservation", salt, payload.toString(), mapped.reservation(), problems,
+                    claim.entityId());
         }
         if (api.kind() == FeedKind.MEWS_WEBHOOK && claim.entityType() == EntityType.CUSTOMER) {
             JsonNode node = client.mewsCustomer(api, claim.entityId());
-            MewsMapping.MappedCustomer mapped = MewsMapping.customer(node);
-            List<FieldWarning> warnings = new ArrayList<>();
-            if (mapped.guest().pmsProfileId() == null) {
-                throw new FetchFailure(false, "the fetched customer cannot be used: Id is required");
-            }
-            GuestProfile profile = CanonicalReservationMapper.guest(mapped.guest(), true, "Customer", warnings);
-            List<String> problems = new ArrayList<>(mapped.problems());
-            CanonicalLimits.profileViolations(profile).forEach(v -> problems.add(v.field() + " " + v.message()));
-            if (!problems.isEmpty()) {
-                throw new FetchFailure(false, "the fetched customer cannot be used: " + problems);
-            }
-            String payload = node.toString();
-            return new Fetched("mews.Customer", Tokens.sha256Hex((salt + payload).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-                    payload, List.of(), List.of(new ProfileChange(profile, null, mapped.updatedUtc(), null)), warnings);
+            return customer(salt, node);
         }
         throw new FetchFailure(false, "a " + api.kind() + " feed does not fetch a " + claim.entityType());
     }
 
+    /**
+     * A fetched state as the raw archive keeps it ({@code messageType} apaleo.Reservation, mews.Reservation with its
+     * Customer, mews.Customer), mapped by today's code: for a replay. {@code api} gives a Mews feed's hotel and zone.
+     */
+    Fetched mapArchived(PmsApi api, String messageType, JsonNode payload) throws FetchFailure {
+        switch (messageType) {
+            case "apaleo.Reservation" -> {
+                ApaleoMapping.Mapped mapped = ApaleoMapping.reservation(payload, null);
+                return reservation(messageType, "", payload.toString(), mapped.reservation(), mapped.problems(), null);
+            }
+            case "mews.Reservation" -> {
+                JsonNode customer = payload.get("Customer");
+                CanonicalReservation.GuestDto guest = null;
+                List<String> problems = new ArrayList<>();
+                if (customer != null && customer.isObject()) {
+                    MewsMapping.MappedCustomer mapped = MewsMapping.customer(customer);
+                    guest = mapped.guest();
+                    problems.addAll(mapped.problems());
+                }
+                MewsMapping.MappedReservation mapped = MewsMapping.reservation(payload.path("Reservation"), guest,
+                        api == null ? null : api.hotelCode(), api == null ? java.time.ZoneOffset.UTC : api.zone());
+                problems.addAll(mapped.problems());
+                return reservation(messageType, "", payload.toString(), mapped.reservation(), problems, null);
+            }
+            case "mews.Customer" -> {
+                return customer("", payload);
+            }
+            default -> throw new FetchFailure(false, "no webhook fetch is archived as " + messageType);
+        }
+    }
+
+    private Fetched customer(String salt, JsonNode node) throws FetchFailure {
+        MewsMapping.MappedCustomer mapped = MewsMapping.customer(node);
+        List<FieldWarning> warnings = new ArrayList<>();
+        if (mapped.guest().pmsProfileId() == null) {
+            throw new FetchFailure(false, "the fetched customer cannot be used: Id is required");
+        }
+        GuestProfile profile = CanonicalReservationMapper.guest(mapped.guest(), true, "Customer", warnings);
+        List<String> problems = new ArrayList<>(mapped.problems());
+        CanonicalLimits.profileViolations(profile).forEach(v -> problems.add(v.field() + " " + v.message()));
+        if (!problems.isEmpty()) {
+            throw new FetchFailure(false, "the fetched customer cannot be used: " + problems);
+        }
+        String payload = node.toString();
+        return new Fetched("mews.Customer", Tokens.sha256Hex((salt + payload).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                payload, List.of(), List.of(new ProfileChange(profile, null, mapped.updatedUtc(), null)), warnings);
+    }
+
     private Fetched reservation(String type, String salt, String payload, CanonicalReservation dto, List<String> problems,
-                                Claim claim) throws FetchFailure {
+                                String expectedId) throws FetchFailure {
         if (!problems.isEmpty()) {
             throw new FetchFailure(false, "the fetched reservation cannot be used: " + problems);
         }
@@ -317,7 +354,7 @@ public class WebhookFetchWorker {
             throw new FetchFailure(false, "the fetched reservation cannot be used: "
                     + checked.problems().stream().map(p -> p.field() + " " + p.message()).toList());
         }
-        if (!checked.reservation().pmsReservationId().equals(claim.entityId())) {
+        if (expectedId != null && !checked.reservation().pmsReservationId().equals(expectedId)) {
             throw new FetchFailure(false, "the PMS answered with another reservation id than the webhook named");
         }
         return new Fetched(type, Tokens.sha256Hex((salt + payload).getBytes(java.nio.charset.StandardCharsets.UTF_8)),

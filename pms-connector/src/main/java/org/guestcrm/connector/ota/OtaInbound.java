@@ -51,6 +51,28 @@ public final class OtaInbound {
         }
     }
 
+    /** A refused body that was still a readable document: its root element and its card-free text, for the archive. */
+    public record Readable(String root, String cardFreeXml) {
+    }
+
+    /**
+     * The card-free text of a body the connector refused, when it is a well-formed document within the XML limits
+     * (a mapping fix may accept it later); null when it is not (malformed, a DOCTYPE, beyond the limits): nothing of
+     * such a body is kept.
+     */
+    public Readable readable(byte[] body) {
+        try {
+            Document document = documents.read(body);
+            String root = document.getDocumentElement().getLocalName();
+            if (root == null) {
+                root = document.getDocumentElement().getTagName();
+            }
+            return new Readable(root.length() > 64 ? root.substring(0, 64) : root, OtaDocuments.cardFreeXml(document));
+        } catch (OtaRejection | IllegalStateException e) {
+            return null;
+        }
+    }
+
     private static String attribute(Element element, String name) {
         return element.hasAttribute(name) ? element.getAttribute(name) : null;
     }

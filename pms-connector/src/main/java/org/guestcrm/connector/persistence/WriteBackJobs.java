@@ -38,7 +38,7 @@ public class WriteBackJobs {
     /** A job as ops see it: ids, field names, state, never the contact values. */
     public record JobView(UUID eventId, String pmsProfileId, String reason, List<String> fields, String state,
                           int attempts, String lastError, String note, Instant createdAt, Instant nextAttemptAt,
-                          Instant doneAt) {
+                          Instant doneAt, int retries, Instant retriedAt, String retriedBy) {
     }
 
     public record Status(long pending, long done, long failed, Instant oldestPendingSince, List<JobView> jobs) {
@@ -144,6 +144,45 @@ public class WriteBackJobs {
                 .setParameter("reason", truncate(reason, 500)).setParameter("id", eventId).executeUpdate();
     }
 
+    /** What a retry of a job found. */
+    public enum Retry { RETRIED, NOT_FOUND, NOT_FAILED, SUPERSEDED }
+
+    /**
+     * A FAILED job of the feed back to PENDING, due now, attempts reset, who and when kept. Refused when the job is not
+     * FAILED, and when a later job of the same profile is DONE: writing the older contact data again would overwrite
+     * the newer write at the PMS (a later PENDING one is fine: the jobs of a profile go in arrival order).
+     */
+    @Transactional
+    public Retry retry(String feedId, UUID eventId, String retriedBy) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = entityManager.createNativeQuery("""
+                        select state, pms_profile_id, seq from write_back_job
+                        where event_id = :id and feed_id = :feed for update""")
+                .setParameter("id", eventId).setParameter("feed", feedId).getResultList();
+        if (rows.isEmpty()) {
+            return Retry.NOT_FOUND;
+        }
+        Object[] row = rows.getFirst();
+        if (!"FAILED".equals(row[0])) {
+            return Retry.NOT_FAILED;
+        }
+        Number later = (Number) entityManager.createNativeQuery("""
+                        select count(*) from write_back_job
+                        where feed_id = :feed and pms_profile_id = :profile and seq > :seq and state = 'DONE'""")
+                .setParameter("feed", feedId).setParameter("profile", row[1]).setParameter("seq", row[2])
+                .getSingleResult();
+        if (later.longValue() > 0) {
+            return Retry.SUPERSEDED;
+        }
+        entityManager.createNativeQuery("""
+                        update write_back_job set state = 'PENDING', attempts = 0, next_attempt_at = now(),
+                            lease_until = null, done_at = null, retries = retries + 1, retried_at = now(),
+                            retried_by = :by, last_error = left('retried after: ' || coalesce(last_error, ''), 500)
+                        where event_id = :id""")
+                .setParameter("by", truncate(retriedBy, 200)).setParameter("id", eventId).executeUpdate();
+        return Retry.RETRIED;
+    }
+
     /** The feed's counts and its newest jobs (optionally of one state), at most {@code limit}. */
     @Transactional
     public Status status(String feedId, String state, int limit) {
@@ -155,17 +194,34 @@ public class WriteBackJobs {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = entityManager.createNativeQuery("""
                         select event_id, pms_profile_id, reason, fields, state, attempts, last_error, note, created_at,
-                               next_attempt_at, done_at
+                               next_attempt_at, done_at, retries, retried_at, retried_by
                         from write_back_job where feed_id = :feed and (:state = '' or state = :state)
                         order by created_at desc, seq desc limit :limit""")
                 .setParameter("feed", feedId).setParameter("state", state == null ? "" : state)
                 .setParameter("limit", limit).getResultList();
-        List<JobView> jobs = rows.stream().map(r -> new JobView((UUID) r[0], (String) r[1], (String) r[2],
-                ((String) r[3]).isEmpty() ? List.of() : List.of(((String) r[3]).split(",")), (String) r[4],
-                ((Number) r[5]).intValue(), emptyToNull((String) r[6]), emptyToNull((String) r[7]), Times.instant(r[8]),
-                "PENDING".equals(r[4]) ? Times.instant(r[9]) : null, Times.instant(r[10]))).toList();
+        List<JobView> jobs = rows.stream().map(WriteBackJobs::view).toList();
         return new Status(((Number) counts[0]).longValue(), ((Number) counts[1]).longValue(),
                 ((Number) counts[2]).longValue(), Times.instant(counts[3]), jobs);
+    }
+
+    /** One job of the feed as ops see it. */
+    @Transactional
+    public java.util.Optional<JobView> job(String feedId, UUID eventId) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = entityManager.createNativeQuery("""
+                        select event_id, pms_profile_id, reason, fields, state, attempts, last_error, note, created_at,
+                               next_attempt_at, done_at, retries, retried_at, retried_by
+                        from write_back_job where feed_id = :feed and event_id = :id""")
+                .setParameter("feed", feedId).setParameter("id", eventId).getResultList();
+        return rows.stream().map(WriteBackJobs::view).findFirst();
+    }
+
+    private static JobView view(Object[] r) {
+        return new JobView((UUID) r[0], (String) r[1], (String) r[2],
+                ((String) r[3]).isEmpty() ? List.of() : List.of(((String) r[3]).split(",")), (String) r[4],
+                ((Number) r[5]).intValue(), emptyToNull((String) r[6]), emptyToNull((String) r[7]), Times.instant(r[8]),
+                "PENDING".equals(r[4]) ? Times.instant(r[9]) : null, Times.instant(r[10]), ((Number) r[11]).intValue(),
+                Times.instant(r[12]), (String) r[13]);
     }
 
     /** Pending and failed jobs per feed that has any (for the gauges). */

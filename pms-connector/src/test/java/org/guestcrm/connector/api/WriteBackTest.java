@@ -169,6 +169,47 @@ class WriteBackTest {
     }
 
     @Test
+    void anAdminRetriesAFailedWriteBackOnceThePmsCanTakeItButNeverOverANewerWrite() {
+        String feedId = jsonPollingFeed();
+        // the PMS does not know the profile yet: the generic API answers 404, the job is FAILED
+        String profileId = "RT-" + UUID.randomUUID().toString().substring(0, 8);
+        ContactDetailsUpdated update = update(feedId, profileId, b -> b.setFirstName("Emmy"));
+        KafkaTestClients.sendAvro(Topic.CRM_CONTACT_UPDATES.topicName(), TENANT + ":" + feedId + ":" + profileId, update);
+        await().atMost(Duration.ofSeconds(60)).until(() -> jobState(feedId, update), "FAILED"::equals);
+        String jobId = update.getMetadata().getEventId().toString();
+        String retry = "/api/v1/feeds/{feedId}/write-backs/{jobId}/retry";
+
+        Staff.as(TENANT, "ops").post(retry, feedId, jobId).then().statusCode(403);
+        Staff.admin("other-tenant").post(retry, feedId, jobId).then().statusCode(404);
+        given().post(retry, feedId, jobId).then().statusCode(401);
+        Staff.admin(TENANT).post(retry, feedId, UUID.randomUUID().toString()).then().statusCode(404);
+        Staff.admin(TENANT).post(retry, feedId, "not-a-job").then().statusCode(404);
+
+        simulator.putCustomer(SimulatedCustomer.of(profileId, "Amalie", "Noether", "emmy@example.org"));
+        Staff.admin(TENANT).post(retry, feedId, jobId).then().statusCode(200)
+                .body("state", equalTo("PENDING")).body("attempts", equalTo(0)).body("retries", equalTo(1))
+                .body("retriedBy", equalTo("staff-admin"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> jobState(feedId, update), "DONE"::equals);
+        assertEquals("Emmy", simulator.customer(profileId).orElseThrow().firstName());
+        assertEquals(1, writesOf(profileId).size(), "the refused attempt wrote nothing, the retry once");
+        Staff.admin(TENANT).get("/api/v1/feeds/{feedId}/write-backs?state=DONE", feedId).then().statusCode(200)
+                .body("jobs.find { it.eventId == '" + jobId + "' }.attempts", equalTo(1));
+        Staff.admin(TENANT).post(retry, feedId, jobId).then().statusCode(409);
+
+        // an older failed write of a profile whose newer write is done is not retried: it would overwrite it
+        String other = "RT-" + UUID.randomUUID().toString().substring(0, 8);
+        ContactDetailsUpdated older = update(feedId, other, b -> b.setLastName("Older"));
+        KafkaTestClients.sendAvro(Topic.CRM_CONTACT_UPDATES.topicName(), TENANT + ":" + feedId + ":" + other, older);
+        await().atMost(Duration.ofSeconds(60)).until(() -> jobState(feedId, older), "FAILED"::equals);
+        simulator.putCustomer(SimulatedCustomer.of(other, "Sofja", "Kowalewskaja", "sofja@example.org"));
+        ContactDetailsUpdated newer = update(feedId, other, b -> b.setLastName("Kovalevskaya"));
+        KafkaTestClients.sendAvro(Topic.CRM_CONTACT_UPDATES.topicName(), TENANT + ":" + feedId + ":" + other, newer);
+        await().atMost(Duration.ofSeconds(60)).until(() -> jobState(feedId, newer), "DONE"::equals);
+        Staff.admin(TENANT).post(retry, feedId, older.getMetadata().getEventId().toString()).then().statusCode(409);
+        assertEquals("Kovalevskaya", simulator.customer(other).orElseThrow().lastName());
+    }
+
+    @Test
     void anUpdateNamingAnotherTenantsFeedOrNothingToWriteIsADeadLetterWithItsReason() {
         String feedId = mewsFeed();
         ContactDetailsUpdated foreign = ContactDetailsUpdated.newBuilder(update(feedId, "C-9", b -> b.setFirstName("X")))
