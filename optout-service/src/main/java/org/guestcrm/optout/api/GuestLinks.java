@@ -20,6 +20,12 @@ public class GuestLinks {
     /** Scope of the preference-centre link; its subject is {@code CHANNEL:cp1_...} (the contact point's reference). */
     public static final String PREFERENCES = "preferences";
 
+    /**
+     * Scope of the link in an erasure confirmation mail; its subject is {@code CHANNEL:cp1_...:<confirmation id>}
+     * ({@link org.guestcrm.optout.domain.ErasureLinkSubject}).
+     */
+    public static final String ERASURE = "erasure";
+
     private volatile SignedLinks links;
 
     public Optional<SignedLinks> links() {

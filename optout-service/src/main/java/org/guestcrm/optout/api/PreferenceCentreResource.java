@@ -151,19 +151,11 @@ public class PreferenceCentreResource {
             @HeaderParam("Accept-Language") String acceptLanguage, @Context HttpServerRequest http) {
         GuestPageTexts texts = GuestPageTexts.choose(lang, acceptLanguage);
         Optional<SignedLinks> signer = links.links();
-        if (signer.isEmpty()) {
-            LOG.warn("A preference-centre link was opened but guestcrm.signed-links.keys is not configured.");
-            return message(503, texts.lang(), texts.invalidTitle(), texts.unavailableMessage(), null);
+        Object verified = verify(token, GuestLinks.PREFERENCES, texts, texts.expiredTitle(), texts.expiredMessage());
+        if (verified instanceof Response refusal) {
+            return refusal;
         }
-        SignedLinks.Grant grant;
-        try {
-            grant = signer.get().verify(token, GuestLinks.PREFERENCES);
-        } catch (SignedLinks.InvalidLinkException e) {
-            LOG.debugf("A preference-centre link was refused: %s.", e.reason());
-            return "expired".equals(e.reason())
-                    ? message(410, texts.lang(), texts.expiredTitle(), texts.expiredMessage(), null)
-                    : message(400, texts.lang(), texts.invalidTitle(), texts.invalidMessage(), null);
-        }
+        SignedLinks.Grant grant = (SignedLinks.Grant) verified;
         Optional<GuestLinkSubject> subject = GuestLinkSubject.parsePreferences(grant.subject());
         Optional<ContactPoint> contactPoint = subject.flatMap(s -> linkContactPoints.resolve(grant.tenant(), s));
         if (contactPoint.isEmpty()) {
@@ -438,7 +430,7 @@ public class PreferenceCentreResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(HTML)
     @Transactional
-    @Operation(summary = "The guest confirms erasure (confirm=yes): executed here (only a keyed suppression hash kept) and published on crm.erasures for every service")
+    @Operation(summary = "The guest asks for erasure (confirm=yes): a confirmation e-mail with a signed, single-use, expiring link is sent to the address; nothing is erased before its click")
     public Response erase(@CookieParam(GuestSessions.COOKIE) String cookie, @QueryParam("lang") String lang,
             @RestForm("csrf") String csrf, @RestForm("confirm") String confirm, @Context HttpServerRequest http) {
         String language = GuestPageTexts.choose(lang, null).lang();
@@ -452,14 +444,132 @@ public class PreferenceCentreResource {
             return render(400, g, language, null, t.get("error.erasureConfirm"));
         }
         String tenant = g.session().tenant();
+        Instant now = Instant.now();
+        // A second factor: the mailbox. The request is only recorded and a confirmation mailed to the address; the
+        // erasure runs when the link in that mail is followed and its page's button pressed. Requests per address per
+        // hour are limited like link requests (more are answered the same, and not mailed).
+        if (g.session().channel() == ConsentChannel.EMAIL && store.erasureConfirmationsSince(tenant, g.session().ref(),
+                now.minus(1, ChronoUnit.HOURS)) < config.links().requestsPerAddressPerHour()) {
+            UUID confirmation = UUID.randomUUID();
+            store.queueErasureConfirmation(confirmation, tenant, g.session().ref(), language, now,
+                    now.plus(config.links().erasureConfirmValidFor()).truncatedTo(ChronoUnit.SECONDS));
+            store.addRequest(tenant, g.session().ref(), "ERASURE", "MAILED", "confirmation=" + confirmation, now);
+        }
+        activity(tenant, g.session().ref(), "erasure-requested", http, 200);
+        return render(200, g, language, t.get("notice.erasureMailed"), null);
+    }
+
+    @GET
+    @Path("preferences/erasure/confirm/{token}")
+    @Produces(HTML)
+    @Transactional
+    @Operation(summary = "The page of an erasure confirmation link (scope erasure): a button that confirms; changes nothing (mail scanners follow links)")
+    public Response erasureConfirmPage(@PathParam("token") String token, @QueryParam("lang") String lang,
+            @HeaderParam("Accept-Language") String acceptLanguage, @Context HttpServerRequest http) {
+        String language = GuestPageTexts.choose(lang, acceptLanguage).lang();
+        Object request = erasureRequest(token, language, http, "erasure-confirm-page");
+        if (request instanceof Response refusal) {
+            return refusal;
+        }
+        Map<String, String> t = PreferenceTexts.of(language);
+        String html = messagePage.data("lang", language).data("title", t.get("erasureConfirmTitle"))
+                .data("message", t.get("erasureConfirmMessage")).data("showForm", true).data("erasureForm", true)
+                .data("action", "/preferences/erasure/confirm/" + token + "?lang=" + language)
+                .data("button", t.get("erasureConfirmButton")).data("switchHref", null).data("switchLang", "")
+                .data("switchLabel", "").data("moreHref", null).data("moreLabel", "").render();
+        return Response.ok(html, HTML).header("Cache-Control", "no-store").build();
+    }
+
+    @POST
+    @Path("preferences/erasure/confirm/{token}")
+    @Produces(HTML)
+    @Transactional
+    @Operation(summary = "Confirms the erasure from the confirmation mail's link (once): executed here (only a keyed suppression hash kept) and published on crm.erasures for every service")
+    public Response erasureConfirm(@PathParam("token") String token, @QueryParam("lang") String lang,
+            @Context HttpServerRequest http) {
+        String language = GuestPageTexts.choose(lang, null).lang();
+        Object request = erasureRequest(token, language, http, "erasure-confirm");
+        if (request instanceof Response refusal) {
+            return refusal;
+        }
+        ErasureRequest r = (ErasureRequest) request;
+        Map<String, String> t = PreferenceTexts.of(language);
+        UUID erasureId = UUID.randomUUID();
+        Instant now = Instant.now();
+        // Single use: only the one request that marks the confirmation used goes on (two clicks at once: one erasure).
+        if (!store.useErasureConfirmation(r.confirmation().id(), r.tenant(), r.confirmation().ref(), erasureId, now)) {
+            activity(r.tenant(), r.confirmation().ref(), "erasure-confirm:used", http, 410);
+            return message(410, language, t.get("erasureUsedTitle"), t.get("erasureUsedMessage"), null);
+        }
         // Executed here and now (this service's rows deleted, a keyed suppression kept) and asked of every other
         // service on crm.erasures, in one commit.
-        Erasures.Outcome outcome = erasures.execute(tenant, g.contactPoint(), null, new Erasures.Requester(
-                ErasureRequester.GUEST, "guest", "preference-session:" + GuestLinks.fingerprint(g.session().nonce())));
-        LOG.debugf("Erasure %s confirmed in the preference centre.", outcome.erasureId());
-        activity(tenant, g.session().ref(), "erasure", http, 200);
+        Erasures.Person person = erasures.personOf(r.tenant(), List.of(r.contactPoint()), null, List.of());
+        Erasures.Outcome outcome = erasures.erase(r.tenant(), person, erasureId, new Erasures.Requester(ErasureRequester.GUEST,
+                "guest", "erasure-link:" + GuestLinks.fingerprint(token)), suppressionKeys.hash(r.tenant(), r.contactPoint()), true);
+        LOG.debugf("Erasure %s confirmed by the guest's confirmation link.", outcome.erasureId());
+        activity(r.tenant(), r.confirmation().ref(), "erasure", http, 200);
         NewCookie ended = new NewCookie.Builder(GuestSessions.COOKIE).value("").path("/").httpOnly(true).maxAge(0).build();
         return Response.fromResponse(message(200, language, t.get("title"), t.get("notice.erased"), null)).cookie(ended).build();
+    }
+
+    /**
+     * The grant of a guest link of {@code scope}, or the page that refuses it: 503 without keys, 410 (the page given)
+     * when expired, 400 for anything else (malformed, forged, unknown key, another scope).
+     */
+    private Object verify(String token, String scope, GuestPageTexts texts, String expiredTitle, String expiredMessage) {
+        Optional<SignedLinks> signer = links.links();
+        if (signer.isEmpty()) {
+            LOG.warnf("A guest link (%s) was opened but guestcrm.signed-links.keys is not configured.", scope);
+            return message(503, texts.lang(), texts.invalidTitle(), texts.unavailableMessage(), null);
+        }
+        try {
+            return signer.get().verify(token, scope);
+        } catch (SignedLinks.InvalidLinkException e) {
+            LOG.debugf("A guest link (%s) was refused: %s.", scope, e.reason());
+            return "expired".equals(e.reason())
+                    ? message(410, texts.lang(), expiredTitle, expiredMessage, null)
+                    : message(400, texts.lang(), texts.invalidTitle(), texts.invalidMessage(), null);
+        }
+    }
+
+    /** A valid, unused, unexpired erasure confirmation of a contact point still held. */
+    private record ErasureRequest(String tenant, PreferenceCentreStore.ErasureConfirmation confirmation, ContactPoint contactPoint) {
+    }
+
+    /** The request an erasure link confirms, or the page that refuses it (invalid 400, expired 410, used 410). */
+    private Object erasureRequest(String token, String language, HttpServerRequest http, String action) {
+        GuestPageTexts texts = GuestPageTexts.choose(language, null);
+        Map<String, String> t = PreferenceTexts.of(language);
+        Object verified = verify(token, GuestLinks.ERASURE, texts, t.get("erasureExpiredTitle"), t.get("erasureExpiredMessage"));
+        if (verified instanceof Response refusal) {
+            return refusal;
+        }
+        SignedLinks.Grant grant = (SignedLinks.Grant) verified;
+        Optional<org.guestcrm.optout.domain.ErasureLinkSubject> subject =
+                org.guestcrm.optout.domain.ErasureLinkSubject.parse(grant.subject());
+        Optional<PreferenceCentreStore.ErasureConfirmation> confirmation = subject
+                .flatMap(s -> store.erasureConfirmation(s.confirmationId()))
+                .filter(c -> c.tenant().equals(grant.tenant()) && c.ref().equals(subject.get().ref()));
+        if (confirmation.isEmpty()) {
+            // A subject of no request, or of another tenant's or contact point's: exactly the page of an invalid link.
+            return message(400, language, texts.invalidTitle(), texts.invalidMessage(), null);
+        }
+        if (confirmation.get().usedAt() != null) {
+            activity(grant.tenant(), confirmation.get().ref(), action + ":used", http, 410);
+            return message(410, language, t.get("erasureUsedTitle"), t.get("erasureUsedMessage"), null);
+        }
+        if (!confirmation.get().expiresAt().isAfter(Instant.now())) {
+            activity(grant.tenant(), confirmation.get().ref(), action + ":expired", http, 410);
+            return message(410, language, t.get("erasureExpiredTitle"), t.get("erasureExpiredMessage"), null);
+        }
+        Optional<ContactPoint> contactPoint = known.resolve(grant.tenant(), confirmation.get().ref());
+        if (contactPoint.isEmpty()) {
+            // Erased meanwhile (by staff, or by another service's request): nothing is left to erase.
+            activity(grant.tenant(), confirmation.get().ref(), action + ":gone", http, 410);
+            return message(410, language, t.get("erasureUsedTitle"), t.get("erasureUsedMessage"), null);
+        }
+        activity(grant.tenant(), confirmation.get().ref(), action, http, 200);
+        return new ErasureRequest(grant.tenant(), confirmation.get(), contactPoint.get());
     }
 
     @GET

@@ -35,6 +35,19 @@ public class PreferenceLinks {
         return new Link(base + "/p/" + signer.sign(grant) + "?lang=" + ("fr".equals(lang) ? "fr" : "en"), grant.expiresAt());
     }
 
+    /**
+     * The link of an erasure confirmation mail ({@code /preferences/erasure/confirm/<token>?lang=..}), valid until the
+     * request's {@code expiresAt}: scope {@code erasure}, subject naming the reference and the request.
+     */
+    public Link erasureLink(String tenant, String ref, java.util.UUID confirmationId, String lang, Instant expiresAt) {
+        SignedLinks signer = links.links().orElseThrow(() -> new IllegalStateException("guestcrm.signed-links.keys is not set"));
+        SignedLinks.Grant grant = new SignedLinks.Grant(GuestLinks.ERASURE, tenant,
+                new org.guestcrm.optout.domain.ErasureLinkSubject(ConsentChannel.EMAIL, ref, confirmationId).format(), expiresAt);
+        String base = config.links().publicBaseUrl().replaceAll("/+$", "");
+        return new Link(base + "/preferences/erasure/confirm/" + signer.sign(grant) + "?lang=" + ("fr".equals(lang) ? "fr" : "en"),
+                grant.expiresAt());
+    }
+
     /** A link on this host ({@code /p/<token>?lang=..}), for a page the guest is already on. */
     public String path(String tenant, String ref, String lang) {
         String url = link(tenant, ref, lang).url();

@@ -75,7 +75,25 @@ final class PreferenceTexts {
             Map.entry("downloadButton", "Download my data"),
             Map.entry("erasure", "Erase this address"),
             Map.entry("erasureText", "We stop every message to this address and ask our hotels to erase it. We keep only a"
-                    + " one-way fingerprint so that we never write to it again."),
+                    + " one-way fingerprint so that we never write to it again. To be sure the request is yours, we first send"
+                    + " a confirmation e-mail to this address: nothing is erased until you open its link and confirm."),
+            Map.entry("notice.erasureMailed", "We have sent a confirmation e-mail to this address. Nothing is erased yet:"
+                    + " open the link in that e-mail and confirm there. The link works once, until the time the e-mail says."),
+            Map.entry("erasureMailSubject", "Confirm the erasure of your data"),
+            Map.entry("erasureMailBody", "Hello,\n\nyou asked us to erase this address and what our hotels hold about it."
+                    + " Nothing has been erased yet. To confirm, open this link and press the button on the page:\n\n%s\n\n"
+                    + "The link works once, until %s. If you did not ask for this, ignore this message: nothing will be"
+                    + " erased.\n"),
+            Map.entry("erasureConfirmTitle", "Confirm the erasure"),
+            Map.entry("erasureConfirmMessage", "Press the button to erase this address and what our hotels hold about it."
+                    + " This cannot be undone. We keep only a one-way fingerprint so that we never write to it again."),
+            Map.entry("erasureConfirmButton", "Erase my data"),
+            Map.entry("erasureUsedTitle", "This link has already been used"),
+            Map.entry("erasureUsedMessage", "A confirmation link works only once, and this one has been used. If you asked"
+                    + " for the erasure again, use the link in the newest e-mail."),
+            Map.entry("erasureExpiredTitle", "This link has expired"),
+            Map.entry("erasureExpiredMessage", "Nothing was erased. Open your preferences again and ask for the erasure once"
+                    + " more: we will send a new confirmation e-mail."),
             Map.entry("erasureConfirm", "I understand and want this address erased"),
             Map.entry("erasureButton", "Erase"),
             Map.entry("notice.saved", "Your choices are saved."),
@@ -171,7 +189,28 @@ final class PreferenceTexts {
             Map.entry("downloadButton", "Télécharger mes données"),
             Map.entry("erasure", "Effacer cette adresse"),
             Map.entry("erasureText", "Nous cessons tout envoi à cette adresse et demandons à nos hôtels de l’effacer. Nous"
-                    + " ne gardons qu’une empreinte à sens unique pour ne plus jamais vous écrire."),
+                    + " ne gardons qu’une empreinte à sens unique pour ne plus jamais vous écrire. Pour être sûrs que la demande"
+                    + " vient de vous, nous envoyons d’abord un e-mail de confirmation à cette adresse : rien n’est effacé"
+                    + " avant que vous ouvriez son lien et confirmiez."),
+            Map.entry("notice.erasureMailed", "Nous avons envoyé un e-mail de confirmation à cette adresse. Rien n’est encore"
+                    + " effacé : ouvrez le lien de cet e-mail et confirmez. Le lien ne fonctionne qu’une fois, jusqu’à l’heure"
+                    + " indiquée dans l’e-mail."),
+            Map.entry("erasureMailSubject", "Confirmez l’effacement de vos données"),
+            Map.entry("erasureMailBody", "Bonjour,\n\nvous nous avez demandé d’effacer cette adresse et ce que nos hôtels"
+                    + " conservent à son sujet. Rien n’est encore effacé. Pour confirmer, ouvrez ce lien et appuyez sur le"
+                    + " bouton de la page :\n\n%s\n\nLe lien ne fonctionne qu’une fois, jusqu’au %s. Si vous ne l’avez pas"
+                    + " demandé, ignorez ce message : rien ne sera effacé.\n"),
+            Map.entry("erasureConfirmTitle", "Confirmez l’effacement"),
+            Map.entry("erasureConfirmMessage", "Appuyez sur le bouton pour effacer cette adresse et ce que nos hôtels"
+                    + " conservent à son sujet. C’est définitif. Nous ne gardons qu’une empreinte à sens unique pour ne plus"
+                    + " jamais vous écrire."),
+            Map.entry("erasureConfirmButton", "Effacer mes données"),
+            Map.entry("erasureUsedTitle", "Ce lien a déjà été utilisé"),
+            Map.entry("erasureUsedMessage", "Un lien de confirmation ne fonctionne qu’une fois, et celui-ci a été utilisé."
+                    + " Si vous avez redemandé l’effacement, utilisez le lien du dernier e-mail."),
+            Map.entry("erasureExpiredTitle", "Ce lien a expiré"),
+            Map.entry("erasureExpiredMessage", "Rien n’a été effacé. Ouvrez à nouveau vos préférences et redemandez"
+                    + " l’effacement : nous vous enverrons un nouvel e-mail de confirmation."),
             Map.entry("erasureConfirm", "J’ai compris et je veux effacer cette adresse"),
             Map.entry("erasureButton", "Effacer"),
             Map.entry("notice.saved", "Vos choix sont enregistrés."),

@@ -90,6 +90,13 @@ public interface OptoutConfig {
         @WithDefault("30d")
         Duration preferencesValidFor();
 
+        /**
+         * How long the link of an erasure confirmation mail stays valid (it works once; only its click, then the
+         * button on its page, executes the erasure).
+         */
+        @WithDefault("24h")
+        Duration erasureConfirmValidFor();
+
         /** How long a preference-centre session (cookie and its CSRF token) lasts after the link was opened. */
         @WithDefault("30m")
         Duration sessionValidFor();

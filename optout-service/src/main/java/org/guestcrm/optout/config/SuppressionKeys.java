@@ -48,7 +48,7 @@ public class SuppressionKeys {
 
     /** Every hash an erased contact point may be stored under (each key's, and the unsalted form of older rows). */
     public List<String> candidates(String tenant, ContactPoint contactPoint) {
-        return suppressions == null ? List.of(Suppressions.legacy(tenant, contactPoint))
+        return suppressions == null ? List.of(Suppressions.legacy(tenant, contactPoint), Suppressions.ofRef(tenant, contactPoint))
                 : suppressions.candidates(tenant, contactPoint);
     }
 }

@@ -28,6 +28,11 @@ public final class Suppressions {
 
     private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9_.-]{1,20}");
     private static final int MIN_KEY_BYTES = 32;
+    /**
+     * A suppression of a contact-point reference ({@code ref:cp1_...}): an erasure received on crm.erasures for a
+     * contact point this service did not hold yet (the value is unknown here, only the pseudonym the topic carried).
+     */
+    public static final String REF_PREFIX = "ref:";
 
     private final Map<String, byte[]> keys;
     private final String currentKeyId;
@@ -86,7 +91,13 @@ public final class Suppressions {
         List<String> hashes = new ArrayList<>();
         keys.keySet().forEach(kid -> hashes.add(hash(kid, tenant, contactPoint)));
         hashes.add(legacy(tenant, contactPoint));
+        hashes.add(ofRef(tenant, contactPoint));
         return hashes;
+    }
+
+    /** The suppression of {@code contactPoint}'s reference ({@link #REF_PREFIX}), as an erasure received names it. */
+    public static String ofRef(String tenant, ContactPoint contactPoint) {
+        return REF_PREFIX + org.guestcrm.platform.domain.ContactPointRef.of(tenant, contactPoint.kind().name(), contactPoint.value());
     }
 
     private String hash(String kid, String tenant, ContactPoint contactPoint) {
@@ -107,6 +118,9 @@ public final class Suppressions {
 
     /** The key id of a stored hash ({@code sha256} for the legacy form). */
     public static String keyIdOf(String hash) {
+        if (hash.startsWith(REF_PREFIX)) {
+            return "ref";
+        }
         if (hash.startsWith("hmac1:")) {
             int end = hash.indexOf(':', 6);
             return end > 6 ? hash.substring(6, end) : "unknown";

@@ -24,16 +24,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * Mails the preference-centre links guests asked for ({@code preference_link_mail}): claims a few rows with a lease
- * and commits, sends each outside any transaction (Message-ID fixed by the row id, so a resend after a crash is
- * recognisable as the same message), records the outcome. A row that keeps failing is given up after
- * {@code optout.links.mail-attempts} attempts. Logs name the row id, never the address.
+ * Mails the preference-centre links guests asked for, and the confirmations of their erasure requests (kind ERASURE),
+ * from {@code preference_link_mail}: claims a few rows with a lease and commits, sends each outside any transaction
+ * (Message-ID fixed by the row id, so a resend after a crash is recognisable as the same message), records the outcome.
+ * A row that keeps failing is given up after {@code optout.links.mail-attempts} attempts. Logs name the row id, never the address.
  */
 @ApplicationScoped
 public class PreferenceLinkMailer {
 
     private static final Logger LOG = Logger.getLogger(PreferenceLinkMailer.class);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     @Inject
     PreferenceCentreStore store;
@@ -68,15 +69,31 @@ public class PreferenceLinkMailer {
             return;
         }
         try {
-            PreferenceLinks.Link link = preferenceLinks.link(mail.tenant(), mail.ref(), mail.lang());
             Map<String, String> texts = PreferenceLinks.texts(mail.lang());
-            Mail message = Mail.withText(to.get().value(), texts.get("mailSubject"),
-                    String.format(texts.get("mailBody"), link.url(), DAY.format(link.expiresAt())));
-            message.addHeader("Message-ID", "<preference-link-" + mail.id() + "@optout.guest-crm>");
+            Mail message;
+            if ("ERASURE".equals(mail.kind())) {
+                // The confirmation of an erasure request: the link names the request; it expires with it.
+                Optional<PreferenceCentreStore.ErasureConfirmation> request = QuarkusTransaction.requiringNew()
+                        .call(() -> store.erasureConfirmation(mail.confirmationId()));
+                if (request.isEmpty() || request.get().usedAt() != null || !request.get().expiresAt().isAfter(Instant.now())) {
+                    QuarkusTransaction.requiringNew().run(() -> store.linkMailDone(mail.id(), "OUTDATED", Instant.now()));
+                    return;
+                }
+                PreferenceLinks.Link link = preferenceLinks.erasureLink(mail.tenant(), mail.ref(), mail.confirmationId(),
+                        mail.lang(), request.get().expiresAt());
+                message = Mail.withText(to.get().value(), texts.get("erasureMailSubject"),
+                        String.format(texts.get("erasureMailBody"), link.url(), TIME.format(link.expiresAt())));
+                message.addHeader("Message-ID", "<erasure-confirmation-" + mail.id() + "@optout.guest-crm>");
+            } else {
+                PreferenceLinks.Link link = preferenceLinks.link(mail.tenant(), mail.ref(), mail.lang());
+                message = Mail.withText(to.get().value(), texts.get("mailSubject"),
+                        String.format(texts.get("mailBody"), link.url(), DAY.format(link.expiresAt())));
+                message.addHeader("Message-ID", "<preference-link-" + mail.id() + "@optout.guest-crm>");
+            }
             message.addHeader("Auto-Submitted", "auto-generated");
             mailer.send(message);
             QuarkusTransaction.requiringNew().run(() -> store.linkMailDone(mail.id(), "SENT", Instant.now()));
-            LOG.debugf("Preference-centre link mail %d sent.", mail.id());
+            LOG.debugf("Guest link mail %d (%s) sent.", mail.id(), mail.kind());
         } catch (RuntimeException e) {
             String reason = e.getClass().getSimpleName();
             boolean giveUp = mail.attempts() >= config.links().mailAttempts();

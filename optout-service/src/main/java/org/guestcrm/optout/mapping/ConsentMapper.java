@@ -144,7 +144,17 @@ public final class ConsentMapper {
                 .setGuestId(guestId)
                 .setHotelCode(hotelCode)
                 .setEvidence(entry.evidence)
+                .setScope(scopeOf(entry.scope))
                 .build();
+    }
+
+    /**
+     * The scope as crm.consents names it: {@code TENANT} for the whole tenant, {@code HOTEL=<code>} or
+     * {@code BRAND=<brand>} (the form the key carries before the contact point).
+     */
+    public static String scopeOf(String scope) {
+        return org.guestcrm.optout.domain.ConsentScope.isTenant(scope) ? org.guestcrm.optout.domain.ConsentScope.TENANT
+                : scope.replace(':', '=');
     }
 
     public static ConsentsDto toDto(String tenant, ContactPoint contactPoint, List<ConsentStateEntity> states,

@@ -183,6 +183,6 @@ public class ConsentFromProfileHandler implements IntakeHandler<GuestProfileChan
      */
     static String consentKey(String tenant, String channel, String purpose, String scope, String contactPoint) {
         return org.guestcrm.optout.domain.ConsentScope.isTenant(scope) ? consentKey(tenant, channel, purpose, contactPoint)
-                : String.join(":", tenant, channel, purpose, scope.replace(':', '='), contactPoint);
+                : String.join(":", tenant, channel, purpose, org.guestcrm.optout.mapping.ConsentMapper.scopeOf(scope), contactPoint);
     }
 }

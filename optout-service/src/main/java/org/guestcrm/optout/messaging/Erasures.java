@@ -3,6 +3,7 @@ package org.guestcrm.optout.messaging;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -84,40 +85,72 @@ public class Erasures {
     public record Outcome(UUID erasureId, String guestId, List<String> contactPointRefs, int sourceProfiles) {
     }
 
+    /** The person to erase: the golden guest (if one), their contact points, the PMS profiles holding them. */
+    public record Person(String guestId, Set<ContactPoint> contactPoints, Map<String, SourceProfileRef> sourceProfiles) {
+    }
+
     /**
-     * Erases the person holding {@code contactPoint} and/or golden guest {@code guestId} (either may be null, not both).
+     * Erases the person holding {@code contactPoint} and/or golden guest {@code guestId} (either may be null, not both),
+     * and publishes ErasureRequested on crm.erasures for the other services.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public Outcome execute(String tenant, ContactPoint contactPoint, String guestId, Requester requester) {
         if (contactPoint == null && guestId == null) {
             throw new IllegalArgumentException("An erasure needs a contact point or a guest");
         }
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        UUID erasureId = UUID.randomUUID();
-        String correlation = erasureId.toString();
-        String guest = guestId != null ? guests.survivorOf(tenant, guestId).orElse(guestId)
-                : guests.soleHolders(List.of(new TenantValue(tenant, contactPoint.value()))).get(tenant + "\n" + contactPoint.value());
+        Person person = personOf(tenant, contactPoint == null ? List.of() : List.of(contactPoint), guestId, List.of());
+        String subject = contactPoint != null ? suppressionKeys.hash(tenant, contactPoint) : "guest:" + person.guestId();
+        return erase(tenant, person, UUID.randomUUID(), requester, subject, true);
+    }
 
-        Set<ContactPoint> points = new LinkedHashSet<>();
-        if (contactPoint != null) {
-            points.add(contactPoint);
-        }
+    /**
+     * Who is erased: the contact points given, the golden guest {@code guestId} (its survivor if merged) or else the one
+     * guest holding the first of them, every contact point of that guest, the PMS profiles holding any of them (and
+     * those named in {@code namedProfiles}, {@code pmsSystem:pmsProfileId}) with all their contact points.
+     */
+    public Person personOf(String tenant, Collection<ContactPoint> contactPoints, String guestId, Collection<SourceProfileRef> namedProfiles) {
+        String guest = guestId != null ? guests.survivorOf(tenant, guestId).orElse(guestId)
+                : contactPoints.isEmpty() ? null
+                : guests.soleHolders(List.of(new TenantValue(tenant, contactPoints.iterator().next().value())))
+                        .get(tenant + "\n" + contactPoints.iterator().next().value());
+        Set<ContactPoint> points = new LinkedHashSet<>(contactPoints);
         if (guest != null) {
             points.addAll(guests.contactPointsOf(tenant, guest));
+        }
+        if (!namedProfiles.isEmpty()) {
+            points.addAll(store.contactPointsOfProfiles(tenant, namedProfiles.stream().map(SourceProfileRef::getPmsSystem).toList(),
+                    namedProfiles.stream().map(SourceProfileRef::getPmsProfileId).toList()));
         }
         for (ContactPoint point : List.copyOf(points)) {
             points.addAll(profiles.heldWith(tenant, point, null));
         }
         Map<String, SourceProfileRef> sourceProfiles = new LinkedHashMap<>();
+        for (SourceProfileRef named : namedProfiles) {
+            sourceProfiles.putIfAbsent(named.getPmsSystem() + ":" + named.getPmsProfileId(), named);
+        }
         for (Holder holder : profiles.holders(points.stream().map(p -> new TenantContactPoint(tenant, p)).toList())) {
             sourceProfiles.putIfAbsent(holder.pmsSystem() + ":" + holder.pmsProfileId(), SourceProfileRef.newBuilder()
                     .setPmsSystem(holder.pmsSystem()).setPmsProfileId(holder.pmsProfileId()).build());
         }
+        return new Person(guest, points, sourceProfiles);
+    }
+
+    /**
+     * Executes the erasure of {@code person} here: grants withdrawn, keys tombstoned, rows deleted, suppressions kept, the
+     * request recorded under {@code subject}; and, when {@code publish} (this service took the request), ErasureRequested
+     * on crm.erasures. An erasure another service published is never published again ({@code publish} false).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Outcome erase(String tenant, Person person, UUID erasureId, Requester requester, String subject, boolean publish) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        String correlation = erasureId.toString();
+        Set<ContactPoint> points = person.contactPoints();
         locks.lockAll(points.stream().map(p -> ContactPointLocks.key(tenant, p.value())).toList());
 
         // Whoever still acts on a grant (the journey-service's copy of crm.consents) hears the withdrawal first; the PMS
         // profiles get their marketing flags written back. Then the tombstones make compaction forget the keys.
-        ConsentSource source = requester.kind() == ErasureRequester.GUEST ? ConsentSource.PREFERENCE_CENTRE : ConsentSource.FRONT_DESK;
+        ConsentSource source = !publish ? ConsentSource.API
+                : requester.kind() == ErasureRequester.GUEST ? ConsentSource.PREFERENCE_CENTRE : ConsentSource.FRONT_DESK;
         ConsentRecorder.Provenance provenance = new ConsentRecorder.Provenance(requester.actor(), "erasure",
                 requester.evidence(), correlation);
         List<String> consentKeys = new ArrayList<>();
@@ -143,32 +176,34 @@ public class Erasures {
             refs.add(KnownContactPoints.refOf(tenant, point));
             store.suppress(tenant, suppressionKeys.hash(tenant, point), "ERASURE", now);
         }
-        String subject = contactPoint != null ? suppressionKeys.hash(tenant, contactPoint) : "guest:" + guest;
         requests.addRequest(tenant, subject, "ERASURE", "EXECUTED", "erasure=" + erasureId + " by=" + requester.kind()
-                + " contactPoints=" + points.size() + " profiles=" + sourceProfiles.size(), now);
+                + (publish ? "" : " received") + " contactPoints=" + points.size() + " profiles=" + person.sourceProfiles().size(), now);
 
-        ErasureRequested event = ErasureRequested.newBuilder()
-                .setMetadata(EventMetadata.newBuilder()
-                        .setEventId(UUID.randomUUID())
-                        .setEventType(ErasureRequested.class.getSimpleName())
-                        .setOccurredAt(now)
-                        .setSource(config.serviceName())
-                        .setTenantId(tenant)
-                        .setCorrelationId(correlation)
-                        .setCausationId(null)
-                        .setSchemaVersion(1)
-                        .build())
-                .setErasureId(erasureId)
-                .setGuestId(guest)
-                .setContactPointRefs(refs)
-                .setSourceProfiles(new ArrayList<>(sourceProfiles.values()))
-                .setRequestedBy(requester.kind())
-                .setConfirmedAt(now)
-                .build();
-        String subjectRef = guest != null ? guest : refs.isEmpty() ? erasureId.toString() : refs.get(0);
-        outbox.add(Topic.CRM_ERASURES, tenant + ":" + subjectRef, event);
-        LOG.infof("Erasure %s executed in tenant %s (%s): %d contact point(s), %d PMS profile(s), %d row(s) deleted.",
-                erasureId, tenant, requester.kind(), points.size(), sourceProfiles.size(), deleted);
-        return new Outcome(erasureId, guest, refs, sourceProfiles.size());
+        if (publish) {
+            ErasureRequested event = ErasureRequested.newBuilder()
+                    .setMetadata(EventMetadata.newBuilder()
+                            .setEventId(UUID.randomUUID())
+                            .setEventType(ErasureRequested.class.getSimpleName())
+                            .setOccurredAt(now)
+                            .setSource(config.serviceName())
+                            .setTenantId(tenant)
+                            .setCorrelationId(correlation)
+                            .setCausationId(null)
+                            .setSchemaVersion(1)
+                            .build())
+                    .setErasureId(erasureId)
+                    .setGuestId(person.guestId())
+                    .setContactPointRefs(refs)
+                    .setSourceProfiles(new ArrayList<>(person.sourceProfiles().values()))
+                    .setRequestedBy(requester.kind())
+                    .setConfirmedAt(now)
+                    .build();
+            String subjectRef = person.guestId() != null ? person.guestId() : refs.isEmpty() ? erasureId.toString() : refs.get(0);
+            outbox.add(Topic.CRM_ERASURES, tenant + ":" + subjectRef, event);
+        }
+        LOG.infof("Erasure %s executed in tenant %s (%s%s): %d contact point(s), %d PMS profile(s), %d row(s) deleted.",
+                erasureId, tenant, requester.kind(), publish ? "" : ", received on crm.erasures", points.size(),
+                person.sourceProfiles().size(), deleted);
+        return new Outcome(erasureId, person.guestId(), refs, person.sourceProfiles().size());
     }
 }

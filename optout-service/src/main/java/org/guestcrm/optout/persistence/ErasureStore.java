@@ -72,4 +72,34 @@ public class ErasureStore {
                 .setParameter(1, tenant).setParameter(2, hash).setParameter(3, Suppressions.keyIdOf(hash))
                 .setParameter(4, reason).setParameter(5, java.sql.Timestamp.from(now)).executeUpdate();
     }
+
+    /** Every contact point of the PMS profiles named ({@code pmsSystems[i]}, {@code pmsProfileIds[i]}) in {@code tenant}. */
+    @SuppressWarnings("unchecked")
+    public List<ContactPoint> contactPointsOfProfiles(String tenant, List<String> pmsSystems, List<String> pmsProfileIds) {
+        if (pmsSystems.isEmpty()) {
+            return List.of();
+        }
+        List<Object[]> rows = em.createNativeQuery("""
+                select distinct c.kind, c.value from source_profile p
+                join unnest(cast(?2 as text[]), cast(?3 as text[])) as n (pms_system, pms_profile_id)
+                  on p.pms_system = n.pms_system and p.pms_profile_id = n.pms_profile_id
+                join profile_contact_point c on c.source_profile_id = p.id
+                where p.tenant = ?1
+                order by c.kind, c.value""")
+                .setParameter(1, tenant).setParameter(2, pmsSystems.toArray(String[]::new))
+                .setParameter(3, pmsProfileIds.toArray(String[]::new)).getResultList();
+        List<ContactPoint> points = new ArrayList<>();
+        for (Object[] r : rows) {
+            points.add(new ContactPoint(org.guestcrm.platform.domain.ContactKind.valueOf((String) r[0]), (String) r[1]));
+        }
+        return points;
+    }
+
+    /** Whether erasure {@code erasureId} has already been executed here (a replay of the same request). */
+    public boolean executed(String tenant, java.util.UUID erasureId) {
+        Number count = (Number) em.createNativeQuery("""
+                select count(*) from guest_request where tenant = ?1 and kind = 'ERASURE' and detail like ?2""")
+                .setParameter(1, tenant).setParameter(2, "erasure=" + erasureId + " %").getSingleResult();
+        return count.longValue() > 0;
+    }
 }

@@ -26,8 +26,15 @@ public class PreferenceCentreStore {
             Instant resumeAt) {
     }
 
-    /** A link to mail: the contact point by reference, the page language. */
-    public record LinkMail(long id, String tenant, String ref, String lang, int attempts) {
+    /**
+     * A link to mail: the contact point by reference, the page language; {@code kind} PREFERENCES (a preference-centre
+     * link) or ERASURE (the confirmation of an erasure request, {@code confirmationId}).
+     */
+    public record LinkMail(long id, String tenant, String ref, String lang, int attempts, String kind, UUID confirmationId) {
+    }
+
+    /** An erasure request waiting for its confirmation (its link works once, until {@code expiresAt}). */
+    public record ErasureConfirmation(UUID id, String tenant, String ref, String lang, Instant expiresAt, Instant usedAt) {
     }
 
     public void addPause(Pause pause, Instant now) {
@@ -97,6 +104,51 @@ public class PreferenceCentreStore {
                 .executeUpdate();
     }
 
+    /**
+     * An erasure request of the contact point {@code ref} to be confirmed by mail: the request and its mail (kind
+     * ERASURE), sent by the link mailer like the preference-centre links.
+     */
+    public void queueErasureConfirmation(UUID id, String tenant, String ref, String lang, Instant now, Instant expiresAt) {
+        em.createNativeQuery("""
+                insert into erasure_confirmation (id, tenant, ref, lang, requested_at, expires_at) values (?1, ?2, ?3, ?4, ?5, ?6)""")
+                .setParameter(1, id).setParameter(2, tenant).setParameter(3, ref).setParameter(4, lang)
+                .setParameter(5, Timestamp.from(now)).setParameter(6, Timestamp.from(expiresAt)).executeUpdate();
+        em.createNativeQuery("""
+                insert into preference_link_mail (tenant, ref, lang, created_at, kind, confirmation_id)
+                values (?1, ?2, ?3, ?4, 'ERASURE', ?5)""")
+                .setParameter(1, tenant).setParameter(2, ref).setParameter(3, lang).setParameter(4, Timestamp.from(now))
+                .setParameter(5, id).executeUpdate();
+    }
+
+    /** How many erasure confirmations were asked for the contact point {@code ref} since {@code since}. */
+    public long erasureConfirmationsSince(String tenant, String ref, Instant since) {
+        return ((Number) em.createNativeQuery("""
+                select count(*) from erasure_confirmation where tenant = ?1 and ref = ?2 and requested_at > ?3""")
+                .setParameter(1, tenant).setParameter(2, ref).setParameter(3, Timestamp.from(since)).getSingleResult())
+                .longValue();
+    }
+
+    @SuppressWarnings("unchecked")
+    public Optional<ErasureConfirmation> erasureConfirmation(UUID id) {
+        List<Object[]> rows = em.createNativeQuery("""
+                select id, tenant, ref, lang, expires_at, used_at from erasure_confirmation where id = ?1""")
+                .setParameter(1, id).getResultList();
+        return rows.stream().findFirst().map(r -> new ErasureConfirmation((UUID) r[0], (String) r[1], (String) r[2],
+                (String) r[3], toInstant(r[4]), r[5] == null ? null : toInstant(r[5])));
+    }
+
+    /**
+     * Uses the confirmation once: true for the one caller that marks it used (not used before, not expired), false for
+     * every other (used, expired, another tenant's or contact point's).
+     */
+    public boolean useErasureConfirmation(UUID id, String tenant, String ref, UUID erasureId, Instant now) {
+        return em.createNativeQuery("""
+                update erasure_confirmation set used_at = ?1, erasure_id = ?2
+                where id = ?3 and tenant = ?4 and ref = ?5 and used_at is null and expires_at > ?1""")
+                .setParameter(1, Timestamp.from(now)).setParameter(2, erasureId).setParameter(3, id).setParameter(4, tenant)
+                .setParameter(5, ref).executeUpdate() == 1;
+    }
+
     /** Claims up to {@code limit} unsent links for {@code leaseUntil} (another replica skips them meanwhile). */
     @SuppressWarnings("unchecked")
     public List<LinkMail> claimLinkMails(Instant now, Instant leaseUntil, int limit) {
@@ -105,13 +157,13 @@ public class PreferenceCentreStore {
                 where id in (select id from preference_link_mail where sent_at is null
                              and (claimed_until is null or claimed_until < ?2)
                              order by id limit ?3 for update skip locked)
-                returning id, tenant, ref, lang, attempts""")
+                returning id, tenant, ref, lang, attempts, kind, confirmation_id""")
                 .setParameter(1, Timestamp.from(leaseUntil)).setParameter(2, Timestamp.from(now)).setParameter(3, limit)
                 .getResultList();
         List<LinkMail> mails = new ArrayList<>();
         for (Object[] r : rows) {
             mails.add(new LinkMail(((Number) r[0]).longValue(), (String) r[1], (String) r[2], (String) r[3],
-                    ((Number) r[4]).intValue()));
+                    ((Number) r[4]).intValue(), (String) r[5], (UUID) r[6]));
         }
         return mails;
     }

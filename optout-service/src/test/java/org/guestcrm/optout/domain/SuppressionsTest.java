@@ -44,7 +44,11 @@ class SuppressionsTest {
         assertTrue(candidates.contains(Suppressions.legacy("demo", anna)), "written before keys");
         assertTrue(Suppressions.legacy("demo", anna).matches("sha256:[0-9a-f]{64}"));
         assertEquals("sha256", Suppressions.keyIdOf(Suppressions.legacy("demo", anna)));
-        assertEquals(3, candidates.size());
+        assertTrue(candidates.contains(Suppressions.ofRef("demo", anna)), "received on crm.erasures by reference only");
+        assertEquals("ref:" + org.guestcrm.platform.domain.ContactPointRef.of("demo", "EMAIL", anna.value()),
+                Suppressions.ofRef("demo", anna));
+        assertEquals("ref", Suppressions.keyIdOf(Suppressions.ofRef("demo", anna)));
+        assertEquals(4, candidates.size());
     }
 
     @Test

@@ -80,6 +80,46 @@ class ErasureTest {
                 .build());
     }
 
+    private static final java.util.regex.Pattern ERASURE_LINK = java.util.regex.Pattern.compile(
+            "http://guest-links\\.test(/preferences/erasure/confirm/[A-Za-z0-9._~-]+\\?lang=(?:en|fr))");
+
+    /**
+     * The guest asks for erasure in the centre (session {@code cookie}, its {@code csrf}): the page says a confirmation
+     * mail was sent; the mail arrives through the real SMTP server at {@code address}; returns its link's path.
+     */
+    static String requestErasureByMail(String address, String cookie, String csrf) {
+        return requestErasureByMail(address, cookie, csrf, 1);
+    }
+
+    /** As above, the {@code nth} erasure request of {@code address}: its mail is the {@code nth} one. */
+    static String requestErasureByMail(String address, String cookie, String csrf, int nth) {
+        given().cookie("optout_session", cookie).contentType("application/x-www-form-urlencoded").formParam("csrf", csrf)
+                .formParam("confirm", "yes").post("/preferences/erasure").then().statusCode(200)
+                .body(containsString("We have sent a confirmation e-mail to this address"));
+        return erasureLinkMailedTo(address, nth);
+    }
+
+    /** The path of the {@code nth} erasure confirmation link mailed to {@code address} (awaited in the SMTP server). */
+    static String erasureLinkMailedTo(String address, int nth) {
+        String[] body = new String[1];
+        await().atMost(PATIENCE).until(() -> {
+            int seen = 0;
+            for (jakarta.mail.internet.MimeMessage message : org.guestcrm.testsupport.MailServer.shared().receivedMessages()) {
+                if (message.getAllRecipients()[0].toString().equals(address)
+                        && "Confirm the erasure of your data".equals(message.getSubject()) && ++seen == nth) {
+                    Object content = message.getContent();
+                    body[0] = content instanceof String text ? text : String.valueOf(content);
+                }
+            }
+            return body[0] != null;
+        });
+        java.util.regex.Matcher link = ERASURE_LINK.matcher(body[0]);
+        assertTrue(link.find(), "the mail holds the confirmation link under the public base URL");
+        assertFalse(link.group(1).contains("example"), "the link carries no address");
+        assertTrue(body[0].contains("Nothing has been erased yet"), body[0]);
+        return link.group(1);
+    }
+
     static List<ErasureRequested> erasuresOf(String tenant) {
         return KafkaTestClients.<ErasureRequested>readAvro("crm.erasures").stream().map(ConsumerRecord::value)
                 .filter(e -> e != null && tenant.equals(e.getMetadata().getTenantId())).toList();
@@ -92,6 +132,20 @@ class ErasureTest {
             try (var row = select.executeQuery()) {
                 row.next();
                 return row.getLong(1);
+            }
+        }
+    }
+
+    /** No row of this service's holds any of {@code values} any more (their suppressions aside). */
+    void assertNothingHeld(String tenant, List<String> values) throws Exception {
+        for (String value : values) {
+            for (String table : TABLES) {
+                assertEquals(0, rows("select count(*) from " + table + " where tenant = ? and contact_point = ?", tenant, value),
+                        table + " of an erased contact point");
+            }
+            for (String table : List.of("profile_contact_point", "guest_contact_point", "known_contact_point")) {
+                assertEquals(0, rows("select count(*) from " + table + " where tenant = ? and value = ?", tenant, value),
+                        table + " of an erased contact point");
             }
         }
     }
@@ -123,9 +177,17 @@ class ErasureTest {
 
         String cookie = PreferenceCentreTest.session(PreferenceCentreTest.preferencesLink(tenant, mail));
         String csrf = PreferenceCentreTest.csrfOf(PreferenceCentreTest.page(cookie));
-        given().cookie("optout_session", cookie).contentType("application/x-www-form-urlencoded").formParam("csrf", csrf)
-                .formParam("confirm", "yes").post("/preferences/erasure").then().statusCode(200)
-                .body(containsString("we will no longer write to this address"));
+        // The request only mails a confirmation; its link's page only shows a button: nothing is erased before it.
+        String confirmPath = requestErasureByMail(mail, cookie, csrf);
+        given().get(confirmPath).then().statusCode(200).header("X-Frame-Options", equalTo("DENY"))
+                .body(containsString("Erase my data")).body(containsString("action=\"" + confirmPath.replace("&", "&amp;")))
+                .body(not(containsString(mail)));
+        consents(tenant, home).body("current[0].status", equalTo("GRANTED"));
+        assertTrue(erasuresOf(tenant).isEmpty(), "nothing published before the click");
+        given().post(confirmPath).then().statusCode(200).body(containsString("we will no longer write to this address"));
+        // Single use: the same link again, by POST or GET, says so.
+        given().post(confirmPath).then().statusCode(410).body(containsString("already been used"));
+        given().get(confirmPath).then().statusCode(410).body(containsString("already been used"));
 
         // Published once, pseudonyms only.
         await().atMost(PATIENCE).until(() -> !erasuresOf(tenant).isEmpty());
@@ -146,16 +208,7 @@ class ErasureTest {
         assertFalse(raw.contains(mail) || raw.contains(e164) || raw.contains("marktgasse"), "no address on crm.erasures");
 
         // This service's own rows of the three contact points are gone; only keyed suppressions are left.
-        for (String value : List.of(mail, e164, home)) {
-            for (String table : TABLES) {
-                assertEquals(0, rows("select count(*) from " + table + " where tenant = ? and contact_point = ?", tenant, value),
-                        table + " of an erased contact point");
-            }
-            for (String table : List.of("profile_contact_point", "guest_contact_point", "known_contact_point")) {
-                assertEquals(0, rows("select count(*) from " + table + " where tenant = ? and value = ?", tenant, value),
-                        table + " of an erased contact point");
-            }
-        }
+        assertNothingHeld(tenant, List.of(mail, e164, home));
         assertEquals(3, rows("select count(*) from suppression where tenant = ? and key_id = ? and hash like 'hmac1:test-supp:%'",
                 tenant, "test-supp"));
         // The grants were withdrawn first (whoever holds crm.consents hears it), then the keys were tombstoned.
@@ -221,5 +274,151 @@ class ErasureTest {
         assertEquals(List.of(ContactPointRef.of(tenant, "EMAIL", mail)), erasure.getContactPointRefs());
         assertEquals(0, rows("select count(*) from consent_entry where tenant = ? and contact_point = ?", tenant, mail));
         assertEquals(1, rows("select count(*) from suppression where tenant = ? and key_id = ?", tenant, "test-supp"));
+    }
+
+    static ErasureRequested received(String tenant, UUID erasureId, String guestId, List<String> refs) {
+        return ErasureRequested.newBuilder()
+                .setMetadata(EventMetadata.newBuilder().setEventId(UUID.randomUUID()).setEventType("ErasureRequested")
+                        .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).setSource("profile-service")
+                        .setTenantId(tenant).setCorrelationId(UUID.randomUUID().toString()).setSchemaVersion(1).build())
+                .setErasureId(erasureId).setGuestId(guestId).setContactPointRefs(refs).setSourceProfiles(List.of())
+                .setRequestedBy(ErasureRequester.GUEST).setConfirmedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+                .build();
+    }
+
+    long erasureRequests(String tenant, UUID erasureId) throws Exception {
+        return rows("select count(*) from guest_request where tenant = ? and kind = 'ERASURE' and detail like ?", tenant,
+                "erasure=" + erasureId + " %");
+    }
+
+    @Test
+    void anErasurePublishedByAnotherServiceIsExecutedHereOnceAndNeverPublishedAgain() throws Exception {
+        String tenant = "tenant-" + UUID.randomUUID();
+        String guestId = "guest-" + UUID.randomUUID();
+        String mail = "received-" + UUID.randomUUID() + "@example.com";
+        String later = "not-yet-" + UUID.randomUUID() + "@example.com";
+        String e164 = "+41795559876";
+        guest(tenant, guestId, mail);
+        GuestProfiles.send(profile(tenant, "opera", "RX-" + UUID.randomUUID(), 1L)
+                .setEmails(List.of(email(mail, true)))
+                .setPhones(List.of(phone("+41 79 555 98 76")))
+                .setMarketingFlags(PmsMarketingFlags.newBuilder().setEmailOptIn(true).setSmsOptIn(true).build())
+                .setPmsUpdatedAt(Instant.now().minus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MILLIS))
+                .build());
+        await().atMost(PATIENCE).untilAsserted(() -> consents(tenant, e164).body("current[0].status", equalTo("GRANTED")));
+        await().atMost(PATIENCE).untilAsserted(() -> given().auth().oauth2(token(tenant, "viewer")).queryParam("tenant", tenant)
+                .get("/api/v1/consents/guests/" + guestId).then().statusCode(200));
+
+        // The profile service publishes the guest's erasure: the guest, the e-mail's reference, and the reference of an
+        // address this service does not hold yet.
+        UUID erasureId = UUID.randomUUID();
+        String laterRef = ContactPointRef.of(tenant, "EMAIL", later);
+        ErasureRequested request = received(tenant, erasureId, guestId, List.of(ContactPointRef.of(tenant, "EMAIL", mail), laterRef));
+        KafkaTestClients.sendAvro("crm.erasures", tenant + ":" + guestId, request);
+
+        await().atMost(PATIENCE).until(() -> erasureRequests(tenant, erasureId) == 1);
+        consents(tenant, mail).body("current.size()", equalTo(0)).body("history.size()", equalTo(0)).body("heldBy.size()", equalTo(0));
+        consents(tenant, e164).body("current.size()", equalTo(0)).body("heldBy.size()", equalTo(0));
+        assertNothingHeld(tenant, List.of(mail, e164));
+        assertEquals(2, rows("select count(*) from suppression where tenant = ? and key_id = ? and hash like 'hmac1:test-supp:%'",
+                tenant, "test-supp"), "the e-mail and the phone (held with it in the PMS profile)");
+        assertEquals(1, rows("select count(*) from suppression where tenant = ? and hash = ?", tenant, "ref:" + laterRef),
+                "the reference held by nobody here is suppressed as a reference");
+        // Not published again: no crm.erasures row in this service's outbox, nothing of this service's on the topic.
+        assertEquals(0, rows("select count(*) from outbox_event where topic = ? and record_key like ?", "crm.erasures",
+                tenant + ":%"));
+        // The grants were withdrawn and the keys tombstoned, as for this service's own erasures.
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            List<ConsumerRecord<String, ConsentChanged>> records = KafkaTestClients.<ConsentChanged>readAvro("crm.consents").stream()
+                    .filter(r -> (tenant + ":SMS:MARKETING:" + e164).equals(r.key())).toList();
+            assertTrue(records.size() >= 3, "granted, withdrawn, tombstone");
+            assertEquals(org.guestcrm.events.ConsentStatus.WITHDRAWN, records.get(records.size() - 2).value().getStatus());
+            assertEquals(org.guestcrm.events.ConsentSource.API, records.get(records.size() - 2).value().getSource());
+            assertNull(records.get(records.size() - 1).value(), "a tombstone last");
+        });
+
+        // A replay of the same request (another event id) changes nothing; a second request after it (same key, so
+        // the same partition, read after it) proves the replay was read.
+        KafkaTestClients.sendAvro("crm.erasures", tenant + ":" + guestId, received(tenant, erasureId, guestId,
+                List.of(ContactPointRef.of(tenant, "EMAIL", mail))));
+        UUID second = UUID.randomUUID();
+        KafkaTestClients.sendAvro("crm.erasures", tenant + ":" + guestId, received(tenant, second, guestId, List.of()));
+        await().atMost(PATIENCE).until(() -> erasureRequests(tenant, second) == 1);
+        assertEquals(1, erasureRequests(tenant, erasureId), "the replay was not executed again");
+
+        // The address known only by its reference arrives later, opted in: it is held, never granted.
+        String pmsProfileId = "RL-" + UUID.randomUUID();
+        GuestProfiles.send(profile(tenant, "mews", pmsProfileId, 1L)
+                .setEmails(List.of(email(later, true)))
+                .setMarketingFlags(PmsMarketingFlags.newBuilder().setEmailOptIn(true).build())
+                .setPmsUpdatedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+                .build());
+        await().atMost(PATIENCE).until(() -> profileApplied(tenant, pmsProfileId));
+        consents(tenant, later).statusCode(200).body("heldBy.pmsProfileId", hasItem(pmsProfileId))
+                .body("current.status", not(hasItem("GRANTED")));
+        assertTrue(erasuresOf(tenant).stream().noneMatch(e -> "optout-service".equals(e.getMetadata().getSource())),
+                "this service never published the erasure it received");
+    }
+
+    @Test
+    void aReceivedErasureNamingNobodyGoesToTheDeadLetterTopicWithItsReason() {
+        String tenant = "tenant-" + UUID.randomUUID();
+        String key = tenant + ":nobody-" + UUID.randomUUID();
+        KafkaTestClients.sendAvro("crm.erasures", key, received(tenant, UUID.randomUUID(), null, List.of()));
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            ConsumerRecord<String, byte[]> dead = KafkaTestClients.readRaw("crm.erasures.dlq").stream()
+                    .filter(r -> key.equals(r.key())).findFirst().orElse(null);
+            assertNotNull(dead, "on crm.erasures.dlq");
+            String reason = new String(dead.headers().lastHeader("dead-letter-reason").value(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(reason.contains("guestId") && reason.contains("contactPointRefs"), reason);
+        });
+    }
+
+    @Test
+    void anErasureLinkThatIsForgedExpiredOrOfAnotherScopeErasesNothing() throws Exception {
+        String tenant = "tenant-" + UUID.randomUUID();
+        String address = PreferenceCentreTest.subscribed(tenant, "EL-" + UUID.randomUUID());
+        String cookie = PreferenceCentreTest.session(PreferenceCentreTest.preferencesLink(tenant, address));
+        String csrf = PreferenceCentreTest.csrfOf(PreferenceCentreTest.page(cookie));
+        // Without the session's CSRF token nothing is mailed.
+        given().cookie("optout_session", cookie).contentType("application/x-www-form-urlencoded").formParam("confirm", "yes")
+                .post("/preferences/erasure").then().statusCode(403);
+        assertEquals(0, rows("select count(*) from erasure_confirmation where tenant = ? and ref = ?", tenant,
+                ContactPointRef.of(tenant, "EMAIL", address)));
+
+        String path = requestErasureByMail(address, cookie, csrf, 1);
+        String token = path.substring("/preferences/erasure/confirm/".length(), path.indexOf('?'));
+        String forged = token.substring(0, token.length() - 2) + (token.endsWith("AA") ? "BB" : "AA");
+        given().get("/preferences/erasure/confirm/" + forged).then().statusCode(400).body(containsString("not valid"));
+        given().post("/preferences/erasure/confirm/" + forged).then().statusCode(400);
+        // A preference-centre link is no erasure link.
+        given().post("/preferences/erasure/confirm/" + PreferenceCentreTest.preferencesLink(tenant, address)).then().statusCode(400);
+        // A well-signed link naming no request.
+        String ref = ContactPointRef.of(tenant, "EMAIL", address);
+        given().post("/preferences/erasure/confirm/" + PreferenceCentreTest.signer(java.time.Clock.systemUTC()).sign("erasure",
+                tenant, "EMAIL:" + ref + ":" + UUID.randomUUID(), Duration.ofHours(1))).then().statusCode(400);
+        // A link whose signature has expired.
+        String old = PreferenceCentreTest.signer(java.time.Clock.fixed(Instant.now().minus(2, ChronoUnit.DAYS),
+                java.time.ZoneOffset.UTC)).sign("erasure", tenant, "EMAIL:" + ref + ":" + UUID.randomUUID(),
+                Duration.ofHours(1));
+        given().get("/preferences/erasure/confirm/" + old + "?lang=fr").then().statusCode(410).body(containsString("Ce lien a expiré"));
+        // The request itself expired (its row says so): a clear page, and nothing erased.
+        try (var connection = dataSource.getConnection(); var update = connection.prepareStatement(
+                "update erasure_confirmation set expires_at = now() - interval '1 minute' where tenant = ?")) {
+            update.setString(1, tenant);
+            assertEquals(1, update.executeUpdate());
+        }
+        given().get(path).then().statusCode(410).body(containsString("This link has expired")).body(containsString("Nothing was erased"));
+        given().post(path).then().statusCode(410).body(containsString("This link has expired"));
+        PreferenceCentreTest.consents(tenant, address).body("current[0].status", equalTo("GRANTED"));
+        assertTrue(erasuresOf(tenant).isEmpty(), "nothing published");
+
+        // Asked again: a new mail, and its link erases.
+        String again = requestErasureByMail(address, cookie, csrf, 2);
+        given().post(again).then().statusCode(200).body(containsString("we will no longer write to this address"));
+        PreferenceCentreTest.consents(tenant, address).body("current.size()", equalTo(0));
+        await().atMost(PATIENCE).until(() -> erasuresOf(tenant).size() == 1);
+        assertEquals(ErasureRequester.GUEST, erasuresOf(tenant).get(0).getRequestedBy());
     }
 }

@@ -335,9 +335,9 @@ class PreferenceCentreTest {
         given().cookie("optout_session", cookie).contentType("application/x-www-form-urlencoded").formParam("csrf", csrf)
                 .post("/preferences/erasure").then().statusCode(400).body(containsString("Tick the box"));
         consents(tenant, address).body("current.size()", equalTo(1));
-        given().cookie("optout_session", cookie).contentType("application/x-www-form-urlencoded").formParam("csrf", csrf)
-                .formParam("confirm", "yes").post("/preferences/erasure").then().statusCode(200)
-                .body(containsString("we will no longer write to this address"));
+        String confirmPath = ErasureTest.requestErasureByMail(address, cookie, csrf);
+        consents(tenant, address).body("current.size()", equalTo(1));
+        given().post(confirmPath).then().statusCode(200).body(containsString("we will no longer write to this address"));
         // Executed here: the ledger and the states of the address are gone (the grant was withdrawn first, on crm.consents).
         consents(tenant, address).body("current.size()", equalTo(0)).body("history.size()", equalTo(0))
                 .body("heldBy.size()", equalTo(0));

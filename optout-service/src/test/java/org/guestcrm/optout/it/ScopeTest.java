@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -83,6 +84,7 @@ class ScopeTest {
             assertNotNull(zurich, "a key of its own for the hotel's scope");
             assertEquals(org.guestcrm.events.ConsentStatus.GRANTED, zurich.getStatus());
             assertEquals("ZRH1", zurich.getHotelCode());
+            assertEquals("HOTEL=ZRH1", zurich.getScope(), "the record names its scope as the key does");
         });
 
         // A staff opt-out for one hotel: that hotel's scope.
@@ -98,6 +100,15 @@ class ScopeTest {
         forHotel(tenant, address, "ZRH1")
                 .body("effective.find { it.purpose == 'MARKETING' }.status", equalTo("WITHDRAWN"))
                 .body("effective.find { it.purpose == 'MARKETING' }.decidedBy", equalTo("TENANT"));
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            ConsentChanged whole = KafkaTestClients.<ConsentChanged>readAvro("crm.consents").stream()
+                    .filter(r -> (tenant + ":EMAIL:MARKETING:" + address).equals(r.key())).map(ConsumerRecord::value)
+                    .reduce((a, b) -> b).orElse(null);
+            assertNotNull(whole, "the tenant-wide opt-out under the tenant's key");
+            assertEquals(org.guestcrm.events.ConsentStatus.WITHDRAWN, whole.getStatus());
+            assertEquals("TENANT", whole.getScope());
+            assertEquals(null, whole.getHotelCode());
+        });
         // A newer grant of the Basel PMS changes Basel's own scope, but not what holds there: the tenant withdrew, and
         // crm.consents says so for Basel.
         pms(tenant, "BSL1", address, true, Instant.now().plusSeconds(5).truncatedTo(ChronoUnit.MILLIS));
@@ -110,6 +121,7 @@ class ScopeTest {
         ConsentChanged last = KafkaTestClients.<ConsentChanged>readAvro("crm.consents").stream()
                 .filter(r -> basel.equals(r.key())).map(ConsumerRecord::value).reduce((a, b) -> b).orElseThrow();
         assertEquals(org.guestcrm.events.ConsentStatus.WITHDRAWN, last.getStatus(), "what holds at Basel: the tenant withdrew");
+        assertEquals("HOTEL=BSL1", last.getScope());
     }
 
     @Test
@@ -123,6 +135,14 @@ class ScopeTest {
         forHotel(tenant, address, "ZRH1").body("current.scope", containsInAnyOrder("BRAND:lux", "BRAND:eco"));
         assertEquals("WITHDRAWN", effective(forHotel(tenant, address, "ZRH1")), "ZRH2's opt-out stops its brand lux");
         assertEquals("GRANTED", effective(forHotel(tenant, address, "GVA1")), "but not eco");
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            ConsentChanged lux = KafkaTestClients.<ConsentChanged>readAvro("crm.consents").stream()
+                    .filter(r -> (tenant + ":EMAIL:MARKETING:BRAND=lux:" + address).equals(r.key())).map(ConsumerRecord::value)
+                    .reduce((a, b) -> b).orElse(null);
+            assertNotNull(lux, "the brand's own key");
+            assertEquals("BRAND=lux", lux.getScope());
+            assertEquals(org.guestcrm.events.ConsentStatus.WITHDRAWN, lux.getStatus());
+        });
     }
 
     @Test
@@ -136,5 +156,11 @@ class ScopeTest {
                 .body("current", hasSize(1)).body("current[0].status", equalTo("WITHDRAWN")));
         forHotel(tenant, address, "ZRH1").body("current[0].scope", equalTo("TENANT"));
         assertEquals("WITHDRAWN", effective(forHotel(tenant, address, "ZRH1")));
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            List<ConsentChanged> records = KafkaTestClients.<ConsentChanged>readAvro("crm.consents").stream()
+                    .filter(r -> (tenant + ":EMAIL:MARKETING:" + address).equals(r.key())).map(ConsumerRecord::value).toList();
+            assertEquals(2, records.size(), "Zurich's grant and Geneva's opt-out, one key");
+            assertTrue(records.stream().allMatch(r -> "TENANT".equals(r.getScope())), "both name the tenant's scope");
+        });
     }
 }
