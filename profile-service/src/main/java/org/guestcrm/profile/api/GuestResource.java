@@ -289,6 +289,29 @@ public class GuestResource {
         return byId(created.id.toString());
     }
 
+    @POST
+    @Path("/{guestId}/unmerge")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Transactional
+    @RolesAllowed({Roles.AGENT, Roles.ADMIN})
+    @Operation(summary = "Undo a merge (automatic or manual): the source profiles that came from the merged guest move "
+            + "back to it, its id answers itself again, the two are never joined again by the model; GuestSplit on "
+            + "crm.guest-merges. Answers the restored guest")
+    public GuestDto unmerge(@PathParam("guestId") String guestId, ReviewDto.UnmergeRequest request) {
+        UUID survivor = accessibleGuest(guestId, "guestId");
+        if (request == null || request.mergedGuestId() == null || request.mergedGuestId().isBlank()) {
+            throw new InvalidRequestException("Name the guest merged into this one.",
+                    List.of(new Problem.InvalidParam("mergedGuestId", "is required")));
+        }
+        UUID current = accessibleGuest(request.mergedGuestId(), "mergedGuestId");
+        UUID merged = UUID.fromString(request.mergedGuestId().trim());
+        if (!current.equals(survivor) || merged.equals(survivor)) {
+            throw new GuestMerges.Conflict("That guest is not merged into this one.");
+        }
+        var restored = merges.unmerge(survivor, merged, access.actor(), request.reason());
+        return byId(restored.id.toString());
+    }
+
     /** The guest (or the survivor an old id names) if the token may see it; 404 otherwise. */
     private UUID accessibleGuest(String guestId, String parameter) {
         UUID id;

@@ -31,6 +31,10 @@ public record ReviewDto(
     public record MergeRequest(String otherGuestId, String reason) {
     }
 
+    /** Undo a merge: the guest merged into this one (now its alias), and why. */
+    public record UnmergeRequest(String mergedGuestId, String reason) {
+    }
+
     /** Split one source profile (by its PMS key) out of this guest into a new guest, and why. */
     public record SplitRequest(String pmsSystem, String pmsProfileId, String reason) {
     }

@@ -33,8 +33,9 @@ import jakarta.inject.Inject;
  * guest into a new one (remembering "never merge these"), decide a pending review item. Both guests are recomposed
  * and GuestMerged / GuestSplit written to crm.guest-merges with GuestUpdated on crm.guests, all through the outbox; a
  * merged-away guest's key on crm.guests gets a tombstone after its GuestMerged.
- * The model only ever places a new source profile: it never moves a placed one or joins two guests, so no manual
- * decision is undone by it.
+ * The model places new source profiles; it joins two guests only when a newcomer bridges them and no never-merge
+ * decision stands between them (the intake's {@link #publishAutomaticMerge}), so no manual decision is undone by it;
+ * {@link #unmerge} reverses a merge, automatic or manual.
  */
 @ApplicationScoped
 public class GuestMerges {
@@ -89,7 +90,8 @@ public class GuestMerges {
         merged.updatedAt = now;
         GuestEntity.<GuestEntity>list("mergedInto", merged.id).forEach(alias -> alias.mergedInto = survivor.id);
         for (UUID sourceId : movedIds) {
-            decision(survivor, sourceId, "MANUAL_MERGE", "merged by a reviewer" + reasonText(reason), reviewer, now);
+            decision(survivor, sourceId, RULE_MANUAL_MERGE, "merged by a reviewer from guest " + merged.id
+                    + reasonText(reason), reviewer, now, merged.id);
         }
         for (MatchDecisionEntity pending : MatchDecisionEntity.<MatchDecisionEntity>list(
                 "status = ?1 and (guestId = ?2 or candidateGuestId = ?2)", MatchDecisionEntity.STATUS_PENDING, merged.id)) {
@@ -123,6 +125,99 @@ public class GuestMerges {
         return survivor;
     }
 
+    /**
+     * Writes what an automatic join of bridged guests publishes (the intake calls it in its batch's transaction, the
+     * guests locked): GuestMerged on crm.guest-merges (decided automatically, with the weakest of the newcomer's scores
+     * and the explanation; the moved source profiles), then a tombstone on crm.guests for each absorbed guest. The
+     * survivor's GuestUpdated comes from the batch's recomposition.
+     */
+    public void publishAutomaticMerge(GuestEntity survivor, List<UUID> absorbed, List<SourceProfileEntity> moved,
+            double score, String explanation, EventMetadata cause, Instant now) {
+        UUID actionId = cause.getEventId();
+        String correlationId = cause.getCorrelationId() == null ? actionId.toString() : cause.getCorrelationId();
+        EventMetadata metadata = EventMetadata.newBuilder(metadata(GuestMerged.class.getSimpleName(), survivor.tenant,
+                actionId, now)).setCorrelationId(correlationId).setCausationId(actionId.toString()).build();
+        outbox.add(Topic.CRM_GUEST_MERGES, survivor.id.toString(), GuestMerged.newBuilder()
+                .setMetadata(metadata)
+                .setSurvivingGuestId(survivor.id.toString())
+                .setMergedGuestIds(absorbed.stream().map(UUID::toString).toList())
+                .setMovedSourceProfiles(moved.stream().map(GuestMerges::ref).toList())
+                .setDecidedBy(MergeDecision.AUTOMATIC)
+                .setScore(score)
+                .setExplanation(explanation)
+                .build());
+        for (UUID id : absorbed) {
+            outbox.addTombstone(Topic.CRM_GUESTS, id.toString(), UUID.randomUUID(), correlationId);
+        }
+    }
+
+    /**
+     * Reverses a merge (automatic or a reviewer's): the source profiles that came from {@code absorbedId} into
+     * {@code survivorId} (their latest decision names it as the guest they came from) and are still there move back
+     * to it; it is no alias any more, the two sets are remembered as never-merge (the model will not join them again),
+     * both guests are recomposed (the restored guest publishes its record again) and GuestSplit is written. A profile
+     * placed later in the survivor stays there. Returns the restored guest.
+     */
+    public GuestEntity unmerge(UUID survivorId, UUID absorbedId, String reviewer, String reason) {
+        Instant now = Instant.now();
+        Map<UUID, GuestEntity> locked = GuestEntity.lockAll(List.of(survivorId, absorbedId));
+        GuestEntity survivor = locked.get(survivorId);
+        GuestEntity absorbed = locked.get(absorbedId);
+        if (survivor == null || absorbed == null || !survivorId.equals(absorbed.mergedInto)
+                || !survivor.tenant.equals(absorbed.tenant)) {
+            throw new Conflict("That guest is not merged into this one.");
+        }
+        List<GuestSourceProfileEntity> links = GuestSourceProfileEntity.listByGuest(survivor.id);
+        Map<UUID, MatchDecisionEntity> latest = new HashMap<>();
+        MatchDecisionEntity.listByGuest(survivor.id).forEach(d -> latest.put(d.sourceProfileId, d));
+        List<GuestSourceProfileEntity> back = links.stream().filter(l -> {
+            MatchDecisionEntity d = latest.get(l.sourceProfileId);
+            return d != null && absorbedId.equals(d.candidateGuestId)
+                    && (ProfileChangeHandler.RULE_JOINED.equals(d.rule) || RULE_MANUAL_MERGE.equals(d.rule));
+        }).toList();
+        if (back.isEmpty() || back.size() == links.size()) {
+            throw new Conflict("No source profile of that guest can be moved back.");
+        }
+        List<UUID> backIds = back.stream().map(l -> l.sourceProfileId).toList();
+        List<UUID> staying = links.stream().map(l -> l.sourceProfileId).filter(id -> !backIds.contains(id)).toList();
+        back.forEach(l -> {
+            l.guestId = absorbed.id;
+            l.linkedAt = now;
+        });
+        absorbed.mergedInto = null;
+        absorbed.publishedFingerprint = null; // its key got a tombstone: its record is published again
+        absorbed.updatedAt = now;
+        MatchExclusionEntity.excludeAll(survivor.tenant, backIds, staying, reviewer, now);
+        for (UUID sourceId : backIds) {
+            decision(absorbed, sourceId, RULE_MANUAL_UNMERGE, "moved back out of guest " + survivor.id
+                    + " by a reviewer (merge undone)" + reasonText(reason), reviewer, now, survivor.id);
+        }
+        UUID actionId = UUID.randomUUID();
+        GuestRecomposer.Cause cause = new GuestRecomposer.Cause(actionId.toString(), actionId.toString());
+        Map<UUID, GuestRecomposer.Cause> touched = new LinkedHashMap<>();
+        touched.put(survivor.id, cause);
+        touched.put(absorbed.id, cause);
+        Map<UUID, GuestEntity> guests = new HashMap<>();
+        guests.put(survivor.id, survivor);
+        guests.put(absorbed.id, absorbed);
+        recomposer.recompose(touched, guests, now);
+        Map<UUID, SourceProfileEntity> sources = sources(backIds);
+        outbox.add(Topic.CRM_GUEST_MERGES, survivor.id.toString(), GuestSplit.newBuilder()
+                .setMetadata(metadata(GuestSplit.class.getSimpleName(), survivor.tenant, actionId, now))
+                .setOriginalGuestId(survivor.id.toString())
+                .setNewGuestId(absorbed.id.toString())
+                .setMovedSourceProfiles(backIds.stream().map(sources::get).map(GuestMerges::ref).toList())
+                .setDecidedBy(MergeDecision.REVIEWER)
+                .setReason(reason)
+                .build());
+        LOG.infof("Merge of guest %s into guest %s undone by a reviewer (%d source profile(s) moved back).", absorbed.id,
+                survivor.id, backIds.size());
+        return absorbed;
+    }
+
+    static final String RULE_MANUAL_MERGE = "MANUAL_MERGE";
+    static final String RULE_MANUAL_UNMERGE = "MANUAL_UNMERGE";
+
     /** Moves one source profile out of a guest into a new guest; returns the new guest. */
     public GuestEntity split(GuestEntity original, SourceProfileEntity source, String reviewer, String reason) {
         Instant now = Instant.now();
@@ -145,7 +240,7 @@ public class GuestMerges {
         List<UUID> staying = links.stream().map(l -> l.sourceProfileId).filter(id -> !id.equals(source.id)).toList();
         MatchExclusionEntity.excludeAll(guest.tenant, List.of(source.id), staying, reviewer, now);
         decision(created, source.id, "MANUAL_SPLIT", "split out of guest " + guest.id + " by a reviewer" + reasonText(reason),
-                reviewer, now);
+                reviewer, now, null);
         UUID actionId = UUID.randomUUID();
         GuestRecomposer.Cause cause = new GuestRecomposer.Cause(actionId.toString(), actionId.toString());
         Map<UUID, GuestRecomposer.Cause> touched = new LinkedHashMap<>();
@@ -195,8 +290,9 @@ public class GuestMerges {
         item.decidedAt = now;
     }
 
+    /** @param from the guest the source profile came from (what an un-merge reads) */
     private static void decision(GuestEntity guest, UUID sourceId, String rule, String explanation, String reviewer,
-            Instant now) {
+            Instant now, UUID from) {
         MatchDecisionEntity d = new MatchDecisionEntity();
         d.guestId = guest.id;
         d.tenant = guest.tenant;
@@ -204,6 +300,7 @@ public class GuestMerges {
         d.rule = rule;
         d.explanation = explanation.length() > 2000 ? explanation.substring(0, 2000) : explanation;
         d.decidedBy = "REVIEWER";
+        d.candidateGuestId = from;
         d.reviewer = reviewer;
         d.decidedAt = now;
         d.createdAt = now;

@@ -26,10 +26,12 @@ import org.guestcrm.profile.domain.matching.MatchModel;
 import org.guestcrm.profile.domain.matching.PersonRecord;
 import org.guestcrm.profile.domain.matching.TermFrequencies;
 import org.guestcrm.profile.mapping.GuestMapper;
+import org.guestcrm.profile.persistence.GuestContactPointEntity;
 import org.guestcrm.profile.persistence.GuestEntity;
 import org.guestcrm.profile.persistence.GuestSourceProfileEntity;
 import org.guestcrm.profile.persistence.MatchBlocks;
 import org.guestcrm.profile.persistence.MatchDecisionEntity;
+import org.guestcrm.profile.persistence.MatchExclusionEntity;
 import org.guestcrm.profile.persistence.MatchKeyLocks;
 import org.guestcrm.profile.persistence.MatchTermFrequencies;
 import org.guestcrm.profile.persistence.SharedContactPoints;
@@ -90,6 +92,10 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
     org.guestcrm.profile.persistence.ErasureMarkers erasures;
     @Inject
     MatchTermFrequencies termFrequencies;
+    @Inject
+    GuestMerges merges;
+    @Inject
+    org.guestcrm.profile.persistence.TenantMatchParameters tenantParameters;
 
     @Override
     public String consumer() {
@@ -188,12 +194,11 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
 
         // Candidates of the new profiles: all their blocking keys looked up in one statement (capped), with their guests.
         Set<MatchBlocks.BlockKey> wanted = new LinkedHashSet<>();
+        // Changed profiles too: a new state may bridge its guest with another (rejoinChanged).
         for (IntakeRecord<GuestProfileChanged> record : records) {
             SourceProfileKey key = keyOf(record.value());
-            if (!held.containsKey(key)) {
-                IncrementalLinker.blockingKeys(eventPersons.get(record.eventId()))
-                        .forEach(k -> wanted.add(new MatchBlocks.BlockKey(key.tenant(), k)));
-            }
+            IncrementalLinker.blockingKeys(eventPersons.get(record.eventId()))
+                    .forEach(k -> wanted.add(new MatchBlocks.BlockKey(key.tenant(), k)));
         }
         MatchBlocks.Found found = blocks.find(wanted, cap);
         found.guestOf().forEach(guestOfSource::putIfAbsent);
@@ -223,6 +228,8 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
         Map<UUID, EventMetadata> touched = new LinkedHashMap<>();
         Map<UUID, SourceProfileEntity> known = new HashMap<>();
         held.values().forEach(s -> known.put(s.id, s));
+        Map<UUID, GuestSourceProfileEntity> linksHere = new HashMap<>();
+        List<MatchDecisionEntity> decisionsHere = new ArrayList<>();
         int outdated = 0;
         for (IntakeRecord<GuestProfileChanged> record : records) {
             GuestProfileChanged event = record.value();
@@ -250,8 +257,10 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
                 source.persist();
                 held.put(key, source);
                 known.put(source.id, source);
-                UUID guestId = attach(record.eventId(), source, person, blockKeys, found, addedHere, guestOfSource,
-                        membersOfGuest, persons, guests, createdHere, now, sharedNote(event, person), tenantFrequencies);
+                UUID guestId = attach(record.eventId(), event.getMetadata(), source, person, blockKeys, found, addedHere,
+                        new Batch(guestOfSource, membersOfGuest, membership, persons, guests, createdHere, touched, known,
+                                linksHere, decisionsHere),
+                        now, sharedNote(event, person), tenantFrequencies);
                 guestOfSource.put(source.id, guestId);
                 membersOfGuest.computeIfAbsent(guestId, k -> new ArrayList<>()).add(source.id);
                 membership.computeIfAbsent(guestId, k -> new ArrayList<>()).add(new GuestRecomposer.Member(source.id, now));
@@ -259,6 +268,12 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
                     addedHere.computeIfAbsent(new MatchBlocks.BlockKey(source.tenant, blockKey), k -> new ArrayList<>())
                             .add(source.id);
                 }
+            }
+            if (!isNew) {
+                rejoinChanged(source, person, blockKeys, found, addedHere,
+                        new Batch(guestOfSource, membersOfGuest, membership, persons, guests, createdHere, touched, known,
+                                linksHere, decisionsHere),
+                        event.getMetadata(), now, tenantFrequencies);
             }
             if (before != null) {
                 tenantFrequencies.remove(before);
@@ -286,6 +301,16 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
         termFrequencies.save(frequencies);
         LOG.debugf("Batch of %d profile event(s): %d outdated, %d guest(s) recomposed, %d created.", records.size(),
                 outdated, touched.size(), createdHere.size());
+    }
+
+    /**
+     * The tenant's scorer: its newest accepted fitted parameters ({@code TenantMatchParameters}, held in memory, so
+     * no statement in the batch), else the fixed set; the same thresholds for every tenant.
+     */
+    private ClusterScorer scorerFor(String tenant) {
+        MatchModel model = tenantParameters.modelFor(tenant);
+        return model.version().equals(MatchModel.VERSION) ? scorer
+                : new ClusterScorer(model, ClusterScorer.Thresholds.STANDARD);
     }
 
     /** Match families whose keys are locked for the batch: identifiers two replicas must never both turn into a guest. */
@@ -396,16 +421,49 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
      * Puts a new source profile in a guest: its blocking keys name the candidate profiles (stored within the cap, or
      * added earlier in this batch); their guests are the candidate clusters, in creation order; {@link ClusterScorer}
      * scores the newcomer against every member of each and decides: join the best (auto-merge), a new guest with the
-     * pair to review, or a new guest. The decision keeps its evidence (fields, levels, weights, model version).
+     * pair to review, or a new guest. When it also auto-merges with other candidate guests and nothing keeps them apart,
+     * they are joined ({@link #joinBridged}). The decision keeps its evidence (fields, levels, weights, model version).
      */
-    private UUID attach(UUID eventId, SourceProfileEntity source, PersonRecord person, Set<String> blockKeys,
-            MatchBlocks.Found found, Map<MatchBlocks.BlockKey, List<UUID>> addedHere, Map<UUID, UUID> guestOfSource,
-            Map<UUID, List<UUID>> membersOfGuest, Map<UUID, PersonRecord> persons, Map<UUID, GuestEntity> guests,
-            Set<UUID> createdHere, Instant now, String sharedNote, TermFrequencies frequencies) {
-        int cap = scorer.thresholds().blockCap();
+    private UUID attach(UUID eventId, EventMetadata metadata, SourceProfileEntity source, PersonRecord person,
+            Set<String> blockKeys, MatchBlocks.Found found, Map<MatchBlocks.BlockKey, List<UUID>> addedHere, Batch batch,
+            Instant now, String sharedNote, TermFrequencies frequencies) {
+        Map<UUID, GuestEntity> guests = batch.guests();
+        Set<UUID> createdHere = batch.createdHere();
+        Map<UUID, List<PersonRecord>> clusters = candidateClusters(source.tenant, blockKeys, found, addedHere, batch);
+        ClusterScorer.Verdict<UUID> verdict = scorerFor(source.tenant).decide(person, clusters, frequencies);
+
+        UUID guestId;
+        List<ClusterScorer.Bridge<UUID>> joined = List.of();
+        if (verdict.outcome() == ClusterScorer.Outcome.AUTO_MERGE) {
+            guestId = verdict.cluster();
+            if (!verdict.alsoMatching().isEmpty()) {
+                joined = joinable(verdict.cluster(), verdict.alsoMatching(), clusters, frequencies, batch);
+                if (!joined.isEmpty()) {
+                    guestId = joinBridged(source, "the new source profile", verdict.cluster(), verdict.score(), joined,
+                            clusters.keySet(), batch, metadata, now);
+                }
+            }
+        } else {
+            GuestEntity guest = createGuest(source.tenant, now);
+            guests.put(guest.id, guest);
+            createdHere.add(guest.id);
+            guestId = guest.id;
+        }
+        return record(eventId, source, guestId, verdict, joined, batch, now, sharedNote);
+    }
+
+    /**
+     * The candidate guests of a profile through its blocking keys (stored within the cap, or added earlier in this
+     * batch), locked by the batch, in creation order, each with its members' match features.
+     */
+    private static Map<UUID, List<PersonRecord>> candidateClusters(String tenant, Set<String> blockKeys,
+            MatchBlocks.Found found, Map<MatchBlocks.BlockKey, List<UUID>> addedHere, Batch batch) {
+        Map<UUID, UUID> guestOfSource = batch.guestOfSource();
+        Map<UUID, GuestEntity> guests = batch.guests();
+        int cap = ClusterScorer.Thresholds.STANDARD.blockCap();
         Set<UUID> candidateGuests = new LinkedHashSet<>();
         for (String blockKey : blockKeys) {
-            MatchBlocks.BlockKey key = new MatchBlocks.BlockKey(source.tenant, blockKey);
+            MatchBlocks.BlockKey key = new MatchBlocks.BlockKey(tenant, blockKey);
             if (found.oversized().contains(key)) {
                 continue;
             }
@@ -426,25 +484,69 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
         Map<UUID, List<PersonRecord>> clusters = new LinkedHashMap<>();
         candidateGuests.stream()
                 .sorted(Comparator.comparing((UUID id) -> guests.get(id).createdAt).thenComparing(id -> id))
-                .forEach(id -> clusters.put(id, membersOfGuest.getOrDefault(id, List.of()).stream()
-                        .map(persons::get).filter(java.util.Objects::nonNull).toList()));
-        ClusterScorer.Verdict<UUID> verdict = scorer.decide(person, clusters, frequencies);
+                .forEach(id -> clusters.put(id, batch.membersOfGuest().getOrDefault(id, List.of()).stream()
+                        .map(batch.persons()::get).filter(java.util.Objects::nonNull).toList()));
+        return clusters;
+    }
 
-        UUID guestId;
-        if (verdict.outcome() == ClusterScorer.Outcome.AUTO_MERGE) {
-            guestId = verdict.cluster();
-        } else {
-            GuestEntity guest = createGuest(source.tenant, now);
-            guests.put(guest.id, guest);
-            createdHere.add(guest.id);
-            guestId = guest.id;
+    /**
+     * A changed source profile re-scored against the other guests its new state finds: when it auto-merges with one or
+     * more of them and every pairwise check between them and its own guest holds ({@link #joinable}), they are joined
+     * ({@link #joinBridged}; its own guest may be absorbed when another is older). Its own placement never changes.
+     *
+     * @return the guest that holds the profile afterwards
+     */
+    private UUID rejoinChanged(SourceProfileEntity source, PersonRecord person, Set<String> blockKeys,
+            MatchBlocks.Found found, Map<MatchBlocks.BlockKey, List<UUID>> addedHere, Batch batch, EventMetadata metadata,
+            Instant now, TermFrequencies frequencies) {
+        UUID own = batch.guestOfSource().get(source.id);
+        if (own == null || !batch.guests().containsKey(own)) {
+            return own;
         }
+        Map<UUID, List<PersonRecord>> candidates = candidateClusters(source.tenant, blockKeys, found, addedHere, batch);
+        candidates.remove(own);
+        if (candidates.isEmpty()) {
+            return own;
+        }
+        ClusterScorer.Verdict<UUID> verdict = scorerFor(source.tenant).decide(person, candidates, frequencies);
+        if (verdict.outcome() != ClusterScorer.Outcome.AUTO_MERGE) {
+            return own;
+        }
+        List<ClusterScorer.Bridge<UUID>> qualifying = new ArrayList<>();
+        qualifying.add(new ClusterScorer.Bridge<>(verdict.cluster(), verdict.score()));
+        qualifying.addAll(verdict.alsoMatching());
+        // Its own guest as it is now: the other members, and the profile's new state.
+        List<PersonRecord> ownMembers = new ArrayList<>();
+        batch.membersOfGuest().getOrDefault(own, List.of()).stream().filter(id -> !id.equals(source.id))
+                .map(batch.persons()::get).filter(java.util.Objects::nonNull).forEach(ownMembers::add);
+        MatchModel.Score ownScore = ownMembers.isEmpty() ? null
+                : scorerFor(source.tenant).decide(person, Map.of(own, ownMembers), frequencies).score();
+        if (ownScore == null) {
+            ownScore = new MatchModel.Score(0, List.of(), null);
+        }
+        ownMembers.add(person);
+        Map<UUID, List<PersonRecord>> all = new LinkedHashMap<>(candidates);
+        all.put(own, ownMembers);
+        List<ClusterScorer.Bridge<UUID>> joined = joinable(own, qualifying, all, frequencies, batch);
+        if (joined.isEmpty()) {
+            return own;
+        }
+        Set<UUID> order = new LinkedHashSet<>();
+        all.keySet().stream().sorted(Comparator.comparing((UUID id) -> batch.guests().get(id).createdAt)
+                .thenComparing(id -> id)).forEach(order::add);
+        return joinBridged(source, "the changed source profile", own, ownScore, joined, order, batch, metadata, now);
+    }
+
+    /** Records where a new source profile went and why (the decision keeps its evidence and the model version). */
+    private UUID record(UUID eventId, SourceProfileEntity source, UUID guestId, ClusterScorer.Verdict<UUID> verdict,
+            List<ClusterScorer.Bridge<UUID>> joined, Batch batch, Instant now, String sharedNote) {
 
         GuestSourceProfileEntity link = new GuestSourceProfileEntity();
         link.sourceProfileId = source.id;
         link.guestId = guestId;
         link.linkedAt = now;
         link.persist();
+        batch.linksHere().put(source.id, link);
 
         MatchDecisionEntity record = new MatchDecisionEntity();
         record.guestId = guestId;
@@ -452,11 +554,15 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
         record.sourceProfileId = source.id;
         record.decidedBy = "AUTOMATIC";
         record.createdAt = now;
-        record.modelVersion = MatchModel.VERSION;
+        record.modelVersion = scorerFor(source.tenant).model().version();
         switch (verdict.outcome()) {
             case AUTO_MERGE -> {
                 record.rule = RULE_MATCH;
                 record.explanation = "joined the closest guest: " + verdict.score().explain();
+                if (!joined.isEmpty()) {
+                    record.explanation = record.explanation + "; it also matches " + joined.size()
+                            + " other guest(s), all joined into guest " + guestId + " (rule " + RULE_JOINED + ")";
+                }
             }
             case REVIEW -> {
                 record.rule = RULE_REVIEW;
@@ -479,11 +585,176 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
                     .map(e -> new MatchDecisionEntity.StoredEvidence(e.field(), e.level(), e.weight())).toList();
         }
         record.persist();
+        batch.decisionsHere().add(record);
         Counter.builder("guestcrm.profile.match.decisions").tag("rule", record.rule)
                 .description("Source profiles put in a guest, by the rule that decided").register(meters).increment();
         LOG.debugf("Event %s: source profile %s put in guest %s by rule %s.", eventId, source.id, guestId, record.rule);
         return guestId;
     }
+
+    /**
+     * What the batch holds while it walks its records: memberships (the locked guests' whole clusters, plus the batch's
+     * own), the locked guests, the guests it created or touched, the source profiles it holds, and the links and
+     * decisions it created (not flushed yet, so no query finds them).
+     */
+    private record Batch(Map<UUID, UUID> guestOfSource, Map<UUID, List<UUID>> membersOfGuest,
+            Map<UUID, List<GuestRecomposer.Member>> membership, Map<UUID, PersonRecord> persons,
+            Map<UUID, GuestEntity> guests, Set<UUID> createdHere, Map<UUID, EventMetadata> touched,
+            Map<UUID, SourceProfileEntity> known, Map<UUID, GuestSourceProfileEntity> linksHere,
+            List<MatchDecisionEntity> decisionsHere) {
+    }
+
+    /**
+     * The other guests a newcomer bridges that may join its best guest ({@link ClusterScorer#joinable}): never across
+     * tenants, never across a reviewer's keep-apart or split (the never-merge pairs between their profiles: one query,
+     * only when there is a bridge), never across a hard conflict, a veto or two birth dates between their profiles.
+     */
+    private List<ClusterScorer.Bridge<UUID>> joinable(UUID target, List<ClusterScorer.Bridge<UUID>> others,
+            Map<UUID, List<PersonRecord>> clusters, TermFrequencies frequencies, Batch batch) {
+        ClusterScorer tenantScorer = scorerFor(batch.guests().get(target).tenant);
+        // The pairwise checks first (no statement): the never-merge pairs are read only when a join is still possible.
+        List<ClusterScorer.Bridge<UUID>> possible = tenantScorer.joinable(target, others, clusters, frequencies,
+                (a, b) -> batch.guests().get(a).tenant.equals(batch.guests().get(b).tenant) ? null : "another tenant");
+        if (possible.isEmpty()) {
+            return possible;
+        }
+        Set<UUID> involved = new HashSet<>();
+        involved.add(target);
+        possible.forEach(b -> involved.add(b.cluster()));
+        Set<UUID> profiles = new HashSet<>();
+        involved.forEach(g -> profiles.addAll(batch.membersOfGuest().getOrDefault(g, List.of())));
+        Set<String> excluded = new HashSet<>();
+        for (MatchExclusionEntity e : MatchExclusionEntity.pairsAmong(profiles, profiles)) {
+            excluded.add(e.sourceProfileId + "|" + e.otherSourceProfileId);
+        }
+        ClusterScorer.Apart<UUID> apart = (a, b) -> {
+            if (!batch.guests().get(a).tenant.equals(batch.guests().get(b).tenant)) {
+                return "another tenant";
+            }
+            for (UUID x : batch.membersOfGuest().getOrDefault(a, List.of())) {
+                for (UUID y : batch.membersOfGuest().getOrDefault(b, List.of())) {
+                    if (excluded.contains(x + "|" + y)) {
+                        return "a reviewer kept them apart";
+                    }
+                }
+            }
+            return null;
+        };
+        return tenantScorer.joinable(target, possible, clusters, frequencies, apart);
+    }
+
+    /**
+     * Joins the guests a newcomer bridges: the oldest survives (creation order of the candidates), the others' source
+     * profiles move to it (their links, the batch's own or stored), each with a decision ({@link #RULE_JOINED}: the
+     * guest it came from, the newcomer's score against that guest and its evidence); the absorbed guests become aliases
+     * of the survivor (their own aliases too), lose their contact points and are no longer recomposed; pending review
+     * items naming them name the survivor. GuestMerged (decided automatically, with the score and explanation) and a
+     * tombstone per absorbed guest go to the outbox ({@link GuestMerges#publishAutomaticMerge}); the survivor's
+     * GuestUpdated follows at the batch's recomposition. Reversible: {@link GuestMerges#unmerge}.
+     *
+     * @param order the candidates in creation order
+     * @return the survivor
+     */
+    private UUID joinBridged(SourceProfileEntity newcomer, String which, UUID target, MatchModel.Score targetScore,
+            List<ClusterScorer.Bridge<UUID>> joined, Set<UUID> order, Batch batch, EventMetadata metadata, Instant now) {
+        Map<UUID, MatchModel.Score> scoreOf = new LinkedHashMap<>();
+        scoreOf.put(target, targetScore);
+        joined.forEach(b -> scoreOf.put(b.cluster(), b.score()));
+        UUID survivorId = order.stream().filter(scoreOf::containsKey).findFirst().orElse(target);
+        GuestEntity survivor = batch.guests().get(survivorId);
+        List<UUID> absorbed = scoreOf.keySet().stream().filter(id -> !id.equals(survivorId)).toList();
+
+        Map<UUID, UUID> originOf = new LinkedHashMap<>();
+        for (UUID guestId : absorbed) {
+            batch.membersOfGuest().getOrDefault(guestId, List.of()).forEach(id -> originOf.put(id, guestId));
+        }
+        List<UUID> storedLinks = originOf.keySet().stream().filter(id -> !batch.linksHere().containsKey(id)).toList();
+        Map<UUID, GuestSourceProfileEntity> links = new HashMap<>(batch.linksHere());
+        GuestSourceProfileEntity.listBySourceProfiles(storedLinks).forEach(l -> links.put(l.sourceProfileId, l));
+        List<UUID> missing = originOf.keySet().stream().filter(id -> !batch.known().containsKey(id)).toList();
+        if (!missing.isEmpty()) {
+            entityManager.createQuery("select s from SourceProfileEntity s where s.id in :ids", SourceProfileEntity.class)
+                    .setParameter("ids", missing)
+                    .setHint(org.hibernate.jpa.HibernateHints.HINT_READ_ONLY, true)
+                    .getResultList().forEach(s -> batch.known().put(s.id, s));
+        }
+        for (Map.Entry<UUID, UUID> moved : originOf.entrySet()) {
+            GuestSourceProfileEntity link = links.get(moved.getKey());
+            link.guestId = survivorId;
+            link.linkedAt = now;
+            batch.guestOfSource().put(moved.getKey(), survivorId);
+            MatchModel.Score score = scoreOf.get(moved.getValue());
+            MatchDecisionEntity d = new MatchDecisionEntity();
+            d.guestId = survivorId;
+            d.tenant = survivor.tenant;
+            d.sourceProfileId = moved.getKey();
+            d.candidateGuestId = moved.getValue();
+            d.decidedBy = "AUTOMATIC";
+            d.createdAt = now;
+            d.decidedAt = now;
+            d.modelVersion = scorerFor(survivor.tenant).model().version();
+            d.rule = RULE_JOINED;
+            d.score = score.weight();
+            d.evidence = score.evidence().stream()
+                    .map(e -> new MatchDecisionEntity.StoredEvidence(e.field(), e.level(), e.weight())).toList();
+            d.explanation = "guest " + moved.getValue() + " joined into guest " + survivorId + ": " + which + " "
+                    + newcomer.id + " matches both (" + (score.evidence().isEmpty() ? "it was in this guest"
+                            : "against this guest " + score.explain()) + "); no never-merge "
+                    + "decision, hard conflict, veto or second birth date between the two guests' profiles";
+            d.persist();
+            batch.decisionsHere().add(d);
+        }
+        for (UUID guestId : absorbed) {
+            List<UUID> members = batch.membersOfGuest().remove(guestId);
+            List<UUID> movedIds = members == null ? List.of() : members;
+            batch.membersOfGuest().computeIfAbsent(survivorId, k -> new ArrayList<>()).addAll(movedIds);
+            batch.membership().remove(guestId);
+            List<GuestRecomposer.Member> into = batch.membership().computeIfAbsent(survivorId, k -> new ArrayList<>());
+            movedIds.forEach(id -> into.add(new GuestRecomposer.Member(id, now)));
+            GuestEntity gone = batch.guests().remove(guestId);
+            gone.mergedInto = survivorId;
+            gone.updatedAt = now;
+            batch.touched().remove(guestId);
+        }
+        GuestEntity.<GuestEntity>list("mergedInto in ?1", absorbed).forEach(alias -> alias.mergedInto = survivorId);
+        List<UUID> storedAbsorbed = absorbed.stream().filter(id -> !batch.createdHere().contains(id)).toList();
+        if (!storedAbsorbed.isEmpty()) {
+            GuestContactPointEntity.delete("guestId in ?1", storedAbsorbed);
+        }
+        Set<MatchDecisionEntity> pending = new LinkedHashSet<>(MatchDecisionEntity.<MatchDecisionEntity>list(
+                "status = ?1 and (guestId in ?2 or candidateGuestId in ?2)", MatchDecisionEntity.STATUS_PENDING, absorbed));
+        batch.decisionsHere().stream().filter(d -> MatchDecisionEntity.STATUS_PENDING.equals(d.status))
+                .forEach(pending::add);
+        for (MatchDecisionEntity item : pending) {
+            if (absorbed.contains(item.guestId)) {
+                item.guestId = survivorId;
+            }
+            if (item.candidateGuestId != null && absorbed.contains(item.candidateGuestId)) {
+                item.candidateGuestId = survivorId;
+            }
+            if (item.guestId.equals(item.candidateGuestId)) {
+                item.status = MatchDecisionEntity.STATUS_MERGED;
+                item.decidedAt = now;
+                item.reviewer = "AUTOMATIC";
+            }
+        }
+        double weakest = scoreOf.values().stream().filter(sc -> !sc.evidence().isEmpty())
+                .mapToDouble(MatchModel.Score::weight).min().orElse(0);
+        String explanation = which + " " + newcomer.id + " matches " + scoreOf.size() + " guests, each at "
+                + String.format(java.util.Locale.ROOT, "%.1f", weakest) + " bits or more, with no never-merge decision, "
+                + "hard conflict, veto or second birth date between them";
+        merges.publishAutomaticMerge(survivor, absorbed,
+                originOf.keySet().stream().map(batch.known()::get).filter(java.util.Objects::nonNull).toList(), weakest,
+                explanation, metadata, now);
+        Counter.builder("guestcrm.profile.guests.joined").description("Guests joined because a new profile bridged them")
+                .register(meters).increment(absorbed.size());
+        LOG.infof("Guest(s) %s joined into guest %s: %s %s matches them all (%d source profile(s) moved).",
+                absorbed, survivorId, which, newcomer.id, originOf.size());
+        return survivorId;
+    }
+
+    /** A source profile moved into another guest because a newcomer bridged the two guests. */
+    public static final String RULE_JOINED = "FS_JOINED";
 
     public static final String RULE_MATCH = "FS_MATCH";
     public static final String RULE_REVIEW = "FS_REVIEW";

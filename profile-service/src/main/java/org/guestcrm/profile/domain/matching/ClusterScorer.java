@@ -31,7 +31,23 @@ public final class ClusterScorer {
      * @param cluster the best candidate cluster (joined on AUTO_MERGE, to review on REVIEW), null when there was none
      * @param score   the newcomer's score against that cluster's best member, null when there was no candidate
      */
-    public record Verdict<C>(Outcome outcome, C cluster, MatchModel.Score score) {
+    public record Verdict<C>(Outcome outcome, C cluster, MatchModel.Score score, List<Bridge<C>> alsoMatching) {
+        public Verdict(Outcome outcome, C cluster, MatchModel.Score score) {
+            this(outcome, cluster, score, List.of());
+        }
+    }
+
+    /**
+     * Another candidate cluster the newcomer would auto-merge with on its own (scored against it alone: no veto, no
+     * conflict, corroborated, at or above the auto-merge threshold): the newcomer bridges it with the best cluster.
+     */
+    public record Bridge<C>(C cluster, MatchModel.Score score) {
+    }
+
+    /** Why two clusters the newcomer bridges may not be joined, or null when they may. */
+    public interface Apart<C> {
+        /** @return a sentence without personal data, or null */
+        String reason(C a, C b);
     }
 
     private final MatchModel model;
@@ -46,6 +62,10 @@ public final class ClusterScorer {
         return thresholds;
     }
 
+    public MatchModel model() {
+        return model;
+    }
+
     /** @param clusters candidate clusters and their members, in a deterministic order */
     public <C> Verdict<C> decide(PersonRecord newcomer, Map<C, List<PersonRecord>> clusters) {
         return decide(newcomer, clusters, TermFrequencies.none());
@@ -56,6 +76,7 @@ public final class ClusterScorer {
         C best = null;
         MatchModel.Score bestScore = null;
         boolean bestConflicts = false;
+        List<Bridge<C>> qualifying = new java.util.ArrayList<>();
         for (Map.Entry<C, List<PersonRecord>> cluster : clusters.entrySet()) {
             MatchModel.Score clusterBest = null;
             boolean vetoed = false;
@@ -76,6 +97,9 @@ public final class ClusterScorer {
             if (!vetoed && scores.size() > 1) {
                 clusterBest = bestPerField(scores);
             }
+            if (!vetoed && clusterBest != null && !conflicts && autoMerges(clusterBest)) {
+                qualifying.add(new Bridge<>(cluster.getKey(), clusterBest));
+            }
             if (!vetoed && clusterBest != null && (bestScore == null || clusterBest.weight() > bestScore.weight())) {
                 best = cluster.getKey();
                 bestScore = clusterBest;
@@ -85,13 +109,82 @@ public final class ClusterScorer {
         if (best == null) {
             return new Verdict<>(Outcome.NO_LINK, null, null);
         }
-        if (!bestConflicts && bestScore.corroborated() && bestScore.weight() >= thresholds.autoMerge()) {
-            return new Verdict<>(Outcome.AUTO_MERGE, best, bestScore);
+        if (!bestConflicts && autoMerges(bestScore)) {
+            C chosen = best;
+            List<Bridge<C>> others = qualifying.stream().filter(b -> !b.cluster().equals(chosen))
+                    .sorted(java.util.Comparator.comparingDouble((Bridge<C> b) -> -b.score().weight())).toList();
+            return new Verdict<>(Outcome.AUTO_MERGE, best, bestScore, others);
         }
         if (bestScore.weight() >= thresholds.review()) {
             return new Verdict<>(Outcome.REVIEW, best, bestScore);
         }
         return new Verdict<>(Outcome.NO_LINK, best, bestScore);
+    }
+
+    private boolean autoMerges(MatchModel.Score score) {
+        return score.corroborated() && score.weight() >= thresholds.autoMerge();
+    }
+
+    /**
+     * Which of the other clusters a newcomer bridges may join its cluster (in the order given, strongest first): one
+     * joins when, against the target and every cluster joined before it, no manual decision keeps them apart
+     * ({@code apart}) and no pair of their members is a hard conflict, scores below the veto or has two different
+     * birth dates. So the newcomer's own decisions (each an auto-merge) and every pairwise comparison across the
+     * clusters support the join; placeholders, relay and shared addresses are no match features, so they never bridge.
+     *
+     * @return the clusters to join, each with the newcomer's score against it
+     */
+    public <C> List<Bridge<C>> joinable(C target, List<Bridge<C>> others, Map<C, List<PersonRecord>> clusters,
+            TermFrequencies frequencies, Apart<C> apart) {
+        List<C> group = new java.util.ArrayList<>(List.of(target));
+        List<Bridge<C>> joined = new java.util.ArrayList<>();
+        for (Bridge<C> other : others) {
+            boolean fits = true;
+            for (C member : group) {
+                if (apart.reason(member, other.cluster()) != null
+                        || crossConflict(clusters.getOrDefault(member, List.of()),
+                                clusters.getOrDefault(other.cluster(), List.of()), frequencies) != null) {
+                    fits = false;
+                    break;
+                }
+            }
+            if (fits) {
+                group.add(other.cluster());
+                joined.add(other);
+            }
+        }
+        return joined;
+    }
+
+    /**
+     * Why two clusters' members cannot be one person, or null: a hard conflict or a score below the veto between any
+     * two of their members, or two different birth dates (both clusters hold birth dates and none of one agrees with
+     * one of the other, exactly or within a typing error: a cluster already holding two dates of one person may join
+     * a guest holding either).
+     */
+    String crossConflict(List<PersonRecord> a, List<PersonRecord> b, TermFrequencies frequencies) {
+        boolean datesCompared = false;
+        boolean datesAgree = false;
+        for (PersonRecord x : a) {
+            for (PersonRecord y : b) {
+                MatchModel.Score score = model.compare(x, y, frequencies);
+                if (score.conflicting()) {
+                    return "conflict: " + score.hardConflict();
+                }
+                if (score.weight() < thresholds.veto()) {
+                    return "two members score below the veto";
+                }
+                if (x.birthDate() != null && y.birthDate() != null) {
+                    datesCompared = true;
+                    datesAgree |= score.evidence().stream()
+                            .anyMatch(e -> e.field().equals("birthDate") && !e.level().startsWith("different"));
+                }
+            }
+        }
+        if (datesCompared && !datesAgree) {
+            return "two different birth dates";
+        }
+        return null;
     }
 
     /** The names' evidence counts as one group (given name and surname, or both swapped). */

@@ -17,7 +17,7 @@ public final class IncrementalLinker {
 
     /** Where a record went and why (the shared {@link ClusterScorer.Outcome}). */
     public record Decision(String recordId, ClusterScorer.Outcome outcome, Integer cluster, Integer candidateCluster,
-            MatchModel.Score score, int candidates) {
+            MatchModel.Score score, int candidates, List<Integer> joined) {
     }
 
     private final ClusterScorer scorer;
@@ -25,6 +25,7 @@ public final class IncrementalLinker {
     private final Map<String, Integer> clusterOf = new HashMap<>();
     private final Map<Integer, List<PersonRecord>> members = new HashMap<>();
     private final TermFrequencies frequencies;
+    private final boolean joining;
     private int nextCluster;
 
     public IncrementalLinker(MatchModel model, ClusterScorer.Thresholds thresholds) {
@@ -33,8 +34,19 @@ public final class IncrementalLinker {
 
     /** @param frequencies counts the records added (each after it is scored), for the term-frequency adjustment */
     public IncrementalLinker(MatchModel model, ClusterScorer.Thresholds thresholds, TermFrequencies frequencies) {
+        this(model, thresholds, frequencies, true);
+    }
+
+    /**
+     * @param joining whether a newcomer that auto-merges with two or more clusters joins them
+     *                ({@link ClusterScorer#joinable}: the oldest cluster survives), as the intake does; false measures the
+     *                linker that only ever places the newcomer
+     */
+    public IncrementalLinker(MatchModel model, ClusterScorer.Thresholds thresholds, TermFrequencies frequencies,
+            boolean joining) {
         this.scorer = new ClusterScorer(model, thresholds);
         this.frequencies = frequencies;
+        this.joining = joining;
     }
 
     public Decision add(PersonRecord record) {
@@ -54,13 +66,30 @@ public final class IncrementalLinker {
         ClusterScorer.Verdict<Integer> verdict = scorer.decide(record, candidates, frequencies);
         Decision decision;
         if (verdict.outcome() == ClusterScorer.Outcome.AUTO_MERGE) {
-            decision = new Decision(record.id(), verdict.outcome(), verdict.cluster(), verdict.cluster(), verdict.score(),
-                    candidateRecords.size());
+            List<Integer> joined = !joining || verdict.alsoMatching().isEmpty() ? List.of()
+                    : scorer.joinable(verdict.cluster(), verdict.alsoMatching(), candidates, frequencies, (a, b) -> null)
+                            .stream().map(ClusterScorer.Bridge::cluster).toList();
+            int survivor = verdict.cluster();
+            for (Integer other : joined) {
+                survivor = Math.min(survivor, other);
+            }
+            List<Integer> absorbed = new ArrayList<>();
+            for (Integer c : joinedWith(verdict.cluster(), joined)) {
+                if (c != survivor) {
+                    absorbed.add(c);
+                    for (PersonRecord moved : members.remove(c)) {
+                        clusterOf.put(moved.id(), survivor);
+                        members.get(survivor).add(moved);
+                    }
+                }
+            }
+            decision = new Decision(record.id(), verdict.outcome(), survivor, verdict.cluster(), verdict.score(),
+                    candidateRecords.size(), List.copyOf(absorbed));
         } else {
             int cluster = nextCluster++;
             members.put(cluster, new ArrayList<>());
             decision = new Decision(record.id(), verdict.outcome(), cluster, verdict.cluster(), verdict.score(),
-                    candidateRecords.size());
+                    candidateRecords.size(), List.of());
         }
         frequencies.add(record);
         clusterOf.put(record.id(), decision.cluster());
@@ -69,6 +98,12 @@ public final class IncrementalLinker {
             blocks.computeIfAbsent(key, k -> new ArrayList<>()).add(record);
         }
         return decision;
+    }
+
+    private static List<Integer> joinedWith(Integer target, List<Integer> joined) {
+        List<Integer> all = new ArrayList<>(List.of(target));
+        all.addAll(joined);
+        return all;
     }
 
     public Map<String, Integer> clusters() {

@@ -66,8 +66,14 @@ public final class LinkageEvaluation {
     }
 
     public static Quality measure(String name, List<Labelled> data, MatchModel model, ClusterScorer.Thresholds thresholds) {
+        return measure(name, data, model, thresholds, true);
+    }
+
+    /** @param joining whether a newcomer joins the clusters it bridges (the intake's rule), or is only placed */
+    public static Quality measure(String name, List<Labelled> data, MatchModel model, ClusterScorer.Thresholds thresholds,
+            boolean joining) {
         // The tenant's term frequencies start empty and count every record added, as the intake counts a tenant's.
-        IncrementalLinker linker = new IncrementalLinker(model, thresholds, TermFrequencies.counting());
+        IncrementalLinker linker = new IncrementalLinker(model, thresholds, TermFrequencies.counting(), joining);
         long reviews = 0;
         long candidates = 0;
         int maxCandidates = 0;
