@@ -5,6 +5,9 @@
   const KEY = 'guestcrm.ops.token';
   const $ = (id) => document.getElementById(id);
   let timer = null;
+  let owners = { owners: {}, pending: {}, errors: {} };
+  let ownersReadAt = 0;
+  let letters = null; // the topic whose letters the panel shows: {topic, service}
 
   function cell(row, text, className) {
     const td = document.createElement('td');
@@ -138,7 +141,7 @@
     }
 
     const dead = clear('dead-letters');
-    if (!o.deadLetters || o.deadLetters.length === 0) empty(dead, 5, 'no dead-letter topic');
+    if (!o.deadLetters || o.deadLetters.length === 0) empty(dead, 7, 'no dead-letter topic');
     for (const q of o.deadLetters || []) {
       const row = document.createElement('tr');
       row.dataset.topic = q.topic;
@@ -147,12 +150,141 @@
       cell(row, q.total, 'number total');
       cell(row, q.newestAt ? new Date(q.newestAt).toLocaleString() : '');
       cell(row, q.newestReason || '');
+      const service = owners.owners[q.topic];
+      cell(row, service || 'no watched service owns it', service ? 'owner' : 'owner muted');
+      const actions = document.createElement('td');
+      if (service) {
+        const open = document.createElement('button');
+        open.type = 'button';
+        open.className = 'open-letters';
+        open.textContent = 'Letters';
+        open.addEventListener('click', () => openLetters(q.topic, service));
+        actions.appendChild(open);
+      }
+      row.appendChild(actions);
       dead.appendChild(row);
     }
   }
 
+  function authorised() {
+    return { Authorization: 'Bearer ' + sessionStorage.getItem(KEY) };
+  }
+  async function readOwners() {
+    if (Date.now() - ownersReadAt < 30000) return;
+    ownersReadAt = Date.now();
+    try {
+      const response = await fetch('api/v1/ops/dead-letter-owners', { headers: authorised() });
+      if (response.ok) owners = await response.json();
+    } catch (e) {
+      ownersReadAt = 0; // read again on the next refresh
+    }
+  }
+  function lettersPath() {
+    return 'api/v1/ops/services/' + encodeURIComponent(letters.service) + '/dead-letters/'
+      + encodeURIComponent(letters.topic);
+  }
+  async function problemText(response) {
+    try {
+      const p = await response.json();
+      const fields = (p.invalidParams || []).map((f) => f.name + ': ' + f.reason).join('; ');
+      return 'HTTP ' + response.status + ': ' + (p.detail || p.title || '') + (fields ? ' (' + fields + ')' : '');
+    } catch (e) {
+      return 'HTTP ' + response.status;
+    }
+  }
+  function openLetters(topic, service) {
+    letters = { topic: topic, service: service };
+    $('letters-topic').textContent = topic;
+    $('letters-service').textContent = service;
+    $('letters-outcome').textContent = '';
+    $('letters').hidden = false;
+    loadLetters();
+  }
+  async function loadLetters() {
+    if (!letters) return;
+    const shown = letters;
+    const body = $('letters-table').querySelector('tbody');
+    let list;
+    try {
+      const response = await fetch(lettersPath(), { headers: authorised() });
+      if (!response.ok) { $('letters-outcome').textContent = 'Cannot list: ' + await problemText(response); return; }
+      list = await response.json();
+    } catch (e) {
+      $('letters-outcome').textContent = 'Cannot list: ' + e.message;
+      return;
+    }
+    if (letters !== shown) return;
+    body.replaceChildren();
+    if (list.length === 0) empty(body, 7, 'no dead letter you may see');
+    for (const l of list) {
+      const row = document.createElement('tr');
+      row.dataset.partition = l.partition;
+      row.dataset.offset = l.offset;
+      row.dataset.state = l.state;
+      cell(row, l.partition + '@' + l.offset);
+      cell(row, l.at ? new Date(l.at).toLocaleString() : '');
+      cell(row, l.reason || '', 'reason');
+      cell(row, l.originalTopic ? l.originalTopic + '-' + l.originalPartition + '@' + l.originalOffset : '');
+      badge(row, l.state);
+      const noteCell = document.createElement('td');
+      const actions = document.createElement('td');
+      if (l.state === 'PENDING') {
+        const note = document.createElement('input');
+        note.className = 'note';
+        note.size = 24;
+        note.maxLength = 500;
+        note.setAttribute('aria-label', 'why it is discarded (or a note for the replay)');
+        noteCell.appendChild(note);
+        const replay = document.createElement('button');
+        replay.type = 'button';
+        replay.className = 'replay';
+        replay.textContent = 'Replay';
+        replay.addEventListener('click', () => act('/replay', { letters: [{ partition: l.partition, offset: l.offset }], note: note.value || null }, 'Replayed'));
+        const discard = document.createElement('button');
+        discard.type = 'button';
+        discard.className = 'discard';
+        discard.textContent = 'Discard';
+        discard.addEventListener('click', () => act('/' + l.partition + '/' + l.offset + '/discard', { note: note.value }, 'Discarded'));
+        actions.append(replay, discard);
+      } else {
+        noteCell.textContent = (l.note || '') + (l.actedBy ? ' (' + l.actedBy + ')' : '');
+      }
+      row.append(noteCell, actions);
+      body.appendChild(row);
+    }
+  }
+  async function act(suffix, payload, done) {
+    try {
+      const response = await fetch(lettersPath() + suffix, {
+        method: 'POST',
+        headers: Object.assign({ 'Content-Type': 'application/json' }, authorised()),
+        body: JSON.stringify(payload)
+      });
+      if (!response.ok) {
+        $('letters-outcome').textContent = 'Refused: ' + await problemText(response);
+        return;
+      }
+      const answer = await response.json();
+      if (Array.isArray(answer)) {
+        const replayed = answer.filter((a) => a.outcome === 'REPLAYED').length;
+        $('letters-outcome').textContent = 'Replayed ' + replayed + ' of ' + answer.length + ' letter(s).';
+      } else {
+        $('letters-outcome').textContent = done + ' ' + answer.partition + '@' + answer.offset + '.';
+      }
+      ownersReadAt = 0;
+    } catch (e) {
+      $('letters-outcome').textContent = 'Failed: ' + e.message;
+    }
+    loadLetters();
+  }
+  $('letters-replay-all').addEventListener('click', () => act('/replay', { all: true }, 'Replayed'));
+  $('letters-close').addEventListener('click', () => { letters = null; $('letters').hidden = true; });
+
   function showLogin(message) {
     if (timer) clearTimeout(timer);
+    ownersReadAt = 0;
+    letters = null;
+    $('letters').hidden = true;
     $('board').hidden = true;
     $('forget').hidden = true;
     $('login').hidden = false;
@@ -167,7 +299,9 @@
       if (response.status === 401) { sessionStorage.removeItem(KEY); showLogin('The token was refused (401): expired or not from this issuer.'); return; }
       if (response.status === 403) { sessionStorage.removeItem(KEY); showLogin('The token lacks role ops for every tenant (403).'); return; }
       if (!response.ok) throw new Error('HTTP ' + response.status);
-      render(await response.json());
+      const overview = await response.json();
+      await readOwners();
+      render(overview);
       $('login').hidden = true;
       $('board').hidden = false;
       $('forget').hidden = false;

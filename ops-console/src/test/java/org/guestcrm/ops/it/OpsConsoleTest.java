@@ -68,6 +68,8 @@ class OpsConsoleTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final KafkaBroker KAFKA = KafkaBroker.shared();
+    /** The topic whose dead letters the console itself owns in this test (WatchedSelf configures it). */
+    static final String PROBE_ORIGIN = "opsc-probe";
 
     @TestHTTPResource("/")
     URI base;
@@ -221,6 +223,110 @@ class OpsConsoleTest {
         assertEquals(List.of(), report.violations().stream()
                 .filter(v -> !(v.path().equals("/api/v1/audit") && v.status() == 200 && v.check().contains("another tenant")))
                 .toList());
+    }
+
+    /**
+     * The dead letters of a watched service acted on from the page, in a real headless Chromium: the console forwards
+     * every call to the owning service with the operator's own token, so the service records the operator; a discard
+     * without a note is refused with the service's problem; a replayed letter is back on its original topic.
+     */
+    @Test
+    void deadLettersAreReplayedAndDiscardedFromThePageInTheOwningServiceAsTheOperator() throws Exception {
+        String dlq = PROBE_ORIGIN + ".dlq";
+        KAFKA.createTopic(PROBE_ORIGIN, 1, false);
+        KAFKA.createTopic(dlq, 1, false);
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        try (KafkaProducer<String, String> producer = producer()) {
+            for (int i = 0; i < 2; i++) {
+                ProducerRecord<String, String> letter = new ProducerRecord<>(dlq, 0, "demo:H1:" + run + "-" + i, "x" + i);
+                letter.headers().add("dead-letter-reason", ("GuestProfileChanged " + i + ": no tenant").getBytes());
+                letter.headers().add("dead-letter-topic", PROBE_ORIGIN.getBytes());
+                letter.headers().add("dead-letter-partition", "0".getBytes());
+                letter.headers().add("dead-letter-offset", String.valueOf(40 + i).getBytes());
+                producer.send(letter).get();
+            }
+        }
+        // Which service owns the topic: asked of every watched service with the caller's token.
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            JsonNode owners = JSON.readTree(get("/api/v1/ops/dead-letter-owners", ops).body());
+            return "ops-console".equals(owners.path("owners").path(dlq).asText())
+                    && owners.path("pending").path(dlq).asInt() == 2;
+        });
+        // Bad input: a topic that is no dead-letter topic, a service not watched, a token for one tenant only.
+        HttpResponse<String> badTopic = get("/api/v1/ops/services/ops-console/dead-letters/" + PROBE_ORIGIN, ops);
+        assertEquals(400, badTopic.statusCode());
+        assertTrue(badTopic.body().contains("\"topic\""), badTopic.body());
+        assertEquals(404, get("/api/v1/ops/services/nowhere/dead-letters/" + dlq, ops).statusCode());
+        String oneTenant = LocalIdentity.forTests().mint(Set.of("demo"), Set.of("ops"), Duration.ofMinutes(5), "o");
+        assertEquals(403, get("/api/v1/ops/services/ops-console/dead-letters/" + dlq, oneTenant).statusCode());
+        assertEquals(403, get("/api/v1/ops/dead-letter-owners", oneTenant).statusCode());
+        HttpResponse<String> badOffset = get("/api/v1/ops/services/ops-console/dead-letters/" + dlq + "/0/minus", ops);
+        assertEquals(400, badOffset.statusCode());
+        assertTrue(badOffset.body().contains("\"offset\""), badOffset.body());
+
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(executable("chromium"));
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1200");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of(executable("chromedriver")).toFile()).usingAnyFreePort().build();
+        WebDriver browser = new ChromeDriver(service, options);
+        try {
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+            wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+            browser.get(base.toString());
+            wait.until(b -> b.findElement(By.id("login")).isDisplayed());
+            browser.findElement(By.id("token")).sendKeys(ops);
+            browser.findElement(By.id("token-submit")).click();
+            By dlqRow = By.cssSelector("#dead-letters tr[data-topic='" + dlq + "']");
+            wait.until(b -> !b.findElements(dlqRow).isEmpty()
+                    && b.findElement(dlqRow).findElement(By.cssSelector("td.owner")).getText().equals("ops-console"));
+            wait.until(b -> {
+                b.findElement(dlqRow).findElement(By.cssSelector("button.open-letters")).click();
+                return true;
+            });
+            wait.until(b -> b.findElement(By.id("letters")).isDisplayed());
+            By first = By.cssSelector("#letters-table tr[data-offset='0']");
+            By second = By.cssSelector("#letters-table tr[data-offset='1']");
+            wait.until(b -> !b.findElements(first).isEmpty() && !b.findElements(second).isEmpty());
+            assertTrue(browser.findElement(first).getText().contains("GuestProfileChanged 0: no tenant"));
+            assertTrue(browser.findElement(first).getText().contains(PROBE_ORIGIN + "-0@40"));
+
+            browser.findElement(first).findElement(By.cssSelector("button.replay")).click();
+            wait.until(b -> b.findElement(By.id("letters-outcome")).getText().contains("Replayed 1 of 1"));
+            wait.until(b -> "REPLAYED".equals(b.findElement(first).getAttribute("data-state")));
+
+            // A discard needs a note: the service's problem is shown, nothing is discarded.
+            browser.findElement(second).findElement(By.cssSelector("button.discard")).click();
+            wait.until(b -> b.findElement(By.id("letters-outcome")).getText().contains("note"));
+            assertEquals("PENDING", browser.findElement(second).getAttribute("data-state"));
+            browser.findElement(second).findElement(By.cssSelector("input.note")).sendKeys("duplicate of " + run);
+            browser.findElement(second).findElement(By.cssSelector("button.discard")).click();
+            wait.until(b -> b.findElement(By.id("letters-outcome")).getText().contains("Discarded 0@1"));
+            wait.until(b -> "DISCARDED".equals(b.findElement(second).getAttribute("data-state")));
+            assertTrue(browser.findElement(second).getText().contains("duplicate of " + run + " (ops-1)"),
+                    "the note and the operator, as the service recorded them: " + browser.findElement(second).getText());
+            screenshot(browser, "ops-console-dead-letters.png");
+        } finally {
+            browser.quit();
+            service.stop();
+        }
+
+        // The replayed letter is back on its original topic, with its key and value; the discarded one is not.
+        try (KafkaConsumer<String, String> consumer = consumer("opsc-check-" + run)) {
+            consumer.assign(List.of(new TopicPartition(PROBE_ORIGIN, 0)));
+            consumer.seekToBeginning(List.of(new TopicPartition(PROBE_ORIGIN, 0)));
+            List<String> seen = new java.util.ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(500)).forEach(r -> seen.add(r.key() + "=" + r.value()));
+                return !seen.isEmpty();
+            });
+            consumer.poll(Duration.ofSeconds(1)).forEach(r -> seen.add(r.key() + "=" + r.value()));
+            assertEquals(List.of("demo:H1:" + run + "-0=x0"), seen);
+        }
+        JsonNode discarded = JSON.readTree(get("/api/v1/ops/services/ops-console/dead-letters/" + dlq
+                + "?state=DISCARDED", ops).body());
+        assertEquals(1, discarded.size());
+        assertEquals("ops-1", discarded.get(0).path("actedBy").asText());
     }
 
     /** The page in a real headless Chromium: token form, the stopped group, live lag, dead letters, the feed. */

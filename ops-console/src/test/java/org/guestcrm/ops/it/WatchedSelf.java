@@ -29,7 +29,9 @@ public class WatchedSelf implements QuarkusTestResourceLifecycleManager {
         String token = LocalIdentity.forTests().mint(Set.of("*"), Set.of("ops"), Duration.ofHours(2), "ops-console");
         return Map.of("quarkus.http.test-port", String.valueOf(port),
                 "ops.services", "ops-console=http://localhost:" + port,
-                "ops.service-token", token);
+                "ops.service-token", token,
+                // One dead-letter topic of its own (opsc-probe.dlq), so the page's buttons have a service to act in.
+                "guestcrm.dead-letters.extra-topics", OpsConsoleTest.PROBE_ORIGIN + ".dlq");
     }
 
     @Override

@@ -72,10 +72,16 @@ public class DeadLetterOps {
 
     private volatile KafkaProducer<String, byte[]> producer;
 
-    /** The dead-letter topics this service writes. */
+    /**
+     * The dead-letter topics this service writes: {@code <topic>.dlq} of every incoming channel, and those named in
+     * {@code guestcrm.dead-letters.extra-topics} (comma separated, each ending in {@code .dlq}) for dead letters a
+     * service writes from something other than a messaging channel.
+     */
     public Set<String> topics() {
         Config config = ConfigProvider.getConfig();
         Set<String> topics = new TreeSet<>();
+        config.getOptionalValues("guestcrm.dead-letters.extra-topics", String.class).ifPresent(extra -> extra.stream()
+                .map(String::strip).filter(t -> t.endsWith(DeadLetters.DLQ_SUFFIX)).forEach(topics::add));
         for (String name : config.getPropertyNames()) {
             if (name.startsWith("mp.messaging.incoming.") && name.endsWith(".topic")) {
                 config.getOptionalValue(name, String.class).ifPresent(t -> topics.add(t + DeadLetters.DLQ_SUFFIX));
