@@ -30,6 +30,6 @@ final class DeskViews {
                 new Dtos.GuestContact(l.guestName, l.guestEmail, l.guestPhone, l.language), l.arrival, l.departure,
                 l.adults, l.children, l.rooms, l.roomType, l.message, l.channel, l.receivedAt, l.answeredAt,
                 l.closedAt, l.outcomeReason, tasks.stream().map(DeskViews::of).toList(),
-                quotes.stream().map(DeskViews::of).toList());
+                quotes.stream().map(DeskViews::of).toList(), l.erasedAt);
     }
 }

@@ -50,7 +50,7 @@ public final class Dtos {
                            GuestContact guest, LocalDate arrival, LocalDate departure, int adults, int children,
                            int rooms, String roomType, String message, String channel, Instant receivedAt,
                            Instant answeredAt, Instant closedAt, String outcomeReason, List<TaskView> tasks,
-                           List<QuoteView> quotes) {
+                           List<QuoteView> quotes, Instant erasedAt) {
     }
 
     /** The desk's figures of one hotel over a period (leads by the time they were received). */
@@ -60,7 +60,24 @@ public final class Dtos {
                             long callBacksAnsweredLate, long quotesSent, long quotesBooked, long quotesExpired,
                             Double quoteConversionRate, long tasksOpenNow, long tasksOverdueNow,
                             long communicationsSent, long communicationsBounced, List<StepCount> communications,
-                            DocumentKpis documents, List<ChannelCount> messagesByChannel) {
+                            DocumentKpis documents, List<ChannelCount> messagesByChannel, ConsentKpis consents) {
+    }
+
+    /**
+     * The marketing consent of the contact points the consent ledger (crm.consents) holds for the hotel (scoped to it
+     * or given there; the group: every point of the tenant) as it stands now: how many points, granted, withdrawn,
+     * {@code consentRate} = granted / (granted + withdrawn); and the marketing opt-outs (a point that became
+     * withdrawn) and opt-ins (became granted) that took effect on the UTC days the period touches.
+     */
+    public record ConsentKpis(long marketingContactPoints, long marketingGranted, long marketingWithdrawn,
+                              Double consentRate, long optOuts, long optIns) {
+    }
+
+    /**
+     * Golden guest records merged (crm.guest-merges) on the UTC days the period touches: merge decisions, guests
+     * merged away into another (the duplicates removed), splits. For the whole tenant only: a merge names no hotel.
+     */
+    public record MergeKpis(long merges, long guestsMerged, long splits) {
     }
 
     /**
@@ -84,9 +101,10 @@ public final class Dtos {
 
     /**
      * The figures of each hotel and of the whole group (the tenant, or the hotel asked for) over [from, to), per UTC
-     * day, and the figures of the issue this service cannot compute (and why).
+     * day, and the figures of the issue this service cannot compute (and why); {@code guestMerges} is null when one
+     * hotel is asked for (merges name no hotel).
      */
     public record Kpis(String tenant, Instant from, Instant to, List<HotelKpis> hotels, HotelKpis group,
-                       List<DayCount> days, List<String> notComputedHere) {
+                       List<DayCount> days, List<String> notComputedHere, MergeKpis guestMerges) {
     }
 }

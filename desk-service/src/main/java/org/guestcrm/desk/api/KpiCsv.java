@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * The desk's figures as CSV (RFC 4180, comma, CRLF): a header, one row for the group, then one per hotel. A text cell
+ * The desk's figures as CSV (RFC 4180, comma, CRLF): a header, one row for the group, then one per hotel (the merges of
+ * golden records only in the group's row; the messages per channel last, one column a channel). A text cell
  * that a spreadsheet would run as a formula (=, +, -, @) is prefixed with an apostrophe.
  */
 final class KpiCsv {
@@ -22,7 +23,9 @@ final class KpiCsv {
                 "averageMinutesToAnswer", "callBacksAnsweredLate", "quotesSent", "quotesBooked", "quotesExpired",
                 "quoteConversionRate", "tasksOpenNow", "tasksOverdueNow", "communicationsSent", "communicationsBounced",
                 "documentsDue", "documentsSent", "documentsOpened", "documentsMissing", "documentsSentLate",
-                "documentsNotOwed"));
+                "documentsNotOwed", "consentMarketingContactPoints", "consentMarketingGranted",
+                "consentMarketingWithdrawn", "consentRate", "consentOptOuts", "consentOptIns", "guestMerges",
+                "guestsMerged", "guestSplits"));
         channels.forEach(c -> header.add("messagesSent" + c));
         StringBuilder out = new StringBuilder();
         line(out, header);
@@ -41,7 +44,14 @@ final class KpiCsv {
                 n(h.quotesSent()), n(h.quotesBooked()), n(h.quotesExpired()), n(h.quoteConversionRate()),
                 n(h.tasksOpenNow()), n(h.tasksOverdueNow()), n(h.communicationsSent()), n(h.communicationsBounced()),
                 n(h.documents().due()), n(h.documents().sent()), n(h.documents().opened()), n(h.documents().missing()),
-                n(h.documents().sentLate()), n(h.documents().notOwed())));
+                n(h.documents().sentLate()), n(h.documents().notOwed()), n(h.consents().marketingContactPoints()),
+                n(h.consents().marketingGranted()), n(h.consents().marketingWithdrawn()), n(h.consents().consentRate()),
+                n(h.consents().optOuts()), n(h.consents().optIns())));
+        // Merges name no hotel: the group row carries them (when the whole group is asked for), hotel rows stay empty.
+        Dtos.MergeKpis merges = "group".equals(scope) ? kpis.guestMerges() : null;
+        cells.add(merges == null ? "" : n(merges.merges()));
+        cells.add(merges == null ? "" : n(merges.guestsMerged()));
+        cells.add(merges == null ? "" : n(merges.splits()));
         for (String channel : channels) {
             cells.add(n(h.messagesByChannel().stream().filter(c -> c.channel().equals(channel))
                     .mapToLong(Dtos.ChannelCount::sent).sum()));

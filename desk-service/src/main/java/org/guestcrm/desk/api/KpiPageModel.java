@@ -13,7 +13,12 @@ import io.quarkus.qute.TemplateData;
  */
 @TemplateData
 public record KpiPageModel(String title, List<Column> columns, List<Row> rows, List<Chart> charts,
-                           List<Channel> channels, List<String> notComputedHere) {
+                           List<Channel> channels, List<String> notComputedHere, Merges merges) {
+
+    /** Golden records merged in the period (the whole group; null when one hotel is shown). */
+    @TemplateData
+    public record Merges(long merges, long guestsMerged, long splits) {
+    }
 
     @TemplateData
     public record Column(String key, String label) {
@@ -69,7 +74,12 @@ public record KpiPageModel(String title, List<Column> columns, List<Row> rows, L
             new Figure("documentsMissing", "Documents missing", h -> h.documents().missing()),
             new Figure("documentsSentLate", "Documents sent late", h -> h.documents().sentLate()),
             new Figure("communicationsSent", "Messages sent", Dtos.HotelKpis::communicationsSent),
-            new Figure("communicationsBounced", "Bounced", Dtos.HotelKpis::communicationsBounced));
+            new Figure("communicationsBounced", "Bounced", Dtos.HotelKpis::communicationsBounced),
+            new Figure("consentMarketingContactPoints", "Marketing consents known",
+                    h -> h.consents().marketingContactPoints()),
+            new Figure("consentRate", "Consent rate", h -> percent(h.consents().consentRate())),
+            new Figure("consentOptOuts", "Opt-outs", h -> h.consents().optOuts()),
+            new Figure("consentOptIns", "Opt-ins", h -> h.consents().optIns()));
 
     static KpiPageModel of(Dtos.Kpis kpis) {
         List<Column> columns = FIGURES.stream().map(f -> new Column(f.key(), f.label())).toList();
@@ -81,7 +91,9 @@ public record KpiPageModel(String title, List<Column> columns, List<Row> rows, L
         kpis.hotels().forEach(h -> h.messagesByChannel().forEach(c -> channels.add(new Channel(h.hotelCode(), c.channel(), c.sent()))));
         List<Chart> charts = List.of(hotelChart(kpis.hotels()), dayChart(kpis.days()));
         return new KpiPageModel("Desk figures of " + kpis.tenant() + ", " + kpis.from() + " to " + kpis.to(), columns,
-                rows, charts, channels, kpis.notComputedHere());
+                rows, charts, channels, kpis.notComputedHere(), kpis.guestMerges() == null ? null
+                        : new Merges(kpis.guestMerges().merges(), kpis.guestMerges().guestsMerged(),
+                                kpis.guestMerges().splits()));
     }
 
     private static Row row(String scope, String hotel, String label, Dtos.HotelKpis h) {

@@ -29,8 +29,7 @@ public class KpiReport {
     /** The figures the issue asks for that live in other services' data, and why they are not here. */
     static final List<String> NOT_COMPUTED_HERE = List.of(
             "feeds healthy, reservations mirrored: pms-connector and ops-console (the desk sees only the reservations it needs)",
-            "guests and duplicates merged: profile-service (the desk only follows merges for its leads)",
-            "consent rate and opt-outs: optout-service (the desk does not consume crm.consents)",
+            "guests (golden records in total): profile-service (the desk follows merges and splits, not every guest); duplicates merged are counted for the whole group only (a GuestMerged names no hotel)",
             "survey satisfaction: no service records survey answers yet",
             "revenue attributed to campaigns: needs clicks and booking revenue; the journey emits no clicks and the desk keeps no amounts of bookings",
             "SMS segments: CommunicationEvent carries no segment count; messages are counted per channel");
@@ -117,16 +116,83 @@ public class KpiReport {
                     (String) r[2], (String) r[3], ((Number) r[4]).longValue()));
             slot(counts, r[0]);
         }
+        Map<String, long[]> consents = consents(tenant, hotel, fromDay, toDay);
+        consents.keySet().forEach(code -> slot(counts, code.equals(GROUP) ? null : code));
         List<Dtos.HotelKpis> hotels = new ArrayList<>();
         counts.forEach((code, c) -> {
             if (!code.equals(GROUP)) {
-                hotels.add(figures(code, c, minutes.get(code), steps.get(code)));
+                hotels.add(figures(code, c, minutes.get(code), steps.get(code), consents.get(code)));
             }
         });
         Dtos.HotelKpis group = figures(null, counts.getOrDefault(GROUP, new long[FIELDS]), minutes.get(GROUP),
-                steps.get(GROUP));
+                steps.get(GROUP), consents.get(GROUP));
         return new Dtos.Kpis(tenant, from, to, hotels, group, days(tenant, from, to, hotel, fromDay, toDay),
-                NOT_COMPUTED_HERE);
+                NOT_COMPUTED_HERE, hotel == null ? merges(tenant, fromDay, toDay) : null);
+    }
+
+    /**
+     * Marketing consent per hotel and for the group (the row of the empty grouping set): [points, granted, withdrawn]
+     * now, [opt-outs, opt-ins] on the period's days. Points of the whole tenant (no hotel) count for the group only.
+     */
+    @SuppressWarnings("unchecked")
+    private Map<String, long[]> consents(String tenant, String hotel, LocalDate fromDay, LocalDate toDay) {
+        Map<String, long[]> consents = new HashMap<>();
+        Query points = entityManager.createNativeQuery("""
+                select grouping(hotel_code), hotel_code, count(*), count(*) filter (where status = 'GRANTED'),
+                       count(*) filter (where status = 'WITHDRAWN')
+                from consent_point where tenant = :tenant and purpose = 'MARKETING'"""
+                + (hotel == null ? "" : " and hotel_code = :hotel") + " group by grouping sets ((hotel_code), ())")
+                .setParameter("tenant", tenant);
+        if (hotel != null) {
+            points.setParameter("hotel", hotel);
+        }
+        for (Object[] row : (List<Object[]>) points.getResultList()) {
+            String code = consentScope(row[0], row[1]);
+            if (code != null) {
+                long[] c = consents.computeIfAbsent(code, k -> new long[5]);
+                c[0] = ((Number) row[2]).longValue();
+                c[1] = ((Number) row[3]).longValue();
+                c[2] = ((Number) row[4]).longValue();
+            }
+        }
+        Query changes = entityManager.createNativeQuery("""
+                select grouping(hotel_code), nullif(hotel_code, ''), coalesce(sum(opt_outs), 0),
+                       coalesce(sum(opt_ins), 0)
+                from consent_tally where tenant = :tenant and purpose = 'MARKETING'
+                  and day >= :fromDay and day <= :toDay"""
+                + (hotel == null ? "" : " and hotel_code = :hotel") + " group by grouping sets ((hotel_code), ())")
+                .setParameter("tenant", tenant).setParameter("fromDay", fromDay).setParameter("toDay", toDay);
+        if (hotel != null) {
+            changes.setParameter("hotel", hotel);
+        }
+        for (Object[] row : (List<Object[]>) changes.getResultList()) {
+            String code = consentScope(row[0], row[1]);
+            if (code != null) {
+                long[] c = consents.computeIfAbsent(code, k -> new long[5]);
+                c[3] = ((Number) row[2]).longValue();
+                c[4] = ((Number) row[3]).longValue();
+            }
+        }
+        return consents;
+    }
+
+    /** The group for the empty grouping set, the hotel for a hotel's row, null for the tenant-wide points' row. */
+    private static String consentScope(Object grouping, Object hotelCode) {
+        if (((Number) grouping).intValue() == 1) {
+            return GROUP;
+        }
+        return hotelCode == null ? null : (String) hotelCode;
+    }
+
+    /** Merges and splits of golden records on the period's days (crm.guest-merges), for the whole tenant. */
+    private Dtos.MergeKpis merges(String tenant, LocalDate fromDay, LocalDate toDay) {
+        Object[] row = (Object[]) entityManager.createNativeQuery("""
+                select coalesce(sum(merges), 0), coalesce(sum(guests_merged), 0), coalesce(sum(splits), 0)
+                from merge_tally where tenant = :tenant and day >= :fromDay and day <= :toDay""")
+                .setParameter("tenant", tenant).setParameter("fromDay", fromDay).setParameter("toDay", toDay)
+                .getSingleResult();
+        return new Dtos.MergeKpis(((Number) row[0]).longValue(), ((Number) row[1]).longValue(),
+                ((Number) row[2]).longValue());
     }
 
     private List<Dtos.DayCount> days(String tenant, Instant from, Instant to, String hotel, LocalDate fromDay,
@@ -167,7 +233,9 @@ public class KpiReport {
         return days;
     }
 
-    private static Dtos.HotelKpis figures(String code, long[] c, double[] m, List<Dtos.StepCount> steps) {
+    private static Dtos.HotelKpis figures(String code, long[] c, double[] m, List<Dtos.StepCount> steps,
+                                          long[] consentCounts) {
+        long[] k = consentCounts == null ? new long[5] : consentCounts;
         double[] mins = m == null ? new double[] {Double.NaN, Double.NaN} : m;
         List<Dtos.StepCount> communications = steps == null ? List.of() : steps;
         Map<String, Long> byChannel = new TreeMap<>();
@@ -177,7 +245,8 @@ public class KpiReport {
                 round(mins[1]), c[6], c[7], c[8], c[9], ratio(c[8], c[7]), c[10], c[11],
                 total(communications, "SENT"), total(communications, "BOUNCED"), communications,
                 new Dtos.DocumentKpis(c[12], c[13], c[14], c[15], c[16], c[17]),
-                byChannel.entrySet().stream().map(e -> new Dtos.ChannelCount(e.getKey(), e.getValue())).toList());
+                byChannel.entrySet().stream().map(e -> new Dtos.ChannelCount(e.getKey(), e.getValue())).toList(),
+                new Dtos.ConsentKpis(k[0], k[1], k[2], ratio(k[1], k[1] + k[2]), k[3], k[4]));
     }
 
     @SuppressWarnings("unchecked")

@@ -7,8 +7,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.guestcrm.desk.persistence.GuestLinkEntity;
 import org.guestcrm.desk.persistence.GuestSeenEntity;
@@ -17,6 +19,7 @@ import org.guestcrm.desk.persistence.ReservationStateEntity;
 import org.guestcrm.desk.persistence.TaskEntity;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
@@ -24,9 +27,14 @@ import jakarta.transaction.Transactional;
  * The golden guestId of the desk's leads and tasks, from the PMS profiles each guest of crm.guests lists: the links
  * (profile -> guest), and moving leads and tasks when a profile changes hands (a guest update, a merge, a split) or a
  * guest is gone (tombstone). In the caller's transaction; leads are locked before their tasks (the desk's lock order).
+ * Every task whose guestId really changes (set, moved to another guest, or cleared) publishes one TaskChanged
+ * GUEST_LINKED through {@link TaskLedger}; a record that leaves a task's guest as it was publishes nothing.
  */
 @ApplicationScoped
 public class GuestLinks {
+
+    @Inject
+    TaskLedger tasks;
 
     /** A PMS profile of a tenant. */
     public record Profile(String tenant, String pmsSystem, String pmsProfileId) {
@@ -93,7 +101,8 @@ public class GuestLinks {
      * a profile carries the guest. Returns the number of leads whose guest changed.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public int link(Map<Profile, String> owners, Collection<String> completeGuests, Instant now) {
+    public int link(Map<Profile, String> owners, Collection<String> completeGuests, Instant now,
+                    Function<String, Cause> causeOf) {
         if (!completeGuests.isEmpty()) {
             Set<String> listed = new HashSet<>();
             owners.keySet().forEach(p -> listed.add(p.key()));
@@ -150,8 +159,8 @@ public class GuestLinks {
         if (!leadGuests.isEmpty()) {
             for (TaskEntity task : TaskEntity.<TaskEntity>find("leadId in ?1 order by id", leadGuests.keySet())
                     .withLock(LockModeType.PESSIMISTIC_WRITE).list()) {
-                task.guestId = leadGuests.get(task.leadId);
-                task.updatedAt = now;
+                String guest = leadGuests.get(task.leadId);
+                relink(task, guest, now, causeOf.apply(guest));
             }
         }
         // Tasks without a lead (late documents) belong to a reservation: its primary guest's profile names the guest.
@@ -170,9 +179,8 @@ public class GuestLinks {
                     "leadId is null and tenant in ?1 and pmsReservationId in ?2 order by id", tenants, reservationIds)
                     .withLock(LockModeType.PESSIMISTIC_WRITE).list()) {
                 String guest = reservationGuests.get(task.tenant + ":" + task.hotelCode + ":" + task.pmsReservationId);
-                if (guest != null && !guest.equals(task.guestId)) {
-                    task.guestId = guest;
-                    task.updatedAt = now;
+                if (guest != null) {
+                    relink(task, guest, now, causeOf.apply(guest));
                 }
             }
         }
@@ -184,7 +192,7 @@ public class GuestLinks {
      * tasks move to the survivor (or to whoever the survivor was merged into since). Returns the guest they moved to.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public String merge(String tenant, Collection<String> merged, String survivor, Instant now) {
+    public String merge(String tenant, Collection<String> merged, String survivor, Instant now, Cause cause) {
         Set<String> ids = new HashSet<>(merged);
         ids.add(survivor);
         Map<String, GuestSeenEntity> held = seen(ids);
@@ -211,7 +219,7 @@ public class GuestLinks {
             }
         }
         if (!away.isEmpty()) {
-            moveTo(tenant, away, target, now);
+            moveTo(tenant, away, target, now, cause);
         }
         return target;
     }
@@ -221,7 +229,7 @@ public class GuestLinks {
      * and tasks move to the guest they were merged into when that is known, else no longer name a guest.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void forget(Collection<String> guestIds, Instant now) {
+    public void forget(Collection<String> guestIds, Instant now, Cause cause) {
         Map<String, GuestSeenEntity> held = seen(guestIds);
         for (String id : guestIds) {
             GuestSeenEntity seen = held.get(id);
@@ -255,12 +263,11 @@ public class GuestLinks {
         }
         for (TaskEntity task : TaskEntity.<TaskEntity>find("guestId in ?1 order by id", successor.keySet())
                 .withLock(LockModeType.PESSIMISTIC_WRITE).list()) {
-            task.guestId = successor.get(task.guestId);
-            task.updatedAt = now;
+            relink(task, successor.get(task.guestId), now, cause);
         }
     }
 
-    private void moveTo(String tenant, List<String> from, String to, Instant now) {
+    private void moveTo(String tenant, List<String> from, String to, Instant now, Cause cause) {
         for (GuestLinkEntity link : GuestLinkEntity.<GuestLinkEntity>list("tenant = ?1 and guestId in ?2", tenant, from)) {
             link.guestId = to;
             link.updatedAt = now;
@@ -272,8 +279,14 @@ public class GuestLinks {
         }
         for (TaskEntity task : TaskEntity.<TaskEntity>find("tenant = ?1 and guestId in ?2 order by id", tenant, from)
                 .withLock(LockModeType.PESSIMISTIC_WRITE).list()) {
-            task.guestId = to;
-            task.updatedAt = now;
+            relink(task, to, now, cause);
+        }
+    }
+
+    /** The task now belongs to {@code guestId} (null: to no known guest); a real change is published, a no-op not. */
+    private void relink(TaskEntity task, String guestId, Instant now, Cause cause) {
+        if (!Objects.equals(task.guestId, guestId)) {
+            tasks.guestLinked(task, guestId, now, cause);
         }
     }
 

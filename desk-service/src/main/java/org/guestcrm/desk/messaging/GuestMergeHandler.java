@@ -35,6 +35,8 @@ public class GuestMergeHandler implements IntakeHandler<SpecificRecord> {
     GuestLinks links;
     @Inject
     DeskClock clock;
+    @Inject
+    jakarta.persistence.EntityManager entityManager;
 
     @Override
     public String consumer() {
@@ -72,13 +74,19 @@ public class GuestMergeHandler implements IntakeHandler<SpecificRecord> {
         for (IntakeRecord<SpecificRecord> record : records) {
             if (record.value() instanceof GuestMerged merged) {
                 String tenant = merged.getMetadata().getTenantId();
-                String target = links.merge(tenant, merged.getMergedGuestIds(), merged.getSurvivingGuestId(), now);
-                links.link(owners(tenant, merged.getMovedSourceProfiles(), target), List.of(), now);
+                Cause cause = causeOf(merged.getMetadata());
+                String target = links.merge(tenant, merged.getMergedGuestIds(), merged.getSurvivingGuestId(), now, cause);
+                links.link(owners(tenant, merged.getMovedSourceProfiles(), target), List.of(), now, g -> cause);
+                count(tenant, merged.getMetadata().getOccurredAt(), 1, merged.getMergedGuestIds().stream()
+                        .filter(id -> id != null && !id.equals(target)).distinct().count(), 0);
                 LOG.infof("Guests %s of tenant %s merged into %s: their leads and tasks moved (event %s).",
                         merged.getMergedGuestIds(), tenant, target, merged.getMetadata().getEventId());
             } else if (record.value() instanceof GuestSplit split) {
                 String tenant = split.getMetadata().getTenantId();
-                links.link(owners(tenant, split.getMovedSourceProfiles(), split.getNewGuestId()), List.of(), now);
+                Cause cause = causeOf(split.getMetadata());
+                links.link(owners(tenant, split.getMovedSourceProfiles(), split.getNewGuestId()), List.of(), now,
+                        g -> cause);
+                count(tenant, split.getMetadata().getOccurredAt(), 0, 0, 1);
                 LOG.infof("Guest %s of tenant %s split: %d profile(s) moved to %s (event %s).", split.getOriginalGuestId(),
                         tenant, split.getMovedSourceProfiles().size(), split.getNewGuestId(), split.getMetadata().getEventId());
             }
@@ -93,6 +101,22 @@ public class GuestMergeHandler implements IntakeHandler<SpecificRecord> {
             }
         }
         return owners;
+    }
+
+    /** Adds to merge_tally (duplicates merged per tenant and UTC day), in the record's transaction. */
+    private void count(String tenant, Instant at, long merges, long guestsMerged, long splits) {
+        entityManager.createNativeQuery("""
+                insert into merge_tally (tenant, day, merges, guests_merged, splits)
+                values (?1, cast(?2 as date), ?3, ?4, ?5)
+                on conflict (tenant, day) do update set merges = merge_tally.merges + excluded.merges,
+                    guests_merged = merge_tally.guests_merged + excluded.guests_merged,
+                    splits = merge_tally.splits + excluded.splits""")
+                .setParameter(1, tenant).setParameter(2, at.atZone(java.time.ZoneOffset.UTC).toLocalDate().toString())
+                .setParameter(3, merges).setParameter(4, guestsMerged).setParameter(5, splits).executeUpdate();
+    }
+
+    private static Cause causeOf(EventMetadata metadata) {
+        return new Cause(metadata.getCorrelationId(), metadata.getEventId().toString());
     }
 
     private static boolean blank(String value) {

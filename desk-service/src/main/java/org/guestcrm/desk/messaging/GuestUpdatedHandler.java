@@ -96,14 +96,18 @@ public class GuestUpdatedHandler implements IntakeHandler<GuestUpdated> {
                 }
             }
         }
-        int leads = links.link(owners, newest.keySet(), now);
+        int leads = links.link(owners, newest.keySet(), now, guestId -> {
+            GuestUpdated guest = newest.get(guestId);
+            return guest == null ? Cause.tombstone("crm.guests")
+                    : new Cause(guest.getMetadata().getCorrelationId(), guest.getMetadata().getEventId().toString());
+        });
         LOG.debugf("Batch of %d guest record(s): %d applied (%d lead(s) relinked), %d older or gone.", records.size(),
                 newest.size(), leads, skipped);
     }
 
     @Override
     public void forget(List<String> keys) {
-        links.forget(keys, clock.now());
+        links.forget(keys, clock.now(), Cause.tombstone("crm.guests"));
         LOG.debugf("%d guest(s) gone from crm.guests; their leads and tasks no longer name them.", keys.size());
     }
 }

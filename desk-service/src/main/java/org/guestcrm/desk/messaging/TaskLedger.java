@@ -104,6 +104,17 @@ public class TaskLedger {
         publish(task, TaskChangeType.OVERDUE, null, now, cause);
     }
 
+    /**
+     * The task belongs to another golden guest now (a guest listing its PMS profile, a merge, a split, or the guest
+     * gone: null); nothing else about it changed.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void guestLinked(TaskEntity task, String guestId, Instant now, Cause cause) {
+        task.guestId = guestId;
+        task.updatedAt = now;
+        publish(task, TaskChangeType.GUEST_LINKED, null, now, cause);
+    }
+
     private void publish(TaskEntity task, TaskChangeType change, String actor, Instant now, Cause cause) {
         TaskChanged event = TaskChanged.newBuilder()
                 .setMetadata(EventMetadata.newBuilder()

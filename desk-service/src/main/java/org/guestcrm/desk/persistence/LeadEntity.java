@@ -78,4 +78,7 @@ public class LeadEntity extends PanacheEntityBase {
     public String createdBy;
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+    /** When the guest's personal data was removed (crm.erasures); null while it is held. */
+    @Column(name = "erased_at")
+    public Instant erasedAt;
 }

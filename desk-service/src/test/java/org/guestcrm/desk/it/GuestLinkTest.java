@@ -103,6 +103,74 @@ class GuestLinkTest {
     }
 
     @Test
+    void everyRealChangeOfATasksGuestIsOneGuestLinkedEventAndANoOpNone() {
+        Instant now = Instant.now();
+        Stay first = Stay.unique("BERLIN");
+        String tenant = first.tenant();
+        KafkaTestClients.sendAvro(RESERVATIONS, first.key(), request(first, "P-1", now));
+        String t1 = LeadFromReservationTest.awaitTasks(first, l -> l.getList("id").size() == 1).getString("[0].id");
+
+        // The guest is known: one GUEST_LINKED naming her, caused by her record, nothing else changed.
+        String anna = UUID.randomUUID().toString();
+        GuestUpdated annaV1 = guest(tenant, anna, 1, "P-1");
+        KafkaTestClients.sendAvro(GUESTS, anna, annaV1);
+        TaskChanged linked = guestLinked(t1, 1).getFirst();
+        assertEquals(anna, linked.getGuestId());
+        assertEquals(org.guestcrm.events.TaskStatus.OPEN, linked.getStatus());
+        assertEquals("CALL_BACK", linked.getKind());
+        assertEquals(annaV1.getMetadata().getEventId().toString(), linked.getMetadata().getCausationId());
+        assertEquals(annaV1.getMetadata().getCorrelationId(), linked.getMetadata().getCorrelationId());
+        assertNull(linked.getActor());
+
+        // A newer version listing the same profile is a no-op for the task; a later version (same key, so applied
+        // after it) that adds a second lead's profile links only that second task.
+        Stay fourth = first.withReservation(first.reservationId() + "D");
+        KafkaTestClients.sendAvro(RESERVATIONS, fourth.key(), request(fourth, "P-4", now));
+        String t4 = LeadFromReservationTest.awaitTasks(fourth, l -> l.getList("id").size() == 1).getString("[0].id");
+        KafkaTestClients.sendAvro(GUESTS, anna, guest(tenant, anna, 2, "P-1"));
+        KafkaTestClients.sendAvro(GUESTS, anna, guest(tenant, anna, 3, "P-1", "P-4"));
+        assertEquals(anna, guestLinked(t4, 1).getFirst().getGuestId());
+        assertEquals(1, guestLinked(t1, 1).size(), "the no-op version published nothing for the first task");
+
+        // Bert's lead, then Bert merged into Anna: his task moves (one event), a redelivered merge moves nothing.
+        Stay third = first.withReservation(first.reservationId() + "C");
+        KafkaTestClients.sendAvro(RESERVATIONS, third.key(), request(third, "P-3", now));
+        String t3 = LeadFromReservationTest.awaitTasks(third, l -> l.getList("id").size() == 1).getString("[0].id");
+        String bert = UUID.randomUUID().toString();
+        KafkaTestClients.sendAvro(GUESTS, bert, guest(tenant, bert, 1, "P-3"));
+        assertEquals(bert, guestLinked(t3, 1).getFirst().getGuestId());
+        GuestMerged merge = GuestMerged.newBuilder()
+                .setMetadata(metadata(tenant, "GuestMerged"))
+                .setSurvivingGuestId(anna)
+                .setMergedGuestIds(List.of(bert))
+                .setMovedSourceProfiles(List.of(profile("P-3")))
+                .setDecidedBy(MergeDecision.AUTOMATIC)
+                .build();
+        KafkaTestClients.sendAvro(Topic.CRM_GUEST_MERGES.topicName(), anna, merge);
+        TaskChanged moved = guestLinked(t3, 2).get(1);
+        assertEquals(anna, moved.getGuestId());
+        assertEquals(merge.getMetadata().getEventId().toString(), moved.getMetadata().getCausationId());
+        KafkaTestClients.sendAvro(Topic.CRM_GUEST_MERGES.topicName(), anna, merge);
+        KafkaTestClients.sendRaw(GUESTS, bert, null);
+
+        // Anna erased (tombstone): each of her tasks says once that it names no guest any more.
+        KafkaTestClients.sendRaw(GUESTS, anna, null);
+        assertNull(guestLinked(t1, 2).get(1).getGuestId());
+        assertNull(guestLinked(t4, 2).get(1).getGuestId());
+        List<TaskChanged> third3 = guestLinked(t3, 3);
+        assertEquals(java.util.Arrays.asList(bert, anna, null), third3.stream().map(TaskChanged::getGuestId).toList());
+        assertEquals(2, guestLinked(t1, 2).size(), "one event per real change of the first task");
+    }
+
+    /** The task's GUEST_LINKED events on crm.tasks, in order, once at least {@code count} are there. */
+    private static List<TaskChanged> guestLinked(String taskId, int count) {
+        return KafkaTestClients.awaitAvroRecords(Topic.CRM_TASKS.topicName(),
+                (ConsumerRecord<String, TaskChanged> r) -> r.value() != null && taskId.equals(r.key())
+                        && r.value().getChange() == TaskChangeType.GUEST_LINKED, count, WAIT)
+                .stream().map(ConsumerRecord::value).toList();
+    }
+
+    @Test
     void aGuestUpdateWithoutTenantIsADeadLetter() {
         String id = UUID.randomUUID().toString();
         GuestUpdated broken = GuestUpdated.newBuilder(guest("t", id, 1, "P-9"))

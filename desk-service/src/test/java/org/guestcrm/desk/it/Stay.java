@@ -26,6 +26,10 @@ record Stay(String tenant, String hotelCode, String reservationId, String email,
         return new Stay(otherTenant, hotelCode, reservationId, email, arrival, departure);
     }
 
+    Stay withEmail(String otherEmail) {
+        return new Stay(tenant, hotelCode, reservationId, otherEmail, arrival, departure);
+    }
+
     Stay withReservation(String otherReservationId) {
         return new Stay(tenant, hotelCode, otherReservationId, email, arrival, departure);
     }
