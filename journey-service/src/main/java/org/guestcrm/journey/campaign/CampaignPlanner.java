@@ -15,6 +15,8 @@ import java.util.UUID;
 import org.guestcrm.journey.config.JourneyConfig;
 import org.guestcrm.journey.domain.CampaignAudience;
 import org.guestcrm.journey.domain.Channel;
+import org.guestcrm.journey.domain.ConsentScope;
+import org.guestcrm.journey.domain.StepPurpose;
 import org.guestcrm.journey.domain.CommunicationStatus;
 import org.guestcrm.journey.domain.JourneyStep;
 import org.guestcrm.journey.messaging.CommunicationLedger;
@@ -63,9 +65,9 @@ public class CampaignPlanner {
     public List<Recipient> preview(CampaignEntity campaign) {
         List<Recipient> recipients = new ArrayList<>();
         List<GuestDirectory.Guest> guests = directory.segment(campaign.tenant, campaign.hotelCodeList());
-        Map<String, String> marketing = marketingStatusOf(guests);
+        Map<String, List<ConsentScope.State>> consentStates = consentStatesOf(guests);
         for (GuestDirectory.Guest guest : guests) {
-            Optional<String> exclusion = exclusionOf(guest, marketing);
+            Optional<String> exclusion = exclusionOf(guest, consentStates, hotelOf(campaign, guest));
             recipients.add(new Recipient(guest.guestId(), exclusion.isEmpty(), exclusion.orElse(null)));
         }
         return recipients;
@@ -84,15 +86,15 @@ public class CampaignPlanner {
                         "select c.guestId from CommunicationEntity c where c.campaignId = :id", String.class)
                 .setParameter("id", campaignId).getResultList());
         List<GuestDirectory.Guest> guests = directory.segment(campaign.tenant, campaign.hotelCodeList());
-        Map<String, String> marketing = marketingStatusOf(guests);
+        Map<String, List<ConsentScope.State>> consentStates = consentStatesOf(guests);
         Instant due = campaign.dueAt != null && campaign.dueAt.isAfter(now) ? campaign.dueAt : now;
         int count = 0;
         for (GuestDirectory.Guest guest : guests) {
             if (!planned.add(guest.guestId())) {
                 continue;
             }
-            Optional<String> exclusion = exclusionOf(guest, marketing);
             String hotelCode = hotelOf(campaign, guest);
+            Optional<String> exclusion = exclusionOf(guest, consentStates, hotelCode);
             CommunicationEntity message = new CommunicationEntity();
             message.id = UUID.randomUUID();
             message.tenant = campaign.tenant;
@@ -156,8 +158,9 @@ public class CampaignPlanner {
     public int[] forgetGuests(List<String> guestIds) {
         int deleted = directory.deleteAll(guestIds);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        List<CommunicationEntity> pending = communications.find("guestId in ?1 and campaignId is not null "
-                                + "and status in ?2 order by tenant, hotelCode, pmsReservationId, dueAt, step", guestIds,
+        List<CommunicationEntity> pending = communications.find("guestId in ?1 "
+                                + "and (campaignId is not null or occasion is not null) and status in ?2 "
+                                + "order by tenant, hotelCode, pmsReservationId, dueAt, step", guestIds,
                         List.of(CommunicationStatus.SCHEDULED, CommunicationStatus.RESCHEDULED, CommunicationStatus.HELD))
                 .withLock(LockModeType.PESSIMISTIC_WRITE)
                 .list();
@@ -167,14 +170,21 @@ public class CampaignPlanner {
         return new int[] {deleted, pending.size()};
     }
 
-    private Map<String, String> marketingStatusOf(List<GuestDirectory.Guest> guests) {
-        return consents.marketingEmailStatus(guests.stream().filter(g -> g.email() != null)
+    private Map<String, List<ConsentScope.State>> consentStatesOf(List<GuestDirectory.Guest> guests) {
+        return consents.states("EMAIL", guests.stream().filter(g -> g.email() != null)
                 .map(g -> new String[] {g.tenant(), g.email()}).toList());
     }
 
-    private static Optional<String> exclusionOf(GuestDirectory.Guest guest, Map<String, String> marketing) {
-        String status = guest.email() == null ? null : marketing.get(guest.tenant() + "\n" + guest.email());
-        return CampaignAudience.exclusion(guest.email(), CampaignAudience.consentOf(status));
+    /**
+     * Why the guest would not receive a marketing mail of {@code hotelCode} (the message's hotel): the marketing consent
+     * that holds there is the tenant's, the hotel's and its brand's together (an opt-out in any wins).
+     */
+    private Optional<String> exclusionOf(GuestDirectory.Guest guest, Map<String, List<ConsentScope.State>> states,
+                                         String hotelCode) {
+        CampaignAudience.Consent consent = guest.email() == null ? CampaignAudience.Consent.NONE
+                : ConsentScope.effective(states.getOrDefault(ConsentRepository.keyOf(guest.tenant(), guest.email()),
+                        List.of()), StepPurpose.MARKETING, hotelCode, config.brandOf(guest.tenant(), hotelCode));
+        return CampaignAudience.exclusion(guest.email(), consent);
     }
 
     /** The first hotel of the campaign's segment the guest stayed at (the hotel the message is counted for). */

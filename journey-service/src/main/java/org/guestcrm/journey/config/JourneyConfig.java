@@ -126,6 +126,119 @@ public interface JourneyConfig {
         }
     }
 
+    /**
+     * The guests' occasions per tenant: {@code journey.tenant-occasions.<tenant>.<win-back|birthday|stay-anniversary>.
+     * enabled|offset|at|template}; off unless enabled.
+     */
+    Map<String, OccasionGroup> tenantOccasions();
+
+    /** A hotel's own occasion settings (each setting over its tenant's): {@code journey.hotel-occasions.<hotelCode>...}. */
+    Map<String, OccasionGroup> hotelOccasions();
+
+    OccasionPlanning occasionPlanning();
+
+    /** The occasions of one tenant or hotel. */
+    interface OccasionGroup {
+        Optional<OccasionSettings> winBack();
+
+        Optional<OccasionSettings> birthday();
+
+        Optional<OccasionSettings> stayAnniversary();
+
+        default Optional<OccasionSettings> of(org.guestcrm.journey.domain.JourneyStep step) {
+            return switch (step) {
+                case WIN_BACK -> winBack();
+                case BIRTHDAY -> birthday();
+                case STAY_ANNIVERSARY -> stayAnniversary();
+                default -> Optional.empty();
+            };
+        }
+    }
+
+    /**
+     * One occasion's settings: {@code enabled} (false), {@code offset} (ISO-8601 period from its date: win-back
+     * {@code P6M} after the last departure, birthday and anniversary {@code P0D}; e.g. {@code -P2D} two days before),
+     * {@code at} (local time, 10:00) and {@code template} (the step's name: win_back, birthday, stay_anniversary).
+     */
+    interface OccasionSettings {
+        Optional<Boolean> enabled();
+
+        Optional<String> offset();
+
+        Optional<LocalTime> at();
+
+        Optional<String> template();
+    }
+
+    /** How the occasion planner runs. */
+    interface OccasionPlanning {
+        /** How often the directory is scanned for occasions coming due (a duration, or {@code off}: never). */
+        @WithDefault("1h")
+        String every();
+
+        /** Occurrences due within this ahead are planned (they wait SCHEDULED until due). */
+        @WithDefault("2d")
+        Duration horizon();
+
+        /** An occurrence is still planned, and sent, up to this after its due time; later it is stale. */
+        @WithDefault("1d")
+        Duration freshness();
+
+        /** Guests read per transaction. */
+        @WithDefault("1000")
+        int batchSize();
+
+        /** pg_try_advisory_xact_lock key: one replica plans at a time ("JRNYOCC"). */
+        @WithDefault("20919644735882051")
+        long lockKey();
+    }
+
+    /**
+     * The settings of {@code step} for the tenant's hotel: each of the hotel's settings over the tenant's over the
+     * defaults. Throws IllegalArgumentException naming the setting when one cannot be read.
+     */
+    default org.guestcrm.journey.domain.Occasions.Setting occasionOf(String tenant, String hotelCode,
+                                                                     org.guestcrm.journey.domain.JourneyStep step) {
+        Optional<OccasionSettings> hotel = Optional.ofNullable(hotelCode == null ? null : hotelOccasions().get(hotelCode))
+                .flatMap(group -> group.of(step));
+        Optional<OccasionSettings> ofTenant = Optional.ofNullable(tenantOccasions().get(tenant))
+                .flatMap(group -> group.of(step));
+        String name = step.name().toLowerCase(java.util.Locale.ROOT);
+        boolean enabled = hotel.flatMap(OccasionSettings::enabled)
+                .or(() -> ofTenant.flatMap(OccasionSettings::enabled)).orElse(false);
+        String offset = hotel.flatMap(OccasionSettings::offset)
+                .or(() -> ofTenant.flatMap(OccasionSettings::offset)).orElse(null);
+        java.time.Period period;
+        try {
+            period = offset == null ? org.guestcrm.journey.domain.Occasions.defaultOffset(step)
+                    : java.time.Period.parse(offset.strip());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("journey occasion " + name.replace('_', '-') + ".offset of tenant "
+                    + tenant + " / hotel " + hotelCode + " is not an ISO-8601 period (e.g. P6M, -P2D): " + offset);
+        }
+        LocalTime at = hotel.flatMap(OccasionSettings::at).or(() -> ofTenant.flatMap(OccasionSettings::at))
+                .orElse(LocalTime.of(10, 0));
+        String template = hotel.flatMap(OccasionSettings::template)
+                .or(() -> ofTenant.flatMap(OccasionSettings::template)).orElse(name).strip();
+        if (!template.matches("[a-z0-9_]{1,60}")) {
+            throw new IllegalArgumentException("journey occasion " + name.replace('_', '-') + ".template of tenant "
+                    + tenant + " / hotel " + hotelCode + " is not a template name ([a-z0-9_]): " + template);
+        }
+        return new org.guestcrm.journey.domain.Occasions.Setting(enabled, period, at, template);
+    }
+
+    /**
+     * The brand of each hotel, per tenant: {@code journey.hotel-brands.<tenant>.<hotelCode>=<brand>} (as the
+     * optout-service's {@code optout.brands}); a brand-scoped consent of crm.consents holds for its hotels.
+     */
+    Map<String, Map<String, String>> hotelBrands();
+
+    /** The brand of the tenant's hotel, else null. */
+    default String brandOf(String tenant, String hotelCode) {
+        Map<String, String> brands = hotelBrands().get(tenant);
+        return brands == null || hotelCode == null ? null : brands.get(hotelCode);
+    }
+
     /** The country of a hotel (ISO 3166-1 alpha-2), to read national phone numbers: e.g. {@code journey.hotel-countries.BER01=DE}. */
     Map<String, String> hotelCountries();
 

@@ -17,7 +17,7 @@ public record ChannelPolicy(Set<JourneyStep> smsSteps, boolean smsGateway) {
         Objects.requireNonNull(smsSteps, "smsSteps");
         smsSteps = smsSteps.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(smsSteps));
         for (JourneyStep step : smsSteps) {
-            if (step == JourneyStep.CAMPAIGN) {
+            if (step == JourneyStep.CAMPAIGN || Occasions.isOccasion(step)) {
                 throw new IllegalArgumentException("campaign messages go by their campaign's channel, not journey.sms.steps");
             }
         }

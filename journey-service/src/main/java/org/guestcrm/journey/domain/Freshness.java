@@ -50,7 +50,8 @@ public record Freshness(Duration confirmationWindow, StepFreshness preStay, Step
             case POST_STAY_SURVEY -> postStaySurvey;
             case NO_SHOW -> noShow;
             case CONFIRMATION -> throw new IllegalArgumentException("CONFIRMATION is fresh by its booking window");
-            case CAMPAIGN -> throw new IllegalArgumentException("CAMPAIGN is not planned from a reservation");
+            case CAMPAIGN, WIN_BACK, BIRTHDAY, STAY_ANNIVERSARY ->
+                    throw new IllegalArgumentException(step + " is not planned from a reservation");
             case MODIFICATION, CANCELLATION -> throw new IllegalArgumentException(step + " is fresh by its notice window");
         };
     }

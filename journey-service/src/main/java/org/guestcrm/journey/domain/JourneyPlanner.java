@@ -182,7 +182,7 @@ public final class JourneyPlanner {
             }
             case POST_STAY_SURVEY, NO_SHOW -> {
             }
-            case MODIFICATION, CANCELLATION, CAMPAIGN ->
+            case MODIFICATION, CANCELLATION, CAMPAIGN, WIN_BACK, BIRTHDAY, STAY_ANNIVERSARY ->
                     throw new IllegalArgumentException(step + " is not a step of the journey's schedule");
         }
         Duration window = freshness.of(step).window();

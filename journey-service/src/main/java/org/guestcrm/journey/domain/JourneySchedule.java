@@ -58,6 +58,8 @@ public record JourneySchedule(StepTiming preStay, StepTiming preCheckIn, StepTim
             case NO_SHOW -> noShow;
             case CONFIRMATION -> throw new IllegalArgumentException("CONFIRMATION is due when planned, not at a date");
             case CAMPAIGN -> throw new IllegalArgumentException("CAMPAIGN is due by its campaign's schedule");
+            case WIN_BACK, BIRTHDAY, STAY_ANNIVERSARY ->
+                    throw new IllegalArgumentException(step + " is due by the guest's occasions, not a reservation");
             case MODIFICATION, CANCELLATION -> throw new IllegalArgumentException(step + " is due when the change is seen");
         };
     }

@@ -26,5 +26,14 @@ public enum JourneyStep {
      * A campaign message (marketing): one per (campaign, guest), planned by a campaign's launch, never by a
      * reservation's journey; needs GRANTED marketing consent.
      */
-    CAMPAIGN
+    CAMPAIGN,
+    /**
+     * Marketing to a guest who has not stayed since: an offset (default 6 months) after their last departure, once per
+     * last stay. Planned from the guest directory ({@link Occasions}), keyed by guest; needs GRANTED marketing consent.
+     */
+    WIN_BACK,
+    /** Marketing on the guest's birthday (birth date from crm.guests, the hotel's zone), once a year. */
+    BIRTHDAY,
+    /** Marketing on the anniversary of the guest's last stay (its departure), once a year. */
+    STAY_ANNIVERSARY
 }

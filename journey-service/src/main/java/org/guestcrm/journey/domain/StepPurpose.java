@@ -34,7 +34,7 @@ public final class StepPurpose {
             case CONFIRMATION, PRE_CHECK_IN, NO_SHOW, MODIFICATION, CANCELLATION -> Optional.empty();
             case PRE_STAY, IN_STAY -> Optional.of("PRE_STAY_SERVICE");
             case POST_STAY_SURVEY -> Optional.of("GUEST_SURVEY");
-            case CAMPAIGN -> Optional.of(MARKETING);
+            case CAMPAIGN, WIN_BACK, BIRTHDAY, STAY_ANNIVERSARY -> Optional.of(MARKETING);
         };
     }
 }

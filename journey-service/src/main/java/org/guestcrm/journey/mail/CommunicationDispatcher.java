@@ -38,6 +38,8 @@ import org.guestcrm.journey.persistence.ReservationEntity;
 import org.guestcrm.journey.persistence.CampaignEntity;
 import org.guestcrm.journey.persistence.GuestDirectory;
 import org.guestcrm.journey.domain.CampaignAudience;
+import org.guestcrm.journey.domain.ConsentScope;
+import org.guestcrm.journey.domain.Occasions;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.guestcrm.platform.domain.ContactPointRef;
 import org.guestcrm.platform.intake.Failures;
@@ -283,14 +285,15 @@ public class CommunicationDispatcher {
         List<UUID> ids = due.stream().map(c -> c.id).toList();
         Set<Long> lockedReservations = communications.lockReservationsOf(ids);
         Map<UUID, ReservationEntity> reservations = communications.reservationsOf(ids);
-        Set<ConsentRepository.Withdrawal> withdrawn = consents.withdrawnEmail(due.stream()
+        // Consent states (every purpose and scope) of the addresses and numbers the claimed messages would go to.
+        Map<String, List<ConsentScope.State>> emailConsents = consents.states("EMAIL", due.stream()
                 .filter(c -> StepPurpose.of(c.step).isPresent())
                 .map(c -> reservations.get(c.id))
                 .filter(r -> r != null && r.guestEmail != null)
                 .map(r -> new String[] {r.tenant, ConsentChangeHandler.normalised(r.guestEmail)})
                 .toList());
         // SMS consent (channel SMS) of the numbers the claimed text messages would go to, in one query.
-        Set<ConsentRepository.Withdrawal> withdrawnSms = consents.withdrawn("SMS", due.stream()
+        Map<String, List<ConsentScope.State>> smsConsents = consents.states("SMS", due.stream()
                 .filter(c -> c.channel == Channel.SMS)
                 .map(c -> reservations.get(c.id))
                 .filter(r -> r != null && r.guestPhone != null)
@@ -302,7 +305,8 @@ public class CommunicationDispatcher {
         int decided = 0;
         int left = 0;
         for (CommunicationEntity communication : due) {
-            if (communication.campaignId != null) {
+            if (communication.campaignId != null
+                    || (communication.guestId != null && Occasions.isOccasion(communication.step))) {
                 if (claimCampaignMessage(communication, campaignRecipients, ready, now)) {
                     decided++;
                 }
@@ -324,14 +328,14 @@ public class CommunicationDispatcher {
                 continue;
             }
             if (communication.channel == Channel.SMS) {
-                Optional<String> noSms = smsRefusal(communication, reservation, withdrawnSms);
+                Optional<String> noSms = smsRefusal(communication, reservation, smsConsents);
                 if (noSms.isPresent()) {
                     // A text message that cannot go is sent by e-mail instead (checked below like any e-mail).
                     LOG.debugf("Communication %s: %s; sent by e-mail instead.", communication.id, noSms.get());
                     communication.channel = Channel.EMAIL;
                 }
             }
-            Optional<Decision> decision = decisionWithoutSending(communication, reservation, withdrawn);
+            Optional<Decision> decision = decisionWithoutSending(communication, reservation, emailConsents);
             Optional<Instant> quietUntil = decision.isPresent() ? Optional.empty() : quietUntil(communication, now);
             if (decision.isPresent()) {
                 communication.leaseOwner = null;
@@ -389,9 +393,8 @@ public class CommunicationDispatcher {
         return allowed.equals(now) ? Optional.empty() : Optional.of(allowed);
     }
 
-    private static Optional<Decision> decisionWithoutSending(CommunicationEntity communication,
-                                                             ReservationEntity reservation,
-                                                             Set<ConsentRepository.Withdrawal> withdrawn) {
+    private Optional<Decision> decisionWithoutSending(CommunicationEntity communication, ReservationEntity reservation,
+                                                      Map<String, List<ConsentScope.State>> emailConsents) {
         if (reservation == null) {
             // Cannot happen through the planner; never let one bad row block the queue.
             return Optional.of(new Decision(CommunicationStatus.FAILED, "reservation not found"));
@@ -405,9 +408,10 @@ public class CommunicationDispatcher {
         }
         Optional<String> purpose = StepPurpose.of(communication.step);
         if (purpose.isPresent()) {
-            String address = ConsentChangeHandler.normalised(reservation.guestEmail);
+            List<ConsentScope.State> states = emailConsents.getOrDefault(ConsentRepository.keyOf(reservation.tenant,
+                    ConsentChangeHandler.normalised(reservation.guestEmail)), List.of());
             for (String withdrawnPurpose : List.of(purpose.get(), StepPurpose.MARKETING)) {
-                if (withdrawn.contains(new ConsentRepository.Withdrawal(reservation.tenant, withdrawnPurpose, address))) {
+                if (withdrawnAt(states, withdrawnPurpose, reservation.tenant, reservation.hotelCode)) {
                     return Optional.of(new Decision(CommunicationStatus.SKIPPED,
                             "suppressed: consent withdrawn (" + withdrawnPurpose + ")"));
                 }
@@ -421,41 +425,56 @@ public class CommunicationDispatcher {
      * for marketing); empty when it can. Names no number.
      */
     private Optional<String> smsRefusal(CommunicationEntity communication, ReservationEntity reservation,
-                                        Set<ConsentRepository.Withdrawal> withdrawnSms) {
+                                        Map<String, List<ConsentScope.State>> smsConsents) {
         if (smsSender == null) {
             return Optional.of("no SMS gateway configured");
         }
         if (reservation == null || reservation.guestPhone == null) {
             return Optional.of("no mobile number");
         }
+        List<ConsentScope.State> states = smsConsents.getOrDefault(ConsentRepository.keyOf(reservation.tenant,
+                ConsentChangeHandler.normalised(reservation.guestPhone)), List.of());
         for (String purpose : List.of(StepPurpose.ofSms(communication.step), StepPurpose.MARKETING)) {
-            if (withdrawnSms.contains(new ConsentRepository.Withdrawal(reservation.tenant, purpose,
-                    ConsentChangeHandler.normalised(reservation.guestPhone)))) {
+            if (withdrawnAt(states, purpose, reservation.tenant, reservation.hotelCode)) {
                 return Optional.of("SMS consent withdrawn (" + purpose + ")");
             }
         }
         return Optional.empty();
     }
 
+    /** Whether {@code purpose} is withdrawn where the hotel's messages go: in the tenant's, hotel's or brand's scope. */
+    private boolean withdrawnAt(List<ConsentScope.State> states, String purpose, String tenant, String hotelCode) {
+        return ConsentScope.effective(states, purpose, hotelCode, config.brandOf(tenant, hotelCode))
+                == CampaignAudience.Consent.WITHDRAWN;
+    }
+
     // ---- campaign messages --------------------------------------------------------------------------------------
 
     /** What the claim needs to decide campaign messages: their guests, campaigns and marketing consents (1 query each). */
     private record CampaignRecipients(Map<String, GuestDirectory.Guest> guests, Map<UUID, CampaignEntity> campaigns,
-                                      Map<String, String> marketing, Map<String, Integer> sentInCapPeriod) {
-        static final CampaignRecipients NONE = new CampaignRecipients(Map.of(), Map.of(), Map.of(), Map.of());
+                                      Map<String, List<ConsentScope.State>> consents,
+                                      Map<String, Integer> sentInCapPeriod, Map<String, String> hotelNames) {
+        static final CampaignRecipients NONE = new CampaignRecipients(Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
     }
 
     private CampaignRecipients campaignRecipientsOf(List<CommunicationEntity> due) {
-        List<CommunicationEntity> messages = due.stream().filter(c -> c.campaignId != null).toList();
+        // Campaign messages and guest occasions: keyed by guest, decided from the directory.
+        List<CommunicationEntity> messages = due.stream().filter(c -> c.campaignId != null
+                || (c.guestId != null && Occasions.isOccasion(c.step))).toList();
         if (messages.isEmpty()) {
             return CampaignRecipients.NONE;
         }
+        Set<UUID> campaignIds = messages.stream().map(c -> c.campaignId).filter(java.util.Objects::nonNull)
+                .collect(Collectors.toSet());
         Map<String, GuestDirectory.Guest> guests = directory.byIds(messages.stream().map(c -> c.guestId)
                 .collect(Collectors.toSet()));
-        Map<UUID, CampaignEntity> campaigns = CampaignEntity.<CampaignEntity>list("id in ?1",
-                        messages.stream().map(c -> c.campaignId).collect(Collectors.toSet()))
-                .stream().collect(Collectors.toMap(c -> c.id, Function.identity()));
-        Map<String, String> marketing = consents.marketingEmailStatus(guests.values().stream()
+        Map<UUID, CampaignEntity> campaigns = campaignIds.isEmpty() ? Map.of()
+                : CampaignEntity.<CampaignEntity>list("id in ?1", campaignIds)
+                        .stream().collect(Collectors.toMap(c -> c.id, Function.identity()));
+        Map<String, String> hotelNames = communications.hotelNamesOf(messages.stream()
+                .filter(c -> c.campaignId == null).map(c -> c.tenant + "\n" + c.hotelCode).distinct()
+                .map(k -> k.split("\n", 2)).toList());
+        Map<String, List<ConsentScope.State>> emailConsents = consents.states("EMAIL", guests.values().stream()
                 .filter(g -> g.email() != null).map(g -> new String[] {g.tenant(), g.email()}).toList());
         // The frequency cap: campaign mails each guest of a capped tenant got within its period (one query per tenant);
         // counted up as this claim readies more, so one round never exceeds it either.
@@ -466,30 +485,46 @@ public class CommunicationDispatcher {
                 .forEach((tenant, ids) -> config.marketingCapOf(tenant).ifPresent(cap -> communications
                         .marketingSentSince(tenant, ids, now.minus(cap.period()))
                         .forEach((guestId, count) -> sent.put(tenant + "\n" + guestId, count))));
-        return new CampaignRecipients(guests, campaigns, marketing, sent);
+        return new CampaignRecipients(guests, campaigns, emailConsents, sent, hotelNames);
     }
 
     /**
-     * Decides a claimed campaign message from the guest and the marketing consent as they are now: the guest gone
-     * (erased, merged away) cancels it; no address, a relay address, no GRANTED marketing consent or an opt-out skips
-     * it; inside the hotel's quiet hours it waits; else it is ready (with its recipient). Returns whether it was decided
+     * Decides a claimed campaign message or guest occasion from the guest and the marketing consent as they are now:
+     * the guest gone (erased, merged away) cancels it; an occasion no longer enabled or no longer holding (the guest
+     * stayed again, the birth date changed) cancels it, one later than the planning freshness is skipped; no address,
+     * a relay address, no GRANTED marketing consent (the tenant's, the hotel's and its brand's scope together) or an
+     * opt-out skips it; over the frequency cap it is skipped; inside the hotel's quiet hours it waits; else it is ready (with its recipient). Returns whether it was decided
      * without sending.
      */
     private boolean claimCampaignMessage(CommunicationEntity message, CampaignRecipients recipients,
                                          List<Claimed> ready, Instant now) {
         GuestDirectory.Guest guest = recipients.guests().get(message.guestId);
-        CampaignEntity campaign = recipients.campaigns().get(message.campaignId);
+        boolean occasion = message.campaignId == null;
+        CampaignEntity campaign = occasion ? null : recipients.campaigns().get(message.campaignId);
+        Occasions.Setting setting = occasion ? config.occasionOf(message.tenant, message.hotelCode, message.step) : null;
         Decision decision = null;
         if (guest == null) {
             decision = new Decision(CommunicationStatus.CANCELLED, CampaignAudience.GUEST_GONE);
-        } else if (campaign == null) {
+        } else if (!occasion && campaign == null) {
             decision = new Decision(CommunicationStatus.FAILED, "campaign not found");
+        } else if (occasion && !setting.enabled()) {
+            decision = new Decision(CommunicationStatus.CANCELLED, Occasions.DISABLED);
+        } else if (occasion && Occasions.noLongerHolds(message.step, message.occasionBasis,
+                new Occasions.GuestFacts(guest.birthDate(), guest.lastStayDeparture())).isPresent()) {
+            decision = new Decision(CommunicationStatus.CANCELLED, Occasions.noLongerHolds(message.step,
+                    message.occasionBasis, new Occasions.GuestFacts(guest.birthDate(), guest.lastStayDeparture())).get());
+        } else if (occasion && now.isAfter(message.dueAt.plus(config.occasionPlanning().freshness()))) {
+            decision = new Decision(CommunicationStatus.SKIPPED, Reasons.lateBy(config.occasionPlanning().freshness()));
         } else if (unsubscribeLinks == null) {
             // A marketing mail never goes without a working one-click unsubscribe.
             decision = new Decision(CommunicationStatus.SKIPPED, "suppressed: no unsubscribe link configured");
         } else {
-            String status = guest.email() == null ? null : recipients.marketing().get(guest.tenant() + "\n" + guest.email());
-            Optional<String> exclusion = CampaignAudience.exclusion(guest.email(), CampaignAudience.consentOf(status));
+            // The marketing consent where this message goes: the tenant's, its hotel's and that hotel's brand's.
+            CampaignAudience.Consent consent = guest.email() == null ? CampaignAudience.Consent.NONE
+                    : ConsentScope.effective(recipients.consents().getOrDefault(
+                                    ConsentRepository.keyOf(guest.tenant(), guest.email()), List.of()),
+                            StepPurpose.MARKETING, message.hotelCode, config.brandOf(message.tenant, message.hotelCode));
+            Optional<String> exclusion = CampaignAudience.exclusion(guest.email(), consent);
             if (exclusion.isPresent()) {
                 decision = new Decision(CommunicationStatus.SKIPPED, exclusion.get());
             }
@@ -517,8 +552,12 @@ public class CommunicationDispatcher {
             recipients.sentInCapPeriod().put(message.tenant + "\n" + message.guestId, sentInPeriod + 1);
         }
         message.contactPoint = guest.email();
-        ready.add(new Claimed(message, null, new CampaignRecipient(guest.email(), guest.language(), campaign.name,
-                String.join(", ", campaign.hotelCodeList())), message.attempts + 1, message.leaseOwner != null));
+        CampaignRecipient recipient = occasion
+                ? new CampaignRecipient(guest.email(), guest.language(), null, recipients.hotelNames()
+                        .getOrDefault(message.tenant + "\n" + message.hotelCode, message.hotelCode), setting.template())
+                : new CampaignRecipient(guest.email(), guest.language(), campaign.name,
+                        String.join(", ", campaign.hotelCodeList()), "campaign");
+        ready.add(new Claimed(message, null, recipient, message.attempts + 1, message.leaseOwner != null));
         return false;
     }
 
@@ -530,10 +569,13 @@ public class CommunicationDispatcher {
                 config.links().unsubscribeValidity());
         String base = config.links().unsubscribeBaseUrl().orElseThrow();
         String link = base + (base.contains("?") ? "&" : "?") + "t=" + token;
-        MessageTemplates.Rendered email = messages.campaign(message.tenant, message.hotelCode,
-                recipient.campaignName(), recipient.hotels(), recipient.language(), link);
+        MessageTemplates.Rendered email = message.campaignId == null
+                ? messages.occasion(message.tenant, message.hotelCode, recipient.template(), recipient.hotels(),
+                        recipient.language(), link)
+                : messages.campaign(message.tenant, message.hotelCode, recipient.campaignName(), recipient.hotels(),
+                        recipient.language(), link);
         Mail mail = withTemplateHeaders(Mail.withText(recipient.email(), email.subject(), email.text())
-                .setHtml(email.html()), email, "campaign")
+                .setHtml(email.html()), email, recipient.template())
                 .addHeader("Message-ID", messageIdOf(message.id))
                 .addHeader("X-GuestCRM-Communication-Id", message.id.toString())
                 // RFC 8058 one-click unsubscribe (RFC 2369 header), served by the optout-service.
@@ -1039,8 +1081,11 @@ public class CommunicationDispatcher {
         }
     }
 
-    /** A campaign message's recipient, read under the claim (personal data: never logged). */
-    record CampaignRecipient(String email, String language, String campaignName, String hotels) {
+    /**
+     * A campaign message's or guest occasion's recipient, read under the claim (personal data: never logged): for an
+     * occasion {@code campaignName} is null and {@code hotels} the hotel's name; {@code template} the template's name.
+     */
+    record CampaignRecipient(String email, String language, String campaignName, String hotels, String template) {
     }
 
     /** A claimed communication: a journey step (with its reservation) or a campaign message (with its recipient). */

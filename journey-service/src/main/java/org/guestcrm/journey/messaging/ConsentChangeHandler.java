@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.guestcrm.events.ConsentChanged;
+import org.guestcrm.journey.domain.ConsentScope;
 import org.guestcrm.platform.intake.IntakeHandler;
 import org.guestcrm.platform.intake.IntakeRecord;
 import org.guestcrm.platform.intake.PoisonRecordException;
@@ -21,8 +22,9 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
 /**
- * Keeps {@code consent_state} as crm.consents says (a compacted topic: the newest record per key is the consent):
- * per batch, the last record of each key is upserted in one JDBC batch, and only over an older effective time, so a
+ * Keeps {@code consent_state} as crm.consents says (a compacted topic: the newest record per key is the consent), one
+ * state per scope (the record's {@code scope}, else the scope in its key, else the tenant): per batch, the last
+ * record of each key is upserted in one JDBC batch, and only over an older effective time, so a
  * late or replayed record never undoes a newer decision.
  */
 @ApplicationScoped
@@ -60,29 +62,34 @@ public class ConsentChangeHandler implements IntakeHandler<ConsentChanged> {
                 || event.getEffectiveAt() == null) {
             throw new PoisonRecordException("channel, purpose, status and effectiveAt are required" + id);
         }
+        if (ConsentScope.parse(event.getScope()).isEmpty()) {
+            throw new PoisonRecordException("scope is not TENANT, HOTEL=<hotelCode> or BRAND=<brand>" + id);
+        }
         return event.getMetadata().getEventId();
     }
 
     @Override
     public void apply(List<IntakeRecord<ConsentChanged>> records) {
         // The last record of each key in offset order is what the key says now (older ones of the batch are superseded).
-        Map<String, ConsentChanged> latest = new LinkedHashMap<>();
+        Map<String, Scoped> latest = new LinkedHashMap<>();
         for (IntakeRecord<ConsentChanged> record : records) {
             ConsentChanged event = record.value();
+            String scope = scopeOf(event, record.key());
             latest.put(event.getMetadata().getTenantId() + '\n' + event.getChannel() + '\n' + event.getPurpose() + '\n'
-                    + normalised(event.getContactPoint()), event);
+                    + scope + '\n' + normalised(event.getContactPoint()), new Scoped(event, scope));
         }
         Timestamp now = Timestamp.from(Instant.now());
         entityManager.unwrap(Session.class).doWork(connection -> {
             try (PreparedStatement upsert = connection.prepareStatement("""
                     insert into consent_state (tenant, channel, purpose, contact_point, status, effective_at, event_id,
-                                               updated_at)
-                    values (?, ?, ?, ?, ?, ?, ?, ?)
-                    on conflict (tenant, channel, purpose, contact_point) do update
+                                               updated_at, scope)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    on conflict (tenant, channel, contact_point, purpose, scope) do update
                        set status = excluded.status, effective_at = excluded.effective_at,
                            event_id = excluded.event_id, updated_at = excluded.updated_at
                      where excluded.effective_at >= consent_state.effective_at""")) {
-                for (ConsentChanged event : latest.values()) {
+                for (Scoped scoped : latest.values()) {
+                    ConsentChanged event = scoped.event();
                     upsert.setString(1, event.getMetadata().getTenantId());
                     upsert.setString(2, event.getChannel().name());
                     upsert.setString(3, event.getPurpose().name());
@@ -91,12 +98,28 @@ public class ConsentChangeHandler implements IntakeHandler<ConsentChanged> {
                     upsert.setTimestamp(6, Timestamp.from(event.getEffectiveAt()));
                     upsert.setObject(7, event.getMetadata().getEventId());
                     upsert.setTimestamp(8, now);
+                    upsert.setString(9, scoped.scope());
                     upsert.addBatch();
                 }
                 upsert.executeBatch();
             }
         });
         LOG.debugf("%d ConsentChanged taken in (%d keys).", records.size(), latest.size());
+    }
+
+    private record Scoped(ConsentChanged event, String scope) {
+    }
+
+    /**
+     * Where the record's state holds: its {@code scope} field (validated in {@link #eventIdOf}), else (a producer that
+     * wrote none) the scope its key carries, else the tenant.
+     */
+    static String scopeOf(ConsentChanged event, String key) {
+        if (event.getScope() != null && !event.getScope().isBlank()) {
+            return ConsentScope.parse(event.getScope()).orElseThrow();
+        }
+        return ConsentScope.fromKey(key, event.getMetadata().getTenantId(), event.getChannel().name(),
+                event.getPurpose().name());
     }
 
     /** E-mail addresses compare case-insensitively (the topic's key is lower-case already); phones are E.164. */

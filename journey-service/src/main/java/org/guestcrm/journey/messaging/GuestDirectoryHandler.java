@@ -111,7 +111,7 @@ public class GuestDirectoryHandler implements IntakeHandler<GuestUpdated> {
                 event.getLastStayDeparture(),
                 event.getTotalSpend() == null ? null : event.getTotalSpend().getAmount(),
                 event.getTotalSpend() == null ? null : bounded(event.getTotalSpend().getCurrency(), 3),
-                event.getVersion(), event.getMetadata().getEventId());
+                event.getVersion(), event.getMetadata().getEventId(), event.getBirthDate());
     }
 
     /** The primary e-mail, else the first one; null without any. */

@@ -111,4 +111,12 @@ public class CommunicationEntity extends PanacheEntityBase {
      */
     @Column(name = "notice_version", nullable = false)
     public String noticeVersion = "";
+
+    /** A guest occasion's key (the birthday's or anniversary's year, the last departure of a win-back); else null. */
+    @Column(name = "occasion")
+    public String occasion;
+
+    /** The date a guest occasion was computed from (birth date, last departure); else null. */
+    @Column(name = "occasion_basis")
+    public java.time.LocalDate occasionBasis;
 }

@@ -63,7 +63,8 @@ public class CommunicationRepository implements PanacheRepositoryBase<Communicat
         @SuppressWarnings("unchecked")
         List<Object[]> rows = getEntityManager().createNativeQuery("""
                         SELECT guest_id, count(*) FROM communication
-                        WHERE tenant = :tenant AND campaign_id IS NOT NULL AND status = 'SENT' AND sent_at > :since
+                        WHERE tenant = :tenant AND status = 'SENT' AND sent_at > :since
+                          AND (campaign_id IS NOT NULL OR step IN ('WIN_BACK', 'BIRTHDAY', 'STAY_ANNIVERSARY'))
                           AND guest_id = ANY (cast(:ids AS text[]))
                         GROUP BY guest_id
                         """)
@@ -77,12 +78,38 @@ public class CommunicationRepository implements PanacheRepositoryBase<Communicat
         return counts;
     }
 
-    /** The campaign messages of {@code guestIds} in {@code tenant}, locked in the planner's order. */
+    /**
+     * The hotel name the newest reservation of each (tenant, hotel code) gave, keyed {@code tenant + "\n" + hotelCode};
+     * a hotel without one is absent (one statement).
+     */
+    public Map<String, String> hotelNamesOf(Collection<String[]> tenantAndHotel) {
+        Map<String, String> names = new HashMap<>();
+        if (tenantAndHotel.isEmpty()) {
+            return names;
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = getEntityManager().createNativeQuery("""
+                        SELECT DISTINCT ON (r.tenant, r.hotel_code) r.tenant, r.hotel_code, r.hotel_name FROM reservation r
+                        JOIN unnest(cast(:tenants AS text[]), cast(:hotels AS text[])) AS k (tenant, hotel_code)
+                          ON r.tenant = k.tenant AND r.hotel_code = k.hotel_code
+                        WHERE r.hotel_name IS NOT NULL
+                        ORDER BY r.tenant, r.hotel_code, r.updated_at DESC
+                        """)
+                .setParameter("tenants", tenantAndHotel.stream().map(p -> p[0]).toArray(String[]::new))
+                .setParameter("hotels", tenantAndHotel.stream().map(p -> p[1]).toArray(String[]::new))
+                .getResultList();
+        for (Object[] row : rows) {
+            names.put(row[0] + "\n" + row[1], (String) row[2]);
+        }
+        return names;
+    }
+
+    /** The campaign messages and guest occasions of {@code guestIds} in {@code tenant}, locked in the planner's order. */
     public List<CommunicationEntity> lockCampaignMessagesOf(String tenant, Collection<String> guestIds) {
         if (guestIds.isEmpty()) {
             return List.of();
         }
-        return find("tenant = ?1 and guestId in ?2 and campaignId is not null "
+        return find("tenant = ?1 and guestId in ?2 and (campaignId is not null or occasion is not null) "
                         + "order by tenant, hotelCode, pmsReservationId, dueAt, step", tenant, guestIds)
                 .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
                 .list();

@@ -31,7 +31,7 @@ public class GuestDirectory {
     /** One guest as held: the marketing e-mail is personal data (never logged). */
     public record Guest(String guestId, String tenant, String email, String language, List<String> hotelCodes,
                         int stayCount, LocalDate lastStayDeparture, BigDecimal totalSpend, String spendCurrency,
-                        long version, UUID lastEventId) {
+                        long version, UUID lastEventId, LocalDate birthDate) {
     }
 
     @Inject
@@ -49,14 +49,15 @@ public class GuestDirectory {
         return entityManager.unwrap(Session.class).doReturningWork(connection -> {
             try (PreparedStatement upsert = connection.prepareStatement("""
                     insert into guest_directory (guest_id, tenant, email, language, hotel_codes, stay_count,
-                        last_stay_departure, total_spend, spend_currency, version, last_event_id, updated_at)
-                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        last_stay_departure, total_spend, spend_currency, version, last_event_id, updated_at,
+                        birth_date)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     on conflict (guest_id) do update set tenant = excluded.tenant, email = excluded.email,
                         language = excluded.language, hotel_codes = excluded.hotel_codes,
                         stay_count = excluded.stay_count, last_stay_departure = excluded.last_stay_departure,
                         total_spend = excluded.total_spend, spend_currency = excluded.spend_currency,
                         version = excluded.version, last_event_id = excluded.last_event_id,
-                        updated_at = excluded.updated_at
+                        updated_at = excluded.updated_at, birth_date = excluded.birth_date
                     where guest_directory.version < excluded.version""")) {
                 for (Guest guest : guests) {
                     Array codes = connection.createArrayOf("text", guest.hotelCodes().toArray());
@@ -76,6 +77,11 @@ public class GuestDirectory {
                     upsert.setLong(10, guest.version());
                     upsert.setObject(11, guest.lastEventId());
                     upsert.setTimestamp(12, Timestamp.from(now));
+                    if (guest.birthDate() == null) {
+                        upsert.setNull(13, Types.DATE);
+                    } else {
+                        upsert.setObject(13, guest.birthDate());
+                    }
                     upsert.addBatch();
                 }
                 int changed = 0;
@@ -127,9 +133,22 @@ public class GuestDirectory {
     public List<Guest> segment(String tenant, Collection<String> hotelCodes) {
         return read("""
                 select guest_id, tenant, email, language, array_to_string(hotel_codes, ','), stay_count, last_stay_departure, total_spend,
-                       spend_currency, version, last_event_id
+                       spend_currency, version, last_event_id, birth_date
                 from guest_directory where tenant = :tenant and hotel_codes && cast(:codes as text[])
                 order by guest_id""", Map.of("tenant", tenant, "codes", hotelCodes.toArray(String[]::new)));
+    }
+
+    /**
+     * Up to {@code limit} guests after {@code afterGuestId} (guest id order; "" for the first page) that have a hotel
+     * and a birth date or a last stay: the occasion planner's pages.
+     */
+    public List<Guest> occasionPage(String afterGuestId, int limit) {
+        return read("""
+                select guest_id, tenant, email, language, array_to_string(hotel_codes, ','), stay_count, last_stay_departure, total_spend,
+                       spend_currency, version, last_event_id, birth_date
+                from guest_directory where guest_id > :after and cardinality(hotel_codes) > 0
+                  and (birth_date is not null or last_stay_departure is not null)
+                order by guest_id limit :limit""", Map.of("after", afterGuestId, "limit", limit));
     }
 
     /** The guests {@code guestIds} still held, by id. */
@@ -140,7 +159,7 @@ public class GuestDirectory {
         }
         for (Guest guest : read("""
                 select guest_id, tenant, email, language, array_to_string(hotel_codes, ','), stay_count, last_stay_departure, total_spend,
-                       spend_currency, version, last_event_id
+                       spend_currency, version, last_event_id, birth_date
                 from guest_directory where guest_id = any (cast(:ids as text[]))""",
                 Map.of("ids", guestIds.toArray(String[]::new)))) {
             byId.put(guest.guestId(), guest);
@@ -158,7 +177,8 @@ public class GuestDirectory {
             guests.add(new Guest((String) row[0], (String) row[1], (String) row[2], (String) row[3],
                     hotelCodesOf(row[4]), row[5] == null ? 0 : ((Number) row[5]).intValue(), dateOf(row[6]),
                     row[7] == null ? null : new BigDecimal(row[7].toString()), (String) row[8],
-                    ((Number) row[9]).longValue(), row[10] == null ? null : UUID.fromString(row[10].toString())));
+                    ((Number) row[9]).longValue(), row[10] == null ? null : UUID.fromString(row[10].toString()),
+                    dateOf(row[11])));
         }
         return guests;
     }

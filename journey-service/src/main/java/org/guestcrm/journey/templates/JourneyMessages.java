@@ -57,6 +57,21 @@ public final class JourneyMessages {
         });
     }
 
+    /**
+     * A guest occasion's e-mail (win-back, birthday, stay anniversary) from {@code template} (the step's name unless the
+     * tenant or hotel configured another): the hotel, the unsubscribe link in the body too (null: none).
+     */
+    public MessageTemplates.Rendered occasion(String tenant, String hotelCode, String template, String hotel,
+                                              String languageTag, String unsubscribeUrl) {
+        return templates.email(new MessageTemplates.Key(tenant, hotelCode, template), languageTag, language -> {
+            Map<String, Object> values = new HashMap<>();
+            values.put("hotel", hotel);
+            values.put("unsubscribeUrl", unsubscribeUrl);
+            values.put("language", language);
+            return values;
+        });
+    }
+
     static Function<String, Map<String, Object>> valuesOf(EmailContext c) {
         return language -> {
             DateTimeFormatter dates = datesIn(language);
@@ -71,6 +86,7 @@ public final class JourneyMessages {
             values.put("adults", c.adults());
             values.put("children", c.children());
             values.put("language", language);
+            values.put("unsubscribeUrl", null);
             return values;
         };
     }

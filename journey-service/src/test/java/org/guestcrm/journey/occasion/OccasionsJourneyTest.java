@@ -1,0 +1,239 @@
+package org.guestcrm.journey.occasion;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+import org.guestcrm.events.ConsentChannel;
+import org.guestcrm.events.ConsentChanged;
+import org.guestcrm.events.ConsentPurpose;
+import org.guestcrm.events.ConsentSource;
+import org.guestcrm.events.ConsentStatus;
+import org.guestcrm.events.ContactPoint;
+import org.guestcrm.events.EventMetadata;
+import org.guestcrm.events.GuestUpdated;
+import org.guestcrm.events.SourceProfileRef;
+import org.guestcrm.platform.security.SignedLinks;
+import org.guestcrm.schemas.Topic;
+import org.guestcrm.testsupport.KafkaTestClients;
+import org.guestcrm.testsupport.MailServer;
+import org.guestcrm.testsupport.RealInfrastructure;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.persistence.EntityManager;
+
+/**
+ * Guest occasions end to end: guests from crm.guests (birth date, last stay), consents from crm.consents, planned by
+ * {@link OccasionScheduler} run with the test's own clock, mailed by the lease-and-send dispatcher to GreenMail. Test
+ * profile: tenant {@code occasions} has win-back (90 days), birthday and stay anniversary at 10:00 UTC, hotel OCCOFF no
+ * birthday, at most 1 marketing mail per guest in 30 days.
+ */
+@QuarkusTest
+@WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "database", value = "journey"))
+class OccasionsJourneyTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String TENANT = "occasions";
+
+    @Inject
+    OccasionScheduler scheduler;
+    @Inject
+    EntityManager entityManager;
+
+    @Test
+    void birthdayWinBackAndAnniversaryArePlannedOncePerOccasionAndMailedWhenDueUnderConsentAndCap() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        String birthday = guest("bday-" + run, "OCC1", today.minusYears(40), null, ConsentStatus.GRANTED, 1);
+        String winBack = guest("back-" + run, "OCC1", null, today.minusDays(90), ConsentStatus.GRANTED, 1);
+        String anniversary = guest("anni-" + run, "OCC1", null, today.minusYears(1), ConsentStatus.GRANTED, 1);
+        String noConsent = guest("nocon-" + run, "OCC1", today.minusYears(30), null, null, 1);
+        String both = guest("both-" + run, "OCC1", today.minusYears(50), today.minusYears(1), ConsentStatus.GRANTED, 1);
+        String stayedAgain = guest("again-" + run, "OCC1", null, today.minusDays(90), ConsentStatus.GRANTED, 1);
+        String hotelOff = guest("off-" + run, "OCCOFF", today.minusYears(20), null, ConsentStatus.GRANTED, 1);
+        List<String> guests = List.of(birthday, winBack, anniversary, noConsent, both, stayedAgain, hotelOff);
+        awaitDirectory(guests, 6);
+
+        Instant now = Instant.now();
+        scheduler.planAt(now);
+        assertEquals(List.of("BIRTHDAY:" + today.getYear()), occasionsOf(birthday));
+        assertEquals(List.of("WIN_BACK:" + today.minusDays(90)), occasionsOf(winBack));
+        assertEquals(List.of("STAY_ANNIVERSARY:" + today.getYear()), occasionsOf(anniversary));
+        assertEquals(List.of("BIRTHDAY:" + today.getYear(), "STAY_ANNIVERSARY:" + today.getYear()), occasionsOf(both));
+        assertEquals(List.of(), occasionsOf(hotelOff), "the hotel turned the tenant's birthday off");
+        // Planned again (another run, another replica's tick): nothing twice. A year on: the next birthday only.
+        scheduler.planAt(now.plus(Duration.ofHours(1)));
+        assertEquals(1, occasionsOf(birthday).size());
+        scheduler.planAt(now.atZone(ZoneOffset.UTC).plusYears(1).toInstant());
+        assertEquals(List.of("BIRTHDAY:" + today.getYear(), "BIRTHDAY:" + (today.getYear() + 1)), occasionsOf(birthday));
+
+        // The guest stays again before the win-back goes: a new last departure on crm.guests.
+        publishGuest(stayedAgain, "OCC1", null, today.minusDays(1), 2);
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> count(
+                "select count(*) from guest_directory where guest_id = :g and version = 2", stayedAgain) == 1);
+
+        makeDueThisYear(guests, today);
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> statusOf(birthday, "BIRTHDAY").equals("SENT")
+                && statusOf(winBack, "WIN_BACK").equals("SENT")
+                && statusOf(anniversary, "STAY_ANNIVERSARY").equals("SENT")
+                && statusOf(noConsent, "BIRTHDAY").equals("SKIPPED")
+                && statusOf(stayedAgain, "WIN_BACK").equals("CANCELLED")
+                && count("select count(*) from communication where guest_id = :g and status in ('SENT', 'SKIPPED')",
+                both) == 2);
+        assertEquals("no marketing consent", reasonOf(noConsent, "BIRTHDAY"));
+        assertEquals("guest stayed again since", reasonOf(stayedAgain, "WIN_BACK"));
+        assertEquals(1, count("select count(*) from communication where guest_id = :g and status = 'SENT'", both),
+                "two occasions on one day, a cap of one per 30 days: one mail");
+        assertEquals("capped: at most 1 marketing message per 30 days", QuarkusTransaction.requiringNew().call(() ->
+                (String) entityManager.createNativeQuery("select reason from communication where guest_id = :g "
+                        + "and status = 'SKIPPED'").setParameter("g", both).getSingleResult()));
+
+        MimeMessage mail = single(emailOf(birthday));
+        assertTrue(mail.getSubject().startsWith("Happy birthday from "), mail.getSubject());
+        assertEquals("List-Unsubscribe=One-Click", mail.getHeader("List-Unsubscribe-Post")[0]);
+        String link = mail.getHeader("List-Unsubscribe")[0];
+        SignedLinks.Grant grant = SignedLinks.fromConfig()
+                .verify(link.substring(link.indexOf("?t=") + 3, link.length() - 1), "unsubscribe");
+        assertTrue(grant.subject().startsWith("EMAIL:MARKETING:cp1_"), grant.subject());
+        assertEquals("built-in birthday.en", mail.getHeader("X-GuestCRM-Template")[0]);
+        assertTrue(single(emailOf(winBack)).getSubject().startsWith("We miss you at "));
+        assertTrue(single(emailOf(anniversary)).getSubject().startsWith("A year ago at "));
+        assertEquals(1, mailsTo(emailOf(both)).size());
+        for (String none : List.of(noConsent, stayedAgain, hotelOff)) {
+            assertEquals(0, mailsTo(emailOf(none)).size(), none);
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------------
+
+    private static String emailOf(String guestId) {
+        return guestId + "@example.com";
+    }
+
+    private static String guest(String name, String hotel, LocalDate birthDate, LocalDate lastDeparture,
+                                ConsentStatus marketing, long version) {
+        String guestId = "g-" + name;
+        publishGuest(guestId, hotel, birthDate, lastDeparture, version);
+        if (marketing != null) {
+            ConsentChanged consent = ConsentChanged.newBuilder()
+                    .setMetadata(metadata("ConsentChanged"))
+                    .setContactPoint(emailOf(guestId)).setChannel(ConsentChannel.EMAIL)
+                    .setPurpose(ConsentPurpose.MARKETING).setStatus(marketing).setSource(ConsentSource.PREFERENCE_CENTRE)
+                    .setEffectiveAt(Instant.now()).setGuestId(guestId).setHotelCode(null).setEvidence(null)
+                    .build();
+            KafkaTestClients.sendAvro(Topic.CRM_CONSENTS.topicName(), TENANT + ":EMAIL:MARKETING:" + emailOf(guestId),
+                    consent);
+        }
+        return guestId;
+    }
+
+    private static void publishGuest(String guestId, String hotel, LocalDate birthDate, LocalDate lastDeparture,
+                                     long version) {
+        GuestUpdated guest = GuestUpdated.newBuilder()
+                .setMetadata(metadata("GuestUpdated"))
+                .setGuestId(guestId)
+                .setVersion(version)
+                .setLanguage("en")
+                .setBirthDate(birthDate)
+                .setLastStayDeparture(lastDeparture)
+                .setEmails(List.of(ContactPoint.newBuilder().setValue(emailOf(guestId)).setPrimary(true)
+                        .setSources(List.of()).build()))
+                .setStayCount(lastDeparture == null ? 0 : (int) version)
+                .setSourceProfiles(List.of(SourceProfileRef.newBuilder().setPmsSystem("test-pms")
+                        .setPmsProfileId("p-" + guestId).setHotelCode(hotel).build()))
+                .build();
+        KafkaTestClients.sendAvro(Topic.CRM_GUESTS.topicName(), guestId, guest);
+    }
+
+    private static EventMetadata metadata(String type) {
+        return EventMetadata.newBuilder().setEventId(UUID.randomUUID()).setEventType(type).setOccurredAt(Instant.now())
+                .setSource("test").setTenantId(TENANT).setCorrelationId("corr-" + UUID.randomUUID())
+                .setCausationId(null).setSchemaVersion(1).build();
+    }
+
+    /** Waits until the guests are in the directory and {@code consents} of them in consent_state. */
+    private void awaitDirectory(List<String> guestIds, long consents) {
+        String[] ids = guestIds.toArray(String[]::new);
+        String[] emails = guestIds.stream().map(OccasionsJourneyTest::emailOf).toArray(String[]::new);
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> QuarkusTransaction.requiringNew()
+                .call(() -> ((Number) entityManager.createNativeQuery(
+                                "select count(*) from guest_directory where guest_id = any (cast(:ids as text[]))")
+                        .setParameter("ids", ids).getSingleResult()).longValue() == ids.length
+                        && ((Number) entityManager.createNativeQuery("select count(*) from consent_state "
+                                + "where tenant = :t and contact_point = any (cast(:emails as text[]))")
+                        .setParameter("t", TENANT).setParameter("emails", emails).getSingleResult()).longValue()
+                        == consents));
+    }
+
+    /** The guest's planned occasions as STEP:occasion, in order. */
+    private List<String> occasionsOf(String guestId) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            @SuppressWarnings("unchecked")
+            List<String> rows = entityManager.createNativeQuery("select step || ':' || occasion from communication "
+                            + "where guest_id = :g and occasion is not null order by step, occasion")
+                    .setParameter("g", guestId).getResultList();
+            return rows;
+        });
+    }
+
+    /** The tests' stand-in for the dispatcher's clock: this year's occasions of these guests are due now. */
+    private void makeDueThisYear(List<String> guestIds, LocalDate today) {
+        QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery("""
+                        update communication set due_at = now() - interval '1 minute'
+                        where guest_id = any (cast(:ids as text[])) and occasion is not null
+                          and due_at < :until""")
+                .setParameter("ids", guestIds.toArray(String[]::new))
+                .setParameter("until", today.plusDays(3).atStartOfDay(ZoneOffset.UTC).toInstant())
+                .executeUpdate());
+    }
+
+    private String statusOf(String guestId, String step) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            List<?> rows = entityManager.createNativeQuery("select status from communication where guest_id = :g "
+                            + "and step = :s order by due_at limit 1")
+                    .setParameter("g", guestId).setParameter("s", step).getResultList();
+            return rows.isEmpty() ? "" : (String) rows.getFirst();
+        });
+    }
+
+    private String reasonOf(String guestId, String step) {
+        return QuarkusTransaction.requiringNew().call(() -> (String) entityManager.createNativeQuery(
+                        "select reason from communication where guest_id = :g and step = :s order by due_at limit 1")
+                .setParameter("g", guestId).setParameter("s", step).getSingleResult());
+    }
+
+    private long count(String sql, String guestId) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery(sql)
+                .setParameter("g", guestId).getSingleResult()).longValue());
+    }
+
+    private static MimeMessage single(String email) {
+        List<MimeMessage> mails = mailsTo(email);
+        assertEquals(1, mails.size(), "one mail");
+        return mails.getFirst();
+    }
+
+    private static List<MimeMessage> mailsTo(String email) {
+        return MailServer.shared().receivedMessages().stream().filter(m -> {
+            try {
+                return Arrays.stream(m.getAllRecipients()).anyMatch(a -> a.toString().equals(email));
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+    }
+}
