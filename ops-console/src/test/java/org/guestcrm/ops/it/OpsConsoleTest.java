@@ -264,13 +264,8 @@ class OpsConsoleTest {
         assertEquals(400, badOffset.statusCode());
         assertTrue(badOffset.body().contains("\"offset\""), badOffset.body());
 
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(executable("chromium"));
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1200");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(Path.of(executable("chromedriver")).toFile()).usingAnyFreePort().build();
-        WebDriver browser = new ChromeDriver(service, options);
-        try {
+        try (Chromium chromium = Chromium.start("1400,1200")) {
+            WebDriver browser = chromium.driver();
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
             wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
             browser.get(base.toString());
@@ -306,9 +301,6 @@ class OpsConsoleTest {
             assertTrue(browser.findElement(second).getText().contains("duplicate of " + run + " (ops-1)"),
                     "the note and the operator, as the service recorded them: " + browser.findElement(second).getText());
             screenshot(browser, "ops-console-dead-letters.png");
-        } finally {
-            browser.quit();
-            service.stop();
         }
 
         // The replayed letter is back on its original topic, with its key and value; the discarded one is not.
@@ -331,13 +323,8 @@ class OpsConsoleTest {
 
     /** The page in a real headless Chromium: token form, the stopped group, live lag, dead letters, the feed. */
     private void page(String group, String topic) throws Exception {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(executable("chromium"));
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(Path.of(executable("chromedriver")).toFile()).usingAnyFreePort().build();
-        WebDriver browser = new ChromeDriver(service, options);
-        try {
+        try (Chromium chromium = Chromium.start("1400,1000")) {
+            WebDriver browser = chromium.driver();
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
             // The page redraws its tables every 2 s: an element read a moment ago may be gone; read it again.
             wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
@@ -372,8 +359,24 @@ class OpsConsoleTest {
             wait.until(b -> !b.findElements(selfRow).isEmpty() && b.findElement(selfRow).getText().contains("UP"));
             wait.until(b -> b.findElement(By.id("feeds")).getText().contains("last message"));
             screenshot(browser, "ops-console.png");
-        } finally {
-            browser.quit();
+        }
+    }
+
+    /** A headless Debian Chromium driven through its chromedriver on a free port; closing quits both. */
+    private record Chromium(ChromeDriverService service, WebDriver driver) implements AutoCloseable {
+
+        static Chromium start(String windowSize) throws Exception {
+            ChromeOptions options = new ChromeOptions();
+            options.setBinary(executable("chromium"));
+            options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=" + windowSize);
+            ChromeDriverService service = new ChromeDriverService.Builder()
+                    .usingDriverExecutable(Path.of(executable("chromedriver")).toFile()).usingAnyFreePort().build();
+            return new Chromium(service, new ChromeDriver(service, options));
+        }
+
+        @Override
+        public void close() {
+            driver.quit();
             service.stop();
         }
     }
