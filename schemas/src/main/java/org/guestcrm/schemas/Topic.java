@@ -15,6 +15,7 @@ import org.guestcrm.events.GuestProfileChanged;
 import org.guestcrm.events.GuestSplit;
 import org.guestcrm.events.GuestUpdated;
 import org.guestcrm.events.ReservationChanged;
+import org.guestcrm.events.SurveyAnswered;
 import org.guestcrm.events.TaskChanged;
 
 /**
@@ -39,7 +40,12 @@ public enum Topic {
      * Confirmed erasure requests (from the preference centre or staff): every service deletes what it holds of the
      * person. Not compacted, so a request is never dropped before every group has read it; it carries pseudonyms only.
      */
-    CRM_ERASURES("crm.erasures", "tenant:subjectRef (guestId, else the first ContactPointRef)", false, ErasureRequested.class);
+    CRM_ERASURES("crm.erasures", "tenant:subjectRef (guestId, else the first ContactPointRef)", false, ErasureRequested.class),
+    /**
+     * Guests' answers to post-stay surveys (journey-service's survey page): the desk's satisfaction figures and
+     * service-recovery tasks. Not compacted (a revision replaces an answer by responseId, not by key alone).
+     */
+    CRM_SURVEY_RESPONSES("crm.survey-responses", "communicationId", false, SurveyAnswered.class);
 
     /** Suffix of the dead-letter topic of every topic: same key, the failed record, reason headers. */
     public static final String DEAD_LETTER_SUFFIX = ".dlq";
