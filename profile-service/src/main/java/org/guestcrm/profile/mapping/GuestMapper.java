@@ -244,6 +244,7 @@ public final class GuestMapper {
                         .limit(maxSourceRefs).toList())
                 .setStayCount(stays.stays())
                 .setLastStayDeparture(stays.lastStayDeparture())
+                .setLastStayHotelCode(stays.lastStayHotelCode())
                 .setTotalSpend(stays.mainCurrency() == null ? null : org.guestcrm.events.Money.newBuilder()
                         .setAmount(stays.spendByCurrency().get(stays.mainCurrency()).setScale(4, java.math.RoundingMode.HALF_EVEN))
                         .setCurrency(stays.mainCurrency()).build())

@@ -32,6 +32,7 @@ class StaySummaryTest {
         assertEquals(4, summary.stays());
         assertEquals(10, summary.nights());
         assertEquals(LocalDate.parse("2026-05-05"), summary.lastStayDeparture());
+        assertEquals("PAR1", summary.lastStayHotelCode(), "the later cancelled and no-show reservations at ZRH1 are no stays");
         assertEquals(Map.of("CHF", new BigDecimal("1010.50"), "EUR", new BigDecimal("180.00")), summary.spendByCurrency(),
                 "checked-out stays only, never two currencies added up");
         assertEquals("CHF", summary.mainCurrency());
@@ -44,10 +45,26 @@ class StaySummaryTest {
     }
 
     @Test
+    void theLastStaysHotelIsTheSameInWhateverOrderTheStaysAreRead() {
+        List<StaySummary.Reservation> stays = List.of(
+                r("ZRH1", "CHECKED_OUT", "2026-03-01", 4, null, null, null),
+                r("PAR1", "CHECKED_OUT", "2026-03-03", 2, null, null, null),
+                r("BER1", "CHECKED_OUT", "2026-03-03", 2, null, null, null),
+                r("VIE1", "CHECKED_OUT", "2026-02-01", 3, null, null, null));
+        for (List<StaySummary.Reservation> order : List.of(stays, stays.reversed())) {
+            StaySummary summary = StaySummary.of(order);
+            assertEquals(LocalDate.parse("2026-03-05"), summary.lastStayDeparture());
+            assertEquals("BER1", summary.lastStayHotelCode(), "same departure: the later arrival, then the lower code");
+        }
+        assertEquals("ZRH1", StaySummary.of(stays.subList(0, 1)).lastStayHotelCode());
+    }
+
+    @Test
     void noReservationsNoStays() {
         StaySummary summary = StaySummary.of(List.of());
         assertEquals(0, summary.stays());
         assertNull(summary.lastStayDeparture());
+        assertNull(summary.lastStayHotelCode());
         assertNull(summary.mainCurrency());
     }
 }

@@ -94,6 +94,7 @@ class StaysFlowTest {
                 .body("stays.stays", equalTo(2))
                 .body("stays.nights", equalTo(5))
                 .body("stays.lastStayDeparture", equalTo(past.plusDays(32).toString()))
+                .body("stays.lastStayHotelCode", equalTo("PAR1"))
                 .body("stays.spendByCurrency.CHF", equalTo(600.0f))
                 .body("stays.spendByCurrency.EUR", equalTo(310.0f))
                 .body("stays.byHotel.PAR1.stays", equalTo(1))
@@ -103,7 +104,16 @@ class StaysFlowTest {
         GuestUpdated latest = guestUpdates(guestId).getLast();
         assertEquals(2, latest.getStayCount());
         assertEquals(past.plusDays(32), latest.getLastStayDeparture());
+        assertEquals("PAR1", latest.getLastStayHotelCode(), "the later reservation at ZRH1 was cancelled: no stay");
         assertEquals(1, latest.getTotalSpend() == null ? 0 : 1, "one total, in the currency of most stays");
+
+        // A later stay at ZRH1 (checked in, on the other profile's PMS) moves the last stay there.
+        send(reservation(tenant, "opera", "ZRH1", "R-4", 1, "P-1", ReservationStatus.CHECKED_IN, past.plusDays(90), 2, "400", "CHF").build());
+        await().atMost(SurvivorshipFlowTest.PATIENCE).until(() -> guestUpdates(guestId).stream()
+                .anyMatch(g -> g.getStayCount() == 3));
+        GuestUpdated later = guestUpdates(guestId).getLast();
+        assertEquals(past.plusDays(92), later.getLastStayDeparture());
+        assertEquals("ZRH1", later.getLastStayHotelCode());
     }
 
     @Test
