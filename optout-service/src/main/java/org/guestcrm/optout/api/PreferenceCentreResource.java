@@ -475,8 +475,8 @@ public class PreferenceCentreResource {
         String html = messagePage.data("lang", language).data("title", t.get("erasureConfirmTitle"))
                 .data("message", t.get("erasureConfirmMessage")).data("showForm", true).data("erasureForm", true)
                 .data("action", "/preferences/erasure/confirm/" + token + "?lang=" + language)
-                .data("button", t.get("erasureConfirmButton")).data("switchHref", null).data("switchLang", "")
-                .data("switchLabel", "").data("moreHref", null).data("moreLabel", "").render();
+                .data("button", t.get("erasureConfirmButton")).data("switches", List.of())
+                .data("moreHref", null).data("moreLabel", "").render();
         return Response.ok(html, HTML).header("Cache-Control", "no-store").build();
     }
 
@@ -630,10 +630,10 @@ public class PreferenceCentreResource {
     }
 
     private String requestPage(String lang, String tenant, String csrf, String message) {
-        String other = "fr".equals(lang) ? "en" : "fr";
         return requestPage.data("lang", lang).data("t", PreferenceTexts.of(lang)).data("tenant", tenant).data("csrf", csrf)
-                .data("message", message).data("otherLang", other)
-                .data("switchHref", message == null ? "/preferences/request?tenant=" + tenant + "&lang=" + other : null)
+                .data("message", message)
+                .data("switches", message == null
+                        ? GuestTexts.switches(lang, code -> "/preferences/request?tenant=" + tenant + "&lang=" + code) : List.of())
                 .render();
     }
 
@@ -691,7 +691,7 @@ public class PreferenceCentreResource {
                     state == null ? "" : DAY.format(state.effectiveAt)));
         }
         List<SourceProfileEntity> holders = ContactUpdatePublisher.holders(tenant, g.contactPoint());
-        String html = preferencesPage.data("postal", postal).data("lang", language).data("t", t).data("otherLang", "fr".equals(language) ? "en" : "fr")
+        String html = preferencesPage.data("postal", postal).data("lang", language).data("t", t).data("switches", GuestTexts.switches(language, code -> "/preferences?lang=" + code))
                 .data("address", value).data("profiles", holders.size()).data("rows", rows)
                 .data("languages", LANGUAGES.stream().map(code -> new LanguageOption(code, t.get("language." + code))).toList())
                 .data("pausedUntil", store.pausedUntil(tenant, value).map(DAY::format).orElse(null))
@@ -701,8 +701,8 @@ public class PreferenceCentreResource {
 
     private Response message(int status, String language, String title, String message, String token) {
         String html = messagePage.data("lang", language).data("title", title).data("message", message)
-                .data("showForm", false).data("action", "").data("button", "").data("switchHref", null)
-                .data("switchLang", "").data("switchLabel", "").data("moreHref", null).data("moreLabel", "").render();
+                .data("showForm", false).data("action", "").data("button", "").data("switches", List.of())
+                .data("moreHref", null).data("moreLabel", "").render();
         return Response.status(status).type(HTML).header("Cache-Control", "no-store").entity(html).build();
     }
 

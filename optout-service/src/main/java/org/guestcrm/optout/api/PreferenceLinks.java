@@ -32,7 +32,7 @@ public class PreferenceLinks {
         SignedLinks.Grant grant = new SignedLinks.Grant(GuestLinks.PREFERENCES, tenant,
                 GuestLinkSubject.preferences(ConsentChannel.EMAIL, ref), Instant.now().plus(config.links().preferencesValidFor()));
         String base = config.links().publicBaseUrl().replaceAll("/+$", "");
-        return new Link(base + "/p/" + signer.sign(grant) + "?lang=" + ("fr".equals(lang) ? "fr" : "en"), grant.expiresAt());
+        return new Link(base + "/p/" + signer.sign(grant) + "?lang=" + GuestTexts.supported(lang), grant.expiresAt());
     }
 
     /**
@@ -44,7 +44,7 @@ public class PreferenceLinks {
         SignedLinks.Grant grant = new SignedLinks.Grant(GuestLinks.ERASURE, tenant,
                 new org.guestcrm.optout.domain.ErasureLinkSubject(ConsentChannel.EMAIL, ref, confirmationId).format(), expiresAt);
         String base = config.links().publicBaseUrl().replaceAll("/+$", "");
-        return new Link(base + "/preferences/erasure/confirm/" + signer.sign(grant) + "?lang=" + ("fr".equals(lang) ? "fr" : "en"),
+        return new Link(base + "/preferences/erasure/confirm/" + signer.sign(grant) + "?lang=" + GuestTexts.supported(lang),
                 grant.expiresAt());
     }
 
@@ -54,7 +54,7 @@ public class PreferenceLinks {
         return url.substring(url.indexOf("/p/"));
     }
 
-    /** The words of the mail in {@code lang} (en or fr). */
+    /** The words of the mail in {@code lang} (one of GuestTexts.LANGUAGES, else English). */
     public static Map<String, String> texts(String lang) {
         return PreferenceTexts.of(lang);
     }

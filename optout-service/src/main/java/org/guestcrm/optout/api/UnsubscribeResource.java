@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -181,7 +182,6 @@ public class UnsubscribeResource {
 
     private Response render(int status, GuestPageTexts texts, String title, String message, boolean showForm, String token,
             String moreHref) {
-        GuestPageTexts other = texts == GuestPageTexts.ENGLISH ? GuestPageTexts.FRENCH : GuestPageTexts.ENGLISH;
         String self = token == null ? null : "/u/" + token;
         String html = page.data("lang", texts.lang())
                 .data("title", title)
@@ -189,9 +189,7 @@ public class UnsubscribeResource {
                 .data("showForm", showForm)
                 .data("action", self == null ? "" : self + "?lang=" + texts.lang())
                 .data("button", texts.confirmButton())
-                .data("switchHref", self == null ? null : self + "?lang=" + other.lang())
-                .data("switchLang", other.lang())
-                .data("switchLabel", texts.otherLangLabel())
+                .data("switches", self == null ? List.of() : GuestTexts.switches(texts.lang(), code -> self + "?lang=" + code))
                 .data("moreHref", moreHref)
                 .data("moreLabel", PreferenceLinks.texts(texts.lang()).get("manage"))
                 .render();

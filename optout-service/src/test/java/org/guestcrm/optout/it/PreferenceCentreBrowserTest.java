@@ -104,7 +104,7 @@ class PreferenceCentreBrowserTest {
                             .anyMatch(c -> c.getSource() == org.guestcrm.events.ConsentSource.PREFERENCE_CENTRE
                                     && c.getStatus() == org.guestcrm.events.ConsentStatus.WITHDRAWN)));
 
-            browser.findElement(By.id("switch-language")).click();
+            browser.findElement(By.id("switch-language-fr")).click();
             wait.until(ExpectedConditions.textToBe(By.id("title"), "Vos préférences de contact"));
             assertEquals("fr", browser.findElement(By.tagName("html")).getAttribute("lang"));
             assertEquals("Non", browser.findElement(By.id("MARKETING-state")).getText());

@@ -208,6 +208,30 @@ class UnsubscribeTest {
     }
 
     @Test
+    void thePagesSpeakGermanFromTheBrowsersLanguageAndSwitchToTheOtherLanguages() {
+        String tenant = "tenant-" + UUID.randomUUID();
+        String address = subscribed(tenant);
+        String token = link(tenant, address, Duration.ofDays(30));
+
+        // Accept-Language de-CH: the German texts of guest-texts/unsubscribe_de.properties, links to English and French.
+        given().header("Accept-Language", "de-CH,de;q=0.9,en;q=0.5").get("/u/" + token).then().statusCode(200)
+                .body(containsString("<html lang=\"de\">")).body(containsString("Von Werbenachrichten abmelden"))
+                .body(containsString(">Abmelden</button>"))
+                .body(containsString("href=\"/u/" + token + "?lang=en\""))
+                .body(containsString("href=\"/u/" + token + "?lang=fr\""))
+                .body(not(containsString("?lang=de\" hreflang")));
+        given().header("Accept-Language", "de").contentType("application/x-www-form-urlencoded")
+                .formParam("List-Unsubscribe", "One-Click").post("/u/" + token).then().statusCode(200)
+                .body(containsString("Sie sind abgemeldet"));
+        consents(tenant, address).body("current[0].status", equalTo("WITHDRAWN"));
+        given().get("/u/" + token + "?lang=de").then().statusCode(200).body(containsString("Abmelden"));
+        given().get("/u/not-a-token?lang=de").then().statusCode(400).body(containsString("Dieser Link ist nicht gültig"));
+        // A language not offered (Italian) is English.
+        given().header("Accept-Language", "it").get("/u/" + token).then().statusCode(200)
+                .body(containsString("Unsubscribe from marketing messages"));
+    }
+
+    @Test
     void forgedExpiredAndNonOneClickRequestsGetAClearPageAndChangeNothing() {
         String tenant = "tenant-" + UUID.randomUUID();
         String address = subscribed(tenant);
