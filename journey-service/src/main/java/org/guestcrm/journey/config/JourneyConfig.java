@@ -55,6 +55,31 @@ public interface JourneyConfig {
 
     Templates templates();
 
+    /** The post-stay survey page ({@code journey.survey.*}). */
+    Survey survey();
+
+    interface Survey {
+        /** The aspects guests may rate 1-5 (optional each) for hotels and tenants without their own list. */
+        @WithDefault("room,cleanliness,staff,breakfast,value")
+        java.util.List<String> aspects();
+
+        /** A tenant's aspects, e.g. {@code journey.survey.tenant-aspects.demo=room,staff,spa}. */
+        Map<String, java.util.List<String>> tenantAspects();
+
+        /** A hotel's aspects (hotel code), e.g. {@code journey.survey.hotel-aspects.BER01=room,staff,value}. */
+        Map<String, java.util.List<String>> hotelAspects();
+    }
+
+    /** The aspects of {@code hotelCode}'s survey: the hotel's list, else the tenant's, else the default. */
+    default java.util.List<String> surveyAspectsOf(String tenant, String hotelCode) {
+        java.util.List<String> hotel = hotelCode == null ? null : survey().hotelAspects().get(hotelCode);
+        if (hotel != null) {
+            return hotel;
+        }
+        java.util.List<String> ofTenant = tenant == null ? null : survey().tenantAspects().get(tenant);
+        return ofTenant != null ? ofTenant : survey().aspects();
+    }
+
     /**
      * Marketing frequency caps per tenant: {@code journey.marketing-caps.<tenant>=<max>/<period>} (e.g. {@code 2/30d}):
      * at most that many campaign mails per guest within the period; none by default; transactional mails never.
@@ -299,6 +324,16 @@ public interface JourneyConfig {
         /** How long an unsubscribe link stays valid. */
         @WithDefault("400d")
         java.time.Duration unsubscribeValidity();
+
+        /**
+         * Base URL of this service's survey page ({@code /survey}); the signed token is appended as a path segment.
+         * Without it (or without {@code guestcrm.signed-links.keys}) the post-stay mail carries no survey link.
+         */
+        java.util.Optional<String> surveyBaseUrl();
+
+        /** How long a survey link stays valid (answers may be changed until then). */
+        @WithDefault("60d")
+        java.time.Duration surveyValidity();
     }
 
     interface Steps {

@@ -111,6 +111,9 @@ public class CommunicationDispatcher {
     /** Signs the List-Unsubscribe links; null when links or keys are not configured (no header then). */
     private SignedLinks unsubscribeLinks;
 
+    /** Signs the post-stay survey links; null when the survey base URL or keys are not configured (no link then). */
+    private SignedLinks surveyLinks;
+
     /** The texts of every message: Qute templates per step and language, with tenant and hotel overrides. */
     private JourneyMessages messages;
 
@@ -186,6 +189,13 @@ public class CommunicationDispatcher {
         } else {
             LOG.warn("journey.links.unsubscribe-base-url or guestcrm.signed-links.keys is not set: non-transactional "
                     + "mails go out without List-Unsubscribe headers.");
+        }
+        if (config.links().surveyBaseUrl().isPresent()
+                && ConfigProvider.getConfig().getOptionalValue("guestcrm.signed-links.keys", String.class).isPresent()) {
+            surveyLinks = SignedLinks.fromConfig();
+        } else {
+            LOG.warn("journey.links.survey-base-url or guestcrm.signed-links.keys is not set: post-stay mails go out "
+                    + "without a survey link.");
         }
         LOG.infof("Mail dispatcher %s: up to %d communications per claim, %d SMTP exchanges at once, lease %s.",
                 instanceId, config.dispatcher().batchSize(), config.dispatcher().concurrency(),
@@ -613,7 +623,7 @@ public class CommunicationDispatcher {
                             communication.id.toString()), null);
         }
         MessageTemplates.Rendered email = messages.email(reservation.tenant, reservation.hotelCode, communication.step,
-                JourneyMapper.emailContextOf(reservation));
+                JourneyMapper.emailContextOf(reservation), linksOf(communication));
         Mail mail = withTemplateHeaders(Mail.withText(reservation.guestEmail, email.subject(), email.text())
                 .setHtml(email.html()), email, JourneyMessages.templateNameOf(communication.step))
                 .addHeader("Message-ID", messageIdOf(communication.id))
@@ -631,6 +641,17 @@ public class CommunicationDispatcher {
             mail.addHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         }
         return new Delivery(communication.id, claimed.attempt(), claimed.previousClaimUnfinished(), mail);
+    }
+
+    /** The guest links a step's text may hold: the survey page's for the post-stay survey (signed, expiring). */
+    private Map<String, Object> linksOf(CommunicationEntity communication) {
+        if (communication.step != org.guestcrm.journey.domain.JourneyStep.POST_STAY_SURVEY || surveyLinks == null) {
+            return Map.of();
+        }
+        String token = surveyLinks.sign(org.guestcrm.journey.api.SurveyResource.SCOPE, communication.tenant,
+                communication.id.toString(), config.links().surveyValidity());
+        String base = config.links().surveyBaseUrl().orElseThrow();
+        return Map.of("surveyUrl", (base.endsWith("/") ? base : base + "/") + token);
     }
 
     /**

@@ -246,6 +246,36 @@ public final class JourneyMapper {
                 .build();
     }
 
+    /** A survey answer's revision for crm.survey-responses (key: the communication id). */
+    public static org.guestcrm.events.SurveyAnswered surveyAnsweredOf(
+            org.guestcrm.journey.persistence.SurveyResponseEntity response, String correlationId, Instant now) {
+        EventMetadata metadata = EventMetadata.newBuilder()
+                .setEventId(UUID.randomUUID())
+                .setEventType(org.guestcrm.events.SurveyAnswered.class.getSimpleName())
+                .setOccurredAt(now)
+                .setSource(SERVICE_NAME)
+                .setTenantId(response.tenant)
+                .setCorrelationId(correlationId)
+                .setCausationId(null)
+                .setSchemaVersion(1)
+                .build();
+        return org.guestcrm.events.SurveyAnswered.newBuilder()
+                .setMetadata(metadata)
+                .setResponseId(response.id)
+                .setRevision(response.revision)
+                .setCommunicationId(response.communicationId)
+                .setTenantId(response.tenant)
+                .setHotelCode(response.hotelCode)
+                .setPmsReservationId(response.pmsReservationId)
+                .setGuestId(response.guestId)
+                .setScore(response.score)
+                .setRatings(new java.util.LinkedHashMap<>(response.ratings))
+                .setComment(response.comment)
+                .setLanguage(response.language)
+                .setAnsweredAt(response.answeredAt)
+                .build();
+    }
+
     // ---- entity -> DTO -------------------------------------------------------------------------------------------
 
     public static CommunicationView viewOf(CommunicationEntity communication) {

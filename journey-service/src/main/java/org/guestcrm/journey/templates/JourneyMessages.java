@@ -27,8 +27,20 @@ public final class JourneyMessages {
     }
 
     public MessageTemplates.Rendered email(String tenant, String hotelCode, JourneyStep step, EmailContext context) {
+        return email(tenant, hotelCode, step, context, Map.of());
+    }
+
+    /** A step's e-mail with {@code links} (e.g. {@code surveyUrl}) among its values; a template may use them. */
+    public MessageTemplates.Rendered email(String tenant, String hotelCode, JourneyStep step, EmailContext context,
+                                           Map<String, Object> links) {
+        Function<String, Map<String, Object>> values = valuesOf(context);
         return templates.email(new MessageTemplates.Key(tenant, hotelCode, templateNameOf(step)), context.languageTag(),
-                valuesOf(context));
+                language -> {
+                    Map<String, Object> all = values.apply(language);
+                    all.put("surveyUrl", null);
+                    all.putAll(links);
+                    return all;
+                });
     }
 
     public MessageTemplates.Rendered sms(String tenant, String hotelCode, JourneyStep step, EmailContext context) {

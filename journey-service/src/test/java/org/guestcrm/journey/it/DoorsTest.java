@@ -41,7 +41,7 @@ class DoorsTest {
     @Test
     void everyEndpointOfTheOpenApiDocumentIsBehindItsDoor() throws Exception {
         EndpointSecurityCheck.Report report = new EndpointSecurityCheck(URI.create(base.toString()),
-                LocalIdentity.forTests()).run("tenant-" + UUID.randomUUID(), Set.of());
+                LocalIdentity.forTests()).run("tenant-" + UUID.randomUUID(), Set.of("/survey/"));
         assertFalse(report.checked().isEmpty(), "the check walked the service's endpoints");
         assertTrue(report.checked().contains(
                 "GET /api/v1/reservations/{tenant}/{hotelCode}/{pmsReservationId}/communications"),
@@ -53,6 +53,8 @@ class DoorsTest {
         // check's body "{}" gets the validation problem (400, naming the missing fields, no data of any tenant); the
         // campaign endpoints with an id answer 404 to it like any unknown id.
         assertTrue(report.checked().contains("POST /api/v1/campaigns/{id}/launch"), report.checked().toString());
+        // The survey page (/survey/{token}) is the guests' door: a signed link, no staff token (SurveyPageTest).
+        assertFalse(report.checked().stream().anyMatch(path -> path.contains("/survey/")), report.checked().toString());
         assertEquals(List.of(), report.violations().stream()
                 .filter(v -> !(v.path().equals("/api/v1/audit") && v.status() == 200
                         && v.check().contains("another tenant")))
