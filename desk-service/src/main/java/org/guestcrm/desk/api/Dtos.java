@@ -60,7 +60,31 @@ public final class Dtos {
                             long callBacksAnsweredLate, long quotesSent, long quotesBooked, long quotesExpired,
                             Double quoteConversionRate, long tasksOpenNow, long tasksOverdueNow,
                             long communicationsSent, long communicationsBounced, List<StepCount> communications,
-                            DocumentKpis documents, List<ChannelCount> messagesByChannel, ConsentKpis consents) {
+                            DocumentKpis documents, List<ChannelCount> messagesByChannel, ConsentKpis consents,
+                            SurveyKpis surveys, SmsSegmentKpis smsSegments) {
+    }
+
+    /**
+     * Post-stay survey answers (crm.survey-responses, the latest revision of each response) first given in the period:
+     * how many, promoters (9-10), passives (7-8), detractors (0-6), {@code nps} = % promoters - % detractors,
+     * the average score (0-10), the average rating (1-5) of each aspect rated; {@code surveysSent} = POST_STAY_SURVEY
+     * communications SENT on the UTC days the period touches, {@code responseRate} = responses / surveys sent (null
+     * when the desk saw none sent; answers to surveys sent before the period count too, so it can exceed 1).
+     */
+    public record SurveyKpis(long responses, long promoters, long passives, long detractors, Double nps,
+                             Double averageScore, long surveysSent, Double responseRate, List<AspectRating> aspects) {
+    }
+
+    /** The average 1-5 rating of one survey aspect (e.g. room, staff) over the answers that rated it. */
+    public record AspectRating(String aspect, long ratings, Double averageRating) {
+    }
+
+    /**
+     * SMS sent on the UTC days the period touches and the segments they took (what SMS providers bill), from
+     * CommunicationEvent.segments. {@code smsWithoutSegmentCount}: SMS sent whose event carried no segment count
+     * (unknown; older journey events), so {@code segments} is then a lower bound, as {@code note} says.
+     */
+    public record SmsSegmentKpis(long smsSent, long segments, long smsWithoutSegmentCount, String note) {
     }
 
     /**

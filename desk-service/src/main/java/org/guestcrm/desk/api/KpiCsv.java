@@ -6,7 +6,8 @@ import java.util.TreeSet;
 
 /**
  * The desk's figures as CSV (RFC 4180, comma, CRLF): a header, one row for the group, then one per hotel (the merges of
- * golden records only in the group's row; the messages per channel last, one column a channel). A text cell
+ * golden records only in the group's row; the messages per channel, one column a channel, then the average
+ * survey rating per aspect, one column an aspect). A text cell
  * that a spreadsheet would run as a formula (=, +, -, @) is prefixed with an apostrophe.
  */
 final class KpiCsv {
@@ -18,6 +19,9 @@ final class KpiCsv {
         TreeSet<String> channels = new TreeSet<>();
         kpis.group().messagesByChannel().forEach(c -> channels.add(c.channel()));
         kpis.hotels().forEach(h -> h.messagesByChannel().forEach(c -> channels.add(c.channel())));
+        TreeSet<String> aspects = new TreeSet<>();
+        kpis.group().surveys().aspects().forEach(a -> aspects.add(a.aspect()));
+        kpis.hotels().forEach(h -> h.surveys().aspects().forEach(a -> aspects.add(a.aspect())));
         List<String> header = new ArrayList<>(List.of("scope", "hotel", "from", "to", "leadsReceived", "leadsBooked",
                 "leadsLost", "leadsNoAnswer", "leadsOpen", "conversionRate", "leadsAnswered", "medianMinutesToAnswer",
                 "averageMinutesToAnswer", "callBacksAnsweredLate", "quotesSent", "quotesBooked", "quotesExpired",
@@ -25,18 +29,22 @@ final class KpiCsv {
                 "documentsDue", "documentsSent", "documentsOpened", "documentsMissing", "documentsSentLate",
                 "documentsNotOwed", "consentMarketingContactPoints", "consentMarketingGranted",
                 "consentMarketingWithdrawn", "consentRate", "consentOptOuts", "consentOptIns", "guestMerges",
-                "guestsMerged", "guestSplits"));
+                "guestsMerged", "guestSplits", "surveyResponses", "surveyPromoters", "surveyPassives",
+                "surveyDetractors", "nps", "surveyAverageScore", "surveysSent", "surveyResponseRate", "smsSent",
+                "smsSegments", "smsWithoutSegmentCount"));
         channels.forEach(c -> header.add("messagesSent" + c));
+        aspects.forEach(a -> header.add("surveyRating:" + a));
         StringBuilder out = new StringBuilder();
         line(out, header);
-        line(out, row("group", kpis, kpis.group(), channels));
+        line(out, row("group", kpis, kpis.group(), channels, aspects));
         for (Dtos.HotelKpis hotel : kpis.hotels()) {
-            line(out, row("hotel", kpis, hotel, channels));
+            line(out, row("hotel", kpis, hotel, channels, aspects));
         }
         return out.toString();
     }
 
-    private static List<String> row(String scope, Dtos.Kpis kpis, Dtos.HotelKpis h, TreeSet<String> channels) {
+    private static List<String> row(String scope, Dtos.Kpis kpis, Dtos.HotelKpis h, TreeSet<String> channels,
+                                    TreeSet<String> aspects) {
         List<String> cells = new ArrayList<>(List.of(scope, h.hotelCode() == null ? "" : h.hotelCode(),
                 kpis.from().toString(), kpis.to().toString(), n(h.leadsReceived()), n(h.leadsBooked()), n(h.leadsLost()),
                 n(h.leadsNoAnswer()), n(h.leadsOpen()), n(h.conversionRate()), n(h.leadsAnswered()),
@@ -52,9 +60,18 @@ final class KpiCsv {
         cells.add(merges == null ? "" : n(merges.merges()));
         cells.add(merges == null ? "" : n(merges.guestsMerged()));
         cells.add(merges == null ? "" : n(merges.splits()));
+        Dtos.SurveyKpis surveys = h.surveys();
+        cells.addAll(List.of(n(surveys.responses()), n(surveys.promoters()), n(surveys.passives()),
+                n(surveys.detractors()), n(surveys.nps()), n(surveys.averageScore()), n(surveys.surveysSent()),
+                n(surveys.responseRate()), n(h.smsSegments().smsSent()), n(h.smsSegments().segments()),
+                n(h.smsSegments().smsWithoutSegmentCount())));
         for (String channel : channels) {
             cells.add(n(h.messagesByChannel().stream().filter(c -> c.channel().equals(channel))
                     .mapToLong(Dtos.ChannelCount::sent).sum()));
+        }
+        for (String aspect : aspects) {
+            cells.add(n(surveys.aspects().stream().filter(a -> a.aspect().equals(aspect)).findFirst()
+                    .map(Dtos.AspectRating::averageRating).orElse(null)));
         }
         return cells;
     }

@@ -13,7 +13,13 @@ import io.quarkus.qute.TemplateData;
  */
 @TemplateData
 public record KpiPageModel(String title, List<Column> columns, List<Row> rows, List<Chart> charts,
-                           List<Channel> channels, List<String> notComputedHere, Merges merges) {
+                           List<Channel> channels, List<String> notComputedHere, Merges merges,
+                           List<AspectRow> aspects, List<String> notes) {
+
+    /** The average rating of one survey aspect in one scope (group or hotel). */
+    @TemplateData
+    public record AspectRow(String scope, String aspect, long ratings, String average) {
+    }
 
     /** Golden records merged in the period (the whole group; null when one hotel is shown). */
     @TemplateData
@@ -79,7 +85,17 @@ public record KpiPageModel(String title, List<Column> columns, List<Row> rows, L
                     h -> h.consents().marketingContactPoints()),
             new Figure("consentRate", "Consent rate", h -> percent(h.consents().consentRate())),
             new Figure("consentOptOuts", "Opt-outs", h -> h.consents().optOuts()),
-            new Figure("consentOptIns", "Opt-ins", h -> h.consents().optIns()));
+            new Figure("consentOptIns", "Opt-ins", h -> h.consents().optIns()),
+            new Figure("surveyResponses", "Survey responses", h -> h.surveys().responses()),
+            new Figure("nps", "NPS", h -> h.surveys().nps()),
+            new Figure("surveyAverageScore", "Average score (0-10)", h -> h.surveys().averageScore()),
+            new Figure("surveyDetractors", "Detractors", h -> h.surveys().detractors()),
+            new Figure("surveysSent", "Surveys sent", h -> h.surveys().surveysSent()),
+            new Figure("surveyResponseRate", "Response rate", h -> percent(h.surveys().responseRate())),
+            new Figure("smsSent", "SMS sent", h -> h.smsSegments().smsSent()),
+            new Figure("smsSegments", "SMS segments", h -> h.smsSegments().segments()),
+            new Figure("smsWithoutSegmentCount", "SMS without segment count",
+                    h -> h.smsSegments().smsWithoutSegmentCount()));
 
     static KpiPageModel of(Dtos.Kpis kpis) {
         List<Column> columns = FIGURES.stream().map(f -> new Column(f.key(), f.label())).toList();
@@ -90,10 +106,22 @@ public record KpiPageModel(String title, List<Column> columns, List<Row> rows, L
         kpis.group().messagesByChannel().forEach(c -> channels.add(new Channel("group", c.channel(), c.sent())));
         kpis.hotels().forEach(h -> h.messagesByChannel().forEach(c -> channels.add(new Channel(h.hotelCode(), c.channel(), c.sent()))));
         List<Chart> charts = List.of(hotelChart(kpis.hotels()), dayChart(kpis.days()));
+        List<AspectRow> aspects = new ArrayList<>();
+        kpis.group().surveys().aspects().forEach(a -> aspects.add(aspect("group", a)));
+        kpis.hotels().forEach(h -> h.surveys().aspects().forEach(a -> aspects.add(aspect(h.hotelCode(), a))));
+        List<String> notes = new ArrayList<>();
+        if (kpis.group().smsSegments().note() != null) {
+            notes.add(kpis.group().smsSegments().note() + ".");
+        }
         return new KpiPageModel("Desk figures of " + kpis.tenant() + ", " + kpis.from() + " to " + kpis.to(), columns,
                 rows, charts, channels, kpis.notComputedHere(), kpis.guestMerges() == null ? null
                         : new Merges(kpis.guestMerges().merges(), kpis.guestMerges().guestsMerged(),
-                                kpis.guestMerges().splits()));
+                                kpis.guestMerges().splits()), aspects, notes);
+    }
+
+    private static AspectRow aspect(String scope, Dtos.AspectRating rating) {
+        return new AspectRow(scope, rating.aspect(), rating.ratings(), rating.averageRating() == null ? "–"
+                : String.format(Locale.ROOT, "%.2f", rating.averageRating()));
     }
 
     private static Row row(String scope, String hotel, String label, Dtos.HotelKpis h) {

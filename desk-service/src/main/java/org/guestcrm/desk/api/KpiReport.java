@@ -30,9 +30,7 @@ public class KpiReport {
     static final List<String> NOT_COMPUTED_HERE = List.of(
             "feeds healthy, reservations mirrored: pms-connector and ops-console (the desk sees only the reservations it needs)",
             "guests (golden records in total): profile-service (the desk follows merges and splits, not every guest); duplicates merged are counted for the whole group only (a GuestMerged names no hotel)",
-            "survey satisfaction: no service records survey answers yet",
-            "revenue attributed to campaigns: needs clicks and booking revenue; the journey emits no clicks and the desk keeps no amounts of bookings",
-            "SMS segments: CommunicationEvent carries no segment count; messages are counted per channel");
+            "revenue attributed to campaigns: needs clicks and booking revenue; the journey emits no clicks and the desk keeps no amounts of bookings");
 
     private static final String GROUP = "";
     private static final int FIELDS = 18;
@@ -118,14 +116,18 @@ public class KpiReport {
         }
         Map<String, long[]> consents = consents(tenant, hotel, fromDay, toDay);
         consents.keySet().forEach(code -> slot(counts, code.equals(GROUP) ? null : code));
+        Map<String, long[]> sent = sentCosts(tenant, hotel, fromDay, toDay);
+        Map<String, Dtos.SurveyKpis> surveys = surveys(tenant, from, to, hotel, sent);
+        surveys.keySet().forEach(code -> slot(counts, code.equals(GROUP) ? null : code));
         List<Dtos.HotelKpis> hotels = new ArrayList<>();
         counts.forEach((code, c) -> {
             if (!code.equals(GROUP)) {
-                hotels.add(figures(code, c, minutes.get(code), steps.get(code), consents.get(code)));
+                hotels.add(figures(code, c, minutes.get(code), steps.get(code), consents.get(code),
+                        survey(surveys, sent, code), segments(sent.get(code))));
             }
         });
         Dtos.HotelKpis group = figures(null, counts.getOrDefault(GROUP, new long[FIELDS]), minutes.get(GROUP),
-                steps.get(GROUP), consents.get(GROUP));
+                steps.get(GROUP), consents.get(GROUP), survey(surveys, sent, GROUP), segments(sent.get(GROUP)));
         return new Dtos.Kpis(tenant, from, to, hotels, group, days(tenant, from, to, hotel, fromDay, toDay),
                 NOT_COMPUTED_HERE, hotel == null ? merges(tenant, fromDay, toDay) : null);
     }
@@ -184,6 +186,85 @@ public class KpiReport {
         return hotelCode == null ? null : (String) hotelCode;
     }
 
+    /**
+     * From communication_tally on the period's days, per hotel and group: [post-stay surveys sent, SMS sent, their
+     * segments, SMS sent without a segment count].
+     */
+    private Map<String, long[]> sentCosts(String tenant, String hotel, LocalDate fromDay, LocalDate toDay) {
+        Map<String, long[]> sent = new HashMap<>();
+        Query query = entityManager.createNativeQuery("""
+                select hotel_code,
+                       coalesce(sum(events) filter (where step = 'POST_STAY_SURVEY' and status = 'SENT'), 0),
+                       coalesce(sum(events) filter (where channel = 'SMS' and status = 'SENT'), 0),
+                       coalesce(sum(segments) filter (where channel = 'SMS' and status = 'SENT'), 0),
+                       coalesce(sum(without_segments) filter (where channel = 'SMS' and status = 'SENT'), 0)
+                from communication_tally where tenant = :tenant and day >= :fromDay and day <= :toDay"""
+                + (hotel == null ? "" : " and hotel_code = :hotel") + " group by grouping sets ((hotel_code), ())")
+                .setParameter("tenant", tenant).setParameter("fromDay", fromDay).setParameter("toDay", toDay);
+        if (hotel != null) {
+            query.setParameter("hotel", hotel);
+        }
+        for (Object row : query.getResultList()) {
+            Object[] r = (Object[]) row;
+            sent.put(key(r[0]), new long[] {((Number) r[1]).longValue(), ((Number) r[2]).longValue(),
+                    ((Number) r[3]).longValue(), ((Number) r[4]).longValue()});
+        }
+        return sent;
+    }
+
+    /**
+     * Survey answers first given in [from, to), the latest revision of each, per hotel and group; the hotels' rows
+     * only for hotels with answers (the others get an empty figure from {@link #survey}).
+     */
+    private Map<String, Dtos.SurveyKpis> surveys(String tenant, Instant from, Instant to, String hotel,
+                                                 Map<String, long[]> sent) {
+        String hotelFilter = hotel == null ? "" : " and hotel_code = :hotel";
+        Map<String, List<Dtos.AspectRating>> aspects = new HashMap<>();
+        for (Object[] row : rows("""
+                select s.hotel_code, r.key, count(*), avg(cast(r.value as integer))
+                from survey_response s cross join lateral jsonb_each_text(s.ratings) r
+                where s.tenant = :tenant and s.answered_at >= :from and s.answered_at < :to"""
+                + hotelFilter.replace("hotel_code", "s.hotel_code")
+                + " group by grouping sets ((s.hotel_code, r.key), (r.key)) order by r.key", tenant, from, to, hotel)) {
+            aspects.computeIfAbsent(key(row[0]), k -> new ArrayList<>()).add(new Dtos.AspectRating((String) row[1],
+                    ((Number) row[2]).longValue(), round2(number(row[3]))));
+        }
+        Map<String, Dtos.SurveyKpis> surveys = new HashMap<>();
+        for (Object[] row : rows("""
+                select hotel_code, count(*), count(*) filter (where score >= 9),
+                       count(*) filter (where score between 7 and 8), count(*) filter (where score <= 6), avg(score)
+                from survey_response where tenant = :tenant and answered_at >= :from and answered_at < :to"""
+                + hotelFilter + " group by grouping sets ((hotel_code), ())", tenant, from, to, hotel)) {
+            String code = key(row[0]);
+            long responses = ((Number) row[1]).longValue();
+            long promoters = ((Number) row[2]).longValue();
+            long detractors = ((Number) row[4]).longValue();
+            long surveysSent = sent.containsKey(code) ? sent.get(code)[0] : 0;
+            surveys.put(code, new Dtos.SurveyKpis(responses, promoters, ((Number) row[3]).longValue(), detractors,
+                    org.guestcrm.desk.domain.SurveyScore.nps(promoters, detractors, responses),
+                    round2(number(row[5])), surveysSent, ratio(responses, surveysSent),
+                    aspects.getOrDefault(code, List.of())));
+        }
+        return surveys;
+    }
+
+    /** The survey figures of a hotel (or the group): none answered, but the surveys sent known. */
+    private static Dtos.SurveyKpis survey(Map<String, Dtos.SurveyKpis> surveys, Map<String, long[]> sent, String code) {
+        Dtos.SurveyKpis found = surveys.get(code);
+        if (found != null) {
+            return found;
+        }
+        long surveysSent = sent.containsKey(code) ? sent.get(code)[0] : 0;
+        return new Dtos.SurveyKpis(0, 0, 0, 0, null, null, surveysSent, surveysSent == 0 ? null : 0.0, List.of());
+    }
+
+    private static Dtos.SmsSegmentKpis segments(long[] sent) {
+        long[] s = sent == null ? new long[4] : sent;
+        String note = s[3] == 0 ? null : s[3] + " SMS sent without a segment count (events from before the journey "
+                + "reported segments): their segments are unknown, so segments is a lower bound";
+        return new Dtos.SmsSegmentKpis(s[1], s[2], s[3], note);
+    }
+
     /** Merges and splits of golden records on the period's days (crm.guest-merges), for the whole tenant. */
     private Dtos.MergeKpis merges(String tenant, LocalDate fromDay, LocalDate toDay) {
         Object[] row = (Object[]) entityManager.createNativeQuery("""
@@ -234,7 +315,8 @@ public class KpiReport {
     }
 
     private static Dtos.HotelKpis figures(String code, long[] c, double[] m, List<Dtos.StepCount> steps,
-                                          long[] consentCounts) {
+                                          long[] consentCounts, Dtos.SurveyKpis surveys,
+                                          Dtos.SmsSegmentKpis smsSegments) {
         long[] k = consentCounts == null ? new long[5] : consentCounts;
         double[] mins = m == null ? new double[] {Double.NaN, Double.NaN} : m;
         List<Dtos.StepCount> communications = steps == null ? List.of() : steps;
@@ -246,7 +328,7 @@ public class KpiReport {
                 total(communications, "SENT"), total(communications, "BOUNCED"), communications,
                 new Dtos.DocumentKpis(c[12], c[13], c[14], c[15], c[16], c[17]),
                 byChannel.entrySet().stream().map(e -> new Dtos.ChannelCount(e.getKey(), e.getValue())).toList(),
-                new Dtos.ConsentKpis(k[0], k[1], k[2], ratio(k[1], k[1] + k[2]), k[3], k[4]));
+                new Dtos.ConsentKpis(k[0], k[1], k[2], ratio(k[1], k[1] + k[2]), k[3], k[4]), surveys, smsSegments);
     }
 
     @SuppressWarnings("unchecked")
@@ -279,6 +361,10 @@ public class KpiReport {
 
     private static double number(Object value) {
         return value == null ? Double.NaN : ((Number) value).doubleValue();
+    }
+
+    private static Double round2(double value) {
+        return Double.isNaN(value) ? null : Math.round(value * 100) / 100.0;
     }
 
     private static Double round(double value) {

@@ -7,5 +7,7 @@ public enum TaskKind {
     /** A quote is about to expire without an answer. */
     QUOTE_FOLLOW_UP,
     /** A document the guest must receive was not sent on time, or bounced. */
-    LATE_DOCUMENT
+    LATE_DOCUMENT,
+    /** A guest answered the post-stay survey as a detractor (score 0-6) with a comment: call the guest back. */
+    SERVICE_RECOVERY
 }

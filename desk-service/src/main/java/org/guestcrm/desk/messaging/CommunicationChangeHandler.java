@@ -14,7 +14,9 @@ import org.guestcrm.desk.config.DeskRules;
 import org.guestcrm.desk.domain.DocumentDuty;
 import org.guestcrm.desk.persistence.DocumentEntity;
 import org.guestcrm.desk.persistence.ReservationStateEntity;
+import org.guestcrm.events.CommunicationChannel;
 import org.guestcrm.events.CommunicationEvent;
+import org.guestcrm.events.CommunicationStatus;
 import org.guestcrm.platform.intake.IntakeHandler;
 import org.guestcrm.platform.intake.IntakeRecord;
 import org.guestcrm.platform.intake.PoisonRecordException;
@@ -115,9 +117,12 @@ public class CommunicationChangeHandler implements IntakeHandler<CommunicationEv
         LOG.debugf("Applied %d of %d communication events to documents", applied, records.size());
     }
 
-    /** Adds the batch's events to communication_tally: one upsert per (hotel, day, step, channel, status). */
+    /**
+     * Adds the batch's events to communication_tally: one upsert per (hotel, day, step, channel, status). An SMS SENT
+     * adds its segments (CommunicationEvent.segments), or counts as one without a segment count (older producers).
+     */
     private void tally(List<IntakeRecord<CommunicationEvent>> records) {
-        Map<List<String>, Long> counts = new java.util.TreeMap<>(java.util.Comparator.comparing(Object::toString));
+        Map<List<String>, long[]> counts = new java.util.TreeMap<>(java.util.Comparator.comparing(Object::toString));
         for (IntakeRecord<CommunicationEvent> record : records) {
             CommunicationEvent event = record.value();
             if (event.getHotelCode() == null || event.getStep() == null) {
@@ -126,18 +131,31 @@ public class CommunicationChangeHandler implements IntakeHandler<CommunicationEv
             String day = event.getMetadata().getOccurredAt().atZone(java.time.ZoneOffset.UTC).toLocalDate().toString();
             List<String> key = List.of(event.getMetadata().getTenantId(), cut(event.getHotelCode(), 100), day,
                     cut(event.getStep(), 100), event.getChannel().name(), event.getStatus().name());
-            counts.merge(key, 1L, Long::sum);
+            long[] c = counts.computeIfAbsent(key, k -> new long[3]);
+            c[0]++;
+            if (event.getChannel() == CommunicationChannel.SMS && event.getStatus() == CommunicationStatus.SENT) {
+                Integer segments = event.getSegments();
+                if (segments != null && segments > 0) {
+                    c[1] += segments;
+                } else {
+                    c[2]++;
+                }
+            }
         }
-        for (Map.Entry<List<String>, Long> entry : counts.entrySet()) {
+        for (Map.Entry<List<String>, long[]> entry : counts.entrySet()) {
             List<String> k = entry.getKey();
             entityManager.createNativeQuery("""
-                    insert into communication_tally (tenant, hotel_code, day, step, channel, status, events)
-                    values (?1, ?2, cast(?3 as date), ?4, ?5, ?6, ?7)
+                    insert into communication_tally (tenant, hotel_code, day, step, channel, status, events, segments,
+                                                     without_segments)
+                    values (?1, ?2, cast(?3 as date), ?4, ?5, ?6, ?7, ?8, ?9)
                     on conflict (tenant, hotel_code, day, step, channel, status)
-                    do update set events = communication_tally.events + excluded.events""")
+                    do update set events = communication_tally.events + excluded.events,
+                        segments = communication_tally.segments + excluded.segments,
+                        without_segments = communication_tally.without_segments + excluded.without_segments""")
                     .setParameter(1, k.get(0)).setParameter(2, k.get(1)).setParameter(3, k.get(2))
                     .setParameter(4, k.get(3)).setParameter(5, k.get(4)).setParameter(6, k.get(5))
-                    .setParameter(7, entry.getValue()).executeUpdate();
+                    .setParameter(7, entry.getValue()[0]).setParameter(8, entry.getValue()[1])
+                    .setParameter(9, entry.getValue()[2]).executeUpdate();
         }
     }
 

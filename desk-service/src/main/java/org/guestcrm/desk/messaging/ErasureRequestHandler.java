@@ -166,6 +166,13 @@ public class ErasureRequestHandler implements IntakeHandler<ErasureRequested> {
                 state.updatedAt = now;
             }
         }
+        // Survey answers keep their scores (figures) but no longer name the guest (the comment was never kept).
+        entityManager.createNativeQuery("""
+                update survey_response set guest_id = null, updated_at = :now where tenant = :tenant
+                  and guest_id is not null
+                  and (guest_id = :guest or (tenant || ':' || hotel_code || ':' || pms_reservation_id) in (:reservations))""")
+                .setParameter("now", now).setParameter("tenant", tenant).setParameter("guest", guestId == null ? "" : guestId)
+                .setParameter("reservations", reservationKeys.isEmpty() ? NOTHING : reservationKeys).executeUpdate();
         if (!profiles.isEmpty()) {
             entityManager.createNativeQuery(
                     "delete from guest_link where tenant = :tenant and (pms_system || '|' || pms_profile_id) in (:profiles)")
