@@ -140,7 +140,10 @@ public interface OptoutConfig {
         long lockKey();
     }
 
-    /** Deletes old rows of outbox_event and processed_event (service-platform's RetentionJob). */
+    /**
+     * Deletes old rows of outbox_event and processed_event (service-platform's RetentionJob) and the personal-data rows
+     * this service keeps only for a while (persistence.PersonalDataRetention), on the same schedule.
+     */
     interface Retention {
         /** An outbox row is deleted once it was sent longer ago than this; an unsent row never is. */
         @WithDefault("7d")
@@ -165,5 +168,36 @@ public interface OptoutConfig {
         /** PostgreSQL advisory lock key that lets one replica delete at a time ("OPTORET" in ASCII). */
         @WithDefault("22324846198408532")
         long lockKey();
+
+        /**
+         * An erasure confirmation (the single-use link's row: reference, times) is deleted this long after it was used
+         * or, unused, after it expired (persistence.PersonalDataRetention), with the confirmation mail naming it.
+         */
+        @WithDefault("30d")
+        Duration erasureConfirmations();
+
+        /** A mailed link's row (preference_link_mail: reference, language, outcome) is deleted this long after it was queued. */
+        @WithDefault("30d")
+        Duration linkMails();
+
+        /** The link-request rows (hashes, for the hourly rate limits) are deleted this long after the request; at least 1h. */
+        @WithDefault("1d")
+        Duration linkRequests();
+
+        /**
+         * The guests' pages' trail (guest_activity: reference, client address, user agent) and the corrections and
+         * downloads of guest_request are deleted this long after they happened; erasures in guest_request are kept
+         * (they prove the erasure ran and stop a replay of it).
+         */
+        @WithDefault("180d")
+        Duration guestActivity();
+
+        /** A pause of marketing (marketing_pause, naming the contact point) is deleted this long after it ended. */
+        @WithDefault("30d")
+        Duration endedPauses();
+
+        /** Advisory lock key of the personal-data pass (one replica at a time; not the outbox retention's). */
+        @WithDefault("22324846198408533")
+        long personalDataLockKey();
     }
 }

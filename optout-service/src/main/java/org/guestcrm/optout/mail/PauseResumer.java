@@ -36,15 +36,6 @@ public class PauseResumer {
     @Inject
     ConsentRecorder recorder;
 
-    /** Link requests only serve the hourly rate limits: a day later they go (and sent link rows with them). */
-    @Scheduled(every = "1h", delayed = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void forgetOldLinkRequests() {
-        int deleted = QuarkusTransaction.requiringNew().call(() -> store.deleteOldLinkRequests(Instant.now().minus(1, ChronoUnit.DAYS)));
-        if (deleted > 0) {
-            LOG.debugf("Deleted %d link request row(s) older than a day.", deleted);
-        }
-    }
-
     @Scheduled(every = "${optout.links.pause-check-every:1m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void resumeDue() {
         int[] resumed = {0, 0};

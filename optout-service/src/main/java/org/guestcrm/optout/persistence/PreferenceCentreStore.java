@@ -225,15 +225,6 @@ public class PreferenceCentreStore {
         return activities;
     }
 
-    /** Deletes link requests older than {@code before} (they only serve the hourly rate limits) and old sent links. */
-    public int deleteOldLinkRequests(Instant before) {
-        int requests = em.createNativeQuery("delete from link_request where requested_at < ?1")
-                .setParameter(1, Timestamp.from(before)).executeUpdate();
-        int mails = em.createNativeQuery("delete from preference_link_mail where sent_at is not null and sent_at < ?1")
-                .setParameter(1, Timestamp.from(before)).executeUpdate();
-        return requests + mails;
-    }
-
     private static String cut(String value, int max) {
         return value == null || value.length() <= max ? value : value.substring(0, max);
     }
