@@ -32,7 +32,7 @@ public final class FeedDefinition {
     public record Request(
             @Schema(description = "Id of the feed (POST only; on PUT it must be absent or equal the path), [a-z0-9._-], at most 64; it is the pmsSystem of the feed's events", examples = "berlin-opera")
             String feedId,
-            @Schema(description = "How the PMS delivers: OTA_XML (OpenTravel push), CANONICAL_JSON (canonical JSON push), APALEO_WEBHOOK or MEWS_WEBHOOK (the vendor's webhooks; the state is fetched from its API, see /api/v1/feeds/{feedId}/pms-api)", required = true, examples = "OTA_XML")
+            @Schema(description = "How the PMS delivers: OTA_XML (OpenTravel push), CANONICAL_JSON (canonical JSON push), APALEO_WEBHOOK or MEWS_WEBHOOK (the vendor's webhooks; the state is fetched from its API, see /api/v1/feeds/{feedId}/pms-api), JSON_POLLING, OTA_POLLING (OTA_ReadRQ by LastUpdateDate) or ALPINEBITS_POLLING (AlpineBits GuestRequests): the connector polls the PMS API, per hotel for the OTA kinds", required = true, examples = "OTA_XML")
             String deliveryMode,
             @Schema(description = "The PMS product, at most 64 characters", examples = "opera")
             String pmsType,
@@ -84,12 +84,12 @@ public final class FeedDefinition {
         }
         FeedKind kind = null;
         if (request.deliveryMode() == null || request.deliveryMode().isBlank()) {
-            problems.add(new Problem.InvalidParam("deliveryMode", "is required (OTA_XML, CANONICAL_JSON, APALEO_WEBHOOK, MEWS_WEBHOOK or JSON_POLLING)"));
+            problems.add(new Problem.InvalidParam("deliveryMode", "is required (OTA_XML, CANONICAL_JSON, APALEO_WEBHOOK, MEWS_WEBHOOK, JSON_POLLING, OTA_POLLING or ALPINEBITS_POLLING)"));
         } else {
             try {
                 kind = FeedKind.valueOf(request.deliveryMode().trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                problems.add(new Problem.InvalidParam("deliveryMode", "must be OTA_XML, CANONICAL_JSON, APALEO_WEBHOOK, MEWS_WEBHOOK or JSON_POLLING"));
+                problems.add(new Problem.InvalidParam("deliveryMode", "must be OTA_XML, CANONICAL_JSON, APALEO_WEBHOOK, MEWS_WEBHOOK, JSON_POLLING, OTA_POLLING or ALPINEBITS_POLLING"));
             }
         }
         String pmsType = trimToNull(request.pmsType());
@@ -150,6 +150,10 @@ public final class FeedDefinition {
                 problems.add(new Problem.InvalidParam(at + ".countryCode", "must be an ISO 3166-1 alpha-2 code such as DE"));
             }
             hotels.add(new Hotel(code, zone, country));
+        }
+        if (kind != null && kind.otaPolled() && given.isEmpty()) {
+            problems.add(new Problem.InvalidParam("hotels", "must name at least one hotel for an " + kind
+                    + " feed (each read request names its HotelCode)"));
         }
         if (!problems.isEmpty()) {
             return null;

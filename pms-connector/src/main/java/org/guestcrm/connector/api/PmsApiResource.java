@@ -70,13 +70,23 @@ public class PmsApiResource {
             @Schema(description = "APALEO_WEBHOOK only: OAuth client secret (with clientId)")
             String clientSecret,
             @Schema(description = "APALEO_WEBHOOK only: the identity server's token endpoint (apaleo: https://identity.apaleo.com/connect/token; default {baseUrl}/connect/token)")
-            String tokenUrl) {
+            String tokenUrl,
+            @Schema(description = "ALPINEBITS_POLLING only (required): the HTTP basic auth user name, at most 200 characters, no ':'")
+            String username,
+            @Schema(description = "ALPINEBITS_POLLING only (required): the HTTP basic auth password, at most 4096 characters")
+            String password,
+            @Schema(description = "ALPINEBITS_POLLING only: the X-AlpineBits-ClientProtocolVersion, 2018-10 or 2020-10 (default 2020-10)")
+            String protocolVersion) {
     }
+
+    /** The AlpineBits protocol versions the connector speaks (their GuestRequests messages have the same shape). */
+    static final List<String> ALPINEBITS_VERSIONS = List.of("2018-10", "2020-10");
 
     @Schema(name = "PmsApi", description = "A webhook feed's PMS API, without its credentials")
     public record View(String feedId, String deliveryMode, String baseUrl, Integer maxConcurrency,
                        Integer pollIntervalSeconds, boolean accessTokenSet, boolean clientTokenSet, String secretKeyId,
-                       Instant updatedAt, boolean oauthClientSet, String tokenUrl) {
+                       Instant updatedAt, boolean oauthClientSet, String tokenUrl, boolean basicAuthSet,
+                       String protocolVersion) {
     }
 
     @Schema(name = "WebhookFetches", description = "What the feed's webhooks named and how fetching it went")
@@ -110,7 +120,7 @@ public class PmsApiResource {
         return settings.summary(feedId)
                 .map(s -> Response.ok(new View(feedId, feed.kind.name(), s.baseUrl().toString(), s.maxConcurrency(),
                         s.pollIntervalSeconds(), s.hasAccessToken(), s.hasClientToken(), s.secretKeyId(), s.updatedAt(),
-                        s.hasOauthClient(), s.tokenUrl())).build())
+                        s.hasOauthClient(), s.tokenUrl(), s.hasBasicAuth(), s.protocolVersion())).build())
                 .orElseGet(() -> Problems.of(404, "about:blank", "Not Found", "Feed " + feedId
                         + " has no PMS API settings yet (PUT them).", uri, List.of()));
     }
@@ -131,7 +141,8 @@ public class PmsApiResource {
         }
         if (!feed.kind.usesPmsApi()) {
             return Problems.of(409, "about:blank", "Conflict", "Feed " + feedId + " is a " + feed.kind
-                    + " feed; only APALEO_WEBHOOK, MEWS_WEBHOOK and JSON_POLLING feeds call a PMS API.", uri, List.of());
+                    + " feed; only APALEO_WEBHOOK, MEWS_WEBHOOK, JSON_POLLING, OTA_POLLING and ALPINEBITS_POLLING feeds call"
+                    + " a PMS API.", uri, List.of());
         }
         List<Problem.InvalidParam> problems = new ArrayList<>();
         URI baseUrl = null;
@@ -158,7 +169,38 @@ public class PmsApiResource {
             if (oauth && request.tokenUrl() != null && baseUrl(request.tokenUrl(), new ArrayList<>()) == null) {
                 problems.add(new Problem.InvalidParam("tokenUrl", "must be an http(s) URL with a host, without user info or query"));
             }
-            if ((request.accessToken() == null || request.accessToken().isBlank()) && !oauth) {
+            boolean alpineBits = feed.kind == FeedKind.ALPINEBITS_POLLING;
+            if (alpineBits) {
+                if (request.username() == null || request.username().isBlank() || request.username().length() > 200
+                        || request.username().contains(":")) {
+                    problems.add(new Problem.InvalidParam("username", "is required for an ALPINEBITS_POLLING feed (at most"
+                            + " 200 characters, no ':')"));
+                }
+                if (request.password() == null || request.password().isEmpty() || request.password().length() > 4096) {
+                    problems.add(new Problem.InvalidParam("password", "is required for an ALPINEBITS_POLLING feed (at most"
+                            + " 4096 characters)"));
+                }
+                if (request.protocolVersion() != null && !ALPINEBITS_VERSIONS.contains(request.protocolVersion().trim())) {
+                    problems.add(new Problem.InvalidParam("protocolVersion", "must be one of " + ALPINEBITS_VERSIONS));
+                }
+                if (request.accessToken() != null) {
+                    problems.add(new Problem.InvalidParam("accessToken", "does not apply to an ALPINEBITS_POLLING feed"
+                            + " (it authenticates with username and password)"));
+                }
+            } else {
+                if (request.username() != null) {
+                    problems.add(new Problem.InvalidParam("username", "applies to ALPINEBITS_POLLING feeds only"));
+                }
+                if (request.password() != null) {
+                    problems.add(new Problem.InvalidParam("password", "applies to ALPINEBITS_POLLING feeds only"));
+                }
+                if (request.protocolVersion() != null) {
+                    problems.add(new Problem.InvalidParam("protocolVersion", "applies to ALPINEBITS_POLLING feeds only"));
+                }
+            }
+            if (alpineBits) {
+                // no bearer token: basic auth above
+            } else if ((request.accessToken() == null || request.accessToken().isBlank()) && !oauth) {
                 problems.add(new Problem.InvalidParam("accessToken", "is required"
                         + (feed.kind == FeedKind.APALEO_WEBHOOK ? " (or clientId and clientSecret)" : "")));
             } else if (request.accessToken() != null && request.accessToken().length() > 4096) {
@@ -173,9 +215,9 @@ public class PmsApiResource {
                 problems.add(new Problem.InvalidParam("maxConcurrency", "must be 1-64"));
             }
             if (request.pollIntervalSeconds() != null && (request.pollIntervalSeconds() < 1
-                    || request.pollIntervalSeconds() > 86400 || feed.kind != FeedKind.JSON_POLLING)) {
-                problems.add(new Problem.InvalidParam("pollIntervalSeconds", feed.kind != FeedKind.JSON_POLLING
-                        ? "applies to JSON_POLLING feeds only" : "must be 1-86400"));
+                    || request.pollIntervalSeconds() > 86400 || !feed.kind.polled())) {
+                problems.add(new Problem.InvalidParam("pollIntervalSeconds", !feed.kind.polled()
+                        ? "applies to polled feeds only (JSON_POLLING, OTA_POLLING, ALPINEBITS_POLLING)" : "must be 1-86400"));
             }
         }
         if (!problems.isEmpty()) {
@@ -192,7 +234,9 @@ public class PmsApiResource {
         settings.save(feedId, baseUrl, request.accessToken() == null || request.accessToken().isBlank() ? null
                         : request.accessToken().trim(),
                 request.clientToken() == null ? null : request.clientToken().trim(), request.maxConcurrency(),
-                request.pollIntervalSeconds(), oauth);
+                request.pollIntervalSeconds(), oauth, feed.kind != FeedKind.ALPINEBITS_POLLING ? null
+                        : new PmsApiSettings.AlpineBits(request.username().trim(), request.password(),
+                        request.protocolVersion() == null ? "2020-10" : request.protocolVersion().trim()));
         LOG.infof("PMS API of feed %s set (base URL host %s).", feedId, baseUrl.getHost());
         return get(feedId, uri);
     }
@@ -298,11 +342,11 @@ public class PmsApiResource {
     @GET
     @Path("/poll")
     @Transactional
-    @Operation(summary = "Polling state of a JSON_POLLING feed: its persisted cursor, last and next poll, failures, rejected changes")
+    @Operation(summary = "Polling state of a polled feed (JSON_POLLING, OTA_POLLING, ALPINEBITS_POLLING): its persisted cursor, last and next poll, failures, rejected changes, AlpineBits acknowledgements pending")
     @APIResponse(responseCode = "404", description = "No such polled feed of the token's tenants")
     public Response poll(@PathParam("feedId") String feedId, @Context UriInfo uri) {
         FeedEntity feed = feed(feedId);
-        if (feed == null || feed.kind != FeedKind.JSON_POLLING) {
+        if (feed == null || !feed.kind.polled()) {
             return notFound(feedId, uri);
         }
         return Response.ok(polls.status(feedId)).build();

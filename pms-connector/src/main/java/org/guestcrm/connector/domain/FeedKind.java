@@ -3,10 +3,12 @@ package org.guestcrm.connector.domain;
 /**
  * How a feed delivers: a push format (OTA_XML, CANONICAL_JSON), or a vendor's thin webhooks whose entity state the
  * connector fetches from the vendor's API (APALEO_WEBHOOK: apaleo Booking API; MEWS_WEBHOOK: Mews Connector API), or
- * polling a generic JSON "changes since" API with a persisted cursor (JSON_POLLING).
+ * polling a generic JSON "changes since" API with a persisted cursor (JSON_POLLING), or polling an OpenTravel PMS:
+ * OTA_ReadRQ with a LastUpdateDate selection (OTA_POLLING) or AlpineBits GuestRequests with their acknowledgement
+ * (ALPINEBITS_POLLING).
  */
 public enum FeedKind {
-    OTA_XML, CANONICAL_JSON, APALEO_WEBHOOK, MEWS_WEBHOOK, JSON_POLLING;
+    OTA_XML, CANONICAL_JSON, APALEO_WEBHOOK, MEWS_WEBHOOK, JSON_POLLING, OTA_POLLING, ALPINEBITS_POLLING;
 
     /** The feeds whose PMS is asked for the state of what a webhook names. */
     public boolean fetchesFromPms() {
@@ -15,7 +17,17 @@ public enum FeedKind {
 
     /** The feeds with PMS API settings (base URL, credentials): the webhook feeds and the polled one. */
     public boolean usesPmsApi() {
-        return fetchesFromPms() || this == JSON_POLLING;
+        return fetchesFromPms() || polled();
+    }
+
+    /** The feeds the connector polls on their interval (feed_poll: cursor, lease, attempts). */
+    public boolean polled() {
+        return this == JSON_POLLING || otaPolled();
+    }
+
+    /** The feeds polled with OTA_ReadRQ and answered with OTA_ResRetrieveRS (plain OpenTravel or AlpineBits). */
+    public boolean otaPolled() {
+        return this == OTA_POLLING || this == ALPINEBITS_POLLING;
     }
 
     /** Where the PMS sends its messages; null for a polled feed (the connector asks). */
@@ -25,7 +37,7 @@ public enum FeedKind {
             case CANONICAL_JSON -> "/reservations";
             case APALEO_WEBHOOK -> "/apaleo";
             case MEWS_WEBHOOK -> "/mews";
-            case JSON_POLLING -> null;
+            case JSON_POLLING, OTA_POLLING, ALPINEBITS_POLLING -> null;
         };
         return suffix == null ? null : "/api/v1/feeds/" + feedId + suffix;
     }

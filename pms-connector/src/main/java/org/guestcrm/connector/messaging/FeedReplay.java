@@ -97,6 +97,7 @@ public class FeedReplay {
     MeterRegistry meters;
 
     private final OtaInbound ota = new OtaInbound();
+    private final org.guestcrm.connector.ota.OtaPollAnswers pollAnswers = new org.guestcrm.connector.ota.OtaPollAnswers();
 
     public Outcome replay(Feed feed, Instant from, Instant to, String requestedBy) {
         long found = archive.count(feed.feedId(), from, to);
@@ -206,6 +207,18 @@ public class FeedReplay {
     private AcceptedMessage parse(Feed feed, Entry entry) throws Refusal {
         String type = entry.messageType();
         byte[] bytes = entry.payload().getBytes(StandardCharsets.UTF_8);
+        if (type.equals(OtaPollingWorker.MESSAGE_TYPE)) {
+            org.guestcrm.connector.ota.OtaReservationParser.Retrieved retrieved;
+            try {
+                retrieved = pollAnswers.retrieved(bytes, null);
+            } catch (OtaRejection rejection) {
+                throw new Refusal(rejection.getMessage());
+            }
+            return new AcceptedMessage(feed.tenantId(), feed.feedId(), feed.defaultCurrency(), entry.bodySha256(), type,
+                    entry.payload(), retrieved.items().stream().filter(i -> i.reservation() != null)
+                    .map(i -> i.reservation().reservation()).toList(), List.of(), retrieved.items().stream()
+                    .filter(i -> i.cancellation() != null).map(i -> i.cancellation()).toList());
+        }
         if (type.startsWith("OTA_")) {
             OtaInbound.Message read;
             try {

@@ -10,7 +10,12 @@ public enum OtaMessageType {
     PROFILE_CREATE("OTA_ProfileCreateRQ", "OTA_ProfileCreateRS", null, null),
     PROFILE_MODIFY("OTA_ProfileModifyRQ", "OTA_ProfileModifyRS", null, null),
     PROFILE_MERGE("OTA_ProfileMergeRQ", "OTA_ProfileMergeRS", null, null),
-    CANCEL("OTA_CancelRQ", "OTA_CancelRS", null, null);
+    CANCEL("OTA_CancelRQ", "OTA_CancelRS", null, null),
+    /**
+     * Not a push: the answer to the connector's own OTA_ReadRQ (OTA_POLLING, AlpineBits GuestRequests), read by
+     * {@link OtaReservationParser#parseRetrieved}; "responseRoot" is the AlpineBits acknowledgement sent after it.
+     */
+    RES_RETRIEVE("OTA_ResRetrieveRS", "OTA_NotifReportRQ", "ReservationsList", "HotelReservation");
 
     public final String requestRoot;
     public final String responseRoot;
@@ -26,7 +31,7 @@ public enum OtaMessageType {
 
     /** True for OTA_HotelResNotifRQ and OTA_HotelResModifyNotifRQ, read by {@link OtaReservationParser}. */
     public boolean isReservationPush() {
-        return reservationsElement != null;
+        return reservationsElement != null && this != RES_RETRIEVE;
     }
 
     public boolean isProfileMessage() {
@@ -36,7 +41,7 @@ public enum OtaMessageType {
     /** The message type of a request root element's local name, or null when the connector does not take it. */
     public static OtaMessageType byRequestRoot(String localName) {
         for (OtaMessageType type : values()) {
-            if (type.requestRoot.equals(localName)) {
+            if (type != RES_RETRIEVE && type.requestRoot.equals(localName)) {
                 return type;
             }
         }
@@ -47,6 +52,9 @@ public enum OtaMessageType {
     public static String acceptedRoots() {
         StringBuilder roots = new StringBuilder();
         for (OtaMessageType type : values()) {
+            if (type == RES_RETRIEVE) {
+                continue;
+            }
             roots.append(roots.isEmpty() ? "" : ", ").append(type.requestRoot);
         }
         return roots.toString();

@@ -23,6 +23,7 @@ import org.guestcrm.connector.domain.FieldWarning;
 import org.guestcrm.connector.domain.OptionalFields;
 import org.guestcrm.connector.domain.GuestProfile;
 import org.guestcrm.connector.domain.Reservation;
+import org.guestcrm.connector.domain.ReservationCancellation;
 import org.guestcrm.connector.domain.ReservationChangeType;
 import org.guestcrm.connector.domain.ReservationRules;
 import org.guestcrm.connector.domain.ReservationStatus;
@@ -88,6 +89,105 @@ public class OtaReservationParser {
         }
     }
 
+    /**
+     * One HotelReservation of an OTA_ResRetrieveRS: a reservation with its state, or a cancellation that names the
+     * reservation by id only (AlpineBits: ResStatus Cancelled, no RoomStays), or refused ({@code rejection} names the
+     * element, never a value). {@code uniqueId} is the element's first UniqueID (what an AlpineBits acknowledgement
+     * names), null when it has none.
+     */
+    public record RetrievedItem(int index, OtaReservationId uniqueId, String reservationId, String hotelCode,
+                                ParsedReservation reservation, ReservationCancellation cancellation,
+                                OtaRejection rejection) {
+    }
+
+    /** An OTA_ResRetrieveRS read element by element: one bad reservation never refuses the others. */
+    public record Retrieved(OtaEnvelope envelope, List<RetrievedItem> items, String cardFreeXml,
+                            List<FieldWarning> warnings) {
+    }
+
+    /**
+     * Reads the answer to an OTA_ReadRQ (plain OpenTravel or AlpineBits GuestRequests). The answer as a whole is
+     * refused (an {@link OtaRejection}) when it is not an OTA_ResRetrieveRS of the OpenTravel namespace or carries
+     * Errors; each HotelReservation is then read on its own. {@code requestedHotel} is the HotelCode the read asked
+     * for: the hotel of an item that names none.
+     */
+    public Retrieved parseRetrieved(Document document, String requestedHotel) {
+        Element root = document.getDocumentElement();
+        OtaMessageType type = OtaMessageType.RES_RETRIEVE;
+        OtaEnvelope envelope = new OtaEnvelope(type, attr(root, "EchoToken"), attr(root, "TimeStamp"), attr(root, "Version"));
+        if (!type.requestRoot.equals(root.getLocalName()) || !OTA_NAMESPACE.equals(root.getNamespaceURI())) {
+            throw new OtaRejection(Kind.WRONG_MESSAGE, "the answer's root element must be OTA_ResRetrieveRS in namespace "
+                    + OTA_NAMESPACE).withEnvelope(envelope);
+        }
+        Element errors = first(root, "Errors");
+        if (errors != null) {
+            List<String> codes = new ArrayList<>();
+            for (Element error : children(errors, "Error")) {
+                codes.add("Type " + attr(error, "Type") + " Code " + attr(error, "Code"));
+            }
+            throw new OtaRejection(Kind.WRONG_MESSAGE, "OTA_ResRetrieveRS carries Errors " + codes).withEnvelope(envelope);
+        }
+        List<FieldWarning> warnings = new ArrayList<>();
+        MessageContext context;
+        try {
+            context = new MessageContext(root.getLocalName(), rootStatus(root, type),
+                    root.getAttribute("SequenceNmbr").isBlank() ? null : parseSequence(root),
+                    attr(root, "TimeStamp") == null ? null : parseTimestamp(attr(root, "TimeStamp"), root.getLocalName() + "@TimeStamp"),
+                    origin(root), channel(root), type, warnings);
+        } catch (OtaRejection rejection) {
+            throw rejection.withEnvelope(envelope);
+        }
+        List<Element> elements = path(root, type.reservationsElement, type.reservationElement);
+        List<RetrievedItem> items = new ArrayList<>();
+        for (int i = 0; i < elements.size(); i++) {
+            Element element = elements.get(i);
+            String where = type.reservationsElement + "/" + type.reservationElement + "[" + (i + 1) + "]";
+            Element uniqueIdElement = first(element, "UniqueID");
+            OtaReservationId uniqueId = uniqueIdElement == null || attr(uniqueIdElement, "ID") == null ? null
+                    : new OtaReservationId(attr(uniqueIdElement, "Type"), attr(uniqueIdElement, "ID"), null);
+            Element globalInfo = first(element, "ResGlobalInfo");
+            Element property = firstNonNull(first(globalInfo, "BasicPropertyInfo"), first(element, "BasicPropertyInfo"));
+            String hotel = firstNonNull(attr(property, "HotelCode"), requestedHotel);
+            List<OtaReservationId> ids = reservationIds(element, globalInfo);
+            String reservationId = ids.stream().filter(id -> PREFERRED_RES_ID_TYPES.contains(id.type())).findFirst()
+                    .or(() -> ids.stream().findFirst()).map(OtaReservationId::value).orElse(null);
+            try {
+                StatusAndChange status = statusAndChange(element, where, context);
+                if (status.status() == ReservationStatus.CANCELLED && first(element, "RoomStays") == null) {
+                    items.add(new RetrievedItem(i, uniqueId, reservationId, hotel, null, cancellation(element, uniqueId, hotel, where,
+                            context), null));
+                } else {
+                    ParsedReservation reservation = readReservation(element, where, context);
+                    items.add(new RetrievedItem(i, uniqueId, reservation.reservation().pmsReservationId(),
+                            reservation.reservation().hotelCode(), reservation, null, null));
+                }
+            } catch (OtaRejection rejection) {
+                items.add(new RetrievedItem(i, uniqueId, reservationId, hotel, null, null, rejection));
+            }
+        }
+        return new Retrieved(envelope, items, OtaDocuments.cardFreeXml(document), List.copyOf(warnings));
+    }
+
+    /** An AlpineBits cancellation: only the ids (UniqueID Type 15, the reservation's id) and the hotel. */
+    private ReservationCancellation cancellation(Element element, OtaReservationId uniqueId, String hotel, String where,
+                                                 MessageContext context) {
+        if (uniqueId == null) {
+            throw new OtaRejection(Kind.MISSING, where + "/UniqueID@ID is required: a cancellation names its reservation");
+        }
+        if (uniqueId.value().length() > CanonicalLimits.PMS_RESERVATION_ID) {
+            throw new OtaRejection(Kind.INVALID_VALUE, where + "/UniqueID@ID is longer than "
+                    + CanonicalLimits.PMS_RESERVATION_ID + " characters");
+        }
+        if (hotel == null || hotel.length() > CanonicalLimits.HOTEL_CODE) {
+            throw new OtaRejection(Kind.MISSING, where + "/ResGlobalInfo/BasicPropertyInfo@HotelCode is required");
+        }
+        Instant at = attr(element, "LastModifyDateTime") != null
+                ? parseTimestamp(attr(element, "LastModifyDateTime"), where + "@LastModifyDateTime")
+                : attr(element, "CreateDateTime") != null
+                ? parseTimestamp(attr(element, "CreateDateTime"), where + "@CreateDateTime") : context.timeStamp();
+        return new ReservationCancellation(hotel, uniqueId.value(), context.sequence(), at, null);
+    }
+
     private List<ParsedReservation> readReservations(Element root, OtaMessageType type, List<FieldWarning> warnings) {
         MessageContext context = new MessageContext(
                 root.getLocalName(),
@@ -146,10 +246,13 @@ public class OtaReservationParser {
 
         StatusAndChange statusAndChange = statusAndChange(reservationElement, where, context);
         StayDates stay = stayDates(roomStays, globalInfo, where);
-        Instant modifiedAt = attr(reservationElement, "LastModifyDateTime") == null ? context.timeStamp()
-                : parseTimestamp(attr(reservationElement, "LastModifyDateTime"), where + "@LastModifyDateTime");
         Instant createdAt = attr(reservationElement, "CreateDateTime") == null ? null
                 : parseTimestamp(attr(reservationElement, "CreateDateTime"), where + "@CreateDateTime");
+        // a read answer (AlpineBits GuestRequests) dates each request by its CreateDateTime: its version when the
+        // element has no LastModifyDateTime (a cancellation sent later is then newer than the booking it cancels)
+        Instant modifiedAt = attr(reservationElement, "LastModifyDateTime") != null
+                ? parseTimestamp(attr(reservationElement, "LastModifyDateTime"), where + "@LastModifyDateTime")
+                : context.type() == OtaMessageType.RES_RETRIEVE && createdAt != null ? createdAt : context.timeStamp();
 
         TotalAmount total = totalAmount(roomStays, globalInfo, stay, where, context.warnings());
         List<GuestProfile> guests = guests(reservationElement, pmsReservationId, where, context.warnings());

@@ -10,8 +10,10 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 /**
- * The polling state of JSON_POLLING feeds (tables {@code feed_poll}, {@code poll_rejection}, V17): the persisted cursor,
- * when to poll next, a replica's lease on a feed, failures. The cursor is advanced in the transaction of a page's events.
+ * The polling state of polled feeds (JSON_POLLING, OTA_POLLING, ALPINEBITS_POLLING; tables {@code feed_poll},
+ * {@code poll_rejection}, V17, and {@code poll_pending_ack}, V20): the persisted cursor, when to poll next, a replica's
+ * lease on a feed, failures, and the AlpineBits requests still to acknowledge. The cursor is advanced in the transaction
+ * of a page's events.
  */
 @ApplicationScoped
 public class FeedPolls {
@@ -26,7 +28,12 @@ public class FeedPolls {
 
     /** What the API shows. */
     public record Status(String feedId, String cursor, Instant lastPolledAt, Instant nextPollAt, int attempts,
-                         String lastError, long changesReceived, long changesRejected, List<Rejected> rejections) {
+                         String lastError, long changesReceived, long changesRejected, List<Rejected> rejections,
+                         long pendingAcknowledgements) {
+    }
+
+    /** An AlpineBits request whose events are committed and whose acknowledgement is still to be sent. */
+    public record PendingAck(String hotelCode, String uniqueIdType, String uniqueId) {
     }
 
     public record Rejected(String cursor, int itemIndex, String pmsReservationId, String fields, Instant rejectedAt) {
@@ -35,23 +42,32 @@ public class FeedPolls {
     @Inject
     EntityManager entityManager;
 
-    /** Claims one due polled feed (active, with PMS API settings) with a lease; rows held by another replica are skipped. */
+    /** Claims one due JSON_POLLING feed. */
     @Transactional
     public Optional<Due> claim(Instant leaseUntil, int defaultIntervalSeconds) {
+        return claim(List.of("JSON_POLLING"), leaseUntil, defaultIntervalSeconds);
+    }
+
+    /**
+     * Claims one due polled feed of one of {@code kinds} (active, with PMS API settings) with a lease; rows held by
+     * another replica are skipped.
+     */
+    @Transactional
+    public Optional<Due> claim(List<String> kinds, Instant leaseUntil, int defaultIntervalSeconds) {
         entityManager.createNativeQuery("""
                         insert into feed_poll (feed_id)
                         select f.feed_id from feed f join feed_pms_api a on a.feed_id = f.feed_id
-                        where f.kind = 'JSON_POLLING' and f.deleted_at is null
-                        on conflict do nothing""").executeUpdate();
+                        where f.kind in (:kinds) and f.deleted_at is null
+                        on conflict do nothing""").setParameter("kinds", kinds).executeUpdate();
         @SuppressWarnings("unchecked")
         List<Object[]> rows = entityManager.createNativeQuery("""
                         select p.feed_id, p.poll_cursor, p.attempts, coalesce(a.poll_interval_seconds, -1)
                         from feed_poll p join feed f on f.feed_id = p.feed_id join feed_pms_api a on a.feed_id = p.feed_id
-                        where f.kind = 'JSON_POLLING' and f.enabled and f.deleted_at is null
+                        where f.kind in (:kinds) and f.enabled and f.deleted_at is null
                           and p.next_poll_at <= now() and (p.lease_until is null or p.lease_until < now())
                         order by p.next_poll_at
                         limit 1
-                        for update of p skip locked""").getResultList();
+                        for update of p skip locked""").setParameter("kinds", kinds).getResultList();
         if (rows.isEmpty()) {
             return Optional.empty();
         }
@@ -82,6 +98,48 @@ public class FeedPolls {
                         where feed_id = :feed""")
                 .setParameter("cursor", toCursor).setParameter("received", received)
                 .setParameter("rejected", rejections.size()).setParameter("feed", feedId).executeUpdate();
+    }
+
+    /** The cursor moves on after a round that read every hotel of the feed (OTA_POLLING: the next LastUpdateDate start). */
+    @Transactional
+    public void moveCursor(String feedId, String toCursor) {
+        entityManager.createNativeQuery("update feed_poll set poll_cursor = :cursor where feed_id = :feed")
+                .setParameter("cursor", toCursor).setParameter("feed", feedId).executeUpdate();
+    }
+
+    /** AlpineBits requests to acknowledge, recorded in the transaction of their events. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void awaitAcknowledgement(String feedId, List<PendingAck> acks) {
+        for (PendingAck ack : acks) {
+            entityManager.createNativeQuery("""
+                            insert into poll_pending_ack (feed_id, hotel_code, unique_id_type, unique_id, recorded_at)
+                            values (:feed, :hotel, :type, :id, now()) on conflict do nothing""")
+                    .setParameter("feed", feedId).setParameter("hotel", ack.hotelCode())
+                    .setParameter("type", ack.uniqueIdType()).setParameter("id", ack.uniqueId()).executeUpdate();
+        }
+    }
+
+    /** The requests of one hotel still to acknowledge, oldest first. */
+    @Transactional
+    public List<PendingAck> pendingAcknowledgements(String feedId, String hotelCode) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = entityManager.createNativeQuery("""
+                        select hotel_code, unique_id_type, unique_id from poll_pending_ack
+                        where feed_id = :feed and hotel_code = :hotel order by recorded_at, unique_id limit 1000""")
+                .setParameter("feed", feedId).setParameter("hotel", hotelCode).getResultList();
+        return rows.stream().map(r -> new PendingAck((String) r[0], (String) r[1], (String) r[2])).toList();
+    }
+
+    /** The PMS took the acknowledgement: those requests are done. */
+    @Transactional
+    public void acknowledged(String feedId, List<PendingAck> acks) {
+        for (PendingAck ack : acks) {
+            entityManager.createNativeQuery("""
+                            delete from poll_pending_ack
+                            where feed_id = :feed and hotel_code = :hotel and unique_id_type = :type and unique_id = :id""")
+                    .setParameter("feed", feedId).setParameter("hotel", ack.hotelCode())
+                    .setParameter("type", ack.uniqueIdType()).setParameter("id", ack.uniqueId()).executeUpdate();
+        }
     }
 
     /** The round is over: next poll after the interval. */
@@ -118,12 +176,15 @@ public class FeedPolls {
                 .setParameter("feed", feedId).getResultList();
         List<Rejected> rejections = rejected.stream().map(r -> new Rejected((String) r[0], ((Number) r[1]).intValue(),
                 (String) r[2], (String) r[3], instant(r[4]))).toList();
+        long pending = ((Number) entityManager.createNativeQuery(
+                        "select count(*) from poll_pending_ack where feed_id = :feed").setParameter("feed", feedId)
+                .getSingleResult()).longValue();
         if (rows.isEmpty()) {
-            return new Status(feedId, null, null, null, 0, null, 0, 0, rejections);
+            return new Status(feedId, null, null, null, 0, null, 0, 0, rejections, pending);
         }
         Object[] r = rows.getFirst();
         return new Status(feedId, (String) r[0], instant(r[1]), instant(r[2]), ((Number) r[3]).intValue(), (String) r[4],
-                ((Number) r[5]).longValue(), ((Number) r[6]).longValue(), rejections);
+                ((Number) r[5]).longValue(), ((Number) r[6]).longValue(), rejections, pending);
     }
 
     private static String truncate(String value, int max) {

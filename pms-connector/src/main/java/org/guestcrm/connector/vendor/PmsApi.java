@@ -12,10 +12,14 @@ import org.guestcrm.connector.domain.FeedKind;
  * @param hotelCode the feed's hotel when it has exactly one (Mews reservations carry no hotel code), else null
  * @param zone      that hotel's time zone (Mews serves stays in UTC), else UTC
  * @param tokenUrl  apaleo: the identity server's token endpoint when the feed uses OAuth client credentials, else null
+ * @param username  AlpineBits: the HTTP basic auth user (with {@code password}), else null
+ * @param protocolVersion AlpineBits: the X-AlpineBits-ClientProtocolVersion (2018-10, 2020-10), else null
+ * @param hotelCodes every hotel code of the feed, in the feed's order (the OTA polled feeds read per hotel)
  */
 public record PmsApi(String feedId, String tenantId, FeedKind kind, URI baseUrl, String accessToken, String clientToken,
                      String defaultCurrency, String hotelCode, ZoneId zone, URI tokenUrl, String clientId,
-                     String clientSecret) {
+                     String clientSecret, String username, String password, String protocolVersion,
+                     java.util.List<String> hotelCodes) {
 
     /** apaleo by OAuth client credentials (the token is asked for and renewed) rather than a fixed access token. */
     public boolean usesClientCredentials() {

@@ -1,0 +1,329 @@
+package org.guestcrm.connector.api;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.guestcrm.connector.Samples;
+import org.guestcrm.connector.Staff;
+import org.guestcrm.events.ReservationChangeType;
+import org.guestcrm.events.ReservationChanged;
+import org.guestcrm.events.ReservationStatus;
+import org.guestcrm.testsupport.KafkaTestClients.DecodedRecord;
+import org.guestcrm.testsupport.RealInfrastructure;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Polling an OpenTravel PMS (OTA_POLLING: OTA_ReadRQ by LastUpdateDate) and an AlpineBits GuestRequests server
+ * (ALPINEBITS_POLLING): a real HTTP server in the test ({@link OtaPollPeer}) plays the PMS, the running connector polls
+ * it, the events are read back from the real Kafka topic, the state from the real database.
+ */
+@QuarkusTest
+@WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "database", value = "connector"))
+class OtaPollingTest {
+
+    static OtaPollPeer pms;
+
+    @Inject
+    DataSource dataSource;
+
+    @BeforeAll
+    static void start() throws IOException {
+        pms = OtaPollPeer.start("crm-client", "alpine-secret", "ota-read-token");
+    }
+
+    @AfterAll
+    static void stop() {
+        pms.close();
+    }
+
+    @Test
+    void alpineBitsGuestRequestsAreEmittedAcknowledgedOnlyAfterCommitAndACancellationByIdCancelsTheReservation() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String tenant = "alpine-" + run;
+        String feedId = "ab-" + run;
+        String hotel = "FRANG" + run.substring(0, 4).toUpperCase();
+        String reserved = "AB" + run + "R";
+        String requested = "AB" + run + "Q";
+        pms.offer(reserved, fragment("guest-request-reserved.xml", reserved, hotel, "2027-08-10", "2027-08-14"));
+        pms.offer(requested, fragment("guest-request-requested.xml", requested, hotel, "2027-09-01", "2027-09-03"));
+        pms.ackStatus = 500;
+        String reservedKey = tenant + ":" + hotel + ":" + reserved;
+        String requestedKey = tenant + ":" + hotel + ":" + requested;
+        pms.onAcknowledgement = () -> outboxRows(reservedKey, requestedKey);
+
+        Staff.admin(tenant).contentType("application/json")
+                .body("{\"feedId\": \"" + feedId + "\", \"deliveryMode\": \"ALPINEBITS_POLLING\", \"status\": \"PAUSED\","
+                        + " \"hotels\": [{\"hotelCode\": \"" + hotel + "\", \"timeZone\": \"Europe/Rome\"}]}")
+                .post("/api/v1/feeds?tenant=" + tenant).then().statusCode(201);
+        Staff.admin(tenant).contentType("application/json")
+                .body("{\"baseUrl\": \"" + pms.url("/alpinebits") + "\", \"username\": \"crm-client\", \"password\":"
+                        + " \"alpine-secret\", \"protocolVersion\": \"2018-10\", \"pollIntervalSeconds\": 1}")
+                .put("/api/v1/feeds/{feedId}/pms-api", feedId).then().statusCode(200)
+                .body("basicAuthSet", equalTo(true)).body("protocolVersion", equalTo("2018-10"))
+                .body(not(containsString("alpine-secret")));
+        int seenBefore = pms.seen.size();
+        Staff.admin(tenant).post("/api/v1/feeds/{feedId}/resume", feedId).then().statusCode(200);
+
+        ReservationChanged booking = await().atMost(Duration.ofSeconds(60)).until(() -> reservations(reservedKey),
+                l -> l.size() == 1).getFirst().value();
+        assertEquals(ReservationStatus.CONFIRMED, booking.getStatus());
+        assertEquals(ReservationChangeType.CREATED, booking.getChangeType());
+        assertEquals(LocalDate.of(2027, 8, 10), booking.getArrival());
+        assertEquals(LocalDate.of(2027, 8, 14), booking.getDeparture());
+        assertEquals("Otilia", booking.getGuests().getFirst().getFirstName());
+        assertEquals(0, new java.math.BigDecimal("1299").compareTo(booking.getTotalAmount().getAmount()));
+        ReservationChanged request = await().atMost(Duration.ofSeconds(30)).until(() -> reservations(requestedKey),
+                l -> l.size() == 1).getFirst().value();
+        assertEquals(ReservationStatus.TENTATIVE, request.getStatus(), "an AlpineBits booking request is tentative");
+
+        // the read: multipart action + request, basic auth, the protocol version, the feed's hotel
+        OtaPollPeer.Seen read = pms.seen.subList(seenBefore, pms.seen.size()).stream()
+                .filter(s -> "OTA_Read:GuestRequests".equals(s.action())).findFirst().orElseThrow();
+        assertEquals("Basic " + java.util.Base64.getEncoder().encodeToString("crm-client:alpine-secret"
+                .getBytes(StandardCharsets.UTF_8)), read.authorization());
+        assertEquals("2018-10", read.protocolVersion());
+        assertTrue(read.contentType().startsWith("multipart/form-data; boundary="), read.contentType());
+        assertTrue(read.xml().contains("<OTA_ReadRQ xmlns=\"http://www.opentravel.org/OTA/2003/05\" Version=\"7.000\">"),
+                read.xml());
+        assertTrue(read.xml().contains("<HotelReadRequest HotelCode=\"" + hotel + "\">"), read.xml());
+
+        // the acknowledgement fails: it stays pending (persisted), is tried again, and the requests the PMS sends again
+        // emit nothing new
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> Staff.admin(tenant)
+                .get("/api/v1/feeds/{feedId}/poll", feedId).then().statusCode(200)
+                .body("pendingAcknowledgements", equalTo(2)).body("lastError", containsString("500"))
+                .body("attempts", greaterThanOrEqualTo(1)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> pms.seen("OTA_NotifReport:GuestRequests").size() >= 2);
+        assertTrue(pms.atAcknowledgement.stream().allMatch(rows -> rows == 2),
+                "every acknowledgement came after both reservations' events were committed: " + pms.atAcknowledgement);
+        OtaPollPeer.Seen ack = pms.seen("OTA_NotifReport:GuestRequests").getFirst();
+        assertTrue(ack.xml().contains("<UniqueID Type=\"14\" ID=\"" + reserved + "\"/>"), ack.xml());
+        assertTrue(ack.xml().contains("<UniqueID Type=\"14\" ID=\"" + requested + "\"/>"), ack.xml());
+
+        pms.ackStatus = 200;
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> Staff.admin(tenant)
+                .get("/api/v1/feeds/{feedId}/poll", feedId).then().statusCode(200)
+                .body("pendingAcknowledgements", equalTo(0)).body("attempts", equalTo(0)));
+        assertEquals(0, pms.pendingCount(), "the PMS took the acknowledgement");
+        assertEquals(1, reservations(reservedKey).size(), "read several times, emitted once");
+        assertEquals(1, reservations(requestedKey).size());
+
+        // a cancellation carries only the ids: the reservation's last state is emitted CANCELLED
+        pms.onAcknowledgement = null;
+        pms.offer(reserved, fragment("guest-request-cancelled.xml", reserved, hotel, null, null));
+        ReservationChanged cancelled = await().atMost(Duration.ofSeconds(60)).until(() -> reservations(reservedKey),
+                l -> l.size() == 2).getLast().value();
+        assertEquals(ReservationChangeType.CANCELLED, cancelled.getChangeType());
+        assertEquals(ReservationStatus.CANCELLED, cancelled.getStatus());
+        assertEquals(LocalDate.of(2027, 8, 10), cancelled.getArrival(), "the stay of the last state");
+        assertEquals("Otilia", cancelled.getGuests().getFirst().getFirstName());
+        await().atMost(Duration.ofSeconds(30)).until(() -> pms.seen("OTA_NotifReport:GuestRequests").stream()
+                .anyMatch(s -> s.xml().contains("<UniqueID Type=\"15\" ID=\"" + reserved + "\"/>")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> pms.pendingCount() == 0);
+        assertEquals(1, reservations(requestedKey).size());
+        Staff.admin(tenant).post("/api/v1/feeds/{feedId}/pause", feedId).then().statusCode(200);
+    }
+
+    @Test
+    void otaReadRqAsksByLastUpdateDateFromThePersistedCursorRetriesOutagesArchivesMalformedAnswersAndRefusesABadReservationAlone()
+            throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String tenant = "otapoll-" + run;
+        String feedId = "op-" + run;
+        // the official OpenTravel sample's HotelReservation (hotel WASJW, reservation 7865, a payment card), as a read
+        // answer, and one written with its departure before its arrival
+        String sample = Samples.otaHotelResNotif();
+        String official = sample.substring(sample.indexOf("<HotelReservation>"),
+                sample.indexOf("</HotelReservations>"));
+        String broken = official.replace("ResID_Value=\"7865\"", "ResID_Value=\"B" + run + "\"")
+                .replace("<TimeSpan Start=\"2005-10-18\" End=\"2005-10-20\"/>", "<TimeSpan Start=\"2005-10-18\" End=\"2005-10-10\"/>");
+        pms.otaReservations.clear();
+        pms.otaReservations.add(official);
+        pms.otaReservations.add(broken);
+        Staff.admin(tenant).contentType("application/json")
+                .body("{\"feedId\": \"" + feedId + "\", \"deliveryMode\": \"OTA_POLLING\", \"status\": \"PAUSED\","
+                        + " \"hotels\": [{\"hotelCode\": \"WASJW\"}]}")
+                .post("/api/v1/feeds?tenant=" + tenant).then().statusCode(201);
+        Staff.admin(tenant).contentType("application/json")
+                .body("{\"baseUrl\": \"" + pms.url("/ota") + "\", \"accessToken\": \"ota-read-token\", \"pollIntervalSeconds\": 1}")
+                .put("/api/v1/feeds/{feedId}/pms-api", feedId).then().statusCode(200);
+        int seenBefore = pms.seen.size();
+        Staff.admin(tenant).post("/api/v1/feeds/{feedId}/resume", feedId).then().statusCode(200);
+
+        String key = tenant + ":WASJW:7865";
+        ReservationChanged booking = await().atMost(Duration.ofSeconds(60)).until(() -> reservations(key),
+                l -> l.size() == 1).getFirst().value();
+        assertEquals(LocalDate.of(2005, 10, 18), booking.getArrival());
+        assertEquals("David", booking.getGuests().getFirst().getFirstName());
+        OtaPollPeer.Seen first = pms.seen.get(seenBefore);
+        assertEquals("Bearer ota-read-token", first.authorization());
+        assertTrue(first.xml().contains("<HotelReadRequest HotelCode=\"WASJW\"><SelectionCriteria DateType=\"LastUpdateDate\"/>"),
+                "the first read asks for everything: " + first.xml());
+        // the bad reservation is refused alone, with the element named
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Staff.admin(tenant)
+                .get("/api/v1/feeds/{feedId}/poll", feedId).then().statusCode(200)
+                .body("rejections[0].pmsReservationId", equalTo("B" + run))
+                .body("rejections[0].fields", containsString("RoomStay/TimeSpan@End is before")));
+        assertEquals(List.of(), reservations(tenant + ":WASJW:B" + run));
+        assertFalse(archived(feedId, "inbound_message").contains(Samples.CARD_NUMBER), "the archive is card-free");
+
+        // the persisted cursor is the next read's LastUpdateDate start
+        String cursor = await().atMost(Duration.ofSeconds(30)).until(() -> poll(tenant, feedId, "cursor"),
+                c -> c != null && !c.equals("0"));
+        Instant.parse(cursor);
+        // each persisted cursor is the Start of the next round's read
+        await().atMost(Duration.ofSeconds(30)).until(() -> pms.seen.stream().anyMatch(s -> s.xml()
+                .contains("<SelectionCriteria DateType=\"LastUpdateDate\" Start=\"" + cursor + "\"/>")));
+        assertEquals(1, reservations(key).size(), "read again in the overlap, emitted once");
+
+        // an outage: retried with backoff, then caught up
+        pms.readStatus = 503;
+        try {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> Staff.admin(tenant)
+                    .get("/api/v1/feeds/{feedId}/poll", feedId).then().statusCode(200)
+                    .body("attempts", greaterThanOrEqualTo(2)).body("lastError", containsString("503")));
+        } finally {
+            pms.readStatus = 200;
+        }
+
+        // malformed answers: not XML, then a document of the wrong kind; each archived and reported, never applied
+        pms.readBodyOverride = "<html><body>Proxy error";
+        try {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> Staff.admin(tenant)
+                    .get("/api/v1/feeds/{feedId}/poll", feedId).then().statusCode(200)
+                    .body("lastError", containsString("not a usable OTA_ResRetrieveRS")));
+            await().atMost(Duration.ofSeconds(30)).until(() -> refusedCount(feedId, false) >= 1);
+            pms.readBodyOverride = "<OTA_HotelAvailRS xmlns=\"" + OtaPollPeer.NS + "\"><Success/></OTA_HotelAvailRS>";
+            await().atMost(Duration.ofSeconds(60)).until(() -> refusedCount(feedId, true) >= 1);
+        } finally {
+            pms.readBodyOverride = null;
+        }
+        // the PMS sends a good answer again: the poller goes on (a new version of the booking is emitted)
+        pms.otaReservations.set(0, official.replace("<HotelReservation>",
+                "<HotelReservation LastModifyDateTime=\"2030-01-01T10:00:00Z\">").replace("non-smoking Room requested;king bed", "non-smoking Room requested;twin beds"));
+        ReservationChanged modified = await().atMost(Duration.ofSeconds(60)).until(() -> reservations(key),
+                l -> l.size() == 2).getLast().value();
+        assertNotNull(modified);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Staff.admin(tenant)
+                .get("/api/v1/feeds/{feedId}/poll", feedId).then().statusCode(200).body("attempts", equalTo(0)));
+        Staff.admin(tenant).post("/api/v1/feeds/{feedId}/pause", feedId).then().statusCode(200);
+    }
+
+    @Test
+    void pollingFeedSettingsAreValidatedNamingTheField() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String tenant = "pollcfg-" + run;
+        Staff.admin(tenant).contentType("application/json")
+                .body("{\"feedId\": \"abx-" + run + "\", \"deliveryMode\": \"ALPINEBITS_POLLING\"}")
+                .post("/api/v1/feeds?tenant=" + tenant).then().statusCode(400)
+                .body("invalidParams.name", equalTo(List.of("hotels")));
+        Staff.admin(tenant).contentType("application/json")
+                .body("{\"feedId\": \"abx-" + run + "\", \"deliveryMode\": \"ALPINEBITS_POLLING\", \"status\": \"PAUSED\","
+                        + " \"hotels\": [{\"hotelCode\": \"H1\"}]}")
+                .post("/api/v1/feeds?tenant=" + tenant).then().statusCode(201);
+        Staff.admin(tenant).contentType("application/json")
+                .body("{\"baseUrl\": \"http://pms.example.org/alpinebits\", \"protocolVersion\": \"2017-10\","
+                        + " \"accessToken\": \"x\"}")
+                .put("/api/v1/feeds/{feedId}/pms-api", "abx-" + run).then().statusCode(400)
+                .body("invalidParams.name", hasItems("username", "password", "protocolVersion", "accessToken"));
+        Staff.admin(tenant).contentType("application/json")
+                .body("{\"baseUrl\": \"http://pms.example.org/alpinebits\", \"username\": \"a:b\", \"password\": \"p\"}")
+                .put("/api/v1/feeds/{feedId}/pms-api", "abx-" + run).then().statusCode(400)
+                .body("invalidParams.name", equalTo(List.of("username")));
+        Staff.admin(tenant).contentType("application/json")
+                .body("{\"feedId\": \"otx-" + run + "\", \"deliveryMode\": \"OTA_POLLING\", \"status\": \"PAUSED\","
+                        + " \"hotels\": [{\"hotelCode\": \"H1\"}]}")
+                .post("/api/v1/feeds?tenant=" + tenant).then().statusCode(201).body("pushPath", equalTo(null));
+        Staff.admin(tenant).contentType("application/json")
+                .body("{\"baseUrl\": \"http://pms.example.org/ota\", \"username\": \"u\", \"pollIntervalSeconds\": 0}")
+                .put("/api/v1/feeds/{feedId}/pms-api", "otx-" + run).then().statusCode(400)
+                .body("invalidParams.name", hasItems("username", "accessToken", "pollIntervalSeconds"));
+        Staff.admin(tenant).get("/api/v1/feeds/{feedId}/poll", "otx-" + run).then().statusCode(200)
+                .body("pendingAcknowledgements", equalTo(0));
+    }
+
+    private long outboxRows(String... keys) {
+        String sql = "select count(*) from outbox_event where record_key = any (?)";
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setArray(1, connection.createArrayOf("varchar", keys));
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private long refusedCount(String feedId, boolean withPayload) throws Exception {
+        String sql = "select count(*) from refused_message where feed_id = ? and reason like 'poll answer%' and "
+                + (withPayload ? "masked_payload is not null" : "masked_payload is null");
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, feedId);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    private String archived(String feedId, String table) throws Exception {
+        String sql = "select string_agg(coalesce(masked_payload, ''), '') from " + table + " where feed_id = ?";
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, feedId);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                String text = rows.getString(1);
+                assertNotNull(text, "the feed has archived messages");
+                return text;
+            }
+        }
+    }
+
+    private static String poll(String tenant, String feedId, String field) {
+        return Staff.admin(tenant).get("/api/v1/feeds/{feedId}/poll", feedId).then().statusCode(200).extract().path(field);
+    }
+
+    private static String fragment(String name, String id, String hotel, String start, String end) {
+        try (InputStream in = OtaPollingTest.class.getResourceAsStream("/alpinebits/" + name)) {
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("@ID@", id).replace("@HOTEL@", hotel);
+            return start == null ? text : text.replace("@START@", start).replace("@END@", end);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<DecodedRecord<ReservationChanged>> reservations(String key) {
+        return WebhookFetchTest.reservations(key);
+    }
+}
