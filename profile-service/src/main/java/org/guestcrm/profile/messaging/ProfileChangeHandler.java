@@ -660,6 +660,11 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
         Map<UUID, MatchModel.Score> scoreOf = new LinkedHashMap<>();
         scoreOf.put(target, targetScore);
         joined.forEach(b -> scoreOf.put(b.cluster(), b.score()));
+        // The birth-date evidence of each joined guest's check against the target (the target's own profiles, when it
+        // is absorbed, were checked against the first joined guest).
+        Map<UUID, String> birthDatesOf = new HashMap<>();
+        joined.forEach(b -> birthDatesOf.put(b.cluster(), b.birthDates()));
+        birthDatesOf.putIfAbsent(target, joined.isEmpty() ? null : joined.get(0).birthDates());
         UUID survivorId = order.stream().filter(scoreOf::containsKey).findFirst().orElse(target);
         GuestEntity survivor = batch.guests().get(survivorId);
         List<UUID> absorbed = scoreOf.keySet().stream().filter(id -> !id.equals(survivorId)).toList();
@@ -700,7 +705,8 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
             d.explanation = "guest " + moved.getValue() + " joined into guest " + survivorId + ": " + which + " "
                     + newcomer.id + " matches both (" + (score.evidence().isEmpty() ? "it was in this guest"
                             : "against this guest " + score.explain()) + "); no never-merge "
-                    + "decision, hard conflict, veto or second birth date between the two guests' profiles";
+                    + "decision, hard conflict or veto between the two guests' profiles; birth dates: "
+                    + java.util.Objects.requireNonNullElse(birthDatesOf.get(moved.getValue()), "not compared");
             d.persist();
             batch.decisionsHere().add(d);
         }
@@ -742,7 +748,9 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
                 .mapToDouble(MatchModel.Score::weight).min().orElse(0);
         String explanation = which + " " + newcomer.id + " matches " + scoreOf.size() + " guests, each at "
                 + String.format(java.util.Locale.ROOT, "%.1f", weakest) + " bits or more, with no never-merge decision, "
-                + "hard conflict, veto or second birth date between them";
+                + "hard conflict, veto or second birth date between them (birth dates: "
+                + joined.stream().map(ClusterScorer.Bridge::birthDates).filter(java.util.Objects::nonNull).distinct()
+                        .collect(java.util.stream.Collectors.joining("; ")) + ")";
         merges.publishAutomaticMerge(survivor, absorbed,
                 originOf.keySet().stream().map(batch.known()::get).filter(java.util.Objects::nonNull).toList(), weakest,
                 explanation, metadata, now);

@@ -86,7 +86,8 @@ class DedupEvalTest {
         assertTrue(out.contains("(fixed m/u)"), out);
         assertTrue(out.contains("(fitted m/u)"), out);
         assertTrue(out.contains("true pairs  2031"), out);
-        assertTrue(out.matches("(?s).*fixed m/u.*precision 1\\.000  recall 0\\.8\\d\\d  F1 0\\.(89|9\\d).*"), out);
+        // fs-4's fixed set on fake_1000: precision 1.000, recall 0.907, F1 0.951 (canvas).
+        assertTrue(out.matches("(?s).*fixed m/u.*precision 1\\.000  recall 0\\.9\\d\\d  F1 0\\.9[5-9]\\d.*"), out);
         assertTrue(out.contains("birthDate/exact"), out);
     }
 

@@ -40,8 +40,19 @@ public final class ClusterScorer {
     /**
      * Another candidate cluster the newcomer would auto-merge with on its own (scored against it alone: no veto, no
      * conflict, corroborated, at or above the auto-merge threshold): the newcomer bridges it with the best cluster.
+     * {@code birthDates}: once {@link #joinable} accepted it, the birth-date evidence of its check against the target.
      */
-    public record Bridge<C>(C cluster, MatchModel.Score score) {
+    public record Bridge<C>(C cluster, MatchModel.Score score, String birthDates) {
+        public Bridge(C cluster, MatchModel.Score score) {
+            this(cluster, score, null);
+        }
+    }
+
+    /**
+     * What the pairwise checks between two clusters found: the reason they cannot be one person (null when they may),
+     * and the birth-date evidence the check used (a sentence without any value).
+     */
+    public record CrossCheck(String conflict, String birthDates) {
     }
 
     /** Why two clusters the newcomer bridges may not be joined, or null when they may. */
@@ -128,11 +139,12 @@ public final class ClusterScorer {
     /**
      * Which of the other clusters a newcomer bridges may join its cluster (in the order given, strongest first): one
      * joins when, against the target and every cluster joined before it, no manual decision keeps them apart
-     * ({@code apart}) and no pair of their members is a hard conflict, scores below the veto or has two different
-     * birth dates. So the newcomer's own decisions (each an auto-merge) and every pairwise comparison across the
+     * ({@code apart}) and no pair of their members is a hard conflict or scores below the veto, and their birth dates
+     * are not two different ones ({@link #crossConflict}). So the newcomer's own decisions (each an auto-merge) and every pairwise comparison across the
      * clusters support the join; placeholders, relay and shared addresses are no match features, so they never bridge.
      *
-     * @return the clusters to join, each with the newcomer's score against it
+     * @return the clusters to join, each with the newcomer's score against it and the birth-date evidence of its
+     *         check against the target
      */
     public <C> List<Bridge<C>> joinable(C target, List<Bridge<C>> others, Map<C, List<PersonRecord>> clusters,
             TermFrequencies frequencies, Apart<C> apart) {
@@ -140,17 +152,22 @@ public final class ClusterScorer {
         List<Bridge<C>> joined = new java.util.ArrayList<>();
         for (Bridge<C> other : others) {
             boolean fits = true;
+            String birthDates = null;
             for (C member : group) {
-                if (apart.reason(member, other.cluster()) != null
-                        || crossConflict(clusters.getOrDefault(member, List.of()),
-                                clusters.getOrDefault(other.cluster(), List.of()), frequencies) != null) {
+                CrossCheck check = apart.reason(member, other.cluster()) != null ? null
+                        : crossCheck(clusters.getOrDefault(member, List.of()),
+                                clusters.getOrDefault(other.cluster(), List.of()), frequencies);
+                if (check == null || check.conflict() != null) {
                     fits = false;
                     break;
+                }
+                if (member.equals(target)) {
+                    birthDates = check.birthDates();
                 }
             }
             if (fits) {
                 group.add(other.cluster());
-                joined.add(other);
+                joined.add(new Bridge<>(other.cluster(), other.score(), birthDates));
             }
         }
         return joined;
@@ -158,33 +175,44 @@ public final class ClusterScorer {
 
     /**
      * Why two clusters' members cannot be one person, or null: a hard conflict or a score below the veto between any
-     * two of their members, or two different birth dates (both clusters hold birth dates and none of one agrees with
-     * one of the other, exactly or within a typing error: a cluster already holding two dates of one person may join
-     * a guest holding either).
+     * two of their members, or two birth dates (both clusters hold birth dates and no date of one is the same as one of
+     * the other or a plausible typo of it, {@link BirthDateTypos}: a cluster already holding two dates of one person may
+     * join a guest holding either).
      */
     String crossConflict(List<PersonRecord> a, List<PersonRecord> b, TermFrequencies frequencies) {
+        return crossCheck(a, b, frequencies).conflict();
+    }
+
+    /** {@link #crossConflict} with the birth-date evidence it used: the closest pair of dates across the clusters. */
+    CrossCheck crossCheck(List<PersonRecord> a, List<PersonRecord> b, TermFrequencies frequencies) {
         boolean datesCompared = false;
-        boolean datesAgree = false;
+        String closest = null;
         for (PersonRecord x : a) {
             for (PersonRecord y : b) {
                 MatchModel.Score score = model.compare(x, y, frequencies);
                 if (score.conflicting()) {
-                    return "conflict: " + score.hardConflict();
+                    return new CrossCheck("conflict: " + score.hardConflict(), null);
                 }
                 if (score.weight() < thresholds.veto()) {
-                    return "two members score below the veto";
+                    return new CrossCheck("two members score below the veto", null);
                 }
                 if (x.birthDate() != null && y.birthDate() != null) {
                     datesCompared = true;
-                    datesAgree |= score.evidence().stream()
-                            .anyMatch(e -> e.field().equals("birthDate") && !e.level().startsWith("different"));
+                    String kind = BirthDateTypos.kind(x.birthDate(), y.birthDate()).orElse(null);
+                    if (kind != null && (closest == null || BirthDateTypos.rank(kind) < BirthDateTypos.rank(closest))) {
+                        closest = kind;
+                    }
                 }
             }
         }
-        if (datesCompared && !datesAgree) {
-            return "two different birth dates";
+        if (!datesCompared) {
+            return new CrossCheck(null, "not compared (one of the guests holds no birth date)");
         }
-        return null;
+        if (closest == null) {
+            return new CrossCheck("two different birth dates, no typing error of each other", null);
+        }
+        return new CrossCheck(null, BirthDateTypos.SAME.equals(closest) ? "the same birth date on both guests"
+                : "the closest birth dates of the two guests are " + closest + " (a typing error, so no second person)");
     }
 
     /** The names' evidence counts as one group (given name and surname, or both swapped). */

@@ -62,6 +62,35 @@ class BridgingTest {
     }
 
     @Test
+    void birthDatesThatArePlausibleTyposOfEachOtherDoNotKeepGuestsApart() {
+        PersonRecord c = person("c", null, "3011", "bern", "hv.private@example.com");
+        // The year one digit off and the day four weeks off: a typing error, not a second person.
+        PersonRecord a = person("a", "19740821", null, null, "hv.private@example.com");
+        PersonRecord b = person("b", "19840919", "3011", "bern", "henrike.work@corp.example.net");
+        ClusterScorer.Verdict<String> verdict = scorer.decide(c, clusters(a, b));
+        assertEquals(ClusterScorer.Outcome.AUTO_MERGE, verdict.outcome());
+        List<ClusterScorer.Bridge<String>> joined = scorer.joinable(verdict.cluster(), verdict.alsoMatching(),
+                clusters(a, b), TermFrequencies.none(), (x, y) -> null);
+        assertEquals(1, joined.size(), verdict.toString());
+        assertEquals("the closest birth dates of the two guests are " + BirthDateTypos.NEAR
+                + " (a typing error, so no second person)", joined.get(0).birthDates());
+
+        // Day and month swapped, and one of two dates the same: the evidence names the closest pair.
+        PersonRecord swapped = person("s", "19790305", null, null, "hv.private@example.com");
+        PersonRecord b2 = person("b", "19790503", "3011", "bern", "henrike.work@corp.example.net");
+        assertEquals(ClusterScorer.Outcome.AUTO_MERGE, scorer.decide(c, clusters(swapped, b2)).outcome());
+        ClusterScorer.CrossCheck check = scorer.crossCheck(List.of(swapped), List.of(b2), TermFrequencies.none());
+        assertEquals(null, check.conflict());
+        assertTrue(check.birthDates().contains(BirthDateTypos.DAY_MONTH_SWAPPED), check.toString());
+        PersonRecord alsoSame = person("t", "19790503", null, null, null);
+        assertEquals("the same birth date on both guests", scorer.crossCheck(List.of(swapped, alsoSame), List.of(b2),
+                TermFrequencies.none()).birthDates());
+        PersonRecord noDate = person("n", null, null, null, "hv.private@example.com");
+        assertEquals("not compared (one of the guests holds no birth date)",
+                scorer.crossCheck(List.of(noDate), List.of(b2), TermFrequencies.none()).birthDates());
+    }
+
+    @Test
     void twoBirthDatesAKeepApartOrARelayAddressNeverBridge() {
         PersonRecord c = person("c", null, "3011", "bern", "hv.private@example.com");
         // Two birth dates across the guests: one person cannot have both.
@@ -72,6 +101,8 @@ class BridgingTest {
         assertEquals(1, verdict.alsoMatching().size(), verdict.toString());
         assertTrue(scorer.joinable(verdict.cluster(), verdict.alsoMatching(), clusters(a, b), TermFrequencies.none(),
                 (x, y) -> null).isEmpty(), "two different birth dates are never joined");
+        assertEquals("two different birth dates, no typing error of each other",
+                scorer.crossConflict(List.of(a), List.of(b), TermFrequencies.none()));
 
         // A reviewer's keep-apart between the guests.
         PersonRecord a2 = person("a", null, null, null, "hv.private@example.com");
