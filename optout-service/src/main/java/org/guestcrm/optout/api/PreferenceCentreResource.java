@@ -29,7 +29,9 @@ import org.guestcrm.optout.messaging.Erasures;
 import org.guestcrm.events.ErasureRequester;
 import org.guestcrm.optout.messaging.ContactUpdatePublisher;
 import org.guestcrm.optout.persistence.ConsentEntryEntity;
+import org.guestcrm.optout.persistence.ConsentLedgerStore;
 import org.guestcrm.optout.persistence.ConsentStateEntity;
+import org.guestcrm.optout.persistence.GuestDirectory;
 import org.guestcrm.optout.persistence.KnownContactPoints;
 import org.guestcrm.optout.persistence.PreferenceCentreStore;
 import org.guestcrm.optout.persistence.SourceProfileEntity;
@@ -90,6 +92,8 @@ public class PreferenceCentreResource {
     @Inject
     GuestLinks links;
     @Inject
+    GuestDirectory guestDirectory;
+    @Inject
     GuestSessions sessions;
     @Inject
     LinkContactPoints linkContactPoints;
@@ -123,7 +127,7 @@ public class PreferenceCentreResource {
 
     /** One language the guest may choose, labelled in that language. */
     @TemplateData
-    public record LanguageOption(String code, String label) {
+    public record LanguageOption(String code, String label, boolean selected) {
     }
 
     /** One purpose's line on the page. */
@@ -183,6 +187,13 @@ public class PreferenceCentreResource {
             return refusal;
         }
         Guest g = (Guest) guest;
+        if (lang == null || lang.isBlank()) {
+            // The guest's own language (crm.guests) where the page speaks it, else the browser's.
+            String held = pageLanguage(heldDetails(g).language());
+            if (held != null) {
+                language = held;
+            }
+        }
         Map<String, String> t = PreferenceTexts.of(language);
         String noticeText = notice != null && NOTICES.contains(notice) ? t.get("notice." + notice) : null;
         audit.record(new AuditEntry(0, Instant.now(), "guest", g.session().tenant(), "guest", "GET /preferences",
@@ -338,6 +349,17 @@ public class PreferenceCentreResource {
         String first = blankToNull(firstName);
         String last = blankToNull(lastName);
         String chosen = blankToNull(guestLanguage);
+        // The form shows what is held: a field sent back as it is held is no correction.
+        GuestDirectory.GuestDetails held = heldDetails(g);
+        if (first != null && first.equals(held.firstName())) {
+            first = null;
+        }
+        if (last != null && last.equals(held.lastName())) {
+            last = null;
+        }
+        if (chosen != null && chosen.equals(choiceOf(held.language()))) {
+            chosen = null;
+        }
         // Never echo what was typed: the error names the field only.
         if (first != null && !NAME.matcher(first).matches()) {
             return render(400, g, language, null, t.get("error.firstName"));
@@ -369,6 +391,32 @@ public class PreferenceCentreResource {
         return back(language, "detailsCorrected");
     }
 
+    /**
+     * What crm.guests says of the guest holding the session's contact point (names, language), where exactly one
+     * guest holds it (an address shared by two guests shows neither's names); else nothing.
+     */
+    private GuestDirectory.GuestDetails heldDetails(Guest g) {
+        String tenant = g.session().tenant();
+        String guestId = guestDirectory.soleHolders(List.of(new ConsentLedgerStore.TenantValue(tenant, g.contactPoint().value())))
+                .get(tenant + "\n" + g.contactPoint().value());
+        return guestId == null ? GuestDirectory.GuestDetails.NONE : guestDirectory.detailsOf(tenant, guestId);
+    }
+
+    /** The choice of the language list a held language (BCP 47, e.g. de-CH) is, if any. */
+    static String choiceOf(String language) {
+        if (language == null) {
+            return null;
+        }
+        String primary = language.strip().toLowerCase(java.util.Locale.ROOT).split("[-_]")[0];
+        return LANGUAGES.contains(primary) ? primary : null;
+    }
+
+    /** The page's language for a held language, if the pages speak it. */
+    static String pageLanguage(String language) {
+        String choice = choiceOf(language);
+        return choice != null && GuestTexts.LANGUAGES.contains(choice) ? choice : null;
+    }
+
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.strip();
     }
@@ -391,6 +439,16 @@ public class PreferenceCentreResource {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("contactPoint", value);
         data.put("kind", g.contactPoint().kind().name());
+        GuestDirectory.GuestDetails details = heldDetails(g);
+        if (details.firstName() != null) {
+            data.put("firstName", details.firstName());
+        }
+        if (details.lastName() != null) {
+            data.put("lastName", details.lastName());
+        }
+        if (details.language() != null) {
+            data.put("language", details.language());
+        }
         data.put("consents", ConsentStateEntity.listFor(tenant, value).stream().map(s -> Map.of("channel", s.channel,
                 "purpose", s.purpose, "status", s.status, "source", s.source, "effectiveAt", s.effectiveAt.toString())).toList());
         data.put("history", ConsentEntryEntity.history(tenant, value).stream().map(e -> {
@@ -691,9 +749,17 @@ public class PreferenceCentreResource {
                     state == null ? "" : DAY.format(state.effectiveAt)));
         }
         List<SourceProfileEntity> holders = ContactUpdatePublisher.holders(tenant, g.contactPoint());
+        GuestDirectory.GuestDetails details = heldDetails(g);
+        String heldChoice = choiceOf(details.language());
+        String heldName = details.firstName() == null && details.lastName() == null ? null
+                : String.join(" ", java.util.stream.Stream.of(details.firstName(), details.lastName())
+                        .filter(java.util.Objects::nonNull).toList());
         String html = preferencesPage.data("postal", postal).data("lang", language).data("t", t).data("switches", GuestTexts.switches(language, code -> "/preferences?lang=" + code))
                 .data("address", value).data("profiles", holders.size()).data("rows", rows)
-                .data("languages", LANGUAGES.stream().map(code -> new LanguageOption(code, t.get("language." + code))).toList())
+                .data("languages", LANGUAGES.stream()
+                        .map(code -> new LanguageOption(code, t.get("language." + code), code.equals(heldChoice))).toList())
+                .data("heldName", heldName).data("firstName", details.firstName()).data("lastName", details.lastName())
+                .data("heldLanguage", heldChoice == null ? details.language() : t.get("language." + heldChoice))
                 .data("pausedUntil", store.pausedUntil(tenant, value).map(DAY::format).orElse(null))
                 .data("csrf", sessions.csrfToken(g.session())).data("notice", notice).data("error", error).render();
         return Response.status(status).type(HTML).header("Cache-Control", "no-store").entity(html).build();

@@ -170,6 +170,9 @@ public class Erasures {
         }
         entityManager.flush();
         int deleted = store.erase(tenant, points, consentKeys);
+        if (person.guestId() != null) {
+            deleted += guests.forgetDetails(tenant, person.guestId());
+        }
 
         List<String> refs = new ArrayList<>();
         for (ContactPoint point : points) {

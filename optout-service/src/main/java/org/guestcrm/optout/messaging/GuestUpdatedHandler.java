@@ -89,7 +89,8 @@ public class GuestUpdatedHandler implements IntakeHandler<GuestUpdated> {
             event.getEmails().forEach(cp -> ContactPoint.email(cp.getValue()).ifPresent(points::add));
             event.getPhones().forEach(cp -> ContactPoint.phone(cp.getValue(), region).ifPresent(points::add));
             points.addAll(ConsentMapper.postalAddresses(event.getAddresses()));
-            changed.put(event.getGuestId(), new GuestContactPoints(event.getGuestId(), tenant, event.getVersion(), points));
+            changed.put(event.getGuestId(), new GuestContactPoints(event.getGuestId(), tenant, event.getVersion(), points,
+                    GuestDirectory.GuestDetails.of(event.getFirstName(), event.getLastName(), event.getLanguage())));
         }
         guests.save(changed.values(), Instant.now());
         LOG.debugf("Batch of %d guest record(s): %d applied, %d older or merged away.", records.size(), changed.size(), skipped);

@@ -36,8 +36,30 @@ public class GuestDirectory {
     public record HeldGuest(String guestId, String tenant, long version, String mergedInto) {
     }
 
-    /** The new state of one guest from crm.guests. */
-    public record GuestContactPoints(String guestId, String tenant, long version, List<ContactPoint> contactPoints) {
+    /** The new state of one guest from crm.guests: its contact points, names and language (each may be null). */
+    public record GuestContactPoints(String guestId, String tenant, long version, List<ContactPoint> contactPoints,
+            GuestDetails details) {
+        public GuestContactPoints(String guestId, String tenant, long version, List<ContactPoint> contactPoints) {
+            this(guestId, tenant, version, contactPoints, GuestDetails.NONE);
+        }
+    }
+
+    /** What the preference centre shows of a guest besides its contact points (V20); any part may be null. */
+    public record GuestDetails(String firstName, String lastName, String language) {
+        public static final GuestDetails NONE = new GuestDetails(null, null, null);
+
+        /** Trimmed, blank as null, cut to the columns' sizes. */
+        public static GuestDetails of(String firstName, String lastName, String language) {
+            return new GuestDetails(cut(firstName, 100), cut(lastName, 100), cut(language, 35));
+        }
+
+        private static String cut(String value, int max) {
+            if (value == null || value.isBlank()) {
+                return null;
+            }
+            String v = value.strip();
+            return v.length() <= max ? v : v.substring(0, max);
+        }
     }
 
     /** The held guests of these ids: one query. */
@@ -62,14 +84,19 @@ public class GuestDirectory {
             return;
         }
         em.createNativeQuery("""
-                insert into guest (guest_id, tenant, version, updated_at)
-                select g, t, cast(v as bigint), cast(?4 as timestamptz)
-                from unnest(cast(?1 as text[]), cast(?2 as text[]), cast(?3 as text[])) as x (g, t, v)
-                on conflict (guest_id) do update set version = excluded.version, updated_at = excluded.updated_at""")
+                insert into guest (guest_id, tenant, version, updated_at, first_name, last_name, language)
+                select g, t, cast(v as bigint), cast(?4 as timestamptz), f, l, lang
+                from unnest(cast(?1 as text[]), cast(?2 as text[]), cast(?3 as text[]), cast(?5 as text[]),
+                            cast(?6 as text[]), cast(?7 as text[])) as x (g, t, v, f, l, lang)
+                on conflict (guest_id) do update set version = excluded.version, updated_at = excluded.updated_at,
+                    first_name = excluded.first_name, last_name = excluded.last_name, language = excluded.language""")
                 .setParameter(1, SqlValues.column(guests, GuestContactPoints::guestId))
                 .setParameter(2, SqlValues.column(guests, GuestContactPoints::tenant))
                 .setParameter(3, SqlValues.column(guests, GuestContactPoints::version))
                 .setParameter(4, now.toString())
+                .setParameter(5, SqlValues.column(guests, g -> g.details().firstName()))
+                .setParameter(6, SqlValues.column(guests, g -> g.details().lastName()))
+                .setParameter(7, SqlValues.column(guests, g -> g.details().language()))
                 .executeUpdate();
         em.createNativeQuery("delete from guest_contact_point where guest_id = any (cast(?1 as text[]))")
                 .setParameter(1, SqlValues.column(guests, GuestContactPoints::guestId))
@@ -113,7 +140,8 @@ public class GuestDirectory {
         em.createNativeQuery("""
                 insert into guest (guest_id, tenant, version, merged_into, updated_at)
                 select g, ?2, 0, ?3, cast(?4 as timestamptz) from unnest(cast(?1 as text[])) as x (g)
-                on conflict (guest_id) do update set merged_into = excluded.merged_into, updated_at = excluded.updated_at""")
+                on conflict (guest_id) do update set merged_into = excluded.merged_into, updated_at = excluded.updated_at,
+                    first_name = null, last_name = null, language = null""")
                 .setParameter(1, ids).setParameter(2, tenant).setParameter(3, surviving).setParameter(4, now.toString())
                 .executeUpdate();
         em.createNativeQuery("""
@@ -178,6 +206,23 @@ public class GuestDirectory {
             points.add(new ContactPoint(ContactKind.valueOf((String) r[0]), (String) r[1]));
         }
         return points;
+    }
+
+    /** The names and language held of guest {@code guestId} of {@code tenant} (none for an unknown guest). */
+    @SuppressWarnings("unchecked")
+    public GuestDetails detailsOf(String tenant, String guestId) {
+        List<Object[]> rows = em.createNativeQuery("select first_name, last_name, language from guest where tenant = ?1 and guest_id = ?2")
+                .setParameter(1, tenant).setParameter(2, guestId).getResultList();
+        return rows.isEmpty() ? GuestDetails.NONE
+                : new GuestDetails((String) rows.get(0)[0], (String) rows.get(0)[1], (String) rows.get(0)[2]);
+    }
+
+    /** An erasure of guest {@code guestId}: its names and language (and those of the guests merged into it) are gone. */
+    public int forgetDetails(String tenant, String guestId) {
+        return em.createNativeQuery("""
+                update guest set first_name = null, last_name = null, language = null
+                where tenant = ?1 and (guest_id = ?2 or merged_into = ?2)""")
+                .setParameter(1, tenant).setParameter(2, guestId).executeUpdate();
     }
 
     /** The merged-away guests living on in {@code guestId}. */

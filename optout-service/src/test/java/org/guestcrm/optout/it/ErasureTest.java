@@ -76,6 +76,7 @@ class ErasureTest {
                         .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).setSource("profile-service")
                         .setTenantId(tenant).setCorrelationId(UUID.randomUUID().toString()).setSchemaVersion(1).build())
                 .setGuestId(guestId).setVersion(1)
+                .setFirstName("Erika").setLastName("Ernst").setLanguage("de")
                 .setEmails(List.of(ContactPoint.newBuilder().setValue(mail).build()))
                 .build());
     }
@@ -176,7 +177,9 @@ class ErasureTest {
                 .get("/api/v1/consents/guests/" + guestId).then().statusCode(200));
 
         String cookie = PreferenceCentreTest.session(PreferenceCentreTest.preferencesLink(tenant, mail));
-        String csrf = PreferenceCentreTest.csrfOf(PreferenceCentreTest.page(cookie));
+        String centre = PreferenceCentreTest.page(cookie);
+        assertTrue(centre.contains("<dd id=\"held-name\">Erika Ernst</dd>"), "the centre shows the guest's names from crm.guests");
+        String csrf = PreferenceCentreTest.csrfOf(centre);
         // The request only mails a confirmation; its link's page only shows a button: nothing is erased before it.
         String confirmPath = requestErasureByMail(mail, cookie, csrf);
         given().get(confirmPath).then().statusCode(200).header("X-Frame-Options", equalTo("DENY"))
@@ -209,6 +212,10 @@ class ErasureTest {
 
         // This service's own rows of the three contact points are gone; only keyed suppressions are left.
         assertNothingHeld(tenant, List.of(mail, e164, home));
+        assertEquals(0, rows("select count(*) from guest where tenant = ? and guest_id = ? and (first_name is not null"
+                + " or last_name is not null or language is not null)", tenant, guestId), "the guest's names and language are erased");
+        assertEquals(1, rows("select count(*) from guest where tenant = ? and guest_id = ?", tenant, guestId),
+                "the guest's id and version stay (a late older record is not applied again)");
         assertEquals(3, rows("select count(*) from suppression where tenant = ? and key_id = ? and hash like 'hmac1:test-supp:%'",
                 tenant, "test-supp"));
         // The grants were withdrawn first (whoever holds crm.consents hears it), then the keys were tombstoned.

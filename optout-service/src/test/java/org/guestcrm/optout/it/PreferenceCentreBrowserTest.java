@@ -4,12 +4,14 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -17,6 +19,10 @@ import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.guestcrm.events.ConsentChanged;
+import org.guestcrm.events.ContactDetailsUpdated;
+import org.guestcrm.events.ContactUpdateReason;
+import org.guestcrm.events.EventMetadata;
+import org.guestcrm.events.GuestUpdated;
 import org.guestcrm.testsupport.KafkaTestClients;
 import org.guestcrm.testsupport.MailServer;
 import org.junit.jupiter.api.Test;
@@ -113,6 +119,77 @@ class PreferenceCentreBrowserTest {
             browser.quit();
             service.stop();
         }
+    }
+
+    @Test
+    void theCentreShowsTheGuestsNamesAndLanguageFromCrmGuestsAndTakesACorrectionInARealBrowser() throws Exception {
+        String tenant = "tenant-" + UUID.randomUUID();
+        String pmsProfileId = "NM-" + UUID.randomUUID();
+        String address = PreferenceCentreTest.subscribed(tenant, pmsProfileId);
+        String guestId = "guest-" + UUID.randomUUID();
+        guestUpdated(tenant, guestId, 1, address, "Zoë", "Müller");
+        await().atMost(PreferenceCentreTest.PATIENCE).untilAsserted(() -> io.restassured.RestAssured.given()
+                .auth().oauth2(ErasureTest.token(tenant, "viewer")).queryParam("tenant", tenant)
+                .get("/api/v1/consents/guests/" + guestId).then().statusCode(200));
+
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(executable("chromium"));
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=420,900", "--lang=en");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of(executable("chromedriver")).toFile()).usingAnyFreePort().build();
+        WebDriver browser = new ChromeDriver(service, options);
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        try {
+            // A link without ?lang: the page speaks the guest's language as crm.guests holds it (de-CH), not the browser's.
+            browser.get(base.resolve("/p/" + PreferenceCentreTest.preferencesLink(tenant, address)).toString());
+            wait.until(ExpectedConditions.textToBe(By.id("title"), "Ihre Kontakteinstellungen"));
+            assertEquals("de", browser.findElement(By.tagName("html")).getAttribute("lang"));
+            assertEquals("Zoë Müller", browser.findElement(By.id("held-name")).getText());
+            assertEquals("Deutsch", browser.findElement(By.id("held-language")).getText());
+            assertEquals("Zoë", browser.findElement(By.id("firstName")).getAttribute("value"));
+            assertEquals("Müller", browser.findElement(By.id("lastName")).getAttribute("value"));
+            assertEquals("de", new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("guestLanguage")))
+                    .getFirstSelectedOption().getAttribute("value"));
+            screenshot(browser, "preferences-de.png");
+
+            // The guest corrects the last name only: the first name and language sent back as held are no correction.
+            browser.findElement(By.id("lastName")).clear();
+            browser.findElement(By.id("lastName")).sendKeys("Müller-Brandt");
+            browser.findElement(By.id("correctDetails")).click();
+            wait.until(ExpectedConditions.textToBe(By.id("notice"), "Danke: Unsere Hotels passen Ihre Angaben an."));
+            await().atMost(PreferenceCentreTest.PATIENCE).untilAsserted(() -> {
+                List<ContactDetailsUpdated> updates = KafkaTestClients.<ContactDetailsUpdated>readAvro("crm.contact-updates")
+                        .stream().filter(r -> r.key().equals(tenant + ":opera:" + pmsProfileId)).map(ConsumerRecord::value)
+                        .filter(u -> u.getReason() == ContactUpdateReason.GUEST_CORRECTION).toList();
+                assertEquals(1, updates.size());
+                assertEquals("Müller-Brandt", updates.get(0).getLastName());
+                assertNull(updates.get(0).getFirstName(), "unchanged");
+                assertNull(updates.get(0).getLanguage(), "unchanged");
+            });
+
+            // The profile service's next record says what it holds now; the page shows it, in English when asked.
+            guestUpdated(tenant, guestId, 2, address, "Zoë", "Müller-Brandt");
+            await().atMost(PreferenceCentreTest.PATIENCE).untilAsserted(() -> {
+                browser.get(base.resolve("/preferences?lang=en").toString());
+                assertEquals("Zoë Müller-Brandt", browser.findElement(By.id("held-name")).getText());
+            });
+            assertEquals("Your contact preferences", browser.findElement(By.id("title")).getText());
+            assertEquals("Deutsch", browser.findElement(By.id("held-language")).getText());
+        } finally {
+            browser.quit();
+            service.stop();
+        }
+    }
+
+    private static void guestUpdated(String tenant, String guestId, long version, String address, String first, String last) {
+        KafkaTestClients.sendAvro("crm.guests", guestId, GuestUpdated.newBuilder()
+                .setMetadata(EventMetadata.newBuilder().setEventId(UUID.randomUUID()).setEventType("GuestUpdated")
+                        .setOccurredAt(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
+                        .setSource("profile-service").setTenantId(tenant).setCorrelationId(UUID.randomUUID().toString())
+                        .setSchemaVersion(1).build())
+                .setGuestId(guestId).setVersion(version).setFirstName(first).setLastName(last).setLanguage("de-CH")
+                .setEmails(List.of(org.guestcrm.events.ContactPoint.newBuilder().setValue(address).build()))
+                .build());
     }
 
     /** The text of the first mail in the guest's INBOX, read over IMAP (login = password = the address). */
