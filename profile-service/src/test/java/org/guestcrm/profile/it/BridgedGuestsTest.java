@@ -39,7 +39,7 @@ import io.restassured.response.Response;
  * joins both (the older guest survives, GuestMerged decided automatically, the other id answers the survivor, the
  * survivor's GuestUpdated carries all three, the absorbed key ends with a tombstone, the decision explained on the
  * moved profile); un-merging restores the absorbed guest. A reviewer's keep-apart and two different birth dates are
- * never bridged.
+ * never bridged; two birth dates that are a typing error of each other are no second person, and the join says so.
  */
 @QuarkusTest
 @WithTestResource(value = org.guestcrm.testsupport.RealInfrastructure.class,
@@ -193,6 +193,35 @@ class BridgedGuestsTest {
         assertTrue(this.<GuestMerged>merges(a, GuestMerged.class).isEmpty());
         assertTrue(this.<GuestMerged>merges(first, GuestMerged.class).isEmpty());
         assertTrue(this.<GuestMerged>merges(second, GuestMerged.class).isEmpty());
+    }
+
+    @Test
+    void birthDatesThatAreATypingErrorOfEachOtherDoNotKeepBridgedGuestsApart() {
+        // A (an e-mail, born 21 May 1979) and B (an address, a work e-mail, "14 June 1989": the year one digit off, the
+        // day 24 days off) are apart; C (A's e-mail, B's address, no birth date) matches each and joins them.
+        String tenant = "tenant-" + UUID.randomUUID();
+        GuestProfiles.send(profile(tenant, "opera", "t-1", 1L).setFirstName("Romilda").setLastName("Pfisterer")
+                .setBirthDate(LocalDate.of(1979, 5, 21)).setEmails(List.of(email("romilda.p@example.com", true))).build());
+        String a = awaitGuestId(tenant, "opera", "t-1");
+        GuestProfiles.send(profile(tenant, "mews", "t-2", 1L).setFirstName("Romilda").setLastName("Pfisterer")
+                .setBirthDate(LocalDate.of(1989, 6, 14)).setAddresses(List.of(address("8400", "Winterthur")))
+                .setEmails(List.of(email("r.pfisterer@corp.example.net", true))).build());
+        String b = awaitGuestId(tenant, "mews", "t-2");
+        assertNotEquals(a, b);
+        GuestProfiles.send(profile(tenant, "apaleo", "t-3", 1L).setFirstName("Romilda").setLastName("Pfisterer")
+                .setAddresses(List.of(address("8400", "Winterthur")))
+                .setEmails(List.of(email("romilda.p@example.com", true))).build());
+        await().atMost(PATIENCE).until(() -> a.equals(lookup(tenant, "mews", "t-2").then().extract().path("guestId")));
+        assertEquals(a, awaitGuestId(tenant, "apaleo", "t-3"), "the older guest survives");
+        // Explained: the moved profile's decision says which birth-date evidence let the guests join.
+        Map<String, Object> moved = Staff.viewer(tenant).get("/api/v1/guests/{id}", a).then().statusCode(200).extract()
+                .jsonPath().getMap("sourceProfiles.find { it.pmsProfileId == 't-2' }");
+        assertEquals("FS_JOINED", moved.get("matchRule"), moved.toString());
+        assertTrue(moved.get("matchExplanation").toString().contains("birth dates: the closest birth dates of the two "
+                + "guests are the year at most one digit apart, the day within 31 days"), moved.toString());
+        GuestMerged merged = await().atMost(PATIENCE).until(() -> this.<GuestMerged>merges(a, GuestMerged.class),
+                list -> !list.isEmpty()).get(0);
+        assertTrue(merged.getExplanation().toString().contains("the year at most one digit apart"), merged.toString());
     }
 
     private <T extends SpecificRecord> List<T> merges(String key, Class<T> type) {
