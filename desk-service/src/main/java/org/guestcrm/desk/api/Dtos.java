@@ -61,7 +61,26 @@ public final class Dtos {
                             Double quoteConversionRate, long tasksOpenNow, long tasksOverdueNow,
                             long communicationsSent, long communicationsBounced, List<StepCount> communications,
                             DocumentKpis documents, List<ChannelCount> messagesByChannel, ConsentKpis consents,
-                            SurveyKpis surveys, SmsSegmentKpis smsSegments) {
+                            SurveyKpis surveys, SmsSegmentKpis smsSegments, CampaignRevenueKpis campaignRevenue) {
+    }
+
+    /**
+     * Bookings made in the period (confirmed, checked in or out now) by a golden guest who was sent a campaign mail
+     * (crm.communications SENT, step CAMPAIGN:&lt;id&gt;) at most {@code windowDays} before booking; each booking
+     * attributed once, to the latest such campaign (last touch). {@code revenue}: the bookings' totals per currency
+     * (ReservationChanged.totalAmount, never converted); {@code bookingsWithoutAmount}: attributed bookings whose PMS
+     * sent no total.
+     */
+    public record CampaignRevenueKpis(long windowDays, long bookingsAttributed, long bookingsWithoutAmount,
+                                      List<Amount> revenue, List<CampaignRevenue> campaigns) {
+    }
+
+    /** An amount in one currency. */
+    public record Amount(String currency, BigDecimal amount) {
+    }
+
+    /** The bookings and revenue attributed to one campaign. */
+    public record CampaignRevenue(String campaignId, long bookings, long bookingsWithoutAmount, List<Amount> revenue) {
     }
 
     /**

@@ -6,8 +6,8 @@ import java.util.TreeSet;
 
 /**
  * The desk's figures as CSV (RFC 4180, comma, CRLF): a header, one row for the group, then one per hotel (the merges of
- * golden records only in the group's row; the messages per channel, one column a channel, then the average
- * survey rating per aspect, one column an aspect). A text cell
+ * golden records only in the group's row; the messages per channel, one column a channel, the campaign revenue
+ * per currency, then the average survey rating per aspect, one column an aspect). A text cell
  * that a spreadsheet would run as a formula (=, +, -, @) is prefixed with an apostrophe.
  */
 final class KpiCsv {
@@ -19,6 +19,9 @@ final class KpiCsv {
         TreeSet<String> channels = new TreeSet<>();
         kpis.group().messagesByChannel().forEach(c -> channels.add(c.channel()));
         kpis.hotels().forEach(h -> h.messagesByChannel().forEach(c -> channels.add(c.channel())));
+        TreeSet<String> currencies = new TreeSet<>();
+        kpis.group().campaignRevenue().revenue().forEach(a -> currencies.add(a.currency()));
+        kpis.hotels().forEach(h -> h.campaignRevenue().revenue().forEach(a -> currencies.add(a.currency())));
         TreeSet<String> aspects = new TreeSet<>();
         kpis.group().surveys().aspects().forEach(a -> aspects.add(a.aspect()));
         kpis.hotels().forEach(h -> h.surveys().aspects().forEach(a -> aspects.add(a.aspect())));
@@ -31,20 +34,22 @@ final class KpiCsv {
                 "consentMarketingWithdrawn", "consentRate", "consentOptOuts", "consentOptIns", "guestMerges",
                 "guestsMerged", "guestSplits", "surveyResponses", "surveyPromoters", "surveyPassives",
                 "surveyDetractors", "nps", "surveyAverageScore", "surveysSent", "surveyResponseRate", "smsSent",
-                "smsSegments", "smsWithoutSegmentCount"));
+                "smsSegments", "smsWithoutSegmentCount", "campaignAttributionWindowDays", "campaignBookings",
+                "campaignBookingsWithoutAmount"));
+        currencies.forEach(c -> header.add("campaignRevenue:" + c));
         channels.forEach(c -> header.add("messagesSent" + c));
         aspects.forEach(a -> header.add("surveyRating:" + a));
         StringBuilder out = new StringBuilder();
         line(out, header);
-        line(out, row("group", kpis, kpis.group(), channels, aspects));
+        line(out, row("group", kpis, kpis.group(), channels, currencies, aspects));
         for (Dtos.HotelKpis hotel : kpis.hotels()) {
-            line(out, row("hotel", kpis, hotel, channels, aspects));
+            line(out, row("hotel", kpis, hotel, channels, currencies, aspects));
         }
         return out.toString();
     }
 
     private static List<String> row(String scope, Dtos.Kpis kpis, Dtos.HotelKpis h, TreeSet<String> channels,
-                                    TreeSet<String> aspects) {
+                                    TreeSet<String> currencies, TreeSet<String> aspects) {
         List<String> cells = new ArrayList<>(List.of(scope, h.hotelCode() == null ? "" : h.hotelCode(),
                 kpis.from().toString(), kpis.to().toString(), n(h.leadsReceived()), n(h.leadsBooked()), n(h.leadsLost()),
                 n(h.leadsNoAnswer()), n(h.leadsOpen()), n(h.conversionRate()), n(h.leadsAnswered()),
@@ -65,6 +70,13 @@ final class KpiCsv {
                 n(surveys.detractors()), n(surveys.nps()), n(surveys.averageScore()), n(surveys.surveysSent()),
                 n(surveys.responseRate()), n(h.smsSegments().smsSent()), n(h.smsSegments().segments()),
                 n(h.smsSegments().smsWithoutSegmentCount())));
+        Dtos.CampaignRevenueKpis revenue = h.campaignRevenue();
+        cells.addAll(List.of(n(revenue.windowDays()), n(revenue.bookingsAttributed()),
+                n(revenue.bookingsWithoutAmount())));
+        for (String currency : currencies) {
+            cells.add(revenue.revenue().stream().filter(a -> a.currency().equals(currency)).findFirst()
+                    .map(a -> a.amount().toPlainString()).orElse(""));
+        }
         for (String channel : channels) {
             cells.add(n(h.messagesByChannel().stream().filter(c -> c.channel().equals(channel))
                     .mapToLong(Dtos.ChannelCount::sent).sum()));

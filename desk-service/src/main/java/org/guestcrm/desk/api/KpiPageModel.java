@@ -14,7 +14,13 @@ import io.quarkus.qute.TemplateData;
 @TemplateData
 public record KpiPageModel(String title, List<Column> columns, List<Row> rows, List<Chart> charts,
                            List<Channel> channels, List<String> notComputedHere, Merges merges,
-                           List<AspectRow> aspects, List<String> notes) {
+                           List<AspectRow> aspects, List<String> notes, List<RevenueRow> revenue,
+                           long attributionWindowDays) {
+
+    /** The bookings and revenue in one currency attributed to one campaign in one scope (group or hotel). */
+    @TemplateData
+    public record RevenueRow(String scope, String campaign, long bookings, String currency, String amount) {
+    }
 
     /** The average rating of one survey aspect in one scope (group or hotel). */
     @TemplateData
@@ -92,6 +98,7 @@ public record KpiPageModel(String title, List<Column> columns, List<Row> rows, L
             new Figure("surveyDetractors", "Detractors", h -> h.surveys().detractors()),
             new Figure("surveysSent", "Surveys sent", h -> h.surveys().surveysSent()),
             new Figure("surveyResponseRate", "Response rate", h -> percent(h.surveys().responseRate())),
+            new Figure("campaignBookings", "Bookings after a campaign", h -> h.campaignRevenue().bookingsAttributed()),
             new Figure("smsSent", "SMS sent", h -> h.smsSegments().smsSent()),
             new Figure("smsSegments", "SMS segments", h -> h.smsSegments().segments()),
             new Figure("smsWithoutSegmentCount", "SMS without segment count",
@@ -109,6 +116,9 @@ public record KpiPageModel(String title, List<Column> columns, List<Row> rows, L
         List<AspectRow> aspects = new ArrayList<>();
         kpis.group().surveys().aspects().forEach(a -> aspects.add(aspect("group", a)));
         kpis.hotels().forEach(h -> h.surveys().aspects().forEach(a -> aspects.add(aspect(h.hotelCode(), a))));
+        List<RevenueRow> revenue = new ArrayList<>();
+        revenueRows("group", kpis.group(), revenue);
+        kpis.hotels().forEach(h -> revenueRows(h.hotelCode(), h, revenue));
         List<String> notes = new ArrayList<>();
         if (kpis.group().smsSegments().note() != null) {
             notes.add(kpis.group().smsSegments().note() + ".");
@@ -116,7 +126,20 @@ public record KpiPageModel(String title, List<Column> columns, List<Row> rows, L
         return new KpiPageModel("Desk figures of " + kpis.tenant() + ", " + kpis.from() + " to " + kpis.to(), columns,
                 rows, charts, channels, kpis.notComputedHere(), kpis.guestMerges() == null ? null
                         : new Merges(kpis.guestMerges().merges(), kpis.guestMerges().guestsMerged(),
-                                kpis.guestMerges().splits()), aspects, notes);
+                                kpis.guestMerges().splits()), aspects, notes, revenue,
+                kpis.group().campaignRevenue().windowDays());
+    }
+
+    private static void revenueRows(String scope, Dtos.HotelKpis h, List<RevenueRow> rows) {
+        for (Dtos.CampaignRevenue campaign : h.campaignRevenue().campaigns()) {
+            for (Dtos.Amount amount : campaign.revenue()) {
+                rows.add(new RevenueRow(scope, campaign.campaignId(), campaign.bookings(), amount.currency(),
+                        amount.amount().toPlainString()));
+            }
+            if (campaign.revenue().isEmpty()) {
+                rows.add(new RevenueRow(scope, campaign.campaignId(), campaign.bookings(), "–", "–"));
+            }
+        }
     }
 
     private static AspectRow aspect(String scope, Dtos.AspectRating rating) {

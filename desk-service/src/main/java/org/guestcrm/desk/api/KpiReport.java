@@ -30,13 +30,15 @@ public class KpiReport {
     static final List<String> NOT_COMPUTED_HERE = List.of(
             "feeds healthy, reservations mirrored: pms-connector and ops-console (the desk sees only the reservations it needs)",
             "guests (golden records in total): profile-service (the desk follows merges and splits, not every guest); duplicates merged are counted for the whole group only (a GuestMerged names no hotel)",
-            "revenue attributed to campaigns: needs clicks and booking revenue; the journey emits no clicks and the desk keeps no amounts of bookings");
+            "revenue attributed to campaigns by clicks: the desk attributes bookings to campaign mails sent (last touch within desk.attribution.window), not to clicks");
 
     private static final String GROUP = "";
     private static final int FIELDS = 18;
 
     @Inject
     EntityManager entityManager;
+    @Inject
+    org.guestcrm.desk.config.DeskConfig config;
 
     public Dtos.Kpis compute(String tenant, Instant from, Instant to, String hotel) {
         String hotelFilter = hotel == null ? "" : " and hotel_code = :hotel";
@@ -119,15 +121,18 @@ public class KpiReport {
         Map<String, long[]> sent = sentCosts(tenant, hotel, fromDay, toDay);
         Map<String, Dtos.SurveyKpis> surveys = surveys(tenant, from, to, hotel, sent);
         surveys.keySet().forEach(code -> slot(counts, code.equals(GROUP) ? null : code));
+        Map<String, Dtos.CampaignRevenueKpis> revenue = campaignRevenue(tenant, from, to, hotel);
+        revenue.keySet().forEach(code -> slot(counts, code.equals(GROUP) ? null : code));
         List<Dtos.HotelKpis> hotels = new ArrayList<>();
         counts.forEach((code, c) -> {
             if (!code.equals(GROUP)) {
                 hotels.add(figures(code, c, minutes.get(code), steps.get(code), consents.get(code),
-                        survey(surveys, sent, code), segments(sent.get(code))));
+                        survey(surveys, sent, code), segments(sent.get(code)), revenueOf(revenue, code)));
             }
         });
         Dtos.HotelKpis group = figures(null, counts.getOrDefault(GROUP, new long[FIELDS]), minutes.get(GROUP),
-                steps.get(GROUP), consents.get(GROUP), survey(surveys, sent, GROUP), segments(sent.get(GROUP)));
+                steps.get(GROUP), consents.get(GROUP), survey(surveys, sent, GROUP), segments(sent.get(GROUP)),
+                revenueOf(revenue, GROUP));
         return new Dtos.Kpis(tenant, from, to, hotels, group, days(tenant, from, to, hotel, fromDay, toDay),
                 NOT_COMPUTED_HERE, hotel == null ? merges(tenant, fromDay, toDay) : null);
     }
@@ -265,6 +270,93 @@ public class KpiReport {
         return new Dtos.SmsSegmentKpis(s[1], s[2], s[3], note);
     }
 
+    /**
+     * Bookings made in [from, to) and confirmed (or checked in or out) now, by the golden guest of the reservation's
+     * PMS profile (guest_link), each attributed to the latest campaign mail sent to that guest at most the window
+     * before booking; per hotel (the booking's) and campaign, and for the group.
+     */
+    @SuppressWarnings("unchecked")
+    private Map<String, Dtos.CampaignRevenueKpis> campaignRevenue(String tenant, Instant from, Instant to, String hotel) {
+        long window = config.attribution().window().toSeconds();
+        Query query = entityManager.createNativeQuery("""
+                with attributed as (
+                    select distinct on (r.reservation_key) r.reservation_key, r.hotel_code, r.total_amount, r.currency,
+                           c.campaign_id
+                    from reservation_state r
+                    join guest_link g on g.tenant = r.tenant and g.pms_system = r.pms_system
+                                     and g.pms_profile_id = r.pms_profile_id
+                    join campaign_send c on c.tenant = r.tenant and c.guest_id = g.guest_id
+                                        and c.sent_at <= r.booked_at
+                                        and c.sent_at > r.booked_at - cast(:window as bigint) * interval '1 second'
+                    where r.tenant = :tenant and r.booked_at >= :from and r.booked_at < :to
+                      and r.status in ('CONFIRMED', 'CHECKED_IN', 'CHECKED_OUT')"""
+                + (hotel == null ? "" : " and r.hotel_code = :hotel") + """
+
+                    order by r.reservation_key, c.sent_at desc, c.communication_id
+                )
+                select grouping(hotel_code), hotel_code, campaign_id, currency, count(*), sum(total_amount)
+                from attributed
+                group by grouping sets ((hotel_code, campaign_id, currency), (campaign_id, currency))
+                order by campaign_id, currency""")
+                .setParameter("tenant", tenant).setParameter("from", from).setParameter("to", to)
+                .setParameter("window", window);
+        if (hotel != null) {
+            query.setParameter("hotel", hotel);
+        }
+        // scope -> campaign -> currency ("" = no amount) -> [bookings, amount]
+        Map<String, Map<String, Map<String, Object[]>>> found = new TreeMap<>();
+        for (Object[] row : (List<Object[]>) query.getResultList()) {
+            String scope = ((Number) row[0]).intValue() == 1 ? GROUP : (String) row[1];
+            String currency = row[3] == null ? "" : (String) row[3];
+            found.computeIfAbsent(scope, k -> new TreeMap<>()).computeIfAbsent((String) row[2], k -> new TreeMap<>())
+                    .put(currency, new Object[] {((Number) row[4]).longValue(), row[5]});
+        }
+        Map<String, Dtos.CampaignRevenueKpis> revenue = new HashMap<>();
+        found.forEach((scope, campaigns) -> {
+            List<Dtos.CampaignRevenue> list = new ArrayList<>();
+            Map<String, java.math.BigDecimal> totals = new TreeMap<>();
+            long bookings = 0;
+            long withoutAmount = 0;
+            for (Map.Entry<String, Map<String, Object[]>> campaign : campaigns.entrySet()) {
+                long campaignBookings = 0;
+                long campaignWithout = 0;
+                List<Dtos.Amount> amounts = new ArrayList<>();
+                for (Map.Entry<String, Object[]> byCurrency : campaign.getValue().entrySet()) {
+                    long n = (Long) byCurrency.getValue()[0];
+                    campaignBookings += n;
+                    if (byCurrency.getKey().isEmpty()) {
+                        campaignWithout += n;
+                    } else {
+                        java.math.BigDecimal amount = money(byCurrency.getValue()[1]);
+                        amounts.add(new Dtos.Amount(byCurrency.getKey(), amount));
+                        totals.merge(byCurrency.getKey(), amount, java.math.BigDecimal::add);
+                    }
+                }
+                list.add(new Dtos.CampaignRevenue(campaign.getKey(), campaignBookings, campaignWithout, amounts));
+                bookings += campaignBookings;
+                withoutAmount += campaignWithout;
+            }
+            revenue.put(scope, new Dtos.CampaignRevenueKpis(windowDays(), bookings, withoutAmount,
+                    totals.entrySet().stream().map(e -> new Dtos.Amount(e.getKey(), e.getValue())).toList(), list));
+        });
+        return revenue;
+    }
+
+    private Dtos.CampaignRevenueKpis revenueOf(Map<String, Dtos.CampaignRevenueKpis> revenue, String code) {
+        Dtos.CampaignRevenueKpis found = revenue.get(code);
+        return found != null ? found : new Dtos.CampaignRevenueKpis(windowDays(), 0, 0, List.of(), List.of());
+    }
+
+    private long windowDays() {
+        return config.attribution().window().toDays();
+    }
+
+    private static java.math.BigDecimal money(Object value) {
+        java.math.BigDecimal amount = value instanceof java.math.BigDecimal b ? b : new java.math.BigDecimal(value.toString());
+        java.math.BigDecimal plain = amount.stripTrailingZeros();
+        return plain.scale() < 2 ? plain.setScale(2) : plain;
+    }
+
     /** Merges and splits of golden records on the period's days (crm.guest-merges), for the whole tenant. */
     private Dtos.MergeKpis merges(String tenant, LocalDate fromDay, LocalDate toDay) {
         Object[] row = (Object[]) entityManager.createNativeQuery("""
@@ -316,7 +408,7 @@ public class KpiReport {
 
     private static Dtos.HotelKpis figures(String code, long[] c, double[] m, List<Dtos.StepCount> steps,
                                           long[] consentCounts, Dtos.SurveyKpis surveys,
-                                          Dtos.SmsSegmentKpis smsSegments) {
+                                          Dtos.SmsSegmentKpis smsSegments, Dtos.CampaignRevenueKpis campaignRevenue) {
         long[] k = consentCounts == null ? new long[5] : consentCounts;
         double[] mins = m == null ? new double[] {Double.NaN, Double.NaN} : m;
         List<Dtos.StepCount> communications = steps == null ? List.of() : steps;
@@ -328,7 +420,7 @@ public class KpiReport {
                 total(communications, "SENT"), total(communications, "BOUNCED"), communications,
                 new Dtos.DocumentKpis(c[12], c[13], c[14], c[15], c[16], c[17]),
                 byChannel.entrySet().stream().map(e -> new Dtos.ChannelCount(e.getKey(), e.getValue())).toList(),
-                new Dtos.ConsentKpis(k[0], k[1], k[2], ratio(k[1], k[1] + k[2]), k[3], k[4]), surveys, smsSegments);
+                new Dtos.ConsentKpis(k[0], k[1], k[2], ratio(k[1], k[1] + k[2]), k[3], k[4]), surveys, smsSegments, campaignRevenue);
     }
 
     @SuppressWarnings("unchecked")

@@ -29,6 +29,15 @@ public interface DeskConfig {
 
     Quotes quotes();
 
+    /** Campaign revenue attribution in the figures. */
+    Attribution attribution();
+
+    interface Attribution {
+        /** A booking counts for a campaign if the guest was sent its mail at most this long before booking. */
+        @WithDefault("30d")
+        Duration window();
+    }
+
     /** When each document is due and which journey step delivers it. */
     Documents documents();
 

@@ -38,6 +38,7 @@ import jakarta.persistence.LockModeType;
 public class CommunicationChangeHandler implements IntakeHandler<CommunicationEvent> {
 
     static final String CONSUMER = "desk-communications";
+    static final String CAMPAIGN_STEP = "CAMPAIGN:";
     private static final Logger LOG = Logger.getLogger(CommunicationChangeHandler.class);
 
     @Inject
@@ -74,6 +75,7 @@ public class CommunicationChangeHandler implements IntakeHandler<CommunicationEv
     public void apply(List<IntakeRecord<CommunicationEvent>> records) {
         Instant now = clock.now();
         tally(records);
+        campaignSends(records);
         Set<String> keys = new HashSet<>();
         for (IntakeRecord<CommunicationEvent> record : records) {
             keyOf(record.value()).ifPresent(keys::add);
@@ -156,6 +158,29 @@ public class CommunicationChangeHandler implements IntakeHandler<CommunicationEv
                     .setParameter(4, k.get(3)).setParameter(5, k.get(4)).setParameter(6, k.get(5))
                     .setParameter(7, entry.getValue()[0]).setParameter(8, entry.getValue()[1])
                     .setParameter(9, entry.getValue()[2]).executeUpdate();
+        }
+    }
+
+    /**
+     * Campaign mails SENT to a golden guest (step {@code CAMPAIGN:<id>}, with a guestId): kept for the revenue
+     * attribution of the guest's later bookings, one row per communication (a redelivered SENT changes nothing).
+     */
+    private void campaignSends(List<IntakeRecord<CommunicationEvent>> records) {
+        for (IntakeRecord<CommunicationEvent> record : records) {
+            CommunicationEvent event = record.value();
+            if (event.getStatus() != CommunicationStatus.SENT || event.getStep() == null
+                    || !event.getStep().startsWith(CAMPAIGN_STEP) || event.getStep().length() == CAMPAIGN_STEP.length()
+                    || event.getGuestId() == null || event.getGuestId().isBlank()) {
+                continue;
+            }
+            entityManager.createNativeQuery("""
+                    insert into campaign_send (communication_id, tenant, guest_id, campaign_id, hotel_code, sent_at)
+                    values (?1, ?2, ?3, ?4, nullif(?5, ''), ?6) on conflict (communication_id) do nothing""")
+                    .setParameter(1, event.getCommunicationId()).setParameter(2, event.getMetadata().getTenantId())
+                    .setParameter(3, cut(event.getGuestId(), 100))
+                    .setParameter(4, cut(event.getStep().substring(CAMPAIGN_STEP.length()), 100))
+                    .setParameter(5, event.getHotelCode() == null ? "" : cut(event.getHotelCode(), 100))
+                    .setParameter(6, event.getMetadata().getOccurredAt()).executeUpdate();
         }
     }
 

@@ -173,6 +173,10 @@ public class ErasureRequestHandler implements IntakeHandler<ErasureRequested> {
                   and (guest_id = :guest or (tenant || ':' || hotel_code || ':' || pms_reservation_id) in (:reservations))""")
                 .setParameter("now", now).setParameter("tenant", tenant).setParameter("guest", guestId == null ? "" : guestId)
                 .setParameter("reservations", reservationKeys.isEmpty() ? NOTHING : reservationKeys).executeUpdate();
+        if (guestId != null) {
+            entityManager.createNativeQuery("update campaign_send set guest_id = null where tenant = ?1 and guest_id = ?2")
+                    .setParameter(1, tenant).setParameter(2, guestId).executeUpdate();
+        }
         if (!profiles.isEmpty()) {
             entityManager.createNativeQuery(
                     "delete from guest_link where tenant = :tenant and (pms_system || '|' || pms_profile_id) in (:profiles)")

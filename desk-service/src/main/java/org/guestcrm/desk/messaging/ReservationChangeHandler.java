@@ -279,6 +279,16 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
         state.occurredAt = snapshot.getMetadata().getOccurredAt();
         state.lastEventId = snapshot.getMetadata().getEventId();
         state.updatedAt = now;
+        Instant booked = snapshot.getCreatedAt() != null ? snapshot.getCreatedAt() : snapshot.getMetadata().getOccurredAt();
+        if (state.bookedAt == null || booked.isBefore(state.bookedAt)) {
+            state.bookedAt = booked;
+        }
+        if (snapshot.getTotalAmount() != null && snapshot.getTotalAmount().getAmount() != null
+                && snapshot.getTotalAmount().getCurrency() != null
+                && snapshot.getTotalAmount().getCurrency().length() == 3) {
+            state.totalAmount = snapshot.getTotalAmount().getAmount();
+            state.currency = snapshot.getTotalAmount().getCurrency().toUpperCase(java.util.Locale.ROOT);
+        }
     }
 
     static String keyOf(ReservationChanged value) {

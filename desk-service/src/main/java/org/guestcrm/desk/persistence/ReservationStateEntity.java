@@ -49,4 +49,12 @@ public class ReservationStateEntity extends PanacheEntityBase {
     public Instant firstSeenAt;
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+    /** When the guest booked: the PMS's createdAt, else the first snapshot's event time (campaign attribution). */
+    @Column(name = "booked_at")
+    public Instant bookedAt;
+    /** The booked total for the stay (ReservationChanged.totalAmount), when the PMS sends it. */
+    @Column(name = "total_amount", precision = 19, scale = 4)
+    public java.math.BigDecimal totalAmount;
+    @Column(length = 3)
+    public String currency;
 }
