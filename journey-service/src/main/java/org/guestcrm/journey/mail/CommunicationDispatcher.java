@@ -968,6 +968,7 @@ public class CommunicationDispatcher {
             DeliveryOutcome outcome = byId.remove(communication.id);
             if (outcome.kind() == DeliveryOutcome.Kind.SENT) {
                 // Recorded even if the planner cancelled or moved it during the exchange: the mail did go out.
+                communication.smsSegments = outcome.segments();
                 ledger.statusChanged(communication, now);
             } else {
                 apply(communication, outcome, now);
@@ -994,6 +995,7 @@ public class CommunicationDispatcher {
             case SENT -> {
                 communication.nextAttemptAt = null;
                 communication.lastError = null;
+                communication.smsSegments = outcome.segments();
                 // Recorded even if the planner cancelled or moved it during the exchange: the mail did go out.
                 ledger.changeStatus(communication, CommunicationStatus.SENT, null, now);
             }

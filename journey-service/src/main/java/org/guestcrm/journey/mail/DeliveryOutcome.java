@@ -2,8 +2,15 @@ package org.guestcrm.journey.mail;
 
 import java.util.UUID;
 
-/** What became of one claimed delivery; {@code error} is already free of personal data. */
-record DeliveryOutcome(UUID communicationId, int attempt, Kind kind, String error) {
+/**
+ * What became of one claimed delivery; {@code error} is already free of personal data; {@code segments} is the SMS
+ * segment count of a text message the gateway accepted (null for e-mail), for CommunicationEvent.segments on SENT.
+ */
+record DeliveryOutcome(UUID communicationId, int attempt, Kind kind, String error, Integer segments) {
+
+    DeliveryOutcome(UUID communicationId, int attempt, Kind kind, String error) {
+        this(communicationId, attempt, kind, error, null);
+    }
 
     enum Kind {
         /** The SMTP server accepted the mail. */
@@ -39,7 +46,9 @@ record DeliveryOutcome(UUID communicationId, int attempt, Kind kind, String erro
         String error = outcome.description() == null ? null
                 : outcome.description().startsWith("undeliverable: ")
                         ? outcome.description().substring("undeliverable: ".length()) : outcome.description();
-        return new DeliveryOutcome(delivery.communicationId(), delivery.attempt(), kind, error);
+        Integer segments = kind == Kind.SENT && delivery.sms() != null
+                ? org.guestcrm.journey.domain.SmsSegments.segmentsOf(delivery.sms().body()) : null;
+        return new DeliveryOutcome(delivery.communicationId(), delivery.attempt(), kind, error, segments);
     }
 
     static DeliveryOutcome failed(Delivery delivery, Throwable error) {

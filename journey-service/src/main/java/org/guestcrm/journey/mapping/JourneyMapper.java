@@ -243,6 +243,9 @@ public final class JourneyMapper {
                 })
                 .setBounceType(communication.status == org.guestcrm.journey.domain.CommunicationStatus.BOUNCED
                         ? communication.bounceType : null)
+                .setSegments(communication.status == org.guestcrm.journey.domain.CommunicationStatus.SENT
+                        && communication.channel == org.guestcrm.journey.domain.Channel.SMS
+                        ? communication.smsSegments : null)
                 .build();
     }
 

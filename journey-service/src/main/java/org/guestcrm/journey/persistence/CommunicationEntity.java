@@ -119,4 +119,11 @@ public class CommunicationEntity extends PanacheEntityBase {
     /** The date a guest occasion was computed from (birth date, last departure); else null. */
     @Column(name = "occasion_basis")
     public java.time.LocalDate occasionBasis;
+
+    /**
+     * The SMS segments of the text just accepted by the gateway, set when its SENT is recorded and carried by that
+     * CommunicationEvent ({@code segments}); not stored (the event is the record of it).
+     */
+    @jakarta.persistence.Transient
+    public Integer smsSegments;
 }

@@ -85,6 +85,20 @@ class SmsJourneyTest {
         assertEquals("Basic " + Base64.getEncoder().encodeToString((SmsPeer.ACCOUNT_SID + ":" + SmsPeer.AUTH_TOKEN)
                 .getBytes(StandardCharsets.UTF_8)), text[3]);
         assertEquals(1, mailsTo(booking.email()), "the confirmation only: the pre-check-in went by SMS");
+
+        // SENT by SMS carries the segments the text took (GSM-7, under 160 septets: 1); SENT by e-mail none.
+        List<org.guestcrm.events.CommunicationEvent> sent = KafkaTestClients
+                .<org.guestcrm.events.CommunicationEvent>awaitAvroRecords(Topic.CRM_COMMUNICATIONS.topicName(),
+                        r -> r.key().equals(booking.key())
+                                && r.value().getStatus() == org.guestcrm.events.CommunicationStatus.SENT, 2, WAIT)
+                .stream().map(org.apache.kafka.clients.consumer.ConsumerRecord::value).toList();
+        org.guestcrm.events.CommunicationEvent sms = sent.stream()
+                .filter(e -> e.getCommunicationId().equals(preCheckIn)).findFirst().orElseThrow();
+        assertEquals(org.guestcrm.events.CommunicationChannel.SMS, sms.getChannel());
+        assertEquals(org.guestcrm.journey.domain.SmsSegments.segmentsOf(text[1]), sms.getSegments());
+        assertEquals(1, sms.getSegments());
+        assertEquals(null, sent.stream().filter(e -> !e.getCommunicationId().equals(preCheckIn)).findFirst()
+                .orElseThrow().getSegments(), "e-mail: no segments");
     }
 
     @Test
