@@ -43,7 +43,17 @@ public final class FeedDefinition {
             @Schema(description = "The hotels the feed delivers for")
             List<Hotel> hotels,
             @Schema(description = "ACTIVE (default) or PAUSED")
-            String status) {
+            String status,
+            @Schema(description = "Days the feed's raw archive (accepted and refused messages) is kept, 1-3650; absent: the connector's default (connector.retention.archive)", examples = "30")
+            Integer archiveRetentionDays) {
+    }
+
+    @Schema(name = "ArchiveRetention", description = "How long the feed's raw archive is kept")
+    public record Retention(
+            @Schema(description = "Days an archived message is kept (after it was received; a refused one after it was last refused)")
+            long days,
+            @Schema(description = "FEED when the feed sets it, DEFAULT when it is the connector's default")
+            String source) {
     }
 
     public record Hotel(
@@ -58,12 +68,12 @@ public final class FeedDefinition {
     @Schema(name = "Feed")
     public record View(String feedId, String tenant, String deliveryMode, String pmsType, String description,
                        String defaultCurrency, List<Hotel> hotels, String status, String pushPath, Instant createdAt,
-                       Instant updatedAt) {
+                       Instant updatedAt, Retention archiveRetention) {
     }
 
     /** A checked request. */
     record Valid(String feedId, FeedKind kind, String pmsType, String description, String defaultCurrency,
-                 List<Hotel> hotels, boolean active) {
+                 List<Hotel> hotels, boolean active, Integer archiveRetentionDays) {
     }
 
     /** Checks a request; {@code pathFeedId} is null on POST. Every problem names its field. */
@@ -151,6 +161,10 @@ public final class FeedDefinition {
             }
             hotels.add(new Hotel(code, zone, country));
         }
+        if (request.archiveRetentionDays() != null && (request.archiveRetentionDays() < 1
+                || request.archiveRetentionDays() > 3650)) {
+            problems.add(new Problem.InvalidParam("archiveRetentionDays", "must be 1-3650 days"));
+        }
         if (kind != null && kind.otaPolled() && given.isEmpty()) {
             problems.add(new Problem.InvalidParam("hotels", "must name at least one hotel for an " + kind
                     + " feed (each read request names its HotelCode)"));
@@ -158,7 +172,8 @@ public final class FeedDefinition {
         if (!problems.isEmpty()) {
             return null;
         }
-        return new Valid(pathFeedId != null ? pathFeedId : feedId, kind, pmsType, description, currency, hotels, active);
+        return new Valid(pathFeedId != null ? pathFeedId : feedId, kind, pmsType, description, currency, hotels, active,
+                request.archiveRetentionDays());
     }
 
     private static String trimToNull(String value) {

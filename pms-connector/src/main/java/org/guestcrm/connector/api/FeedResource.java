@@ -96,6 +96,9 @@ public class FeedResource {
     ObjectMapper json;
 
     @Inject
+    org.guestcrm.connector.config.ConnectorConfig config;
+
+    @Inject
     org.guestcrm.connector.persistence.FeedDirectory directory;
 
     @POST
@@ -324,6 +327,7 @@ public class FeedResource {
                 : (valid.pmsType() != null ? valid.pmsType() : valid.kind().name()) + " feed";
         feed.defaultCurrency = valid.defaultCurrency();
         feed.enabled = valid.active();
+        feed.archiveRetentionDays = valid.archiveRetentionDays();
         feed.updatedAt = Instant.now();
         try {
             feed.hotels = json.writeValueAsString(valid.hotels());
@@ -342,6 +346,8 @@ public class FeedResource {
         String push = feed.kind.pushPath(feed.feedId);
         return new FeedDefinition.View(feed.feedId, feed.tenantId, feed.kind.name(), feed.pmsType, feed.pmsSystem,
                 feed.defaultCurrency, hotels, feed.enabled ? "ACTIVE" : "PAUSED", push, feed.createdAt,
-                feed.updatedAt == null ? feed.createdAt : feed.updatedAt);
+                feed.updatedAt == null ? feed.createdAt : feed.updatedAt, feed.archiveRetentionDays != null
+                ? new FeedDefinition.Retention(feed.archiveRetentionDays, "FEED")
+                : new FeedDefinition.Retention(config.retention().archive().toDays(), "DEFAULT"));
     }
 }

@@ -258,6 +258,14 @@ public interface ConnectorConfig {
         @WithDefault("30d")
         Duration processedEvents();
 
+        /** A feed's raw archive (inbound_message, refused_message) is kept this long unless the feed sets its own days. */
+        @WithDefault("90d")
+        Duration archive();
+
+        /** Pause between two passes of the archive retention job. */
+        @WithDefault("1h")
+        Duration archiveEvery();
+
         /** PostgreSQL advisory lock key that lets one replica delete at a time ("PMSRETN" in ASCII). */
         @WithDefault("22603018394752078")
         long lockKey();

@@ -51,6 +51,10 @@ public class FeedEntity extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
+    /** Days the feed's raw archive is kept (V21); null: connector.retention.archive. */
+    @Column(name = "archive_retention_days")
+    public Integer archiveRetentionDays;
+
     /** Set when the feed was deleted: it answers 404 from then on; its id is never reused. */
     @Column(name = "deleted_at")
     public Instant deletedAt;
