@@ -61,6 +61,39 @@ public interface ProfileConfig {
     @WithDefault("4")
     int sharedContactMinUnrelatedNames();
 
+    Refit refit();
+
+    /**
+     * The nightly refit of each tenant's match parameters (ScheduledMatchRefit): in the window starting at
+     * {@code hour}:00 in {@code zone}, a tenant with at least {@code min-new-profiles} profiles received since its last
+     * fit is refitted; the fit is used only if the sanity check accepts it.
+     */
+    interface Refit {
+        /** Off: no scheduled refit (the admin API still refits on request). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The hour (0-23) the night's window starts. */
+        @WithDefault("3")
+        int hour();
+
+        /** The time zone of {@code hour} (an IANA id). */
+        @WithDefault("UTC")
+        java.time.ZoneId zone();
+
+        /** How long after {@code hour}:00 a check still runs that night's refit. */
+        @WithDefault("1h")
+        Duration window();
+
+        /** A tenant is refitted only when at least this many profiles arrived since its last fit. */
+        @WithDefault("500")
+        int minNewProfiles();
+
+        /** How often every replica checks whether the night's refit is due (one replica runs it). */
+        @WithDefault("10m")
+        Duration checkEvery();
+    }
+
     /** What a GuestUpdated on crm.guests carries at most (the full record is at GET /api/v1/guests/{guestId}). */
     interface GuestUpdates {
         /** Source profile refs of the guest, most recently changed first (and per contact point). */

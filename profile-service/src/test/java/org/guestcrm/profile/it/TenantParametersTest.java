@@ -105,7 +105,7 @@ class TenantParametersTest {
     }
 
     /** Persons of one tenant, every second with a second profile in another PMS (one in three with a typo in the given name). */
-    private static List<GuestProfileChanged> persons(String tenant, int count, long seed) {
+    static List<GuestProfileChanged> persons(String tenant, int count, long seed) {
         Random random = new Random(seed);
         String[] given = {"anna", "peter", "maria", "thomas", "laura", "daniel", "sandra", "martin", "nina", "lukas",
                 "sarah", "simon", "julia", "marco", "lea", "david"};
