@@ -132,7 +132,8 @@ class KpiFiguresTest {
         assertEquals(1, day.get("leadsBooked"));
         assertEquals(2, day.get("communicationsSent"));
         assertEquals(3, days.stream().mapToInt(d -> (Integer) d.get("leadsReceived")).sum());
-        assertTrue(k.getList("notComputedHere").size() >= 4);
+        assertTrue(k.getList("notComputedHere").stream().anyMatch(g -> g.toString().startsWith("feeds healthy")),
+                k.getList("notComputedHere").toString());
         // One hotel asked for: the group is that hotel.
         JsonPath one = kpis(Roles.VIEWER, "&hotel=MUNICH");
         assertEquals(List.of("MUNICH"), one.getList("hotels.hotelCode"));
