@@ -104,6 +104,12 @@ public class GuestDirectoryHandler implements IntakeHandler<GuestUpdated> {
                 addHotel(hotels, source.getHotelCode());
             }
         }
+        // Where the last stay was (profile-service fills it since 2026-12): the occasions' hotel, and a hotel stayed at.
+        String lastStayHotel = event.getLastStayHotelCode() == null || event.getLastStayHotelCode().isBlank()
+                || event.getLastStayHotelCode().length() > 100 ? null : event.getLastStayHotelCode();
+        if (lastStayHotel != null && hotels.size() < MAX_HOTEL_CODES) {
+            hotels.add(lastStayHotel);
+        }
         String email = marketingEmailOf(event);
         return new GuestDirectory.Guest(event.getGuestId(), event.getMetadata().getTenantId(),
                 email == null ? null : ConsentChangeHandler.normalised(email), bounded(event.getLanguage(), 35),
@@ -111,7 +117,7 @@ public class GuestDirectoryHandler implements IntakeHandler<GuestUpdated> {
                 event.getLastStayDeparture(),
                 event.getTotalSpend() == null ? null : event.getTotalSpend().getAmount(),
                 event.getTotalSpend() == null ? null : bounded(event.getTotalSpend().getCurrency(), 3),
-                event.getVersion(), event.getMetadata().getEventId(), event.getBirthDate());
+                event.getVersion(), event.getMetadata().getEventId(), event.getBirthDate(), lastStayHotel);
     }
 
     /** The primary e-mail, else the first one; null without any. */

@@ -37,8 +37,8 @@ import jakarta.inject.Inject;
  * communication per (guest, step, occasion), SCHEDULED at its time moved out of the hotel's quiet hours, with its
  * CommunicationEvent. A guest already planned for an occasion is skipped (the unique index backs it), so runs and
  * replicas never plan one twice. Consent, relay addresses, the frequency cap and whether the occasion still holds are
- * decided by the dispatcher when it is due, as for campaign messages. The guest's hotel is the first of the directory's
- * hotel codes (crm.guests does not say which hotel the last stay was at).
+ * decided by the dispatcher when it is due, as for campaign messages. The guest's hotel is where the last stay was
+ * (crm.guests' lastStayHotelCode), else (older events) the first of the directory's hotel codes.
  */
 @ApplicationScoped
 public class OccasionScheduler {
@@ -137,7 +137,7 @@ public class OccasionScheduler {
         }
         List<Planned> wanted = new ArrayList<>();
         for (GuestDirectory.Guest guest : guests) {
-            String hotel = guest.hotelCodes().getFirst();
+            String hotel = guest.occasionHotel();
             Map<JourneyStep, Occasions.Setting> settings = new EnumMap<>(JourneyStep.class);
             for (JourneyStep step : OCCASIONS) {
                 settings.put(step, config.occasionOf(guest.tenant(), hotel, step));

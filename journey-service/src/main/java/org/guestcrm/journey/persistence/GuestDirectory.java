@@ -31,7 +31,18 @@ public class GuestDirectory {
     /** One guest as held: the marketing e-mail is personal data (never logged). */
     public record Guest(String guestId, String tenant, String email, String language, List<String> hotelCodes,
                         int stayCount, LocalDate lastStayDeparture, BigDecimal totalSpend, String spendCurrency,
-                        long version, UUID lastEventId, LocalDate birthDate) {
+                        long version, UUID lastEventId, LocalDate birthDate, String lastStayHotelCode) {
+
+        /**
+         * The hotel of the guest's occasions: where the last stay was (crm.guests' lastStayHotelCode), else the first
+         * hotel code held (older events); null without either.
+         */
+        public String occasionHotel() {
+            if (lastStayHotelCode != null) {
+                return lastStayHotelCode;
+            }
+            return hotelCodes.isEmpty() ? null : hotelCodes.getFirst();
+        }
     }
 
     @Inject
@@ -50,14 +61,15 @@ public class GuestDirectory {
             try (PreparedStatement upsert = connection.prepareStatement("""
                     insert into guest_directory (guest_id, tenant, email, language, hotel_codes, stay_count,
                         last_stay_departure, total_spend, spend_currency, version, last_event_id, updated_at,
-                        birth_date)
-                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        birth_date, last_stay_hotel_code)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     on conflict (guest_id) do update set tenant = excluded.tenant, email = excluded.email,
                         language = excluded.language, hotel_codes = excluded.hotel_codes,
                         stay_count = excluded.stay_count, last_stay_departure = excluded.last_stay_departure,
                         total_spend = excluded.total_spend, spend_currency = excluded.spend_currency,
                         version = excluded.version, last_event_id = excluded.last_event_id,
-                        updated_at = excluded.updated_at, birth_date = excluded.birth_date
+                        updated_at = excluded.updated_at, birth_date = excluded.birth_date,
+                        last_stay_hotel_code = excluded.last_stay_hotel_code
                     where guest_directory.version < excluded.version""")) {
                 for (Guest guest : guests) {
                     Array codes = connection.createArrayOf("text", guest.hotelCodes().toArray());
@@ -82,6 +94,7 @@ public class GuestDirectory {
                     } else {
                         upsert.setObject(13, guest.birthDate());
                     }
+                    upsert.setString(14, guest.lastStayHotelCode());
                     upsert.addBatch();
                 }
                 int changed = 0;
@@ -133,7 +146,7 @@ public class GuestDirectory {
     public List<Guest> segment(String tenant, Collection<String> hotelCodes) {
         return read("""
                 select guest_id, tenant, email, language, array_to_string(hotel_codes, ','), stay_count, last_stay_departure, total_spend,
-                       spend_currency, version, last_event_id, birth_date
+                       spend_currency, version, last_event_id, birth_date, last_stay_hotel_code
                 from guest_directory where tenant = :tenant and hotel_codes && cast(:codes as text[])
                 order by guest_id""", Map.of("tenant", tenant, "codes", hotelCodes.toArray(String[]::new)));
     }
@@ -145,8 +158,8 @@ public class GuestDirectory {
     public List<Guest> occasionPage(String afterGuestId, int limit) {
         return read("""
                 select guest_id, tenant, email, language, array_to_string(hotel_codes, ','), stay_count, last_stay_departure, total_spend,
-                       spend_currency, version, last_event_id, birth_date
-                from guest_directory where guest_id > :after and cardinality(hotel_codes) > 0
+                       spend_currency, version, last_event_id, birth_date, last_stay_hotel_code
+                from guest_directory where guest_id > :after and (cardinality(hotel_codes) > 0 or last_stay_hotel_code is not null)
                   and (birth_date is not null or last_stay_departure is not null)
                 order by guest_id limit :limit""", Map.of("after", afterGuestId, "limit", limit));
     }
@@ -159,7 +172,7 @@ public class GuestDirectory {
         }
         for (Guest guest : read("""
                 select guest_id, tenant, email, language, array_to_string(hotel_codes, ','), stay_count, last_stay_departure, total_spend,
-                       spend_currency, version, last_event_id, birth_date
+                       spend_currency, version, last_event_id, birth_date, last_stay_hotel_code
                 from guest_directory where guest_id = any (cast(:ids as text[]))""",
                 Map.of("ids", guestIds.toArray(String[]::new)))) {
             byId.put(guest.guestId(), guest);
@@ -178,7 +191,7 @@ public class GuestDirectory {
                     hotelCodesOf(row[4]), row[5] == null ? 0 : ((Number) row[5]).intValue(), dateOf(row[6]),
                     row[7] == null ? null : new BigDecimal(row[7].toString()), (String) row[8],
                     ((Number) row[9]).longValue(), row[10] == null ? null : UUID.fromString(row[10].toString()),
-                    dateOf(row[11])));
+                    dateOf(row[11]), (String) row[12]));
         }
         return guests;
     }

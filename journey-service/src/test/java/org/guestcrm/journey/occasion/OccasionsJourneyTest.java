@@ -65,7 +65,13 @@ class OccasionsJourneyTest {
         String both = guest("both-" + run, "OCC1", today.minusYears(50), today.minusYears(1), ConsentStatus.GRANTED, 1);
         String stayedAgain = guest("again-" + run, "OCC1", null, today.minusDays(90), ConsentStatus.GRANTED, 1);
         String hotelOff = guest("off-" + run, "OCCOFF", today.minusYears(20), null, ConsentStatus.GRANTED, 1);
-        List<String> guests = List.of(birthday, winBack, anniversary, noConsent, both, stayedAgain, hotelOff);
+        // crm.guests says where the last stay was: that hotel's settings apply, not the first hotel of the profiles.
+        String lastStayOff = "g-lastoff-" + run;
+        publishGuest(lastStayOff, "OCC1", "OCCOFF", today.minusYears(25), null, 1);
+        String lastStayOn = "g-laston-" + run;
+        publishGuest(lastStayOn, "OCCOFF", "OCC1", today.minusYears(35), null, 1);
+        List<String> guests = List.of(birthday, winBack, anniversary, noConsent, both, stayedAgain, hotelOff,
+                lastStayOff, lastStayOn);
         awaitDirectory(guests, 6);
 
         Instant now = Instant.now();
@@ -75,6 +81,10 @@ class OccasionsJourneyTest {
         assertEquals(List.of("STAY_ANNIVERSARY:" + today.getYear()), occasionsOf(anniversary));
         assertEquals(List.of("BIRTHDAY:" + today.getYear(), "STAY_ANNIVERSARY:" + today.getYear()), occasionsOf(both));
         assertEquals(List.of(), occasionsOf(hotelOff), "the hotel turned the tenant's birthday off");
+        assertEquals(List.of(), occasionsOf(lastStayOff), "last stayed at OCCOFF (first profile hotel OCC1)");
+        assertEquals(List.of("BIRTHDAY:" + today.getYear()), occasionsOf(lastStayOn), "last stayed at OCC1");
+        assertEquals(1, count("select count(*) from communication where guest_id = :g and hotel_code = 'OCC1'",
+                lastStayOn), "planned for the hotel of the last stay");
         // Planned again (another run, another replica's tick): nothing twice. A year on: the next birthday only.
         scheduler.planAt(now.plus(Duration.ofHours(1)));
         assertEquals(1, occasionsOf(birthday).size());
@@ -143,7 +153,14 @@ class OccasionsJourneyTest {
 
     private static void publishGuest(String guestId, String hotel, LocalDate birthDate, LocalDate lastDeparture,
                                      long version) {
+        publishGuest(guestId, hotel, null, birthDate, lastDeparture, version);
+    }
+
+    /** A GuestUpdated whose source profile is at {@code hotel} and whose last stay was at {@code lastStayHotel}. */
+    private static void publishGuest(String guestId, String hotel, String lastStayHotel, LocalDate birthDate,
+                                     LocalDate lastDeparture, long version) {
         GuestUpdated guest = GuestUpdated.newBuilder()
+                .setLastStayHotelCode(lastStayHotel)
                 .setMetadata(metadata("GuestUpdated"))
                 .setGuestId(guestId)
                 .setVersion(version)
