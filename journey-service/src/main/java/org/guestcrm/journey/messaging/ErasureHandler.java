@@ -172,6 +172,14 @@ public class ErasureHandler implements IntakeHandler<ErasureRequested> {
                 cancelled++;
             }
         }
+        // Their survey answers lose the comment (the guest's own words); score and ratings stay as anonymous figures.
+        List<java.util.UUID> surveys = affected.stream()
+                .filter(c -> c.step == org.guestcrm.journey.domain.JourneyStep.POST_STAY_SURVEY).map(c -> c.id).toList();
+        if (!surveys.isEmpty()) {
+            communications.getEntityManager().createNativeQuery("update survey_response set comment = null "
+                    + "where communication_id in (:ids) and comment is not null")
+                    .setParameter("ids", surveys).executeUpdate();
+        }
         int deleted = directory.deleteAllOf(tenant, guestIds);
         return new int[] {found.size(), cancelled, forgotten, deleted};
     }

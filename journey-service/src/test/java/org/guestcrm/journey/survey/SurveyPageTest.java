@@ -220,6 +220,23 @@ class SurveyPageTest {
         given().get("/survey/" + links.sign("survey", booking.tenant(), confirmation.toString(), Duration.ofDays(1)))
                 .then().statusCode(404);
         assertEquals(List.of(List.of(1, 7)), answers(survey), "refused links changed nothing");
+
+        // The guest's erasure (crm.erasures, by the e-mail's reference) forgets the comment; the score stays.
+        KafkaTestClients.sendAvro(Topic.CRM_ERASURES.topicName(), booking.tenant() + ":x",
+                org.guestcrm.events.ErasureRequested.newBuilder()
+                        .setMetadata(org.guestcrm.events.EventMetadata.newBuilder().setEventId(UUID.randomUUID())
+                                .setEventType("ErasureRequested").setOccurredAt(Instant.now()).setSource("test")
+                                .setTenantId(booking.tenant()).setCorrelationId("corr-" + UUID.randomUUID())
+                                .setCausationId(null).setSchemaVersion(1).build())
+                        .setErasureId(UUID.randomUUID()).setGuestId(null)
+                        .setContactPointRefs(List.of(org.guestcrm.platform.domain.ContactPointRef.of(booking.tenant(),
+                                "EMAIL", booking.email().toLowerCase())))
+                        .setSourceProfiles(List.of()).setRequestedBy(org.guestcrm.events.ErasureRequester.GUEST)
+                        .setConfirmedAt(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)).build());
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> QuarkusTransaction.requiringNew().call(
+                () -> entityManager.createNativeQuery("SELECT comment FROM survey_response WHERE communication_id = :id "
+                        + "AND comment IS NULL").setParameter("id", survey).getResultList().size() == 1));
+        assertEquals(List.of(List.of(1, 7)), answers(survey), "the score and revision stay");
     }
 
     /** Books a stay, makes its post-stay survey due and waits until it is SENT; its communication id. */
