@@ -26,6 +26,12 @@ public class GuestLinks {
      */
     public static final String ERASURE = "erasure";
 
+    /**
+     * Scope of the link in the mail verifying a corrected e-mail address (sent to the new address); its subject is
+     * {@code EMAIL:cp1_<old address>:<email change id>} (the form of {@link org.guestcrm.optout.domain.ErasureLinkSubject}).
+     */
+    public static final String EMAIL_CHANGE = "email-change";
+
     private volatile SignedLinks links;
 
     public Optional<SignedLinks> links() {

@@ -323,11 +323,126 @@ public class PreferenceCentreResource {
         if (corrected.isEmpty() || g.session().channel() != ConsentChannel.EMAIL) {
             return render(400, g, language, null, PreferenceTexts.of(language).get("error.email"));
         }
-        int written = corrected.get().equals(g.contactPoint()) ? 0
-                : contactUpdates.emailCorrected(g.session().tenant(), g.contactPoint(), corrected.get(), UUID.randomUUID().toString());
-        store.addRequest(g.session().tenant(), g.session().ref(), "CORRECTION", "PUBLISHED", "profiles=" + written, Instant.now());
-        activity(g.session().tenant(), g.session().ref(), "correction:" + written, http, 303);
-        return back(language, "corrected");
+        if (corrected.get().equals(g.contactPoint())) {
+            return back(language, "corrected");
+        }
+        // Verified before it is written back: a mail with a signed single-use link goes to the new address; only its
+        // confirmation writes the correction back and carries the consent over. An erased address gets no mail; more
+        // than requests-per-address-per-hour requests get the same page and no mail.
+        String tenant = g.session().tenant();
+        Instant now = Instant.now();
+        boolean erased = !store.suppressed(tenant, suppressionKeys.candidates(tenant, corrected.get())).isEmpty();
+        if (!erased && store.emailChangesSince(tenant, g.session().ref(), now.minus(1, ChronoUnit.HOURS))
+                < config.links().requestsPerAddressPerHour()) {
+            UUID change = UUID.randomUUID();
+            store.queueEmailChange(change, tenant, g.session().ref(), corrected.get().value(), language, now,
+                    now.plus(config.links().erasureConfirmValidFor()).truncatedTo(ChronoUnit.SECONDS));
+            store.addRequest(tenant, g.session().ref(), "CORRECTION", "MAILED", "email-change=" + change, now);
+        }
+        activity(tenant, g.session().ref(), "email-change-requested", http, 200);
+        return render(200, g, language, PreferenceTexts.of(language).get("notice.emailChangeMailed"), null);
+    }
+
+    /** A valid, unused, unexpired address change of a contact point still held. */
+    private record EmailChangeRequest(String tenant, PreferenceCentreStore.EmailChange change, ContactPoint contactPoint,
+            ContactPoint corrected) {
+    }
+
+    /** The change an e-mail verification link confirms, or the page that refuses it (invalid 400, expired or used 410). */
+    private Object emailChangeRequest(String token, String language, HttpServerRequest http, String action) {
+        GuestPageTexts texts = GuestPageTexts.choose(language, null);
+        Map<String, String> t = PreferenceTexts.of(language);
+        Object verified = verify(token, GuestLinks.EMAIL_CHANGE, texts, t.get("erasureExpiredTitle"), t.get("emailChangeExpiredMessage"));
+        if (verified instanceof Response refusal) {
+            return refusal;
+        }
+        SignedLinks.Grant grant = (SignedLinks.Grant) verified;
+        Optional<org.guestcrm.optout.domain.ErasureLinkSubject> subject =
+                org.guestcrm.optout.domain.ErasureLinkSubject.parse(grant.subject());
+        Optional<PreferenceCentreStore.EmailChange> change = subject
+                .flatMap(s -> store.emailChange(s.confirmationId()))
+                .filter(c -> c.tenant().equals(grant.tenant()) && c.ref().equals(subject.get().ref()));
+        if (change.isEmpty()) {
+            return message(400, language, texts.invalidTitle(), texts.invalidMessage(), null);
+        }
+        if (change.get().usedAt() != null) {
+            activity(grant.tenant(), change.get().ref(), action + ":used", http, 410);
+            return message(410, language, t.get("erasureUsedTitle"), t.get("emailChangeUsedMessage"), null);
+        }
+        if (!change.get().expiresAt().isAfter(Instant.now())) {
+            activity(grant.tenant(), change.get().ref(), action + ":expired", http, 410);
+            return message(410, language, t.get("erasureExpiredTitle"), t.get("emailChangeExpiredMessage"), null);
+        }
+        Optional<ContactPoint> contactPoint = known.resolve(grant.tenant(), change.get().ref());
+        Optional<ContactPoint> corrected = ContactPoint.email(change.get().newValue());
+        if (contactPoint.isEmpty() || corrected.isEmpty()) {
+            // The old address was erased meanwhile: nothing is left to correct.
+            activity(grant.tenant(), change.get().ref(), action + ":gone", http, 410);
+            return message(410, language, t.get("erasureUsedTitle"), t.get("emailChangeUsedMessage"), null);
+        }
+        activity(grant.tenant(), change.get().ref(), action, http, 200);
+        return new EmailChangeRequest(grant.tenant(), change.get(), contactPoint.get(), corrected.get());
+    }
+
+    @GET
+    @Path("preferences/email/confirm/{token}")
+    @Produces(HTML)
+    @Transactional
+    @Operation(summary = "The page of the link mailed to a corrected address (scope email-change): a button that confirms; changes nothing")
+    public Response emailChangePage(@PathParam("token") String token, @QueryParam("lang") String lang,
+            @HeaderParam("Accept-Language") String acceptLanguage, @Context HttpServerRequest http) {
+        String language = GuestPageTexts.choose(lang, acceptLanguage).lang();
+        Object request = emailChangeRequest(token, language, http, "email-change-page");
+        if (request instanceof Response refusal) {
+            return refusal;
+        }
+        Map<String, String> t = PreferenceTexts.of(language);
+        String html = messagePage.data("lang", language).data("title", t.get("emailChangeConfirmTitle"))
+                .data("message", t.get("emailChangeConfirmMessage")).data("showForm", true).data("erasureForm", true)
+                .data("action", "/preferences/email/confirm/" + token + "?lang=" + language)
+                .data("button", t.get("emailChangeConfirmButton")).data("switches", List.of())
+                .data("moreHref", null).data("moreLabel", "").render();
+        return Response.ok(html, HTML).header("Cache-Control", "no-store").build();
+    }
+
+    @POST
+    @Path("preferences/email/confirm/{token}")
+    @Produces(HTML)
+    @Transactional
+    @Operation(summary = "Confirms a corrected address from the link mailed to it (single use): ContactDetailsUpdated (GUEST_CORRECTION) to every PMS profile holding the old address, and the old address's consents carried over to the new one")
+    public Response emailChangeConfirm(@PathParam("token") String token, @QueryParam("lang") String lang,
+            @Context HttpServerRequest http) {
+        String language = GuestPageTexts.choose(lang, null).lang();
+        Object request = emailChangeRequest(token, language, http, "email-change-confirm");
+        if (request instanceof Response refusal) {
+            return refusal;
+        }
+        EmailChangeRequest r = (EmailChangeRequest) request;
+        Map<String, String> t = PreferenceTexts.of(language);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        if (!store.useEmailChange(r.change().id(), r.tenant(), r.change().ref(), now)) {
+            activity(r.tenant(), r.change().ref(), "email-change-confirm:used", http, 410);
+            return message(410, language, t.get("erasureUsedTitle"), t.get("emailChangeUsedMessage"), null);
+        }
+        String correlation = UUID.randomUUID().toString();
+        int written = contactUpdates.emailCorrected(r.tenant(), r.contactPoint(), r.corrected(), correlation);
+        // The consent goes with the person: the old address's e-mail consents (the tenant's, what the guest chose) are
+        // recorded for the new one, now; a grant for an erased address is refused by the recorder.
+        int carried = 0;
+        for (ConsentStateEntity state : ConsentStateEntity.listFor(r.tenant(), r.contactPoint().value())) {
+            if (!ConsentChannel.EMAIL.name().equals(state.channel) || !org.guestcrm.optout.domain.ConsentScope.isTenant(state.scope)) {
+                continue;
+            }
+            if (recorder.record(r.tenant(), new ConsentStatement(r.corrected(), ConsentChannel.EMAIL,
+                            ConsentPurpose.valueOf(state.purpose), ConsentStatus.valueOf(state.status), ConsentSource.PREFERENCE_CENTRE, now),
+                    new ConsentRecorder.Provenance("guest", "email-verified", "email-change:" + r.change().id(), correlation))) {
+                carried++;
+            }
+        }
+        store.addRequest(r.tenant(), r.change().ref(), "CORRECTION", "PUBLISHED",
+                "email-change=" + r.change().id() + " profiles=" + written + " consents=" + carried, now);
+        activity(r.tenant(), r.change().ref(), "email-change:" + written, http, 200);
+        return message(200, language, t.get("emailChangeDoneTitle"), t.get("emailChangeDoneMessage"), null);
     }
 
     @POST

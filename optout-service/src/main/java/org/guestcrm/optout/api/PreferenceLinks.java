@@ -48,6 +48,16 @@ public class PreferenceLinks {
                 grant.expiresAt());
     }
 
+    /** The link of the mail verifying a corrected address ({@code /preferences/email/confirm/<token>?lang=..}). */
+    public Link emailChangeLink(String tenant, String ref, java.util.UUID changeId, String lang, Instant expiresAt) {
+        SignedLinks signer = links.links().orElseThrow(() -> new IllegalStateException("guestcrm.signed-links.keys is not set"));
+        SignedLinks.Grant grant = new SignedLinks.Grant(GuestLinks.EMAIL_CHANGE, tenant,
+                new org.guestcrm.optout.domain.ErasureLinkSubject(ConsentChannel.EMAIL, ref, changeId).format(), expiresAt);
+        String base = config.links().publicBaseUrl().replaceAll("/+$", "");
+        return new Link(base + "/preferences/email/confirm/" + signer.sign(grant) + "?lang=" + GuestTexts.supported(lang),
+                grant.expiresAt());
+    }
+
     /** A link on this host ({@code /p/<token>?lang=..}), for a page the guest is already on. */
     public String path(String tenant, String ref, String lang) {
         String url = link(tenant, ref, lang).url();

@@ -84,6 +84,20 @@ public class PreferenceLinkMailer {
                 message = Mail.withText(to.get().value(), texts.get("erasureMailSubject"),
                         String.format(texts.get("erasureMailBody"), link.url(), TIME.format(link.expiresAt())));
                 message.addHeader("Message-ID", "<erasure-confirmation-" + mail.id() + "@optout.guest-crm>");
+            } else if ("EMAIL_CHANGE".equals(mail.kind())) {
+                // A corrected address is verified by a mail to the new address (never to the old one): its link names
+                // the request and expires with it.
+                Optional<PreferenceCentreStore.EmailChange> change = QuarkusTransaction.requiringNew()
+                        .call(() -> store.emailChange(mail.emailChangeId()));
+                if (change.isEmpty() || change.get().usedAt() != null || !change.get().expiresAt().isAfter(Instant.now())) {
+                    QuarkusTransaction.requiringNew().run(() -> store.linkMailDone(mail.id(), "OUTDATED", Instant.now()));
+                    return;
+                }
+                PreferenceLinks.Link link = preferenceLinks.emailChangeLink(mail.tenant(), mail.ref(), mail.emailChangeId(),
+                        mail.lang(), change.get().expiresAt());
+                message = Mail.withText(change.get().newValue(), texts.get("emailChangeMailSubject"),
+                        String.format(texts.get("emailChangeMailBody"), link.url(), TIME.format(link.expiresAt())));
+                message.addHeader("Message-ID", "<email-change-" + mail.id() + "@optout.guest-crm>");
             } else {
                 PreferenceLinks.Link link = preferenceLinks.link(mail.tenant(), mail.ref(), mail.lang());
                 message = Mail.withText(to.get().value(), texts.get("mailSubject"),

@@ -52,6 +52,9 @@ public class ErasureStore {
         }
         deleted += em.createNativeQuery("delete from preference_link_mail where tenant = ?1 and ref = any (cast(?2 as text[]))")
                 .setParameter(1, tenant).setParameter(2, refs).executeUpdate();
+        // Address changes asked for an erased contact point (their mails went with the reference above).
+        deleted += em.createNativeQuery("delete from email_change where tenant = ?1 and ref = any (cast(?2 as text[]))")
+                .setParameter(1, tenant).setParameter(2, refs).executeUpdate();
         deleted += em.createNativeQuery("delete from link_request where tenant = ?1 and address_hash = any (cast(?2 as text[]))")
                 .setParameter(1, tenant).setParameter(2, addressHashes.toArray(String[]::new)).executeUpdate();
         if (!consentKeys.isEmpty()) {

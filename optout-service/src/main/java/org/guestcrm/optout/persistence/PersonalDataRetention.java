@@ -21,7 +21,7 @@ import jakarta.persistence.EntityManager;
 
 /**
  * Deletes the personal-data rows this service keeps only for a while ({@code optout.retention.*}): erasure
- * confirmations used or expired longer ago than {@code erasure-confirmations} (with the mails naming them), mailed
+ * confirmations and address changes (the new address to verify) used or expired longer ago than {@code erasure-confirmations} (with the mails naming them), mailed
  * links' rows older than {@code link-mails}, link requests (rate limits) older than {@code link-requests}, the guests'
  * pages' trail and their corrections and downloads older than {@code guest-activity} (an erasure's record is kept),
  * pauses ended longer ago than {@code ended-pauses}. Every {@code optout.retention.every}, in transactions of at most
@@ -35,7 +35,7 @@ public class PersonalDataRetention {
     private static final Logger LOG = Logger.getLogger(PersonalDataRetention.class);
 
     /** The tables in the order they are cleaned (a mail row before the confirmation it names). */
-    public static final java.util.List<String> TABLES = java.util.List.of("preference_link_mail", "erasure_confirmation",
+    public static final java.util.List<String> TABLES = java.util.List.of("preference_link_mail", "erasure_confirmation", "email_change",
             "link_request", "guest_activity", "guest_request", "marketing_pause");
 
     @Inject
@@ -85,8 +85,10 @@ public class PersonalDataRetention {
                 ":pausesBefore", Timestamp.from(now.minus(r.endedPauses())));
         Map<String, String> conditions = new LinkedHashMap<>();
         conditions.put("preference_link_mail", "created_at < :mailsBefore or confirmation_id in (select id from"
-                + " erasure_confirmation where coalesce(used_at, expires_at) < :confirmationsBefore)");
+                + " erasure_confirmation where coalesce(used_at, expires_at) < :confirmationsBefore)"
+                + " or email_change_id in (select id from email_change where coalesce(used_at, expires_at) < :confirmationsBefore)");
         conditions.put("erasure_confirmation", "coalesce(used_at, expires_at) < :confirmationsBefore");
+        conditions.put("email_change", "coalesce(used_at, expires_at) < :confirmationsBefore");
         conditions.put("link_request", "requested_at < :requestsBefore");
         conditions.put("guest_activity", "occurred_at < :activityBefore");
         conditions.put("guest_request", "kind <> 'ERASURE' and requested_at < :activityBefore");

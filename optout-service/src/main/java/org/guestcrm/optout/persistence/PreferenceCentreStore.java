@@ -30,7 +30,8 @@ public class PreferenceCentreStore {
      * A link to mail: the contact point by reference, the page language; {@code kind} PREFERENCES (a preference-centre
      * link) or ERASURE (the confirmation of an erasure request, {@code confirmationId}).
      */
-    public record LinkMail(long id, String tenant, String ref, String lang, int attempts, String kind, UUID confirmationId) {
+    public record LinkMail(long id, String tenant, String ref, String lang, int attempts, String kind, UUID confirmationId,
+            UUID emailChangeId) {
     }
 
     /** An erasure request waiting for its confirmation (its link works once, until {@code expiresAt}). */
@@ -120,6 +121,49 @@ public class PreferenceCentreStore {
                 .setParameter(5, id).executeUpdate();
     }
 
+    /** A corrected address of the contact point {@code ref} to verify: the request and its mail to the new address. */
+    public record EmailChange(UUID id, String tenant, String ref, String newValue, String lang, Instant expiresAt, Instant usedAt) {
+    }
+
+    /** The request to change {@code ref}'s address to {@code newValue}, and its mail (kind EMAIL_CHANGE). */
+    public void queueEmailChange(UUID id, String tenant, String ref, String newValue, String lang, Instant now, Instant expiresAt) {
+        em.createNativeQuery("""
+                insert into email_change (id, tenant, ref, new_value, lang, requested_at, expires_at)
+                values (?1, ?2, ?3, ?4, ?5, ?6, ?7)""")
+                .setParameter(1, id).setParameter(2, tenant).setParameter(3, ref).setParameter(4, newValue)
+                .setParameter(5, lang).setParameter(6, Timestamp.from(now)).setParameter(7, Timestamp.from(expiresAt))
+                .executeUpdate();
+        em.createNativeQuery("""
+                insert into preference_link_mail (tenant, ref, lang, created_at, kind, email_change_id)
+                values (?1, ?2, ?3, ?4, 'EMAIL_CHANGE', ?5)""")
+                .setParameter(1, tenant).setParameter(2, ref).setParameter(3, lang).setParameter(4, Timestamp.from(now))
+                .setParameter(5, id).executeUpdate();
+    }
+
+    /** How many address changes were asked for the contact point {@code ref} since {@code since}. */
+    public long emailChangesSince(String tenant, String ref, Instant since) {
+        return ((Number) em.createNativeQuery("select count(*) from email_change where tenant = ?1 and ref = ?2 and requested_at > ?3")
+                .setParameter(1, tenant).setParameter(2, ref).setParameter(3, Timestamp.from(since)).getSingleResult())
+                .longValue();
+    }
+
+    @SuppressWarnings("unchecked")
+    public Optional<EmailChange> emailChange(UUID id) {
+        List<Object[]> rows = em.createNativeQuery("""
+                select id, tenant, ref, new_value, lang, expires_at, used_at from email_change where id = ?1""")
+                .setParameter(1, id).getResultList();
+        return rows.stream().findFirst().map(r -> new EmailChange((UUID) r[0], (String) r[1], (String) r[2], (String) r[3],
+                (String) r[4], toInstant(r[5]), r[6] == null ? null : toInstant(r[6])));
+    }
+
+    /** Uses the change once: true for the one caller that marks it used (not used before, not expired). */
+    public boolean useEmailChange(UUID id, String tenant, String ref, Instant now) {
+        return em.createNativeQuery("""
+                update email_change set used_at = ?1 where id = ?2 and tenant = ?3 and ref = ?4 and used_at is null and expires_at > ?1""")
+                .setParameter(1, Timestamp.from(now)).setParameter(2, id).setParameter(3, tenant).setParameter(4, ref)
+                .executeUpdate() == 1;
+    }
+
     /** How many erasure confirmations were asked for the contact point {@code ref} since {@code since}. */
     public long erasureConfirmationsSince(String tenant, String ref, Instant since) {
         return ((Number) em.createNativeQuery("""
@@ -157,13 +201,13 @@ public class PreferenceCentreStore {
                 where id in (select id from preference_link_mail where sent_at is null
                              and (claimed_until is null or claimed_until < ?2)
                              order by id limit ?3 for update skip locked)
-                returning id, tenant, ref, lang, attempts, kind, confirmation_id""")
+                returning id, tenant, ref, lang, attempts, kind, confirmation_id, email_change_id""")
                 .setParameter(1, Timestamp.from(leaseUntil)).setParameter(2, Timestamp.from(now)).setParameter(3, limit)
                 .getResultList();
         List<LinkMail> mails = new ArrayList<>();
         for (Object[] r : rows) {
             mails.add(new LinkMail(((Number) r[0]).longValue(), (String) r[1], (String) r[2], (String) r[3],
-                    ((Number) r[4]).intValue(), (String) r[5], (UUID) r[6]));
+                    ((Number) r[4]).intValue(), (String) r[5], (UUID) r[6], (UUID) r[7]));
         }
         return mails;
     }

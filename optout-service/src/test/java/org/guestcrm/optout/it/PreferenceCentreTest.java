@@ -29,7 +29,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.guestcrm.events.ConsentChanged;
 import org.guestcrm.events.ContactDetailsUpdated;
 import org.guestcrm.events.ContactUpdateReason;
-import org.guestcrm.events.EmailAddress;
 import org.guestcrm.events.PmsMarketingFlags;
 import org.guestcrm.platform.domain.ContactPointRef;
 import org.guestcrm.platform.security.SignedLinks;
@@ -286,35 +285,6 @@ class PreferenceCentreTest {
         // rule it adds no entry; it still ended the pause.)
         consents(tenant, address).body("current[0].status", equalTo("WITHDRAWN")).body("history.size()", equalTo(2))
                 .body("history.sourceDetail", not(hasItem("pause-ended")));
-    }
-
-    @Test
-    void aCorrectedAddressGoesToEveryPmsProfileHoldingIt() {
-        String tenant = "tenant-" + UUID.randomUUID();
-        String first = "PE-" + UUID.randomUUID();
-        String address = subscribed(tenant, first);
-        String second = "PE2-" + UUID.randomUUID();
-        GuestProfiles.send(profile(tenant, "mews", second, 1L).setEmails(List.of(email(address, true))).build());
-        await().atMost(PATIENCE).untilAsserted(() -> consents(tenant, address).body("heldBy.size()", equalTo(2)));
-        String cookie = session(preferencesLink(tenant, address));
-        String csrf = csrfOf(page(cookie));
-        given().cookie("optout_session", cookie).contentType("application/x-www-form-urlencoded").formParam("csrf", csrf)
-                .formParam("email", "not an address").post("/preferences/email").then().statusCode(400)
-                .body(containsString("Enter a valid e-mail address")).body(not(containsString("not an address")));
-        String corrected = "Corrected-" + UUID.randomUUID() + "@Example.com";
-        given().cookie("optout_session", cookie).redirects().follow(false).contentType("application/x-www-form-urlencoded")
-                .formParam("csrf", csrf).formParam("email", corrected).post("/preferences/email").then().statusCode(303);
-        await().atMost(PATIENCE).untilAsserted(() -> {
-            List<ContactDetailsUpdated> updates = KafkaTestClients.<ContactDetailsUpdated>readAvro("crm.contact-updates").stream()
-                    .filter(r -> r.key().equals(tenant + ":opera:" + first) || r.key().equals(tenant + ":mews:" + second))
-                    .map(ConsumerRecord::value).filter(u -> u.getReason() == ContactUpdateReason.GUEST_CORRECTION).toList();
-            assertEquals(2, updates.size());
-            for (ContactDetailsUpdated update : updates) {
-                assertEquals(List.of(corrected.toLowerCase(java.util.Locale.ROOT)),
-                        update.getEmails().stream().map(EmailAddress::getAddress).toList());
-                assertEquals("optout-service", update.getMetadata().getSource());
-            }
-        });
     }
 
     @Test
