@@ -70,6 +70,16 @@ public class CampaignPlanner {
             Optional<String> exclusion = exclusionOf(guest, consentStates, hotelOf(campaign, guest));
             recipients.add(new Recipient(guest.guestId(), exclusion.isEmpty(), exclusion.orElse(null)));
         }
+        // The tenant's frequency cap, as the send-time check will apply it now: one query for the guests who would
+        // receive it; those already at the cap are shown held with the cap's reason.
+        Optional<org.guestcrm.journey.domain.FrequencyCap> cap = config.marketingCapOf(campaign.tenant);
+        if (cap.isPresent()) {
+            List<String> receiving = recipients.stream().filter(Recipient::receives).map(Recipient::guestId).toList();
+            Map<String, Integer> sent = communications.marketingSentSince(campaign.tenant, receiving,
+                    clock.instant().minus(cap.get().period()));
+            recipients.replaceAll(r -> r.receives() && !cap.get().allowsAnother(sent.getOrDefault(r.guestId(), 0))
+                    ? new Recipient(r.guestId(), false, cap.get().reason()) : r);
+        }
         return recipients;
     }
 

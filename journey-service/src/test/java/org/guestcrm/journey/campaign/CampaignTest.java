@@ -207,6 +207,10 @@ class CampaignTest {
         awaitCampaign(tenant, first, c -> c.getInt("counts.SENT") == 1);
 
         String second = create(tenant, "{\"name\": \"Summer\", \"channel\": \"EMAIL\", " + segment);
+        // The preview already shows who the cap would hold back, and why.
+        JsonPath preview = awaitPreview(tenant, second, p -> p.getInt("wouldNotReceive") == 1);
+        assertEquals(0, preview.getInt("wouldReceive"));
+        assertEquals("capped: at most 1 marketing message per 30 days", reasonOf(preview, capped));
         launch(tenant, second);
         JsonPath held = awaitCampaign(tenant, second, c -> c.getInt("counts.SKIPPED") == 1);
         assertEquals(1, held.getInt("reasons.'capped: at most 1 marketing message per 30 days'"));
