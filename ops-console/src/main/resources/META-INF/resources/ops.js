@@ -8,6 +8,7 @@
   let owners = { owners: {}, pending: {}, errors: {} };
   let ownersReadAt = 0;
   let letters = null; // the topic whose letters the panel shows: {topic, service}
+  let replayFeed = null; // the feed whose replay panel is open
 
   function cell(row, text, className) {
     const td = document.createElement('td');
@@ -98,7 +99,7 @@
     }
 
     const feeds = clear('feeds');
-    if (!o.feeds || o.feeds.length === 0) empty(feeds, 7, 'no feed has reported yet');
+    if (!o.feeds || o.feeds.length === 0) empty(feeds, 8, 'no feed has reported yet');
     for (const f of o.feeds || []) {
       const row = document.createElement('tr');
       row.dataset.feed = f.feed;
@@ -115,6 +116,15 @@
       cell(row, f.rejected, 'number');
       cell(row, f.lastRejectReason || '');
       cell(row, f.authFailures, 'number');
+      const actions = document.createElement('td');
+      const open = document.createElement('button');
+      open.type = 'button';
+      open.className = 'open-replay';
+      open.textContent = 'Replay…';
+      open.setAttribute('aria-label', 'Replay feed ' + f.feed);
+      open.addEventListener('click', () => openReplay(f.feed));
+      actions.appendChild(open);
+      row.appendChild(actions);
       feeds.appendChild(row);
     }
 
@@ -280,11 +290,86 @@
   $('letters-replay-all').addEventListener('click', () => act('/replay', { all: true }, 'Replayed'));
   $('letters-close').addEventListener('click', () => { letters = null; $('letters').hidden = true; });
 
+  function localInput(date) {
+    const pad = (n) => String(n).padStart(2, '0');
+    return date.getFullYear() + '-' + pad(date.getMonth() + 1) + '-' + pad(date.getDate()) + 'T'
+      + pad(date.getHours()) + ':' + pad(date.getMinutes()) + ':' + pad(date.getSeconds());
+  }
+  function replayPath(suffix) {
+    return 'api/v1/ops/feeds/' + encodeURIComponent(replayFeed) + suffix;
+  }
+  function openReplay(feed) {
+    replayFeed = feed;
+    $('replay-feed').textContent = feed;
+    $('replay-outcome').textContent = '';
+    const now = new Date();
+    $('replay-to').value = localInput(new Date(now.getTime() + 60000));
+    $('replay-from').value = localInput(new Date(now.getTime() - 24 * 3600 * 1000));
+    $('replay').hidden = false;
+    loadReplays();
+  }
+  async function loadReplays() {
+    if (!replayFeed) return;
+    const shown = replayFeed;
+    const body = $('replays-table').querySelector('tbody');
+    try {
+      const response = await fetch(replayPath('/replays'), { headers: authorised() });
+      if (!response.ok) { body.replaceChildren(); empty(body, 8, 'earlier replays not shown: ' + await problemText(response)); return; }
+      const list = await response.json();
+      if (replayFeed !== shown) return;
+      body.replaceChildren();
+      if (list.length === 0) empty(body, 8, 'no replay of this feed yet');
+      for (const r of list) {
+        const row = document.createElement('tr');
+        cell(row, r.startedAt ? new Date(r.startedAt).toLocaleString() : '');
+        cell(row, r.requestedBy || '');
+        cell(row, (r.from ? new Date(r.from).toLocaleString() : '') + ' – ' + (r.to ? new Date(r.to).toLocaleString() : ''));
+        cell(row, r.messages, 'number');
+        cell(row, r.reEmitted, 'number');
+        cell(row, r.unchanged, 'number');
+        cell(row, r.refused, 'number');
+        cell(row, r.notReplayable, 'number');
+        body.appendChild(row);
+      }
+    } catch (e) {
+      body.replaceChildren();
+      empty(body, 8, 'earlier replays not shown: ' + e.message);
+    }
+  }
+  $('replay-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const from = $('replay-from').value;
+    const to = $('replay-to').value;
+    const payload = {
+      from: from ? new Date(from).toISOString() : null,
+      to: to ? new Date(to).toISOString() : null
+    };
+    $('replay-outcome').textContent = 'Replaying…';
+    try {
+      const response = await fetch(replayPath('/replay'), {
+        method: 'POST',
+        headers: Object.assign({ 'Content-Type': 'application/json' }, authorised()),
+        body: JSON.stringify(payload)
+      });
+      if (!response.ok) { $('replay-outcome').textContent = 'Refused: ' + await problemText(response); return; }
+      const a = await response.json();
+      $('replay-outcome').textContent = 'Replayed ' + a.messages + ' message(s): ' + a.reEmitted + ' re-emitted ('
+        + a.eventsEmitted + ' event(s)), ' + a.unchanged + ' unchanged, ' + a.refused + ' refused, '
+        + a.notReplayable + ' not replayable.';
+    } catch (e) {
+      $('replay-outcome').textContent = 'Failed: ' + e.message;
+    }
+    loadReplays();
+  });
+  $('replay-close').addEventListener('click', () => { replayFeed = null; $('replay').hidden = true; });
+
   function showLogin(message) {
     if (timer) clearTimeout(timer);
     ownersReadAt = 0;
     letters = null;
+    replayFeed = null;
     $('letters').hidden = true;
+    $('replay').hidden = true;
     $('board').hidden = true;
     $('forget').hidden = true;
     $('login').hidden = false;

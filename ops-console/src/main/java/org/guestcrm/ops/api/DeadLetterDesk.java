@@ -1,15 +1,8 @@
 package org.guestcrm.ops.api;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -18,14 +11,9 @@ import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.guestcrm.ops.config.OpsConfig;
-import org.guestcrm.platform.api.InvalidRequestException;
-import org.guestcrm.platform.api.Problem;
 import org.guestcrm.platform.security.Roles;
-import org.guestcrm.platform.security.TenantAccess;
-import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
@@ -33,7 +21,6 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -58,17 +45,13 @@ import jakarta.ws.rs.core.Response;
 @Blocking
 public class DeadLetterDesk {
 
-    private static final Logger LOG = Logger.getLogger(DeadLetterDesk.class);
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
     private static final Pattern STATE = Pattern.compile("(?i)PENDING|REPLAYED|DISCARDED");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
     OpsConfig config;
     @Inject
-    TenantAccess access;
-
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    ServiceCalls calls;
 
     /** Which watched service owns which dead-letter topic, and how many letters wait there; per service its error. */
     public record Owners(Map<String, String> owners, Map<String, Integer> pending, Map<String, String> errors) {
@@ -80,23 +63,23 @@ public class DeadLetterDesk {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Every watched service's dead-letter topics (asked with the caller's token): topic to service, pending letters the caller may see, and the services that did not answer")
     public Owners owners(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        everyTenant();
+        calls.everyTenant();
         Map<String, String> urls = config.serviceUrls();
-        Map<String, CompletableFuture<HttpResponse<String>>> calls = new TreeMap<>();
-        urls.forEach((name, url) -> calls.put(name, http.sendAsync(
-                request(url + "/api/v1/ops/dead-letters", authorization).GET().build(),
+        Map<String, CompletableFuture<HttpResponse<String>>> answers = new TreeMap<>();
+        urls.forEach((name, url) -> answers.put(name, calls.http().sendAsync(
+                ServiceCalls.request(url + "/api/v1/ops/dead-letters", authorization).GET().build(),
                 HttpResponse.BodyHandlers.ofString())));
         Map<String, String> owners = new TreeMap<>();
         Map<String, Integer> pending = new TreeMap<>();
         Map<String, String> errors = new TreeMap<>();
-        calls.forEach((name, call) -> {
+        answers.forEach((name, call) -> {
             try {
                 HttpResponse<String> response = call.join();
                 if (response.statusCode() != 200) {
                     errors.put(name, "HTTP " + response.statusCode());
                     return;
                 }
-                JsonNode topics = JSON.readTree(response.body());
+                JsonNode topics = ServiceCalls.JSON.readTree(response.body());
                 topics.fields().forEachRemaining(entry -> {
                     owners.put(entry.getKey(), name);
                     pending.put(entry.getKey(), entry.getValue().asInt());
@@ -118,10 +101,10 @@ public class DeadLetterDesk {
         String base = base(service);
         checkTopic(topic);
         if (state != null && !STATE.matcher(state).matches()) {
-            throw invalid("state", "one of PENDING, REPLAYED, DISCARDED");
+            throw ServiceCalls.invalid("state", "one of PENDING, REPLAYED, DISCARDED");
         }
         String query = "?limit=1000" + (state == null ? "" : "&state=" + state);
-        return forward(service, request(base + "/api/v1/ops/dead-letters/" + encode(topic) + query, authorization)
+        return forward(service, ServiceCalls.request(base + "/api/v1/ops/dead-letters/" + ServiceCalls.encode(topic) + query, authorization)
                 .GET().build());
     }
 
@@ -135,7 +118,7 @@ public class DeadLetterDesk {
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         String base = base(service);
         checkTopic(topic);
-        return forward(service, request(base + "/api/v1/ops/dead-letters/" + encode(topic) + "/"
+        return forward(service, ServiceCalls.request(base + "/api/v1/ops/dead-letters/" + ServiceCalls.encode(topic) + "/"
                 + number("partition", partition) + "/" + number("offset", offset), authorization).GET().build());
     }
 
@@ -150,9 +133,9 @@ public class DeadLetterDesk {
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         String base = base(service);
         checkTopic(topic);
-        return forward(service, request(base + "/api/v1/ops/dead-letters/" + encode(topic) + "/"
+        return forward(service, ServiceCalls.request(base + "/api/v1/ops/dead-letters/" + ServiceCalls.encode(topic) + "/"
                 + number("partition", partition) + "/" + number("offset", offset) + "/discard", authorization)
-                .header("Content-Type", MediaType.APPLICATION_JSON).POST(body(body)).build());
+                .header("Content-Type", MediaType.APPLICATION_JSON).POST(ServiceCalls.body(body)).build());
     }
 
     @POST
@@ -165,29 +148,17 @@ public class DeadLetterDesk {
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         String base = base(service);
         checkTopic(topic);
-        return forward(service, request(base + "/api/v1/ops/dead-letters/" + encode(topic) + "/replay", authorization)
-                .header("Content-Type", MediaType.APPLICATION_JSON).POST(body(body)).build());
+        return forward(service, ServiceCalls.request(base + "/api/v1/ops/dead-letters/" + ServiceCalls.encode(topic) + "/replay", authorization)
+                .header("Content-Type", MediaType.APPLICATION_JSON).POST(ServiceCalls.body(body)).build());
     }
 
     private String base(String service) {
-        everyTenant();
-        String base = config.serviceUrls().get(service);
-        if (base == null) {
-            throw new NotFoundException("No such service is watched here");
-        }
-        return base;
-    }
-
-    /** Like the overview, the desk spans every tenant's topics: a token for some tenants only is refused. */
-    private void everyTenant() {
-        if (!access.allTenants()) {
-            throw new io.quarkus.security.ForbiddenException("Dead letters span every tenant: a token for tenant * is needed");
-        }
+        return calls.base(service);
     }
 
     private static void checkTopic(String topic) {
         if (!TOPIC.matcher(topic).matches() || !topic.endsWith(".dlq")) {
-            throw invalid("topic", "a dead-letter topic name (letters, digits, . _ -, ending in .dlq)");
+            throw ServiceCalls.invalid("topic", "a dead-letter topic name (letters, digits, . _ -, ending in .dlq)");
         }
     }
 
@@ -200,51 +171,10 @@ public class DeadLetterDesk {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw invalid(name, "a whole number, 0 or more");
-    }
-
-    private static InvalidRequestException invalid(String name, String reason) {
-        return new InvalidRequestException("Invalid " + name, List.of(new Problem.InvalidParam(name, reason)));
-    }
-
-    private static HttpRequest.BodyPublisher body(JsonNode body) {
-        try {
-            return HttpRequest.BodyPublishers.ofString(body == null ? "{}" : JSON.writeValueAsString(body));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String encode(String segment) {
-        return URLEncoder.encode(segment, StandardCharsets.UTF_8);
-    }
-
-    private static HttpRequest.Builder request(String url, String authorization) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("Accept", MediaType.APPLICATION_JSON);
-        if (authorization != null) {
-            builder.header(HttpHeaders.AUTHORIZATION, authorization);
-        }
-        return builder;
+        throw ServiceCalls.invalid(name, "a whole number, 0 or more");
     }
 
     private Response forward(String service, HttpRequest request) {
-        try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            String type = response.headers().firstValue("Content-Type").orElse(MediaType.APPLICATION_JSON);
-            return Response.status(response.statusCode()).type(type).entity(response.body()).build();
-        } catch (IOException e) {
-            LOG.warnf("Dead-letter call to %s failed: %s", service, e.getClass().getSimpleName());
-            return unreachable(service);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return unreachable(service);
-        }
-    }
-
-    private static Response unreachable(String service) {
-        return Response.status(502).type(Problem.MEDIA_TYPE).entity(new Problem("about:blank",
-                "Service not reachable", 502, "The service " + service + " did not answer; try again", null,
-                new ArrayList<>())).build();
+        return calls.forward(service, request);
     }
 }

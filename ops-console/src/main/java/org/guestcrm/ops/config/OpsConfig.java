@@ -48,6 +48,10 @@ public interface OpsConfig {
     @WithDefault("10s")
     Duration probeEvery();
 
+    /** The watched service that owns the feeds (their raw archive and its replay): an {@link #services()} name. */
+    @WithDefault("pms-connector")
+    String feedsService();
+
     /** A feed whose last message the console saw longer ago than this is shown as silent. */
     @WithDefault("2h")
     Duration feedSilentAfter();

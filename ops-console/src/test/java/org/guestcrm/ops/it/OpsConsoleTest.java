@@ -322,6 +322,87 @@ class OpsConsoleTest {
     }
 
     /** The page in a real headless Chromium: token form, the stopped group, live lag, dead letters, the feed. */
+    @Test
+    void aFeedIsReplayedFromThePageByTheConnectorWithTheOperatorsOwnToken() throws Exception {
+        String feed = "opsc-replay-" + UUID.randomUUID().toString().substring(0, 8);
+        meters.counter("connector.inbound.messages", "feed", feed, "outcome", "accepted").increment();
+        ConnectorPeer connector = WatchedSelf.connector;
+        String admin = LocalIdentity.forTests().mint(Set.of("*"), Set.of("ops", "admin"), Duration.ofMinutes(30), "ops-2");
+
+        // The API: a feed id that is not one is refused here; a token for one tenant is refused before anything is sent.
+        HttpResponse<String> badFeed = post("/api/v1/ops/feeds/no%20such/replay", "{}", admin);
+        assertEquals(400, badFeed.statusCode(), badFeed.body());
+        assertTrue(JSON.readTree(badFeed.body()).toString().contains("feedId"), badFeed.body());
+        String oneTenant = LocalIdentity.forTests().mint(Set.of("demo"), Set.of("ops", "admin"), Duration.ofMinutes(5), "o");
+        long replaysBefore = connector.received.stream().filter(r -> r.path().endsWith("/replay")).count();
+        assertEquals(403, post("/api/v1/ops/feeds/" + feed + "/replay", "{}", oneTenant).statusCode());
+        assertEquals(replaysBefore, connector.received.stream().filter(r -> r.path().endsWith("/replay")).count(),
+                "nothing forwarded for a refused caller");
+        assertTrue(connector.received.stream().noneMatch(r -> r.authorization() != null && r.authorization().endsWith(oneTenant)),
+                "a one-tenant token never reaches the connector");
+        // Forwarded as it is, with the caller's token; the connector's problem comes back as it is.
+        HttpResponse<String> refused = post("/api/v1/ops/feeds/" + feed + "/replay", "{\"to\":\"2026-12-02T00:00:00Z\"}", admin);
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertEquals("from", JSON.readTree(refused.body()).path("invalidParams").path(0).path("name").asText(), refused.body());
+        HttpResponse<String> done = post("/api/v1/ops/feeds/" + feed + "/replay",
+                "{\"from\":\"2026-12-01T00:00:00Z\",\"to\":\"2026-12-02T00:00:00Z\"}", admin);
+        assertEquals(200, done.statusCode(), done.body());
+        assertEquals(2, JSON.readTree(done.body()).path("reEmitted").asInt(), done.body());
+        ConnectorPeer.Received forwarded = connector.received.stream()
+                .filter(r -> r.method().equals("POST") && r.path().equals("/api/v1/feeds/" + feed + "/replay")
+                        && r.body().contains("2026-12-01T00:00:00Z"))
+                .findFirst().orElseThrow();
+        assertEquals("Bearer " + admin, forwarded.authorization());
+        assertEquals("2026-12-02T00:00:00Z", JSON.readTree(forwarded.body()).path("to").asText());
+
+        // The page: the feed's Replay button opens the form for the last 24 hours; a replay shows the counts.
+        try (Chromium chromium = Chromium.start("1400,1200")) {
+            WebDriver browser = chromium.driver();
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+            wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+            browser.get(base.toString());
+            wait.until(b -> b.findElement(By.id("login")).isDisplayed());
+            browser.findElement(By.id("token")).sendKeys(admin);
+            browser.findElement(By.id("token-submit")).click();
+            By feedRow = By.cssSelector("#feeds tr[data-feed='" + feed + "']");
+            wait.until(b -> !b.findElements(feedRow).isEmpty());
+            wait.until(b -> {
+                b.findElement(feedRow).findElement(By.cssSelector("button.open-replay")).click();
+                return b.findElement(By.id("replay")).isDisplayed();
+            });
+            assertEquals(feed, browser.findElement(By.id("replay-feed")).getText());
+            assertFalse(browser.findElement(By.id("replay-from")).getAttribute("value").isEmpty(), "the range is prefilled");
+            wait.until(b -> b.findElement(By.id("replays-table")).getText().contains("ops-1"));
+            browser.findElement(By.id("replay-submit")).click();
+            wait.until(b -> b.findElement(By.id("replay-outcome")).getText().startsWith("Replayed 7 message(s): 2 re-emitted (3 event(s))"));
+            ConnectorPeer.Received fromPage = connector.received.stream()
+                    .filter(r -> r.method().equals("POST") && r.path().equals("/api/v1/feeds/" + feed + "/replay"))
+                    .reduce((first, second) -> second).orElseThrow();
+            JsonNode range = JSON.readTree(fromPage.body());
+            Duration asked = Duration.between(Instant.parse(range.path("from").asText()), Instant.parse(range.path("to").asText()));
+            assertTrue(asked.compareTo(Duration.ofHours(24)) >= 0 && asked.compareTo(Duration.ofHours(25)) < 0, asked::toString);
+            assertEquals("Bearer " + admin, fromPage.authorization());
+
+            // A range the connector refuses: its reason is shown, naming the field.
+            ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                    "document.getElementById('replay-from').value = arguments[0]", "2026-09-01T00:00:00");
+            browser.findElement(By.id("replay-submit")).click();
+            wait.until(b -> b.findElement(By.id("replay-outcome")).getText().contains("Refused: HTTP 400"));
+            assertTrue(browser.findElement(By.id("replay-outcome")).getText().contains("to: must be at most 31 days"),
+                    browser.findElement(By.id("replay-outcome")).getText());
+            screenshot(browser, "ops-console-feed-replay.png");
+        }
+    }
+
+    private HttpResponse<String> post(String path, String body, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private void page(String group, String topic) throws Exception {
         try (Chromium chromium = Chromium.start("1400,1000")) {
             WebDriver browser = chromium.driver();

@@ -18,6 +18,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 public class WatchedSelf implements QuarkusTestResourceLifecycleManager {
 
     static int port;
+    /** The stand-in for the pms-connector's feed replay API (the feeds service of the console under test). */
+    static ConnectorPeer connector;
 
     @Override
     public Map<String, String> start() {
@@ -26,9 +28,11 @@ public class WatchedSelf implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        connector = ConnectorPeer.start();
         String token = LocalIdentity.forTests().mint(Set.of("*"), Set.of("ops"), Duration.ofHours(2), "ops-console");
         return Map.of("quarkus.http.test-port", String.valueOf(port),
-                "ops.services", "ops-console=http://localhost:" + port,
+                "ops.services", "ops-console=http://localhost:" + port + ",connector-peer=http://127.0.0.1:" + connector.port(),
+                "ops.feeds-service", "connector-peer",
                 "ops.service-token", token,
                 // One dead-letter topic of its own (opsc-probe.dlq), so the page's buttons have a service to act in.
                 "guestcrm.dead-letters.extra-topics", OpsConsoleTest.PROBE_ORIGIN + ".dlq");
@@ -36,5 +40,8 @@ public class WatchedSelf implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
+        if (connector != null) {
+            connector.close();
+        }
     }
 }
