@@ -396,13 +396,7 @@ public class PreferenceCentreResource {
         if (request instanceof Response refusal) {
             return refusal;
         }
-        Map<String, String> t = PreferenceTexts.of(language);
-        String html = messagePage.data("lang", language).data("title", t.get("emailChangeConfirmTitle"))
-                .data("message", t.get("emailChangeConfirmMessage")).data("showForm", true).data("erasureForm", true)
-                .data("action", "/preferences/email/confirm/" + token + "?lang=" + language)
-                .data("button", t.get("emailChangeConfirmButton")).data("switches", List.of())
-                .data("moreHref", null).data("moreLabel", "").render();
-        return Response.ok(html, HTML).header("Cache-Control", "no-store").build();
+        return confirmationPage(language, "emailChange", "/preferences/email/confirm/" + token);
     }
 
     @POST
@@ -632,6 +626,20 @@ public class PreferenceCentreResource {
         return render(200, g, language, t.get("notice.erasureMailed"), null);
     }
 
+    /**
+     * The page a confirmation link opens (erasure, corrected address): its texts ({@code <kind>ConfirmTitle},
+     * {@code ...Message}, {@code ...Button}) and one button that posts to {@code action}; it changes nothing itself.
+     */
+    private Response confirmationPage(String language, String kind, String action) {
+        Map<String, String> t = PreferenceTexts.of(language);
+        String html = messagePage.data("lang", language).data("title", t.get(kind + "ConfirmTitle"))
+                .data("message", t.get(kind + "ConfirmMessage")).data("showForm", true).data("erasureForm", true)
+                .data("action", action + "?lang=" + language)
+                .data("button", t.get(kind + "ConfirmButton")).data("switches", List.of())
+                .data("moreHref", null).data("moreLabel", "").render();
+        return Response.ok(html, HTML).header("Cache-Control", "no-store").build();
+    }
+
     @GET
     @Path("preferences/erasure/confirm/{token}")
     @Produces(HTML)
@@ -644,13 +652,7 @@ public class PreferenceCentreResource {
         if (request instanceof Response refusal) {
             return refusal;
         }
-        Map<String, String> t = PreferenceTexts.of(language);
-        String html = messagePage.data("lang", language).data("title", t.get("erasureConfirmTitle"))
-                .data("message", t.get("erasureConfirmMessage")).data("showForm", true).data("erasureForm", true)
-                .data("action", "/preferences/erasure/confirm/" + token + "?lang=" + language)
-                .data("button", t.get("erasureConfirmButton")).data("switches", List.of())
-                .data("moreHref", null).data("moreLabel", "").render();
-        return Response.ok(html, HTML).header("Cache-Control", "no-store").build();
+        return confirmationPage(language, "erasure", "/preferences/erasure/confirm/" + token);
     }
 
     @POST
