@@ -107,8 +107,7 @@ public class CommunicationChangeHandler implements IntakeHandler<CommunicationEv
                 state.hotelCode = event.getHotelCode();
                 state.pmsReservationId = event.getPmsReservationId();
                 Instant due = event.getScheduledFor() != null ? event.getScheduledFor() : event.getMetadata().getOccurredAt();
-                document = DocumentDesk.create(state, duty.get(), due, now);
-                document.persist();
+                document = documents.insertOnce(DocumentDesk.create(state, duty.get(), due, now));
                 held.put(key.get() + "|" + duty.get().kind(), document);
             }
             Cause cause = new Cause(event.getMetadata().getCorrelationId(), event.getMetadata().getEventId().toString());

@@ -44,6 +44,8 @@ public class DocumentDesk {
     MeterRegistry meters;
     @Inject
     GuestLinks guests;
+    @Inject
+    jakarta.persistence.EntityManager entityManager;
 
     /** A reservation snapshot was applied (not a history import for creation): keep its documents in line. */
     @Transactional(Transactional.TxType.MANDATORY)
@@ -67,14 +69,19 @@ public class DocumentDesk {
                                 && duty.kind() != DocumentKind.INVOICE && duty.kind() != DocumentKind.CONFIRMATION) {
                             continue;
                         }
-                        document = create(state, duty, due, now);
+                        DocumentEntity fresh = create(state, duty, due, now);
                         if (!due.isAfter(state.firstSeenAt)) {
-                            document.state = DocumentState.NOT_OWED;
-                            document.reason = "booked after its due time";
+                            fresh.state = DocumentState.NOT_OWED;
+                            fresh.reason = "booked after its due time";
                         }
-                        document.persist();
+                        document = insertOnce(fresh);
                         held.add(document);
-                    } else if (document.state == DocumentState.DUE && !document.dueAt.equals(due)) {
+                        if (document.id.equals(fresh.id)) {
+                            continue; // created now
+                        }
+                        // crm.communications created it a moment ago (the topics race): move it like a held one
+                    }
+                    if (document.state == DocumentState.DUE && !document.dueAt.equals(due)) {
                         document.dueAt = due;
                         document.updatedAt = now;
                     } else if (document.state == DocumentState.NOT_OWED && "reservation cancelled".equals(document.reason)
@@ -90,6 +97,28 @@ public class DocumentDesk {
             default -> {
             }
         }
+    }
+
+    /**
+     * Inserts a new document unless its reservation already has one of its kind, and returns the row, locked. The
+     * reservation and the communication consumers may insert the same document at the same moment (the topics are not
+     * ordered with each other): {@code on conflict do nothing} waits for the other transaction and keeps its row, so
+     * neither batch fails on {@code document_once} (which made BatchIntake re-apply the whole batch record by record).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public DocumentEntity insertOnce(DocumentEntity fresh) {
+        entityManager.createNativeQuery("""
+                insert into document (id, reservation_key, tenant, hotel_code, pms_reservation_id, kind, step, state, due_at,
+                                      reason, created_at, updated_at)
+                values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                on conflict (reservation_key, kind) do nothing""")
+                .setParameter(1, fresh.id).setParameter(2, fresh.reservationKey).setParameter(3, fresh.tenant)
+                .setParameter(4, fresh.hotelCode).setParameter(5, fresh.pmsReservationId)
+                .setParameter(6, fresh.kind.name()).setParameter(7, fresh.step).setParameter(8, fresh.state.name())
+                .setParameter(9, fresh.dueAt).setParameter(10, fresh.reason).setParameter(11, fresh.createdAt)
+                .setParameter(12, fresh.updatedAt).executeUpdate();
+        return DocumentEntity.<DocumentEntity>find("reservationKey = ?1 and kind = ?2", fresh.reservationKey, fresh.kind)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).singleResult();
     }
 
     /** What the journey did with a communication that delivers a document of the reservation. */
