@@ -13,7 +13,6 @@ import java.util.function.IntFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -28,10 +27,12 @@ import org.guestcrm.connector.domain.VersionOrdering.Decision;
 import org.guestcrm.connector.domain.VersionOrdering.Held;
 import org.guestcrm.connector.domain.VersionOrdering.Verdict;
 import org.guestcrm.connector.persistence.AggregateVersions;
+import org.guestcrm.connector.persistence.IntakeWrites;
 import org.guestcrm.connector.persistence.WriteBackEchoes;
 import org.guestcrm.events.GuestProfileChanged;
 import org.guestcrm.events.ReservationChanged;
-import org.guestcrm.platform.outbox.Outbox;
+import org.guestcrm.events.EventMetadata;
+import org.guestcrm.platform.outbox.OutboxSerde;
 import org.guestcrm.schemas.Topic;
 import org.jboss.logging.Logger;
 
@@ -100,10 +101,10 @@ public class InboundMessageIntake {
     }
 
     @Inject
-    EntityManager entityManager;
+    IntakeWrites writes;
 
     @Inject
-    Outbox outbox;
+    OutboxSerde serde;
 
     @Inject
     AggregateVersions versions;
@@ -121,31 +122,17 @@ public class InboundMessageIntake {
     public Receipt record(AcceptedMessage message) {
         UUID messageId = EventIds.messageId(message.feedId(), message.bodySha256());
         Instant receivedAt = Instant.now();
-        int inserted = entityManager.createNativeQuery("""
-                        insert into inbound_message (message_id, feed_id, received_at, body_sha256, message_type, event_count, masked_payload)
-                        values (:messageId, :feedId, :receivedAt, :bodySha256, :messageType, 0, :payload)
-                        on conflict do nothing""")
-                .setParameter("messageId", messageId)
-                .setParameter("feedId", message.feedId())
-                .setParameter("receivedAt", receivedAt)
-                .setParameter("bodySha256", message.bodySha256())
-                .setParameter("messageType", message.messageType())
-                .setParameter("payload", message.cardFreePayload())
-                .executeUpdate();
-        if (inserted == 0) {
-            @SuppressWarnings("unchecked")
-            List<UUID> emitted = entityManager.createNativeQuery(
-                            "select event_id from outbox_event where correlation_id = :id order by id", UUID.class)
-                    .setParameter("id", messageId.toString()).getResultList();
+        PmsEventMapper.Origin origin = new PmsEventMapper.Origin(message.tenantId(), message.feedId(), messageId,
+                receivedAt, message.defaultCurrency());
+        Emission emission = emit(message.feedId(), candidatesOf(message, origin), false,
+                count -> new IntakeWrites.InboundRow(messageId, message.feedId(), receivedAt, message.bodySha256(),
+                        message.messageType(), count, message.cardFreePayload(), true), messageId);
+        if (emission.duplicate()) {
+            List<UUID> emitted = writes.eventIdsOf(messageId);
             LOG.debugf("Inbound message %s on feed %s is a retransmission of one already accepted; nothing is emitted again.",
                     messageId, message.feedId());
             return new Receipt(messageId, true, emitted, List.of(), List.of());
         }
-        PmsEventMapper.Origin origin = new PmsEventMapper.Origin(message.tenantId(), message.feedId(), messageId,
-                receivedAt, message.defaultCurrency());
-        Emission emission = emit(message.feedId(), candidatesOf(message, origin), false);
-        entityManager.createNativeQuery("update inbound_message set event_count = :count where message_id = :id")
-                .setParameter("count", emission.emitted().size()).setParameter("id", messageId).executeUpdate();
         List<UUID> eventIds = emission.eventIds();
         if (emission.skipped().isEmpty()) {
             LOG.debugf("Inbound message %s on feed %s accepted: %d reservation(s), %d event(s) in the outbox.",
@@ -172,27 +159,11 @@ public class InboundMessageIntake {
     public Receipt replay(AcceptedMessage message, UUID storedMessageId, Instant receivedAt, UUID replayId) {
         UUID messageId = storedMessageId != null ? storedMessageId
                 : EventIds.messageId(message.feedId(), message.bodySha256());
-        boolean newlyAccepted = false;
-        if (storedMessageId == null) {
-            newlyAccepted = entityManager.createNativeQuery("""
-                            insert into inbound_message (message_id, feed_id, received_at, body_sha256, message_type, event_count, masked_payload)
-                            values (:messageId, :feedId, :receivedAt, :bodySha256, :messageType, 0, :payload)
-                            on conflict do nothing""")
-                    .setParameter("messageId", messageId)
-                    .setParameter("feedId", message.feedId())
-                    .setParameter("receivedAt", receivedAt)
-                    .setParameter("bodySha256", message.bodySha256())
-                    .setParameter("messageType", message.messageType())
-                    .setParameter("payload", message.cardFreePayload())
-                    .executeUpdate() > 0;
-        }
         PmsEventMapper.Origin origin = PmsEventMapper.Origin.replay(message.tenantId(), message.feedId(), messageId,
                 receivedAt, message.defaultCurrency(), replayId);
-        Emission emission = emit(message.feedId(), candidatesOf(message, origin), true);
-        if (newlyAccepted) {
-            entityManager.createNativeQuery("update inbound_message set event_count = :count where message_id = :id")
-                    .setParameter("count", emission.emitted().size()).setParameter("id", messageId).executeUpdate();
-        }
+        Emission emission = emit(message.feedId(), candidatesOf(message, origin), true, storedMessageId != null ? null
+                : count -> new IntakeWrites.InboundRow(messageId, message.feedId(), receivedAt, message.bodySha256(),
+                        message.messageType(), count, message.cardFreePayload(), false), null);
         return new Receipt(messageId, emission.eventIds().isEmpty(), emission.eventIds(), emission.skipped(),
                 emission.heldCancellations());
     }
@@ -266,7 +237,7 @@ public class InboundMessageIntake {
                         row.profileModifiedAt() != null ? row.profileModifiedAt() : origin.receivedAt(), row.line()));
             }
         }
-        Emission emission = emit(feedId, candidates, false);
+        Emission emission = emit(feedId, candidates, false, null, null);
         Set<Long> lines = new HashSet<>();
         emission.emitted().forEach(c -> lines.add(c.line()));
         return new HistoryOutcome(emission.emitted().size(), lines, emission.resets());
@@ -302,29 +273,58 @@ public class InboundMessageIntake {
     }
 
     /**
-     * Decides every candidate against what is held (in message order, so a later one sees an earlier one); a replay's
-     * emitted events get their replay event ids.
+     * Decides every candidate against what is held (in message order, so a later one sees an earlier one) and writes
+     * the outcome: three statements ({@link IntakeWrites}). Records are serialised before the first statement, so no
+     * registry look-up happens while aggregate rows are locked or a connection is held. {@code inbound} makes the
+     * inbound message row from the number of events emitted (null: none); {@code duplicateOf}: a stored inbound
+     * message of that id makes the whole message a retransmission (nothing written). A replay's emitted events get
+     * their replay event ids.
      */
-    private Emission emit(String feedId, List<Candidate> candidates, boolean replay) {
-        Map<AggregateVersions.Key, Held> held = new HashMap<>(
-                versions.lock(feedId, candidates.stream().map(Candidate::aggregate).toList()));
-        List<AggregateVersions.Key> cancelled = candidates.stream().filter(c -> c.cancellation() != null)
-                .map(Candidate::aggregate).toList();
-        Map<AggregateVersions.Key, byte[]> lastStates = versions.states(feedId, cancelled);
-        // write-back echoes: the profiles of this message a write-back may come back on, with their last emitted state
-        Set<String> profileIds = new LinkedHashSet<>();
-        candidates.stream().filter(c -> c.record() instanceof GuestProfileChanged).forEach(c -> profileIds.add(c.displayId()));
-        Map<String, List<WriteBackEchoes.Expected>> expectedEchoes = echoes.pending(feedId, profileIds);
-        Map<AggregateVersions.Key, GuestProfileChanged> lastProfiles = new HashMap<>();
-        if (!expectedEchoes.isEmpty()) {
-            versions.states(feedId, expectedEchoes.keySet().stream().map(id -> new AggregateVersions.Key(PROFILE, id))
-                    .toList()).forEach((key, bytes) -> {
-                        GuestProfileChanged last = PmsEventMapper.profileFromStateBytes(bytes);
-                        if (last != null) {
-                            lastProfiles.put(key, last);
-                        }
-                    });
+    private Emission emit(String feedId, List<Candidate> candidates, boolean replay,
+                          IntFunction<IntakeWrites.InboundRow> inbound, UUID duplicateOf) {
+        byte[][] serialised = new byte[candidates.size()][];
+        if (!replay) {
+            for (int i = 0; i < candidates.size(); i++) {
+                Candidate candidate = candidates.get(i);
+                if (candidate.record() != null) {
+                    serialised[i] = serialise(candidate.topic(), candidate.record());
+                }
+            }
         }
+        Set<AggregateVersions.Key> keys = new LinkedHashSet<>();
+        candidates.forEach(c -> keys.add(c.aggregate()));
+        if (writes.prepare(feedId, keys, duplicateOf)) {
+            return Emission.DUPLICATE;
+        }
+        Set<AggregateVersions.Key> cancelled = new HashSet<>();
+        candidates.stream().filter(c -> c.cancellation() != null).forEach(c -> cancelled.add(c.aggregate()));
+        Map<AggregateVersions.Key, IntakeWrites.Locked> locked = writes.lock(feedId, keys, cancelled);
+        Map<AggregateVersions.Key, Held> held = new HashMap<>();
+        Map<AggregateVersions.Key, byte[]> lastStates = new HashMap<>();
+        // write-back echoes: the profiles of this message a write-back may come back on, with their last emitted state
+        Map<String, List<WriteBackEchoes.Expected>> expectedEchoes = new HashMap<>();
+        Map<AggregateVersions.Key, GuestProfileChanged> lastProfiles = new HashMap<>();
+        locked.forEach((key, row) -> {
+            if (row.held() != null) {
+                held.put(key, row.held());
+            }
+            if (cancelled.contains(key) && row.lastState() != null) {
+                lastStates.put(key, row.lastState());
+            }
+            if (PROFILE.equals(key.type()) && !row.echoEventIds().isEmpty()) {
+                List<WriteBackEchoes.Expected> expected = new ArrayList<>();
+                for (int i = 0; i < row.echoEventIds().size(); i++) {
+                    expected.add(echoes.expected(row.echoEventIds().get(i), row.echoExpected().get(i)));
+                }
+                expectedEchoes.put(key.id(), expected);
+                if (row.lastState() != null) {
+                    GuestProfileChanged last = PmsEventMapper.profileFromStateBytes(row.lastState());
+                    if (last != null) {
+                        lastProfiles.put(key, last);
+                    }
+                }
+            }
+        });
         Map<AggregateVersions.Key, Held> changed = new HashMap<>();
         Map<AggregateVersions.Key, AggregateVersions.ReservationState> states = new HashMap<>();
         Set<AggregateVersions.Key> resets = new HashSet<>();
@@ -332,7 +332,11 @@ public class InboundMessageIntake {
         List<UUID> emittedIds = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
         List<String> heldCancellations = new ArrayList<>();
-        for (Candidate proposed : candidates) {
+        List<IntakeWrites.OutboxRow> rows = new ArrayList<>();
+        List<IntakeWrites.EchoArrival> arrivals = new ArrayList<>();
+        List<Runnable> afterWrite = new ArrayList<>();
+        for (int index = 0; index < candidates.size(); index++) {
+            Candidate proposed = candidates.get(index);
             Candidate candidate = proposed.cancellation() == null ? proposed
                     : applyCancellation(feedId, proposed, lastStates.get(proposed.aggregate()));
             Held before = held.get(candidate.aggregate());
@@ -344,7 +348,7 @@ public class InboundMessageIntake {
             }
             if (decision.verdict() == Verdict.SEQUENCE_RESET) {
                 resets.add(candidate.aggregate());
-                meters.counter("connector.sequence.resets", "feed", feedId).increment();
+                afterWrite.add(() -> meters.counter("connector.sequence.resets", "feed", feedId).increment());
                 LOG.warnf("Feed %s restarted its sequence for %s %s (sequence dropped from %d to %d with a later version time);"
                                 + " accepted as newest, emitted sequences continue from %d.", feedId,
                         candidate.aggregate().type().toLowerCase(java.util.Locale.ROOT), candidate.aggregate().id(),
@@ -372,16 +376,19 @@ public class InboundMessageIntake {
                     lastProfiles.put(candidate.aggregate(), profile);
                     if (echo != null) {
                         // our own write-back coming back from the PMS: held as the newest version, not emitted again
-                        echoes.arrived(feedId, candidate.displayId(), echo.eventId());
+                        arrivals.add(new IntakeWrites.EchoArrival(candidate.displayId(), echo.eventId()));
                         expectedEchoes.get(candidate.displayId()).remove(echo);
                         skipped.add(new Skipped("profile", candidate.displayId(), "ECHO"));
-                        meters.counter("connector.write.back.echoes.suppressed", "feed", feedId).increment();
+                        afterWrite.add(() -> meters.counter("connector.write.back.echoes.suppressed", "feed", feedId)
+                                .increment());
                         LOG.debugf("Feed %s: profile %s only reflects write-back %s; not emitted again.", feedId,
                                 candidate.displayId(), echo.eventId());
                         continue;
                     }
                 }
-                outbox.add(candidate.topic(), candidate.key(), record);
+                byte[] payload = record == proposed.record() && serialised[index] != null ? serialised[index]
+                        : serialise(candidate.topic(), record);
+                rows.add(outboxRow(candidate.topic(), candidate.key(), record, payload));
                 if (record instanceof ReservationChanged reservation) {
                     states.put(candidate.aggregate(), new AggregateVersions.ReservationState(
                             reservation.getPmsReservationId(), PmsEventMapper.stateBytes(reservation)));
@@ -391,13 +398,31 @@ public class InboundMessageIntake {
             } else if (decision.verdict() != Verdict.SEQUENCE_RESET) {
                 String aggregate = candidate.aggregate().type().toLowerCase(java.util.Locale.ROOT);
                 skipped.add(new Skipped(aggregate, candidate.displayId(), decision.verdict().name()));
-                meters.counter("connector.versions.skipped", "feed", feedId, "aggregate", aggregate,
-                        "reason", decision.verdict().name().toLowerCase(java.util.Locale.ROOT)).increment();
+                afterWrite.add(() -> meters.counter("connector.versions.skipped", "feed", feedId, "aggregate", aggregate,
+                        "reason", decision.verdict().name().toLowerCase(java.util.Locale.ROOT)).increment());
             }
         }
-        versions.save(feedId, changed, resets);
-        versions.saveStates(feedId, states);
-        return new Emission(emitted, emittedIds, skipped, resets.size(), heldCancellations);
+        if (!writes.write(feedId, inbound == null ? null : inbound.apply(emitted.size()), rows, changed, resets, states,
+                arrivals)) {
+            return Emission.DUPLICATE;
+        }
+        afterWrite.forEach(Runnable::run);
+        return new Emission(emitted, emittedIds, skipped, resets.size(), heldCancellations, false);
+    }
+
+    /** The record in the registry's wire format, as {@code Outbox.add} stores it (checked against its topic). */
+    private byte[] serialise(Topic topic, SpecificRecord record) {
+        if (!topic.recordTypes().contains(record.getClass())) {
+            throw new IllegalArgumentException("Topic " + topic.topicName() + " does not carry "
+                    + record.getClass().getSimpleName());
+        }
+        return serde.serialize(topic.topicName(), record);
+    }
+
+    private static IntakeWrites.OutboxRow outboxRow(Topic topic, String key, SpecificRecord record, byte[] payload) {
+        EventMetadata metadata = (EventMetadata) record.get(record.getSchema().getField("metadata").pos());
+        return new IntakeWrites.OutboxRow(metadata.getEventId(), record.getSchema().getName(), topic.topicName(), key,
+                metadata.getCorrelationId(), payload);
     }
 
     /** The expected write-back whose echo {@code now} is (the profile was {@code before} when last emitted), or null. */
@@ -453,7 +478,9 @@ public class InboundMessageIntake {
     }
 
     private record Emission(List<Candidate> emitted, List<UUID> eventIds, List<Skipped> skipped, int resets,
-                            List<String> heldCancellations) {
+                            List<String> heldCancellations, boolean duplicate) {
+        /** The message was stored already: nothing was written. */
+        static final Emission DUPLICATE = new Emission(List.of(), List.of(), List.of(), 0, List.of(), true);
     }
 
     /** A possible event: its aggregate, version and record (its metadata.correlationId is the message or import). */

@@ -33,19 +33,47 @@ import org.xml.sax.SAXParseException;
  */
 public final class OtaDocuments {
 
-    private final DocumentBuilderFactory documentBuilderFactory = secureDocumentBuilderFactory();
+    private static final DocumentBuilderFactory DOCUMENT_BUILDER_FACTORY = secureDocumentBuilderFactory();
+    private static final TransformerFactory TRANSFORMER_FACTORY = secureTransformerFactory();
+
+    /**
+     * One configured DOM parser and one serialiser per thread, reused (issue 5: building them per message was most of
+     * the OTA read's cost); neither is thread-safe, both are reset after each use.
+     */
+    private static final ThreadLocal<DocumentBuilder> BUILDERS = ThreadLocal.withInitial(() -> {
+        try {
+            DocumentBuilder builder = DOCUMENT_BUILDER_FACTORY.newDocumentBuilder();
+            return builder;
+        } catch (ParserConfigurationException e) {
+            throw new IllegalStateException("The JDK XML parser does not support secure processing", e);
+        }
+    });
+    private static final ThreadLocal<Transformer> TRANSFORMERS = ThreadLocal.withInitial(() -> {
+        try {
+            Transformer transformer = TRANSFORMER_FACTORY.newTransformer();
+            transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
+            return transformer;
+        } catch (javax.xml.transform.TransformerConfigurationException e) {
+            throw new IllegalStateException("The JDK XML serialiser is unavailable", e);
+        }
+    });
+
     private final XmlLimits xmlLimits = new XmlLimits();
 
     /** Parses a body within {@link XmlLimits}; malformed or hostile XML is an {@link OtaRejection} naming no value. */
     Document read(byte[] body) {
         try {
             xmlLimits.check(body);
-            DocumentBuilder builder = documentBuilderFactory.newDocumentBuilder();
+            DocumentBuilder builder = BUILDERS.get();
             builder.setErrorHandler(THROWING_ERROR_HANDLER);
             builder.setEntityResolver((publicId, systemId) -> {
                 throw new SAXException("external entities are not accepted");
             });
-            return builder.parse(new ByteArrayInputStream(body));
+            try {
+                return builder.parse(new ByteArrayInputStream(body));
+            } finally {
+                builder.reset();
+            }
         } catch (XmlLimits.Exceeded e) {
             throw new OtaRejection(Kind.TOO_LARGE, e.getMessage());
         } catch (SAXParseException e) {
@@ -56,7 +84,7 @@ public final class OtaDocuments {
                     + e.getColumnNumber() + ": " + reason, e);
         } catch (SAXException e) {
             throw new OtaRejection(Kind.MALFORMED, "malformed XML: " + abbreviate(String.valueOf(e.getMessage())), e);
-        } catch (IOException | ParserConfigurationException e) {
+        } catch (IOException e) {
             throw new OtaRejection(Kind.MALFORMED, "unreadable XML body", e);
         }
     }
@@ -96,6 +124,13 @@ public final class OtaDocuments {
         }
     }
 
+    private static TransformerFactory secureTransformerFactory() {
+        TransformerFactory factory = TransformerFactory.newInstance();
+        factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+        factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_STYLESHEET, "");
+        return factory;
+    }
+
     /** The document without any PaymentCard element (card number, expiry, holder, CVV), as text. */
     static String cardFreeXml(Document document) {
         NodeList cards = document.getElementsByTagNameNS("*", "PaymentCard");
@@ -108,17 +143,16 @@ public final class OtaDocuments {
                 card.getParentNode().removeChild(card);
             }
         }
+        Transformer transformer = TRANSFORMERS.get();
         try {
-            TransformerFactory factory = TransformerFactory.newInstance();
-            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_STYLESHEET, "");
-            Transformer transformer = factory.newTransformer();
-            transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
             StringWriter out = new StringWriter();
             transformer.transform(new DOMSource(document), new StreamResult(out));
             return CardNumberMask.mask(out.toString());
         } catch (TransformerException e) {
             throw new IllegalStateException("Could not re-serialise a parsed document", e);
+        } finally {
+            transformer.reset();
+            transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
         }
     }
 

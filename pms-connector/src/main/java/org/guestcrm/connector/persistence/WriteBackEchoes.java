@@ -90,6 +90,11 @@ public class WriteBackEchoes {
                 .executeUpdate();
     }
 
+    /** An expectation as {@link IntakeWrites#lock} read it (the stored text of what the PMS holds). */
+    public Expected expected(UUID eventId, String storedText) {
+        return new Expected(eventId, read(storedText));
+    }
+
     /** The write failed for good: the PMS holds nothing of it, so no echo is expected. */
     @Transactional
     public void forget(String feedId, String pmsProfileId, UUID eventId) {
