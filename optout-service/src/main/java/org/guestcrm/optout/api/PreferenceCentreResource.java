@@ -142,6 +142,11 @@ public class PreferenceCentreResource {
             String sourceLabel, String since) {
     }
 
+    /** One interest of the golden record (its name as held, and its value). */
+    @TemplateData
+    public record InterestRow(String name, String value) {
+    }
+
     /** The session's contact point, resolved, or the page that refuses the request. */
     private record Guest(GuestSessions.Session session, ContactPoint contactPoint) {
     }
@@ -420,16 +425,25 @@ public class PreferenceCentreResource {
         }
         String correlation = UUID.randomUUID().toString();
         int written = contactUpdates.emailCorrected(r.tenant(), r.contactPoint(), r.corrected(), correlation);
-        // The consent goes with the person: the old address's e-mail consents (the tenant's, what the guest chose) are
-        // recorded for the new one, now; a grant for an erased address is refused by the recorder.
+        // The consent goes with the person: every e-mail consent of the old address, in every scope (the tenant's, and
+        // each hotel's or brand's where the tenant keeps them), is recorded for the new one in the same scope, now; a
+        // grant for an erased address is refused by the recorder. The tenant's first, so a hotel's record on
+        // crm.consents already sees what the tenant says.
         int carried = 0;
-        for (ConsentStateEntity state : ConsentStateEntity.listFor(r.tenant(), r.contactPoint().value())) {
-            if (!ConsentChannel.EMAIL.name().equals(state.channel) || !org.guestcrm.optout.domain.ConsentScope.isTenant(state.scope)) {
+        List<ConsentStateEntity> held = new ArrayList<>(ConsentStateEntity.listFor(r.tenant(), r.contactPoint().value()));
+        held.sort(java.util.Comparator.comparing((ConsentStateEntity s) -> !org.guestcrm.optout.domain.ConsentScope.isTenant(s.scope))
+                .thenComparing(s -> s.scope).thenComparing(s -> s.purpose));
+        for (ConsentStateEntity state : held) {
+            if (!ConsentChannel.EMAIL.name().equals(state.channel)) {
                 continue;
             }
             if (recorder.record(r.tenant(), new ConsentStatement(r.corrected(), ConsentChannel.EMAIL,
-                            ConsentPurpose.valueOf(state.purpose), ConsentStatus.valueOf(state.status), ConsentSource.PREFERENCE_CENTRE, now),
-                    new ConsentRecorder.Provenance("guest", "email-verified", "email-change:" + r.change().id(), correlation))) {
+                            ConsentPurpose.valueOf(state.purpose), ConsentStatus.valueOf(state.status), ConsentSource.PREFERENCE_CENTRE,
+                            now, state.scope),
+                    new ConsentRecorder.Provenance("guest", "email-verified", "email-change:" + r.change().id(), correlation),
+                    // A hotel's or brand's state is not written back: which PMS profile belongs to which hotel is not
+                    // held here, and one hotel's flag written into another hotel's profile would come back as its own.
+                    org.guestcrm.optout.domain.ConsentScope.isTenant(state.scope))) {
                 carried++;
             }
         }
@@ -557,6 +571,22 @@ public class PreferenceCentreResource {
         }
         if (details.language() != null) {
             data.put("language", details.language());
+        }
+        org.guestcrm.optout.domain.GuestProfileSummary summary = details.summary();
+        if (summary.hasStays()) {
+            Map<String, Object> stays = new LinkedHashMap<>();
+            stays.put("count", summary.stayCount());
+            if (summary.lastStayDeparture() != null) {
+                stays.put("lastDeparture", summary.lastStayDeparture().toString());
+            }
+            if (summary.lastStayHotelCode() != null) {
+                stays.put("lastHotelCode", summary.lastStayHotelCode());
+            }
+            stays.put("hotelCodes", summary.hotelCodes());
+            data.put("stays", stays);
+        }
+        if (!summary.interests().isEmpty()) {
+            data.put("interests", summary.interests());
         }
         data.put("consents", ConsentStateEntity.listFor(tenant, value).stream().map(s -> Map.of("channel", s.channel,
                 "purpose", s.purpose, "status", s.status, "source", s.source, "effectiveAt", s.effectiveAt.toString())).toList());
@@ -877,9 +907,23 @@ public class PreferenceCentreResource {
                         .map(code -> new LanguageOption(code, t.get("language." + code), code.equals(heldChoice))).toList())
                 .data("heldName", heldName).data("firstName", details.firstName()).data("lastName", details.lastName())
                 .data("heldLanguage", heldChoice == null ? details.language() : t.get("language." + heldChoice))
+                .data("hasStays", details.summary().hasStays()).data("stayCount", details.summary().stayCount())
+                .data("lastStay", lastStay(t, details.summary()))
+                .data("stayHotels", details.summary().hotelCodes().isEmpty() ? null : String.join(", ", details.summary().hotelCodes()))
+                .data("interests", details.summary().interests().entrySet().stream()
+                        .map(e -> new InterestRow(e.getKey(), e.getValue())).toList())
                 .data("pausedUntil", store.pausedUntil(tenant, value).map(DAY::format).orElse(null))
                 .data("csrf", sessions.csrfToken(g.session())).data("notice", notice).data("error", error).render();
         return Response.status(status).type(HTML).header("Cache-Control", "no-store").entity(html).build();
+    }
+
+    /** "2026-05-03 (ZRH1)", the date alone, or none. */
+    private static String lastStay(Map<String, String> t, org.guestcrm.optout.domain.GuestProfileSummary summary) {
+        if (summary.lastStayDeparture() == null) {
+            return null;
+        }
+        String day = summary.lastStayDeparture().toString();
+        return summary.lastStayHotelCode() == null ? day : String.format(t.get("lastStayAt"), day, summary.lastStayHotelCode());
     }
 
     private Response message(int status, String language, String title, String message, String token) {

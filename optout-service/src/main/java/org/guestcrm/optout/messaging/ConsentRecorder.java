@@ -64,6 +64,16 @@ public class ConsentRecorder {
     /** @return true when the statement changed the consent (a ledger entry and an event), false when it did not */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean record(String tenant, ConsentStatement statement, Provenance provenance) {
+        return record(tenant, statement, provenance, true);
+    }
+
+    /**
+     * As {@link #record(String, ConsentStatement, Provenance)}; {@code writeBack} false records without writing the
+     * marketing flag back to the PMS profiles holding the contact point (a state carried over from another address,
+     * which those profiles' PMSs already hold as their own flag).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean record(String tenant, ConsentStatement statement, Provenance provenance, boolean writeBack) {
         String contactPoint = statement.contactPoint().value();
         locks.lockAll(List.of(ContactPointLocks.key(tenant, contactPoint)));
         if (statement.status() == ConsentStatus.GRANTED
@@ -124,7 +134,7 @@ public class ConsentRecorder {
         outbox.add(Topic.CRM_CONSENTS, ConsentFromProfileHandler.consentKey(tenant, entry.channel, entry.purpose, entry.scope,
                 contactPoint), event);
         // The write-back: the PMS profiles holding this contact point get the new marketing flag (said outside the PMS).
-        if (statement.source() != ConsentSource.PMS && statement.purpose() == ConsentPurpose.MARKETING) {
+        if (writeBack && statement.source() != ConsentSource.PMS && statement.purpose() == ConsentPurpose.MARKETING) {
             contactUpdates.consentChanged(tenant, statement.contactPoint(), statement.channel(), statement.status(),
                     statement.source() == ConsentSource.BOUNCE ? ContactUpdateReason.BOUNCE
                             : statement.status() == ConsentStatus.WITHDRAWN ? ContactUpdateReason.OPT_OUT : ContactUpdateReason.OPT_IN,

@@ -13,6 +13,7 @@ import org.guestcrm.events.EventMetadata;
 import org.guestcrm.events.GuestUpdated;
 import org.guestcrm.optout.config.OptoutConfig;
 import org.guestcrm.optout.domain.ContactPoint;
+import org.guestcrm.optout.domain.GuestProfileSummary;
 import org.guestcrm.optout.mapping.ConsentMapper;
 import org.guestcrm.optout.persistence.GuestDirectory;
 import org.guestcrm.optout.persistence.GuestDirectory.GuestContactPoints;
@@ -27,7 +28,8 @@ import jakarta.inject.Inject;
 
 /**
  * crm.guests (GuestUpdated, compacted, key guestId): which golden guest holds which contact point, so crm.consents can
- * name the guest and the consent API can answer per guest. A version newer than the one held replaces the guest's
+ * name the guest and the consent API can answer per guest; and what the preference centre shows of it (names,
+ * language, stays summary, interests). A version newer than the one held replaces the guest's
  * contact points (normalised like the ledger's: phones in E.164 in the tenant's region); a guest merged away is not
  * brought back by a late record. Tombstones are skipped by the platform's intake; the merge that causes them comes on
  * crm.guest-merges. In bulk: one query, then three statements per batch.
@@ -90,10 +92,19 @@ public class GuestUpdatedHandler implements IntakeHandler<GuestUpdated> {
             event.getPhones().forEach(cp -> ContactPoint.phone(cp.getValue(), region).ifPresent(points::add));
             points.addAll(ConsentMapper.postalAddresses(event.getAddresses()));
             changed.put(event.getGuestId(), new GuestContactPoints(event.getGuestId(), tenant, event.getVersion(), points,
-                    GuestDirectory.GuestDetails.of(event.getFirstName(), event.getLastName(), event.getLanguage())));
+                    GuestDirectory.GuestDetails.of(event.getFirstName(), event.getLastName(), event.getLanguage())
+                            .with(summaryOf(event))));
         }
         guests.save(changed.values(), Instant.now());
         LOG.debugf("Batch of %d guest record(s): %d applied, %d older or merged away.", records.size(), changed.size(), skipped);
+    }
+
+    /** The stays summary and interests the preference centre shows: the record's counts, its hotels, its preferences. */
+    static GuestProfileSummary summaryOf(GuestUpdated event) {
+        List<String> hotels = new ArrayList<>();
+        event.getSourceProfiles().forEach(ref -> hotels.add(ref.getHotelCode()));
+        return GuestProfileSummary.of(event.getStayCount(), event.getLastStayDeparture(), event.getLastStayHotelCode(),
+                hotels, event.getPreferences());
     }
 
 }

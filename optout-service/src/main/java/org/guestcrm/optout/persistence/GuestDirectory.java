@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.guestcrm.optout.domain.ContactPoint;
+import org.guestcrm.optout.domain.GuestProfileSummary;
 import org.guestcrm.platform.domain.ContactKind;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,13 +45,28 @@ public class GuestDirectory {
         }
     }
 
-    /** What the preference centre shows of a guest besides its contact points (V20); any part may be null. */
-    public record GuestDetails(String firstName, String lastName, String language) {
-        public static final GuestDetails NONE = new GuestDetails(null, null, null);
+    /**
+     * What the preference centre shows of a guest besides its contact points: names and language (V20; any may be
+     * null), its stays summary and interests (V22; {@link GuestProfileSummary#NONE} when none are held).
+     */
+    public record GuestDetails(String firstName, String lastName, String language, GuestProfileSummary summary) {
+        public static final GuestDetails NONE = new GuestDetails(null, null, null, GuestProfileSummary.NONE);
+
+        public GuestDetails {
+            summary = summary == null ? GuestProfileSummary.NONE : summary;
+        }
+
+        public GuestDetails(String firstName, String lastName, String language) {
+            this(firstName, lastName, language, GuestProfileSummary.NONE);
+        }
 
         /** Trimmed, blank as null, cut to the columns' sizes. */
         public static GuestDetails of(String firstName, String lastName, String language) {
             return new GuestDetails(cut(firstName, 100), cut(lastName, 100), cut(language, 35));
+        }
+
+        public GuestDetails with(GuestProfileSummary newSummary) {
+            return new GuestDetails(firstName, lastName, language, newSummary);
         }
 
         private static String cut(String value, int max) {
@@ -78,18 +94,28 @@ public class GuestDirectory {
         return held;
     }
 
-    /** Writes the guests' versions and replaces their contact points: three statements for the batch. */
+    /**
+     * Writes the guests' versions, names, language, stays summary and interests and replaces their contact points:
+     * three statements for the batch.
+     */
     public void save(Collection<GuestContactPoints> guests, Instant now) {
         if (guests.isEmpty()) {
             return;
         }
         em.createNativeQuery("""
-                insert into guest (guest_id, tenant, version, updated_at, first_name, last_name, language)
-                select g, t, cast(v as bigint), cast(?4 as timestamptz), f, l, lang
+                insert into guest (guest_id, tenant, version, updated_at, first_name, last_name, language,
+                                   stay_count, last_stay_departure, last_stay_hotel_code, hotel_codes, interests)
+                select g, t, cast(v as bigint), cast(?4 as timestamptz), f, l, lang,
+                       cast(sc as integer), cast(ld as date), lh, cast(hc as jsonb), cast(i as jsonb)
                 from unnest(cast(?1 as text[]), cast(?2 as text[]), cast(?3 as text[]), cast(?5 as text[]),
-                            cast(?6 as text[]), cast(?7 as text[])) as x (g, t, v, f, l, lang)
+                            cast(?6 as text[]), cast(?7 as text[]), cast(?8 as text[]), cast(?9 as text[]),
+                            cast(?10 as text[]), cast(?11 as text[]), cast(?12 as text[]))
+                     as x (g, t, v, f, l, lang, sc, ld, lh, hc, i)
                 on conflict (guest_id) do update set version = excluded.version, updated_at = excluded.updated_at,
-                    first_name = excluded.first_name, last_name = excluded.last_name, language = excluded.language""")
+                    first_name = excluded.first_name, last_name = excluded.last_name, language = excluded.language,
+                    stay_count = excluded.stay_count, last_stay_departure = excluded.last_stay_departure,
+                    last_stay_hotel_code = excluded.last_stay_hotel_code, hotel_codes = excluded.hotel_codes,
+                    interests = excluded.interests""")
                 .setParameter(1, SqlValues.column(guests, GuestContactPoints::guestId))
                 .setParameter(2, SqlValues.column(guests, GuestContactPoints::tenant))
                 .setParameter(3, SqlValues.column(guests, GuestContactPoints::version))
@@ -97,6 +123,11 @@ public class GuestDirectory {
                 .setParameter(5, SqlValues.column(guests, g -> g.details().firstName()))
                 .setParameter(6, SqlValues.column(guests, g -> g.details().lastName()))
                 .setParameter(7, SqlValues.column(guests, g -> g.details().language()))
+                .setParameter(8, SqlValues.column(guests, g -> g.details().summary().stayCount()))
+                .setParameter(9, SqlValues.column(guests, g -> g.details().summary().lastStayDeparture()))
+                .setParameter(10, SqlValues.column(guests, g -> g.details().summary().lastStayHotelCode()))
+                .setParameter(11, SqlValues.column(guests, g -> json(g.details().summary().hotelCodes())))
+                .setParameter(12, SqlValues.column(guests, g -> json(g.details().summary().interests())))
                 .executeUpdate();
         em.createNativeQuery("delete from guest_contact_point where guest_id = any (cast(?1 as text[]))")
                 .setParameter(1, SqlValues.column(guests, GuestContactPoints::guestId))
@@ -141,7 +172,8 @@ public class GuestDirectory {
                 insert into guest (guest_id, tenant, version, merged_into, updated_at)
                 select g, ?2, 0, ?3, cast(?4 as timestamptz) from unnest(cast(?1 as text[])) as x (g)
                 on conflict (guest_id) do update set merged_into = excluded.merged_into, updated_at = excluded.updated_at,
-                    first_name = null, last_name = null, language = null""")
+                    first_name = null, last_name = null, language = null, stay_count = null, last_stay_departure = null,
+                    last_stay_hotel_code = null, hotel_codes = null, interests = null""")
                 .setParameter(1, ids).setParameter(2, tenant).setParameter(3, surviving).setParameter(4, now.toString())
                 .executeUpdate();
         em.createNativeQuery("""
@@ -208,21 +240,74 @@ public class GuestDirectory {
         return points;
     }
 
-    /** The names and language held of guest {@code guestId} of {@code tenant} (none for an unknown guest). */
+    /** The names, language, stays summary and interests held of guest {@code guestId} of {@code tenant} (none for an unknown guest). */
     @SuppressWarnings("unchecked")
     public GuestDetails detailsOf(String tenant, String guestId) {
-        List<Object[]> rows = em.createNativeQuery("select first_name, last_name, language from guest where tenant = ?1 and guest_id = ?2")
+        List<Object[]> rows = em.createNativeQuery("""
+                select first_name, last_name, language, stay_count, last_stay_departure, last_stay_hotel_code,
+                       cast(hotel_codes as text), cast(interests as text)
+                from guest where tenant = ?1 and guest_id = ?2""")
                 .setParameter(1, tenant).setParameter(2, guestId).getResultList();
-        return rows.isEmpty() ? GuestDetails.NONE
-                : new GuestDetails((String) rows.get(0)[0], (String) rows.get(0)[1], (String) rows.get(0)[2]);
+        if (rows.isEmpty()) {
+            return GuestDetails.NONE;
+        }
+        Object[] r = rows.get(0);
+        java.time.LocalDate departure = r[4] == null ? null
+                : r[4] instanceof java.sql.Date d ? d.toLocalDate() : java.time.LocalDate.parse(r[4].toString());
+        GuestProfileSummary summary = new GuestProfileSummary(r[3] == null ? 0 : ((Number) r[3]).intValue(), departure,
+                (String) r[5], readList((String) r[6]), readMap((String) r[7]));
+        return new GuestDetails((String) r[0], (String) r[1], (String) r[2], summary);
     }
 
-    /** An erasure of guest {@code guestId}: its names and language (and those of the guests merged into it) are gone. */
+    /**
+     * An erasure of guest {@code guestId}: its names, language, stays summary and interests (and those of the guests
+     * merged into it) are gone.
+     */
     public int forgetDetails(String tenant, String guestId) {
         return em.createNativeQuery("""
-                update guest set first_name = null, last_name = null, language = null
+                update guest set first_name = null, last_name = null, language = null, stay_count = null,
+                    last_stay_departure = null, last_stay_hotel_code = null, hotel_codes = null, interests = null
                 where tenant = ?1 and (guest_id = ?2 or merged_into = ?2)""")
                 .setParameter(1, tenant).setParameter(2, guestId).executeUpdate();
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** A list or map as JSON text for a jsonb column; null when empty. */
+    static String json(Object value) {
+        if (value == null || (value instanceof Collection<?> c && c.isEmpty()) || (value instanceof Map<?, ?> m && m.isEmpty())) {
+            return null;
+        }
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("A guest summary cannot be written as JSON", e);
+        }
+    }
+
+    private static List<String> readList(String json) {
+        if (json == null) {
+            return List.of();
+        }
+        try {
+            return JSON.readValue(json, new com.fasterxml.jackson.core.type.TypeReference<List<String>>() {
+            });
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("guest.hotel_codes is not a JSON array of strings", e);
+        }
+    }
+
+    private static Map<String, String> readMap(String json) {
+        if (json == null) {
+            return Map.of();
+        }
+        try {
+            // jsonb keeps keys in its own order: sort them again by name, as the intake wrote them.
+            return new java.util.TreeMap<>(JSON.readValue(json, new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {
+            }));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("guest.interests is not a JSON object of strings", e);
+        }
     }
 
     /** The merged-away guests living on in {@code guestId}. */

@@ -115,6 +115,63 @@ class EmailChangeTest {
                 .body("history[0].sourceDetail", equalTo("email-verified"));
     }
 
+    @Test
+    void aHotelsAndTheTenantsConsentsFollowTheVerifiedAddressInTheirOwnScopes() throws Exception {
+        // Tenant "scoped" keeps consent per hotel (test config): Zurich's PMS granted, Geneva's withdrew.
+        String tenant = "scoped";
+        String address = "scoped-change-" + UUID.randomUUID() + "@example.com";
+        java.time.Instant before = java.time.Instant.now().minus(1, java.time.temporal.ChronoUnit.HOURS)
+                .truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        ScopeTest.pms(tenant, "ZRH1", address, true, before);
+        ScopeTest.pms(tenant, "GVA1", address, false, before.plusSeconds(60));
+        await().atMost(PATIENCE).untilAsserted(() -> consents(tenant, address).body("current.size()", equalTo(2)));
+        String cookie = session(preferencesLink(tenant, address));
+        String csrf = csrfOf(page(cookie));
+        // The guest's own choice in the centre is the tenant's.
+        given().cookie("optout_session", cookie).redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .formParam("csrf", csrf).formParam("GUEST_SURVEY", "GRANTED").post("/preferences/choices").then().statusCode(303);
+
+        String corrected = "scoped-new-" + UUID.randomUUID() + "@example.com";
+        given().cookie("optout_session", cookie).contentType("application/x-www-form-urlencoded")
+                .formParam("csrf", csrf).formParam("email", corrected).post("/preferences/email").then().statusCode(200);
+        String path = linkMailedTo(corrected);
+        consents(tenant, corrected).body("current.size()", equalTo(0));
+        given().post(path).then().statusCode(200).body(containsString("Your new address is confirmed"));
+
+        // Every scope's state, in its own scope, said through the centre by the guest on the verified change.
+        consents(tenant, corrected)
+                .body("current.size()", equalTo(3))
+                .body("current.find { it.scope == 'HOTEL:ZRH1' && it.purpose == 'MARKETING' }.status", equalTo("GRANTED"))
+                .body("current.find { it.scope == 'HOTEL:GVA1' && it.purpose == 'MARKETING' }.status", equalTo("WITHDRAWN"))
+                .body("current.find { it.scope == 'TENANT' && it.purpose == 'GUEST_SURVEY' }.status", equalTo("GRANTED"))
+                .body("current.source.unique()", equalTo(List.of("PREFERENCE_CENTRE")))
+                .body("history.size()", equalTo(3))
+                .body("history.actor.unique()", equalTo(List.of("guest")))
+                .body("history.sourceDetail.unique()", equalTo(List.of("email-verified")))
+                .body("history.scope", org.hamcrest.Matchers.containsInAnyOrder("TENANT", "HOTEL:ZRH1", "HOTEL:GVA1"));
+        assertEquals("GRANTED", ScopeTest.effective(ScopeTest.forHotel(tenant, corrected, "ZRH1")), "Zurich may still write");
+        assertEquals("WITHDRAWN", ScopeTest.effective(ScopeTest.forHotel(tenant, corrected, "GVA1")), "Geneva may not");
+        // On crm.consents under the hotels' own keys, naming their scope.
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            List<org.guestcrm.events.ConsentChanged> zurich = KafkaTestClients.<org.guestcrm.events.ConsentChanged>readAvro("crm.consents")
+                    .stream().filter(r -> (tenant + ":EMAIL:MARKETING:HOTEL=ZRH1:" + corrected).equals(r.key()))
+                    .map(ConsumerRecord::value).toList();
+            List<org.guestcrm.events.ConsentChanged> geneva = KafkaTestClients.<org.guestcrm.events.ConsentChanged>readAvro("crm.consents")
+                    .stream().filter(r -> (tenant + ":EMAIL:MARKETING:HOTEL=GVA1:" + corrected).equals(r.key()))
+                    .map(ConsumerRecord::value).toList();
+            assertEquals(1, zurich.size());
+            assertEquals(org.guestcrm.events.ConsentStatus.GRANTED, zurich.get(0).getStatus());
+            assertEquals("HOTEL=ZRH1", zurich.get(0).getScope());
+            assertEquals("ZRH1", zurich.get(0).getHotelCode());
+            assertEquals(org.guestcrm.events.ConsentSource.PREFERENCE_CENTRE, zurich.get(0).getSource());
+            assertEquals(1, geneva.size());
+            assertEquals(org.guestcrm.events.ConsentStatus.WITHDRAWN, geneva.get(0).getStatus());
+            assertEquals("HOTEL=GVA1", geneva.get(0).getScope());
+        });
+        // The old address keeps its own states (the PMSs remove it when they apply the correction).
+        consents(tenant, address).body("current.find { it.scope == 'HOTEL:ZRH1' }.status", equalTo("GRANTED"));
+    }
+
     private static List<ContactDetailsUpdated> corrections(String tenant, String first, String second) {
         return KafkaTestClients.<ContactDetailsUpdated>readAvro("crm.contact-updates").stream()
                 .filter(r -> r.key().equals(tenant + ":opera:" + first) || r.key().equals(tenant + ":mews:" + second))

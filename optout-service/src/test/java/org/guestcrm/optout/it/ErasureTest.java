@@ -78,6 +78,8 @@ class ErasureTest {
                 .setGuestId(guestId).setVersion(1)
                 .setFirstName("Erika").setLastName("Ernst").setLanguage("de")
                 .setEmails(List.of(ContactPoint.newBuilder().setValue(mail).build()))
+                .setStayCount(4).setLastStayDeparture(java.time.LocalDate.of(2026, 4, 2)).setLastStayHotelCode("BRN1")
+                .setPreferences(java.util.Map.of("interests", "opera"))
                 .build());
     }
 
@@ -179,6 +181,8 @@ class ErasureTest {
         String cookie = PreferenceCentreTest.session(PreferenceCentreTest.preferencesLink(tenant, mail));
         String centre = PreferenceCentreTest.page(cookie);
         assertTrue(centre.contains("<dd id=\"held-name\">Erika Ernst</dd>"), "the centre shows the guest's names from crm.guests");
+        assertTrue(centre.contains("<dd id=\"stay-count\">4</dd>") && centre.contains("<dd id=\"interest-1\">opera</dd>"),
+                "and its stays and interests");
         String csrf = PreferenceCentreTest.csrfOf(centre);
         // The request only mails a confirmation; its link's page only shows a button: nothing is erased before it.
         String confirmPath = requestErasureByMail(mail, cookie, csrf);
@@ -213,7 +217,9 @@ class ErasureTest {
         // This service's own rows of the three contact points are gone; only keyed suppressions are left.
         assertNothingHeld(tenant, List.of(mail, e164, home));
         assertEquals(0, rows("select count(*) from guest where tenant = ? and guest_id = ? and (first_name is not null"
-                + " or last_name is not null or language is not null)", tenant, guestId), "the guest's names and language are erased");
+                + " or last_name is not null or language is not null or stay_count is not null or last_stay_departure is not null"
+                + " or last_stay_hotel_code is not null or hotel_codes is not null or interests is not null)", tenant, guestId),
+                "the guest's names, language, stays and interests are erased");
         assertEquals(1, rows("select count(*) from guest where tenant = ? and guest_id = ?", tenant, guestId),
                 "the guest's id and version stay (a late older record is not applied again)");
         assertEquals(3, rows("select count(*) from suppression where tenant = ? and key_id = ? and hash like 'hmac1:test-supp:%'",

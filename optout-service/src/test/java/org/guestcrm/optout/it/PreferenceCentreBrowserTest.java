@@ -94,6 +94,7 @@ class PreferenceCentreBrowserTest {
             assertTrue(!browser.getCurrentUrl().contains("/p/"));
             assertEquals(address, browser.findElement(By.id("address")).getText());
             assertEquals("Yes", browser.findElement(By.id("MARKETING-state")).getText());
+            assertTrue(browser.findElements(By.id("stays")).isEmpty(), "no guest on crm.guests: no stays to show");
             screenshot(browser, "preferences-en.png");
 
             browser.findElement(By.id("MARKETING-no")).click();
@@ -150,6 +151,15 @@ class PreferenceCentreBrowserTest {
             assertEquals("Müller", browser.findElement(By.id("lastName")).getAttribute("value"));
             assertEquals("de", new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("guestLanguage")))
                     .getFirstSelectedOption().getAttribute("value"));
+            // The stays summary and interests crm.guests gave: the hotels of its PMS profiles and of the last stay.
+            assertEquals("Ihre Aufenthalte", browser.findElement(By.id("stays-title")).getText());
+            assertEquals("2", browser.findElement(By.id("stay-count")).getText());
+            assertEquals("2026-05-03 in ZRH1", browser.findElement(By.id("last-stay")).getText());
+            assertEquals("GVA1, ZRH1", browser.findElement(By.id("stay-hotels")).getText());
+            assertEquals(List.of("interests", "pillow"), browser.findElements(By.cssSelector("#interests dt")).stream()
+                    .map(org.openqa.selenium.WebElement::getText).toList());
+            assertEquals("Spa, Wandern", browser.findElement(By.id("interest-1")).getText());
+            assertEquals("fest", browser.findElement(By.id("interest-2")).getText());
             screenshot(browser, "preferences-de.png");
 
             // The guest corrects the last name only: the first name and language sent back as held are no correction.
@@ -175,6 +185,10 @@ class PreferenceCentreBrowserTest {
             });
             assertEquals("Your contact preferences", browser.findElement(By.id("title")).getText());
             assertEquals("Deutsch", browser.findElement(By.id("held-language")).getText());
+            assertEquals("3", browser.findElement(By.id("stay-count")).getText(), "the newer record's stays");
+            assertEquals("2026-06-10 at ZRH1", browser.findElement(By.id("last-stay")).getText());
+            assertEquals("Spa, Wandern", browser.findElement(By.id("interest-1")).getText());
+            screenshot(browser, "preferences-stays-en.png");
         } finally {
             browser.quit();
             service.stop();
@@ -189,6 +203,13 @@ class PreferenceCentreBrowserTest {
                         .setSchemaVersion(1).build())
                 .setGuestId(guestId).setVersion(version).setFirstName(first).setLastName(last).setLanguage("de-CH")
                 .setEmails(List.of(org.guestcrm.events.ContactPoint.newBuilder().setValue(address).build()))
+                // Version 1: two stays, the last at ZRH1 until 3 May; version 2: a third one, until 10 June.
+                .setStayCount((int) version + 1)
+                .setLastStayDeparture(version == 1 ? java.time.LocalDate.of(2026, 5, 3) : java.time.LocalDate.of(2026, 6, 10))
+                .setLastStayHotelCode("ZRH1")
+                .setSourceProfiles(List.of(org.guestcrm.events.SourceProfileRef.newBuilder().setPmsSystem("opera")
+                        .setPmsProfileId("NM").setHotelCode("GVA1").build()))
+                .setPreferences(java.util.Map.of("interests", "Spa, Wandern", "pillow", "fest"))
                 .build());
     }
 

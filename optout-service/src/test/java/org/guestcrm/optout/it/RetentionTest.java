@@ -41,6 +41,13 @@ class RetentionTest {
     AgroalDataSource dataSource;
     @Inject
     PersonalDataRetention retention;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    private double deletedCounted(String table) {
+        io.micrometer.core.instrument.Counter counter = meters.find("optout.retention.deleted.rows").tag("table", table).counter();
+        return counter == null ? 0 : counter.count();
+    }
 
     @Test
     void rowsPastTheirPeriodAreDeletedAndTheOthersKept() throws Exception {
@@ -59,6 +66,15 @@ class RetentionTest {
         long recentMailOfGoneConfirmation = linkMail(tenant, now.minus(days(5)), expiredLongAgo);
         long recentMail = linkMail(tenant, now.minus(days(29)), usedRecently);
         long openMail = linkMail(tenant, now.minus(Duration.ofHours(1)), open);
+        // Address changes (the new address to verify; 30d after use or expiry like the confirmations): used 31 days
+        // ago and expired unused 31 days ago gone, with a recent mail naming one; used 29 days ago and still open kept.
+        UUID changeUsedLongAgo = emailChange(tenant, now.minus(days(33)), now.minus(days(32)), now.minus(days(31)));
+        UUID changeExpiredLongAgo = emailChange(tenant, now.minus(days(32)), now.minus(days(31)), null);
+        UUID changeUsedRecently = emailChange(tenant, now.minus(days(30)), now.minus(days(29)), now.minus(days(29)));
+        UUID changeOpen = emailChange(tenant, now.minus(Duration.ofHours(1)), now.plus(Duration.ofHours(23)), null);
+        long mailOfGoneChange = emailChangeMail(tenant, now.minus(days(5)), changeExpiredLongAgo);
+        long mailOfOpenChange = emailChangeMail(tenant, now.minus(Duration.ofHours(1)), changeOpen);
+        double changesCountedBefore = deletedCounted("email_change");
         // Link requests (1d): two days old gone, an hour old kept (it still counts for the rate limit).
         long oldRequest = linkRequest(tenant, now.minus(days(2)));
         long recentRequest = linkRequest(tenant, now.minus(Duration.ofHours(1)));
@@ -87,6 +103,15 @@ class RetentionTest {
         assertFalse(exists("preference_link_mail", recentMailOfGoneConfirmation));
         assertTrue(exists("preference_link_mail", recentMail));
         assertTrue(exists("preference_link_mail", openMail));
+        assertFalse(exists("email_change", changeUsedLongAgo));
+        assertFalse(exists("email_change", changeExpiredLongAgo));
+        assertTrue(exists("email_change", changeUsedRecently));
+        assertTrue(exists("email_change", changeOpen));
+        assertFalse(exists("preference_link_mail", mailOfGoneChange), "a mail naming an address change that goes, goes with it");
+        assertTrue(exists("preference_link_mail", mailOfOpenChange));
+        assertTrue(pass.deleted().get("email_change") >= 2, pass.toString());
+        assertEquals(pass.deleted().get("email_change"), deletedCounted("email_change") - changesCountedBefore, 0.0,
+                "the metric optout_retention_deleted_rows_total{table=email_change} counts what the pass deleted");
         assertFalse(exists("link_request", oldRequest));
         assertTrue(exists("link_request", recentRequest));
         assertFalse(exists("guest_activity", oldActivity));
@@ -107,7 +132,8 @@ class RetentionTest {
         // A second pass finds nothing more of this tenant's.
         assertTrue(retention.runOnce(now).complete());
         assertEquals(3, count("select count(*) from erasure_confirmation where tenant = ?", tenant));
-        assertEquals(2, count("select count(*) from preference_link_mail where tenant = ?", tenant));
+        assertEquals(3, count("select count(*) from preference_link_mail where tenant = ?", tenant));
+        assertEquals(2, count("select count(*) from email_change where tenant = ?", tenant));
     }
 
     @Test
@@ -150,6 +176,19 @@ class RetentionTest {
         return insertReturningId("insert into preference_link_mail (tenant, ref, lang, created_at, sent_at, outcome, kind, confirmation_id)"
                 + " values (?, 'cp1_x', 'en', ?, ?, 'SENT', ?, ?) returning id", tenant, ts(createdAt), ts(createdAt),
                 confirmation == null ? "PREFERENCES" : "ERASURE", confirmation);
+    }
+
+    private UUID emailChange(String tenant, Instant requestedAt, Instant expiresAt, Instant usedAt) throws Exception {
+        UUID id = UUID.randomUUID();
+        update("insert into email_change (id, tenant, ref, new_value, lang, requested_at, expires_at, used_at)"
+                + " values (?, ?, ?, ?, 'en', ?, ?, ?)", id, tenant, "cp1_" + id.toString().substring(0, 8),
+                "new-" + id + "@example.com", ts(requestedAt), ts(expiresAt), ts(usedAt));
+        return id;
+    }
+
+    private long emailChangeMail(String tenant, Instant createdAt, UUID change) throws Exception {
+        return insertReturningId("insert into preference_link_mail (tenant, ref, lang, created_at, sent_at, outcome, kind, email_change_id)"
+                + " values (?, 'cp1_x', 'en', ?, ?, 'SENT', 'EMAIL_CHANGE', ?) returning id", tenant, ts(createdAt), ts(createdAt), change);
     }
 
     private long linkRequest(String tenant, Instant at) throws Exception {
