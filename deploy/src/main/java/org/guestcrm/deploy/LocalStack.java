@@ -478,10 +478,11 @@ public final class LocalStack {
     }
 
     private void awaitHealthy(List<StackPart> parts, Duration timeout) {
-        List<CompletableFuture<Void>> waits = parts.stream()
-                .map(part -> CompletableFuture.runAsync(() -> awaitHealthy(part, timeout)))
-                .toList();
-        try {
+        // Own threads, not the common pool: on two cores that pool has one thread, which made these waits sequential.
+        try (java.util.concurrent.ExecutorService waiters = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<CompletableFuture<Void>> waits = parts.stream()
+                    .map(part -> CompletableFuture.runAsync(() -> awaitHealthy(part, timeout), waiters))
+                    .toList();
             CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof StackException stackException) {

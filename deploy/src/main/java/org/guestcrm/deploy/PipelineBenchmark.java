@@ -42,7 +42,8 @@ final class PipelineBenchmark {
     private final LocalStack stack;
     private final StackConfig config;
     private final PrintStream out;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private String token;
 
     PipelineBenchmark(LocalStack stack, PrintStream out) {
@@ -85,7 +86,12 @@ final class PipelineBenchmark {
         Map<String, Long> cpuBefore = cpuTicksPerPart();
         long started = System.nanoTime();
         Confirmations confirmations = new Confirmations(run, reservations, posted, stack.mailJournal());
-        CompletableFuture<Void> watching = CompletableFuture.runAsync(() -> confirmations.await(drainTimeout));
+        // The watcher gets its own thread. On the common pool (one thread on a two-core machine) it held the pool for
+        // the whole run, and the HTTP client's completions queued behind it: the posts stalled until the drain timeout.
+        java.util.concurrent.ExecutorService watcher = java.util.concurrent.Executors.newSingleThreadExecutor(
+                runnable -> new Thread(runnable, "bench-mail-journal"));
+        CompletableFuture<Void> watching = CompletableFuture.runAsync(() -> confirmations.await(drainTimeout), watcher);
+        watcher.shutdown();
         for (int i = 0; i < reservations; i++) {
             int index = i;
             inFlight.acquireUninterruptibly();
