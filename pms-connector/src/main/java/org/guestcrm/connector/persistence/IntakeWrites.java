@@ -20,14 +20,11 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 
 import org.guestcrm.connector.domain.VersionOrdering.Held;
 import org.guestcrm.connector.persistence.AggregateVersions.Key;
-import org.guestcrm.platform.outbox.OutboxRelay;
+import org.guestcrm.platform.outbox.Outbox;
 import org.hibernate.Session;
 
 /**
@@ -61,16 +58,11 @@ public class IntakeWrites {
     public record EchoArrival(String pmsProfileId, UUID eventId) {
     }
 
-    private static final Object WAKE_AFTER_COMMIT = new Object();
-
     @Inject
     EntityManager entityManager;
 
     @Inject
-    OutboxRelay relay;
-
-    @Inject
-    TransactionSynchronizationRegistry transactions;
+    Outbox outbox;
 
     /**
      * Creates the aggregate rows that are missing (in key order) and answers whether inbound message {@code messageId}
@@ -256,7 +248,7 @@ public class IntakeWrites {
             }
         });
         if (written && !rows.isEmpty()) {
-            wakeRelayAfterCommit();
+            outbox.wakeRelayAfterCommit();
         }
         return written;
     }
@@ -329,25 +321,5 @@ public class IntakeWrites {
 
     private Session session() {
         return entityManager.unwrap(Session.class);
-    }
-
-    /** Once per transaction: the relay starts a round as soon as the rows are committed. */
-    private void wakeRelayAfterCommit() {
-        if (transactions.getResource(WAKE_AFTER_COMMIT) != null) {
-            return;
-        }
-        transactions.putResource(WAKE_AFTER_COMMIT, Boolean.TRUE);
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    relay.wake();
-                }
-            }
-        });
     }
 }

@@ -83,8 +83,11 @@ public class Outbox {
         return row;
     }
 
-    /** Once per transaction: the relay starts a round as soon as the rows are committed, not at its next poll. */
-    private void wakeRelayAfterCommit() {
+    /**
+     * Once per transaction: the relay starts a round as soon as the rows are committed, not at its next poll. Public for
+     * a service that writes outbox rows in its own statements (the connector's push path) instead of through {@link #add}.
+     */
+    public void wakeRelayAfterCommit() {
         if (transactions.getResource(WAKE_AFTER_COMMIT) != null) {
             return;
         }
