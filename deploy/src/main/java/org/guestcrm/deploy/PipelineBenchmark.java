@@ -60,11 +60,13 @@ final class PipelineBenchmark {
      * @param lagAfter              each group's lag when the run ended
      * @param cpuMillisPerPart      CPU time each part of the stack (and the bench client) used during the run
      * @param windowSeconds         first POST to the last confirmation seen: the window of the last three
+     * @param databaseWork          what each service database did during the run (commits, rows written and read)
      */
     record Result(int reservations, int concurrency, double acceptSeconds, long[] acceptLatencyMicros,
             long[] confirmationLatencyMillis, double drainSeconds, int rejected, long[] scheduleLatencyMillis,
             Map<String, Long> consumedPerGroup, Map<String, Long> lagAfter, Map<String, Double> cpuMillisPerPart,
-            double windowSeconds, String durability, List<Ceilings.Ceiling> ceilings) {
+            double windowSeconds, String durability, List<Ceilings.Ceiling> ceilings,
+            Map<String, DatabaseWork.Counters> databaseWork) {
     }
 
     Result run(int reservations, int concurrency, Duration drainTimeout) {
@@ -84,6 +86,7 @@ final class PipelineBenchmark {
 
         Map<String, Long> committedBefore = ConsumerLag.committedTotals(config.kafkaBootstrapServers());
         Map<String, Long> cpuBefore = cpuTicksPerPart();
+        Map<String, DatabaseWork.Counters> databaseBefore = DatabaseWork.read(config);
         long started = System.nanoTime();
         Confirmations confirmations = new Confirmations(run, reservations, posted, stack.mailJournal());
         // The watcher gets its own thread. On the common pool (one thread on a two-core machine) it held the pool for
@@ -116,6 +119,7 @@ final class PipelineBenchmark {
         watching.join();
         double windowSeconds = (System.nanoTime() - started) / 1e9;
         Map<String, Long> cpuAfter = cpuTicksPerPart();
+        Map<String, DatabaseWork.Counters> databaseAfter = DatabaseWork.read(config);
         Map<String, Long> committedAfter = ConsumerLag.committedTotals(config.kafkaBootstrapServers());
         // Only now, outside the measured window, ask the journey when it planned each booking: reading them while the
         // bookings flowed made the bench's own API calls a fifth of the journey's CPU.
@@ -148,7 +152,8 @@ final class PipelineBenchmark {
         out.println("Measuring the raw ceilings of Kafka, PostgreSQL and the mail catcher (a few seconds each) ...");
         List<Ceilings.Ceiling> ceilings = new Ceilings(config, javaExecutable()).measure();
         return new Result(reservations, concurrency, acceptSeconds, acceptMicros, confirmationMillis, drainSeconds, rejected[0],
-                scheduleMillis, consumed, lagAfter, cpuMillis, windowSeconds, stack.durability(), ceilings);
+                scheduleMillis, consumed, lagAfter, cpuMillis, windowSeconds, stack.durability(), ceilings,
+                DatabaseWork.delta(databaseBefore, databaseAfter));
     }
 
     private static String javaExecutable() {
@@ -211,6 +216,20 @@ final class PipelineBenchmark {
         }
         rows.add(new String[] { "CPU all parts + bench client", String.format("%.2f", totalCpu / result.reservations()),
                 "ms/booking", String.format("%.1f s CPU in %.1f s = %.2f cores busy", totalCpu / 1000, window, totalCpu / 1000 / window) });
+        double bookings = Math.max(1, result.reservations());
+        long commits = 0;
+        for (Map.Entry<String, DatabaseWork.Counters> work : result.databaseWork().entrySet()) {
+            DatabaseWork.Counters c = work.getValue();
+            commits += c.commits();
+            rows.add(new String[] { "PostgreSQL database " + work.getKey(), String.format("%.2f", c.commits() / bookings),
+                    "commits/booking", String.format("%.1f rows written (%.1f ins, %.1f upd, %.1f del), %.1f read, %d rollbacks",
+                            c.written() / bookings, c.inserted() / bookings, c.updated() / bookings, c.deleted() / bookings,
+                            c.fetched() / bookings, c.rollbacks()) });
+        }
+        if (!result.databaseWork().isEmpty()) {
+            rows.add(new String[] { "PostgreSQL all service databases", String.format("%.2f", commits / bookings),
+                    "commits/booking", String.format("%.0f commits/s over the window", commits / window) });
+        }
         for (Ceilings.Ceiling ceiling : result.ceilings()) {
             rows.add(new String[] { "ceiling: " + ceiling.what(),
                     Double.isNaN(ceiling.perSecond()) ? "-" : String.format("%.0f", ceiling.perSecond()), ceiling.unit(), ceiling.how() });

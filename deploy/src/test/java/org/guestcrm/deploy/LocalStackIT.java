@@ -398,6 +398,33 @@ class LocalStackIT {
     }
 
     @Test
+    @Order(9)
+    void aShortBenchmarkConfirmsEveryBookingAndPrintsItsFiguresBesideTheCeilings() {
+        // ./crm bench in small: 40 bookings, 4 in flight. The figures are not judged here (a test is no benchmark); what is
+        // checked is that the command measures what it says: every booking confirmed by mail, a latency per booking, the
+        // work of every service database and of every process, and the three raw ceilings measured in the same run.
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        PipelineBenchmark benchmark = new PipelineBenchmark(stack, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        PipelineBenchmark.Result result = benchmark.run(40, 4, Duration.ofMinutes(3));
+        benchmark.print(result);
+        String output = printed.toString(StandardCharsets.UTF_8);
+        System.out.println(output);
+        assertEquals(0, result.rejected(), output);
+        assertEquals(40, result.confirmationLatencyMillis().length, output);
+        assertEquals(40, result.scheduleLatencyMillis().length, output);
+        for (String database : List.of("connector", "profile", "journey", "optout", "desk")) {
+            assertTrue(result.databaseWork().containsKey(database), database + " missing: " + output);
+        }
+        // Every booking commits at least once in the connector (its push) and in the journey (its plan).
+        assertTrue(result.databaseWork().get("connector").commits() >= 40, output);
+        assertTrue(result.databaseWork().get("journey").commits() >= 40, output);
+        assertTrue(result.cpuMillisPerPart().get("pms-connector") > 0, output);
+        assertEquals(3, result.ceilings().size(), output);
+        result.ceilings().forEach(ceiling -> assertTrue(ceiling.perSecond() > 0, () -> ceiling + ": " + output));
+        assertTrue(output.contains("PostgreSQL all service databases"), output);
+    }
+
+    @Test
     @Order(10)
     void upStartsACrashedPartAgainAndLeavesTheOthersAloneAndRestartRestartsOnePart() {
         Map<String, Long> before = stack.groupLeaders();
