@@ -162,7 +162,8 @@ public class CommunicationChangeHandler implements IntakeHandler<CommunicationEv
 
     /**
      * Campaign mails SENT to a golden guest (step {@code CAMPAIGN:<id>}, with a guestId): kept for the revenue
-     * attribution of the guest's later bookings, one row per communication (a redelivered SENT changes nothing).
+     * attribution of the guest's later bookings, one row per communication (a redelivered SENT changes nothing). A
+     * guest already merged away (guest_seen, following the chain) is replaced by the guest it was merged into.
      */
     private void campaignSends(List<IntakeRecord<CommunicationEvent>> records) {
         for (IntakeRecord<CommunicationEvent> record : records) {
@@ -173,8 +174,14 @@ public class CommunicationChangeHandler implements IntakeHandler<CommunicationEv
                 continue;
             }
             entityManager.createNativeQuery("""
+                    with recursive survivor(guest_id, depth) as (
+                        select cast(?3 as varchar), 0
+                        union all
+                        select cast(g.merged_into as varchar), s.depth + 1 from guest_seen g join survivor s on g.guest_id = s.guest_id
+                        where g.gone and g.merged_into is not null and s.depth < 20)
                     insert into campaign_send (communication_id, tenant, guest_id, campaign_id, hotel_code, sent_at)
-                    values (?1, ?2, ?3, ?4, nullif(?5, ''), ?6) on conflict (communication_id) do nothing""")
+                    select ?1, ?2, (select guest_id from survivor order by depth desc limit 1), ?4, nullif(?5, ''), ?6
+                    on conflict (communication_id) do nothing""")
                     .setParameter(1, event.getCommunicationId()).setParameter(2, event.getMetadata().getTenantId())
                     .setParameter(3, cut(event.getGuestId(), 100))
                     .setParameter(4, cut(event.getStep().substring(CAMPAIGN_STEP.length()), 100))

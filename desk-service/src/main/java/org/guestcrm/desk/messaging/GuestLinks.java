@@ -35,6 +35,8 @@ public class GuestLinks {
 
     @Inject
     TaskLedger tasks;
+    @Inject
+    jakarta.persistence.EntityManager entityManager;
 
     /** A PMS profile of a tenant. */
     public record Profile(String tenant, String pmsSystem, String pmsProfileId) {
@@ -220,6 +222,10 @@ public class GuestLinks {
         }
         if (!away.isEmpty()) {
             moveTo(tenant, away, target, now, cause);
+            // Campaign mails sent to the merged guests now count for the survivor's bookings (revenue attribution).
+            entityManager.createNativeQuery("update campaign_send set guest_id = :target where tenant = :tenant"
+                    + " and guest_id in (:away)").setParameter("target", target).setParameter("tenant", tenant)
+                    .setParameter("away", away).executeUpdate();
         }
         return target;
     }

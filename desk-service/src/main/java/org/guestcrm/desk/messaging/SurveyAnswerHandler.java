@@ -72,8 +72,8 @@ public class SurveyAnswerHandler implements IntakeHandler<SurveyAnswered> {
         if (blank(value.getTenantId())) {
             wrong.add("tenantId");
         }
-        if (blank(value.getHotelCode())) {
-            wrong.add("hotelCode");
+        if (blank(value.getHotelCode()) && blank(value.getPmsReservationId())) {
+            wrong.add("hotelCode (nor a pmsReservationId to take it from)");
         }
         if (value.getResponseId() == null) {
             wrong.add("responseId");
@@ -112,6 +112,7 @@ public class SurveyAnswerHandler implements IntakeHandler<SurveyAnswered> {
     @Override
     public void apply(List<IntakeRecord<SurveyAnswered>> records) {
         Instant now = clock.now();
+        Map<UUID, String> placed = hotelsFromReservations(records);
         List<UUID> ids = records.stream().map(r -> r.value().getResponseId()).distinct().toList();
         Map<UUID, Held> held = new HashMap<>();
         for (Object row : entityManager.createNativeQuery("""
@@ -125,10 +126,11 @@ public class SurveyAnswerHandler implements IntakeHandler<SurveyAnswered> {
         int recoveries = 0;
         for (IntakeRecord<SurveyAnswered> record : records) {
             SurveyAnswered answer = record.value();
+            String hotel = cut(placed.getOrDefault(record.eventId(), str(answer.getHotelCode())));
             UUID responseId = answer.getResponseId();
             Held before = held.get(responseId);
             boolean newer = before == null || answer.getRevision() > before.revision();
-            upsert(answer, newer, now);
+            upsert(answer, hotel, newer, now);
             if (!newer) {
                 LOG.debugf("Survey response %s revision %d is not newer than revision %d held; answer kept.",
                         responseId, answer.getRevision(), before.revision());
@@ -137,7 +139,7 @@ public class SurveyAnswerHandler implements IntakeHandler<SurveyAnswered> {
             applied++;
             UUID taskId = before == null ? null : before.recoveryTaskId();
             if (taskId == null && SurveyScore.needsRecovery(answer.getScore(), str(answer.getComment()))) {
-                taskId = openRecovery(answer, now).id;
+                taskId = openRecovery(answer, hotel, now).id;
                 entityManager.createNativeQuery("update survey_response set recovery_task_id = ?1 where response_id = ?2")
                         .setParameter(1, taskId).setParameter(2, responseId).executeUpdate();
                 recoveries++;
@@ -149,10 +151,48 @@ public class SurveyAnswerHandler implements IntakeHandler<SurveyAnswered> {
     }
 
     /**
+     * Answers without a hotelCode (the schema allows it) take the hotel of the reservation the desk holds under the
+     * answer's tenant and pmsReservationId, in one query per batch. An answer whose reservation the desk does not hold,
+     * or holds in more than one hotel, cannot be placed: it fails, alone, as a dead letter naming why.
+     */
+    private Map<UUID, String> hotelsFromReservations(List<IntakeRecord<SurveyAnswered>> records) {
+        List<IntakeRecord<SurveyAnswered>> placeless = records.stream().filter(r -> blank(r.value().getHotelCode()))
+                .toList();
+        Map<UUID, String> placed = new HashMap<>();
+        if (placeless.isEmpty()) {
+            return placed;
+        }
+        List<String> reservations = placeless.stream().map(r -> r.value().getPmsReservationId().toString()).distinct()
+                .toList();
+        Map<String, List<String>> hotels = new HashMap<>();
+        for (Object row : entityManager.createNativeQuery("""
+                select tenant, pms_reservation_id, hotel_code from reservation_state
+                where pms_reservation_id in (:ids) order by hotel_code""")
+                .setParameter("ids", reservations).getResultList()) {
+            Object[] r = (Object[]) row;
+            hotels.computeIfAbsent(r[0] + "|" + r[1], k -> new ArrayList<>()).add((String) r[2]);
+        }
+        for (IntakeRecord<SurveyAnswered> record : placeless) {
+            SurveyAnswered answer = record.value();
+            List<String> found = hotels.getOrDefault(answer.getTenantId() + "|" + answer.getPmsReservationId(), List.of());
+            if (found.size() != 1) {
+                throw new PoisonRecordException("SurveyAnswered " + answer.getMetadata().getEventId() + " has no hotelCode, "
+                        + "and the desk holds its reservation " + answer.getPmsReservationId() + " in "
+                        + (found.isEmpty() ? "no hotel" : found.size() + " hotels (" + String.join(", ", found) + ")")
+                        + " of tenant " + answer.getTenantId() + ", so it cannot take the hotel from it");
+            }
+            placed.put(record.eventId(), found.get(0));
+            LOG.debugf("Survey response %s without hotelCode placed in hotel %s from reservation %s.",
+                    answer.getResponseId(), found.get(0), answer.getPmsReservationId());
+        }
+        return placed;
+    }
+
+    /**
      * Inserts the response, or replaces the answer held when this revision is newer; in any case keeps the earliest
      * answer time seen (the period the response counts in).
      */
-    private void upsert(SurveyAnswered answer, boolean newer, Instant now) {
+    private void upsert(SurveyAnswered answer, String hotel, boolean newer, Instant now) {
         entityManager.createNativeQuery("""
                 insert into survey_response (response_id, tenant, hotel_code, communication_id, pms_reservation_id,
                                              guest_id, revision, score, ratings, has_comment, answered_at, revised_at,
@@ -170,7 +210,7 @@ public class SurveyAnswerHandler implements IntakeHandler<SurveyAnswered> {
                     updated_at = excluded.updated_at""")
                 .setParameter(1, answer.getResponseId())
                 .setParameter(2, cut(answer.getTenantId()))
-                .setParameter(3, cut(answer.getHotelCode()))
+                .setParameter(3, hotel)
                 .setParameter(4, answer.getCommunicationId())
                 .setParameter(5, orEmpty(answer.getPmsReservationId()))
                 .setParameter(6, orEmpty(answer.getGuestId()))
@@ -184,9 +224,8 @@ public class SurveyAnswerHandler implements IntakeHandler<SurveyAnswered> {
                 .executeUpdate();
     }
 
-    private TaskEntity openRecovery(SurveyAnswered answer, Instant now) {
+    private TaskEntity openRecovery(SurveyAnswered answer, String hotel, Instant now) {
         String tenant = answer.getTenantId();
-        String hotel = cut(answer.getHotelCode());
         String reservation = str(answer.getPmsReservationId());
         String guestId = str(answer.getGuestId());
         if (guestId == null && reservation != null) {
