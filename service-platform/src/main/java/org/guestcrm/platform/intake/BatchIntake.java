@@ -144,6 +144,9 @@ public class BatchIntake {
         } catch (RuntimeException batchFailure) {
             LOG.infof("%s: a batch of %d record(s) failed (%s); applying them one by one to isolate the failing one.",
                     handler.consumer(), records.size(), Failures.describe(batchFailure));
+            Counter.builder("guestcrm.intake.batches.isolated").tag("consumer", handler.consumer())
+                    .description("Batches that failed whole and were applied record by record to isolate the failing one")
+                    .register(meters).increment();
         }
         int applied = 0;
         int duplicates = 0;

@@ -29,6 +29,10 @@ import jakarta.persistence.EntityManager;
  * {@code pg_try_advisory_xact_lock(lockKey)}; a replica that does not get it ends its pass, another one is at work.
  * Deleting a row twice is harmless anyway. Counts deleted rows in {@code guestcrm.retention.deleted.rows} (tag
  * {@code table}). Starts only in a service that provides a {@link RetentionPolicy}.
+ * <p>
+ * The same pass deletes the platform's audit trail ({@code audit_event}: who did what, for which tenant, from which
+ * address) once it is older than {@code guestcrm.audit.retention} (default 400 days: a year of audits plus a
+ * reporting month; the source address is personal data and must not be kept for ever).
  */
 @ApplicationScoped
 public class RetentionJob {
@@ -46,14 +50,21 @@ public class RetentionJob {
     EntityManager entityManager;
     @Inject
     MeterRegistry meters;
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "guestcrm.audit.retention", defaultValue = "P400D")
+    Duration auditRetention;
 
     private RetentionPolicy.Settings settings;
     private ScheduledExecutorService executor;
     private Counter outboxDeleted;
     private Counter processedDeleted;
+    private Counter auditDeleted;
 
     /** What one pass deleted; {@code complete} is false when another replica held the lock (or on shutdown). */
-    public record Pass(long sentOutboxRowsDeleted, long processedEventsDeleted, boolean complete) {
+    public record Pass(long sentOutboxRowsDeleted, long processedEventsDeleted, boolean complete, long auditEventsDeleted) {
+
+        public Pass(long sentOutboxRowsDeleted, long processedEventsDeleted, boolean complete) {
+            this(sentOutboxRowsDeleted, processedEventsDeleted, complete, 0);
+        }
     }
 
     void start(@Observes StartupEvent startup) {
@@ -63,6 +74,10 @@ public class RetentionJob {
         settings = policies.get().settings();
         outboxDeleted = meters.counter("guestcrm.retention.deleted.rows", "table", "outbox_event");
         processedDeleted = meters.counter("guestcrm.retention.deleted.rows", "table", "processed_event");
+        auditDeleted = meters.counter("guestcrm.retention.deleted.rows", "table", "audit_event");
+        if (auditRetention.isNegative() || auditRetention.isZero()) {
+            throw new IllegalArgumentException("guestcrm.audit.retention must be positive, was " + auditRetention);
+        }
         executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, settings.jobName());
             thread.setDaemon(true);
@@ -71,9 +86,9 @@ public class RetentionJob {
         long everyMillis = settings.every().toMillis();
         long firstMillis = Math.min(everyMillis, FIRST_PASS_AT_MOST.toMillis());
         executor.scheduleWithFixedDelay(this::scheduledPass, firstMillis, everyMillis, TimeUnit.MILLISECONDS);
-        LOG.infof("Retention keeps sent outbox events for %s and processed events for %s; a pass every %s.",
+        LOG.infof("Retention keeps sent outbox events for %s, processed events for %s and audit events for %s; a pass every %s.",
                 settings.sentOutbox(), settings.processedEvents().map(Duration::toString).orElse("(no table)"),
-                settings.every());
+                auditRetention, settings.every());
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
@@ -116,10 +131,25 @@ public class RetentionJob {
                 processed += deleted;
                 processedDeleted.increment(deleted);
                 if (Thread.currentThread().isInterrupted()) {
-                    return new Pass(outbox, processed, false);
+                    return new Pass(outbox, processed, false, 0);
                 }
             }
             complete = deleted == 0;
+        }
+        long audit = 0;
+        Instant auditBefore = now.minus(auditRetention);
+        if (complete) {
+            while ((deleted = inOwnTransaction(() -> deleteAuditBatch(auditBefore))) > 0) {
+                audit += deleted;
+                auditDeleted.increment(deleted);
+                if (Thread.currentThread().isInterrupted()) {
+                    return new Pass(outbox, processed, false, audit);
+                }
+            }
+            complete = deleted == 0;
+        }
+        if (audit > 0) {
+            LOG.infof("Retention deleted %d audit event(s) that occurred before %s.", audit, auditBefore);
         }
         if (outbox > 0) {
             LOG.infof("Retention deleted %d outbox event(s) sent before %s.", outbox, sentBefore);
@@ -131,7 +161,7 @@ public class RetentionJob {
         if (!complete) {
             LOG.debugf("Retention pass ended early: another replica holds lock %d.", settings.lockKey());
         }
-        return new Pass(outbox, processed, complete);
+        return new Pass(outbox, processed, complete, audit);
     }
 
     /** Rows deleted, or -1 when another replica holds the lock. */
@@ -161,6 +191,19 @@ public class RetentionJob {
                             order by processed_at limit :batchSize
                             for update skip locked)""")
                 .setParameter("processedBefore", processedBefore)
+                .setParameter("batchSize", settings.batchSize())
+                .executeUpdate();
+    }
+
+    private int deleteAuditBatch(Instant occurredBefore) {
+        // Uses audit_event_occurred_at.
+        return entityManager.createNativeQuery("""
+                        delete from audit_event where id in (
+                            select id from audit_event
+                            where occurred_at < :occurredBefore
+                            order by occurred_at limit :batchSize
+                            for update skip locked)""")
+                .setParameter("occurredBefore", occurredBefore)
                 .setParameter("batchSize", settings.batchSize())
                 .executeUpdate();
     }

@@ -46,6 +46,7 @@ class BatchIntakeTest {
     void aBatchWithBadRecordsAppliesTheOthersOnceAndDeadLettersEachBadOneWithItsReason() throws Exception {
         String run = "isolate-" + UUID.randomUUID() + ":";
         double ignoredBefore = ignoredCount();
+        double isolatedBefore = isolatedCount();
         GuestProfileChanged ignored;
         try (ProbeTraffic traffic = new ProbeTraffic()) {
             GuestProfileChanged first = profile("good-0");
@@ -89,6 +90,13 @@ class BatchIntakeTest {
         assertEquals(0, ProbeTraffic.count("select count(*) from processed_event where event_id = '"
                 + ignored.getMetadata().getEventId() + "'"), "an unwanted record costs no database row");
         assertTrue(dead.stream().noneMatch(r -> r.key().equals(run + "ignored")));
+        // The failing record broke its batch at least once: the batch was applied record by record, and said so.
+        assertTrue(isolatedCount() >= isolatedBefore + 1, "guestcrm.intake.batches.isolated did not count the isolation");
+    }
+
+    private double isolatedCount() {
+        var counter = meters.find("guestcrm.intake.batches.isolated").tag("consumer", "platform-probe").counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private double ignoredCount() {
