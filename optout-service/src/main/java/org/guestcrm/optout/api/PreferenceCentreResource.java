@@ -82,7 +82,14 @@ public class PreferenceCentreResource {
     private static final String HTML = "text/html;charset=UTF-8";
     private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
     private static final Set<Integer> PAUSE_MONTHS = Set.of(1, 3, 6, 12);
-    private static final Set<String> NOTICES = Set.of("saved", "paused", "corrected", "detailsCorrected");
+    private static final Set<String> NOTICES = Set.of("saved", "paused", "corrected", "detailsCorrected", "phoneCorrected",
+            "addressCorrected");
+    /** An address line or city: letters (any script), digits, spaces and the punctuation addresses use. */
+    private static final Pattern ADDRESS_TEXT = Pattern.compile("[\\p{L}\\p{M}\\p{N}][\\p{L}\\p{M}\\p{N} '\u2019.,/#&()\\-]*");
+    /** A postcode: letters, digits, spaces and hyphens, 2 to 12. */
+    private static final Pattern POSTCODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 \\-]{1,11}");
+    /** ISO 3166-1 alpha-2 country codes. */
+    private static final Set<String> COUNTRIES = Set.of(java.util.Locale.getISOCountries());
     /** A name as a guest writes it: letters (any script, with accents), spaces, apostrophes, hyphens, dots. */
     private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{M}][\\p{L}\\p{M} '\u2019.\\-]{0,99}");
     /** The languages the guest may choose (BCP 47), in the order the page lists them. */
@@ -134,6 +141,11 @@ public class PreferenceCentreResource {
     @TemplateData
     public record Row(String purpose, String label, String stateLabel, String sourceLabel, String since, boolean granted,
             boolean withdrawn) {
+    }
+
+    /** A phone number (E.164) of the guest's PMS profiles, by its place in the list (the phone form names it so). */
+    @TemplateData
+    public record PhoneRow(String index, String number) {
     }
 
     /** A postal address of the guest's PMS profiles and its POST (letters) marketing consent. */
@@ -512,6 +524,168 @@ public class PreferenceCentreResource {
                 "fields=" + String.join(",", fields) + " profiles=" + written, Instant.now());
         activity(g.session().tenant(), g.session().ref(), "details-correction:" + written, http, 303);
         return back(language, "detailsCorrected");
+    }
+
+    @POST
+    @Path("preferences/phone")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(HTML)
+    @Transactional
+    @Operation(summary = "The guest corrects (replaces) or adds a phone number: read in E.164 (a national form in the region of the guest's hotel, else the tenant's), ContactDetailsUpdated (GUEST_CORRECTION) with the phones list to every PMS profile holding the session's address; the replaced number's SMS and PHONE consents carried to the new one")
+    public Response correctPhone(@CookieParam(GuestSessions.COOKIE) String cookie, @QueryParam("lang") String lang,
+            @RestForm("csrf") String csrf, @RestForm("phone") String phone, @RestForm("replaces") String replaces,
+            @Context HttpServerRequest http) {
+        String language = GuestPageTexts.choose(lang, null).lang();
+        Object guest = guarded(cookie, csrf, language, "phone-correction", http);
+        if (guest instanceof Response refusal) {
+            return refusal;
+        }
+        Guest g = (Guest) guest;
+        Map<String, String> t = PreferenceTexts.of(language);
+        String tenant = g.session().tenant();
+        List<ContactPoint> held = profiles.heldWith(tenant, g.contactPoint(), ContactKind.PHONE);
+        // The number being corrected must be one the page showed (by its place in the list), or none (a number added).
+        ContactPoint old = null;
+        String which = blankToNull(replaces);
+        if (which != null) {
+            int index = indexOf(which, held.size());
+            if (index < 0) {
+                return render(400, g, language, null, t.get("error.replaces"));
+            }
+            old = held.get(index);
+        }
+        // Never echo what was typed: the error names the field only.
+        String raw = blankToNull(phone);
+        if (raw == null || raw.length() > 64) {
+            return render(400, g, language, null, t.get("error.phone"));
+        }
+        String hotel = heldDetails(g).summary().lastStayHotelCode();
+        String region = config.phoneRegion(tenant, hotel).orElse(null);
+        java.util.Optional<String> e164 = org.guestcrm.platform.domain.ContactPointNormaliser.e164(raw, region);
+        if (e164.isEmpty()) {
+            return render(400, g, language, null, t.get("error.phone"));
+        }
+        ContactPoint corrected = new ContactPoint(ContactKind.PHONE, e164.get());
+        if (old != null && old.value().equals(corrected.value()) || old == null && held.contains(corrected)) {
+            return back(language, "phoneCorrected");
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        String correlation = UUID.randomUUID().toString();
+        UUID correction = UUID.randomUUID();
+        int written = contactUpdates.phoneCorrected(tenant, g.contactPoint(), old, corrected, correlation);
+        int carried = old == null ? 0 : carryConsents(tenant, old, corrected,
+                Set.of(ConsentChannel.SMS, ConsentChannel.PHONE), "phone-corrected", "phone-correction:" + correction,
+                correlation, now);
+        store.addRequest(tenant, g.session().ref(), "CORRECTION", "PUBLISHED",
+                "fields=phone" + (old == null ? "" : " replaces=1") + " profiles=" + written + " consents=" + carried, now);
+        activity(tenant, g.session().ref(), "phone-correction:" + written, http, 303);
+        return back(language, "phoneCorrected");
+    }
+
+    @POST
+    @Path("preferences/address")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(HTML)
+    @Transactional
+    @Operation(summary = "The guest corrects the postal address (street line, postcode, city, country; optionally which shown address it replaces): ContactDetailsUpdated (GUEST_CORRECTION) with the address to every PMS profile holding the session's address; the replaced address's letters consent carried to the new one")
+    public Response correctAddress(@CookieParam(GuestSessions.COOKIE) String cookie, @QueryParam("lang") String lang,
+            @RestForm("csrf") String csrf, @RestForm("line1") String line1, @RestForm("line2") String line2,
+            @RestForm("postalCode") String postalCode, @RestForm("city") String city,
+            @RestForm("countryCode") String countryCode, @RestForm("replaces") String replaces,
+            @Context HttpServerRequest http) {
+        String language = GuestPageTexts.choose(lang, null).lang();
+        Object guest = guarded(cookie, csrf, language, "address-correction", http);
+        if (guest instanceof Response refusal) {
+            return refusal;
+        }
+        Guest g = (Guest) guest;
+        Map<String, String> t = PreferenceTexts.of(language);
+        String tenant = g.session().tenant();
+        List<ContactPoint> held = profiles.heldWith(tenant, g.contactPoint(), ContactKind.POSTAL);
+        ContactPoint old = null;
+        String which = blankToNull(replaces);
+        if (which != null) {
+            int index = indexOf(which, held.size());
+            if (index < 0) {
+                return render(400, g, language, null, t.get("error.replaces"));
+            }
+            old = held.get(index);
+        }
+        String street = blankToNull(line1);
+        String extra = blankToNull(line2);
+        String code = blankToNull(postalCode);
+        String town = blankToNull(city);
+        String country = blankToNull(countryCode);
+        // Each field checked on its own; the error names the field, never its value.
+        if (street == null || street.length() > 200 || !ADDRESS_TEXT.matcher(street).matches()) {
+            return render(400, g, language, null, t.get("error.line1"));
+        }
+        if (extra != null && (extra.length() > 200 || !ADDRESS_TEXT.matcher(extra).matches())) {
+            return render(400, g, language, null, t.get("error.line2"));
+        }
+        if (code == null || !POSTCODE.matcher(code).matches()) {
+            return render(400, g, language, null, t.get("error.postalCode"));
+        }
+        if (town == null || town.length() > 100 || !ADDRESS_TEXT.matcher(town).matches()) {
+            return render(400, g, language, null, t.get("error.city"));
+        }
+        if (country == null || !COUNTRIES.contains(country.toUpperCase(java.util.Locale.ROOT))) {
+            return render(400, g, language, null, t.get("error.countryCode"));
+        }
+        country = country.toUpperCase(java.util.Locale.ROOT);
+        ContactPoint corrected = ContactPoint.postal(street, code, country).orElse(null);
+        if (corrected == null) {
+            return render(400, g, language, null, t.get("error.line1"));
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        String correlation = UUID.randomUUID().toString();
+        UUID correction = UUID.randomUUID();
+        List<String> lines = extra == null ? List.of(street) : List.of(street, extra);
+        int written = contactUpdates.addressCorrected(tenant, g.contactPoint(), org.guestcrm.events.PostalAddress.newBuilder()
+                .setLines(lines).setPostalCode(code).setCity(town).setCountryCode(country).setPrimary(true).build(),
+                correlation);
+        int carried = old == null || old.value().equals(corrected.value()) ? 0 : carryConsents(tenant, old, corrected,
+                Set.of(ConsentChannel.POST), "address-corrected", "address-correction:" + correction, correlation, now);
+        store.addRequest(tenant, g.session().ref(), "CORRECTION", "PUBLISHED",
+                "fields=address" + (old == null ? "" : " replaces=1") + " profiles=" + written + " consents=" + carried, now);
+        activity(tenant, g.session().ref(), "address-correction:" + written, http, 303);
+        return back(language, "addressCorrected");
+    }
+
+    /** The 0-based place of a 1-based {@code index} among {@code size} shown entries, or -1. */
+    private static int indexOf(String index, int size) {
+        try {
+            int i = Integer.parseInt(index.trim());
+            return i >= 1 && i <= size ? i - 1 : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The consents of {@code old} on {@code channels}, every scope, recorded for {@code corrected} in the same scope
+     * (source PREFERENCE_CENTRE, actor guest), the tenant's first; written back only for the tenant's scope (as for a
+     * corrected e-mail). A grant for an erased contact point is refused by the recorder. @return changes recorded
+     */
+    private int carryConsents(String tenant, ContactPoint old, ContactPoint corrected, Set<ConsentChannel> channels,
+            String detail, String evidence, String correlation, Instant now) {
+        int carried = 0;
+        List<ConsentStateEntity> states = new ArrayList<>(ConsentStateEntity.listFor(tenant, old.value()));
+        states.sort(java.util.Comparator.comparing((ConsentStateEntity s) -> !org.guestcrm.optout.domain.ConsentScope.isTenant(s.scope))
+                .thenComparing(s -> s.scope).thenComparing(s -> s.channel).thenComparing(s -> s.purpose));
+        for (ConsentStateEntity state : states) {
+            ConsentChannel channel = ConsentChannel.valueOf(state.channel);
+            if (!channels.contains(channel)) {
+                continue;
+            }
+            if (recorder.record(tenant, new ConsentStatement(corrected, channel, ConsentPurpose.valueOf(state.purpose),
+                    ConsentStatus.valueOf(state.status), ConsentSource.PREFERENCE_CENTRE, now, state.scope),
+                    new ConsentRecorder.Provenance("guest", detail, evidence, correlation),
+                    org.guestcrm.optout.domain.ConsentScope.isTenant(state.scope))) {
+                carried++;
+            }
+        }
+        return carried;
     }
 
     /**
@@ -895,13 +1069,17 @@ public class PreferenceCentreResource {
                     state == null ? "" : t.getOrDefault("source." + state.source, state.source),
                     state == null ? "" : DAY.format(state.effectiveAt)));
         }
+        List<PhoneRow> phones = new ArrayList<>();
+        for (ContactPoint phone : profiles.heldWith(tenant, g.contactPoint(), ContactKind.PHONE)) {
+            phones.add(new PhoneRow(String.valueOf(phones.size() + 1), phone.value()));
+        }
         List<SourceProfileEntity> holders = ContactUpdatePublisher.holders(tenant, g.contactPoint());
         GuestDirectory.GuestDetails details = heldDetails(g);
         String heldChoice = choiceOf(details.language());
         String heldName = details.firstName() == null && details.lastName() == null ? null
                 : String.join(" ", java.util.stream.Stream.of(details.firstName(), details.lastName())
                         .filter(java.util.Objects::nonNull).toList());
-        String html = preferencesPage.data("postal", postal).data("lang", language).data("t", t).data("switches", GuestTexts.switches(language, code -> "/preferences?lang=" + code))
+        String html = preferencesPage.data("postal", postal).data("phones", phones).data("lang", language).data("t", t).data("switches", GuestTexts.switches(language, code -> "/preferences?lang=" + code))
                 .data("address", value).data("profiles", holders.size()).data("rows", rows)
                 .data("languages", LANGUAGES.stream()
                         .map(code -> new LanguageOption(code, t.get("language." + code), code.equals(heldChoice))).toList())

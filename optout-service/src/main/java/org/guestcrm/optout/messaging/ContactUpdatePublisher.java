@@ -11,7 +11,9 @@ import org.guestcrm.events.ContactDetailsUpdated;
 import org.guestcrm.events.ContactUpdateReason;
 import org.guestcrm.events.EmailAddress;
 import org.guestcrm.events.EventMetadata;
+import org.guestcrm.events.PhoneNumber;
 import org.guestcrm.events.PmsMarketingFlags;
+import org.guestcrm.events.PostalAddress;
 import org.guestcrm.optout.config.OptoutConfig;
 import org.guestcrm.optout.domain.ConsentChannel;
 import org.guestcrm.optout.domain.ConsentStatus;
@@ -103,6 +105,68 @@ public class ContactUpdatePublisher {
                     .setPmsSystem(profile.pmsSystem)
                     .setPmsProfileId(profile.pmsProfileId)
                     .setEmails(new ArrayList<>(emails.values()))
+                    .setReason(ContactUpdateReason.GUEST_CORRECTION)
+                    .build());
+            written++;
+        }
+        return written;
+    }
+
+    /**
+     * The guest corrected a phone number (E.164): each PMS profile holding {@code holderOf} (the session's e-mail) gets
+     * its phone list as this service holds it (E.164 keys), {@code old} replaced by {@code corrected} where the profile
+     * holds it, else {@code corrected} added; the first marked primary. @return events written
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int phoneCorrected(String tenant, ContactPoint holderOf, ContactPoint old, ContactPoint corrected,
+            String correlationId) {
+        int written = 0;
+        for (SourceProfileEntity profile : holders(tenant, holderOf)) {
+            List<String> numbers = new ArrayList<>();
+            boolean replaced = false;
+            for (ProfileContactPointEntity row : ProfileContactPointEntity.listBySourceProfile(profile.id)) {
+                if (row.kind != ContactKind.PHONE) {
+                    continue;
+                }
+                boolean isOld = old != null && row.value.equals(old.value());
+                replaced |= isOld;
+                String value = isOld ? corrected.value() : row.value;
+                if (!numbers.contains(value)) {
+                    numbers.add(value);
+                }
+            }
+            if (!replaced && !numbers.contains(corrected.value())) {
+                numbers.add(corrected.value());
+            }
+            List<PhoneNumber> phones = new ArrayList<>();
+            for (String number : numbers) {
+                phones.add(PhoneNumber.newBuilder().setNumber(number).setPrimary(phones.isEmpty()).build());
+            }
+            outbox.add(Topic.CRM_CONTACT_UPDATES, key(profile), ContactDetailsUpdated.newBuilder()
+                    .setMetadata(metadata(tenant, correlationId, null))
+                    .setPmsSystem(profile.pmsSystem)
+                    .setPmsProfileId(profile.pmsProfileId)
+                    .setPhones(phones)
+                    .setReason(ContactUpdateReason.GUEST_CORRECTION)
+                    .build());
+            written++;
+        }
+        return written;
+    }
+
+    /**
+     * The guest corrected the postal address: each PMS profile holding {@code holderOf} (the session's e-mail) gets
+     * {@code address} as its (primary) address, the other fields null (unchanged). @return events written
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int addressCorrected(String tenant, ContactPoint holderOf, PostalAddress address, String correlationId) {
+        int written = 0;
+        for (SourceProfileEntity profile : holders(tenant, holderOf)) {
+            outbox.add(Topic.CRM_CONTACT_UPDATES, key(profile), ContactDetailsUpdated.newBuilder()
+                    .setMetadata(metadata(tenant, correlationId, null))
+                    .setPmsSystem(profile.pmsSystem)
+                    .setPmsProfileId(profile.pmsProfileId)
+                    .setAddress(PostalAddress.newBuilder(address).build())
                     .setReason(ContactUpdateReason.GUEST_CORRECTION)
                     .build());
             written++;
