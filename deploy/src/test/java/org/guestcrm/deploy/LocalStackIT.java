@@ -426,6 +426,70 @@ class LocalStackIT {
 
     @Test
     @Order(10)
+    void aFeedReplayFromTheOpsConsoleReachesTheConnectorAndHasNoSecondEffect() throws Exception {
+        // The operator's path end to end: the ops console forwards the replay, with the operator's own token, to the
+        // connector, which re-runs the feed's raw archive of the range through today's parsing. Three bookings of
+        // today, each confirmed once; replayed unchanged, they emit nothing and nobody gets a second mail.
+        String run = java.util.UUID.randomUUID().toString().substring(0, 8);
+        Instant from = Instant.now().minusSeconds(1);
+        List<String> recipients = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String guest = "replay-" + run + "-" + i;
+            recipients.add(MailJournal.recipientHash(guest + "@bench.example"));
+            HttpResponse<String> posted = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                            + config.port(StackConfig.Port.CONNECTOR) + "/api/v1/feeds/demo-ota/ota"))
+                    .header("Content-Type", "application/xml").header("Authorization", "Bearer demo")
+                    .POST(HttpRequest.BodyPublishers.ofString(PipelineBenchmark.message("REPLAY-" + run + "-" + i,
+                            LocalDate.now().plusDays(20 + i), guest))).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, posted.statusCode(), posted::body);
+            assertTrue(posted.body().contains("<Success"), posted::body);
+        }
+        java.util.function.Supplier<Long> mails = () -> MailJournal.read(stack.mailJournal()).stream()
+                .filter(entry -> recipients.contains(entry.recipientHash())).count();
+        Instant confirmedBy = Instant.now().plus(Duration.ofMinutes(2));
+        while (mails.get() < 3 && Instant.now().isBefore(confirmedBy)) {
+            DetachedProcess.pause(Duration.ofMillis(500));
+        }
+        assertEquals(3, mails.get(), "each booking confirmed once before the replay");
+        Instant to = Instant.now().plusSeconds(1);
+
+        String console = "http://localhost:" + config.port(StackConfig.Port.OPS);
+        String range = "{\"from\":\"" + from + "\",\"to\":\"" + to + "\"}";
+        HttpResponse<String> replayed = HTTP.send(HttpRequest.newBuilder(URI.create(console + "/api/v1/ops/feeds/demo-ota/replay"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString(range)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, replayed.statusCode(), replayed::body);
+        JsonNode answer = JSON.readTree(replayed.body());
+        assertEquals(3, answer.path("messages").asInt(), replayed::body);
+        assertEquals(3, answer.path("unchanged").asInt(), replayed::body);
+        assertEquals(0, answer.path("eventsEmitted").asInt(), replayed::body);
+        assertEquals(0, answer.path("refused").asInt(), replayed::body);
+
+        // A range the connector refuses comes back through the console as its problem, naming the field.
+        HttpResponse<String> backwards = HTTP.send(HttpRequest.newBuilder(URI.create(console + "/api/v1/ops/feeds/demo-ota/replay"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"from\":\"" + to + "\",\"to\":\"" + from + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, backwards.statusCode(), backwards::body);
+        assertTrue(backwards.body().contains("\"to\""), backwards::body);
+
+        HttpResponse<String> replays = HTTP.send(HttpRequest.newBuilder(URI.create(console + "/api/v1/ops/feeds/demo-ota/replays"))
+                .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, replays.statusCode(), replays::body);
+        assertTrue(replays.body().contains(answer.path("replayId").asText()), replays::body);
+
+        // Nothing downstream: once every group has caught up, still one mail per booking.
+        Instant drainedBy = Instant.now().plus(Duration.ofMinutes(1));
+        while (ConsumerLag.read(config.kafkaBootstrapServers()).stream().mapToLong(l -> Math.max(0, l.lag())).sum() > 0
+                && Instant.now().isBefore(drainedBy)) {
+            DetachedProcess.pause(Duration.ofSeconds(1));
+        }
+        DetachedProcess.pause(Duration.ofSeconds(3));
+        assertEquals(3, mails.get(), "the replay sent a second mail");
+    }
+
+    @Test
+    @Order(11)
     void upStartsACrashedPartAgainAndLeavesTheOthersAloneAndRestartRestartsOnePart() {
         Map<String, Long> before = stack.groupLeaders();
         long optout = before.get("optout-service");
@@ -450,7 +514,7 @@ class LocalStackIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void downStopsEveryProcessItStarted() {
         Map<String, Long> leaders = stack.groupLeaders();
         assertEquals(stack.allParts().size(), leaders.size(), "every part runs before down: " + leaders);
