@@ -403,6 +403,8 @@ class LocalStackIT {
         // ./crm bench in small: 40 bookings, 4 in flight. The figures are not judged here (a test is no benchmark); what is
         // checked is that the command measures what it says: every booking confirmed by mail, a latency per booking, the
         // work of every service database and of every process, and the three raw ceilings measured in the same run.
+        long acceptedBefore = demoOtaFeed().path("accepted").asLong();
+        Instant benchStarted = Instant.now();
         java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
         PipelineBenchmark benchmark = new PipelineBenchmark(stack, new PrintStream(printed, true, StandardCharsets.UTF_8));
         PipelineBenchmark.Result result = benchmark.run(40, 4, Duration.ofMinutes(3));
@@ -422,6 +424,48 @@ class LocalStackIT {
         assertEquals(3, result.ceilings().size(), output);
         result.ceilings().forEach(ceiling -> assertTrue(ceiling.perSecond() > 0, () -> ceiling + ": " + output));
         assertTrue(output.contains("PostgreSQL all service databases"), output);
+
+        // The ops console saw the same load: the feed's count grew by the bench's bookings and its warm-up, its last
+        // message is from this run, and every consumer group it judges has caught up.
+        Instant seenBy = Instant.now().plus(Duration.ofMinutes(1));
+        JsonNode feed = demoOtaFeed();
+        while ((feed.path("accepted").asLong() < acceptedBefore + 41 || !overview().path("lag").path("groups").findValuesAsText("state")
+                .stream().allMatch("OK"::equals)) && Instant.now().isBefore(seenBy)) {
+            DetachedProcess.pause(Duration.ofSeconds(2));
+            feed = demoOtaFeed();
+        }
+        // At least: the console reads the connector's counters every few seconds, and the hostile-input run may have
+        // had messages accepted just before.
+        assertTrue(feed.path("accepted").asLong() >= acceptedBefore + 41, feed::toString);
+        assertFalse(feed.path("silent").asBoolean(), feed::toString);
+        assertTrue(Instant.parse(feed.path("lastMessageSeenAt").asText()).isAfter(benchStarted), feed::toString);
+        JsonNode groups = overview().path("lag").path("groups");
+        assertTrue(groups.size() >= 10, groups::toString);
+        for (JsonNode group : groups) {
+            assertEquals("OK", group.path("state").asText(), group::toString);
+            assertEquals(0, group.path("lag").asLong(), group::toString);
+        }
+    }
+
+    private JsonNode overview() {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                    + config.port(StackConfig.Port.OPS) + "/api/v1/ops/overview")).header("Authorization", "Bearer " + token)
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response::body);
+            return JSON.readTree(response.body());
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private JsonNode demoOtaFeed() {
+        for (JsonNode feed : overview().path("feeds")) {
+            if (feed.path("feed").asText().equals("demo-ota")) {
+                return feed;
+            }
+        }
+        return JSON.createObjectNode().put("accepted", 0);
     }
 
     @Test
