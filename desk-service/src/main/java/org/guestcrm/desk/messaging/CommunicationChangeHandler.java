@@ -24,15 +24,15 @@ import org.jboss.logging.Logger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.LockModeType;
 
 /**
- * crm.communications in one transaction per batch: the documents of the batch's reservations are loaded (locked) in one
- * query; each event whose step delivers an owed document moves that document's state (sent, opened, bounced, failed,
- * skipped). A communication of a reservation the desk has not seen yet (the topics are not ordered with each other)
- * creates the document from the event. Communications that deliver no document (in-stay, survey, campaigns) are
- * counted as processed and change nothing. Every event with a hotel and step is also counted in
- * communication_tally (per hotel, UTC day, step, channel, status) for the desk's figures.
+ * crm.communications in one transaction per batch: the documents the batch's events deliver are ensured and locked in
+ * the global lock order ({@link DocumentDesk#ensureAndLock}: a communication of a reservation the desk has not seen
+ * yet creates its document from the event, the topics are not ordered with each other); each event whose step
+ * delivers an owed document moves that document's state (sent, opened, bounced, failed, skipped). Statuses the desk
+ * does not use (SCHEDULED, RESCHEDULED, HELD, UNKNOWN) are dropped by {@link #wants} with no database work. Every
+ * other event with a hotel and step is counted in communication_tally (per hotel, UTC day, step, channel, status) for
+ * the desk's figures, and the batch's progress per partition is recorded ({@link CommunicationProgress}).
  */
 @ApplicationScoped
 public class CommunicationChangeHandler implements IntakeHandler<CommunicationEvent> {
@@ -47,6 +47,8 @@ public class CommunicationChangeHandler implements IntakeHandler<CommunicationEv
     DeskRules rules;
     @Inject
     DeskClock clock;
+    @Inject
+    CommunicationProgress progress;
     @Inject
     jakarta.persistence.EntityManager entityManager;
 
@@ -71,23 +73,55 @@ public class CommunicationChangeHandler implements IntakeHandler<CommunicationEv
         return value.getMetadata().getEventId();
     }
 
+    /**
+     * The statuses the desk uses: outcomes. SCHEDULED, RESCHEDULED, HELD and UNKNOWN move no document, are not a
+     * figure, and are acknowledged by BatchIntake without any database work (no processed-event row either); so is an
+     * event without hotel that is not a campaign mail (neither counted nor a document's).
+     */
+    @Override
+    public boolean wants(CommunicationEvent value) {
+        CommunicationStatus status = value.getStatus();
+        if (status == null || status == CommunicationStatus.SCHEDULED || status == CommunicationStatus.RESCHEDULED
+                || status == CommunicationStatus.HELD || status == CommunicationStatus.UNKNOWN) {
+            return false;
+        }
+        return value.getHotelCode() != null || value.getStep() != null && value.getStep().startsWith(CAMPAIGN_STEP);
+    }
+
     @Override
     public void apply(List<IntakeRecord<CommunicationEvent>> records) {
         Instant now = clock.now();
+        progress.record(records);
         tally(records);
         campaignSends(records);
+        // The documents the batch's events deliver: created when missing (a communication of a reservation the desk
+        // has not seen yet, the topics are not ordered with each other) and locked, in the one global order, first.
         Set<String> keys = new HashSet<>();
+        List<DocumentEntity> wanted = new java.util.ArrayList<>();
         for (IntakeRecord<CommunicationEvent> record : records) {
-            keyOf(record.value()).ifPresent(keys::add);
+            CommunicationEvent event = record.value();
+            Optional<String> key = keyOf(event);
+            Optional<DocumentDuty> duty = key.isEmpty() ? Optional.empty()
+                    : rules.documentOfStep(event.getMetadata().getTenantId(), event.getHotelCode(), event.getStep());
+            if (duty.isEmpty()) {
+                continue;
+            }
+            keys.add(key.get());
+            ReservationStateEntity state = new ReservationStateEntity();
+            state.reservationKey = key.get();
+            state.tenant = event.getMetadata().getTenantId();
+            state.hotelCode = event.getHotelCode();
+            state.pmsReservationId = event.getPmsReservationId();
+            Instant due = event.getScheduledFor() != null ? event.getScheduledFor() : event.getMetadata().getOccurredAt();
+            wanted.add(DocumentDesk.create(state, duty.get(), due, now));
         }
         if (keys.isEmpty()) {
             return;
         }
         Map<String, DocumentEntity> held = new HashMap<>();
-        DocumentEntity.<DocumentEntity>find("reservationKey in ?1 order by id", keys)
-                .withLock(LockModeType.PESSIMISTIC_WRITE).list()
-                .forEach(d -> held.put(d.reservationKey + "|" + d.kind, d));
+        documents.ensureAndLock(wanted, keys).forEach(d -> held.put(d.reservationKey + "|" + d.kind, d));
         int applied = 0;
+        int late = 0;
         for (IntakeRecord<CommunicationEvent> record : records) {
             CommunicationEvent event = record.value();
             Optional<String> key = keyOf(event);
@@ -111,9 +145,17 @@ public class CommunicationChangeHandler implements IntakeHandler<CommunicationEv
                 held.put(key.get() + "|" + duty.get().kind(), document);
             }
             Cause cause = new Cause(event.getMetadata().getCorrelationId(), event.getMetadata().getEventId().toString());
+            boolean wasMissing = document.state == org.guestcrm.desk.domain.DocumentState.MISSING;
             documents.onCommunication(document, event.getStatus().name(), event.getReason(), event.getCommunicationId(),
                     event.getMetadata().getOccurredAt(), now, cause);
+            if (!wasMissing && document.state == org.guestcrm.desk.domain.DocumentState.MISSING) {
+                late++;
+            }
             applied++;
+        }
+        if (late > 0) {
+            LOG.warnf("%d document(s) bounced, failed or skipped in a batch of %d communication event(s); LATE_DOCUMENT"
+                    + " task(s) opened.", late, records.size());
         }
         LOG.debugf("Applied %d of %d communication events to documents", applied, records.size());
     }

@@ -48,6 +48,10 @@ public class DeskSweep {
     MeterRegistry meters;
     @Inject
     DocumentDesk documents;
+    @Inject
+    CommunicationProgress progress;
+
+    private volatile boolean progressUnknown;
 
     private volatile boolean failing;
 
@@ -77,10 +81,7 @@ public class DeskSweep {
         } while (round == config.sweep().batchSize());
         changed += QuarkusTransaction.requiringNew().call(() -> followUpQuotes(now));
         changed += QuarkusTransaction.requiringNew().call(() -> expireQuotes(now));
-        do {
-            round = QuarkusTransaction.requiringNew().call(() -> lateDocuments(now));
-            changed += round;
-        } while (round == config.sweep().batchSize());
+        changed += lateDocuments(now);
         return changed;
     }
 
@@ -141,17 +142,58 @@ public class DeskSweep {
         return expired.size();
     }
 
-    @SuppressWarnings("unchecked")
+    /**
+     * Documents still DUE at their due time are late, but only those due before what the communications consumer has
+     * caught up to ({@link CommunicationProgress}): under load the communication that sent a document may still be in
+     * the consumer's lag, and judging it now would open a LATE_DOCUMENT task for a document that was sent. One WARN line
+     * per sweep (how many were found late, how many wait for the consumer), never one per document.
+     */
     private int lateDocuments(Instant now) {
+        java.util.Optional<CommunicationProgress.CaughtUp> caughtUp = QuarkusTransaction.requiringNew()
+                .call(() -> progress.caughtUpTo(now));
+        if (caughtUp.isEmpty()) {
+            if (!progressUnknown) {
+                progressUnknown = true;
+                LOG.warn("Late documents not judged: how far crm.communications is applied cannot be read from the"
+                        + " broker now; logged once until it can.");
+            }
+            return 0;
+        }
+        progressUnknown = false;
+        Instant until = caughtUp.get().until().isBefore(now) ? caughtUp.get().until() : now;
+        int late = 0;
+        java.util.Map<String, Integer> byKind = new java.util.TreeMap<>();
+        int round;
+        do {
+            List<DocumentEntity> found = QuarkusTransaction.requiringNew().call(() -> lateDocuments(until, now));
+            round = found.size();
+            late += round;
+            found.forEach(d -> byKind.merge(d.kind.name(), 1, Integer::sum));
+        } while (round == config.sweep().batchSize());
+        long waiting = until.isBefore(now) ? QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager
+                .createNativeQuery("select count(*) from document where state = 'DUE' and due_at > ?1 and due_at <= ?2")
+                .setParameter(1, until).setParameter(2, now).getSingleResult()).longValue()) : 0;
+        if (late > 0 || waiting > 0) {
+            // One line per sweep: WARN when documents were found late, INFO when they only wait for the consumer.
+            LOG.logf(late > 0 ? Logger.Level.WARN : Logger.Level.INFO, "Desk sweep: %d document(s) late by their"
+                    + " due time %s, LATE_DOCUMENT task(s) opened; %d due document(s) not judged yet:"
+                    + " crm.communications is applied up to %s (%d partition(s) behind, lag %d).", late, byKind,
+                    waiting, until, caughtUp.get().behind(), caughtUp.get().lag());
+        }
+        return late;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<DocumentEntity> lateDocuments(Instant until, Instant now) {
         List<DocumentEntity> late = entityManager.createNativeQuery("""
                 select * from document where state = 'DUE' and due_at <= ?1 order by due_at limit ?2
                 for update skip locked""", DocumentEntity.class)
-                .setParameter(1, now).setParameter(2, config.sweep().batchSize()).getResultList();
+                .setParameter(1, until).setParameter(2, config.sweep().batchSize()).getResultList();
         Cause cause = Cause.sweep();
         for (DocumentEntity document : late) {
             documents.late(document, "not sent by its due time", now, cause);
         }
-        return late.size();
+        return late;
     }
 
     @SuppressWarnings("unchecked")

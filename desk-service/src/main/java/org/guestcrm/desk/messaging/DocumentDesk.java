@@ -35,6 +35,8 @@ import jakarta.transaction.Transactional;
 public class DocumentDesk {
 
     private static final Logger LOG = Logger.getLogger(DocumentDesk.class);
+    /** Rows per insert statement (12 parameters each, far below PostgreSQL's 32767). */
+    private static final int INSERT_CHUNK = 1000;
 
     @Inject
     DeskRules rules;
@@ -121,6 +123,83 @@ public class DocumentDesk {
                 .withLock(LockModeType.PESSIMISTIC_WRITE).singleResult();
     }
 
+    /**
+     * The one lock order on document rows that every writer keeps (the reservation and the communication consumers):
+     * the rows in {@code wanted} that do not exist yet are inserted in one statement ({@code on conflict do nothing}),
+     * sorted by (reservation_key, kind), then every document of {@code reservationKeys} is locked in one
+     * {@code select ... order by reservation_key, kind for update}. A batch calls this once, before it changes any
+     * document, so two batches that touch the same documents take their locks in the same order and never deadlock
+     * (40P01). Returns the locked rows (managed), in that order.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    @SuppressWarnings("unchecked")
+    public List<DocumentEntity> ensureAndLock(java.util.Collection<DocumentEntity> wanted,
+                                              java.util.Collection<String> reservationKeys) {
+        java.util.TreeMap<String, DocumentEntity> sorted = new java.util.TreeMap<>();
+        for (DocumentEntity d : wanted) {
+            sorted.putIfAbsent(d.reservationKey + "\u0000" + d.kind.name(), d);
+        }
+        List<DocumentEntity> rows = new ArrayList<>(sorted.values());
+        for (int from = 0; from < rows.size(); from += INSERT_CHUNK) {
+            List<DocumentEntity> chunk = rows.subList(from, Math.min(rows.size(), from + INSERT_CHUNK));
+            StringBuilder sql = new StringBuilder("""
+                    insert into document (id, reservation_key, tenant, hotel_code, pms_reservation_id, kind, step, state,
+                                          due_at, reason, created_at, updated_at) values """);
+            for (int i = 0; i < chunk.size(); i++) {
+                int p = i * 12;
+                sql.append(i == 0 ? "" : ", ").append('(');
+                for (int c = 1; c <= 12; c++) {
+                    sql.append(c == 1 ? "" : ", ").append('?').append(p + c);
+                }
+                sql.append(')');
+            }
+            sql.append(" on conflict (reservation_key, kind) do nothing");
+            jakarta.persistence.Query insert = entityManager.createNativeQuery(sql.toString());
+            for (int i = 0; i < chunk.size(); i++) {
+                DocumentEntity d = chunk.get(i);
+                int p = i * 12;
+                insert.setParameter(p + 1, d.id).setParameter(p + 2, d.reservationKey).setParameter(p + 3, d.tenant)
+                        .setParameter(p + 4, d.hotelCode).setParameter(p + 5, d.pmsReservationId)
+                        .setParameter(p + 6, d.kind.name()).setParameter(p + 7, d.step)
+                        .setParameter(p + 8, d.state.name()).setParameter(p + 9, d.dueAt)
+                        .setParameter(p + 10, d.reason).setParameter(p + 11, d.createdAt)
+                        .setParameter(p + 12, d.updatedAt);
+            }
+            insert.executeUpdate();
+        }
+        if (reservationKeys.isEmpty()) {
+            return new ArrayList<>();
+        }
+        return new ArrayList<>(entityManager.createNativeQuery("""
+                select * from document where reservation_key in (:keys) order by reservation_key, kind for update""",
+                DocumentEntity.class).setParameter("keys", new java.util.TreeSet<>(reservationKeys)).getResultList());
+    }
+
+    /**
+     * The documents a booked snapshot would create for its reservation (the same rule as {@link #onReservation}), added
+     * to {@code into} unless {@code planned} already has the kind for the reservation: what a batch of reservations
+     * hands {@link #ensureAndLock} before it applies its records.
+     */
+    public void plan(ReservationStateEntity state, List<DocumentEntity> into, java.util.Set<String> planned, Instant now) {
+        java.time.ZoneId zone = rules.of(state.tenant, state.hotelCode).hours().zone();
+        for (DocumentDuty duty : rules.documents(state.tenant, state.hotelCode)) {
+            if (("CHECKED_IN".equals(state.status) || "CHECKED_OUT".equals(state.status))
+                    && duty.kind() != DocumentKind.INVOICE && duty.kind() != DocumentKind.CONFIRMATION) {
+                continue;
+            }
+            if (!planned.add(state.reservationKey + "|" + duty.kind())) {
+                continue;
+            }
+            Instant due = duty.dueAt(state.firstSeenAt, state.arrival, state.departure, zone);
+            DocumentEntity fresh = create(state, duty, due, now);
+            if (!due.isAfter(state.firstSeenAt)) {
+                fresh.state = DocumentState.NOT_OWED;
+                fresh.reason = "booked after its due time";
+            }
+            into.add(fresh);
+        }
+    }
+
     /** What the journey did with a communication that delivers a document of the reservation. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void onCommunication(DocumentEntity document, String status, String reason, UUID communicationId,
@@ -128,7 +207,13 @@ public class DocumentDesk {
         if (document.state == DocumentState.NOT_OWED) {
             return;
         }
-        document.communicationId = communicationId;
+        // Only a real change writes the row (Hibernate updates dirty rows only, and updatedAt moves only then).
+        Object[] before = {document.state, document.sentAt, document.openedAt, document.reason, document.communicationId,
+                document.lateTaskId};
+        if (!"SCHEDULED".equals(status) && !"RESCHEDULED".equals(status) && !"HELD".equals(status)
+                && !"UNKNOWN".equals(status)) {
+            document.communicationId = communicationId;
+        }
         switch (status) {
             case "SENT" -> {
                 if (document.state == DocumentState.DUE || document.state == DocumentState.MISSING && document.sentAt == null) {
@@ -168,15 +253,21 @@ public class DocumentDesk {
             default -> {
             }
         }
-        document.updatedAt = now;
+        Object[] after = {document.state, document.sentAt, document.openedAt, document.reason, document.communicationId,
+                document.lateTaskId};
+        if (!java.util.Arrays.equals(before, after)) {
+            document.updatedAt = now;
+        }
     }
 
     /** Marks the document MISSING with its reason and raises the alert and the task (once per document). */
     @Transactional(Transactional.TxType.MANDATORY)
     public void late(DocumentEntity document, String reason, Instant now, Cause cause) {
-        document.state = DocumentState.MISSING;
-        document.reason = reason;
-        document.updatedAt = now;
+        if (document.state != DocumentState.MISSING || !reason.equals(document.reason)) {
+            document.state = DocumentState.MISSING;
+            document.reason = reason;
+            document.updatedAt = now;
+        }
         if (document.lateTaskId != null) {
             TaskEntity open = TaskEntity.findById(document.lateTaskId, LockModeType.PESSIMISTIC_WRITE);
             if (open != null && open.status.pending()) {
@@ -190,7 +281,8 @@ public class DocumentDesk {
         document.lateTaskId = task.id;
         meters.counter("guestcrm.desk.documents.late", "kind", document.kind.name(),
                 "reason", reason.startsWith("not sent:") ? "skipped" : reason.replace(' ', '_')).increment();
-        LOG.warnf("Document %s of reservation %s:%s:%s is late (%s); task %s opened for the hotel.", document.kind,
+        // The caller logs one WARN line per sweep or batch; the reservation's ids only at DEBUG.
+        LOG.debugf("Document %s of reservation %s:%s:%s is late (%s); task %s opened for the hotel.", document.kind,
                 document.tenant, document.hotelCode, document.pmsReservationId, reason, task.id);
     }
 

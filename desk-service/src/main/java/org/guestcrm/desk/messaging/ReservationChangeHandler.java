@@ -115,9 +115,9 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
         LeadEntity.<LeadEntity>find("reservationKey in ?1 order by id", keys)
                 .withLock(LockModeType.PESSIMISTIC_WRITE).list()
                 .forEach(lead -> leadsByKey.put(lead.reservationKey, lead));
+        // Every document the batch may touch exists and is locked, in the one global order, before any changes.
         Map<String, List<DocumentEntity>> documentsByKey = new HashMap<>();
-        DocumentEntity.<DocumentEntity>find("reservationKey in ?1 order by id", keys)
-                .withLock(LockModeType.PESSIMISTIC_WRITE).list()
+        documents.ensureAndLock(owedDocuments(records, held, now), keys)
                 .forEach(d -> documentsByKey.computeIfAbsent(d.reservationKey, k -> new ArrayList<>()).add(d));
         // Open inquiries (API) of the batch's guests, to link a booking of the same guest and stay to its inquiry.
         List<LeadEntity> openInquiries = emails.isEmpty() ? new ArrayList<>()
@@ -205,6 +205,47 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
             }
         }
         LOG.debugf("Applied %d of %d reservation changes", applied, records.size());
+    }
+
+    /**
+     * The documents the batch's booked snapshots will owe, computed ahead of applying them (the same version check as
+     * {@link #apply}: a record not newer than the held snapshot or an earlier record of the batch owes nothing), so
+     * that they are inserted and locked together in the global order.
+     */
+    private List<DocumentEntity> owedDocuments(List<IntakeRecord<ReservationChanged>> records,
+                                               Map<String, ReservationStateEntity> held, Instant now) {
+        List<DocumentEntity> owed = new ArrayList<>();
+        Set<String> planned = new HashSet<>();
+        Map<String, SnapshotVersion> versions = new HashMap<>();
+        held.forEach((key, state) -> versions.put(key, new SnapshotVersion(state.pmsSequence, state.pmsModifiedAt,
+                state.occurredAt)));
+        for (IntakeRecord<ReservationChanged> record : records) {
+            ReservationChanged snapshot = record.value();
+            String key = keyOf(snapshot);
+            SnapshotVersion version = new SnapshotVersion(snapshot.getPmsSequence(), snapshot.getPmsModifiedAt(),
+                    snapshot.getMetadata().getOccurredAt());
+            SnapshotVersion before = versions.get(key);
+            if (before != null && !version.isNewerThan(before)) {
+                continue;
+            }
+            versions.put(key, version);
+            if (ReservationSignal.of(snapshot.getStatus().name()) != ReservationSignal.BOOKED
+                    || Boolean.TRUE.equals(snapshot.getMetadata().getHistory())) {
+                continue;
+            }
+            ReservationStateEntity state = new ReservationStateEntity();
+            state.reservationKey = key;
+            state.tenant = snapshot.getMetadata().getTenantId();
+            state.hotelCode = snapshot.getHotelCode();
+            state.pmsReservationId = snapshot.getPmsReservationId();
+            state.status = snapshot.getStatus().name();
+            state.arrival = snapshot.getArrival();
+            state.departure = snapshot.getDeparture();
+            ReservationStateEntity known = held.get(key);
+            state.firstSeenAt = known != null ? known.firstSeenAt : now;
+            documents.plan(state, owed, planned, now);
+        }
+        return owed;
     }
 
     /** The lead takes the golden guest of the reservation's primary guest's profile, when crm.guests named one. */

@@ -1,0 +1,110 @@
+package org.guestcrm.desk.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.guestcrm.events.CommunicationEvent;
+import org.guestcrm.events.CommunicationStatus;
+import org.guestcrm.events.ReservationStatus;
+import org.guestcrm.schemas.Topic;
+import org.guestcrm.testsupport.RealInfrastructure;
+import org.jboss.logging.Logger;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+/**
+ * What the desk writes per booking, counted with PostgreSQL's table statistics (pg_stat_user_tables, the figure of
+ * `./crm bench`): each booking as the journey reports it (the reservation CONFIRMED, SCHEDULED for each of its five
+ * steps, the confirmation SENT and that SENT redelivered). The desk owes three documents per booking and one of them
+ * changes state (SENT): 3 document inserts and 1 document update per booking; the SCHEDULED events are not used by the
+ * desk and cost no database row (no processed_event, no document update); the reservation (idempotent by its
+ * snapshot version) and the SENT each still take one processed_event row (the platform gives no way to skip it).
+ * Before this change (this test against commit 20564e8): 7.00 processed_event inserts, 3.00 document inserts, 6.00
+ * document updates per booking; after: 2.00, 3.00, 1.00.
+ */
+@QuarkusTest
+@WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "database", value = "desk"))
+class DeskCostTest {
+
+    private static final Logger LOG = Logger.getLogger(DeskCostTest.class);
+    static final int BOOKINGS = 40;
+    static final List<String> STEPS = List.of("CONFIRMATION", "PRE_STAY", "PRE_CHECK_IN", "IN_STAY", "POST_STAY_SURVEY");
+
+    @Inject
+    EntityManager entityManager;
+
+    @Test
+    void aBookingCostsThreeDocumentInsertsOneDocumentUpdateAndNoRowForWhatTheDeskIgnores() throws Exception {
+        Thread.sleep(11_000); // PostgreSQL flushes an idle backend's table statistics within 10 s
+        long[] before = stats();
+        Stay base = Stay.unique("BERLIN");
+        List<Stay> stays = new ArrayList<>();
+        Instant booked = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(DocumentLockOrderTest.producerProps())) {
+            for (int i = 0; i < BOOKINGS; i++) {
+                Stay stay = base.withReservation(base.reservationId() + "-" + i);
+                stays.add(stay);
+                producer.send(new ProducerRecord<>(Topic.PMS_RESERVATIONS.topicName(), stay.key(),
+                        stay.snapshot(1, ReservationStatus.CONFIRMED, booked)));
+                UUID confirmation = UUID.randomUUID();
+                for (String step : STEPS) {
+                    CommunicationEvent scheduled = CommunicationEvent.newBuilder(DocumentLockOrderTest.sent(stay, step,
+                            step.equals("CONFIRMATION") ? confirmation : UUID.randomUUID()))
+                            .setStatus(CommunicationStatus.SCHEDULED).build();
+                    producer.send(new ProducerRecord<>(Topic.CRM_COMMUNICATIONS.topicName(), stay.key(), scheduled));
+                }
+                CommunicationEvent sent = DocumentLockOrderTest.sent(stay, "CONFIRMATION", confirmation);
+                producer.send(new ProducerRecord<>(Topic.CRM_COMMUNICATIONS.topicName(), stay.key(), sent));
+                producer.send(new ProducerRecord<>(Topic.CRM_COMMUNICATIONS.topicName(), stay.key(), sent)); // redelivery
+            }
+            producer.flush();
+        }
+        for (Stay stay : stays) {
+            DocumentsTest.awaitDocuments(stay, d -> d.getList("kind").size() == 3
+                    && "SENT".equals(d.getString("find { it.kind == 'CONFIRMATION' }.state")));
+        }
+        Thread.sleep(11_000);
+        long[] after = stats();
+        double processed = (after[0] - before[0]) / (double) BOOKINGS;
+        double inserts = (after[1] - before[1]) / (double) BOOKINGS;
+        double updates = (after[2] - before[2]) / (double) BOOKINGS;
+        LOG.infof("Per booking: %.2f processed_event inserts, %.2f document inserts, %.2f document updates", processed,
+                inserts, updates);
+        assertEquals(3.0, inserts, 0.001, "three documents owed per booking, each inserted once");
+        assertTrue(updates <= 1.0, "one document changes state per booking (SENT), updated once: " + updates);
+        assertTrue(processed <= 2.0, "the reservation and the SENT only, nothing for SCHEDULED: " + processed);
+    }
+
+    /** processed_event inserts, document inserts, document updates (committed, as PostgreSQL counts them). */
+    private long[] stats() {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            entityManager.createNativeQuery("select pg_stat_clear_snapshot()").getSingleResult();
+            long[] figures = new long[3];
+            for (Object row : entityManager.createNativeQuery("""
+                    select relname, n_tup_ins, n_tup_upd from pg_stat_user_tables
+                    where relname in ('processed_event', 'document')""").getResultList()) {
+                Object[] r = (Object[]) row;
+                if ("processed_event".equals(r[0])) {
+                    figures[0] = ((Number) r[1]).longValue();
+                } else {
+                    figures[1] = ((Number) r[1]).longValue();
+                    figures[2] = ((Number) r[2]).longValue();
+                }
+            }
+            return figures;
+        });
+    }
+}
