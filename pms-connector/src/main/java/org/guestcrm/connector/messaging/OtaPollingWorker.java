@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.annotation.PostConstruct;
@@ -37,12 +38,13 @@ import io.quarkus.scheduler.Scheduled;
 /**
  * Polls OpenTravel PMSs: OTA_POLLING feeds (OTA_ReadRQ with a LastUpdateDate selection from the persisted cursor) and
  * ALPINEBITS_POLLING feeds (AlpineBits GuestRequests: OTA_Read:GuestRequests, then OTA_NotifReport:GuestRequests).
- * A replica claims a due feed with a lease ({@link FeedPolls}), reads each hotel of the feed, and applies each answer in
- * one transaction: its reservations through {@link OtaReservationParser#parseRetrieved} (each HotelReservation on its
+ * A replica claims a due feed with a lease ({@link FeedPolls}), reads each hotel of the feed that is due from that hotel's
+ * own cursor (a failing hotel is retried with its own backoff, the others advance), and applies each answer in one
+ * transaction: its reservations through {@link OtaReservationParser#parseRetrieved} (each HotelReservation on its
  * own: a bad one is refused alone) and {@link InboundMessageIntake} (logical deduplication, outbox), AlpineBits
  * cancellations by id to the reservation's last emitted state, the refused ones recorded with their reasons, and the
  * AlpineBits requests to acknowledge. Only after that commit is the acknowledgement sent; one that fails stays pending
- * and is sent first on the next round. A PMS error is retried with backoff; an answer that is not a usable
+ * and is sent first on the next round. A PMS error is retried with backoff (per hotel); an answer that is not a usable
  * OTA_ResRetrieveRS is archived ({@code refused_message}) and reported (lastError, a counter), never applied.
  */
 @ApplicationScoped
@@ -105,49 +107,138 @@ public class OtaPollingWorker {
     record Applied(int reservations, int cancellations, int rejected) {
     }
 
+    /**
+     * One round of a claimed feed: every hotel that is due (its own next poll; a failing hotel waits for its backoff) is
+     * read from its own cursor and applied on its own. A hotel whose read or answer fails is retried with backoff and
+     * never holds back the cursors of the others; the feed is due again when its first hotel is.
+     */
     void poll(FeedPolls.Due due) {
         Instant roundStart = Instant.now();
+        PmsApi api;
+        Map<String, FeedPolls.HotelPoll> states;
         try {
-            PmsApi api = settings.forFetch(due.feedId()).orElseThrow(() -> new FetchFailure(true,
+            api = settings.forFetch(due.feedId()).orElseThrow(() -> new FetchFailure(true,
                     "the feed has no usable PMS API settings (PUT /api/v1/feeds/" + due.feedId() + "/pms-api)"));
             if (api.hotelCodes().isEmpty()) {
                 throw new FetchFailure(false, "the feed names no hotel to read (PUT /api/v1/feeds/" + due.feedId() + ")");
             }
-            boolean alpineBits = api.kind() == FeedKind.ALPINEBITS_POLLING;
-            Instant since = alpineBits ? null : cursorTime(due.cursor());
-            int changes = 0;
-            for (String hotel : api.hotelCodes()) {
-                if (alpineBits) {
-                    acknowledgePending(api, hotel);
-                }
-                byte[] answer = client.read(api, hotel, since);
-                Applied applied = apply(api, hotel, hotel + "@" + roundStart, due.cursor(), answer);
-                changes += applied.reservations() + applied.cancellations() + applied.rejected();
-                if (alpineBits) {
-                    acknowledgePending(api, hotel);
-                }
-            }
-            // every hotel was read: the next LastUpdateDate selection starts from this round (less the overlap); for
-            // AlpineBits the PMS keeps the state (what is not acknowledged is sent again), the cursor tells when
-            polls.moveCursor(api.feedId(), alpineBits ? roundStart.toString() : roundStart.minus(CURSOR_OVERLAP).toString());
-            polls.done(due.feedId(), Instant.now().plusSeconds(due.intervalSeconds()));
-            if (due.attempts() > 0) {
-                LOG.infof("Feed %s: polled again after %d failed attempt(s).", due.feedId(), due.attempts());
-            }
-            LOG.debugf("Feed %s polled: %d reservation(s) read from %d hotel(s).", due.feedId(), changes,
-                    api.hotelCodes().size());
+            states = polls.hotels(due.feedId());
         } catch (FetchFailure failure) {
             retry(due, failure.getMessage());
+            return;
         } catch (RuntimeException e) {
-            retry(due, "the poll could not be applied (" + e.getClass().getSimpleName() + ")");
+            retry(due, "the poll could not be prepared (" + e.getClass().getSimpleName() + ")");
+            return;
         }
+        boolean alpineBits = api.kind() == FeedKind.ALPINEBITS_POLLING;
+        Instant nextDue = null;
+        String oldestCursor = null;
+        boolean first = true;
+        int worstAttempts = 0;
+        String worstError = null;
+        int changes = 0;
+        int read = 0;
+        for (String hotel : api.hotelCodes()) {
+            FeedPolls.HotelPoll state = states.get(hotel);
+            // a hotel without state of its own (a feed polled before V22) starts from the feed's cursor
+            String cursor = state != null ? state.cursor() : due.cursor();
+            int attempts = state != null ? state.attempts() : 0;
+            String error = state != null ? state.lastError() : null;
+            Instant hotelNext = state != null ? state.nextPollAt() : roundStart;
+            if (!hotelNext.isAfter(roundStart)) {
+                read++;
+                // OTA: the next LastUpdateDate selection starts from this round (less the overlap); for AlpineBits the
+                // PMS keeps the state (what is not acknowledged is sent again), the cursor tells when
+                String toCursor = alpineBits ? roundStart.toString() : roundStart.minus(CURSOR_OVERLAP).toString();
+                Instant next = roundStart.plusSeconds(due.intervalSeconds());
+                try {
+                    if (alpineBits) {
+                        acknowledgePending(api, hotel);
+                    }
+                    byte[] answer = client.read(api, hotel, alpineBits ? null : cursorTime(cursor));
+                    Applied applied = apply(api, hotel, hotel + "@" + roundStart, toCursor, next, answer);
+                    changes += applied.reservations() + applied.cancellations() + applied.rejected();
+                    if (attempts > 0) {
+                        LOG.infof("Feed %s: hotel %s polled again after %d failed attempt(s).", due.feedId(), hotel,
+                                attempts);
+                    }
+                    cursor = toCursor;
+                    attempts = 0;
+                    error = null;
+                    hotelNext = next;
+                    if (alpineBits) {
+                        acknowledgePending(api, hotel);
+                    }
+                } catch (FetchFailure failure) {
+                    hotelNext = hotelRetry(due.feedId(), hotel, attempts, failure.getMessage());
+                    attempts++;
+                    error = failure.getMessage();
+                } catch (RuntimeException e) {
+                    String reason = "the poll could not be applied (" + e.getClass().getSimpleName() + ")";
+                    hotelNext = hotelRetry(due.feedId(), hotel, attempts, reason);
+                    attempts++;
+                    error = reason;
+                }
+            }
+            nextDue = nextDue == null || hotelNext.isBefore(nextDue) ? hotelNext : nextDue;
+            if (first || older(cursor, oldestCursor)) {
+                oldestCursor = cursor;
+            }
+            first = false;
+            if (attempts > worstAttempts) {
+                worstAttempts = attempts;
+                worstError = "hotel " + hotel + ": " + error;
+            }
+        }
+        try {
+            polls.roundDone(due.feedId(), nextDue, oldestCursor == null ? "0" : oldestCursor, worstAttempts, worstError);
+        } catch (RuntimeException e) {
+            LOG.warnf("Feed %s: the poll round could not be recorded (%s); its lease runs out.", due.feedId(),
+                    e.getClass().getSimpleName());
+        }
+        LOG.debugf("Feed %s polled: %d reservation(s) read from %d of %d hotel(s).", due.feedId(), changes, read,
+                api.hotelCodes().size());
+    }
+
+    /** Whether cursor {@code a} reads from an earlier point than {@code b} (never polled, "0", is the earliest). */
+    static boolean older(String a, String b) {
+        Instant at = cursorTime(a);
+        Instant bt = cursorTime(b);
+        if (at == null) {
+            return bt != null;
+        }
+        return bt != null && at.isBefore(bt);
+    }
+
+    /** A hotel failed: its next attempt after the backoff ({@code attempts} failures before this one), recorded. */
+    private Instant hotelRetry(String feedId, String hotel, int attempts, String reason) {
+        Instant next = Instant.now().plus(backoff(attempts));
+        if (attempts == 0) {
+            LOG.infof("Feed %s: polling hotel %s failed (%s); retrying it with backoff, the other hotels go on.", feedId,
+                    hotel, reason);
+        }
+        meters.counter("connector.poll.failures", "feed", feedId).increment();
+        try {
+            polls.hotelFailed(feedId, hotel, next, reason);
+        } catch (RuntimeException e) {
+            LOG.warnf("Feed %s: the failed poll of hotel %s could not be recorded (%s).", feedId, hotel,
+                    e.getClass().getSimpleName());
+        }
+        return next;
+    }
+
+    private Duration backoff(int attempts) {
+        Duration wait = config.webhooks().retryInitial().multipliedBy(1L << Math.min(attempts, 20));
+        return wait.compareTo(config.webhooks().retryMax()) > 0 ? config.webhooks().retryMax() : wait;
     }
 
     /**
-     * Applies one hotel's answer in one transaction (the events, the refusals, the acknowledgements to send). An answer
-     * that is not a usable OTA_ResRetrieveRS is archived and reported: a FetchFailure, so the round is retried.
+     * Applies one hotel's answer in one transaction (the events, the refusals, the acknowledgements to send, the hotel's
+     * cursor moved to {@code toCursor} and its next poll set to {@code next}). An answer that is not a usable
+     * OTA_ResRetrieveRS is archived and reported: a FetchFailure, so that hotel is retried with backoff.
      */
-    Applied apply(PmsApi api, String hotel, String label, String cursor, byte[] answer) throws FetchFailure {
+    Applied apply(PmsApi api, String hotel, String label, String toCursor, Instant next, byte[] answer)
+            throws FetchFailure {
         OtaReservationParser.Retrieved retrieved;
         try {
             retrieved = answers.retrieved(answer, hotel);
@@ -190,7 +281,8 @@ public class OtaPollingWorker {
                     held.addAll(receipt.heldCancellations());
                 }
             }
-            polls.advance(api.feedId(), label, cursor, reservations.size() + cancellations.size(), rejections);
+            polls.hotelAnswered(api.feedId(), hotel, label, toCursor, next, reservations.size() + cancellations.size(),
+                    rejections);
             if (api.kind() == FeedKind.ALPINEBITS_POLLING) {
                 polls.awaitAcknowledgement(api.feedId(), acks);
             }
@@ -246,11 +338,9 @@ public class OtaPollingWorker {
         meters.counter("connector.alpinebits.acknowledged", "feed", api.feedId()).increment(pending.size());
     }
 
+    /** The whole feed failed before any hotel was read (no settings, no hotel, the database). */
     private void retry(FeedPolls.Due due, String reason) {
-        Duration wait = config.webhooks().retryInitial().multipliedBy(1L << Math.min(due.attempts(), 20));
-        if (wait.compareTo(config.webhooks().retryMax()) > 0) {
-            wait = config.webhooks().retryMax();
-        }
+        Duration wait = backoff(due.attempts());
         if (due.attempts() == 0) {
             LOG.infof("Feed %s: polling failed (%s); retrying with backoff.", due.feedId(), reason);
         }

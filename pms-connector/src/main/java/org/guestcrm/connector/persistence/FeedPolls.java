@@ -26,10 +26,15 @@ public class FeedPolls {
     public record Rejection(int itemIndex, String pmsReservationId, String fields) {
     }
 
-    /** What the API shows. */
+    /** What the API shows; {@code hotels}: the per-hotel state of an OTA polled feed (empty for JSON_POLLING). */
     public record Status(String feedId, String cursor, Instant lastPolledAt, Instant nextPollAt, int attempts,
                          String lastError, long changesReceived, long changesRejected, List<Rejected> rejections,
-                         long pendingAcknowledgements) {
+                         long pendingAcknowledgements, List<HotelPoll> hotels) {
+    }
+
+    /** One hotel of an OTA polled feed: its own cursor, next poll, failures (table {@code feed_poll_hotel}, V22). */
+    public record HotelPoll(String hotelCode, String cursor, Instant nextPollAt, int attempts, String lastError,
+                            Instant lastPolledAt) {
     }
 
     /** An AlpineBits request whose events are committed and whose acknowledgement is still to be sent. */
@@ -83,6 +88,34 @@ public class FeedPolls {
     /** One page applied: the cursor moves on, in the transaction of the page's events. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void advance(String feedId, String fromCursor, String toCursor, int received, List<Rejection> rejections) {
+        rejected(feedId, fromCursor, rejections);
+        entityManager.createNativeQuery("""
+                        update feed_poll set poll_cursor = :cursor, changes_received = changes_received + :received,
+                            changes_rejected = changes_rejected + :rejected
+                        where feed_id = :feed""")
+                .setParameter("cursor", toCursor).setParameter("received", received)
+                .setParameter("rejected", rejections.size()).setParameter("feed", feedId).executeUpdate();
+    }
+
+    /**
+     * One hotel's answer of an OTA polled feed applied, in the transaction of its events: the refused reservations
+     * (labelled {@code label}) and the feed's counters; the hotel's cursor moves to {@code toCursor}, its next poll at
+     * {@code next} ({@link #hotelAdvanced}).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void hotelAnswered(String feedId, String hotelCode, String label, String toCursor, Instant next, int received,
+                              List<Rejection> rejections) {
+        rejected(feedId, label, rejections);
+        entityManager.createNativeQuery("""
+                        update feed_poll set changes_received = changes_received + :received,
+                            changes_rejected = changes_rejected + :rejected
+                        where feed_id = :feed""")
+                .setParameter("received", received).setParameter("rejected", rejections.size())
+                .setParameter("feed", feedId).executeUpdate();
+        hotelAdvanced(feedId, hotelCode, toCursor, next);
+    }
+
+    private void rejected(String feedId, String fromCursor, List<Rejection> rejections) {
         for (Rejection rejection : rejections) {
             entityManager.createNativeQuery("""
                             insert into poll_rejection (feed_id, poll_cursor, item_index, pms_reservation_id, fields, rejected_at)
@@ -92,12 +125,6 @@ public class FeedPolls {
                     .setParameter("id", rejection.pmsReservationId() == null ? "" : rejection.pmsReservationId())
                     .setParameter("fields", truncate(rejection.fields(), 1000)).executeUpdate();
         }
-        entityManager.createNativeQuery("""
-                        update feed_poll set poll_cursor = :cursor, changes_received = changes_received + :received,
-                            changes_rejected = changes_rejected + :rejected
-                        where feed_id = :feed""")
-                .setParameter("cursor", toCursor).setParameter("received", received)
-                .setParameter("rejected", rejections.size()).setParameter("feed", feedId).executeUpdate();
     }
 
     /** The cursor moves on after a round that read every hotel of the feed (OTA_POLLING: the next LastUpdateDate start). */
@@ -105,6 +132,66 @@ public class FeedPolls {
     public void moveCursor(String feedId, String toCursor) {
         entityManager.createNativeQuery("update feed_poll set poll_cursor = :cursor where feed_id = :feed")
                 .setParameter("cursor", toCursor).setParameter("feed", feedId).executeUpdate();
+    }
+
+    /** The per-hotel state of a feed's hotels that have one (a hotel never polled has none). */
+    @Transactional
+    public java.util.Map<String, HotelPoll> hotels(String feedId) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = entityManager.createNativeQuery("""
+                        select hotel_code, poll_cursor, next_poll_at, attempts, last_error, last_polled_at
+                        from feed_poll_hotel where feed_id = :feed order by hotel_code""")
+                .setParameter("feed", feedId).getResultList();
+        java.util.Map<String, HotelPoll> hotels = new java.util.LinkedHashMap<>();
+        for (Object[] r : rows) {
+            hotels.put((String) r[0], new HotelPoll((String) r[0], (String) r[1], instant(r[2]),
+                    ((Number) r[3]).intValue(), (String) r[4], instant(r[5])));
+        }
+        return hotels;
+    }
+
+    /**
+     * A hotel's answer applied: its cursor moves on and its next poll is set, in the transaction of its events (a hotel
+     * never waits for another).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void hotelAdvanced(String feedId, String hotelCode, String toCursor, Instant next) {
+        entityManager.createNativeQuery("""
+                        insert into feed_poll_hotel (feed_id, hotel_code, poll_cursor, next_poll_at, attempts, last_error,
+                                                     last_polled_at)
+                        values (:feed, :hotel, :cursor, :next, 0, null, now())
+                        on conflict (feed_id, hotel_code) do update set poll_cursor = excluded.poll_cursor,
+                            next_poll_at = excluded.next_poll_at, attempts = 0, last_error = null, last_polled_at = now()""")
+                .setParameter("feed", feedId).setParameter("hotel", hotelCode).setParameter("cursor", toCursor)
+                .setParameter("next", next).executeUpdate();
+    }
+
+    /** A hotel's read or answer failed: tried again at {@code next}, its cursor where it was; the others go on. */
+    @Transactional
+    public void hotelFailed(String feedId, String hotelCode, Instant next, String reason) {
+        entityManager.createNativeQuery("""
+                        insert into feed_poll_hotel (feed_id, hotel_code, next_poll_at, attempts, last_error)
+                        values (:feed, :hotel, :next, 1, :reason)
+                        on conflict (feed_id, hotel_code) do update set next_poll_at = excluded.next_poll_at,
+                            attempts = feed_poll_hotel.attempts + 1, last_error = excluded.last_error""")
+                .setParameter("feed", feedId).setParameter("hotel", hotelCode).setParameter("next", next)
+                .setParameter("reason", truncate(reason, 500)).executeUpdate();
+    }
+
+    /**
+     * A round of an OTA polled feed is over: the lease released, the feed due again when its first hotel is, its shown
+     * cursor the oldest of its hotels', its attempts and last error those of its worst hotel (0 and null when every
+     * hotel is well).
+     */
+    @Transactional
+    public void roundDone(String feedId, Instant next, String cursor, int attempts, String lastError) {
+        entityManager.createNativeQuery("""
+                        update feed_poll set next_poll_at = :next, lease_until = null, attempts = :attempts,
+                            last_error = :error, poll_cursor = :cursor, last_polled_at = now()
+                        where feed_id = :feed""")
+                .setParameter("next", next).setParameter("attempts", attempts)
+                .setParameter("error", truncate(lastError, 500)).setParameter("cursor", cursor)
+                .setParameter("feed", feedId).executeUpdate();
     }
 
     /** AlpineBits requests to acknowledge, recorded in the transaction of their events. */
@@ -179,12 +266,13 @@ public class FeedPolls {
         long pending = ((Number) entityManager.createNativeQuery(
                         "select count(*) from poll_pending_ack where feed_id = :feed").setParameter("feed", feedId)
                 .getSingleResult()).longValue();
+        List<HotelPoll> hotels = List.copyOf(hotels(feedId).values());
         if (rows.isEmpty()) {
-            return new Status(feedId, null, null, null, 0, null, 0, 0, rejections, pending);
+            return new Status(feedId, null, null, null, 0, null, 0, 0, rejections, pending, hotels);
         }
         Object[] r = rows.getFirst();
         return new Status(feedId, (String) r[0], instant(r[1]), instant(r[2]), ((Number) r[3]).intValue(), (String) r[4],
-                ((Number) r[5]).longValue(), ((Number) r[6]).longValue(), rejections, pending);
+                ((Number) r[5]).longValue(), ((Number) r[6]).longValue(), rejections, pending, hotels);
     }
 
     private static String truncate(String value, int max) {

@@ -30,7 +30,8 @@ final class OtaPollPeer implements AutoCloseable {
     static final String NS = "http://www.opentravel.org/OTA/2003/05";
 
     /** One request the peer saw: path, headers that matter, the multipart action (AlpineBits) and the XML. */
-    record Seen(String path, String authorization, String protocolVersion, String contentType, String action, String xml) {
+    record Seen(String path, String authorization, String protocolVersion, String contentType, String action, String xml,
+                java.time.Instant at) {
     }
 
     private final HttpServer server;
@@ -41,6 +42,12 @@ final class OtaPollPeer implements AutoCloseable {
     private final Map<String, String> pending = new LinkedHashMap<>();
     /** The reservations the OTA PMS answers with (HotelReservation fragments). */
     final List<String> otaReservations = new CopyOnWriteArrayList<>();
+    /** Per hotel (the read's HotelCode): the reservations it answers with, instead of {@link #otaReservations}. */
+    final Map<String, List<String>> otaReservationsByHotel = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per hotel: a status to answer its reads with (e.g. 503). */
+    final Map<String, Integer> hotelReadStatus = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per hotel: a body to answer its reads with as it is (a malformed answer). */
+    final Map<String, String> hotelBodyOverride = new java.util.concurrent.ConcurrentHashMap<>();
     volatile int readStatus = 200;
     volatile int ackStatus = 200;
     /** When set, a read is answered with this body as it is (a malformed answer). */
@@ -90,7 +97,7 @@ final class OtaPollPeer implements AutoCloseable {
         Map<String, String> parts = multipart(contentType, new String(body, StandardCharsets.UTF_8));
         seen.add(new Seen("/alpinebits", exchange.getRequestHeaders().getFirst("Authorization"),
                 exchange.getRequestHeaders().getFirst("X-AlpineBits-ClientProtocolVersion"), contentType,
-                parts.get("action"), parts.get("request")));
+                parts.get("action"), parts.get("request"), java.time.Instant.now()));
         if (!basicAuth.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
             answer(exchange, 401, "ERROR:http basic authentication failed");
             return;
@@ -141,23 +148,27 @@ final class OtaPollPeer implements AutoCloseable {
             xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         seen.add(new Seen("/ota", exchange.getRequestHeaders().getFirst("Authorization"), null,
-                exchange.getRequestHeaders().getFirst("Content-Type"), "OTA_ReadRQ", xml));
+                exchange.getRequestHeaders().getFirst("Content-Type"), "OTA_ReadRQ", xml, java.time.Instant.now()));
         if (!bearer.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
             answer(exchange, 401, "");
             return;
         }
-        if (readStatus != 200) {
-            answer(exchange, readStatus, "");
+        Matcher hotelCode = Pattern.compile("HotelCode=\"([^\"]+)\"").matcher(xml);
+        String hotel = hotelCode.find() ? hotelCode.group(1) : "";
+        int status = hotelReadStatus.getOrDefault(hotel, readStatus);
+        if (status != 200) {
+            answer(exchange, status, "");
             return;
         }
-        if (readBodyOverride != null) {
-            answer(exchange, 200, readBodyOverride);
+        String override = hotelBodyOverride.getOrDefault(hotel, readBodyOverride == null ? "" : readBodyOverride);
+        if (!override.isEmpty()) {
+            answer(exchange, 200, override);
             return;
         }
         StringBuilder answer = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?><OTA_ResRetrieveRS xmlns=\"")
                 .append(NS).append("\" TimeStamp=\"").append(java.time.Instant.now()).append("\" Version=\"1.0\">")
                 .append("<Success/><ReservationsList>");
-        otaReservations.forEach(answer::append);
+        otaReservationsByHotel.getOrDefault(hotel, otaReservations).forEach(answer::append);
         answer(exchange, 200, answer.append("</ReservationsList></OTA_ResRetrieveRS>").toString());
     }
 

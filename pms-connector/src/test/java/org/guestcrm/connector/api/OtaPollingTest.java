@@ -240,6 +240,106 @@ class OtaPollingTest {
     }
 
     @Test
+    void aHotelWhoseReadOrAnswerFailsIsRetriedWithBackoffWhileTheFeedsOtherHotelAdvances() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String tenant = "otahotels-" + run;
+        String feedId = "oh-" + run;
+        String good = "GOOD" + run.substring(0, 4).toUpperCase();
+        String bad = "BAD" + run.substring(0, 4).toUpperCase();
+        String sample = Samples.otaHotelResNotif();
+        String official = sample.substring(sample.indexOf("<HotelReservation>"), sample.indexOf("</HotelReservations>"));
+        java.util.function.BiFunction<String, String, String> at = (hotel, id) -> official
+                .replace("HotelCode=\"WASJW\"", "HotelCode=\"" + hotel + "\"")
+                .replace("ResID_Value=\"7865\"", "ResID_Value=\"" + id + "\"");
+        List<String> goodReservations = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(at.apply(good, "G1" + run)));
+        pms.otaReservationsByHotel.put(good, goodReservations);
+        pms.otaReservationsByHotel.put(bad, List.of(at.apply(bad, "B1" + run)));
+        pms.hotelReadStatus.put(bad, 503);
+        try {
+            // the failing hotel comes first: it must hold back neither the read nor the cursor of the other
+            Staff.admin(tenant).contentType("application/json")
+                    .body("{\"feedId\": \"" + feedId + "\", \"deliveryMode\": \"OTA_POLLING\", \"status\": \"PAUSED\","
+                            + " \"hotels\": [{\"hotelCode\": \"" + bad + "\"}, {\"hotelCode\": \"" + good + "\"}]}")
+                    .post("/api/v1/feeds?tenant=" + tenant).then().statusCode(201);
+            Staff.admin(tenant).contentType("application/json")
+                    .body("{\"baseUrl\": \"" + pms.url("/ota") + "\", \"accessToken\": \"ota-read-token\","
+                            + " \"pollIntervalSeconds\": 1}")
+                    .put("/api/v1/feeds/{feedId}/pms-api", feedId).then().statusCode(200);
+            Staff.admin(tenant).post("/api/v1/feeds/{feedId}/resume", feedId).then().statusCode(200);
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> reservations(tenant + ":" + good + ":G1" + run),
+                    l -> l.size() == 1);
+            // the good hotel's reads go on from its own moving cursor while the other one keeps failing
+            await().atMost(Duration.ofSeconds(60)).until(() -> starts(good).size() >= 2);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Staff.admin(tenant)
+                    .get("/api/v1/feeds/{feedId}/poll", feedId).then().statusCode(200)
+                    .body("hotels.find { it.hotelCode == '" + bad + "' }.attempts", greaterThanOrEqualTo(2))
+                    .body("hotels.find { it.hotelCode == '" + bad + "' }.lastError", containsString("503"))
+                    .body("hotels.find { it.hotelCode == '" + bad + "' }.cursor", equalTo("0"))
+                    .body("hotels.find { it.hotelCode == '" + good + "' }.attempts", equalTo(0))
+                    .body("attempts", greaterThanOrEqualTo(2))
+                    .body("lastError", containsString("hotel " + bad)));
+            goodReservations.add(at.apply(good, "G2" + run));
+            await().atMost(Duration.ofSeconds(60)).until(() -> reservations(tenant + ":" + good + ":G2" + run),
+                    l -> l.size() == 1);
+
+            // the failing hotel's reads come with backoff (retry-initial 1 s doubled, at most retry-max 2 s in tests)
+            List<Instant> badReads = reads(bad).stream().map(OtaPollPeer.Seen::at).toList();
+            assertTrue(badReads.size() >= 3, "retried: " + badReads);
+            Duration lastGap = Duration.between(badReads.get(badReads.size() - 2), badReads.getLast());
+            assertTrue(lastGap.compareTo(Duration.ofMillis(1800)) >= 0, "backed off: " + badReads);
+            assertTrue(reads(good).size() > badReads.size(), "the good hotel is read at its own interval: "
+                    + reads(good).size() + " reads, the failing one " + badReads.size());
+
+            // now its answers are malformed: a parse failure is that hotel's failure too
+            pms.hotelReadStatus.remove(bad);
+            pms.hotelBodyOverride.put(bad, "<html><body>Proxy error");
+            int goodStarts = starts(good).size();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> Staff.admin(tenant)
+                    .get("/api/v1/feeds/{feedId}/poll", feedId).then().statusCode(200)
+                    .body("hotels.find { it.hotelCode == '" + bad + "' }.lastError",
+                            containsString("not a usable OTA_ResRetrieveRS")));
+            await().atMost(Duration.ofSeconds(30)).until(() -> starts(good).size() > goodStarts);
+            assertTrue(reads(bad).stream().noneMatch(s -> s.xml().contains("Start=")),
+                    "the failing hotel's cursor never moved: " + reads(bad).stream().map(OtaPollPeer.Seen::xml).toList());
+            assertEquals(List.of(), reservations(tenant + ":" + bad + ":B1" + run));
+
+            // it recovers: read from where it was (everything), its reservation emitted, then its own cursor moves
+            pms.hotelBodyOverride.remove(bad);
+            await().atMost(Duration.ofSeconds(60)).until(() -> reservations(tenant + ":" + bad + ":B1" + run),
+                    l -> l.size() == 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !starts(bad).isEmpty());
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Staff.admin(tenant)
+                    .get("/api/v1/feeds/{feedId}/poll", feedId).then().statusCode(200)
+                    .body("attempts", equalTo(0)).body("lastError", equalTo(null))
+                    .body("hotels.find { it.hotelCode == '" + bad + "' }.attempts", equalTo(0)));
+            assertEquals(1, reservations(tenant + ":" + good + ":G1" + run).size(), "read every round, emitted once");
+        } finally {
+            Staff.admin(tenant).post("/api/v1/feeds/{feedId}/pause", feedId);
+            pms.hotelReadStatus.remove(bad);
+            pms.hotelBodyOverride.remove(bad);
+        }
+    }
+
+    /** The OTA reads the PMS saw for one hotel. */
+    private static List<OtaPollPeer.Seen> reads(String hotel) {
+        return pms.seen.stream().filter(s -> "OTA_ReadRQ".equals(s.action())
+                && s.xml().contains("<HotelReadRequest HotelCode=\"" + hotel + "\">")).toList();
+    }
+
+    /** The distinct LastUpdateDate starts of one hotel's reads. */
+    private static java.util.Set<String> starts(String hotel) {
+        java.util.Set<String> starts = new java.util.LinkedHashSet<>();
+        for (OtaPollPeer.Seen read : reads(hotel)) {
+            java.util.regex.Matcher start = java.util.regex.Pattern.compile("Start=\"([^\"]+)\"").matcher(read.xml());
+            if (start.find()) {
+                starts.add(start.group(1));
+            }
+        }
+        return starts;
+    }
+
+    @Test
     void pollingFeedSettingsAreValidatedNamingTheField() {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String tenant = "pollcfg-" + run;
