@@ -31,6 +31,17 @@ public final class StatementCountingDriver implements Driver {
         public int batches;
         public int batchedRows;
         public int sequenceFetches;
+        /** Reads and single writes by the start of their SQL (whitespace collapsed, 70 characters): what repeats. */
+        public final java.util.Map<String, Integer> bySql = new java.util.TreeMap<>();
+
+        /** The statements sent more than once, most frequent first. */
+        public String repeated() {
+            StringBuilder out = new StringBuilder();
+            bySql.entrySet().stream().filter(e -> e.getValue() > 1)
+                    .sorted(java.util.Map.Entry.<String, Integer>comparingByValue().reversed())
+                    .forEach(e -> out.append(String.format(Locale.ROOT, "  %4d x %s%n", e.getValue(), e.getKey())));
+            return out.toString();
+        }
 
         public int statements() {
             return reads + singleWrites + batches + sequenceFetches;
@@ -142,6 +153,10 @@ public final class StatementCountingDriver implements Driver {
 
         private static void classify(Counts counts, String sql) {
             String text = sql == null ? "" : sql.stripLeading().toLowerCase(Locale.ROOT);
+            if (!text.contains("nextval(")) {
+                String shape = text.replaceAll("\\s+", " ");
+                counts.bySql.merge(shape.substring(0, Math.min(70, shape.length())), 1, Integer::sum);
+            }
             if (text.contains("nextval(")) {
                 counts.sequenceFetches++;
             } else if (text.startsWith("insert") || text.startsWith("update") || text.startsWith("delete")) {

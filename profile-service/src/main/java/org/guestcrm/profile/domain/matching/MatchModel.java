@@ -27,7 +27,7 @@ import java.util.List;
  */
 public final class MatchModel {
 
-    public static final String VERSION = "fs-4";
+    public static final String VERSION = "fs-5";
 
     /** One comparison level: its name, m and u. */
     public record Level(String name, double m, double u) {
@@ -104,7 +104,17 @@ public final class MatchModel {
     private static final Level EMAIL_EXACT = new Level("exact", 0.85, 0.0001);
     private static final Level EMAIL_CLOSE = new Level("same domain, local part jaro-winkler>=0.88", 0.08, 0.001);
     private static final Level EMAIL_TYPO = new Level("same local part, domain one or two typing errors apart", 0.04, 0.0001);
-    private static final Level EMAIL_OTHER = new Level("different", 0.01, 0.9988);
+    /**
+     * fs-5: two addresses a few typing errors apart over their whole length (a mistyped local part and domain at once)
+     * weigh nothing either way: such an address is too unlike to be evidence for a match, too alike to be evidence
+     * against it (fake_1000: 15 of 49 split persons had a stray record whose mistyped address weighed -6.6 as
+     * "different"). Only on different domains, with the same digits and at most {@link #SIMILAR_MAX_EDITS} edits apart:
+     * on one domain a typing error in the local part is the close level already, and a local part that merely starts
+     * alike there (anna.muster@, anna.meier@) is another person; addresses whose numbers differ (person11@,
+     * person1011@; anna.keller12@, anna.keller40@) are other accounts, not typing errors.
+     */
+    private static final Level EMAIL_SIMILAR = new Level("a few typing errors apart, neither for nor against", 0.02, 0.02);
+    private static final Level EMAIL_OTHER = new Level("different", 0.01, 0.9788);
 
     private static final Level DOCUMENT_EXACT = new Level("exact", 0.9, 0.00001);
     private static final Level DOCUMENT_ONE_EDIT = new Level("one edit apart", 0.07, 0.0001);
@@ -125,7 +135,7 @@ public final class MatchModel {
             "postcode", List.of(POSTCODE_EXACT, POSTCODE_ONE_EDIT, POSTCODE_OTHER),
             "city", List.of(CITY_EXACT, CITY_CLOSE, CITY_OTHER),
             "street", List.of(STREET_EXACT, STREET_CLOSE, STREET_OTHER),
-            "email", List.of(EMAIL_EXACT, EMAIL_CLOSE, EMAIL_TYPO, EMAIL_OTHER),
+            "email", List.of(EMAIL_EXACT, EMAIL_CLOSE, EMAIL_TYPO, EMAIL_SIMILAR, EMAIL_OTHER),
             "phone", List.of(PHONE_EXACT, PHONE_OTHER),
             "loyaltyNumber", List.of(LOYALTY_EXACT, LOYALTY_OTHER),
             "documentNumber", List.of(DOCUMENT_EXACT, DOCUMENT_ONE_EDIT, DOCUMENT_OTHER));
@@ -288,6 +298,11 @@ public final class MatchModel {
         return BirthDateTypos.NEAR.equals(BirthDateTypos.kind(a, b).orElse(null)) ? DATE_NEAR : DATE_OTHER;
     }
 
+    /** Jaro-Winkler over the whole address from which two addresses count as mistyped versions of each other (fs-5). */
+    static final double SIMILAR_ADDRESS = 0.85;
+    /** The most edits (insertions, deletions, substitutions) over the whole address of the similar level (fs-5). */
+    static final int SIMILAR_MAX_EDITS = 3;
+
     private static Level emailLevel(String a, String b) {
         if (a.equals(b)) {
             return EMAIL_EXACT;
@@ -301,7 +316,25 @@ public final class MatchModel {
         // A typing error in the domain (the local part identical and long enough to identify someone); a local part one
         // character apart on the same domain is often another person (anna@, anne@, guest1@, guest2@).
         return atA >= 3 && atB >= 3 && a.substring(0, atA).equals(b.substring(0, atB))
-                && Similarity.editDistance(a.substring(atA + 1), b.substring(atB + 1)) <= 2 ? EMAIL_TYPO : EMAIL_OTHER;
+                && Similarity.editDistance(a.substring(atA + 1), b.substring(atB + 1)) <= 2 ? EMAIL_TYPO
+                : mistyped(a, b, atA, atB) ? EMAIL_SIMILAR : EMAIL_OTHER;
+    }
+
+    /** fs-5's similar level: different domains, the same digits in the same order, a few edits apart, alike overall. */
+    private static boolean mistyped(String a, String b, int atA, int atB) {
+        boolean sameDomain = atA > 0 && atB > 0 && a.substring(atA).equals(b.substring(atB));
+        return !sameDomain && digits(a).equals(digits(b)) && Similarity.editDistance(a, b) <= SIMILAR_MAX_EDITS
+                && Similarity.jaroWinkler(a, b) >= SIMILAR_ADDRESS;
+    }
+
+    private static String digits(String s) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isDigit(s.charAt(i))) {
+                out.append(s.charAt(i));
+            }
+        }
+        return out.toString();
     }
 
     /**

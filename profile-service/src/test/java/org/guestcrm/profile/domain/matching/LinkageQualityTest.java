@@ -43,6 +43,8 @@ class LinkageQualityTest {
         results.forEach(q -> System.out.println("Linkage quality (model " + MatchModel.VERSION
                 + ", bridged guests joined): " + q));
 
+        // fs-5 (a mistyped address on another domain, same digits, at most 3 edits: neutral instead of -6.6): fake_1000
+        // 0.951 -> 0.967 (precision 1.000), newcomers only placed 0.918 -> 0.934; FEBRL unchanged (no e-mails).
         // Floors just below the figures of fs-4 (fs-3 with the birth-date level "year one digit apart, day within 31
         // days", and bridged guests kept apart only by birth dates that are no typo of each other) with blocking c and
         // bridged guests joined (canvas): fake_1000 0.951 (fs-3: 0.924). Newcomers only placed: fake_1000 0.918 (fs-3:
@@ -51,7 +53,7 @@ class LinkageQualityTest {
                 "dataset1 with soc_sec_id", 0.97, "dataset1 without soc_sec_id", 0.995,
                 "dataset2 with soc_sec_id", 0.97, "dataset2 without soc_sec_id", 0.995,
                 "dataset3 with soc_sec_id", 0.96, "dataset3 without soc_sec_id", 0.994,
-                "fake_1000 (e-mail)", 0.948);
+                "fake_1000 (e-mail)", 0.964);
         for (LinkageEvaluation.Quality q : results) {
             assertTrue(q.f1() >= floors.get(q.name()), q + " is below its floor F1 " + floors.get(q.name()));
             assertTrue(q.precision() >= 0.98, q + ": recall is never bought with precision below 0.98");

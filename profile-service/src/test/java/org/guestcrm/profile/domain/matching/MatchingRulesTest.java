@@ -40,6 +40,26 @@ class MatchingRulesTest {
     }
 
     @Test
+    void fs5AMistypedAddressIsNeutralButSimilarAddressesOfOtherPeopleStayEvidenceAgainst() {
+        // Mistyped over local part and domain at once (fake_1000's stray records): neither for nor against.
+        assertEquals("a few typing errors apart, neither for nor against",
+                emailLevel("evied56@harris-bailey.net", "evihd56@earris-bailey.net"));
+        assertEquals("a few typing errors apart, neither for nor against",
+                emailLevel("ajones-@cortez6wilcox.com", "ajones6@cortez-wilcox.com"));
+        // Other accounts: another number, a name that merely starts alike on one domain, far apart.
+        assertEquals("different", emailLevel("peter.keller@gmail.com", "peter.koch@gmail.com"));
+        assertEquals("different", emailLevel("anna.kellerb12@example3.com", "anna.kellerb40@example1.com"));
+        assertEquals("different", emailLevel("anna.muster@gmail.com", "anna.mueller@yahoo.com"));
+    }
+
+    private String emailLevel(String a, String b) {
+        MatchModel.Score score = new MatchModel().compare(
+                PersonRecord.of("a", null, null, null, null, null, null, a, null, emails),
+                PersonRecord.of("b", null, null, null, null, null, null, b, null, emails));
+        return score.evidence().stream().filter(e -> e.field().equals("email")).findFirst().orElseThrow().level();
+    }
+
+    @Test
     void aSharedRelayAddressIsNoEvidenceAndDifferentDocumentsAreAConflict() {
         PersonRecord a = PersonRecord.of("a", "Anna", "Muster", null, null, null, null, "q1@guest.booking.com", "X1234567", emails);
         PersonRecord b = PersonRecord.of("b", "Bruno", "Keller", null, null, null, null, "q1@guest.booking.com", "Y7654321", emails);
