@@ -1,6 +1,7 @@
 package org.guestcrm.platform.outbox;
 
 import java.time.Instant;
+import java.util.Map;
 
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
@@ -37,6 +38,18 @@ public class Outbox {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public OutboxEvent add(Topic topic, String key, SpecificRecord record) {
+        return add(topic, key, record, Map.of());
+    }
+
+    /**
+     * As {@link #add(Topic, String, SpecificRecord)}, with extra Kafka headers the relay sends beside
+     * {@code event-id}, {@code event-type} and {@code correlation-id}: facts a consumer can act on without decoding the
+     * record (e.g. {@code communication-status}, so a consumer that only wants bounces skips the rest unread). Names are
+     * lower case letters, digits and '-'; values one line; at most 4 KB in all. A header is a hint, never the only copy
+     * of a fact: the record holds it too.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public OutboxEvent add(Topic topic, String key, SpecificRecord record, Map<String, String> headers) {
         if (!topic.recordTypes().contains(record.getClass())) {
             throw new IllegalArgumentException("Topic " + topic.topicName() + " does not carry "
                     + record.getClass().getSimpleName());
@@ -48,7 +61,7 @@ public class Outbox {
         row.topic = topic.topicName();
         row.recordKey = key;
         row.correlationId = metadata.getCorrelationId();
-        row.payload = serde.serialize(topic.topicName(), record);
+        row.payload = OutboxFraming.frame(headers, serde.serialize(topic.topicName(), record));
         row.createdAt = Instant.now();
         row.persist();
         wakeRelayAfterCommit();

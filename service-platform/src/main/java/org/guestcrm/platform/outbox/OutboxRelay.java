@@ -314,16 +314,19 @@ public class OutboxRelay {
         if (row.correlationId() != null) {
             headers.add("correlation-id", row.correlationId().getBytes(StandardCharsets.UTF_8));
         }
-        byte[] value = Outbox.TOMBSTONE.equals(row.eventType()) && row.payload().length == 0 ? null : wireBytes(row);
-        return new ProducerRecord<>(row.topic(), null, row.key(), value, headers);
+        if (Outbox.TOMBSTONE.equals(row.eventType()) && row.payload().length == 0) {
+            return new ProducerRecord<>(row.topic(), null, row.key(), null, headers);
+        }
+        OutboxFraming.Framed framed = OutboxFraming.unframe(row.payload());
+        framed.headers().forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
+        return new ProducerRecord<>(row.topic(), null, row.key(), wireBytes(row, framed.wire()), headers);
     }
 
     /**
      * Rows written before the outbox stored wire bytes hold Avro's single-object encoding (marker C3 01): decoded
      * and serialised once more here.
      */
-    private byte[] wireBytes(Row row) {
-        byte[] payload = row.payload();
+    private byte[] wireBytes(Row row, byte[] payload) {
         if (payload.length > 1 && payload[0] == (byte) 0xC3 && payload[1] == 0x01) {
             OutboxEvent legacy = new OutboxEvent();
             legacy.id = row.id();

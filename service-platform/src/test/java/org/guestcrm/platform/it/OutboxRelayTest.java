@@ -111,6 +111,36 @@ class OutboxRelayTest {
                 .run(() -> outbox.addTombstone(Topic.PMS_PROFILES, key, UUID.randomUUID(), "x")));
     }
 
+    @Test
+    void extraHeadersOfARowGoToKafkaBesideTheRelaysOwnAndTheValueIsTheRecordAsWritten() throws Exception {
+        String key = "headers-" + UUID.randomUUID();
+        GuestProfileChanged record = profile("H");
+        QuarkusTransaction.requiringNew().run(() -> outbox.add(Topic.PMS_PROFILES, key, record,
+                java.util.Map.of("communication-status", "BOUNCED", "hotel-code", "MUC")));
+        await().atMost(PATIENCE).until(() -> keysOnKafka("headers-").contains(key));
+        ConsumerRecord<String, byte[]> sent = KafkaTestClients.readRaw(TOPIC).stream().filter(r -> key.equals(r.key()))
+                .findFirst().orElseThrow();
+        assertEquals("BOUNCED", ProbeTraffic.header(sent, "communication-status"));
+        assertEquals("MUC", ProbeTraffic.header(sent, "hotel-code"));
+        assertEquals(record.getMetadata().getEventId().toString(), ProbeTraffic.header(sent, "event-id"));
+        assertEquals("GuestProfileChanged", ProbeTraffic.header(sent, "event-type"));
+        // The value is the registry's wire format (magic byte 0), not the stored framing: it decodes to the record.
+        assertEquals(0, sent.value()[0], "the value starts with the registry's magic byte");
+        try (io.apicurio.registry.serde.avro.AvroKafkaDeserializer<GuestProfileChanged> deserializer =
+                new io.apicurio.registry.serde.avro.AvroKafkaDeserializer<>()) {
+            java.util.Map<String, Object> config = new java.util.HashMap<>(
+                    org.guestcrm.platform.kafka.KafkaSettings.registrySerdeProperties());
+            config.put("apicurio.registry.use-specific-avro-reader", "true");
+            deserializer.configure(config, false);
+            assertEquals(record, deserializer.deserialize(TOPIC, sent.headers(), sent.value()));
+        }
+        // Names the relay sets itself cannot be overridden, and a value is one line.
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> QuarkusTransaction.requiringNew()
+                .run(() -> outbox.add(Topic.PMS_PROFILES, key, profile("X"), java.util.Map.of("event-type", "Other"))));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> QuarkusTransaction.requiringNew()
+                .run(() -> outbox.add(Topic.PMS_PROFILES, key, profile("X"), java.util.Map.of("status", "a\nb"))));
+    }
+
     private static Set<String> keysOnKafka(String run) {
         return KafkaTestClients.readRaw(TOPIC).stream().map(ConsumerRecord::key)
                 .filter(key -> key != null && key.startsWith(run)).collect(Collectors.toSet());
