@@ -172,6 +172,43 @@ class EmailChangeTest {
         consents(tenant, address).body("current.find { it.scope == 'HOTEL:ZRH1' }.status", equalTo("GRANTED"));
     }
 
+    @Test
+    void aBrandsConsentsFollowTheVerifiedAddressInTheirOwnScope() throws Exception {
+        // Tenant "branded" keeps consent per brand (test config): ZRH1 is in lux and granted, GVA1 in eco and withdrew.
+        String tenant = "branded";
+        String address = "branded-change-" + UUID.randomUUID() + "@example.com";
+        java.time.Instant before = java.time.Instant.now().minus(1, java.time.temporal.ChronoUnit.HOURS)
+                .truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        ScopeTest.pms(tenant, "ZRH1", address, true, before);
+        ScopeTest.pms(tenant, "GVA1", address, false, before.plusSeconds(60));
+        await().atMost(PATIENCE).untilAsserted(() -> consents(tenant, address).body("current.size()", equalTo(2)));
+        String cookie = session(preferencesLink(tenant, address));
+        String csrf = csrfOf(page(cookie));
+        String corrected = "branded-new-" + UUID.randomUUID() + "@example.com";
+        given().cookie("optout_session", cookie).contentType("application/x-www-form-urlencoded")
+                .formParam("csrf", csrf).formParam("email", corrected).post("/preferences/email").then().statusCode(200);
+        String path = linkMailedTo(corrected);
+        consents(tenant, corrected).body("current.size()", equalTo(0));
+        given().post(path).then().statusCode(200).body(containsString("Your new address is confirmed"));
+
+        consents(tenant, corrected)
+                .body("current.size()", equalTo(2))
+                .body("current.find { it.scope == 'BRAND:lux' }.status", equalTo("GRANTED"))
+                .body("current.find { it.scope == 'BRAND:eco' }.status", equalTo("WITHDRAWN"))
+                .body("history.sourceDetail.unique()", equalTo(List.of("email-verified")));
+        // ZRH2 is in lux too: it may write to the new address; GVA1 (eco) may not.
+        assertEquals("GRANTED", ScopeTest.effective(ScopeTest.forHotel(tenant, corrected, "ZRH2")));
+        assertEquals("WITHDRAWN", ScopeTest.effective(ScopeTest.forHotel(tenant, corrected, "GVA1")));
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            List<org.guestcrm.events.ConsentChanged> lux = KafkaTestClients.<org.guestcrm.events.ConsentChanged>readAvro("crm.consents")
+                    .stream().filter(r -> (tenant + ":EMAIL:MARKETING:BRAND=lux:" + corrected).equals(r.key()))
+                    .map(ConsumerRecord::value).toList();
+            assertEquals(1, lux.size());
+            assertEquals("BRAND=lux", lux.get(0).getScope());
+            assertEquals(org.guestcrm.events.ConsentStatus.GRANTED, lux.get(0).getStatus());
+        });
+    }
+
     private static List<ContactDetailsUpdated> corrections(String tenant, String first, String second) {
         return KafkaTestClients.<ContactDetailsUpdated>readAvro("crm.contact-updates").stream()
                 .filter(r -> r.key().equals(tenant + ":opera:" + first) || r.key().equals(tenant + ":mews:" + second))

@@ -195,6 +195,86 @@ class PreferenceCentreBrowserTest {
         }
     }
 
+    @Test
+    void theGuestCorrectsAPhoneNumberInTheRegionOfTheirHotelAndThePostalAddressInARealBrowser() throws Exception {
+        // Tenant "e164" reads national numbers as Swiss, its hotel PAR1 as French (test config); the guest's last stay
+        // (crm.guests) was at PAR1.
+        String tenant = ContactCorrectionTest.TENANT;
+        String pmsProfileId = "PH-" + UUID.randomUUID();
+        String national = ContactCorrectionTest.swissMobile("079");
+        String oldKey = "+41" + national.substring(1);
+        int number = java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 999);
+        String address = ContactCorrectionTest.guest(pmsProfileId, national, "Bahnhofstrasse " + number)[0];
+        String guestId = "guest-" + UUID.randomUUID();
+        KafkaTestClients.sendAvro("crm.guests", guestId, GuestUpdated.newBuilder()
+                .setMetadata(EventMetadata.newBuilder().setEventId(UUID.randomUUID()).setEventType("GuestUpdated")
+                        .setOccurredAt(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
+                        .setSource("profile-service").setTenantId(tenant).setCorrelationId(UUID.randomUUID().toString())
+                        .setSchemaVersion(1).build())
+                .setGuestId(guestId).setVersion(1).setFirstName("Lucie").setLastName("Martin").setLanguage("en")
+                .setEmails(List.of(org.guestcrm.events.ContactPoint.newBuilder().setValue(address).build()))
+                .setStayCount(1).setLastStayDeparture(java.time.LocalDate.of(2026, 9, 1)).setLastStayHotelCode("PAR1")
+                .build());
+        await().atMost(PreferenceCentreTest.PATIENCE).untilAsserted(() -> {
+            io.restassured.RestAssured.given().auth().oauth2(ErasureTest.token(tenant, "viewer")).queryParam("tenant", tenant)
+                    .get("/api/v1/consents/guests/" + guestId).then().statusCode(200);
+            PostalConsentTest.consents(tenant, oldKey).body("current.find { it.channel == 'SMS' }.status", equalTo("GRANTED"));
+        });
+
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(executable("chromium"));
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=420,900", "--lang=en");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of(executable("chromedriver")).toFile()).usingAnyFreePort().build();
+        WebDriver browser = new ChromeDriver(service, options);
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        try {
+            browser.get(base.resolve("/p/" + PreferenceCentreTest.preferencesLink(tenant, address) + "?lang=en").toString());
+            wait.until(ExpectedConditions.textToBe(By.id("title"), "Your contact preferences"));
+            assertEquals(oldKey, browser.findElement(By.id("phone-1")).getText());
+            // A number that is no valid one: the page names the field, the number is not shown back.
+            browser.findElement(By.id("phone")).sendKeys("06 12");
+            browser.findElement(By.id("correctPhone")).click();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("error")));
+            assertEquals("Enter a valid phone number (field: phone number).", browser.findElement(By.id("error")).getText());
+            assertTrue(!browser.getPageSource().contains("06 12"));
+
+            // A French national number, read in the region of the guest's hotel (PAR1: FR), replacing the Swiss one.
+            browser.findElement(By.id("phone")).sendKeys("06 12 34 56 78");
+            new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("phoneReplaces"))).selectByValue("1");
+            browser.findElement(By.id("correctPhone")).click();
+            wait.until(ExpectedConditions.textToBe(By.id("notice"), "Thank you: our hotels will update your phone number."));
+            screenshot(browser, "preferences-phone-corrected-en.png");
+
+            // The postal address.
+            browser.findElement(By.id("line1")).sendKeys("Seestrasse " + number);
+            browser.findElement(By.id("postalCode")).sendKeys("8002");
+            browser.findElement(By.id("city")).sendKeys("Zürich");
+            browser.findElement(By.id("countryCode")).sendKeys("CH");
+            browser.findElement(By.id("correctAddress")).click();
+            wait.until(ExpectedConditions.textToBe(By.id("notice"), "Thank you: our hotels will update your postal address."));
+            screenshot(browser, "preferences-address-corrected-en.png");
+
+            await().atMost(PreferenceCentreTest.PATIENCE).untilAsserted(() -> {
+                List<ContactDetailsUpdated> updates = ContactCorrectionTest.corrections(tenant + ":opera:" + pmsProfileId);
+                assertEquals(2, updates.size());
+                assertEquals(List.of("+33612345678"), updates.get(0).getPhones().stream()
+                        .map(org.guestcrm.events.PhoneNumber::getNumber).toList());
+                assertEquals(List.of("Seestrasse " + number), updates.get(1).getAddress().getLines());
+                assertEquals("CH", updates.get(1).getAddress().getCountryCode());
+            });
+            // The Swiss number's SMS consent now holds for the French one; the old address's letters for the new one.
+            PostalConsentTest.consents(tenant, "+33612345678")
+                    .body("current.find { it.channel == 'SMS' }.status", equalTo("GRANTED"))
+                    .body("current.find { it.channel == 'SMS' }.source", equalTo("PREFERENCE_CENTRE"));
+            PostalConsentTest.consents(tenant, "CH|8002|seestrasse " + number)
+                    .body("current.find { it.channel == 'POST' }.status", equalTo("GRANTED"));
+        } finally {
+            browser.quit();
+            service.stop();
+        }
+    }
+
     private static void guestUpdated(String tenant, String guestId, long version, String address, String first, String last) {
         KafkaTestClients.sendAvro("crm.guests", guestId, GuestUpdated.newBuilder()
                 .setMetadata(EventMetadata.newBuilder().setEventId(UUID.randomUUID()).setEventType("GuestUpdated")
