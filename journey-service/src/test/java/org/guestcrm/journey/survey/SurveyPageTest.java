@@ -242,6 +242,58 @@ class SurveyPageTest {
         assertEquals(List.of(List.of(1, 7)), answers(survey), "the score and revision stay");
     }
 
+    @Test
+    void staffSeeTheTenantsSurveyAnswersNewestFirstPageByPageAndOnlyTheirTenant() {
+        Booking first = Booking.unique();
+        Booking second = new Booking(first.tenant(), "ALPHORN", first.reservationId() + "b",
+                "second-" + first.email());
+        Booking third = new Booking(first.tenant(), "SEEBLICK", first.reservationId() + "c",
+                "third-" + first.email());
+        UUID firstSurvey = surveyMailed(first);
+        given().formParam("score", "6").formParam("comment", "Noisy street.").post(surveyPathFromMail(first.email()))
+                .then().statusCode(200);
+        UUID secondSurvey = surveyMailed(second);
+        given().formParam("score", "9").formParam("rating.staff", "5").post(surveyPathFromMail(second.email()))
+                .then().statusCode(200);
+        UUID thirdSurvey = surveyMailed(third);
+        given().formParam("score", "10").post(surveyPathFromMail(third.email())).then().statusCode(200);
+        String answers = "/api/v1/survey-answers/" + first.tenant();
+
+        JsonPath page0 = Staff.as(first.tenant(), "marketer").queryParam("size", "2").get(answers)
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(thirdSurvey.toString(), secondSurvey.toString()), page0.getList("answers.communicationId"),
+                "newest answer first");
+        assertEquals(List.of(10, 9), page0.getList("answers.score"));
+        assertEquals(List.of("SEEBLICK", "ALPHORN"), page0.getList("answers.hotelCode"));
+        assertEquals(5, page0.getInt("answers[1].ratings.staff"));
+        assertEquals(1, page0.getInt("nextPage"));
+        assertEquals(2, page0.getInt("size"));
+
+        JsonPath page1 = Staff.as(first.tenant(), "agent").queryParam("size", "2").queryParam("page", "1").get(answers)
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(firstSurvey.toString()), page1.getList("answers.communicationId"));
+        assertEquals("Noisy street.", page1.getString("answers[0].comment"));
+        assertEquals(first.reservationId(), page1.getString("answers[0].pmsReservationId"));
+        assertEquals(1, page1.getInt("answers[0].revision"));
+        assertNull(page1.get("nextPage"), "the last page");
+
+        JsonPath seeblick = Staff.as(first.tenant(), "marketer").queryParam("hotel", "SEEBLICK").get(answers)
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(thirdSurvey.toString(), firstSurvey.toString()), seeblick.getList("answers.communicationId"));
+        assertEquals(50, seeblick.getInt("size"), "the default page size");
+
+        // Bad parameters are named; other roles, other tenants and no token are refused.
+        Staff.as(first.tenant(), "marketer").queryParam("size", "0").queryParam("page", "x").get(answers)
+                .then().statusCode(400).contentType(containsString("application/problem+json"))
+                .body(containsString("\"size\"")).body(containsString("\"page\""));
+        Staff.as(first.tenant(), "marketer").queryParam("size", "201").get(answers).then().statusCode(400)
+                .body(containsString("\"size\""));
+        Staff.viewer(first.tenant()).get(answers).then().statusCode(403);
+        Staff.as("tenant-other", "marketer").get(answers).then().statusCode(404)
+                .contentType(containsString("application/problem+json")).body(not(containsString("Noisy")));
+        given().get(answers).then().statusCode(401);
+    }
+
     /** Books a stay, makes its post-stay survey due and waits until it is SENT; its communication id. */
     private UUID surveyMailed(Booking booking) {
         LocalDate arrival = LocalDate.now().plusDays(30);
