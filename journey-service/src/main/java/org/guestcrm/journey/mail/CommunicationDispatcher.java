@@ -357,6 +357,9 @@ public class CommunicationDispatcher {
                 communication.nextAttemptAt = quietUntil.get();
                 decided++;
             } else {
+                // Detached before anything else changes it: a query of a later communication's decision must not
+                // flush it; its channel and contact point are written by the lease statement below.
+                communications.getEntityManager().detach(communication);
                 // The address it goes to, for CommunicationEvent.contactPoint (SENT, FAILED, BOUNCED).
                 communication.contactPoint = communication.channel == Channel.SMS ? reservation.guestPhone
                         : ConsentChangeHandler.normalised(reservation.guestEmail);
@@ -368,7 +371,15 @@ public class CommunicationDispatcher {
         if (left > 0) {
             LOG.debugf("%d due communication(s) left for the next round: a planner holds their reservations.", left);
         }
-        communications.lease(ready.stream().map(c -> c.communication().id).toList(), instanceId, leaseUntil, now);
+        // The ready ones are detached: their channel (an SMS sent by e-mail instead) and contact point are written by
+        // this one lease statement, not by one Hibernate UPDATE per communication (issue 5).
+        List<CommunicationRepository.Lease> leases = new ArrayList<>(ready.size());
+        for (Claimed claimed : ready) {
+            CommunicationEntity communication = claimed.communication();
+            leases.add(new CommunicationRepository.Lease(communication.id, communication.channel.name(),
+                    communication.contactPoint));
+        }
+        communications.lease(leases, instanceId, leaseUntil, now);
         return new Claim(due.size() - left, decided, ready);
     }
 
@@ -561,6 +572,8 @@ public class CommunicationDispatcher {
         if (cap.isPresent()) {
             recipients.sentInCapPeriod().put(message.tenant + "\n" + message.guestId, sentInPeriod + 1);
         }
+        // Detached: its contact point is written by the claim's lease statement, not by an UPDATE of its own.
+        communications.getEntityManager().detach(message);
         message.contactPoint = guest.email();
         CampaignRecipient recipient = occasion
                 ? new CampaignRecipient(guest.email(), guest.language(), null, recipients.hotelNames()

@@ -166,6 +166,36 @@ public class CommunicationRepository implements PanacheRepositoryBase<Communicat
                 .executeUpdate();
     }
 
+    /** A claimed communication's lease values: the channel it goes by and the address or number it goes to. */
+    public record Lease(UUID id, String channel, String contactPoint) {
+    }
+
+    /**
+     * Leases the communications (already locked by this transaction) to {@code owner}, counts an attempt and writes the
+     * channel and contact point each goes by, in ONE statement (issue 5): the claim's entities are detached before, so
+     * Hibernate does not write a second UPDATE per communication for its contact point.
+     */
+    public int lease(List<Lease> leases, String owner, Instant until, Instant now) {
+        if (leases.isEmpty()) {
+            return 0;
+        }
+        return getEntityManager().createNativeQuery("""
+                        UPDATE communication c
+                        SET lease_owner = :owner, lease_expires_at = :until, attempts = c.attempts + 1, updated_at = :now,
+                            channel = v.channel, contact_point = v.contact_point
+                        FROM unnest(cast(cast(:ids AS text[]) AS uuid[]), cast(:channels AS text[]),
+                                    cast(:contactPoints AS text[])) AS v(id, channel, contact_point)
+                        WHERE c.id = v.id
+                        """)
+                .setParameter("owner", owner)
+                .setParameter("until", until)
+                .setParameter("now", now)
+                .setParameter("ids", leases.stream().map(l -> l.id().toString()).toArray(String[]::new))
+                .setParameter("channels", leases.stream().map(Lease::channel).toArray(String[]::new))
+                .setParameter("contactPoints", leases.stream().map(Lease::contactPoint).toArray(String[]::new))
+                .executeUpdate();
+    }
+
     /**
      * Locks the reservations of the communications {@code ids} for share until the transaction ends, skipping those a
      * planner holds: returns the ids of the reservations locked. While the claim holds them no snapshot can change

@@ -180,4 +180,63 @@ class MailDeliveryTest {
                 .getResultList());
         assertEquals(1, sentAt.size(), "the 20 outcomes of one round recorded in one transaction: " + sentAt);
     }
+
+    /**
+     * Issue 5: a mail costs its communication row one update in the claim's transaction (the lease, which also writes
+     * the contact point and channel) and one in the outcome's; the claim used to add Hibernate's own UPDATE of the
+     * contact point. Counted by a row trigger on PostgreSQL (transaction id per update) for this test's tenant only; a
+     * warm-up mail first, so a cold first SMTP connection on a loaded machine does not give the counted one back.
+     */
+    @Test
+    void aSentMailUpdatesItsCommunicationRowOncePerTransactionTheLeaseAndTheOutcome() {
+        Booking warmUp = Booking.unique("warm-");
+        book(warmUp);
+        awaitCommunications(warmUp, stepIs("CONFIRMATION", "SENT"));
+        Booking booking = Booking.unique("updates-");
+        QuarkusTransaction.requiringNew().run(() -> {
+            entityManager.createNativeQuery("""
+                    CREATE TABLE IF NOT EXISTS test_communication_update (
+                      id uuid, tx bigint, status varchar(20), lease_owner varchar(200), contact_point varchar(320),
+                      attempts int, at timestamptz default clock_timestamp())""").executeUpdate();
+            entityManager.createNativeQuery("""
+                    CREATE OR REPLACE FUNCTION test_count_communication_update() RETURNS trigger AS $$
+                    BEGIN
+                      INSERT INTO test_communication_update (id, tx, status, lease_owner, contact_point, attempts)
+                      VALUES (NEW.id, txid_current(), NEW.status, NEW.lease_owner, NEW.contact_point, NEW.attempts);
+                      RETURN NEW;
+                    END $$ LANGUAGE plpgsql""").executeUpdate();
+            entityManager.createNativeQuery("DROP TRIGGER IF EXISTS test_count_communication_update ON communication")
+                    .executeUpdate();
+            entityManager.createNativeQuery("CREATE TRIGGER test_count_communication_update AFTER UPDATE ON "
+                    + "communication FOR EACH ROW WHEN (NEW.tenant = '" + booking.tenant() + "') "
+                    + "EXECUTE FUNCTION test_count_communication_update()").executeUpdate();
+        });
+        try {
+            book(booking);
+            UUID confirmation = idOf(awaitCommunications(booking, stepIs("CONFIRMATION", "SENT")), "CONFIRMATION");
+
+            @SuppressWarnings("unchecked")
+            List<Object[]> updates = QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery("""
+                            SELECT tx, status, lease_owner, contact_point, attempts FROM test_communication_update
+                            WHERE id = :id ORDER BY at""")
+                    .setParameter("id", confirmation)
+                    .getResultList());
+            String seen = updates.stream().map(u -> "tx " + u[0] + ": " + u[1] + " " + (u[2] == null ? "unleased"
+                    : "leased") + (u[3] == null ? " no address" : " address") + " attempts " + u[4]).toList().toString();
+            Object[] sent = updates.getLast();
+            assertEquals("SENT", sent[1], seen);
+            assertEquals(null, sent[2], "the outcome releases the lease: " + seen);
+            assertEquals(booking.email(), sent[3], "and keeps the address for the event: " + seen);
+            Object[] lease = updates.stream().filter(u -> u[2] != null && u[4].equals(sent[4])).findFirst()
+                    .orElseThrow(() -> new AssertionError("no lease of the sent attempt: " + seen));
+            assertEquals(booking.email(), lease[3], "the lease writes the address it goes to: " + seen);
+            assertEquals(1L, updates.stream().filter(u -> u[0].equals(lease[0])).count(),
+                    "the claim updates the row once: " + seen);
+            assertEquals(1L, updates.stream().filter(u -> u[0].equals(sent[0])).count(),
+                    "the outcome updates the row once: " + seen);
+        } finally {
+            QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery(
+                    "DROP TRIGGER IF EXISTS test_count_communication_update ON communication").executeUpdate());
+        }
+    }
 }
