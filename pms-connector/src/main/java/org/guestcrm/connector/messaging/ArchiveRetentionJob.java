@@ -14,8 +14,10 @@ import io.quarkus.scheduler.Scheduled;
 /**
  * Bounded retention of the raw archive: deletes {@code inbound_message} rows received longer ago than their feed's
  * {@code archive_retention_days} (else {@code connector.retention.archive}) and {@code refused_message} rows last refused
- * longer ago than that, in chunks of {@code connector.retention.batch-size} rows, one transaction per chunk (so a large
- * backlog never holds one long transaction or lock). An inbound message an outbox row still names (events not sent, or
+ * longer ago than that, and the refused rows of polls ({@code poll_rejection}, by refusal time) and of finished history
+ * imports ({@code import_rejection}, by the job's end) by the same retention, in chunks of
+ * {@code connector.retention.batch-size} rows, one transaction per chunk (so a large backlog never holds one long
+ * transaction or lock). An inbound message an outbox row still names (events not sent, or
  * sent less than {@code connector.retention.sent-outbox} ago) is kept until that row is gone. Each chunk takes the
  * retention advisory lock for its transaction, so replicas never delete the same rows at once. Runs every
  * {@code connector.retention.archive-every}; {@link #runOnce} is the direct trigger.
@@ -27,8 +29,12 @@ public class ArchiveRetentionJob {
     /** Chunks per table and pass at most: a pass ends; the next one goes on. */
     static final int MAX_CHUNKS = 10_000;
 
-    /** What one pass deleted, and in how many transactions (chunks). */
-    public record Outcome(long inboundDeleted, long refusedDeleted, int chunks) {
+    /**
+     * What one pass deleted, and in how many transactions (chunks): raw archive rows, and the refused rows of polls
+     * ({@code poll_rejection}) and of history imports ({@code import_rejection}).
+     */
+    public record Outcome(long inboundDeleted, long refusedDeleted, long pollRejectionsDeleted,
+                          long importRejectionsDeleted, int chunks) {
     }
 
     @Inject
@@ -52,42 +58,43 @@ public class ArchiveRetentionJob {
     /** One pass over every feed, {@code chunkSize} rows per transaction. */
     public Outcome runOnce(int chunkSize) {
         long defaultDays = Math.max(1, config.retention().archive().toDays());
-        long inbound = 0;
-        long refused = 0;
-        int chunks = 0;
+        int[] chunks = {0};
+        long inbound = table(INBOUND, defaultDays, chunkSize, chunks);
+        long refused = table(REFUSED, defaultDays, chunkSize, chunks);
+        long pollRejections = table(POLL_REJECTIONS, defaultDays, chunkSize, chunks);
+        long importRejections = table(IMPORT_REJECTIONS, defaultDays, chunkSize, chunks);
+        counted("inbound_message", inbound);
+        counted("refused_message", refused);
+        counted("poll_rejection", pollRejections);
+        counted("import_rejection", importRejections);
+        if (inbound + refused + pollRejections + importRejections > 0) {
+            LOG.infof("Archive retention deleted %d inbound and %d refused message(s), %d poll and %d import rejection(s)"
+                    + " in %d transaction(s).", inbound, refused, pollRejections, importRejections, chunks[0]);
+        }
+        return new Outcome(inbound, refused, pollRejections, importRejections, chunks[0]);
+    }
+
+    /** Deletes chunk after chunk of one table until a chunk is short (or another replica holds the lock). */
+    private long table(String statement, long defaultDays, int chunkSize, int[] chunks) {
+        long total = 0;
         for (int i = 0; i < MAX_CHUNKS; i++) {
-            int deleted = chunk(INBOUND, defaultDays, chunkSize);
+            int deleted = chunk(statement, defaultDays, chunkSize);
             if (deleted < 0) {
                 break;
             }
-            chunks++;
-            inbound += deleted;
+            chunks[0]++;
+            total += deleted;
             if (deleted < chunkSize) {
                 break;
             }
         }
-        for (int i = 0; i < MAX_CHUNKS; i++) {
-            int deleted = chunk(REFUSED, defaultDays, chunkSize);
-            if (deleted < 0) {
-                break;
-            }
-            chunks++;
-            refused += deleted;
-            if (deleted < chunkSize) {
-                break;
-            }
+        return total;
+    }
+
+    private void counted(String table, long deleted) {
+        if (deleted > 0) {
+            meters.counter("connector.archive.retention.deleted", "table", table).increment(deleted);
         }
-        if (inbound > 0) {
-            meters.counter("connector.archive.retention.deleted", "table", "inbound_message").increment(inbound);
-        }
-        if (refused > 0) {
-            meters.counter("connector.archive.retention.deleted", "table", "refused_message").increment(refused);
-        }
-        if (inbound + refused > 0) {
-            LOG.infof("Archive retention deleted %d inbound and %d refused message(s) in %d transaction(s).", inbound,
-                    refused, chunks);
-        }
-        return new Outcome(inbound, refused, chunks);
     }
 
     private static final String INBOUND = """
@@ -104,6 +111,29 @@ public class ArchiveRetentionJob {
                 where r.last_refused_at < now() - make_interval(days => coalesce(f.archive_retention_days, :defaultDays))
                 limit :chunk
                 for update of r skip locked)""";
+
+    /** Refused changes of polled feeds, by the time they were refused. */
+    private static final String POLL_REJECTIONS = """
+            delete from poll_rejection p using (
+                select r.feed_id, r.poll_cursor, r.item_index from poll_rejection r join feed f on f.feed_id = r.feed_id
+                where r.rejected_at < now() - make_interval(days => coalesce(f.archive_retention_days, :defaultDays))
+                limit :chunk
+                for update of r skip locked) x
+            where p.feed_id = x.feed_id and p.poll_cursor = x.poll_cursor and p.item_index = x.item_index""";
+
+    /**
+     * Refused rows of history imports that finished (DONE or FAILED) longer ago than the retention: the job and its
+     * counters stay, its list of rejections goes (a running job keeps its list).
+     */
+    private static final String IMPORT_REJECTIONS = """
+            delete from import_rejection d using (
+                select r.job_id, r.line, r.field from import_rejection r
+                join import_job j on j.job_id = r.job_id join feed f on f.feed_id = j.feed_id
+                where j.state in ('DONE', 'FAILED') and j.finished_at is not null
+                  and j.finished_at < now() - make_interval(days => coalesce(f.archive_retention_days, :defaultDays))
+                limit :chunk
+                for update of r skip locked) x
+            where d.job_id = x.job_id and d.line = x.line and d.field = x.field""";
 
     /** One chunk in its own transaction; -1 when another replica holds the retention lock. */
     private int chunk(String statement, long defaultDays, int chunkSize) {

@@ -88,6 +88,98 @@ class ArchiveRetentionTest {
         assertEquals(List.of(refusedRecently), existingRefused(shortFeed));
     }
 
+    @Test
+    void pollAndImportRejectionsFollowTheFeedsRetention() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String tenant = "retention-" + run;
+        String shortFeed = "ret-rej-short-" + run;
+        String defaultFeed = "ret-rej-default-" + run;
+        Staff.admin(tenant).contentType("application/json")
+                .body("{\"feedId\": \"" + shortFeed + "\", \"deliveryMode\": \"CANONICAL_JSON\", \"archiveRetentionDays\": 2}")
+                .post("/api/v1/feeds?tenant=" + tenant).then().statusCode(201);
+        Staff.admin(tenant).contentType("application/json")
+                .body("{\"feedId\": \"" + defaultFeed + "\", \"deliveryMode\": \"CANONICAL_JSON\"}")
+                .post("/api/v1/feeds?tenant=" + tenant).then().statusCode(201);
+        for (int i = 0; i < 3; i++) {
+            pollRejection(shortFeed, "old", i, 3);                // older than the feed's 2 days
+        }
+        pollRejection(shortFeed, "recent", 0, 1);
+        pollRejection(defaultFeed, "ten-days", 0, 10);            // within the default 90 days
+        pollRejection(defaultFeed, "very-old", 0, 100);
+        UUID oldJob = importJob(shortFeed, "DONE", 3);
+        UUID failedJob = importJob(shortFeed, "FAILED", 5);
+        UUID recentJob = importJob(shortFeed, "DONE", 1);
+        UUID runningJob = importJob(shortFeed, "RUNNING", 30);    // started long ago, never finished: kept
+        UUID defaultJob = importJob(defaultFeed, "DONE", 10);
+        for (UUID job : List.of(oldJob, failedJob, recentJob, runningJob, defaultJob)) {
+            importRejection(job, 1);
+            importRejection(job, 2);
+        }
+
+        ArchiveRetentionJob.Outcome outcome = job.runOnce(2);
+
+        assertTrue(outcome.pollRejectionsDeleted() >= 4, "3 of the short feed, 1 very old of the default: " + outcome);
+        assertTrue(outcome.importRejectionsDeleted() >= 4, "2 each of the old finished jobs: " + outcome);
+        assertEquals(List.of("recent"), pollCursors(shortFeed));
+        assertEquals(List.of("ten-days"), pollCursors(defaultFeed));
+        assertEquals(0, importRejections(oldJob));
+        assertEquals(0, importRejections(failedJob));
+        assertEquals(2, importRejections(recentJob));
+        assertEquals(2, importRejections(runningJob));
+        assertEquals(2, importRejections(defaultJob));
+        assertEquals(List.of(oldJob), existing("import_job", "job_id", List.of(oldJob)), "the job and its counts stay");
+        job.runOnce(2);
+        assertEquals(List.of("recent"), pollCursors(shortFeed));
+        assertEquals(2, importRejections(recentJob));
+    }
+
+    private void pollRejection(String feedId, String cursor, int index, int daysOld) throws Exception {
+        execute("""
+                insert into poll_rejection (feed_id, poll_cursor, item_index, pms_reservation_id, fields, rejected_at)
+                values (?, ?, ?, 'R-1', 'departure', now() - make_interval(days => ?))""", feedId, cursor, index, daysOld);
+    }
+
+    private UUID importJob(String feedId, String state, int daysAgo) throws Exception {
+        UUID id = UUID.randomUUID();
+        execute("""
+                insert into import_job (job_id, feed_id, tenant_id, format, state, file_sha256, total_lines, rows_rejected,
+                                        created_at, finished_at)
+                values (?, ?, 'retention', 'NDJSON', ?, ?, 2, 2, now() - make_interval(days => ?),
+                        case when ? = 'RUNNING' then null else now() - make_interval(days => ?) end)""",
+                id, feedId, state, id.toString().replace("-", ""), daysAgo, state, daysAgo);
+        return id;
+    }
+
+    private void importRejection(UUID jobId, int line) throws Exception {
+        execute("insert into import_rejection (job_id, line, field, reason) values (?, ?, 'departure', 'before arrival')",
+                jobId, line);
+    }
+
+    private List<String> pollCursors(String feedId) throws Exception {
+        List<String> found = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
+                "select distinct poll_cursor from poll_rejection where feed_id = ? order by 1")) {
+            statement.setString(1, feedId);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    found.add(rows.getString(1));
+                }
+            }
+        }
+        return found;
+    }
+
+    private long importRejections(UUID jobId) throws Exception {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
+                "select count(*) from import_rejection where job_id = ?")) {
+            statement.setObject(1, jobId);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
     private UUID inbound(String feedId, int daysOld) throws Exception {
         UUID id = UUID.randomUUID();
         execute("""
