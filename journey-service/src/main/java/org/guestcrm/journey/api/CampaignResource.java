@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.guestcrm.journey.domain.CampaignRecurrence;
 import org.guestcrm.journey.campaign.CampaignPlanner;
 import org.guestcrm.journey.persistence.CampaignEntity;
 import org.guestcrm.platform.api.InvalidRequestException;
@@ -68,7 +69,8 @@ public class CampaignResource {
     @Transactional
     @Operation(summary = "Create a campaign", description = "A campaign of the token's tenant (or of the body's "
             + "\"tenant\" when the token admits several). channel EMAIL; segment.hotelCodes: guests who stayed at one of "
-            + "them; schedule \"now\" (due when launched) or an ISO-8601 instant ahead.")
+            + "them; schedule \"now\" (due when launched) or an ISO-8601 instant ahead; optional recurrence weekly, "
+            + "monthly or quarterly (each run selects the segment again).")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, example = """
             {"name": "Winter offers", "channel": "EMAIL", "segment": {"hotelCodes": ["BARS"]}, "schedule": "now"}"""))
     @APIResponse(responseCode = "201", description = "Created; Location names it",
@@ -103,6 +105,17 @@ public class CampaignResource {
                         "must be \"now\" or an ISO-8601 instant such as 2027-01-15T09:00:00Z"));
             }
         }
+        // Optional: a recurring campaign runs again every period, its segment selected anew each run (issue 9).
+        String recurrence = null;
+        JsonNode recurs = request.get("recurrence");
+        if (recurs != null && !recurs.isNull()) {
+            if (!recurs.isTextual() || CampaignRecurrence.periodOf(recurs.asText()).isEmpty()) {
+                invalid.add(new Problem.InvalidParam("recurrence",
+                        "must be one of " + String.join(", ", CampaignRecurrence.NAMES) + ", or absent (runs once)"));
+            } else {
+                recurrence = recurs.asText();
+            }
+        }
         if (!invalid.isEmpty()) {
             throw new InvalidRequestException("The campaign has invalid fields: "
                     + String.join(", ", invalid.stream().map(Problem.InvalidParam::name).distinct().toList()), invalid);
@@ -116,6 +129,7 @@ public class CampaignResource {
         campaign.hotelCodes = String.join(",", hotelCodes);
         campaign.schedule = schedule;
         campaign.dueAt = dueAt;
+        campaign.recurrence = recurrence;
         campaign.status = CampaignEntity.DRAFT;
         campaign.createdBy = access.actor();
         campaign.createdAt = now;
@@ -189,7 +203,8 @@ public class CampaignResource {
         Map<String, Map<String, Long>> outcomes = planner.outcomes(campaign.id);
         return new CampaignView(campaign.id, campaign.tenant, campaign.name, campaign.channel,
                 new CampaignView.Segment(campaign.hotelCodeList()), campaign.schedule, campaign.status,
-                campaign.createdAt, campaign.launchedAt, outcomes.get("byStatus"), outcomes.get("byReason"));
+                campaign.createdAt, campaign.launchedAt, campaign.recurrence, campaign.runs, campaign.nextRunAt,
+                outcomes.get("byStatus"), outcomes.get("byReason"));
     }
 
     private JsonNode parse(String body) {

@@ -7,11 +7,14 @@ import java.util.UUID;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-/** A campaign as the API shows it, with its messages counted by status and (skipped, cancelled) by reason. */
+/**
+ * A campaign as the API shows it, with its messages (of every run) counted by status and (skipped, cancelled) by reason;
+ * a recurring one with its recurrence, the runs planned so far and when the next one comes.
+ */
 @Schema(name = "Campaign")
 public record CampaignView(UUID id, String tenant, String name, String channel, Segment segment, String schedule,
-                           String status, Instant createdAt, Instant launchedAt, Map<String, Long> counts,
-                           Map<String, Long> reasons) {
+                           String status, Instant createdAt, Instant launchedAt, String recurrence, int runs,
+                           Instant nextRunAt, Map<String, Long> counts, Map<String, Long> reasons) {
 
     /** Who a campaign is for: guests who stayed at one of the hotels. */
     public record Segment(List<String> hotelCodes) {

@@ -2,6 +2,7 @@ package org.guestcrm.journey.campaign;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.Period;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,6 +15,7 @@ import java.util.UUID;
 
 import org.guestcrm.journey.config.JourneyConfig;
 import org.guestcrm.journey.domain.CampaignAudience;
+import org.guestcrm.journey.domain.CampaignRecurrence;
 import org.guestcrm.journey.domain.Channel;
 import org.guestcrm.journey.domain.ConsentScope;
 import org.guestcrm.journey.domain.StepPurpose;
@@ -86,18 +88,90 @@ public class CampaignPlanner {
     /**
      * Plans the campaign for every guest of its segment not planned yet (SCHEDULED, or SKIPPED with the reason), with a
      * CommunicationEvent each, in the caller's transaction; the campaign row is locked first, so two launches never
-     * plan the same guest (the unique index on (campaign_id, guest_id) backs it). Returns how many were planned now.
+     * plan the same guest (the unique index on (campaign_id, campaign_run, guest_id) backs it). A recurring campaign's
+     * first launch plans its run 1 and sets when run 2 comes; launching it again plans the newcomers into the current
+     * run. Returns how many were planned now.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public int launch(UUID campaignId) {
         CampaignEntity campaign = CampaignEntity.findById(campaignId, LockModeType.PESSIMISTIC_WRITE);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        if (CampaignEntity.DRAFT.equals(campaign.status)) {
+            campaign.status = CampaignEntity.LAUNCHED;
+            campaign.launchedAt = now;
+        }
+        Optional<Period> period = CampaignRecurrence.periodOf(campaign.recurrence);
+        Integer run = null;
+        Instant due = campaign.dueAt != null && campaign.dueAt.isAfter(now) ? campaign.dueAt : now;
+        if (period.isPresent()) {
+            if (campaign.runs == 0) {
+                campaign.runs = 1;
+                campaign.nextRunAt = CampaignRecurrence.runAt(firstRunOf(campaign), period.get(), 2);
+            }
+            run = campaign.runs;
+            Instant runAt = CampaignRecurrence.runAt(firstRunOf(campaign), period.get(), run);
+            due = runAt.isAfter(now) ? runAt : now;
+        }
+        int count = plan(campaign, run, due, now);
+        campaign.updatedAt = now;
+        return count;
+    }
+
+    /**
+     * Runs a recurring campaign whose next run has come (issue 9), in the caller's transaction: the campaign row is
+     * locked and the due run worked out again under the lock (another replica may have run it), its segment selected
+     * anew and every guest of it planned for this run (due now, or at the run's time), and the run after it set.
+     * Runs missed while the service was down are not made up: the latest due one runs. Returns the run planned, or
+     * empty when none was due (any more).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<Integer> runDue(UUID campaignId) {
+        CampaignEntity campaign = CampaignEntity.findById(campaignId, LockModeType.PESSIMISTIC_WRITE);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Optional<Period> period = CampaignRecurrence.periodOf(campaign == null ? null : campaign.recurrence);
+        if (period.isEmpty() || !CampaignEntity.LAUNCHED.equals(campaign.status) || campaign.runs == 0) {
+            return Optional.empty();
+        }
+        Instant first = firstRunOf(campaign);
+        Optional<Integer> due = CampaignRecurrence.dueRun(first, period.get(), campaign.runs, now);
+        if (due.isEmpty()) {
+            campaign.nextRunAt = CampaignRecurrence.runAt(first, period.get(), campaign.runs + 1);
+            return Optional.empty();
+        }
+        int run = due.get();
+        campaign.runs = run;
+        campaign.nextRunAt = CampaignRecurrence.runAt(first, period.get(), run + 1);
+        campaign.updatedAt = now;
+        plan(campaign, run, now, now);
+        return due;
+    }
+
+    /** The campaigns whose next run has come, oldest first. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public List<UUID> dueRecurring(int limit) {
+        return communications.getEntityManager().createQuery("select c.id from CampaignEntity c where c.nextRunAt <= :now "
+                        + "and c.status = :launched order by c.nextRunAt", UUID.class)
+                .setParameter("now", clock.instant())
+                .setParameter("launched", CampaignEntity.LAUNCHED)
+                .setMaxResults(limit)
+                .getResultList();
+    }
+
+    /** A recurring campaign's first run: its schedule's instant, else when it was first launched. */
+    private static Instant firstRunOf(CampaignEntity campaign) {
+        return campaign.dueAt != null ? campaign.dueAt : campaign.launchedAt;
+    }
+
+    /** Plans {@code run} (null: a one-shot campaign) for every guest of the segment as it is now not planned in it yet. */
+    private int plan(CampaignEntity campaign, Integer run, Instant due, Instant now) {
         Set<String> planned = new HashSet<>(communications.getEntityManager().createQuery(
-                        "select c.guestId from CommunicationEntity c where c.campaignId = :id", String.class)
-                .setParameter("id", campaignId).getResultList());
+                        "select c.guestId from CommunicationEntity c where c.campaignId = :id "
+                                + "and coalesce(c.campaignRun, 0) = :run", String.class)
+                .setParameter("id", campaign.id)
+                .setParameter("run", run == null ? 0 : run)
+                .getResultList());
         List<GuestDirectory.Guest> guests = directory.segment(campaign.tenant, campaign.hotelCodeList());
         Map<String, List<ConsentScope.State>> consentStates = consentStatesOf(guests);
-        Instant due = campaign.dueAt != null && campaign.dueAt.isAfter(now) ? campaign.dueAt : now;
         int count = 0;
         for (GuestDirectory.Guest guest : guests) {
             if (!planned.add(guest.guestId())) {
@@ -111,6 +185,7 @@ public class CampaignPlanner {
             message.hotelCode = hotelCode;
             message.pmsReservationId = null;
             message.campaignId = campaign.id;
+            message.campaignRun = run;
             message.guestId = guest.guestId();
             message.step = JourneyStep.CAMPAIGN;
             message.channel = Channel.EMAIL;
@@ -119,7 +194,7 @@ public class CampaignPlanner {
             // Marketing waits for the end of the hotel's quiet hours.
             message.dueAt = config.quietHoursOf(campaign.tenant, hotelCode)
                     .nextAllowed(due, config.zoneOf(campaign.tenant, hotelCode));
-            message.correlationId = "campaign:" + campaign.id;
+            message.correlationId = "campaign:" + campaign.id + (run == null ? "" : ":run:" + run);
             message.causationId = null;
             message.attempts = 0;
             message.createdAt = now;
@@ -128,13 +203,8 @@ public class CampaignPlanner {
             ledger.statusChanged(message, now);
             count++;
         }
-        if (CampaignEntity.DRAFT.equals(campaign.status)) {
-            campaign.status = CampaignEntity.LAUNCHED;
-            campaign.launchedAt = now;
-        }
-        campaign.updatedAt = now;
-        LOG.infof("Campaign %s (tenant %s) launched: %d guest(s) planned now, %d of its segment in all.", campaign.id,
-                campaign.tenant, count, guests.size());
+        LOG.infof("Campaign %s (tenant %s)%s: %d guest(s) planned now, %d of its segment in all.", campaign.id,
+                campaign.tenant, run == null ? " launched" : " run " + run, count, guests.size());
         return count;
     }
 

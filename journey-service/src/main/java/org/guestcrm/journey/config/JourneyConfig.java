@@ -162,6 +162,15 @@ public interface JourneyConfig {
 
     OccasionPlanning occasionPlanning();
 
+    /** Campaigns (issue 9): how often recurring campaigns are checked for a run that has come due. */
+    Campaigns campaigns();
+
+    interface Campaigns {
+        /** How often the campaigns whose next run has come are run (a duration, or {@code off}: never). */
+        @WithDefault("1m")
+        String recurrenceEvery();
+    }
+
     /** The occasions of one tenant or hotel. */
     interface OccasionGroup {
         Optional<OccasionSettings> winBack();

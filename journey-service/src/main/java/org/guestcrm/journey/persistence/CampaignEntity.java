@@ -58,6 +58,18 @@ public class CampaignEntity extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
+    /** {@code weekly}, {@code monthly} or {@code quarterly} for a recurring campaign (V22); null: it runs once. */
+    @Column(name = "recurrence")
+    public String recurrence;
+
+    /** Runs planned so far (a recurring campaign's run number; 1 after its launch). */
+    @Column(name = "runs", nullable = false)
+    public int runs;
+
+    /** When a recurring campaign runs next (its segment selected again then); null when it does not recur. */
+    @Column(name = "next_run_at")
+    public Instant nextRunAt;
+
     public List<String> hotelCodeList() {
         return Arrays.stream(hotelCodes.split(",")).filter(code -> !code.isBlank()).toList();
     }

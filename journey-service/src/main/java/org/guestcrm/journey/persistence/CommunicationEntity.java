@@ -112,6 +112,10 @@ public class CommunicationEntity extends PanacheEntityBase {
     @Column(name = "notice_version", nullable = false)
     public String noticeVersion = "";
 
+    /** The run of a recurring campaign this message belongs to (1, 2, ...; V22); null for a one-shot campaign. */
+    @Column(name = "campaign_run")
+    public Integer campaignRun;
+
     /** A guest occasion's key (the birthday's or anniversary's year, the last departure of a win-back); else null. */
     @Column(name = "occasion")
     public String occasion;

@@ -37,7 +37,10 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.inject.Inject;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.persistence.EntityManager;
 
 /**
  * Campaigns end to end: guests from crm.guests, consents from crm.consents (Kafka, registry), planned in PostgreSQL,
@@ -148,6 +151,73 @@ class CampaignTest {
         Staff.as("another-tenant", Roles.MARKETER).post("/api/v1/campaigns/" + id + "/launch").then().statusCode(404);
         Staff.as(tenant, Roles.VIEWER).get("/api/v1/campaigns/" + id).then().statusCode(200)
                 .body("status", org.hamcrest.Matchers.equalTo("DRAFT"));
+    }
+
+    @Inject
+    EntityManager entityManager;
+
+    /**
+     * Issue 9: a monthly campaign. Its first run reaches the segment; a guest who joins later gets nothing until the
+     * next run, which selects the segment anew and mails both, each once; a launch retried after that plans nothing.
+     * The month is compressed by moving the campaign's launch and next-run times back in the database (the tests'
+     * stand-in for a clock); the service's own recurrence check (every second in tests) runs it.
+     */
+    @Test
+    void aMonthlyCampaignRunsAgainWhenItsNextRunComesSelectingItsSegmentAnewEachGuestOncePerRun() {
+        String tenant = "camp-" + UUID.randomUUID().toString().substring(0, 8);
+        String early = guest(tenant, "early", "REC1", ConsentStatus.GRANTED);
+        guest(tenant, "elsewhere", "REC2", ConsentStatus.GRANTED);
+        String id = create(tenant, "{\"name\": \"Monthly news\", \"channel\": \"EMAIL\", "
+                + "\"segment\": {\"hotelCodes\": [\"REC1\"]}, \"schedule\": \"now\", \"recurrence\": \"monthly\"}");
+        JsonPath draft = awaitCampaign(tenant, id, c -> true);
+        assertEquals("monthly", draft.getString("recurrence"));
+        assertEquals(0, draft.getInt("runs"));
+        awaitPreview(tenant, id, p -> p.getInt("wouldReceive") == 1);
+
+        launch(tenant, id);
+        JsonPath first = awaitCampaign(tenant, id, c -> c.getInt("counts.SENT") == 1);
+        assertEquals(1, first.getInt("runs"));
+        Instant launchedAt = Instant.parse(first.getString("launchedAt"));
+        assertEquals(launchedAt.atOffset(java.time.ZoneOffset.UTC).plusMonths(1).toInstant(),
+                Instant.parse(first.getString("nextRunAt")), "run 2 a month after the first");
+        assertEquals(1, mailsTo(emailOf(tenant, "early")).size());
+
+        String late = guest(tenant, "late", "REC1", ConsentStatus.GRANTED);
+        awaitPreview(tenant, id, p -> p.getInt("wouldReceive") == 2);
+        assertEquals(1, awaitCampaign(tenant, id, c -> true).getInt("runs"), "no run before its time");
+
+        // A month passes: the first run was 32 days ago, run 2 is due.
+        QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery("""
+                        UPDATE campaign SET launched_at = launched_at - interval '32 days',
+                          next_run_at = now() - interval '1 second' WHERE id = :id""")
+                .setParameter("id", UUID.fromString(id)).executeUpdate());
+        JsonPath second = awaitCampaign(tenant, id, c -> c.getInt("counts.SENT") == 3);
+        assertEquals(2, second.getInt("runs"));
+        assertTrue(Instant.parse(second.getString("nextRunAt")).isAfter(Instant.now().plus(20, ChronoUnit.DAYS)),
+                "run 3 is a month after run 2: " + second.getString("nextRunAt"));
+        await().atMost(WAIT).until(() -> mailsTo(emailOf(tenant, "late")).size() == 1);
+        assertEquals(2, mailsTo(emailOf(tenant, "early")).size(), "one mail per run: " + early);
+        assertEquals(0, mailsTo(emailOf(tenant, "elsewhere")).size(), "not in the segment");
+
+        // A client retrying the launch now plans nobody again (both are planned in run 2).
+        launch(tenant, id);
+        JsonPath after = awaitCampaign(tenant, id, c -> true);
+        assertEquals(3, after.getMap("counts").values().stream().mapToInt(n -> ((Number) n).intValue()).sum(),
+                "three messages in all: " + after.getMap("counts") + " (" + late + ")");
+        assertEquals(2, after.getInt("runs"));
+    }
+
+    @Test
+    void aRecurrenceThatIsNoneOfTheKnownOnesIsRefusedWith400NamingIt() {
+        String tenant = "camp-" + UUID.randomUUID().toString().substring(0, 8);
+        for (String recurrence : List.of("\"hourly\"", "5", "\"\"")) {
+            Staff.as(tenant, Roles.MARKETER).contentType(ContentType.JSON)
+                    .body("{\"name\": \"x\", \"channel\": \"EMAIL\", \"segment\": {\"hotelCodes\": [\"BARS\"]}, "
+                            + "\"schedule\": \"now\", \"recurrence\": " + recurrence + "}")
+                    .post("/api/v1/campaigns").then().statusCode(400).contentType("application/problem+json")
+                    .body("invalidParams.name", org.hamcrest.Matchers.equalTo(List.of("recurrence")))
+                    .body("invalidParams[0].reason", org.hamcrest.Matchers.containsString("weekly, monthly, quarterly"));
+        }
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------
