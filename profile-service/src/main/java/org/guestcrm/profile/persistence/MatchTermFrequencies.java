@@ -25,7 +25,9 @@ import jakarta.persistence.EntityManager;
 /**
  * The tenants' term frequencies ({@code match_term_frequency}, V17): counts per field and value hash, read for a
  * batch's values in one statement and changed by the batch's net differences in one statement (rows in key order, so
- * two batches never deadlock on them). Values are stored as hashes only.
+ * two batches never deadlock on them). Values are stored as hashes only. The read looks up each distinct key by the
+ * primary key in a lateral subquery ({@code limit 1}): the plain join let the planner scan the whole table per batch
+ * (IntakeAtScaleTest's pg_stat_user_tables counters: about 1,360 rows read per batch of 500 at 5,000 profiles).
  */
 @ApplicationScoped
 public class MatchTermFrequencies {
@@ -86,9 +88,12 @@ public class MatchTermFrequencies {
             Array f = connection.createArrayOf("text", fields.toArray());
             Array h = connection.createArrayOf("text", hashes.toArray());
             try (PreparedStatement query = connection.prepareStatement("""
-                    select distinct m.tenant, m.field, m.value_hash, m.count
-                    from unnest(?::text[], ?::text[], ?::text[]) as k (tenant, field, value_hash)
-                    join match_term_frequency m on m.tenant = k.tenant and m.field = k.field and m.value_hash = k.value_hash""")) {
+                    select k.tenant, k.field, k.value_hash, m.count
+                    from (select distinct * from unnest(?::text[], ?::text[], ?::text[]) as u (tenant, field, value_hash)) as k
+                    cross join lateral (
+                        select m.count from match_term_frequency m
+                        where m.tenant = k.tenant and m.field = k.field and m.value_hash = k.value_hash limit 1
+                    ) as m""")) {
                 query.setArray(1, t);
                 query.setArray(2, f);
                 query.setArray(3, h);

@@ -21,7 +21,9 @@ import jakarta.persistence.EntityManager;
 
 /**
  * Contact points demoted as shared by unrelated guests ({@code shared_contact_point}), keyed like the blocking keys:
- * {@code e:} + normalised e-mail, {@code p:} + E.164 phone, per tenant. One statement per question, whatever the batch.
+ * {@code e:} + normalised e-mail, {@code p:} + E.164 phone, per tenant. One statement per question, whatever the batch;
+ * each key is looked up by the primary key in a lateral subquery ({@code limit 1}), so a batch reads its keys' rows,
+ * never the whole table (the planner chose a sequential scan for the plain join: IntakeAtScaleTest's counters).
  */
 @ApplicationScoped
 public class SharedContactPoints {
@@ -44,7 +46,10 @@ public class SharedContactPoints {
         }
         run("""
                 select s.tenant, s.match_key from unnest(?::text[], ?::text[]) as k (tenant, match_key)
-                join shared_contact_point s on s.tenant = k.tenant and s.match_key = k.match_key""", keys,
+                cross join lateral (
+                    select s.tenant, s.match_key from shared_contact_point s
+                    where s.tenant = k.tenant and s.match_key = k.match_key limit 1
+                ) as s""", keys,
                 rows -> found.add(new Key(rows.getString(1), rows.getString(2))));
         return found;
     }
@@ -86,13 +91,16 @@ public class SharedContactPoints {
             return new Holdings(demoted, names);
         }
         run("""
-                select k.tenant, k.match_key, s.match_key is not null, n.match_surname
+                select k.tenant, k.match_key, s.demoted is not null, n.match_surname
                 from unnest(?::text[], ?::text[]) as k (tenant, match_key)
-                left join shared_contact_point s on s.tenant = k.tenant and s.match_key = k.match_key
+                left join lateral (
+                    select true as demoted from shared_contact_point s
+                    where s.tenant = k.tenant and s.match_key = k.match_key limit 1
+                ) as s on true
                 left join lateral (
                     select distinct p.match_surname from source_profile_block b
                     join source_profile p on p.id = b.source_profile_id
-                    where s.match_key is null and b.tenant = k.tenant and b.block_key = k.match_key
+                    where s.demoted is null and b.tenant = k.tenant and b.block_key = k.match_key
                         and p.match_surname is not null
                     limit %d
                 ) as n on true""".formatted(NAMES_READ), keys, rows -> {
