@@ -83,9 +83,12 @@ class DeskCostTest {
         double updates = (after[2] - before[2]) / (double) BOOKINGS;
         LOG.infof("Per booking: %.2f processed_event inserts, %.2f document inserts, %.2f document updates", processed,
                 inserts, updates);
-        assertEquals(3.0, inserts, 0.001, "three documents owed per booking, each inserted once");
-        assertTrue(updates <= 1.0, "one document changes state per booking (SENT), updated once: " + updates);
-        assertTrue(processed <= 2.0, "the reservation and the SENT only, nothing for SCHEDULED: " + processed);
+        // The figures are the whole table's: other test classes' late work in the same database (sweep, late
+        // records) can add a little (1.13 updates seen once in the whole suite), hence the margins; the code before
+        // this change writes 6 updates and 7 processed events per booking.
+        assertEquals(3.0, inserts, 0.25, "three documents owed per booking, each inserted once");
+        assertTrue(updates <= 1.5, "one document changes state per booking (SENT), updated once: " + updates);
+        assertTrue(processed <= 2.5, "the reservation and the SENT only, nothing for SCHEDULED: " + processed);
     }
 
     /** processed_event inserts, document inserts, document updates (committed, as PostgreSQL counts them). */
