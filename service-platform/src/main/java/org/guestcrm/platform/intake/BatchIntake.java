@@ -190,7 +190,8 @@ public class BatchIntake {
 
     private <T> Outcome applyNew(IntakeHandler<T> handler, List<IntakeRecord<T>> records) {
         List<UUID> ids = records.stream().map(IntakeRecord::eventId).toList();
-        Set<UUID> fresh = processedEvents.markAllProcessed(handler.consumer(), ids);
+        Set<UUID> fresh = handler.recordsProcessedEvents() ? processedEvents.markAllProcessed(handler.consumer(), ids)
+                : new HashSet<>(ids);
         List<IntakeRecord<T>> toApply = new ArrayList<>(fresh.size());
         Set<UUID> taken = new HashSet<>();
         for (IntakeRecord<T> record : records) {

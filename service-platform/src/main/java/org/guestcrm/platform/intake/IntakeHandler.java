@@ -33,6 +33,18 @@ public interface IntakeHandler<T> {
     }
 
     /**
+     * Whether the intake records each applied event id in {@code processed_event} and skips ids it has seen (the
+     * default). A handler whose effect is idempotent by itself (every write keyed and guarded by the record's own
+     * version, e.g. {@code insert ... on conflict ... do update ... where excluded.version > current.version}) may
+     * answer false: no processed-event row is written, and a redelivered record is applied again with no second
+     * effect. A record repeated within one batch is still applied once. Answer false only when a test proves the
+     * repeat has no effect: a notification, a counter or an outbox event written per apply must keep the default.
+     */
+    default boolean recordsProcessedEvents() {
+        return true;
+    }
+
+    /**
      * Keys of a compacted topic whose last record in the batch is a tombstone (the key's values are gone: a guest
      * erased or merged away), after the batch's values are applied, in a transaction of its own that a transient
      * failure retries like the batch. Tombstones carry no event id, so this must be idempotent by itself. The

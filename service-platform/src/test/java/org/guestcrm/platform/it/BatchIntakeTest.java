@@ -94,6 +94,35 @@ class BatchIntakeTest {
         assertTrue(isolatedCount() >= isolatedBefore + 1, "guestcrm.intake.batches.isolated did not count the isolation");
     }
 
+    @Test
+    void aHandlerIdempotentByItselfGetsNoProcessedEventRowsAndARedeliveryIsAppliedAgain() throws Exception {
+        String run = "self-idempotent-" + UUID.randomUUID() + ":";
+        GuestProfileChanged once = profile("self-0");
+        ProbeHandler.recordsProcessed = false;
+        try {
+            try (ProbeTraffic traffic = new ProbeTraffic()) {
+                traffic.send(run + "a", once);
+                traffic.send(run + "a", once);                        // repeated within the batch (or the next)
+                traffic.flush();
+            }
+            await().atMost(PATIENCE).until(() -> ProbeTraffic.applied(run) >= 1);
+            try (ProbeTraffic traffic = new ProbeTraffic()) {
+                traffic.send(run + "b", profile("self-1"));
+                traffic.flush();
+            }
+            await().atMost(PATIENCE).until(() -> ProbeTraffic.applied(run + "b") >= 1);
+            try (ProbeTraffic traffic = new ProbeTraffic()) {
+                traffic.send(run + "a", once);                        // a redelivery after its batch
+                traffic.flush();
+            }
+            await().atMost(PATIENCE).until(() -> ProbeTraffic.applied(run + "a") >= 2);
+            assertEquals(0, ProbeTraffic.count("select count(*) from processed_event where event_id = '"
+                    + once.getMetadata().getEventId() + "'"), "no processed-event row for a handler idempotent by itself");
+        } finally {
+            ProbeHandler.recordsProcessed = true;
+        }
+    }
+
     private double isolatedCount() {
         var counter = meters.find("guestcrm.intake.batches.isolated").tag("consumer", "platform-probe").counter();
         return counter == null ? 0 : counter.count();

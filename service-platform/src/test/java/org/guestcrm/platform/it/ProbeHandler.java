@@ -23,6 +23,14 @@ public class ProbeHandler implements IntakeHandler<GuestProfileChanged> {
     /** While true, a profile id {@code FLAKY} fails to apply (a bug); set false to stand for the fix. */
     public static volatile boolean flakyFails = true;
 
+    /** While false, the probe stands for a handler idempotent by itself: the intake writes no processed-event rows. */
+    public static volatile boolean recordsProcessed = true;
+
+    @Override
+    public boolean recordsProcessedEvents() {
+        return recordsProcessed;
+    }
+
     @Inject
     EntityManager entityManager;
 
