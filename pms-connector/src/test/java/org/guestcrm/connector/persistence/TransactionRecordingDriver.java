@@ -28,20 +28,31 @@ import java.util.logging.Logger;
  */
 public final class TransactionRecordingDriver implements Driver {
 
-    /** One committed transaction: its statements, in order (SQL text shortened, whitespace collapsed). */
-    public record Transaction(List<String> statements) {
+    /** A statement sent, by the thread that sent it (SQL text shortened, whitespace collapsed). */
+    public record Sent(String thread, String sql) {
+    }
+
+    /** One committed transaction: its statements, in order (SQL text shortened), and the thread that committed it. */
+    public record Transaction(String thread, List<String> statements) {
         public boolean touches(String fragment) {
             return statements.stream().anyMatch(s -> s.contains(fragment));
         }
     }
 
     private static final ConcurrentLinkedQueue<Transaction> COMMITTED = new ConcurrentLinkedQueue<>();
+    private static final ConcurrentLinkedQueue<Sent> SENT = new ConcurrentLinkedQueue<>();
 
     private final Driver delegate = new org.postgresql.Driver();
 
     /** Forgets what was recorded. */
     public static void clear() {
         COMMITTED.clear();
+        SENT.clear();
+    }
+
+    /** Every statement thread {@code thread} sent since {@link #clear}, in or out of a transaction. */
+    public static List<String> sentBy(String thread) {
+        return SENT.stream().filter(s -> s.thread().equals(thread)).map(Sent::sql).toList();
     }
 
     /** The committed transactions recorded since {@link #clear} that match. */
@@ -113,7 +124,9 @@ public final class TransactionRecordingDriver implements Driver {
         }
 
         synchronized void sent(String sql) {
-            current.add(shorten(sql));
+            String text = shorten(sql);
+            current.add(text);
+            SENT.add(new Sent(Thread.currentThread().getName(), text));
         }
 
         @Override
@@ -123,7 +136,7 @@ public final class TransactionRecordingDriver implements Driver {
                 Object result = call(target, method, args);
                 synchronized (this) {
                     if (!current.isEmpty()) {
-                        COMMITTED.add(new Transaction(List.copyOf(current)));
+                        COMMITTED.add(new Transaction(Thread.currentThread().getName(), List.copyOf(current)));
                     }
                     current.clear();
                 }
