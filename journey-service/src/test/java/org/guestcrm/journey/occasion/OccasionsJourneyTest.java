@@ -39,8 +39,9 @@ import jakarta.persistence.EntityManager;
 /**
  * Guest occasions end to end: guests from crm.guests (birth date, last stay), consents from crm.consents, planned by
  * {@link OccasionScheduler} run with the test's own clock, mailed by the lease-and-send dispatcher to GreenMail. Test
- * profile: tenant {@code occasions} has win-back (90 days), birthday and stay anniversary at 10:00 UTC, hotel OCCOFF no
- * birthday, at most 1 marketing mail per guest in 30 days.
+ * profile: tenant {@code occasions} has win-back (90 days), birthday and stay anniversary at 23:59 UTC (not due before
+ * the test makes them due, whatever the time of day), hotel OCCOFF no birthday, at most 1 marketing mail per guest in
+ * 30 days.
  */
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "database", value = "journey"))
