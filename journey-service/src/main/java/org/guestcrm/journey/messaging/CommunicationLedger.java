@@ -114,8 +114,11 @@ public class CommunicationLedger {
     }
 
     private void publish(CommunicationEntity communication, Instant now) {
-        outbox.add(Topic.CRM_COMMUNICATIONS, JourneyMapper.communicationKeyOf(communication),
-                JourneyMapper.communicationEventOf(communication, now));
+        var event = JourneyMapper.communicationEventOf(communication, now);
+        // The status as a header too, so a consumer that only acts on some statuses (the opt-out service: bounces and
+        // complaints; the desk: no SCHEDULED) skips the others without decoding them. The record holds it as well.
+        outbox.add(Topic.CRM_COMMUNICATIONS, JourneyMapper.communicationKeyOf(communication), event,
+                java.util.Map.of("communication-status", event.getStatus().name()));
         // Per communication, so DEBUG: the intake and the dispatcher log one line per batch or round.
         LOG.debugf("Communication %s (%s of reservation %s:%s:%s) is now %s%s.", communication.id, communication.step,
                 communication.tenant, communication.hotelCode, communication.pmsReservationId, communication.status,

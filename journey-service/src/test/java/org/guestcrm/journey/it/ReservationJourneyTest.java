@@ -235,6 +235,28 @@ class ReservationJourneyTest {
     }
 
     @Test
+    void everyCommunicationEventCarriesItsStatusAsAHeaderSoConsumersCanSkipItUnread() {
+        Booking booking = Booking.unique();
+        LocalDate arrival = LocalDate.now().plusDays(30);
+        KafkaTestClients.sendAvro(RESERVATIONS, booking.key(),
+                booking.snapshot(1, ReservationStatus.CONFIRMED, arrival, arrival.plusDays(3)));
+        awaitCommunications(booking, list -> list.getList("status").contains("SENT"));
+
+        await().atMost(WAIT).until(() -> KafkaTestClients.<CommunicationEvent>readDecoded(Topic.CRM_COMMUNICATIONS.topicName())
+                .stream().filter(r -> booking.key().equals(r.key()))
+                .anyMatch(r -> r.value().getStatus() == CommunicationStatus.SENT));
+        List<KafkaTestClients.DecodedRecord<CommunicationEvent>> events = KafkaTestClients
+                .<CommunicationEvent>readDecoded(Topic.CRM_COMMUNICATIONS.topicName()).stream()
+                .filter(r -> booking.key().equals(r.key())).toList();
+        assertTrue(events.size() >= 2, "at least the confirmation planned and sent: " + events.size());
+        for (KafkaTestClients.DecodedRecord<CommunicationEvent> event : events) {
+            assertEquals(event.value().getStatus().name(), event.headers().get("communication-status"),
+                    "the header says the record's own status");
+            assertEquals("CommunicationEvent", event.headers().get("event-type"));
+        }
+    }
+
+    @Test
     void aPoisonRecordGoesToTheDeadLetterTopicAndTheNextRecordIsStillProcessed() {
         Booking booking = Booking.unique();
         byte[] garbage = "this is not avro".getBytes(StandardCharsets.UTF_8);
