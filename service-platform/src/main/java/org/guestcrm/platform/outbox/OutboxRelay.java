@@ -69,13 +69,27 @@ import jakarta.persistence.EntityManager;
 public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-    private static final String SELECT = """
+    /*
+     * Parked keys are read first (partial index outbox_event_parked: nearly always none), then the round's rows. One
+     * statement with the anti-join inside let the planner probe every unsent row for every candidate (a nested loop
+     * over outbox_event_unsent): under a backlog of n unsent rows a round read n x batch rows (the journey-service read
+     * 585 outbox rows per booking at 56 bookings/s), and after an outage it would have read millions per round.
+     */
+    private static final String PARKED_KEYS = """
+            select distinct topic, record_key from outbox_event
+            where sent_at is null and parked_at is not null and record_key is not null""";
+    private static final String COLUMNS = """
             select o.id, o.event_id, o.event_type, o.topic, o.record_key, o.correlation_id, o.payload, o.attempts
             from outbox_event o
-            where o.sent_at is null and o.parked_at is null
-              and not exists (select 1 from outbox_event p
-                              where p.parked_at is not null and p.sent_at is null
-                                and p.topic = o.topic and p.record_key = o.record_key)
+            where o.sent_at is null and o.parked_at is null""";
+    private static final String SELECT = COLUMNS + """
+
+            order by o.id
+            limit ?""";
+    private static final String SELECT_AROUND_PARKED = COLUMNS + """
+
+              and not exists (select 1 from unnest(cast(? as varchar[]), cast(? as varchar[])) as parked(topic, record_key)
+                              where parked.topic = o.topic and parked.record_key = o.record_key)
             order by o.id
             limit ?""";
 
@@ -293,9 +307,23 @@ public class OutboxRelay {
     }
 
     private List<Row> select(Connection connection) throws SQLException {
+        List<String> parkedTopics = new ArrayList<>();
+        List<String> parkedKeys = new ArrayList<>();
+        try (PreparedStatement parked = connection.prepareStatement(PARKED_KEYS); ResultSet result = parked.executeQuery()) {
+            while (result.next()) {
+                parkedTopics.add(result.getString(1));
+                parkedKeys.add(result.getString(2));
+            }
+        }
         List<Row> rows = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement(SELECT)) {
-            select.setInt(1, settings.batchSize());
+        try (PreparedStatement select = connection.prepareStatement(parkedKeys.isEmpty() ? SELECT : SELECT_AROUND_PARKED)) {
+            if (parkedKeys.isEmpty()) {
+                select.setInt(1, settings.batchSize());
+            } else {
+                select.setArray(1, connection.createArrayOf("varchar", parkedTopics.toArray()));
+                select.setArray(2, connection.createArrayOf("varchar", parkedKeys.toArray()));
+                select.setInt(3, settings.batchSize());
+            }
             try (ResultSet result = select.executeQuery()) {
                 while (result.next()) {
                     rows.add(new Row(result.getLong(1), result.getObject(2, UUID.class), result.getString(3),
