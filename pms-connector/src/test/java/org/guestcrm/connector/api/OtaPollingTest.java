@@ -288,8 +288,10 @@ class OtaPollingTest {
             assertTrue(badReads.size() >= 3, "retried: " + badReads);
             Duration lastGap = Duration.between(badReads.get(badReads.size() - 2), badReads.getLast());
             assertTrue(lastGap.compareTo(Duration.ofMillis(1800)) >= 0, "backed off: " + badReads);
-            assertTrue(reads(good).size() > badReads.size(), "the good hotel is read at its own interval: "
-                    + reads(good).size() + " reads, the failing one " + badReads.size());
+            // Read at its own interval (1 s) while the failing one waits up to 2 s: over time the good hotel is read
+            // more often. Counted over a window, not at one instant: on a loaded machine (CI at a76b597) both had 4.
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> reads(good).size() > reads(bad).size() + 1);
 
             // now its answers are malformed: a parse failure is that hotel's failure too
             pms.hotelReadStatus.remove(bad);
