@@ -14,8 +14,9 @@ import java.util.TreeMap;
  * rows inserted, updated, deleted and read. Two readings around a benchmark window give the work per booking, which is
  * where a durable commit's WAL flush and the rows behind it show up before any profiler is attached.
  * <p>
- * The counters are flushed by each backend at the end of its transactions (at most about a second late), so a
- * window of a minute or more reads them to within a few percent.
+ * Each backend flushes its counters at the end of a transaction at most once a second, and an idle one within about
+ * ten seconds, so the readings trail by up to that much: a window of minutes (the bench's) reads them to within a few
+ * percent, a window of a second may see only part of its own work.
  */
 final class DatabaseWork {
 
