@@ -545,15 +545,11 @@ public class PreferenceCentreResource {
         String tenant = g.session().tenant();
         List<ContactPoint> held = profiles.heldWith(tenant, g.contactPoint(), ContactKind.PHONE);
         // The number being corrected must be one the page showed (by its place in the list), or none (a number added).
-        ContactPoint old = null;
-        String which = blankToNull(replaces);
-        if (which != null) {
-            int index = indexOf(which, held.size());
-            if (index < 0) {
-                return render(400, g, language, null, t.get("error.replaces"));
-            }
-            old = held.get(index);
+        Object replaced = replaced(replaces, held, g, language, t);
+        if (replaced instanceof Response refusal) {
+            return refusal;
         }
+        ContactPoint old = (ContactPoint) replaced;
         // Never echo what was typed: the error names the field only.
         String raw = blankToNull(phone);
         if (raw == null || raw.length() > 64) {
@@ -602,15 +598,11 @@ public class PreferenceCentreResource {
         Map<String, String> t = PreferenceTexts.of(language);
         String tenant = g.session().tenant();
         List<ContactPoint> held = profiles.heldWith(tenant, g.contactPoint(), ContactKind.POSTAL);
-        ContactPoint old = null;
-        String which = blankToNull(replaces);
-        if (which != null) {
-            int index = indexOf(which, held.size());
-            if (index < 0) {
-                return render(400, g, language, null, t.get("error.replaces"));
-            }
-            old = held.get(index);
+        Object replaced = replaced(replaces, held, g, language, t);
+        if (replaced instanceof Response refusal) {
+            return refusal;
         }
+        ContactPoint old = (ContactPoint) replaced;
         String street = blankToNull(line1);
         String extra = blankToNull(line2);
         String code = blankToNull(postalCode);
@@ -653,6 +645,19 @@ public class PreferenceCentreResource {
     }
 
     /** The 0-based place of a 1-based {@code index} among {@code size} shown entries, or -1. */
+    /**
+     * The shown contact point a correction replaces ({@code replaces}: its place in the page's list), null when the
+     * correction adds one, or the 400 page when {@code replaces} names no place in the list.
+     */
+    private Object replaced(String replaces, List<ContactPoint> held, Guest g, String language, Map<String, String> t) {
+        String which = blankToNull(replaces);
+        if (which == null) {
+            return null;
+        }
+        int index = indexOf(which, held.size());
+        return index < 0 ? render(400, g, language, null, t.get("error.replaces")) : held.get(index);
+    }
+
     private static int indexOf(String index, int size) {
         try {
             int i = Integer.parseInt(index.trim());
