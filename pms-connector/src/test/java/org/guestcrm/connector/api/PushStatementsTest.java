@@ -146,7 +146,8 @@ class PushStatementsTest {
         assertEquals(3, outboxRows(messageId), "one set of events in the outbox");
         await().atMost(Duration.ofSeconds(60)).until(() -> OtaPushTest.recordsOf(Topic.PMS_RESERVATIONS.topicName(),
                 messageId).size() + OtaPushTest.recordsOf(Topic.PMS_PROFILES.topicName(), messageId).size() >= 3);
-        Thread.sleep(1000);
+        // Every row acknowledged by Kafka and marked sent: nothing of this message is still on its way.
+        await().atMost(Duration.ofSeconds(60)).until(() -> unsentOutboxRows(messageId) == 0);
         List<String> onKafka = new ArrayList<>();
         OtaPushTest.recordsOf(Topic.PMS_RESERVATIONS.topicName(), messageId)
                 .forEach(r -> onKafka.add(r.headers().get("event-id")));
@@ -176,7 +177,8 @@ class PushStatementsTest {
         assertEquals(refusedBefore, refused("demo-ota"), "nothing refused");
         await().atMost(Duration.ofSeconds(60)).until(() -> OtaPushTest.recordsOf(Topic.PMS_RESERVATIONS.topicName(),
                 messageId).size() >= 1);
-        Thread.sleep(1000);
+        // Every row acknowledged by Kafka and marked sent: nothing of this message is still on its way.
+        await().atMost(Duration.ofSeconds(60)).until(() -> unsentOutboxRows(messageId) == 0);
         assertEquals(1, OtaPushTest.recordsOf(Topic.PMS_RESERVATIONS.topicName(), messageId).size(), "once on Kafka");
     }
 
@@ -231,6 +233,10 @@ class PushStatementsTest {
 
     private long outboxRows(String messageId) throws Exception {
         return count("select count(*) from outbox_event where correlation_id = ?", messageId);
+    }
+
+    private long unsentOutboxRows(String messageId) throws Exception {
+        return count("select count(*) from outbox_event where correlation_id = ? and sent_at is null", messageId);
     }
 
     private long refused(String feedId) throws Exception {
