@@ -20,6 +20,7 @@ public record GuestDto(
         List<ContactPointDto> emails,
         List<ContactPointDto> phones,
         java.util.Map<String, String> fieldSources,
+        java.util.Map<String, String> preferences,
         org.guestcrm.profile.domain.StaySummary stays,
         List<SourceProfileDto> sourceProfiles,
         Instant createdAt,

@@ -9,7 +9,8 @@ import org.guestcrm.platform.domain.ContactKind;
 
 /**
  * The golden guest record as composed from its source profiles, with where each field came from
- * ({@link #fieldSources}: the survivorship decision, explainable).
+ * ({@link #fieldSources}: the survivorship decision, explainable), and its preferences (key -> value, bounded) with
+ * the source each value survived from ({@link #preferenceSources}).
  */
 public record GoldenRecord(
         String title,
@@ -21,10 +22,15 @@ public record GoldenRecord(
         String companyName,
         List<ComposedContactPoint> emails,
         List<ComposedContactPoint> phones,
-        Map<Survivorship.Field, FieldSource> fieldSources) {
+        Map<Survivorship.Field, FieldSource> fieldSources,
+        java.util.SortedMap<String, String> preferences,
+        Map<String, FieldSource> preferenceSources) {
 
     public GoldenRecord {
         fieldSources = fieldSources == null ? Map.of() : Map.copyOf(fieldSources);
+        preferences = java.util.Collections.unmodifiableSortedMap(
+                preferences == null ? new java.util.TreeMap<>() : new java.util.TreeMap<>(preferences));
+        preferenceSources = preferenceSources == null ? Map.of() : Map.copyOf(preferenceSources);
     }
 
     /**

@@ -27,7 +27,8 @@ import org.guestcrm.profile.domain.matching.EmailEvidence;
  * in E.164 read in the profile's regions; a phone libphonenumber does not hold valid is left out), each with its
  * provenance. OTA relay and placeholder addresses ({@link EmailEvidence}) and addresses shared by unrelated guests
  * ({@link ContactDemotions}) stay in the set, marked, but are never primary. The primary of each kind is chosen among
- * the others by trust of its best source, then whether that source flags it primary, then recency.
+ * the others by trust of its best source, then whether that source flags it primary, then recency. Preferences are
+ * decided per key by the same criteria ({@link Survivorship#preferences}).
  * Profiles the PMS deleted or merged away keep their link but no longer contribute.
  */
 public final class GoldenRecordComposer {
@@ -52,6 +53,12 @@ public final class GoldenRecordComposer {
     public GoldenRecord compose(List<SourceProfileSnapshot> sources, ContactDemotions demotions, LocalDate today) {
         List<SourceProfileSnapshot> active = sources.stream().filter(SourceProfileSnapshot::active).toList();
         Map<Field, FieldSource> fieldSources = new EnumMap<>(Field.class);
+        java.util.SortedMap<String, String> preferences = new java.util.TreeMap<>();
+        Map<String, FieldSource> preferenceSources = new LinkedHashMap<>();
+        Survivorship.preferences(active).forEach((key, survivor) -> {
+            preferences.put(key, survivor.value());
+            preferenceSources.put(key, survivor.source());
+        });
         return new GoldenRecord(
                 decide(Field.TITLE, active, today, fieldSources),
                 decide(Field.FIRST_NAME, active, today, fieldSources),
@@ -62,7 +69,7 @@ public final class GoldenRecordComposer {
                 decide(Field.COMPANY_NAME, active, today, fieldSources),
                 contactPoints(active, ContactKind.EMAIL, SourceProfileSnapshot::emails, demotions),
                 contactPoints(active, ContactKind.PHONE, SourceProfileSnapshot::phones, demotions),
-                fieldSources);
+                fieldSources, preferences, preferenceSources);
     }
 
     private static <T> T decide(Field field, List<SourceProfileSnapshot> active, LocalDate today,

@@ -89,6 +89,37 @@ public final class Survivorship {
     record Survivor<T>(T value, GoldenRecord.FieldSource source) {
     }
 
+    /**
+     * The guest's preferences: per key ({@link Preferences}: category and optional code), the value of the source
+     * that ranks first by the same criteria (trust, validity, recency; a kept value is never blank, so validity is
+     * GOOD), with where it came from. The union over the active sources: a key only a less trusted source holds still
+     * survives from it. Bounded to {@link Preferences#MAX_ENTRIES} keys: when more survive, those whose sources rank
+     * first are kept (ties by key).
+     */
+    static java.util.SortedMap<String, Survivor<String>> preferences(List<SourceProfileSnapshot> sources) {
+        Comparator<Survivor<String>> rank = byTrustValidityRecency((Survivor<String> c) -> c.source().trust(),
+                c -> c.source().validity(), c -> c.source().seenAt());
+        Map<String, Survivor<String>> best = new java.util.HashMap<>();
+        for (SourceProfileSnapshot s : sources) {
+            s.preferences().forEach((key, value) -> {
+                Survivor<String> candidate = new Survivor<>(value, new GoldenRecord.FieldSource(s.key(), s.trust(),
+                        text(value), s.version().effectiveAt()));
+                if (candidate.source().validity() == Validity.INVALID) {
+                    return;
+                }
+                best.merge(key, candidate, (held, other) -> rank.compare(other, held) < 0
+                        || rank.compare(other, held) == 0 && other.value().compareTo(held.value()) < 0 ? other : held);
+            });
+        }
+        java.util.SortedMap<String, Survivor<String>> kept = new java.util.TreeMap<>();
+        best.entrySet().stream()
+                .sorted(Comparator.comparing((Map.Entry<String, Survivor<String>> e) -> e.getValue(), rank)
+                        .thenComparing(Map.Entry::getKey))
+                .limit(Preferences.MAX_ENTRIES)
+                .forEach(e -> kept.put(e.getKey(), e.getValue()));
+        return kept;
+    }
+
     static Validity text(String value) {
         return value == null || value.isBlank() ? Validity.INVALID : Validity.GOOD;
     }

@@ -49,8 +49,11 @@ public final class GuestMapper {
         return new SnapshotVersion(entity.pmsSequence, entity.pmsUpdatedAt, entity.occurredAt);
     }
 
-    /** Copies the state of a pms.profiles event onto the stored source profile. */
-    public static void copyInto(GuestProfileChanged event, SourceProfileEntity entity) {
+    /**
+     * Copies the state of a pms.profiles event onto the stored source profile; answers what bounding its preferences
+     * cut or left out ({@link org.guestcrm.profile.domain.Preferences#bound}).
+     */
+    public static org.guestcrm.profile.domain.Preferences.Bounded copyInto(GuestProfileChanged event, SourceProfileEntity entity) {
         EventMetadata metadata = event.getMetadata();
         entity.tenant = metadata.getTenantId();
         entity.pmsSystem = event.getPmsSystem();
@@ -88,6 +91,10 @@ public final class GuestMapper {
         entity.pmsUpdatedAt = event.getPmsUpdatedAt();
         entity.occurredAt = metadata.getOccurredAt();
         entity.lastEventId = metadata.getEventId();
+        org.guestcrm.profile.domain.Preferences.Bounded preferences =
+                org.guestcrm.profile.domain.Preferences.bound(event.getPreferences());
+        entity.preferences = preferences.entries();
+        return preferences;
     }
 
     /**
@@ -160,7 +167,8 @@ public final class GuestMapper {
                 entity.phones.stream().map(c -> new SourceContact(c.value(), c.type(), c.primary())).toList(),
                 versionOf(entity),
                 trustOf(entity, config),
-                config.phoneRegions(entity.tenant, entity.hotelCode, entity.countryCode, entity.nationality));
+                config.phoneRegions(entity.tenant, entity.hotelCode, entity.countryCode, entity.nationality),
+                entity.preferences);
     }
 
     public static org.guestcrm.profile.domain.SourceTrust trustOf(SourceProfileEntity entity,
@@ -183,7 +191,9 @@ public final class GuestMapper {
         guest.companyName = record.companyName();
         Map<String, String> fieldSources = new java.util.TreeMap<>();
         record.fieldSources().forEach((field, source) -> fieldSources.put(field.name(), source.explain()));
+        record.preferenceSources().forEach((key, source) -> fieldSources.put("PREFERENCE " + key, source.explain()));
         guest.fieldSources = fieldSources;
+        guest.preferences = new java.util.TreeMap<>(record.preferences());
     }
 
     /** One contact-point row per value and source profile that holds it. */
@@ -239,6 +249,7 @@ public final class GuestMapper {
                 .setCompanyName(guest.companyName)
                 .setEmails(avroContactPoints(contactPoints, ContactKind.EMAIL, sourcesById, maxSourceRefs, maxContactPoints))
                 .setPhones(avroContactPoints(contactPoints, ContactKind.PHONE, sourcesById, maxSourceRefs, maxContactPoints))
+                .setPreferences(guest.preferences == null ? Map.of() : new java.util.TreeMap<>(guest.preferences))
                 .setSourceProfiles(ordered.stream().limit(maxSourceRefs).map(GuestMapper::sourceRef).toList())
                 .setLoyaltyNumbers(ordered.stream().map(s -> s.loyaltyNumber).filter(Objects::nonNull).distinct()
                         .limit(maxSourceRefs).toList())
@@ -338,6 +349,7 @@ public final class GuestMapper {
         f.put("documentNumber", s.documentNumber);
         f.put("emails", s.emails);
         f.put("phones", s.phones);
+        f.put("preferences", s.preferences);
         Map<String, Object> match = new LinkedHashMap<>();
         match.put("givenName", s.matchGivenName);
         match.put("surname", s.matchSurname);
@@ -399,6 +411,7 @@ public final class GuestMapper {
                 dtoContactPoints(contactPoints, ContactKind.EMAIL, sourcesById),
                 dtoContactPoints(contactPoints, ContactKind.PHONE, sourcesById),
                 guest.fieldSources == null ? Map.of() : guest.fieldSources,
+                guest.preferences == null ? Map.of() : new java.util.TreeMap<>(guest.preferences),
                 stays,
                 sources.stream().map(s -> {
                     MatchDecisionEntity decision = latestDecision.get(s.id);

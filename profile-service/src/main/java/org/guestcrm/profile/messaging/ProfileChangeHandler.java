@@ -122,6 +122,31 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
         return metadata.getEventId();
     }
 
+    /**
+     * A profile's preferences beyond the bounds are cut or left out, never the profile: counted per reason
+     * ({@code guestcrm_profile_preferences_trimmed_total{reason}}) and said in one line with ids and counts, no values.
+     */
+    private void countTrimmedPreferences(UUID eventId, UUID sourceProfileId,
+            org.guestcrm.profile.domain.Preferences.Bounded bounded) {
+        java.util.Map<String, Integer> byReason = java.util.Map.of("blank", bounded.blank(),
+                "key_too_long", bounded.keysTooLong(), "value_cut", bounded.valuesCut(), "over_count", bounded.overCount());
+        byReason.forEach((reason, n) -> {
+            if (n > 0) {
+                Counter.builder("guestcrm.profile.preferences.trimmed")
+                        .description("Preference entries of pms.profiles left out or cut to the service's bounds")
+                        .tag("reason", reason).register(meters).increment(n);
+            }
+        });
+        if (bounded.keysTooLong() + bounded.valuesCut() + bounded.overCount() == 0) {
+            return;
+        }
+        LOG.infof("Event %s: preferences of source profile %s bounded (%d blank left out, %d keys over %d characters left "
+                + "out, %d values cut to %d characters, %d entries over %d left out).", eventId, sourceProfileId,
+                bounded.blank(), bounded.keysTooLong(), org.guestcrm.profile.domain.Preferences.MAX_KEY_LENGTH,
+                bounded.valuesCut(), org.guestcrm.profile.domain.Preferences.MAX_VALUE_LENGTH, bounded.overCount(),
+                org.guestcrm.profile.domain.Preferences.MAX_ENTRIES);
+    }
+
     private static SourceProfileKey keyOf(GuestProfileChanged event) {
         return new SourceProfileKey(event.getMetadata().getTenantId(), event.getPmsSystem(), event.getPmsProfileId());
     }
@@ -249,7 +274,10 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
             }
             TermFrequencies tenantFrequencies = frequencies.get(key.tenant());
             source.receivedAt = now;
-            GuestMapper.copyInto(event, source);
+            org.guestcrm.profile.domain.Preferences.Bounded preferences = GuestMapper.copyInto(event, source);
+            if (preferences.trimmed()) {
+                countTrimmedPreferences(record.eventId(), source.id, preferences);
+            }
             GuestMapper.computeMatchFeatures(source, emailEvidence, sharedIn(key.tenant(), demoted));
             PersonRecord person = GuestMapper.personOf(source);
             Set<String> blockKeys = IncrementalLinker.blockingKeys(person);

@@ -46,6 +46,11 @@ public class GuestEntity extends PanacheEntityBase {
     @Column(name = "field_sources", columnDefinition = "jsonb")
     public java.util.Map<String, String> fieldSources;
 
+    /** The surviving preferences (key -> value, bounded: {@code domain.Preferences}); null once erased. */
+    @org.hibernate.annotations.JdbcTypeCode(org.hibernate.type.SqlTypes.JSON)
+    @Column(columnDefinition = "jsonb")
+    public java.util.Map<String, String> preferences;
+
     /** SHA-256 of what the last GuestUpdated on crm.guests carried (GuestRecomposer publishes only on a change). */
     @Column(name = "published_fingerprint")
     public String publishedFingerprint;

@@ -129,6 +129,11 @@ public class SourceProfileEntity extends PanacheEntityBase {
     @Column(nullable = false, columnDefinition = "jsonb")
     public List<StoredContact> phones = new ArrayList<>();
 
+    /** Preferences of this state, bounded and keys normalised ({@code domain.Preferences}). */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(nullable = false, columnDefinition = "jsonb")
+    public java.util.Map<String, String> preferences = new java.util.TreeMap<>();
+
     @Column(name = "pms_sequence")
     public Long pmsSequence;
 
