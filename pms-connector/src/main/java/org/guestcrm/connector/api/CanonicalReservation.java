@@ -93,7 +93,15 @@ public record CanonicalReservation(
             Boolean smsOptIn,
             Boolean postOptIn,
             Boolean phoneOptIn,
-            Boolean doNotContact) {
+            Boolean doNotContact,
+            @Schema(description = "Standing preferences and interests the PMS keeps on the profile: key = a category with "
+                    + "an optional code (1 to 100 letters, digits, spaces or _ : . / + -), value = text (1 to 500 "
+                    + "characters); at most 50; every value must be a string (a number, object or null is a 400 naming "
+                    + "the field); never payment data",
+                    examples = "{\"ROOM\": \"high floor, away from the lift\", \"DIET\": \"vegetarian\", "
+                            + "\"INTEREST:golf\": \"plays golf\"}")
+            @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = PreferencesDeserializer.class)
+            Map<String, String> preferences) {
     }
 
     public record AddressDto(String type, List<String> lines, String city, String postalCode, String stateProvince,

@@ -135,7 +135,18 @@ public final class CanonicalReservationMapper {
                 g.loyaltyProgram(),
                 g.loyaltyNumber(),
                 g.companyName(),
-                flags.isEmpty() ? null : flags);
+                flags.isEmpty() ? null : flags,
+                preferences(g.preferences()));
+    }
+
+    /** Keys and values stripped (bounds: CanonicalLimits, a 400 naming the field). */
+    private static java.util.Map<String, String> preferences(java.util.Map<String, String> given) {
+        if (given == null || given.isEmpty()) {
+            return java.util.Map.of();
+        }
+        java.util.Map<String, String> stripped = new java.util.LinkedHashMap<>();
+        given.forEach((key, value) -> stripped.put(key == null ? "" : key.strip(), value == null ? null : value.strip()));
+        return stripped;
     }
 
     private static String country(String value, String location, List<FieldWarning> warnings) {

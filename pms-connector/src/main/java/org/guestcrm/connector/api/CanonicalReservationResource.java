@@ -162,6 +162,8 @@ public class CanonicalReservationResource {
             String message;
             if (e instanceof CanonicalJsonReader.NumberLimitException limit) {
                 message = limit.getOriginalMessage();
+            } else if (e instanceof PreferencesDeserializer.NotText notText) {
+                message = notText.getOriginalMessage();
             } else if (e instanceof InvalidFormatException invalid) {
                 message = "has an invalid value for " + invalid.getTargetType().getSimpleName();
             } else {

@@ -217,6 +217,7 @@ public final class CanonicalLimits {
         c.length(at + "loyaltyProgram", g.loyaltyProgram(), LOYALTY);
         c.length(at + "loyaltyNumber", g.loyaltyNumber(), LOYALTY);
         c.length(at + "companyName", g.companyName(), COMPANY_NAME);
+        GuestPreferences.check(c.violations, at, g.preferences());
         if (g.emails().size() > CONTACTS_PER_GUEST) {
             c.add(tooMany(at + "emails", CONTACTS_PER_GUEST));
         } else {

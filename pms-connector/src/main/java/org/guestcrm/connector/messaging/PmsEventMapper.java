@@ -184,6 +184,8 @@ public final class PmsEventMapper {
                         .setPhoneOptIn(flags.phoneOptIn())
                         .setDoNotContact(flags.doNotContact())
                         .build())
+                // key order (GuestProfile keeps them sorted): the content hash does not depend on the PMS's order
+                .setPreferences(new java.util.LinkedHashMap<>(profile.preferences()))
                 .setPmsUpdatedAt(millis(pmsModifiedAt))
                 .build();
     }
@@ -296,6 +298,7 @@ public final class PmsEventMapper {
                 .setMetadata(NEUTRAL_METADATA)
                 .setPmsSequence(null)
                 .setPmsUpdatedAt(null)
+                .setPreferences(new java.util.TreeMap<>(event.getPreferences()))
                 .build());
     }
 

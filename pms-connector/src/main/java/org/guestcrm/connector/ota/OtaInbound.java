@@ -43,7 +43,8 @@ public final class OtaInbound {
         String cardFree = OtaDocuments.cardFreeXml(document);
         try {
             if (type.isProfileMessage()) {
-                return new Message(type, null, profileMapping.map(type, binding.profileRequest(body), cardFree), null);
+                return new Message(type, null, profileMapping.map(type, binding.profileRequest(body), cardFree,
+                        OtaReservationParser.first(root, "Profile")), null);
             }
             return new Message(type, null, null, cancelMapping.map(binding.cancelRequest(body), cardFree));
         } catch (OtaBinding.Unbindable e) {

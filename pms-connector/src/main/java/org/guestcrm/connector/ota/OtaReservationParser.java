@@ -880,7 +880,9 @@ public class OtaReservationParser {
                 loyalty == null ? null : attr(loyalty, "ProgramID"),
                 loyalty == null ? null : attr(loyalty, "MembershipID"),
                 companyInfo == null ? null : text(first(companyInfo, "CompanyName")),
-                flags.isEmpty() ? null : flags);
+                flags.isEmpty() ? null : flags,
+                org.guestcrm.connector.ota.mapping.OtaPreferences.read(profile,
+                        at.endsWith("/Customer") ? at.substring(0, at.length() - "/Customer".length()) : at, warnings));
     }
 
     /** An ISO country code (alpha-2, or alpha-3 converted); another value is dropped with a warning. */

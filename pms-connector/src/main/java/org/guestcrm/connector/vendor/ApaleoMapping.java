@@ -134,7 +134,9 @@ public final class ApaleoMapping {
                 f.text(g, "middleInitial"), f.text(g, "lastName"), f.text(g, "birthDate"), f.text(g, "gender"),
                 f.text(g, "preferredLanguage"), f.text(g, "nationalityCountryCode"),
                 email == null ? List.of() : List.of(email), phone == null ? List.of() : List.of(phone), addresses, null,
-                null, f.text(g, "company", "name"), null, null, null, null, null);
+                null, f.text(g, "company", "name"), null, null, null, null, null,
+                // apaleo's booker/guest (booking/v1 PersonModel) has no preferences field: none to map
+                null);
     }
 
     private static void putIfPresent(Map<String, String> map, String key, String value) {

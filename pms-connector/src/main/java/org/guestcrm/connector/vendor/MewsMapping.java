@@ -127,7 +127,10 @@ public final class MewsMapping {
                 f.text(c, "Title"), f.text(c, "FirstName"), null, f.text(c, "LastName"), f.text(c, "BirthDate"), gender,
                 f.text(c, "LanguageCode"), f.text(c, "NationalityCode"), email == null ? List.of() : List.of(email),
                 phone == null ? List.of() : List.of(phone), addresses, null, f.text(c, "LoyaltyCode"), null, emailOptIn,
-                null, null, null, null);
+                null, null, null, null,
+                // customers/getAll has no preferences field; Classifications (Returning, Staff, Blacklist, ...) are
+                // status markers, not the guest's preferences: not mapped
+                null);
         Instant updated = f.instant(c, "UpdatedUtc", "UpdatedUtc");
         return new MappedCustomer(guest, updated, List.copyOf(f.problems));
     }

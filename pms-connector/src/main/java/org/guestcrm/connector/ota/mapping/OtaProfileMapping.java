@@ -39,6 +39,16 @@ public final class OtaProfileMapping {
     private static final List<String> PROFILE_ID_TYPES = List.of("21", "1");
 
     public ParsedProfileMessage map(OtaMessageType type, ProfileRequest request, String cardFreeXml) {
+        return map(type, request, cardFreeXml, null);
+    }
+
+    /**
+     * @param profileElement the root's {@code Profile} element of the (already hardened) DOM, read for its
+     *                       PrefCollections ({@link OtaPreferences}: an open set of *Pref elements a data class would
+     *                       have to list one by one); null reads no preferences
+     */
+    public ParsedProfileMessage map(OtaMessageType type, ProfileRequest request, String cardFreeXml,
+                                    org.w3c.dom.Element profileElement) {
         OtaEnvelope envelope = new OtaEnvelope(type, request.echoToken, request.timeStamp, request.version);
         try {
             String root = type.requestRoot;
@@ -77,7 +87,8 @@ public final class OtaProfileMapping {
                 throw new OtaRejection(Kind.MISSING, "Profile is required");
             }
             if (request.profile != null) {
-                GuestProfile profile = profile(id.id(), request.profile, "Profile", warnings);
+                GuestProfile profile = profile(id.id(), request.profile, "Profile", warnings)
+                        .withPreferences(OtaPreferences.read(profileElement, "Profile", warnings));
                 ProfileRules.checkLimits(profile, "Profile");
                 changes.add(new ProfileChange(profile, null, versionTime, sequence));
             }
