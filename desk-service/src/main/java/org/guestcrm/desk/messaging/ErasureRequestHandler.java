@@ -112,6 +112,11 @@ public class ErasureRequestHandler implements IntakeHandler<ErasureRequested> {
                        or desk_contact_ref(tenant, 'EMAIL', guest_email) in (:refs))""")
                 .setParameter("tenant", tenant).setParameter("profiles", profileKeys).setParameter("refs", refs)
                 .getResultList());
+        if (!reservationKeys.isEmpty()) {
+            // The desk's lock order: reservation_state (by key) before leads, as the reservations intake takes them.
+            ReservationStateEntity.<ReservationStateEntity>find("reservationKey in ?1 order by reservationKey",
+                    reservationKeys).withLock(LockModeType.PESSIMISTIC_WRITE).list();
+        }
         List<UUID> leadIds = new ArrayList<>();
         for (Object id : entityManager.createNativeQuery("""
                 select id from lead where tenant = :tenant

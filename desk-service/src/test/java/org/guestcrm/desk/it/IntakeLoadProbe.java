@@ -3,16 +3,31 @@ package org.guestcrm.desk.it;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.guestcrm.events.CommunicationEvent;
+import org.guestcrm.events.CommunicationStatus;
 import org.guestcrm.events.ReservationStatus;
 import org.guestcrm.schemas.Topic;
 import org.guestcrm.testsupport.KafkaTestClients;
 import org.guestcrm.testsupport.RealInfrastructure;
 import org.junit.jupiter.api.Test;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -21,55 +36,216 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
 /**
- * Not part of the suite (no *Test name): N tentative reservations of one tenant on pms.reservations, timed until
- * every one is a lead with its call-back task and every TaskChanged OPENED is committed to the outbox. Run with
- * {@code -Dtest=IntakeLoadProbe -Dsurefire.failIfNoSpecifiedTests=false -Dprobe.requests=2000}.
+ * Not part of the suite (no *Test name): the desk's cost per booking (issue 5). Two phases through the real broker,
+ * registry and PostgreSQL:
+ * <ol>
+ *   <li>N tentative reservations of one tenant on pms.reservations, timed until every one is a lead with its
+ *   call-back task (and its TaskChanged OPENED committed to the outbox);</li>
+ *   <li>N bookings as the journey reports them ({@code ./crm bench}'s shape): the reservation CONFIRMED on
+ *   pms.reservations and six CommunicationEvents on crm.communications (SCHEDULED for five steps, the confirmation
+ *   SENT), each with the {@code communication-status} header the journey sets; counted until every confirmation
+ *   document is SENT: rows written per booking (pg_stat_user_tables, per table), commits per booking
+ *   (pg_stat_database.xact_commit, also net of the idle rate of the sweep and relay measured before), and the
+ *   intake's record outcomes.</li>
+ * </ol>
+ * Run with {@code -Dtest=IntakeLoadProbe -Dsurefire.failIfNoSpecifiedTests=false -Dprobe.requests=2000
+ * -Dprobe.bookings=1000}. It waits 11 s around each reading (PostgreSQL flushes a backend's table statistics within
+ * 10 s): a probe that prints figures, not a test with a bound.
  */
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "database", value = "desk"))
 class IntakeLoadProbe {
 
+    static final List<String> STEPS = List.of("CONFIRMATION", "PRE_STAY", "PRE_CHECK_IN", "IN_STAY", "POST_STAY_SURVEY");
+    private static final Duration STATS_FLUSH = Duration.ofSeconds(11);
+
     @Inject
     EntityManager entityManager;
+    @Inject
+    MeterRegistry meters;
 
     @Test
-    void requestsBecomeLeadsAndTasks() {
+    void requestsBecomeLeadsAndTasks() throws Exception {
         int n = Integer.getInteger("probe.requests", 500);
         String tenant = "probe-" + UUID.randomUUID().toString().substring(0, 8);
         Stay base = Stay.unique("BERLIN").inTenant(tenant);
         Instant now = Instant.now();
-        java.util.Properties props = new java.util.Properties();
-        props.put("bootstrap.servers", KafkaTestClients.bootstrapServers());
-        props.put("key.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
-        props.put("value.serializer", io.apicurio.registry.serde.avro.AvroKafkaSerializer.class.getName());
-        props.put("apicurio.registry.url", KafkaTestClients.registryUrl());
-        props.put("apicurio.registry.auto-register", "true");
-        props.put("apicurio.registry.find-latest", "true");
-        props.put("apicurio.registry.artifact-resolver-strategy", "io.apicurio.registry.serde.avro.strategy.RecordIdStrategy");
-        props.put("acks", "all");
         long start;
         long sent;
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, Object>(props)) {
+        try (var producer = new KafkaProducer<String, Object>(DocumentLockOrderTest.producerProps())) {
             // Warm the serde's schema look-up before timing.
             Stay first = base.withReservation("P-warm");
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topic.PMS_RESERVATIONS.topicName(),
+            producer.send(new ProducerRecord<>(Topic.PMS_RESERVATIONS.topicName(),
                     first.key(), first.snapshot(1, ReservationStatus.CONFIRMED, now))).get();
             start = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 Stay stay = base.withReservation("P" + i);
-                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topic.PMS_RESERVATIONS.topicName(),
+                producer.send(new ProducerRecord<>(Topic.PMS_RESERVATIONS.topicName(),
                         stay.key(), stay.snapshot(1, ReservationStatus.TENTATIVE, now)));
             }
             producer.flush();
             sent = System.nanoTime();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(100)).until(() -> tasks(tenant) == n);
         long done = System.nanoTime();
         assertEquals(n, tasks(tenant));
         System.out.printf("PROBE desk intake: %d requests sent in %d ms; all leads + call-back tasks after %d ms: %.0f requests/s%n",
                 n, (sent - start) / 1_000_000, (done - start) / 1_000_000, n / ((done - start) / 1e9));
+
+        bookingsAsTheJourneyReportsThem();
+    }
+
+    private void bookingsAsTheJourneyReportsThem() throws Exception {
+        int n = Integer.getInteger("probe.bookings", 500);
+        String tenant = "probe-" + UUID.randomUUID().toString().substring(0, 8);
+        Stay base = Stay.unique("BERLIN").inTenant(tenant);
+        Instant booked = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        List<ProducerRecord<String, Object>> records = new ArrayList<>(n * 7);
+        for (int i = 0; i < n; i++) {
+            Stay stay = base.withReservation("B" + i);
+            records.add(new ProducerRecord<>(Topic.PMS_RESERVATIONS.topicName(), stay.key(),
+                    stay.snapshot(1, ReservationStatus.CONFIRMED, booked)));
+            UUID confirmation = UUID.randomUUID();
+            for (String step : STEPS) {
+                CommunicationEvent scheduled = CommunicationEvent.newBuilder(DocumentLockOrderTest.sent(stay, step,
+                        step.equals("CONFIRMATION") ? confirmation : UUID.randomUUID()))
+                        .setStatus(CommunicationStatus.SCHEDULED).build();
+                records.add(communication(stay, scheduled));
+            }
+            records.add(communication(stay, DocumentLockOrderTest.sent(stay, "CONFIRMATION", confirmation)));
+        }
+
+        // The idle rate first: the sweep and the relay commit on their own, bookings or not.
+        Thread.sleep(STATS_FLUSH.toMillis());
+        Reading idleStart = read();
+        Thread.sleep(STATS_FLUSH.toMillis());
+        Reading before = read();
+        double idleCommitsPerSecond = (before.commits - idleStart.commits) / ((before.at - idleStart.at) / 1e9);
+
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long mainCpuBefore = threads.getCurrentThreadCpuTime();
+        long processCpuBefore = processCpu();
+        Map<String, Double> countsBefore = intakeCounts();
+        long start = System.nanoTime();
+        long producerThreadCpu;
+        try (var producer = new KafkaProducer<String, Object>(DocumentLockOrderTest.producerProps())) {
+            for (ProducerRecord<String, Object> record : records) {
+                producer.send(record);
+            }
+            producer.flush();
+            producerThreadCpu = cpuOfThreadsNamed(threads, "kafka-producer-network-thread");
+        }
+        long mainCpu = threads.getCurrentThreadCpuTime() - mainCpuBefore;
+        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> confirmationsSent(tenant) == n && reservations(tenant) == n);
+        long done = System.nanoTime();
+        long processCpu = processCpu() - processCpuBefore;
+        Map<String, Double> countsAfter = intakeCounts();
+        Thread.sleep(STATS_FLUSH.toMillis());
+        Reading after = read();
+
+        double seconds = (after.at - before.at) / 1e9;
+        long commits = after.commits - before.commits;
+        StringBuilder tables = new StringBuilder();
+        long rows = 0;
+        for (Map.Entry<String, long[]> table : after.tables.entrySet()) {
+            long[] was = before.tables.getOrDefault(table.getKey(), new long[3]);
+            long ins = table.getValue()[0] - was[0];
+            long upd = table.getValue()[1] - was[1];
+            long del = table.getValue()[2] - was[2];
+            if (ins + upd + del == 0) {
+                continue;
+            }
+            rows += ins + upd + del;
+            tables.append(String.format("  %-22s ins %.2f upd %.2f del %.2f%n", table.getKey(), ins / (double) n,
+                    upd / (double) n, del / (double) n));
+        }
+        StringBuilder intake = new StringBuilder();
+        for (Map.Entry<String, Double> count : countsAfter.entrySet()) {
+            double delta = count.getValue() - countsBefore.getOrDefault(count.getKey(), 0.0);
+            if (delta > 0) {
+                intake.append(String.format("  %-44s %.0f%n", count.getKey(), delta));
+            }
+        }
+        System.out.printf("""
+                PROBE desk bookings: %d bookings (1 ReservationChanged CONFIRMED + 5 SCHEDULED + 1 SENT each, status header set), \
+                all reservations held and confirmations SENT after %d ms
+                PROBE per booking: %.2f rows written, %.3f commits (%.3f net of the idle %.2f commits/s over %.1f s), \
+                desk CPU %.2f ms (process %.2f ms minus the probe's producing %.2f ms)
+                PROBE rows per booking by table:
+                %sPROBE intake records (consumer/outcome):
+                %s""", n, (done - start) / 1_000_000, rows / (double) n, commits / (double) n,
+                (commits - idleCommitsPerSecond * seconds) / n, idleCommitsPerSecond, seconds,
+                (processCpu - mainCpu - producerThreadCpu) / 1e6 / n, processCpu / 1e6 / n,
+                (mainCpu + producerThreadCpu) / 1e6 / n, tables, intake);
+        assertEquals(n, confirmationsSent(tenant));
+    }
+
+    private static ProducerRecord<String, Object> communication(Stay stay, CommunicationEvent event) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("event-id", event.getMetadata().getEventId().toString().getBytes(StandardCharsets.UTF_8));
+        headers.add("event-type", "CommunicationEvent".getBytes(StandardCharsets.UTF_8));
+        headers.add("communication-status", event.getStatus().name().getBytes(StandardCharsets.UTF_8));
+        return new ProducerRecord<>(Topic.CRM_COMMUNICATIONS.topicName(), null, stay.key(), event, headers);
+    }
+
+    private record Reading(long at, long commits, Map<String, long[]> tables) {
+    }
+
+    private Reading read() {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            entityManager.createNativeQuery("select pg_stat_clear_snapshot()").getSingleResult();
+            long commits = ((Number) entityManager.createNativeQuery(
+                    "select xact_commit from pg_stat_database where datname = current_database()").getSingleResult())
+                    .longValue();
+            Map<String, long[]> tables = new LinkedHashMap<>();
+            for (Object row : entityManager.createNativeQuery(
+                    "select relname, n_tup_ins, n_tup_upd, n_tup_del from pg_stat_user_tables order by relname")
+                    .getResultList()) {
+                Object[] r = (Object[]) row;
+                tables.put((String) r[0], new long[] { ((Number) r[1]).longValue(), ((Number) r[2]).longValue(),
+                        ((Number) r[3]).longValue() });
+            }
+            return new Reading(System.nanoTime(), commits, tables);
+        });
+    }
+
+    private Map<String, Double> intakeCounts() {
+        Map<String, Double> counts = new java.util.TreeMap<>();
+        for (Counter counter : meters.find("guestcrm.intake.records").counters()) {
+            counts.put(counter.getId().getTag("consumer") + "/" + counter.getId().getTag("outcome"), counter.count());
+        }
+        for (Counter counter : meters.find("desk.communications.unread").counters()) {
+            counts.put("desk-communications/unread (headers only)", counter.count());
+        }
+        return counts;
+    }
+
+    private static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static long cpuOfThreadsNamed(ThreadMXBean threads, String prefix) {
+        long sum = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith(prefix)) {
+                long cpu = threads.getThreadCpuTime(info.getThreadId());
+                sum += Math.max(0, cpu);
+            }
+        }
+        return sum;
+    }
+
+    private long confirmationsSent(String tenant) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager
+                .createNativeQuery("select count(*) from document where tenant = ?1 and kind = 'CONFIRMATION' and state = 'SENT'")
+                .setParameter(1, tenant).getSingleResult()).longValue());
+    }
+
+    private long reservations(String tenant) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager
+                .createNativeQuery("select count(*) from reservation_state where tenant = ?1").setParameter(1, tenant)
+                .getSingleResult()).longValue());
     }
 
     private long tasks(String tenant) {
