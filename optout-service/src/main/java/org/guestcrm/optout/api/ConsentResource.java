@@ -57,6 +57,8 @@ public class ConsentResource {
     ConsentRecorder recorder;
     @Inject
     GuestDirectory guests;
+    @Inject
+    org.guestcrm.optout.persistence.PhoneVerifications phoneVerifications;
 
     @GET
     @Transactional
@@ -124,6 +126,48 @@ public class ConsentResource {
                 .toList();
         return new ConsentsDto.GuestConsentsDto(tenantId, guestId, survivor, guests.mergedInto(tenantId, survivor),
                 points.stream().map(p -> new ConsentsDto.ContactPointDto(p.kind().name(), p.value())).toList(), current);
+    }
+
+    @POST
+    @Path("phone-verifications")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Transactional
+    @RolesAllowed({Roles.AGENT, Roles.ADMIN})
+    @Operation(summary = "Staff verified a phone number the guest gave in the preference centre: the number may hold"
+            + " consent grants from now on, and the grants of the number it replaced are carried to it (source FRONT_DESK,"
+            + " actor = the caller); a number with no unverified correction 404")
+    public ConsentsDto.PhoneVerified verifyPhone(
+            @Parameter(description = "Tenant (hotel group)", required = true) @QueryParam("tenant") String tenant,
+            ConsentsDto.PhoneVerificationRequest request) {
+        if (tenant == null || tenant.isBlank()) {
+            throw new InvalidRequestException("Invalid query parameter(s): tenant.",
+                    List.of(new Problem.InvalidParam("tenant", "is required")));
+        }
+        String tenantId = access.require(tenant.trim(), NotFoundException::new);
+        if (request == null || request.phone() == null || request.phone().isBlank()) {
+            throw new InvalidRequestException("Invalid field(s): phone.", List.of(new Problem.InvalidParam("phone", "is required")));
+        }
+        ContactPoint phone = ContactPoint.parse(request.phone(), config.phoneRegion(tenantId, null).orElse(null))
+                .filter(cp -> cp.kind() == org.guestcrm.platform.domain.ContactKind.PHONE).orElse(null);
+        if (phone == null) {
+            throw new InvalidRequestException("Invalid field(s): phone.",
+                    List.of(new Problem.InvalidParam("phone", "is no valid phone number")));
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        org.guestcrm.optout.persistence.PhoneVerifications.Verified verified =
+                phoneVerifications.verify(tenantId, phone.value(), access.actor(), now);
+        if (!verified.any()) {
+            throw new NotFoundException("No unverified phone correction of this tenant names this number.");
+        }
+        String correlation = UUID.randomUUID().toString();
+        int carried = 0;
+        for (String replaced : verified.replacedValues()) {
+            carried += recorder.carry(tenantId, new ContactPoint(org.guestcrm.platform.domain.ContactKind.PHONE, replaced), phone,
+                    java.util.Set.of(ConsentChannel.SMS, ConsentChannel.PHONE), false, ConsentSource.FRONT_DESK,
+                    new ConsentRecorder.Provenance(access.actor(), "phone-verified",
+                            "phone-verification:" + verified.ids().get(0), correlation), now);
+        }
+        return new ConsentsDto.PhoneVerified(phone.value(), verified.ids().size(), carried);
     }
 
     @POST

@@ -41,6 +41,14 @@ public record ConsentsDto(
     public record WithdrawalRequest(String contactPoint, String channel, String purpose, String hotelCode) {
     }
 
+    /** Staff verified a phone number the guest gave in the preference centre (e.g. the guest read back a code at the desk). */
+    public record PhoneVerificationRequest(String phone) {
+    }
+
+    /** The verified number (E.164), how many corrections to it were verified and how many consents carried to it. */
+    public record PhoneVerified(String phone, int verified, int consentsCarried) {
+    }
+
     /** A PMS profile that holds this contact point now. */
     public record SourceProfileDto(String pmsSystem, String pmsProfileId) {
     }

@@ -123,6 +123,8 @@ public class PreferenceCentreResource {
     @Inject
     OptoutConfig config;
     @Inject
+    org.guestcrm.optout.persistence.PhoneVerifications phoneVerifications;
+    @Inject
     @Location("preferences.html")
     Template preferencesPage;
     @Inject
@@ -145,7 +147,7 @@ public class PreferenceCentreResource {
 
     /** A phone number (E.164) of the guest's PMS profiles, by its place in the list (the phone form names it so). */
     @TemplateData
-    public record PhoneRow(String index, String number) {
+    public record PhoneRow(String index, String number, boolean unverified) {
     }
 
     /** A postal address of the guest's PMS profiles and its POST (letters) marketing consent. */
@@ -453,9 +455,9 @@ public class PreferenceCentreResource {
                             ConsentPurpose.valueOf(state.purpose), ConsentStatus.valueOf(state.status), ConsentSource.PREFERENCE_CENTRE,
                             now, state.scope),
                     new ConsentRecorder.Provenance("guest", "email-verified", "email-change:" + r.change().id(), correlation),
-                    // A hotel's or brand's state is not written back: which PMS profile belongs to which hotel is not
-                    // held here, and one hotel's flag written into another hotel's profile would come back as its own.
-                    org.guestcrm.optout.domain.ConsentScope.isTenant(state.scope))) {
+                    // Each scope's state is written back to the PMS profiles of that scope only (V24: the hotel each
+                    // profile's last record named), never into another hotel's profile.
+                    true)) {
                 carried++;
             }
         }
@@ -569,8 +571,12 @@ public class PreferenceCentreResource {
         String correlation = UUID.randomUUID().toString();
         UUID correction = UUID.randomUUID();
         int written = contactUpdates.phoneCorrected(tenant, g.contactPoint(), old, corrected, correlation);
+        // The number is the guest's word, not verified: it is written back (transactional texts may use it) but holds
+        // no SMS or PHONE grant until it is verified (from any source: the PMS profile's flag was given for the old
+        // number). The old number's opt-outs hold for it at once; its grants follow on verification.
+        phoneVerifications.add(correction, tenant, corrected.value(), old == null ? null : old.value(), now);
         int carried = old == null ? 0 : carryConsents(tenant, old, corrected,
-                Set.of(ConsentChannel.SMS, ConsentChannel.PHONE), "phone-corrected", "phone-correction:" + correction,
+                Set.of(ConsentChannel.SMS, ConsentChannel.PHONE), true, "phone-corrected", "phone-correction:" + correction,
                 correlation, now);
         store.addRequest(tenant, g.session().ref(), "CORRECTION", "PUBLISHED",
                 "fields=phone" + (old == null ? "" : " replaces=1") + " profiles=" + written + " consents=" + carried, now);
@@ -637,7 +643,7 @@ public class PreferenceCentreResource {
                 .setLines(lines).setPostalCode(code).setCity(town).setCountryCode(country).setPrimary(true).build(),
                 correlation);
         int carried = old == null || old.value().equals(corrected.value()) ? 0 : carryConsents(tenant, old, corrected,
-                Set.of(ConsentChannel.POST), "address-corrected", "address-correction:" + correction, correlation, now);
+                Set.of(ConsentChannel.POST), false, "address-corrected", "address-correction:" + correction, correlation, now);
         store.addRequest(tenant, g.session().ref(), "CORRECTION", "PUBLISHED",
                 "fields=address" + (old == null ? "" : " replaces=1") + " profiles=" + written + " consents=" + carried, now);
         activity(tenant, g.session().ref(), "address-correction:" + written, http, 303);
@@ -668,29 +674,13 @@ public class PreferenceCentreResource {
     }
 
     /**
-     * The consents of {@code old} on {@code channels}, every scope, recorded for {@code corrected} in the same scope
-     * (source PREFERENCE_CENTRE, actor guest), the tenant's first; written back only for the tenant's scope (as for a
-     * corrected e-mail). A grant for an erased contact point is refused by the recorder. @return changes recorded
+     * The consents of {@code old} on {@code channels}, every scope, recorded for {@code corrected} (source
+     * PREFERENCE_CENTRE, actor guest; see {@link ConsentRecorder#carry}). @return changes recorded
      */
     private int carryConsents(String tenant, ContactPoint old, ContactPoint corrected, Set<ConsentChannel> channels,
-            String detail, String evidence, String correlation, Instant now) {
-        int carried = 0;
-        List<ConsentStateEntity> states = new ArrayList<>(ConsentStateEntity.listFor(tenant, old.value()));
-        states.sort(java.util.Comparator.comparing((ConsentStateEntity s) -> !org.guestcrm.optout.domain.ConsentScope.isTenant(s.scope))
-                .thenComparing(s -> s.scope).thenComparing(s -> s.channel).thenComparing(s -> s.purpose));
-        for (ConsentStateEntity state : states) {
-            ConsentChannel channel = ConsentChannel.valueOf(state.channel);
-            if (!channels.contains(channel)) {
-                continue;
-            }
-            if (recorder.record(tenant, new ConsentStatement(corrected, channel, ConsentPurpose.valueOf(state.purpose),
-                    ConsentStatus.valueOf(state.status), ConsentSource.PREFERENCE_CENTRE, now, state.scope),
-                    new ConsentRecorder.Provenance("guest", detail, evidence, correlation),
-                    org.guestcrm.optout.domain.ConsentScope.isTenant(state.scope))) {
-                carried++;
-            }
-        }
-        return carried;
+            boolean withdrawalsOnly, String detail, String evidence, String correlation, Instant now) {
+        return recorder.carry(tenant, old, corrected, channels, withdrawalsOnly, ConsentSource.PREFERENCE_CENTRE,
+                new ConsentRecorder.Provenance("guest", detail, evidence, correlation), now);
     }
 
     /**
@@ -767,8 +757,7 @@ public class PreferenceCentreResource {
         if (!summary.interests().isEmpty()) {
             data.put("interests", summary.interests());
         }
-        data.put("consents", ConsentStateEntity.listFor(tenant, value).stream().map(s -> Map.of("channel", s.channel,
-                "purpose", s.purpose, "status", s.status, "source", s.source, "effectiveAt", s.effectiveAt.toString())).toList());
+        data.put("consents", consentsOf(tenant, value));
         data.put("history", ConsentEntryEntity.history(tenant, value).stream().map(e -> {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("channel", e.channel);
@@ -778,6 +767,9 @@ public class PreferenceCentreResource {
             entry.put("effectiveAt", e.effectiveAt.toString());
             entry.put("recordedAt", e.recordedAt.toString());
             entry.put("pmsSystem", e.pmsSystem);
+            entry.put("scope", e.scope == null ? "TENANT" : e.scope);
+            entry.put("actor", e.actor);
+            entry.put("sourceDetail", e.sourceDetail);
             return entry;
         }).toList());
         data.put("heldBy", ContactUpdatePublisher.holders(tenant, g.contactPoint()).stream()
@@ -785,10 +777,43 @@ public class PreferenceCentreResource {
         data.put("postalAddresses", profiles.heldWith(tenant, g.contactPoint(), ContactKind.POSTAL).stream().map(address -> {
             Map<String, Object> postal = new LinkedHashMap<>();
             postal.put("key", address.value());
-            postal.put("consents", ConsentStateEntity.listFor(tenant, address.value()).stream().map(s -> Map.of("channel",
-                    s.channel, "purpose", s.purpose, "status", s.status, "source", s.source, "effectiveAt",
-                    s.effectiveAt.toString())).toList());
+            postal.put("consents", consentsOf(tenant, address.value()));
             return postal;
+        }).toList());
+        // The phone numbers of those PMS profiles (as the page shows them), each with its consents and whether it is
+        // a number the guest gave that is not verified yet.
+        List<ContactPoint> phones = profiles.heldWith(tenant, g.contactPoint(), ContactKind.PHONE);
+        Set<ConsentLedgerStore.TenantValue> unverified = phoneVerifications.unverified(phones.stream()
+                .map(p -> new ConsentLedgerStore.TenantValue(tenant, p.value())).toList());
+        data.put("phones", phones.stream().map(phone -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("number", phone.value());
+            row.put("verified", !unverified.contains(new ConsentLedgerStore.TenantValue(tenant, phone.value())));
+            row.put("consents", consentsOf(tenant, phone.value()));
+            return row;
+        }).toList());
+        // What crm.guests gave of the one guest holding the address: every contact point of the golden record.
+        String guestId = guestDirectory.soleHolders(List.of(new ConsentLedgerStore.TenantValue(tenant, value)))
+                .get(tenant + "\n" + value);
+        if (guestId != null) {
+            data.put("guestContactPoints", guestDirectory.contactPointsOf(tenant, guestId).stream()
+                    .map(cp -> Map.of("kind", cp.kind().name(), "value", cp.value())).toList());
+        }
+        // An address change asked for and not confirmed yet (its new address is held until then).
+        List<Map<String, Object>> changes = new ArrayList<>();
+        for (Object[] r : store.openEmailChanges(tenant, g.session().ref(), Instant.now())) {
+            changes.add(Map.of("newAddress", r[0], "requestedAt", String.valueOf(r[1]), "expiresAt", String.valueOf(r[2])));
+        }
+        data.put("pendingEmailChanges", changes);
+        // The trail of this address's guest pages: when, what, from which client address and browser.
+        data.put("activity", store.activitiesOf(tenant, g.session().ref(), 1000).stream().map(a -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("occurredAt", a.occurredAt().toString());
+            row.put("action", a.action());
+            row.put("clientAddress", a.sourceAddress());
+            row.put("userAgent", a.userAgent());
+            row.put("status", a.outcome());
+            return row;
         }).toList());
         store.pausedUntil(tenant, value).ifPresent(until -> data.put("marketingPausedUntil", until.toString()));
         data.put("exportedAt", Instant.now().toString());
@@ -1075,8 +1100,12 @@ public class PreferenceCentreResource {
                     state == null ? "" : DAY.format(state.effectiveAt)));
         }
         List<PhoneRow> phones = new ArrayList<>();
-        for (ContactPoint phone : profiles.heldWith(tenant, g.contactPoint(), ContactKind.PHONE)) {
-            phones.add(new PhoneRow(String.valueOf(phones.size() + 1), phone.value()));
+        List<ContactPoint> heldPhones = profiles.heldWith(tenant, g.contactPoint(), ContactKind.PHONE);
+        Set<ConsentLedgerStore.TenantValue> unverified = phoneVerifications.unverified(heldPhones.stream()
+                .map(p -> new ConsentLedgerStore.TenantValue(tenant, p.value())).toList());
+        for (ContactPoint phone : heldPhones) {
+            phones.add(new PhoneRow(String.valueOf(phones.size() + 1), phone.value(),
+                    unverified.contains(new ConsentLedgerStore.TenantValue(tenant, phone.value()))));
         }
         List<SourceProfileEntity> holders = ContactUpdatePublisher.holders(tenant, g.contactPoint());
         GuestDirectory.GuestDetails details = heldDetails(g);
@@ -1098,6 +1127,20 @@ public class PreferenceCentreResource {
                 .data("pausedUntil", store.pausedUntil(tenant, value).map(DAY::format).orElse(null))
                 .data("csrf", sessions.csrfToken(g.session())).data("notice", notice).data("error", error).render();
         return Response.status(status).type(HTML).header("Cache-Control", "no-store").entity(html).build();
+    }
+
+    /** The current consents of one contact point, every scope, for the data download. */
+    private static List<Map<String, Object>> consentsOf(String tenant, String value) {
+        return ConsentStateEntity.listFor(tenant, value).stream().map(s -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("channel", s.channel);
+            row.put("purpose", s.purpose);
+            row.put("status", s.status);
+            row.put("source", s.source);
+            row.put("effectiveAt", s.effectiveAt.toString());
+            row.put("scope", s.scope == null ? "TENANT" : s.scope);
+            return row;
+        }).toList();
     }
 
     /** "2026-05-03 (ZRH1)", the date alone, or none. */

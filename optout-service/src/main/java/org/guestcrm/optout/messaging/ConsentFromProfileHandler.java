@@ -128,6 +128,7 @@ public class ConsentFromProfileHandler implements IntakeHandler<GuestProfileChan
             profile.pmsUpdatedAt = event.getPmsUpdatedAt();
             profile.occurredAt = metadata.getOccurredAt();
             profile.lastEventId = metadata.getEventId();
+            profile.hotelCode = event.getHotelCode() == null || event.getHotelCode().isBlank() ? null : event.getHotelCode().trim();
             changedProfiles.put(profile.id, profile);
             applied++;
 

@@ -74,6 +74,8 @@ public class ConsentLedger {
     GuestDirectory guests;
     @Inject
     SuppressionKeys suppressionKeys;
+    @Inject
+    org.guestcrm.optout.persistence.PhoneVerifications phoneVerifications;
 
     /**
      * One statement and where it comes from: who said it ({@code actor}), which feed or link ({@code sourceDetail}),
@@ -98,6 +100,7 @@ public class ConsentLedger {
         Set<String> lockKeys = new LinkedHashSet<>();
         Set<TenantValue> values = new LinkedHashSet<>();
         Set<TenantHash> grantHashes = new LinkedHashSet<>();
+        Set<TenantValue> phoneGrants = new LinkedHashSet<>();
         Set<TenantValue> outlivePauses = new LinkedHashSet<>();
         List<TenantContactPoint> toRemember = new ArrayList<>();
         for (Said s : said) {
@@ -108,6 +111,9 @@ public class ConsentLedger {
             if (statement.status() == ConsentStatus.GRANTED) {
                 suppressionKeys.candidates(s.tenant(), statement.contactPoint())
                         .forEach(hash -> grantHashes.add(new TenantHash(s.tenant(), hash)));
+                if (statement.contactPoint().kind() == org.guestcrm.platform.domain.ContactKind.PHONE) {
+                    phoneGrants.add(new TenantValue(s.tenant(), statement.contactPoint().value()));
+                }
             }
             if (outlivesPause(s)) {
                 outlivePauses.add(new TenantValue(s.tenant(), statement.contactPoint().value()));
@@ -122,6 +128,8 @@ public class ConsentLedger {
         // write-back.)
         store.endPauses(outlivePauses, "SUPERSEDED", now);
         Set<TenantHash> suppressed = store.suppressed(grantHashes);
+        // Numbers the guest typed into the centre and nobody verified: no grant holds for them (no query without a grant).
+        Set<TenantValue> unverified = phoneVerifications.unverified(phoneGrants);
         Map<String, HeldState> states = store.states(values);
 
         List<ConsentEntryEntity> entries = new ArrayList<>();
@@ -134,6 +142,11 @@ public class ConsentLedger {
                     && suppressionKeys.candidates(s.tenant(), statement.contactPoint()).stream()
                             .anyMatch(hash -> suppressed.contains(new TenantHash(s.tenant(), hash)))) {
                 LOG.debugf("Evidence %s: a grant for an erased contact point was ignored.", s.evidence());
+                continue;
+            }
+            if (statement.status() == ConsentStatus.GRANTED && !unverified.isEmpty()
+                    && unverified.contains(new TenantValue(s.tenant(), statement.contactPoint().value()))) {
+                LOG.debugf("Evidence %s: a grant for a phone number not verified yet was ignored.", s.evidence());
                 continue;
             }
             String key = ConsentLedgerStore.stateKey(s.tenant(), statement.contactPoint().value(), statement.channel().name(),
@@ -178,7 +191,7 @@ public class ConsentLedger {
                     entry.scope, entry.contactPoint), event);
             if (writesBack(s)) {
                 ConsentStatement statement = s.statement();
-                contactUpdates.consentChanged(s.tenant(), statement.channel(), statement.status(), reasonOf(statement),
+                contactUpdates.consentChanged(s.tenant(), statement.channel(), statement.status(), statement.scope(), reasonOf(statement),
                         s.correlationId(), metadata.getEventId().toString(),
                         holders.getOrDefault(new TenantContactPoint(s.tenant(), statement.contactPoint()), List.of()));
             }

@@ -56,6 +56,8 @@ public class ConsentRecorder {
     org.guestcrm.optout.persistence.GuestDirectory guests;
     @Inject
     org.guestcrm.optout.config.SuppressionKeys suppressionKeys;
+    @Inject
+    org.guestcrm.optout.persistence.PhoneVerifications phoneVerifications;
 
     /** Who said it and how it is proven: actor, which feed or link key, and the evidence id (never personal data). */
     public record Provenance(String actor, String sourceDetail, String evidence, String correlationId) {
@@ -79,6 +81,11 @@ public class ConsentRecorder {
         if (statement.status() == ConsentStatus.GRANTED
                 && !store.suppressed(tenant, suppressionKeys.candidates(tenant, statement.contactPoint())).isEmpty()) {
             // An erased contact point is never granted again.
+            return false;
+        }
+        if (statement.status() == ConsentStatus.GRANTED && statement.contactPoint().kind() == org.guestcrm.platform.domain.ContactKind.PHONE
+                && phoneVerifications.isUnverified(tenant, contactPoint)) {
+            // A number the guest typed in and nobody verified yet holds no grant (the PMS's flag was for the old one).
             return false;
         }
         known.remember(tenant, List.of(statement.contactPoint()));
@@ -135,11 +142,40 @@ public class ConsentRecorder {
                 contactPoint), event);
         // The write-back: the PMS profiles holding this contact point get the new marketing flag (said outside the PMS).
         if (writeBack && statement.source() != ConsentSource.PMS && statement.purpose() == ConsentPurpose.MARKETING) {
-            contactUpdates.consentChanged(tenant, statement.contactPoint(), statement.channel(), statement.status(),
+            contactUpdates.consentChanged(tenant, statement.contactPoint(), statement.channel(), statement.status(), statement.scope(),
                     statement.source() == ConsentSource.BOUNCE ? ContactUpdateReason.BOUNCE
                             : statement.status() == ConsentStatus.WITHDRAWN ? ContactUpdateReason.OPT_OUT : ContactUpdateReason.OPT_IN,
                     provenance.correlationId(), metadata.getEventId().toString());
         }
         return true;
+    }
+
+    /**
+     * The consents of {@code old} on {@code channels}, every scope, recorded for {@code corrected} in the same scope
+     * (the tenant's first; each written back to the PMS profiles of its own scope), with
+     * {@code source} and {@code provenance}. {@code withdrawalsOnly}: only the opt-outs (a number not verified yet
+     * takes the old number's opt-outs at once, its grants only when verified). A grant for an erased contact point, or
+     * for an unverified number, is refused here as anywhere. @return changes recorded
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int carry(String tenant, org.guestcrm.optout.domain.ContactPoint old, org.guestcrm.optout.domain.ContactPoint corrected,
+            java.util.Set<org.guestcrm.optout.domain.ConsentChannel> channels, boolean withdrawalsOnly, ConsentSource source,
+            Provenance provenance, Instant now) {
+        int carried = 0;
+        List<ConsentStateEntity> states = new java.util.ArrayList<>(ConsentStateEntity.listFor(tenant, old.value()));
+        states.sort(java.util.Comparator.comparing((ConsentStateEntity s) -> !ConsentScope.isTenant(s.scope))
+                .thenComparing(s -> s.scope).thenComparing(s -> s.channel).thenComparing(s -> s.purpose));
+        for (ConsentStateEntity state : states) {
+            org.guestcrm.optout.domain.ConsentChannel channel = org.guestcrm.optout.domain.ConsentChannel.valueOf(state.channel);
+            ConsentStatus status = ConsentStatus.valueOf(state.status);
+            if (!channels.contains(channel) || withdrawalsOnly && status == ConsentStatus.GRANTED) {
+                continue;
+            }
+            if (record(tenant, new ConsentStatement(corrected, channel, ConsentPurpose.valueOf(state.purpose), status, source,
+                    now, state.scope), provenance, true)) {
+                carried++;
+            }
+        }
+        return carried;
     }
 }

@@ -44,23 +44,36 @@ public class ContactUpdatePublisher {
     Outbox outbox;
 
     /**
-     * A consent change said outside the PMS (link, preference centre, staff, bounce) for the marketing flags of the
-     * profiles holding {@code contactPoint}; nothing for a channel without a PMS flag. @return events written
+     * A consent change said outside the PMS (link, preference centre, staff, bounce) in {@code scope}, for the
+     * marketing flags of the profiles holding {@code contactPoint} whose statements hold in that scope (every holder for
+     * the tenant's scope; for a hotel's or brand's scope those whose last record named a hotel of it, never a
+     * chain-level profile, whose one flag would speak for every hotel); nothing for a channel without a PMS flag.
+     * @return events written
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public int consentChanged(String tenant, ContactPoint contactPoint, ConsentChannel channel, ConsentStatus status,
-            ContactUpdateReason reason, String correlationId, String causationId) {
+            String scope, ContactUpdateReason reason, String correlationId, String causationId) {
         List<SourceProfileStore.Holder> holders = holders(tenant, contactPoint).stream()
                 .map(p -> new SourceProfileStore.Holder(tenant, contactPoint.kind(), contactPoint.value(), p.id, p.pmsSystem,
-                        p.pmsProfileId))
+                        p.pmsProfileId, p.hotelCode))
                 .toList();
-        return consentChanged(tenant, channel, status, reason, correlationId, causationId, holders);
+        return consentChanged(tenant, channel, status, scope, reason, correlationId, causationId, holders);
+    }
+
+    /** The holders a change in {@code scope} is written back to (see above). */
+    List<SourceProfileStore.Holder> inScope(String tenant, String scope, List<SourceProfileStore.Holder> holders) {
+        if (scope == null || org.guestcrm.optout.domain.ConsentScope.isTenant(scope)) {
+            return holders;
+        }
+        return holders.stream().filter(h -> h.hotelCode() != null && scope.equals(config.scopeOf(tenant, h.hotelCode())))
+                .toList();
     }
 
     /** As above, to the {@code holders} already found (the intake finds those of a whole batch in one query). */
     @Transactional(Transactional.TxType.MANDATORY)
-    public int consentChanged(String tenant, ConsentChannel channel, ConsentStatus status, ContactUpdateReason reason,
-            String correlationId, String causationId, List<SourceProfileStore.Holder> holders) {
+    public int consentChanged(String tenant, ConsentChannel channel, ConsentStatus status, String scope,
+            ContactUpdateReason reason, String correlationId, String causationId, List<SourceProfileStore.Holder> allHolders) {
+        List<SourceProfileStore.Holder> holders = inScope(tenant, scope, allHolders);
         Boolean granted = status == ConsentStatus.GRANTED;
         PmsMarketingFlags.Builder flags = PmsMarketingFlags.newBuilder();
         switch (channel) {

@@ -55,6 +55,11 @@ public class ErasureStore {
         // Address changes asked for an erased contact point (their mails went with the reference above).
         deleted += em.createNativeQuery("delete from email_change where tenant = ?1 and ref = any (cast(?2 as text[]))")
                 .setParameter(1, tenant).setParameter(2, refs).executeUpdate();
+        // Phone corrections to or from an erased number (V23).
+        deleted += em.createNativeQuery("""
+                delete from phone_verification where tenant = ?1
+                and (value = any (cast(?2 as text[])) or replaced_value = any (cast(?2 as text[])))""")
+                .setParameter(1, tenant).setParameter(2, values).executeUpdate();
         deleted += em.createNativeQuery("delete from link_request where tenant = ?1 and address_hash = any (cast(?2 as text[]))")
                 .setParameter(1, tenant).setParameter(2, addressHashes.toArray(String[]::new)).executeUpdate();
         if (!consentKeys.isEmpty()) {

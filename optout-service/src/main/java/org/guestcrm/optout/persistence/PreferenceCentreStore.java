@@ -269,6 +269,30 @@ public class PreferenceCentreStore {
         return activities;
     }
 
+    /** The activity trail of one contact point's reference (its guest pages' accesses and changes), newest first. */
+    @SuppressWarnings("unchecked")
+    public List<Activity> activitiesOf(String tenant, String subject, int limit) {
+        List<Object[]> rows = em.createNativeQuery("""
+                select occurred_at, subject, action, source_address, user_agent, outcome from guest_activity
+                where tenant = ?1 and subject = ?2 order by occurred_at desc, id desc limit ?3""")
+                .setParameter(1, tenant).setParameter(2, subject).setParameter(3, limit).getResultList();
+        List<Activity> activities = new ArrayList<>();
+        for (Object[] r : rows) {
+            activities.add(new Activity(toInstant(r[0]), (String) r[1], (String) r[2], (String) r[3], (String) r[4],
+                    ((Number) r[5]).intValue()));
+        }
+        return activities;
+    }
+
+    /** An address change asked for and not confirmed (or expired) yet: the new address and until when its link works. */
+    @SuppressWarnings("unchecked")
+    public List<Object[]> openEmailChanges(String tenant, String ref, Instant now) {
+        return em.createNativeQuery("""
+                select new_value, requested_at, expires_at from email_change
+                where tenant = ?1 and ref = ?2 and used_at is null and expires_at > ?3 order by requested_at""")
+                .setParameter(1, tenant).setParameter(2, ref).setParameter(3, Timestamp.from(now)).getResultList();
+    }
+
     private static String cut(String value, int max) {
         return value == null || value.length() <= max ? value : value.substring(0, max);
     }

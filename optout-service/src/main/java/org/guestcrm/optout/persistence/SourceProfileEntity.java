@@ -43,6 +43,10 @@ public class SourceProfileEntity extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
+    /** The hotel the last applied record named (V24; null: chain-level or not known yet). */
+    @Column(name = "hotel_code")
+    public String hotelCode;
+
     public static List<SourceProfileEntity> listByIds(Collection<java.util.UUID> ids) {
         return ids.isEmpty() ? List.of() : list("id in ?1", ids);
     }

@@ -37,6 +37,8 @@ public class SourceProfileStore {
         public Instant pmsUpdatedAt;
         public Instant occurredAt;
         public UUID lastEventId;
+        /** The hotel the last applied record named (null: chain-level). */
+        public String hotelCode;
 
         public String key() {
             return key(tenant, pmsSystem, pmsProfileId);
@@ -53,7 +55,7 @@ public class SourceProfileStore {
 
     /** A PMS profile holding a contact point now. */
     public record Holder(String tenant, ContactKind kind, String value, UUID sourceProfileId, String pmsSystem,
-            String pmsProfileId) {
+            String pmsProfileId, String hotelCode) {
     }
 
     /** The held profiles of these keys, by {@link HeldProfile#key()}: one query. */
@@ -65,7 +67,7 @@ public class SourceProfileStore {
         }
         List<Object[]> rows = em.createNativeQuery("""
                 select p.id, p.tenant, p.pms_system, p.pms_profile_id, p.pms_sequence, p.pms_updated_at, p.occurred_at,
-                       p.last_event_id
+                       p.last_event_id, p.hotel_code
                 from source_profile p
                 join unnest(cast(?1 as text[]), cast(?2 as text[]), cast(?3 as text[])) as k (tenant, pms_system, pms_profile_id)
                   on p.tenant = k.tenant and p.pms_system = k.pms_system and p.pms_profile_id = k.pms_profile_id""")
@@ -83,6 +85,7 @@ public class SourceProfileStore {
             p.pmsUpdatedAt = SqlValues.instant(r[5]);
             p.occurredAt = SqlValues.instant(r[6]);
             p.lastEventId = SqlValues.uuid(r[7]);
+            p.hotelCode = (String) r[8];
             held.put(p.key(), p);
         }
         return held;
@@ -95,14 +98,15 @@ public class SourceProfileStore {
         }
         em.createNativeQuery("""
                 insert into source_profile (id, tenant, pms_system, pms_profile_id, pms_sequence, pms_updated_at, occurred_at,
-                                            last_event_id, updated_at)
+                                            last_event_id, updated_at, hotel_code)
                 select cast(id as uuid), tenant, pms_system, pms_profile_id, cast(seq as bigint), cast(pms_at as timestamptz),
-                       cast(occ_at as timestamptz), cast(event_id as uuid), cast(?9 as timestamptz)
+                       cast(occ_at as timestamptz), cast(event_id as uuid), cast(?9 as timestamptz), hotel
                 from unnest(cast(?1 as text[]), cast(?2 as text[]), cast(?3 as text[]), cast(?4 as text[]), cast(?5 as text[]),
-                            cast(?6 as text[]), cast(?7 as text[]), cast(?8 as text[]))
-                     as t (id, tenant, pms_system, pms_profile_id, seq, pms_at, occ_at, event_id)
+                            cast(?6 as text[]), cast(?7 as text[]), cast(?8 as text[]), cast(?10 as text[]))
+                     as t (id, tenant, pms_system, pms_profile_id, seq, pms_at, occ_at, event_id, hotel)
                 on conflict (id) do update set pms_sequence = excluded.pms_sequence, pms_updated_at = excluded.pms_updated_at,
-                    occurred_at = excluded.occurred_at, last_event_id = excluded.last_event_id, updated_at = excluded.updated_at""")
+                    occurred_at = excluded.occurred_at, last_event_id = excluded.last_event_id, updated_at = excluded.updated_at,
+                    hotel_code = excluded.hotel_code""")
                 .setParameter(1, SqlValues.column(profiles, p -> p.id))
                 .setParameter(2, SqlValues.column(profiles, p -> p.tenant))
                 .setParameter(3, SqlValues.column(profiles, p -> p.pmsSystem))
@@ -112,6 +116,7 @@ public class SourceProfileStore {
                 .setParameter(7, SqlValues.column(profiles, p -> p.occurredAt))
                 .setParameter(8, SqlValues.column(profiles, p -> p.lastEventId))
                 .setParameter(9, now.toString())
+                .setParameter(10, SqlValues.column(profiles, p -> p.hotelCode))
                 .executeUpdate();
     }
 
@@ -162,7 +167,7 @@ public class SourceProfileStore {
             return List.of();
         }
         List<Object[]> rows = em.createNativeQuery("""
-                select distinct c.tenant, c.kind, c.value, p.id, p.pms_system, p.pms_profile_id
+                select distinct c.tenant, c.kind, c.value, p.id, p.pms_system, p.pms_profile_id, p.hotel_code
                 from profile_contact_point c
                 join unnest(cast(?1 as text[]), cast(?2 as text[]), cast(?3 as text[])) as k (tenant, kind, value)
                   on c.tenant = k.tenant and c.kind = k.kind and c.value = k.value
@@ -175,7 +180,7 @@ public class SourceProfileStore {
         List<Holder> holders = new ArrayList<>();
         for (Object[] r : rows) {
             holders.add(new Holder((String) r[0], ContactKind.valueOf((String) r[1]), (String) r[2], SqlValues.uuid(r[3]),
-                    (String) r[4], (String) r[5]));
+                    (String) r[4], (String) r[5], (String) r[6]));
         }
         return holders;
     }

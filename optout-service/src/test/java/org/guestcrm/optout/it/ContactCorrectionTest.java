@@ -98,14 +98,19 @@ class ContactCorrectionTest {
     }
 
     @Test
-    void aCorrectedPhoneIsWrittenBackInE164AndItsConsentFollows() throws Exception {
+    void aCorrectedPhoneIsWrittenBackInE164AndHoldsNoGrantUntilStaffVerifyIt() throws Exception {
         String pmsProfileId = "CC-" + UUID.randomUUID();
         String national = swissMobile("079");
         String oldKey = "+41" + national.substring(1);
-        String address = guest(pmsProfileId, national, "Bahnhofstrasse " + ThreadLocalRandom.current().nextInt(1, 999))[0];
+        String street = "Bahnhofstrasse " + ThreadLocalRandom.current().nextInt(1, 999);
+        String address = guest(pmsProfileId, national, street)[0];
         await().atMost(PATIENCE).untilAsserted(() -> PostalConsentTest.consents(TENANT, oldKey)
                 .body("current.find { it.channel == 'SMS' }.status", equalTo("GRANTED")));
 
+        // The guest declined calls at the desk (staff API): the old number's PHONE consent is WITHDRAWN.
+        given().auth().oauth2(ErasureTest.token(TENANT, "agent")).contentType("application/json").queryParam("tenant", TENANT)
+                .body("{\"contactPoint\":\"" + oldKey + "\",\"channel\":\"PHONE\"}").post("/api/v1/consents/withdrawals")
+                .then().statusCode(200);
         String cookie = session(preferencesLink(TENANT, address));
         String html = page(cookie);
         assertTrue(html.contains("action=\"/preferences/phone") && html.contains(oldKey), "the page shows the number and the form");
@@ -142,23 +147,70 @@ class ContactCorrectionTest {
             assertNull(update.getMarketingFlags());
             assertEquals("optout-service", update.getMetadata().getSource());
         });
-        // The old number's SMS consent holds for the new one, said through the centre, and is on crm.consents.
+        // The number is the guest's word, not verified: the old number's opt-out of calls holds for it at once, its
+        // SMS grant does not (no SMS/PHONE grant for an unverified number, whatever says it).
         PostalConsentTest.consents(TENANT, newKey)
                 .body("current.size()", equalTo(1))
-                .body("current[0].channel", equalTo("SMS"))
-                .body("current[0].status", equalTo("GRANTED"))
+                .body("current[0].channel", equalTo("PHONE"))
+                .body("current[0].status", equalTo("WITHDRAWN"))
                 .body("current[0].source", equalTo("PREFERENCE_CENTRE"))
                 .body("history[0].actor", equalTo("guest"))
                 .body("history[0].sourceDetail", equalTo("phone-corrected"));
+        // The PMS applies the correction; its profile still carries smsOptIn (given for the old number): no grant.
+        GuestProfiles.send(profile(TENANT, "opera", pmsProfileId, 2L)
+                .setEmails(List.of(email(address, true)))
+                .setPhones(List.of(phone(newKey)))
+                .setAddresses(List.of(PostalConsentTest.address(street, "8001", "CH")))
+                .setMarketingFlags(PmsMarketingFlags.newBuilder().setEmailOptIn(true).setSmsOptIn(true).setPostOptIn(true).build())
+                .setPmsUpdatedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+                .build());
+        await().atMost(PATIENCE).untilAsserted(() -> PostalConsentTest.consents(TENANT, newKey)
+                .body("heldBy.pmsProfileId", org.hamcrest.Matchers.hasItem(pmsProfileId)));
+        PostalConsentTest.consents(TENANT, newKey)
+                .body("current.find { it.channel == 'SMS' }", org.hamcrest.Matchers.nullValue())
+                .body("current.find { it.channel == 'PHONE' }.status", equalTo("WITHDRAWN"));
+        assertTrue(KafkaTestClients.<ConsentChanged>readAvro("crm.consents").stream()
+                .noneMatch(r -> r.key().endsWith(":" + newKey) && r.value() != null
+                        && r.value().getStatus() == org.guestcrm.events.ConsentStatus.GRANTED),
+                "no grant of the unverified number on crm.consents");
+        String unverifiedPage = given().cookie("optout_session", cookie).get("/preferences?notice=phoneCorrected&lang=en")
+                .then().statusCode(200).extract().asString();
+        assertTrue(unverifiedPage.contains("We send no offers to a new number until it is verified."), "the notice says so");
+        assertTrue(unverifiedPage.contains("<span id=\"phone-1\">" + newKey + "</span> <span id=\"phone-1-unverified\">(not verified yet"),
+                "the page marks the number unverified");
+
+        io.restassured.path.json.JsonPath download = form(cookie).formParam("csrf", csrf).post("/preferences/download")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(newKey), download.getList("phones.number"));
+        assertEquals(false, download.getBoolean("phones[0].verified"), "the download says the number is not verified");
+
+        // Staff verify it (the guest confirmed it at the desk): viewer 403, bad input 400 naming the field, a number
+        // without an unverified correction 404; then the old number's SMS grant is carried, on crm.consents.
+        String agent = ErasureTest.token(TENANT, "agent");
+        given().auth().oauth2(ErasureTest.token(TENANT, "viewer")).contentType("application/json").queryParam("tenant", TENANT)
+                .body("{\"phone\":\"" + newKey + "\"}").post("/api/v1/consents/phone-verifications").then().statusCode(403);
+        given().auth().oauth2(agent).contentType("application/json").queryParam("tenant", TENANT)
+                .body("{\"phone\":\"not a number\"}").post("/api/v1/consents/phone-verifications").then().statusCode(400)
+                .body("invalidParams[0].name", equalTo("phone")).body(not(containsString("not a number")));
+        given().auth().oauth2(agent).contentType("application/json").queryParam("tenant", TENANT)
+                .body("{\"phone\":\"" + oldKey + "\"}").post("/api/v1/consents/phone-verifications").then().statusCode(404);
+        given().auth().oauth2(agent).contentType("application/json").queryParam("tenant", TENANT)
+                .body("{\"phone\":\"" + newKey + "\"}").post("/api/v1/consents/phone-verifications").then().statusCode(200)
+                .body("phone", equalTo(newKey)).body("verified", equalTo(1)).body("consentsCarried", equalTo(1));
+        PostalConsentTest.consents(TENANT, newKey)
+                .body("current.find { it.channel == 'SMS' }.status", equalTo("GRANTED"))
+                .body("current.find { it.channel == 'SMS' }.source", equalTo("FRONT_DESK"))
+                .body("history.find { it.channel == 'SMS' }.sourceDetail", equalTo("phone-verified"));
         await().atMost(PATIENCE).untilAsserted(() -> {
             ConsentChanged changed = KafkaTestClients.<ConsentChanged>readAvro("crm.consents").stream()
                     .filter(r -> (TENANT + ":SMS:MARKETING:" + newKey).equals(r.key())).map(ConsumerRecord::value)
                     .findFirst().orElse(null);
-            assertNotNull(changed, "the carried consent is on crm.consents");
+            assertNotNull(changed, "the carried grant is on crm.consents once verified");
             assertEquals(org.guestcrm.events.ConsentStatus.GRANTED, changed.getStatus());
         });
-        given().cookie("optout_session", cookie).get("/preferences?notice=phoneCorrected").then().statusCode(200)
-                .body(containsString("our hotels will update your phone number"));
+        assertFalse(page(cookie).contains("phone-1-unverified"), "verified: no longer marked");
+        given().auth().oauth2(agent).contentType("application/json").queryParam("tenant", TENANT)
+                .body("{\"phone\":\"" + newKey + "\"}").post("/api/v1/consents/phone-verifications").then().statusCode(404);
         assertEquals("fields=phone replaces=1 profiles=1 consents=1", lastRequest(), "no number in the trail");
     }
 
@@ -218,6 +270,63 @@ class ContactCorrectionTest {
         String trail = lastRequest();
         assertEquals("fields=address replaces=1 profiles=1 consents=1", trail);
         assertFalse(trail.contains("Seestrasse"));
+    }
+
+    @Test
+    void theDataDownloadHoldsWhatThePageShowsAndWhatIsStoredOfTheGuest() throws Exception {
+        String pmsProfileId = "CD-" + UUID.randomUUID();
+        String national = swissMobile("079");
+        String phoneKey = "+41" + national.substring(1);
+        int number = ThreadLocalRandom.current().nextInt(1, 999);
+        String address = guest(pmsProfileId, national, "Bahnhofstrasse " + number)[0];
+        // The golden record (crm.guests) holds the address and a second number the PMS profile does not.
+        String otherPhone = "+41" + swissMobile("076").substring(1);
+        String guestId = "guest-" + UUID.randomUUID();
+        KafkaTestClients.sendAvro("crm.guests", guestId, org.guestcrm.events.GuestUpdated.newBuilder()
+                .setMetadata(org.guestcrm.events.EventMetadata.newBuilder().setEventId(UUID.randomUUID())
+                        .setEventType("GuestUpdated").setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+                        .setSource("profile-service").setTenantId(TENANT).setCorrelationId(UUID.randomUUID().toString())
+                        .setSchemaVersion(1).build())
+                .setGuestId(guestId).setVersion(1).setFirstName("Dana").setLastName("Keller").setLanguage("de")
+                .setEmails(List.of(org.guestcrm.events.ContactPoint.newBuilder().setValue(address).build()))
+                .setPhones(List.of(org.guestcrm.events.ContactPoint.newBuilder().setValue(otherPhone).build()))
+                .setStayCount(2).setPreferences(java.util.Map.of("interests", "golf"))
+                .build());
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            given().auth().oauth2(ErasureTest.token(TENANT, "viewer")).queryParam("tenant", TENANT)
+                    .get("/api/v1/consents/guests/" + guestId).then().statusCode(200);
+            PostalConsentTest.consents(TENANT, phoneKey).body("current.find { it.channel == 'SMS' }.status", equalTo("GRANTED"));
+        });
+        String cookie = session(preferencesLink(TENANT, address));
+        String html = page(cookie);
+        assertTrue(html.contains(phoneKey) && html.contains("golf"), "the page shows the number and the interest");
+        String csrf = csrfOf(html);
+        form(cookie).post("/preferences/download").then().statusCode(403);
+        form(cookie).header("User-Agent", "DownloadProbe/1.0").formParam("csrf", csrf).post("/preferences/download")
+                .then().statusCode(200);
+        // The second download holds the first one in the activity trail.
+        io.restassured.path.json.JsonPath json = form(cookie).header("User-Agent", "DownloadProbe/1.0").formParam("csrf", csrf)
+                .post("/preferences/download").then().statusCode(200).contentType(containsString("application/json"))
+                .header("Content-Disposition", containsString("attachment")).extract().jsonPath();
+        assertEquals(address, json.getString("contactPoint"));
+        assertEquals("Dana", json.getString("firstName"));
+        assertEquals("Keller", json.getString("lastName"));
+        assertEquals("golf", json.getString("interests.interests"));
+        assertEquals(2, json.getInt("stays.count"));
+        assertEquals("GRANTED", json.getString("consents.find { it.channel == 'EMAIL' }.status"));
+        assertEquals("TENANT", json.getString("consents.find { it.channel == 'EMAIL' }.scope"));
+        // The phones the page shows, with their consents and verification.
+        assertEquals(List.of(phoneKey), json.getList("phones.number"));
+        assertEquals(true, json.getBoolean("phones[0].verified"));
+        assertEquals("GRANTED", json.getString("phones[0].consents.find { it.channel == 'SMS' }.status"));
+        assertEquals(List.of("CH|8001|bahnhofstrasse " + number), json.getList("postalAddresses.key"));
+        // What crm.guests gave: every contact point of the golden record, the one the PMS profile lacks too.
+        assertTrue(json.getList("guestContactPoints.value").containsAll(List.of(address, otherPhone)),
+                "the golden record's contact points");
+        assertEquals(List.of(), json.getList("pendingEmailChanges"));
+        assertEquals("download", json.getString("activity[0].action"));
+        assertEquals("DownloadProbe/1.0", json.getString("activity[0].userAgent"));
+        assertNotNull(json.getString("activity[0].clientAddress"));
     }
 
     private String lastRequest() throws Exception {

@@ -53,11 +53,21 @@ class ScopeTest {
                 .queryParam("hotelCode", hotelCode).get("/api/v1/consents").then().statusCode(200);
     }
 
-    static void pms(String tenant, String hotelCode, String address, boolean optIn, Instant at) {
-        GuestProfiles.send(profile(tenant, "opera", hotelCode + "-" + UUID.randomUUID(), 1L).setHotelCode(hotelCode)
+    /** @return the PMS profile id */
+    static String pms(String tenant, String hotelCode, String address, boolean optIn, Instant at) {
+        String pmsProfileId = hotelCode + "-" + UUID.randomUUID();
+        GuestProfiles.send(profile(tenant, "opera", pmsProfileId, 1L).setHotelCode(hotelCode)
                 .setEmails(List.of(email(address, true)))
                 .setMarketingFlags(PmsMarketingFlags.newBuilder().setEmailOptIn(optIn).build())
                 .setPmsUpdatedAt(at).build());
+        return pmsProfileId;
+    }
+
+    /** The e-mail opt-in flags written back (OPT_OUT/OPT_IN) to the PMS profile {@code tenant:opera:pmsProfileId}, in order. */
+    static List<Boolean> writtenBack(String tenant, String pmsProfileId) {
+        return KafkaTestClients.<org.guestcrm.events.ContactDetailsUpdated>readAvro("crm.contact-updates").stream()
+                .filter(r -> (tenant + ":opera:" + pmsProfileId).equals(r.key()) && r.value().getMarketingFlags() != null)
+                .map(r -> r.value().getMarketingFlags().getEmailOptIn()).toList();
     }
 
     static String effective(ValidatableResponse response) {
@@ -69,8 +79,8 @@ class ScopeTest {
         String tenant = "scoped";
         String address = "scope-" + UUID.randomUUID() + "@example.com";
         Instant before = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MILLIS);
-        pms(tenant, "ZRH1", address, true, before);
-        pms(tenant, "GVA1", address, false, before.plusSeconds(60));
+        String zurichProfile = pms(tenant, "ZRH1", address, true, before);
+        String genevaProfile = pms(tenant, "GVA1", address, false, before.plusSeconds(60));
         await().atMost(PATIENCE).untilAsserted(() -> forHotel(tenant, address, "ZRH1").body("current", hasSize(2)));
         forHotel(tenant, address, "ZRH1").body("current.scope", containsInAnyOrder("HOTEL:ZRH1", "HOTEL:GVA1"));
         assertEquals("GRANTED", effective(forHotel(tenant, address, "ZRH1")), "Geneva's opt-out does not stop Zurich");
@@ -93,6 +103,8 @@ class ScopeTest {
                 .then().statusCode(200);
         assertEquals("WITHDRAWN", effective(forHotel(tenant, address, "BSL1")));
         assertEquals("GRANTED", effective(forHotel(tenant, address, "ZRH1")));
+        // Written back only to the PMS profiles of Basel's scope: none holds the address (Zurich's and Geneva's profile
+        // flags speak for their own hotels; checked below, once the tenant-wide opt-out has reached them).
 
         // A staff opt-out for the whole tenant (no hotel): every hotel stops, decided by the tenant's scope.
         given().auth().oauth2(token(tenant, "agent")).contentType("application/json").queryParam("tenant", tenant)
@@ -108,6 +120,12 @@ class ScopeTest {
             assertEquals(org.guestcrm.events.ConsentStatus.WITHDRAWN, whole.getStatus());
             assertEquals("TENANT", whole.getScope());
             assertEquals(null, whole.getHotelCode());
+        });
+        // The tenant-wide opt-out is written back to every PMS profile holding the address; Basel's was written to
+        // none (each profile's write-backs come in order, so a Basel one would be before this one).
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            assertEquals(List.of(false), writtenBack(tenant, zurichProfile), "Zurich: the tenant's opt-out only");
+            assertEquals(List.of(false), writtenBack(tenant, genevaProfile), "Geneva: the tenant's opt-out only");
         });
         // A newer grant of the Basel PMS changes Basel's own scope, but not what holds there: the tenant withdrew, and
         // crm.consents says so for Basel.
@@ -129,8 +147,8 @@ class ScopeTest {
         String tenant = "branded";
         String address = "brand-" + UUID.randomUUID() + "@example.com";
         Instant at = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MILLIS);
-        pms(tenant, "GVA1", address, true, at);
-        pms(tenant, "ZRH2", address, false, at.plusSeconds(60));
+        String genevaProfile = pms(tenant, "GVA1", address, true, at);
+        String zurichProfile = pms(tenant, "ZRH2", address, false, at.plusSeconds(60));
         await().atMost(PATIENCE).untilAsserted(() -> forHotel(tenant, address, "ZRH1").body("current", hasSize(2)));
         forHotel(tenant, address, "ZRH1").body("current.scope", containsInAnyOrder("BRAND:lux", "BRAND:eco"));
         assertEquals("WITHDRAWN", effective(forHotel(tenant, address, "ZRH1")), "ZRH2's opt-out stops its brand lux");
@@ -143,6 +161,23 @@ class ScopeTest {
             assertEquals("BRAND=lux", lux.getScope());
             assertEquals(org.guestcrm.events.ConsentStatus.WITHDRAWN, lux.getStatus());
         });
+        // Staff record an opt-out at GVA1 (brand eco): written back to the PMS profiles of eco only (GVA1's), not to
+        // ZRH2's (lux). (A repeated opt-out at ZRH1, lux already withdrawn, changes nothing and writes nothing.)
+        given().auth().oauth2(token(tenant, "agent")).contentType("application/json").queryParam("tenant", tenant)
+                .body("{\"contactPoint\":\"" + address + "\",\"hotelCode\":\"ZRH1\"}").post("/api/v1/consents/withdrawals")
+                .then().statusCode(200);
+        given().auth().oauth2(token(tenant, "agent")).contentType("application/json").queryParam("tenant", tenant)
+                .body("{\"contactPoint\":\"" + address + "\",\"hotelCode\":\"GVA1\"}").post("/api/v1/consents/withdrawals")
+                .then().statusCode(200);
+        await().atMost(PATIENCE).untilAsserted(() -> assertEquals(List.of(false), writtenBack(tenant, genevaProfile),
+                "eco's opt-out reaches GVA1's profile"));
+        assertEquals("WITHDRAWN", effective(forHotel(tenant, address, "GVA1")));
+        // Then a tenant-wide opt-out reaches both profiles: ZRH2's holds that one only (its write-backs come in order).
+        given().auth().oauth2(token(tenant, "agent")).contentType("application/json").queryParam("tenant", tenant)
+                .body("{\"contactPoint\":\"" + address + "\"}").post("/api/v1/consents/withdrawals").then().statusCode(200);
+        await().atMost(PATIENCE).untilAsserted(() -> assertEquals(List.of(false, false), writtenBack(tenant, genevaProfile)));
+        await().atMost(PATIENCE).untilAsserted(() -> assertEquals(List.of(false), writtenBack(tenant, zurichProfile),
+                "ZRH2's profile: the tenant's opt-out only, not eco's"));
     }
 
     @Test
