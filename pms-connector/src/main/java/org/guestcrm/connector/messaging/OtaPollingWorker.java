@@ -8,8 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -76,7 +81,17 @@ public class OtaPollingWorker {
     MeterRegistry meters;
 
     private final OtaPollAnswers answers = new OtaPollAnswers();
+    /** The hotels of a round run here (virtual threads; per round at most the feed's concurrency at once). */
+    private final ExecutorService hotelPool = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("connector-ota-poll-hotel-", 0).factory());
+    /** feed + hotel being read on this replica right now. */
+    private final java.util.Set<String> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private OtaPollClient client;
+
+    @PreDestroy
+    void close() {
+        hotelPool.shutdownNow();
+    }
 
     @PostConstruct
     void init() {
@@ -131,6 +146,45 @@ public class OtaPollingWorker {
             return;
         }
         boolean alpineBits = api.kind() == FeedKind.ALPINEBITS_POLLING;
+        try {
+            // a hotel taken out of the feed's configuration keeps no poll state (nor shows one)
+            polls.forgetHotelsOtherThan(due.feedId(), api.hotelCodes());
+        } catch (RuntimeException e) {
+            LOG.warnf("Feed %s: the poll state of hotels no longer in the feed could not be removed (%s).",
+                    due.feedId(), e.getClass().getSimpleName());
+        }
+        // The due hotels are read side by side (at most the feed's concurrency at once), each from its own cursor and in
+        // its own transaction: a slow or hanging hotel delays neither the reads nor the cursors of the others.
+        List<String> hotels = api.hotelCodes();
+        Semaphore slots = new Semaphore(Math.max(1, Math.min(hotels.size(), config.webhooks().concurrencyPerFeed())));
+        List<Future<HotelRound>> rounds = new ArrayList<>();
+        for (String hotel : hotels) {
+            FeedPolls.HotelPoll state = states.get(hotel);
+            String key = due.feedId() + "\u0000" + hotel;
+            if (!inFlight.add(key)) {
+                // still being read by an earlier round of this replica (a slow PMS): not read twice at once
+                rounds.add(java.util.concurrent.CompletableFuture.completedFuture(stillReading(due, state, roundStart)));
+                continue;
+            }
+            rounds.add(hotelPool.submit(() -> {
+                try {
+                    slots.acquire();
+                    try {
+                        return pollHotel(due, api, alpineBits, hotel, state, roundStart);
+                    } finally {
+                        slots.release();
+                    }
+                } finally {
+                    inFlight.remove(key);
+                }
+            }));
+        }
+        // The round waits for its hotels at most one interval (or half the lease): a hotel still being read after that
+        // goes on by itself (its answer, cursor or failure are recorded by its own task) and the round ends without it,
+        // so the next round of the other hotels comes at their interval.
+        Duration longest = Duration.ofSeconds(Math.max(1, due.intervalSeconds()));
+        Duration halfLease = config.polling().lease().dividedBy(2);
+        Instant waitUntil = roundStart.plus(longest.compareTo(halfLease) < 0 ? longest : halfLease);
         Instant nextDue = null;
         String oldestCursor = null;
         boolean first = true;
@@ -138,56 +192,36 @@ public class OtaPollingWorker {
         String worstError = null;
         int changes = 0;
         int read = 0;
-        for (String hotel : api.hotelCodes()) {
-            FeedPolls.HotelPoll state = states.get(hotel);
-            // a hotel without state of its own (a feed polled before V22) starts from the feed's cursor
-            String cursor = state != null ? state.cursor() : due.cursor();
-            int attempts = state != null ? state.attempts() : 0;
-            String error = state != null ? state.lastError() : null;
-            Instant hotelNext = state != null ? state.nextPollAt() : roundStart;
-            if (!hotelNext.isAfter(roundStart)) {
-                read++;
-                // OTA: the next LastUpdateDate selection starts from this round (less the overlap); for AlpineBits the
-                // PMS keeps the state (what is not acknowledged is sent again), the cursor tells when
-                String toCursor = alpineBits ? roundStart.toString() : roundStart.minus(CURSOR_OVERLAP).toString();
-                Instant next = roundStart.plusSeconds(due.intervalSeconds());
-                try {
-                    if (alpineBits) {
-                        acknowledgePending(api, hotel);
-                    }
-                    byte[] answer = client.read(api, hotel, alpineBits ? null : cursorTime(cursor));
-                    Applied applied = apply(api, hotel, hotel + "@" + roundStart, toCursor, next, answer);
-                    changes += applied.reservations() + applied.cancellations() + applied.rejected();
-                    if (attempts > 0) {
-                        LOG.infof("Feed %s: hotel %s polled again after %d failed attempt(s).", due.feedId(), hotel,
-                                attempts);
-                    }
-                    cursor = toCursor;
-                    attempts = 0;
-                    error = null;
-                    hotelNext = next;
-                    if (alpineBits) {
-                        acknowledgePending(api, hotel);
-                    }
-                } catch (FetchFailure failure) {
-                    hotelNext = hotelRetry(due.feedId(), hotel, attempts, failure.getMessage());
-                    attempts++;
-                    error = failure.getMessage();
-                } catch (RuntimeException e) {
-                    String reason = "the poll could not be applied (" + e.getClass().getSimpleName() + ")";
-                    hotelNext = hotelRetry(due.feedId(), hotel, attempts, reason);
-                    attempts++;
-                    error = reason;
-                }
+        for (int i = 0; i < hotels.size(); i++) {
+            String hotel = hotels.get(i);
+            HotelRound done;
+            try {
+                long waitMillis = Math.max(0, Duration.between(Instant.now(), waitUntil).toMillis());
+                done = rounds.get(i).get(waitMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                done = stillReading(due, states.get(hotel), roundStart);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                // pollHotel records its own failures; this is a failure to record them: retried after the backoff
+                String reason = "the poll could not be run (" + e.getCause().getClass().getSimpleName() + ")";
+                FeedPolls.HotelPoll state = states.get(hotel);
+                done = new HotelRound(state != null ? state.cursor() : due.cursor(), roundStart.plus(backoff(0)),
+                        (state != null ? state.attempts() : 0) + 1, reason, false, 0);
             }
-            nextDue = nextDue == null || hotelNext.isBefore(nextDue) ? hotelNext : nextDue;
-            if (first || older(cursor, oldestCursor)) {
-                oldestCursor = cursor;
+            if (done.read()) {
+                read++;
+            }
+            changes += done.changes();
+            nextDue = nextDue == null || done.next().isBefore(nextDue) ? done.next() : nextDue;
+            if (first || older(done.cursor(), oldestCursor)) {
+                oldestCursor = done.cursor();
             }
             first = false;
-            if (attempts > worstAttempts) {
-                worstAttempts = attempts;
-                worstError = "hotel " + hotel + ": " + error;
+            if (done.attempts() > worstAttempts) {
+                worstAttempts = done.attempts();
+                worstError = "hotel " + hotel + ": " + done.error();
             }
         }
         try {
@@ -198,6 +232,54 @@ public class OtaPollingWorker {
         }
         LOG.debugf("Feed %s polled: %d reservation(s) read from %d of %d hotel(s).", due.feedId(), changes, read,
                 api.hotelCodes().size());
+    }
+
+    /** One hotel's part of a round: its cursor, next poll, failures after it, whether it was read, changes applied. */
+    record HotelRound(String cursor, Instant next, int attempts, String error, boolean read, int changes) {
+    }
+
+    /** A hotel whose read is still running: its last recorded state, due again after one interval. */
+    private static HotelRound stillReading(FeedPolls.Due due, FeedPolls.HotelPoll state, Instant roundStart) {
+        return new HotelRound(state != null ? state.cursor() : due.cursor(), roundStart.plusSeconds(due.intervalSeconds()),
+                state != null ? state.attempts() : 0, state != null ? state.lastError() : null, false, 0);
+    }
+
+    /** Reads and applies one hotel when it is due (its own cursor, backoff and transaction); never throws for the PMS. */
+    HotelRound pollHotel(FeedPolls.Due due, PmsApi api, boolean alpineBits, String hotel, FeedPolls.HotelPoll state,
+                         Instant roundStart) {
+        // a hotel without state of its own (a feed polled before V22) starts from the feed's cursor
+        String cursor = state != null ? state.cursor() : due.cursor();
+        int attempts = state != null ? state.attempts() : 0;
+        String error = state != null ? state.lastError() : null;
+        Instant hotelNext = state != null ? state.nextPollAt() : roundStart;
+        if (hotelNext.isAfter(roundStart)) {
+            return new HotelRound(cursor, hotelNext, attempts, error, false, 0);
+        }
+        // OTA: the next LastUpdateDate selection starts from this round (less the overlap); for AlpineBits the
+        // PMS keeps the state (what is not acknowledged is sent again), the cursor tells when
+        String toCursor = alpineBits ? roundStart.toString() : roundStart.minus(CURSOR_OVERLAP).toString();
+        Instant next = roundStart.plusSeconds(due.intervalSeconds());
+        try {
+            if (alpineBits) {
+                acknowledgePending(api, hotel);
+            }
+            byte[] answer = client.read(api, hotel, alpineBits ? null : cursorTime(cursor));
+            Applied applied = apply(api, hotel, hotel + "@" + roundStart, toCursor, next, answer);
+            if (attempts > 0) {
+                LOG.infof("Feed %s: hotel %s polled again after %d failed attempt(s).", due.feedId(), hotel, attempts);
+            }
+            if (alpineBits) {
+                acknowledgePending(api, hotel);
+            }
+            return new HotelRound(toCursor, next, 0, null, true,
+                    applied.reservations() + applied.cancellations() + applied.rejected());
+        } catch (FetchFailure failure) {
+            return new HotelRound(cursor, hotelRetry(due.feedId(), hotel, attempts, failure.getMessage()), attempts + 1,
+                    failure.getMessage(), true, 0);
+        } catch (RuntimeException e) {
+            String reason = "the poll could not be applied (" + e.getClass().getSimpleName() + ")";
+            return new HotelRound(cursor, hotelRetry(due.feedId(), hotel, attempts, reason), attempts + 1, reason, true, 0);
+        }
     }
 
     /** Whether cursor {@code a} reads from an earlier point than {@code b} (never polled, "0", is the earliest). */

@@ -134,6 +134,24 @@ public class FeedPolls {
                 .setParameter("cursor", toCursor).setParameter("feed", feedId).executeUpdate();
     }
 
+    /**
+     * A hotel taken out of the feed's configuration: its poll state and its AlpineBits acknowledgements still pending
+     * are removed (its events are committed already; an acknowledgement would only tell a PMS the connector no longer
+     * reads for that hotel what it took). Returns how many hotel rows went.
+     */
+    @Transactional
+    public int forgetHotelsOtherThan(String feedId, List<String> hotelCodes) {
+        if (hotelCodes.isEmpty()) {
+            return 0;
+        }
+        entityManager.createNativeQuery("""
+                        delete from poll_pending_ack where feed_id = :feed and hotel_code not in (:keep)""")
+                .setParameter("feed", feedId).setParameter("keep", hotelCodes).executeUpdate();
+        return entityManager.createNativeQuery("""
+                        delete from feed_poll_hotel where feed_id = :feed and hotel_code not in (:keep)""")
+                .setParameter("feed", feedId).setParameter("keep", hotelCodes).executeUpdate();
+    }
+
     /** The per-hotel state of a feed's hotels that have one (a hotel never polled has none). */
     @Transactional
     public java.util.Map<String, HotelPoll> hotels(String feedId) {
@@ -266,7 +284,12 @@ public class FeedPolls {
         long pending = ((Number) entityManager.createNativeQuery(
                         "select count(*) from poll_pending_ack where feed_id = :feed").setParameter("feed", feedId)
                 .getSingleResult()).longValue();
-        List<HotelPoll> hotels = List.copyOf(hotels(feedId).values());
+        // only the hotels the feed names now: one taken out shows no state (the next round removes its row)
+        @SuppressWarnings("unchecked")
+        List<String> configured = entityManager.createNativeQuery("""
+                        select h ->> 'hotelCode' from feed f, jsonb_array_elements(cast(f.hotels as jsonb)) h
+                        where f.feed_id = :feed""").setParameter("feed", feedId).getResultList();
+        List<HotelPoll> hotels = hotels(feedId).values().stream().filter(h -> configured.contains(h.hotelCode())).toList();
         if (rows.isEmpty()) {
             return new Status(feedId, null, null, null, 0, null, 0, 0, rejections, pending, hotels);
         }

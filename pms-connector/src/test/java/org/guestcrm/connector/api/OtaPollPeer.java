@@ -48,6 +48,10 @@ final class OtaPollPeer implements AutoCloseable {
     final Map<String, Integer> hotelReadStatus = new java.util.concurrent.ConcurrentHashMap<>();
     /** Per hotel: a body to answer its reads with as it is (a malformed answer). */
     final Map<String, String> hotelBodyOverride = new java.util.concurrent.ConcurrentHashMap<>();
+    /** A read of one of these hotels waits (at most 30 s) until its latch is counted down: a slow or hanging PMS. */
+    final Map<String, java.util.concurrent.CountDownLatch> hotelHold = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Reads of each held hotel waiting right now. */
+    final Map<String, java.util.concurrent.atomic.AtomicInteger> hotelHeld = new java.util.concurrent.ConcurrentHashMap<>();
     volatile int readStatus = 200;
     volatile int ackStatus = 200;
     /** When set, a read is answered with this body as it is (a malformed answer). */
@@ -61,7 +65,7 @@ final class OtaPollPeer implements AutoCloseable {
                 .getBytes(StandardCharsets.UTF_8));
         this.bearer = "Bearer " + bearer;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setExecutor(Executors.newFixedThreadPool(2));
+        server.setExecutor(Executors.newFixedThreadPool(4));
         server.createContext("/alpinebits", this::alpineBits);
         server.createContext("/ota", this::ota);
         server.start();
@@ -155,6 +159,19 @@ final class OtaPollPeer implements AutoCloseable {
         }
         Matcher hotelCode = Pattern.compile("HotelCode=\"([^\"]+)\"").matcher(xml);
         String hotel = hotelCode.find() ? hotelCode.group(1) : "";
+        java.util.concurrent.CountDownLatch hold = hotelHold.get(hotel);
+        if (hold != null) {
+            java.util.concurrent.atomic.AtomicInteger held = hotelHeld.computeIfAbsent(hotel,
+                    h -> new java.util.concurrent.atomic.AtomicInteger());
+            held.incrementAndGet();
+            try {
+                hold.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                held.decrementAndGet();
+            }
+        }
         int status = hotelReadStatus.getOrDefault(hotel, readStatus);
         if (status != 200) {
             answer(exchange, status, "");

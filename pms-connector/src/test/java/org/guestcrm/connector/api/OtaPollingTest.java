@@ -323,6 +323,91 @@ class OtaPollingTest {
         }
     }
 
+    @Test
+    void aHangingHotelHoldsBackNeitherTheOtherHotelsRoundsNorTheirCursorsAndARemovedHotelLeavesNoPollState()
+            throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String tenant = "otaslow-" + run;
+        String feedId = "os-" + run;
+        String slow = "SLOW" + run.substring(0, 4).toUpperCase();
+        String fast = "FAST" + run.substring(0, 4).toUpperCase();
+        String sample = Samples.otaHotelResNotif();
+        String official = sample.substring(sample.indexOf("<HotelReservation>"), sample.indexOf("</HotelReservations>"));
+        java.util.function.BiFunction<String, String, String> at = (hotel, id) -> official
+                .replace("HotelCode=\"WASJW\"", "HotelCode=\"" + hotel + "\"")
+                .replace("ResID_Value=\"7865\"", "ResID_Value=\"" + id + "\"");
+        List<String> fastReservations = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(at.apply(fast, "F1" + run)));
+        pms.otaReservationsByHotel.put(fast, fastReservations);
+        pms.otaReservationsByHotel.put(slow, List.of(at.apply(slow, "S1" + run)));
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        pms.hotelHold.put(slow, release);
+        try {
+            // the hanging hotel comes first in the feed
+            Staff.admin(tenant).contentType("application/json")
+                    .body("{\"feedId\": \"" + feedId + "\", \"deliveryMode\": \"OTA_POLLING\", \"status\": \"PAUSED\","
+                            + " \"hotels\": [{\"hotelCode\": \"" + slow + "\"}, {\"hotelCode\": \"" + fast + "\"}]}")
+                    .post("/api/v1/feeds?tenant=" + tenant).then().statusCode(201);
+            Staff.admin(tenant).contentType("application/json")
+                    .body("{\"baseUrl\": \"" + pms.url("/ota") + "\", \"accessToken\": \"ota-read-token\","
+                            + " \"pollIntervalSeconds\": 1}")
+                    .put("/api/v1/feeds/{feedId}/pms-api", feedId).then().statusCode(200);
+            Staff.admin(tenant).post("/api/v1/feeds/{feedId}/resume", feedId).then().statusCode(200);
+
+            // while the first read of the slow hotel hangs (held by the PMS, under the 20 s request timeout), the fast
+            // hotel is read round after round from its own moving cursor and its reservations are emitted
+            await().atMost(Duration.ofSeconds(60)).until(() -> pms.hotelHeld.containsKey(slow)
+                    && pms.hotelHeld.get(slow).get() == 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> reservations(tenant + ":" + fast + ":F1" + run),
+                    l -> l.size() == 1);
+            fastReservations.add(at.apply(fast, "F2" + run));
+            await().atMost(Duration.ofSeconds(60)).until(() -> reservations(tenant + ":" + fast + ":F2" + run),
+                    l -> l.size() == 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> starts(fast).size() >= 2);
+            assertEquals(1, pms.hotelHeld.get(slow).get(), "the slow hotel's first read is still hanging");
+            assertEquals(1, reads(slow).size(), "a hotel still being read is not read again at the same time");
+
+            // released: its answer is applied by its own read, its cursor moves
+            release.countDown();
+            await().atMost(Duration.ofSeconds(60)).until(() -> reservations(tenant + ":" + slow + ":S1" + run),
+                    l -> l.size() == 1);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Staff.admin(tenant)
+                    .get("/api/v1/feeds/{feedId}/poll", feedId).then().statusCode(200)
+                    .body("hotels.find { it.hotelCode == '" + slow + "' }.cursor", not(equalTo("0"))));
+
+            // the slow hotel is taken out of the feed: its poll row goes (and is not shown), the other hotel goes on
+            Staff.admin(tenant).contentType("application/json")
+                    .body("{\"deliveryMode\": \"OTA_POLLING\", \"status\": \"ACTIVE\", \"hotels\": [{\"hotelCode\": \"" + fast + "\"}]}")
+                    .put("/api/v1/feeds/{feedId}", feedId).then().statusCode(200);
+            Staff.admin(tenant).get("/api/v1/feeds/{feedId}/poll", feedId).then().statusCode(200)
+                    .body("hotels.hotelCode", equalTo(List.of(fast)));
+            await().atMost(Duration.ofSeconds(60)).until(() -> hotelRows(feedId), rows -> rows.equals(List.of(fast)));
+            int slowReads = reads(slow).size();
+            int fastStarts = starts(fast).size();
+            await().atMost(Duration.ofSeconds(60)).until(() -> starts(fast).size() > fastStarts + 1);
+            assertEquals(slowReads, reads(slow).size(), "a removed hotel is no longer read");
+        } finally {
+            release.countDown();
+            pms.hotelHold.remove(slow);
+            Staff.admin(tenant).post("/api/v1/feeds/{feedId}/pause", feedId);
+        }
+    }
+
+    /** The feed_poll_hotel rows of a feed, by hotel code. */
+    private List<String> hotelRows(String feedId) throws java.sql.SQLException {
+        List<String> rows = new java.util.ArrayList<>();
+        try (java.sql.Connection connection = dataSource.getConnection();
+             java.sql.PreparedStatement statement = connection.prepareStatement(
+                     "select hotel_code from feed_poll_hotel where feed_id = ? order by hotel_code")) {
+            statement.setString(1, feedId);
+            try (java.sql.ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(rs.getString(1));
+                }
+            }
+        }
+        return rows;
+    }
+
     /** The OTA reads the PMS saw for one hotel. */
     private static List<OtaPollPeer.Seen> reads(String hotel) {
         return pms.seen.stream().filter(s -> "OTA_ReadRQ".equals(s.action())
