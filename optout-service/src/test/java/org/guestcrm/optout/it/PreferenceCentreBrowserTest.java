@@ -187,7 +187,11 @@ class PreferenceCentreBrowserTest {
             assertEquals("Deutsch", browser.findElement(By.id("held-language")).getText());
             assertEquals("3", browser.findElement(By.id("stay-count")).getText(), "the newer record's stays");
             assertEquals("2026-06-10 at ZRH1", browser.findElement(By.id("last-stay")).getText());
-            assertEquals("Spa, Wandern", browser.findElement(By.id("interest-1")).getText());
+            // The newer record's preferences (crm.guests GuestUpdated.preferences), on the page as they arrived.
+            assertEquals(List.of("interests", "pillow", "room"), browser.findElements(By.cssSelector("#interests dt")).stream()
+                    .map(org.openqa.selenium.WebElement::getText).toList());
+            assertEquals("Spa, Wandern, Wein", browser.findElement(By.id("interest-1")).getText());
+            assertEquals("hohe Etage", browser.findElement(By.id("interest-3")).getText());
             screenshot(browser, "preferences-stays-en.png");
         } finally {
             browser.quit();
@@ -290,7 +294,9 @@ class PreferenceCentreBrowserTest {
                 .setLastStayHotelCode("ZRH1")
                 .setSourceProfiles(List.of(org.guestcrm.events.SourceProfileRef.newBuilder().setPmsSystem("opera")
                         .setPmsProfileId("NM").setHotelCode("GVA1").build()))
-                .setPreferences(java.util.Map.of("interests", "Spa, Wandern", "pillow", "fest"))
+                // Version 2: the profile service learnt more (an interest added, a new preference): shown as it arrives.
+                .setPreferences(version == 1 ? java.util.Map.of("interests", "Spa, Wandern", "pillow", "fest")
+                        : java.util.Map.of("interests", "Spa, Wandern, Wein", "pillow", "fest", "room", "hohe Etage"))
                 .build());
     }
 
