@@ -218,7 +218,7 @@ class BridgedGuestsTest {
                 .jsonPath().getMap("sourceProfiles.find { it.pmsProfileId == 't-2' }");
         assertEquals("FS_JOINED", moved.get("matchRule"), moved.toString());
         assertTrue(moved.get("matchExplanation").toString().contains("birth dates: the closest birth dates of the two "
-                + "guests are the year at most one digit apart, the day within 31 days"), moved.toString());
+                + "guests are the year at most one digit apart, the day within 45 days"), moved.toString());
         GuestMerged merged = await().atMost(PATIENCE).until(() -> this.<GuestMerged>merges(a, GuestMerged.class),
                 list -> !list.isEmpty()).get(0);
         assertTrue(merged.getExplanation().toString().contains("the year at most one digit apart"), merged.toString());

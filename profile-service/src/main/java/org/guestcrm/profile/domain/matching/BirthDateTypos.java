@@ -7,14 +7,15 @@ import java.util.Optional;
 /**
  * Whether two different birth dates (yyyymmdd) can be one person's, mistyped: one digit changed (the year's too),
  * two adjacent digits swapped, day and month swapped, two digits changed, or the year at most one digit apart (or two
- * adjacent year digits swapped) with the day of the year within 31 days (the neighbouring month or a mistyped day,
+ * adjacent year digits swapped) with the day of the year within 45 days (fs-6; fs-4: 31; the neighbouring month or a
+ * mistyped day, or both,
  * read across the new year). Anything else is two birth dates: two people. The kind is said without any value, so it
  * can be a decision's evidence.
  */
 public final class BirthDateTypos {
 
-    /** The widest kind: the year one digit apart at most, the day within this many days. */
-    static final int NEAR_DAYS = 31;
+    /** The widest kind: the year one digit apart at most, the day within this many days (fs-6: 45, fs-4: 31). */
+    static final int NEAR_DAYS = 45;
 
     public static final String SAME = "the same";
     public static final String DAY_MONTH_SWAPPED = "day and month swapped";

@@ -43,6 +43,9 @@ class LinkageQualityTest {
         results.forEach(q -> System.out.println("Linkage quality (model " + MatchModel.VERSION
                 + ", bridged guests joined): " + q));
 
+        // fs-6 (the birth-date level "year one digit apart, day within 45 days" instead of 31, u 0.04): fake_1000
+        // 0.967 -> 0.972 (precision 1.000, recall 0.935 -> 0.945), FEBRL unchanged; the floor is 0.97 (issue 8's aim)
+        // and fake_1000's precision stays at 0.995 or more.
         // fs-5 (a mistyped address on another domain, same digits, at most 3 edits: neutral instead of -6.6): fake_1000
         // 0.951 -> 0.967 (precision 1.000), newcomers only placed 0.918 -> 0.934; FEBRL unchanged (no e-mails).
         // Floors just below the figures of fs-4 (fs-3 with the birth-date level "year one digit apart, day within 31
@@ -53,7 +56,7 @@ class LinkageQualityTest {
                 "dataset1 with soc_sec_id", 0.97, "dataset1 without soc_sec_id", 0.995,
                 "dataset2 with soc_sec_id", 0.97, "dataset2 without soc_sec_id", 0.995,
                 "dataset3 with soc_sec_id", 0.96, "dataset3 without soc_sec_id", 0.994,
-                "fake_1000 (e-mail)", 0.964);
+                "fake_1000 (e-mail)", 0.970);
         for (LinkageEvaluation.Quality q : results) {
             assertTrue(q.f1() >= floors.get(q.name()), q + " is below its floor F1 " + floors.get(q.name()));
             assertTrue(q.precision() >= 0.98, q + ": recall is never bought with precision below 0.98");
@@ -67,13 +70,14 @@ class LinkageQualityTest {
             assertTrue(results.get(i).precision() >= 0.99, results.get(i) + ": joining keeps precision at 0.99 or more");
         }
         LinkageEvaluation.Quality fake = results.get(results.size() - 1);
-        // What stands between fake_1000 and 0.97: its persons the linker left in more than one guest, printed here (the
+        // What fake_1000 still misses: its persons the linker left in more than one guest, printed here (the
         // test's output, never a log): each stray guest's records, their decisions and their score against the person's
         // largest guest.
         long missed = printMissedPersons(files.get("fake_1000 (e-mail)"));
         assertEquals(fake.truePairs() - fake.correctPairs(), missed, "the missed pairs printed are the ones F1 counts");
         // Blocking c (either name + city start, surname + birth month, e-mail as Soundex codes): 0.867 -> 0.908.
         assertTrue(fake.blockingRecall() >= 0.90, fake + " finds fewer true pairs by blocking than 0.90");
+        assertTrue(fake.precision() >= 0.995, fake + ": fs-6's recall is not bought with precision below 0.995");
     }
 
     /**
