@@ -59,7 +59,8 @@ final class ChaosRun {
     /** One fault, in the order they run. */
     enum Fault {
         KILL_CONNECTOR("connector"), KILL_PROFILE("profile"), KILL_JOURNEY("journey"), KILL_OPTOUT("optout"),
-        RESTART_KAFKA("kafka"), POSTGRES_OUTAGE("postgres"), SMTP_OUTAGE("mail");
+        KILL_DESK("desk"), RESTART_KAFKA("kafka"), POSTGRES_OUTAGE("postgres"), POSTGRES_PAUSE("postgres"),
+        SMTP_OUTAGE("mail");
 
         final String part;
 
@@ -448,7 +449,7 @@ final class ChaosRun {
 
     private void inject(Fault fault, Duration outage) {
         switch (fault) {
-            case KILL_CONNECTOR, KILL_PROFILE, KILL_JOURNEY, KILL_OPTOUT -> {
+            case KILL_CONNECTOR, KILL_PROFILE, KILL_JOURNEY, KILL_OPTOUT, KILL_DESK -> {
                 if (stack.kill(fault.part) < 0) {
                     throw new StackException(fault.part + " was not running");
                 }
@@ -457,6 +458,7 @@ final class ChaosRun {
             }
             case RESTART_KAFKA -> stack.restart("kafka");
             case POSTGRES_OUTAGE -> postgresOutage(outage);
+            case POSTGRES_PAUSE -> postgresPause(outage);
             case SMTP_OUTAGE -> {
                 stack.stopPart("mail");
                 DetachedProcess.pause(outage);
@@ -490,6 +492,30 @@ final class ChaosRun {
             }
         } catch (SQLException e) {
             throw new StackException("PostgreSQL outage: " + e.getMessage(), e);
+        }
+        awaitServicesReady(Duration.ofMinutes(3));
+    }
+
+    /**
+     * PostgreSQL frozen for {@code outage}: SIGSTOP of the postmaster and every process it forked (backends, WAL
+     * writer, checkpointer; each runs in a session of its own, so one group signal does not reach them), then SIGCONT
+     * in reverse order. Unlike the outage, connections are neither refused nor dropped: every statement in flight and
+     * every new connection simply hangs, as on a stalled disk or a virtual machine paused by its host. A shutdown hook
+     * thaws it should this JVM end during the pause.
+     */
+    private void postgresPause(Duration outage) {
+        long postmaster = stack.postmaster().orElseThrow(() -> new StackException("PostgreSQL is not running")).pid();
+        List<Long> frozen = new java.util.ArrayList<>(List.of(postmaster));
+        Thread thaw = new Thread(() -> DetachedProcess.signal(frozen.reversed(), "CONT"), "chaos-thaw-postgres");
+        Runtime.getRuntime().addShutdownHook(thaw);
+        try {
+            DetachedProcess.signal(List.of(postmaster), "STOP");
+            frozen.addAll(DetachedProcess.children(postmaster));
+            DetachedProcess.signal(frozen.subList(1, frozen.size()), "STOP");
+            DetachedProcess.pause(outage);
+        } finally {
+            DetachedProcess.signal(frozen.reversed(), "CONT");
+            Runtime.getRuntime().removeShutdownHook(thaw);
         }
         awaitServicesReady(Duration.ofMinutes(3));
     }

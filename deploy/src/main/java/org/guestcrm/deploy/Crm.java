@@ -106,7 +106,7 @@ public final class Crm {
                             + " | down | status | lag [--watch] [--bootstrap host:port] [--config file] [--interval S] [--window N] [--partitions]"
                             + " | dlq list|show|replay|discard ... | reset-offsets GROUP --to TIME [--topic T] [--execute]"
                             + " | token [--tenant T]... [--role R]... [--ttl 8h] [--subject S]"
-                            + " | bench [reservations [concurrency]] | chaos [--minutes N] [--seconds S] [--rate R] | fuzz [requests [seed]] | scenario [people] | test");
+                            + " | bench [reservations [concurrency]] | chaos [--minutes N] [--seconds S] [--rate R] [--faults F,...] | fuzz [requests [seed]] | scenario [people] | test");
                     System.exit("help".equals(command) ? 0 : 2);
                 }
             }
@@ -178,22 +178,28 @@ public final class Crm {
         }
     }
 
-    /** {@code --minutes N} (default 5), {@code --seconds S} (instead of minutes), {@code --rate R} (bookings/s, default 5). */
+    /**
+     * {@code --minutes N} (default 5), {@code --seconds S} (instead of minutes), {@code --rate R} (bookings/s, default 5),
+     * {@code --faults F,...} (fault names as the run prints them, e.g. {@code postgres_pause,kill_desk}; default all, in
+     * their order).
+     */
     static ChaosRun.Options chaosOptions(List<String> args) {
         Duration duration = Duration.ofMinutes(5);
         double rate = 5;
+        List<ChaosRun.Fault> faults = ChaosRun.ALL_FAULTS;
         for (int i = 0; i < args.size(); i += 2) {
             String option = args.get(i);
             String value = i + 1 < args.size() ? args.get(i + 1) : null;
             if (value == null) {
-                throw new StackException(option + " needs a value (usage: ./crm chaos [--minutes N] [--seconds S] [--rate R])");
+                throw new StackException(option + " needs a value (usage: ./crm chaos [--minutes N] [--seconds S] [--rate R] [--faults F,...])");
             }
             try {
                 switch (option) {
                     case "--minutes" -> duration = Duration.ofSeconds(Math.round(Double.parseDouble(value) * 60));
                     case "--seconds" -> duration = Duration.ofSeconds(Long.parseLong(value));
                     case "--rate" -> rate = Double.parseDouble(value);
-                    default -> throw new StackException("Unknown option " + option + " (usage: ./crm chaos [--minutes N] [--seconds S] [--rate R])");
+                    case "--faults" -> faults = faults(value);
+                    default -> throw new StackException("Unknown option " + option + " (usage: ./crm chaos [--minutes N] [--seconds S] [--rate R] [--faults F,...])");
                 }
             } catch (NumberFormatException e) {
                 throw new StackException(option + " " + value + ": not a number");
@@ -202,7 +208,20 @@ public final class Crm {
         if (duration.isNegative() || duration.isZero() || duration.compareTo(Duration.ofHours(2)) > 0 || !(rate > 0) || rate > 200) {
             throw new StackException("chaos runs between 1 s and 2 hours at a rate above 0 and at most 200 bookings/s");
         }
-        return ChaosRun.Options.of(duration, rate);
+        return new ChaosRun.Options(duration, rate, faults, Duration.ofSeconds(10), Duration.ofMinutes(5));
+    }
+
+    private static List<ChaosRun.Fault> faults(String value) {
+        List<ChaosRun.Fault> faults = new java.util.ArrayList<>();
+        for (String name : value.split(",")) {
+            try {
+                faults.add(ChaosRun.Fault.valueOf(name.strip().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new StackException("Unknown fault '" + name.strip() + "' (faults: " + ChaosRun.ALL_FAULTS.stream()
+                        .map(f -> f.name().toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.joining(", ")) + ")");
+            }
+        }
+        return List.copyOf(faults);
     }
 
     private static long parseSeed(String value) {

@@ -145,6 +145,48 @@ final class DetachedProcess {
         return members;
     }
 
+    /** Pids of the live processes whose parent is {@code parent} (Linux /proc). */
+    static List<Long> children(long parent) {
+        List<Long> children = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+            for (Path entry : entries.toList()) {
+                String name = entry.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String stat = Files.readString(entry.resolve("stat"));
+                    String[] afterName = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    if (Long.parseLong(afterName[1]) == parent) {
+                        children.add(Long.parseLong(name));
+                    }
+                } catch (IOException | RuntimeException vanished) {
+                    // the process ended while we looked
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list /proc", e);
+        }
+        return children;
+    }
+
+    /** Sends {@code signal} (a name such as STOP or CONT) to each of {@code pids}, in order. */
+    static void signal(List<Long> pids, String signal) {
+        if (pids.isEmpty()) {
+            return;
+        }
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal, "--"));
+        pids.forEach(pid -> command.add(Long.toString(pid)));
+        try {
+            new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start().waitFor();
+        } catch (IOException e) {
+            throw new StackException("Cannot signal " + pids + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static void signalGroup(long groupId, String signal) {
         try {
             new ProcessBuilder("kill", "-" + signal, "--", "-" + groupId)

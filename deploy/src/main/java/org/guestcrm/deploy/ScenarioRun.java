@@ -29,23 +29,30 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.guestcrm.simulator.PmsSimulator;
+import org.guestcrm.simulator.SimulatedCustomer;
+import org.guestcrm.simulator.SimulatedReservation;
+
 /**
  * {@code ./crm scenario}: a small hotel group lived through the real stack, then checked against what its PMSs know.
  *
- * <p>The group (tenant {@code demo}) runs five hotels on four PMS feeds: an OpenTravel push (hotel {@code SCN-ALPS}),
+ * <p>The group (tenant {@code demo}) runs six hotels on five PMS feeds: an OpenTravel push (hotel {@code SCN-ALPS}),
  * a canonical JSON push (hotels {@code SCN-LISBON} and {@code SCN-AZORES}), the stack's simulated apaleo (hotel
  * {@code MUC}, Europe/Berlin: thin webhooks, the connector fetches each reservation from the simulator's API) and a
- * PMS that only exports (hotel {@code SCN-PORTO}: two daily arrivals files, the second moving some stays). Every
+ * PMS that only exports (hotel {@code SCN-PORTO}: two daily arrivals files, the second moving some stays) and a PMS
+ * without webhooks that the connector polls (hotel {@code SCN-MADEIRA}: a changes-since API, where stays are booked,
+ * moved and cancelled). Every
  * person of the run books once; the mix repeats every ten people: plain bookings on each feed, a modification that keeps the dates, a stay moved
  * by three weeks, a cancellation, a no-show, a guest who tells the front desk to stop marketing mail (the PMS profile's
  * e-mail opt-in turns false, then a stay soon), a modification that arrives before its creation, and a booking soon
  * (the control group of the opt-out); the tenth and the fifteenth of every twenty are at the export-only hotel instead
- * (the fifteenth moved by the second file). Every third person comes back on the other feed with a variant of their details
+ * (the fifteenth moved by the second file), and the fifth, eleventh and sixteenth at the polled hotel (moved, plain,
+ * cancelled). Every third person comes back on the other feed with a variant of their details
  * (the e-mail in other case, or another e-mail with the same phone and birth date), and every fifth had a stay last
  * year that arrives first, as a history import.
  *
- * <p>Checked once the pipeline has settled (lag zero, nothing changing): for every reservation, what the
- * journey-service holds agrees with what the PMS last said: a cancelled or no-show stay has nothing pending and nothing
+ * <p>Checked once the pipeline has settled (lag zero, nothing changing): for every reservation, the journey-service's
+ * mirror holds the PMS's last status and dates, and what it planned agrees with them: a cancelled or no-show stay has nothing pending and nothing
  * sent after it was cancelled (other than its confirmation); a moved stay has every dated step inside its new dates,
  * none at the old ones; an opted-out guest gets no message that serves a marketing-like purpose after the opt-out;
  * nothing from the history import is mailed; at most one communication per reservation and step, at most one mail per
@@ -68,6 +75,13 @@ final class ScenarioRun {
     /** A PMS that can only export: a daily arrivals file (CSV) uploaded to its feed, created by the scenario. */
     static final String EXPORT_FEED = "demo-export";
     static final String EXPORT_HOTEL = "SCN-PORTO";
+    /**
+     * A PMS without webhooks that lists its changes after a cursor (the pms-simulator's generic JSON changes-since
+     * API, run in this JVM for the length of the run): feed {@code demo-poll-<run>} of delivery mode JSON_POLLING,
+     * polled by the connector every second. A feed of its own per run, because a feed keeps its cursor and this PMS's
+     * change sequence starts again at 1; it is deleted when the run ends.
+     */
+    static final String POLLED_HOTEL = "SCN-MADEIRA";
     /** Steps that serve the stay itself; every other step serves a purpose a guest can withdraw. */
     private static final Set<String> TRANSACTIONAL = Set.of("CONFIRMATION", "PRE_CHECK_IN", "MODIFICATION",
             "CANCELLATION", "BOOKING_MODIFIED", "BOOKING_CANCELLED");
@@ -83,6 +97,12 @@ final class ScenarioRun {
     enum Kind {
         PLAIN, PLAIN_OTA, PLAIN_WEBHOOK, MODIFIED, MOVED, CANCELLED, NO_SHOW, OPTED_OUT_SOON, MODIFICATION_FIRST, CONTROL_SOON,
         RETURNING, HISTORY,
+        /** Booked in the polled PMS; the connector reads it from the changes-since API. */
+        PLAIN_POLLED,
+        /** Booked in the polled PMS, then moved by three weeks there. */
+        MOVED_POLLED,
+        /** Booked in the polled PMS, then cancelled there. */
+        CANCELLED_POLLED,
         /** In both daily export files, unchanged. */
         PLAIN_EXPORT,
         /** In both daily export files; the second moves the stay by three weeks. */
@@ -92,12 +112,34 @@ final class ScenarioRun {
             return this == PLAIN_EXPORT || this == MOVED_EXPORT;
         }
 
+        boolean polled() {
+            return this == PLAIN_POLLED || this == MOVED_POLLED || this == CANCELLED_POLLED;
+        }
+
+        /**
+         * Whether the journey must have planned something for it: not for history, and not for a polled booking
+         * cancelled at the PMS before the connector's next poll (the CRM first sees it cancelled and rightly plans
+         * nothing; the mirror rule still checks that it holds the cancellation).
+         */
+        boolean planned() {
+            return this != HISTORY && this != CANCELLED_POLLED;
+        }
+
         static Kind of(int person) {
             if (person % 20 == 10) {
                 return PLAIN_EXPORT;
             }
             if (person % 20 == 15) {
                 return MOVED_EXPORT;
+            }
+            if (person % 20 == 5) {
+                return MOVED_POLLED;
+            }
+            if (person % 20 == 11) {
+                return PLAIN_POLLED;
+            }
+            if (person % 20 == 16) {
+                return CANCELLED_POLLED;
             }
             return switch (person % 10) {
                 case 0 -> PLAIN;
@@ -144,6 +186,14 @@ final class ScenarioRun {
             this.id = id;
             this.profileId = profileId;
             this.email = email;
+        }
+
+        /**
+         * The guest's source profile id as the CRM knows it: apaleo's guests have no id of their own, so the connector
+         * names the primary guest of reservation X {@code X-G1}; every other PMS here sends the profile's own id.
+         */
+        String crmProfileId() {
+            return kind == Kind.PLAIN_WEBHOOK ? id + "-G1" : profileId;
         }
     }
 
@@ -194,7 +244,10 @@ final class ScenarioRun {
     private final PrintStream out;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String run = UUID.randomUUID().toString().substring(0, 6);
+    private final String pollFeed = "demo-poll-" + run;
     private String token;
+    /** The polled PMS of this run; null when it could not be started or its feed not set up. */
+    private PmsSimulator polledPms;
 
     ScenarioRun(LocalStack stack, PrintStream out) {
         this.stack = stack;
@@ -213,9 +266,19 @@ final class ScenarioRun {
         for (int i = 0; i < people; i++) {
             persons.add(person(i));
         }
-        List<Reservation> reservations = new ArrayList<>();
         out.printf("scenario %s: %d people, hotels %s (OTA feed), %s and %s (JSON feed), %s (simulated apaleo, webhooks),"
-                + " %s (daily export files)%n", run, people, OTA_HOTEL, JSON_HOTEL, JSON_HOTEL_2, WEBHOOK_HOTEL, EXPORT_HOTEL);
+                + " %s (daily export files), %s (polled changes-since API)%n", run, people, OTA_HOTEL, JSON_HOTEL,
+                JSON_HOTEL_2, WEBHOOK_HOTEL, EXPORT_HOTEL, POLLED_HOTEL);
+        try {
+            startPolledPms();
+            return live(persons, settleTimeout, started);
+        } finally {
+            stopPolledPms();
+        }
+    }
+
+    private Result live(List<Person> persons, Duration settleTimeout, long started) {
+        List<Reservation> reservations = new ArrayList<>();
         // History first, as a group migrating to the CRM would: last year's stays of every fifth person.
         List<Reservation> history = new ArrayList<>();
         for (Person person : persons) {
@@ -268,7 +331,7 @@ final class ScenarioRun {
         ObjectNode body = JSON.createObjectNode().put("name", "Scenario " + run + " spring offer").put("channel", "EMAIL")
                 .put("schedule", "now").put("tenant", TENANT);
         body.putObject("segment").putArray("hotelCodes").add(OTA_HOTEL).add(JSON_HOTEL).add(JSON_HOTEL_2).add(WEBHOOK_HOTEL)
-                .add(EXPORT_HOTEL);
+                .add(EXPORT_HOTEL).add(POLLED_HOTEL);
         JsonNode created = send("POST", "/api/v1/campaigns", body, 201);
         if (created == null) {
             return Campaign.failed("POST /api/v1/campaigns refused");
@@ -378,8 +441,8 @@ final class ScenarioRun {
         boolean webhook = kind == Kind.PLAIN_WEBHOOK;
         String id = "SCN-" + run + "-" + person.index();
         Reservation r = new Reservation(person, kind,
-                kind.exported() ? EXPORT_FEED : webhook ? WEBHOOK_FEED : ota ? OTA_FEED : JSON_FEED,
-                kind.exported() ? EXPORT_HOTEL : webhook ? WEBHOOK_HOTEL : ota ? OTA_HOTEL : JSON_HOTEL, id,
+                kind.polled() ? pollFeed : kind.exported() ? EXPORT_FEED : webhook ? WEBHOOK_FEED : ota ? OTA_FEED : JSON_FEED,
+                kind.polled() ? POLLED_HOTEL : kind.exported() ? EXPORT_HOTEL : webhook ? WEBHOOK_HOTEL : ota ? OTA_HOTEL : JSON_HOTEL, id,
                 "SCN-" + run + "-P" + person.index(), person.email());
         r.phone = person.phone();
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
@@ -389,6 +452,23 @@ final class ScenarioRun {
         switch (kind) {
             case PLAIN, PLAIN_OTA -> post(r, "CREATED", 1, t0, true);
             case PLAIN_WEBHOOK -> bookInSimulator(r);
+            case PLAIN_POLLED -> putPolled(r);
+            case MOVED_POLLED -> {
+                if (putPolled(r)) {
+                    r.oldArrival = r.arrival;
+                    r.arrival = r.arrival.plusDays(21);
+                    r.departure = r.arrival.plusDays(3);
+                    putPolled(r);
+                }
+            }
+            case CANCELLED_POLLED -> {
+                if (putPolled(r)) {
+                    r.status = "CANCELLED";
+                    if (putPolled(r)) {
+                        r.endedAt = Instant.now();
+                    }
+                }
+            }
             case PLAIN_EXPORT, MOVED_EXPORT -> {
                 // Delivered by the daily export files after every person has booked (exportFiles).
             }
@@ -605,6 +685,78 @@ final class ScenarioRun {
                 p.firstName(), p.lastName(), p.phone(), r.email);
     }
 
+    // ---- the polled PMS --------------------------------------------------------------------------------------------
+
+    /**
+     * Starts this run's polled PMS on a free port and sets up its feed through the admin API, as an administrator
+     * would: the feed (JSON_POLLING, the hotel in Atlantic/Madeira), then its PMS API (the simulator's base URL, its
+     * bearer token, a poll every second). On any refusal the run goes on without it and its bookings count as not
+     * accepted.
+     */
+    private void startPolledPms() {
+        PmsSimulator simulator;
+        try {
+            simulator = PmsSimulator.start(PmsSimulator.Options.defaults()
+                    .withPort(0));
+        } catch (IOException e) {
+            out.printf("scenario %s: the polled PMS could not start (%s)%n", run, e.getMessage());
+            return;
+        }
+        ObjectNode feed = JSON.createObjectNode().put("feedId", pollFeed).put("deliveryMode", "JSON_POLLING")
+                .put("pmsType", "changes-api").put("description", "A PMS without webhooks, polled (scenario " + run + ")")
+                .put("defaultCurrency", "EUR");
+        feed.putArray("hotels").addObject().put("hotelCode", POLLED_HOTEL).put("timeZone", "Atlantic/Madeira")
+                .put("countryCode", "PT");
+        HttpResponse<String> created = connector("POST", "/api/v1/feeds?tenant=" + TENANT, feed.toString(), "application/json");
+        ObjectNode api = JSON.createObjectNode().put("baseUrl", simulator.baseUrl().toString())
+                .put("accessToken", simulator.options().changesAccessToken()).put("pollIntervalSeconds", 1);
+        HttpResponse<String> configured = created == null || created.statusCode() != 201 ? null
+                : connector("PUT", "/api/v1/feeds/" + pollFeed + "/pms-api", api.toString(), "application/json");
+        if (configured == null || configured.statusCode() != 200) {
+            HttpResponse<String> refused = configured != null ? configured : created;
+            out.printf("scenario %s: the polled feed could not be set up (%s)%n", run,
+                    refused == null ? "no answer" : refused.statusCode() + " " + refused.body());
+            simulator.close();
+            return;
+        }
+        polledPms = simulator;
+    }
+
+    /** Deletes the run's polled feed (its cursor and credentials go with it) and stops its PMS. */
+    private void stopPolledPms() {
+        if (polledPms == null) {
+            return;
+        }
+        HttpResponse<String> deleted = connector("DELETE", "/api/v1/feeds/" + pollFeed, null, null);
+        if (deleted == null || deleted.statusCode() != 204) {
+            out.printf("scenario %s: the polled feed %s could not be deleted (%s)%n", run, pollFeed,
+                    deleted == null ? "no answer" : Integer.toString(deleted.statusCode()));
+        }
+        polledPms.close();
+        polledPms = null;
+    }
+
+    /**
+     * The polled PMS's state of {@code r} after a change at the PMS (booked, moved or cancelled): its guest and the
+     * reservation put into the simulator, which lists it on its changes-since API until the connector's next poll.
+     */
+    private boolean putPolled(Reservation r) {
+        if (polledPms == null) {
+            r.accepted = false;
+            return false;
+        }
+        Person p = r.person;
+        polledPms.putCustomer(new SimulatedCustomer(r.profileId, null, p.firstName(), p.lastName(),
+                r.email, p.phone(), "pt", "PT", p.birthDate(), null, null, null, null, true, null, null));
+        SimulatedReservation reservation = SimulatedReservation
+                .confirmed(r.id, r.hotel, r.profileId, r.arrival, r.departure).withGuests(2, 0);
+        if ("CANCELLED".equals(r.status)) {
+            reservation = reservation.withState(SimulatedReservation.State.CANCELED);
+        }
+        polledPms.putReservation(reservation);
+        return true;
+    }
+
     // ---- the daily export files ---------------------------------------------------------------------------------
 
     private static final String EXPORT_HEADER = "hotelCode,pmsReservationId,status,arrival,departure,pmsModifiedAt,createdAt,"
@@ -783,7 +935,7 @@ final class ScenarioRun {
         Map<Reservation, JsonNode> previous = null;
         while (Instant.now().isBefore(deadline)) {
             Map<Reservation, JsonNode> now = observeAll(reservations);
-            boolean known = reservations.stream().filter(r -> r.kind != Kind.HISTORY && r.accepted)
+            boolean known = reservations.stream().filter(r -> r.kind.planned() && r.accepted)
                     .allMatch(r -> now.get(r) != null && !now.get(r).isEmpty());
             if (known && now.equals(previous) && lag() == 0) {
                 return now;
@@ -817,21 +969,28 @@ final class ScenarioRun {
                          boolean settled, Campaign campaign, double seconds) {
         Map<String, Integer> violations = new TreeMap<>();
         for (String rule : List.of("cancelled-or-no-show", "moved", "opted-out", "history-mailed", "one-per-step", "known",
-                "campaign-to-opted-out")) {
+                "campaign-to-opted-out", "mirror")) {
             violations.put(rule, 0);
         }
         violations.put("campaign-to-opted-out", campaign.optedOutPlanned() + campaign.optedOutMailed());
         List<String> examples = new ArrayList<>();
         int checked = 0;
         int controlMarketing = 0;
+        Map<String, String> mirror = journeyMirror();
         for (Reservation r : reservations) {
             if (!r.accepted) {
                 continue;
             }
+            String truth = r.status + " " + r.arrival + " " + r.departure;
+            String held = mirror.get(r.hotel + "/" + r.id);
+            if (!truth.equals(held)) {
+                violate(violations, examples, "mirror", r, "the journey holds " + (held == null ? "nothing" : held)
+                        + ", the PMS " + truth);
+            }
             JsonNode list = seen.get(r);
             checked++;
             Map<String, Integer> perStep = new HashMap<>();
-            if (r.kind != Kind.HISTORY && (list == null || list.isEmpty())) {
+            if (r.kind.planned() && (list == null || list.isEmpty())) {
                 violate(violations, examples, "known", r, "the journey-service knows no communication");
                 continue;
             }
@@ -842,7 +1001,7 @@ final class ScenarioRun {
                 Instant dueAt = instant(c.path("dueAt"));
                 perStep.merge(step, 1, Integer::sum);
                 switch (r.kind) {
-                    case CANCELLED, NO_SHOW -> {
+                    case CANCELLED, NO_SHOW, CANCELLED_POLLED -> {
                         if (PENDING.contains(status) && !AFTER_THE_END.contains(step)) {
                             violate(violations, examples, "cancelled-or-no-show", r, step + " still " + status);
                         }
@@ -851,7 +1010,7 @@ final class ScenarioRun {
                             violate(violations, examples, "cancelled-or-no-show", r, step + " sent after the end");
                         }
                     }
-                    case MOVED, MOVED_EXPORT -> {
+                    case MOVED, MOVED_EXPORT, MOVED_POLLED -> {
                         if (PENDING.contains(status) && dueAt != null && !"CONFIRMATION".equals(step)
                                 && !insideNewDates(dueAt, r)) {
                             violate(violations, examples, "moved", r, step + " due " + dueAt + " outside the new dates");
@@ -900,6 +1059,34 @@ final class ScenarioRun {
     }
 
     /**
+     * What the journey-service mirrors of this run's reservations (its {@code reservation} table, read directly:
+     * no API shows a reservation's state), as "STATUS arrival departure" by hotel/reservation id. Empty when the
+     * database cannot be read, so every reservation then fails the mirror rule.
+     */
+    private Map<String, String> journeyMirror() {
+        Map<String, String> held = new HashMap<>();
+        java.util.Properties properties = new java.util.Properties();
+        properties.put("user", "postgres");
+        properties.put("connectTimeout", "3");
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(config.jdbcUrl("journey"), properties);
+                java.sql.PreparedStatement query = connection.prepareStatement("""
+                        select hotel_code, pms_reservation_id, status, arrival, departure from reservation
+                        where tenant = ? and pms_reservation_id like ?""")) {
+            query.setString(1, TENANT);
+            query.setString(2, "SCN-" + run + "-%");
+            try (java.sql.ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    held.put(rows.getString(1) + "/" + rows.getString(2), rows.getString(3) + " " + rows.getDate(4)
+                            .toLocalDate() + " " + rows.getDate(5).toLocalDate());
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            out.printf("scenario %s: the journey's reservations could not be read (%s)%n", run, e.getSQLState());
+        }
+        return held;
+    }
+
+    /**
      * A dated step of a moved stay (moved three weeks later) lies between two weeks before its new arrival and two
      * weeks after its new departure: every step still planned from the old dates (pre-stay 28 days, in-stay 20 days,
      * survey 17 days before the new arrival) falls outside, every step planned from the new ones inside.
@@ -929,12 +1116,12 @@ final class ScenarioRun {
             if (!r.accepted) {
                 continue;
             }
-            String source = r.feed + "/" + r.profileId;
+            String source = r.feed + "/" + r.crmProfileId();
             if (guestOf.containsKey(source)) {
                 continue;
             }
             JsonNode guest = get(StackConfig.Port.PROFILE, "/api/v1/guests?tenant=" + TENANT + "&sourceSystem="
-                    + enc(r.feed) + "&sourceProfileId=" + enc(r.profileId));
+                    + enc(r.feed) + "&sourceProfileId=" + enc(r.crmProfileId()));
             guestOf.put(source, guest == null ? "none:" + source : guest.path("guestId").asText("none:" + source));
             personOf.put(source, r.person.index());
             emailOf.put(source, r.email.toLowerCase(Locale.ROOT));
@@ -953,8 +1140,16 @@ final class ScenarioRun {
                     tp++;
                 } else if (merged) {
                     fp++;
+                    if (fp <= 3) {
+                        out.printf("scenario %s: golden records: %s and %s (different people) are one guest%n", run, a, b);
+                    }
                 } else if (same) {
                     fn++;
+                    if (fn <= 3) {
+                        out.printf("scenario %s: golden records: %s and %s (one person) are %s%n", run, a, b,
+                                guestOf.get(a).startsWith("none:") || guestOf.get(b).startsWith("none:")
+                                        ? "not both known to the profile-service" : "two guests");
+                    }
                 }
                 if (same && emailOf.get(a).equals(emailOf.get(b))) {
                     sameEmail[0]++;

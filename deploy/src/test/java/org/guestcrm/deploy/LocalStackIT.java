@@ -329,7 +329,7 @@ class LocalStackIT {
     @Test
     @Order(7)
     void aHotelGroupScenarioMirrorsItsPmsAndMailsNobodyWrongly() {
-        // ./crm scenario in small: 40 people at five hotels on four feeds (OTA and JSON push, webhooks, export files), a history import first,
+        // ./crm scenario in small: 40 people at six hotels on five feeds (OTA and JSON push, webhooks, export files, a polled API), a history import first,
         // modifications, a move, a cancellation, a no-show, an opt-out said at the desk, out-of-order changes and
         // returning guests with variant details; then every reservation checked against what its PMS last said.
         ScenarioRun.Result result = new ScenarioRun(stack, System.out).run(40, Duration.ofMinutes(3));
@@ -348,11 +348,13 @@ class LocalStackIT {
     @Test
     @Order(8)
     void aShortChaosRunLosesNothingAndDuplicatesNothing() {
-        // ./crm chaos in small: a minute of bookings through both feeds (some posted twice, some modified before they
+        // ./crm chaos in small: 75 s of bookings through both feeds (some posted twice, some modified before they
         // are created, some moved or cancelled), the journey-service SIGKILLed and started again, every service
-        // database refusing connections for 10 s, the mail catcher down for 10 s. Figures go to the test's output.
-        ChaosRun.Options options = new ChaosRun.Options(Duration.ofSeconds(60), 3,
-                List.of(ChaosRun.Fault.KILL_JOURNEY, ChaosRun.Fault.POSTGRES_OUTAGE, ChaosRun.Fault.SMTP_OUTAGE),
+        // database refusing connections for 10 s, PostgreSQL frozen (SIGSTOP) for 10 s, the mail catcher down for 10 s.
+        // Figures go to the test's output.
+        ChaosRun.Options options = new ChaosRun.Options(Duration.ofSeconds(75), 3,
+                List.of(ChaosRun.Fault.KILL_JOURNEY, ChaosRun.Fault.POSTGRES_OUTAGE, ChaosRun.Fault.POSTGRES_PAUSE,
+                        ChaosRun.Fault.SMTP_OUTAGE),
                 Duration.ofSeconds(10), Duration.ofMinutes(4));
         ChaosRun.Result result = new ChaosRun(stack, System.out).run(options);
         System.out.println(result.line());

@@ -3,6 +3,7 @@ package org.guestcrm.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,6 +48,12 @@ class MailJournalTest {
         assertThrows(StackException.class, () -> Crm.chaosOptions(List.of("--rate", "0")));
         assertThrows(StackException.class, () -> Crm.chaosOptions(List.of("--minutes", "1000")));
         assertThrows(StackException.class, () -> Crm.chaosOptions(List.of("--rate")));
+        assertEquals(ChaosRun.ALL_FAULTS, Crm.chaosOptions(List.of()).faults());
+        assertEquals(List.of(ChaosRun.Fault.POSTGRES_PAUSE, ChaosRun.Fault.KILL_DESK),
+                Crm.chaosOptions(List.of("--faults", "postgres_pause, KILL_DESK")).faults());
+        StackException unknown = assertThrows(StackException.class, () -> Crm.chaosOptions(List.of("--faults", "kill_kafka")));
+        assertTrue(unknown.getMessage().contains("kill_kafka") && unknown.getMessage().contains("postgres_pause"),
+                unknown.getMessage());
     }
 
     @Test

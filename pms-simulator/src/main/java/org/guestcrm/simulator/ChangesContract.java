@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@code {"changes": [{"sequence", "reservation": {...}}], "nextCursor", "hasMore"}}: every reservation changed after
  * the cursor, once, in the order of its latest change, each in its current state in the connector's canonical JSON form
  * (hotelCode, pmsReservationId, status, arrival, departure, pmsModifiedAt, createdAt, totalAmount, adults, children,
- * guests). The cursor is the change sequence; {@code since} absent or 0 = from the beginning.
+ * guests with their name, e-mail, phone, birth date, language, nationality and e-mail opt-in). The cursor is the change sequence; {@code since} absent or 0 = from the beginning.
  */
 final class ChangesContract {
 
@@ -102,6 +102,9 @@ final class ChangesContract {
             }
             if (guest.phone() != null) {
                 g.putArray("phones").add(guest.phone());
+            }
+            if (guest.birthDate() != null) {
+                g.put("birthDate", guest.birthDate().toString());
             }
             if (guest.languageCode() != null) {
                 g.put("language", guest.languageCode());
