@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -72,34 +73,30 @@ public class HistoryImportWorker {
             }
             long lastLine = job.lastLine();
             int batchSize = config.imports().batchSize();
-            while (position < content.length) {
-                List<HistoryLineParser.Parsed> parsed = new ArrayList<>(batchSize);
-                List<Long> numbers = new ArrayList<>(batchSize);
-                long blank = 0;
-                while (position < content.length && parsed.size() + blank < batchSize) {
-                    int next = nextLineStart(content, position);
-                    int end = next;
-                    while (end > position && (content[end - 1] == '\n' || content[end - 1] == '\r')) {
-                        end--;
-                    }
-                    line++;
-                    if (end > position) {
-                        parsed.add(parser.parse(line, Arrays.copyOfRange(content, position, end)));
-                        numbers.add(line);
-                    } else {
-                        blank++;
-                    }
-                    position = next;
-                }
+            // The next batch is read (its lines parsed, validated and mapped side by side) while the current one is
+            // written: the parsing overlaps the batch's database round trips. Batches still commit one after another,
+            // in line order, each with its last line.
+            Batch next = readBatch(content, position, line, batchSize);
+            while (next != null) {
+                Batch current = next;
+                CompletableFuture<Batch> upcoming = current.end() < content.length
+                        ? CompletableFuture.supplyAsync(() -> readBatch(content, current.end(), current.lastLine(),
+                                batchSize))
+                        : CompletableFuture.completedFuture(null);
                 long expected = lastLine;
-                long batchLast = line;
                 boolean applied = QuarkusTransaction.requiringNew().call(() -> applyBatch(job, defaultCurrency, expected,
-                        batchLast, parsed, numbers));
+                        current.lastLine(), current.parsed(), current.numbers()));
                 if (!applied) {
+                    upcoming.cancel(false);
                     LOG.infof("History import %s: another worker holds it now; this one stops.", job.jobId());
                     return;
                 }
-                lastLine = batchLast;
+                lastLine = current.lastLine();
+                try {
+                    next = upcoming.join();
+                } catch (java.util.concurrent.CompletionException e) {
+                    throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+                }
             }
             jobs.finish(job.jobId(), owner, null);
             LOG.infof("History import %s of feed %s done.", job.jobId(), job.feedId());
@@ -108,6 +105,43 @@ public class HistoryImportWorker {
             LOG.errorf("History import %s of feed %s failed: %s.", job.jobId(), job.feedId(), e.getClass().getName());
             jobs.finish(job.jobId(), owner, e.getClass().getName());
         }
+    }
+
+    /** Lines {@code (first line before it)+1 .. lastLine} of the file, parsed; {@code end}: where the next batch starts. */
+    record Batch(List<HistoryLineParser.Parsed> parsed, List<Long> numbers, int end, long lastLine) {
+    }
+
+    /**
+     * Up to {@code batchSize} lines (blank ones count, as before) from {@code position}; their parsing runs side by side
+     * (a parallel stream keeps the line order). Null when nothing is left.
+     */
+    private Batch readBatch(byte[] content, int position, long lineBefore, int batchSize) {
+        if (position >= content.length) {
+            return null;
+        }
+        List<int[]> ranges = new ArrayList<>(batchSize);
+        List<Long> numbers = new ArrayList<>(batchSize);
+        long line = lineBefore;
+        int taken = 0;
+        while (position < content.length && taken < batchSize) {
+            int next = nextLineStart(content, position);
+            int end = next;
+            while (end > position && (content[end - 1] == '\n' || content[end - 1] == '\r')) {
+                end--;
+            }
+            line++;
+            taken++;
+            if (end > position) {
+                ranges.add(new int[] {position, end});
+                numbers.add(line);
+            }
+            position = next;
+        }
+        List<HistoryLineParser.Parsed> parsed = java.util.stream.IntStream.range(0, ranges.size()).parallel()
+                .mapToObj(i -> parser.parse(numbers.get(i), Arrays.copyOfRange(content, ranges.get(i)[0],
+                        ranges.get(i)[1])))
+                .toList();
+        return new Batch(parsed, List.copyOf(numbers), position, line);
     }
 
     private boolean applyBatch(Job job, String defaultCurrency, long expectedLastLine, long batchLastLine,

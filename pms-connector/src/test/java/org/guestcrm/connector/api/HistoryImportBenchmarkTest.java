@@ -6,13 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 
 import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.guestcrm.schemas.Topic;
+import org.guestcrm.testsupport.KafkaTestClients;
 import org.guestcrm.testsupport.RealInfrastructure;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -23,14 +35,25 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
 /**
- * History import throughput, file to Kafka: N reservation lines (each with its guest, so 2 events a line) from the POST
- * until every event of the job is acknowledged by the broker. Skipped unless {@code -Dguestcrm.bench.import=N}; prints
- * the figures, asserts no timing.
+ * History import probe, file to Kafka, run like a command:
+ * <pre>
+ * ./mvnw -B -ntp -o -q -pl pms-connector verify -Dquarkus.bootstrap.workspace-discovery=false \
+ *   -Dtest=HistoryImportBenchmarkTest -Dguestcrm.bench.import=100000 -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=none
+ * </pre>
+ * N reservation lines (each with its guest: 2 events a line), one line in 1,000 malformed (refused with its line and
+ * reason), posted as one file; measured from the POST until the job is DONE (file to outbox) and until every event of
+ * the job is acknowledged by the broker (file to Kafka). Prints one line of figures: rows/s, events/s, and the work per
+ * row: PostgreSQL commits, rows inserted/updated, rows fetched, WAL bytes (pg_stat_database and the WAL position of the
+ * connector's database, so the relay's reads and marks count too), Kafka records and the durability settings the
+ * figures were taken with. Skipped unless {@code -Dguestcrm.bench.import=N}. Asserts what the import must keep (every
+ * line accepted or refused with its line number, every event on Kafka), never a time.
  */
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "database", value = "connector"))
 @EnabledIfSystemProperty(named = "guestcrm.bench.import", matches = "[0-9]+")
 class HistoryImportBenchmarkTest {
+
+    private static final int MALFORMED_EVERY = 1000;
 
     @Inject
     DataSource dataSource;
@@ -40,25 +63,111 @@ class HistoryImportBenchmarkTest {
         int rows = Integer.parseInt(System.getProperty("guestcrm.bench.import"));
         String run = UUID.randomUUID().toString().substring(0, 8);
         StringBuilder file = new StringBuilder(rows * 420);
+        List<Long> malformedLines = new ArrayList<>();
         for (int i = 0; i < rows; i++) {
-            file.append(HistoryImportTest.reservationLine("B-" + run + "-" + i, 1)).append('\n');
+            if (i % MALFORMED_EVERY == MALFORMED_EVERY - 1) {
+                // what identifies the booking is unusable: refused alone, named by its line
+                file.append(HistoryImportTest.reservationLine("B-" + run + "-" + i, 1)
+                        .replace("\"arrival\": \"2019-07-01\"", "\"arrival\": \"2019-02-30\"")).append('\n');
+                malformedLines.add(i + 1L);
+            } else {
+                file.append(HistoryImportTest.reservationLine("B-" + run + "-" + i, 1)).append('\n');
+            }
         }
+        long expectedEvents = 2L * (rows - malformedLines.size());
+        Map<String, String> durability = durability();
+        Work before = work();
         long start = System.nanoTime();
         String jobId = HistoryImportTest.post("demo-json", file.toString());
-        JsonPath job = await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(100))
+        JsonPath job = await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(250))
                 .until(() -> org.guestcrm.connector.Staff.admin("demo").get("/api/v1/imports/{jobId}", jobId).then()
                         .extract().jsonPath(), json -> !"RUNNING".equals(json.getString("state")));
         long committed = System.nanoTime();
         assertEquals("DONE", job.getString("state"));
-        long events = job.getLong("eventsEmitted");
+        assertEquals(rows, job.getLong("rowsRead"));
+        assertEquals(rows - malformedLines.size(), job.getLong("rowsAccepted"));
+        assertEquals(malformedLines.size(), job.getLong("rowsRejected"));
+        assertEquals(malformedLines.subList(0, Math.min(100, malformedLines.size())),
+                job.getList("rejections.line", Long.class).stream().distinct().toList(),
+                "every refused line named, in order");
+        assertEquals(expectedEvents, job.getLong("eventsEmitted"));
         await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> unsent("import:" + jobId) == 0);
         long sent = System.nanoTime();
+        // PostgreSQL's statistics trail (each backend flushes its counters at most once a second, an idle one later):
+        // read them once they show at least the outbox rows the job wrote
+        Work after = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                .until(this::work, w -> w.inserted - before.inserted >= expectedEvents);
+        assertEquals(expectedEvents, after.kafkaRecords - before.kafkaRecords, "every event on Kafka, once");
+
         double outboxSeconds = (committed - start) / 1e9;
         double kafkaSeconds = (sent - start) / 1e9;
-        System.out.printf("History import benchmark: %d rows, %d events; file to outbox %.1f s (%.0f rows/s, job's own rate"
-                        + " %.0f rows/s); file to Kafka %.1f s = %.0f rows/s, %.0f events/s%n", rows, events, outboxSeconds,
-                rows / outboxSeconds, job.getDouble("rowsPerSecond"), kafkaSeconds, rows / kafkaSeconds, events / kafkaSeconds);
+        System.out.printf("History import probe: %d rows (%d refused), %d events; file to outbox %.2f s = %.0f rows/s "
+                        + "(job's own rate %.0f rows/s); file to Kafka %.2f s = %.0f rows/s, %.0f events/s; per row: "
+                        + "%.3f commits, %.2f rows inserted, %.2f updated, %.2f fetched, %.0f WAL bytes, %.2f Kafka "
+                        + "records; durability: %s, relay producer acks=all idempotent, broker flush by the OS (Kafka "
+                        + "default), Kafka replication factor 1%n",
+                rows, malformedLines.size(), job.getLong("eventsEmitted"), outboxSeconds, rows / outboxSeconds,
+                job.getDouble("rowsPerSecond"), kafkaSeconds, rows / kafkaSeconds, expectedEvents / kafkaSeconds,
+                (after.commits - before.commits) / (double) rows, (after.inserted - before.inserted) / (double) rows,
+                (after.updated - before.updated) / (double) rows, (after.fetched - before.fetched) / (double) rows,
+                (after.walBytes - before.walBytes) / (double) rows,
+                (after.kafkaRecords - before.kafkaRecords) / (double) rows, durability);
+    }
+
+    /** Counters of the connector's database and the records on the connector's topics. */
+    record Work(long commits, long inserted, long updated, long fetched, long walBytes, long kafkaRecords) {
+    }
+
+    Work work() throws Exception {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            long walBytes;
+            try (ResultSet rs = statement.executeQuery("select pg_current_wal_lsn() - '0/0'::pg_lsn")) {
+                rs.next();
+                walBytes = rs.getLong(1);
+            }
+            try (ResultSet rs = statement.executeQuery("""
+                    select xact_commit, tup_inserted, tup_updated, tup_fetched from pg_stat_database
+                    where datname = current_database()""")) {
+                rs.next();
+                return new Work(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), walBytes, kafkaRecords());
+            }
+        }
+    }
+
+    private static long kafkaRecords() throws Exception {
+        Properties config = new Properties();
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestClients.bootstrapServers());
+        try (Admin admin = Admin.create(config)) {
+            // a topic the relay has not created yet holds no record
+            java.util.Set<String> existing = admin.listTopics().names().get();
+            List<String> topics = java.util.stream.Stream.of(Topic.PMS_RESERVATIONS.topicName(),
+                    Topic.PMS_PROFILES.topicName()).filter(existing::contains).toList();
+            if (topics.isEmpty()) {
+                return 0;
+            }
+            Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
+            admin.describeTopics(topics).allTopicNames().get().forEach((name, description) -> description.partitions()
+                    .forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+            long total = 0;
+            for (var offset : admin.listOffsets(latest).all().get().values()) {
+                total += offset.offset();
+            }
+            return total;
+        }
+    }
+
+    private Map<String, String> durability() throws Exception {
+        Map<String, String> settings = new LinkedHashMap<>();
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            for (String name : List.of("synchronous_commit", "fsync", "full_page_writes", "wal_level")) {
+                try (ResultSet rs = statement.executeQuery("show " + name)) {
+                    rs.next();
+                    settings.put(name, rs.getString(1));
+                }
+            }
+        }
+        return settings;
     }
 
     long unsent(String correlationId) throws Exception {
