@@ -61,7 +61,20 @@ public final class Dtos {
                             Double quoteConversionRate, long tasksOpenNow, long tasksOverdueNow,
                             long communicationsSent, long communicationsBounced, List<StepCount> communications,
                             DocumentKpis documents, List<ChannelCount> messagesByChannel, ConsentKpis consents,
-                            SurveyKpis surveys, SmsSegmentKpis smsSegments, CampaignRevenueKpis campaignRevenue) {
+                            SurveyKpis surveys, SmsSegmentKpis smsSegments, CampaignRevenueKpis campaignRevenue,
+                            FeedKpis feeds, CampaignRevenueKpis campaignRevenueByClick) {
+    }
+
+    /**
+     * The PMS feeds of a hotel (or the group) as the desk sees them now, from pms.reservations: a feed is the events'
+     * {@code metadata.source}; healthy while its newest event reached the desk at most {@code staleAfterHours} ago.
+     */
+    public record FeedKpis(long feeds, long feedsHealthy, long staleAfterHours, List<FeedHealth> list) {
+    }
+
+    /** One feed of one hotel: newest event (PMS time), when the desk took it in, healthy now. */
+    public record FeedHealth(String hotelCode, String feed, String pmsSystem, Instant lastEventAt,
+                             Instant lastReceivedAt, boolean healthy) {
     }
 
     /**

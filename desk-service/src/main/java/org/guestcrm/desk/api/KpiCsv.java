@@ -22,6 +22,9 @@ final class KpiCsv {
         TreeSet<String> currencies = new TreeSet<>();
         kpis.group().campaignRevenue().revenue().forEach(a -> currencies.add(a.currency()));
         kpis.hotels().forEach(h -> h.campaignRevenue().revenue().forEach(a -> currencies.add(a.currency())));
+        TreeSet<String> clickCurrencies = new TreeSet<>();
+        kpis.group().campaignRevenueByClick().revenue().forEach(a -> clickCurrencies.add(a.currency()));
+        kpis.hotels().forEach(h -> h.campaignRevenueByClick().revenue().forEach(a -> clickCurrencies.add(a.currency())));
         TreeSet<String> aspects = new TreeSet<>();
         kpis.group().surveys().aspects().forEach(a -> aspects.add(a.aspect()));
         kpis.hotels().forEach(h -> h.surveys().aspects().forEach(a -> aspects.add(a.aspect())));
@@ -37,19 +40,22 @@ final class KpiCsv {
                 "smsSegments", "smsWithoutSegmentCount", "campaignAttributionWindowDays", "campaignBookings",
                 "campaignBookingsWithoutAmount"));
         currencies.forEach(c -> header.add("campaignRevenue:" + c));
+        header.addAll(List.of("feeds", "feedsHealthy", "clickBookings", "clickBookingsWithoutAmount"));
+        clickCurrencies.forEach(c -> header.add("clickRevenue:" + c));
         channels.forEach(c -> header.add("messagesSent" + c));
         aspects.forEach(a -> header.add("surveyRating:" + a));
         StringBuilder out = new StringBuilder();
         line(out, header);
-        line(out, row("group", kpis, kpis.group(), channels, currencies, aspects));
+        line(out, row("group", kpis, kpis.group(), channels, currencies, clickCurrencies, aspects));
         for (Dtos.HotelKpis hotel : kpis.hotels()) {
-            line(out, row("hotel", kpis, hotel, channels, currencies, aspects));
+            line(out, row("hotel", kpis, hotel, channels, currencies, clickCurrencies, aspects));
         }
         return out.toString();
     }
 
     private static List<String> row(String scope, Dtos.Kpis kpis, Dtos.HotelKpis h, TreeSet<String> channels,
-                                    TreeSet<String> currencies, TreeSet<String> aspects) {
+                                    TreeSet<String> currencies, TreeSet<String> clickCurrencies,
+                                    TreeSet<String> aspects) {
         List<String> cells = new ArrayList<>(List.of(scope, h.hotelCode() == null ? "" : h.hotelCode(),
                 kpis.from().toString(), kpis.to().toString(), n(h.leadsReceived()), n(h.leadsBooked()), n(h.leadsLost()),
                 n(h.leadsNoAnswer()), n(h.leadsOpen()), n(h.conversionRate()), n(h.leadsAnswered()),
@@ -75,6 +81,13 @@ final class KpiCsv {
                 n(revenue.bookingsWithoutAmount())));
         for (String currency : currencies) {
             cells.add(revenue.revenue().stream().filter(a -> a.currency().equals(currency)).findFirst()
+                    .map(a -> a.amount().toPlainString()).orElse(""));
+        }
+        Dtos.CampaignRevenueKpis byClick = h.campaignRevenueByClick();
+        cells.addAll(List.of(n(h.feeds().feeds()), n(h.feeds().feedsHealthy()), n(byClick.bookingsAttributed()),
+                n(byClick.bookingsWithoutAmount())));
+        for (String currency : clickCurrencies) {
+            cells.add(byClick.revenue().stream().filter(a -> a.currency().equals(currency)).findFirst()
                     .map(a -> a.amount().toPlainString()).orElse(""));
         }
         for (String channel : channels) {

@@ -28,9 +28,8 @@ public class KpiReport {
 
     /** The figures the issue asks for that live in other services' data, and why they are not here. */
     static final List<String> NOT_COMPUTED_HERE = List.of(
-            "feeds healthy, reservations mirrored: pms-connector and ops-console (the desk sees only the reservations it needs)",
-            "guests (golden records in total): profile-service (the desk follows merges and splits, not every guest); duplicates merged are counted for the whole group only (a GuestMerged names no hotel)",
-            "revenue attributed to campaigns by clicks: the desk attributes bookings to campaign mails sent (last touch within desk.attribution.window), not to clicks");
+            "reservations mirrored: pms-connector (the desk keeps the reservations it reads, not the connector's mirror); feeds healthy are judged here from the freshness of each feed's events on pms.reservations, the connector's own poll state is on the ops console",
+            "guests (golden records in total): profile-service (the desk follows merges and splits, not every guest); duplicates merged are counted for the whole group only (a GuestMerged names no hotel)");
 
     private static final String GROUP = "";
     private static final int FIELDS = 18;
@@ -39,6 +38,8 @@ public class KpiReport {
     EntityManager entityManager;
     @Inject
     org.guestcrm.desk.config.DeskConfig config;
+    @Inject
+    org.guestcrm.desk.config.DeskClock clock;
 
     public Dtos.Kpis compute(String tenant, Instant from, Instant to, String hotel) {
         String hotelFilter = hotel == null ? "" : " and hotel_code = :hotel";
@@ -121,18 +122,23 @@ public class KpiReport {
         Map<String, long[]> sent = sentCosts(tenant, hotel, fromDay, toDay);
         Map<String, Dtos.SurveyKpis> surveys = surveys(tenant, from, to, hotel, sent);
         surveys.keySet().forEach(code -> slot(counts, code.equals(GROUP) ? null : code));
-        Map<String, Dtos.CampaignRevenueKpis> revenue = campaignRevenue(tenant, from, to, hotel);
+        Map<String, Dtos.CampaignRevenueKpis> revenue = campaignRevenue(tenant, from, to, hotel, false);
         revenue.keySet().forEach(code -> slot(counts, code.equals(GROUP) ? null : code));
+        Map<String, Dtos.CampaignRevenueKpis> byClick = campaignRevenue(tenant, from, to, hotel, true);
+        byClick.keySet().forEach(code -> slot(counts, code.equals(GROUP) ? null : code));
+        Map<String, Dtos.FeedKpis> feeds = feeds(tenant, hotel);
+        feeds.keySet().forEach(code -> slot(counts, code.equals(GROUP) ? null : code));
         List<Dtos.HotelKpis> hotels = new ArrayList<>();
         counts.forEach((code, c) -> {
             if (!code.equals(GROUP)) {
                 hotels.add(figures(code, c, minutes.get(code), steps.get(code), consents.get(code),
-                        survey(surveys, sent, code), segments(sent.get(code)), revenueOf(revenue, code)));
+                        survey(surveys, sent, code), segments(sent.get(code)), revenueOf(revenue, code),
+                        feedsOf(feeds, code), revenueOf(byClick, code)));
             }
         });
         Dtos.HotelKpis group = figures(null, counts.getOrDefault(GROUP, new long[FIELDS]), minutes.get(GROUP),
                 steps.get(GROUP), consents.get(GROUP), survey(surveys, sent, GROUP), segments(sent.get(GROUP)),
-                revenueOf(revenue, GROUP));
+                revenueOf(revenue, GROUP), feedsOf(feeds, GROUP), revenueOf(byClick, GROUP));
         return new Dtos.Kpis(tenant, from, to, hotels, group, days(tenant, from, to, hotel, fromDay, toDay),
                 NOT_COMPUTED_HERE, hotel == null ? merges(tenant, fromDay, toDay) : null);
     }
@@ -276,8 +282,12 @@ public class KpiReport {
      * before booking; per hotel (the booking's) and campaign, and for the group.
      */
     @SuppressWarnings("unchecked")
-    private Map<String, Dtos.CampaignRevenueKpis> campaignRevenue(String tenant, Instant from, Instant to, String hotel) {
+    private Map<String, Dtos.CampaignRevenueKpis> campaignRevenue(String tenant, Instant from, Instant to, String hotel,
+                                                                  boolean byClick) {
         long window = config.attribution().window().toSeconds();
+        // By mail sent (campaign_send.sent_at) or by click (campaign_click.clicked_at, the issue's definition).
+        String touches = byClick ? "campaign_click" : "campaign_send";
+        String at = byClick ? "c.clicked_at" : "c.sent_at";
         Query query = entityManager.createNativeQuery("""
                 with attributed as (
                     select distinct on (r.reservation_key) r.reservation_key, r.hotel_code, r.total_amount, r.currency,
@@ -285,15 +295,17 @@ public class KpiReport {
                     from reservation_state r
                     join guest_link g on g.tenant = r.tenant and g.pms_system = r.pms_system
                                      and g.pms_profile_id = r.pms_profile_id
-                    join campaign_send c on c.tenant = r.tenant and c.guest_id = g.guest_id
-                                        and c.sent_at <= r.booked_at
-                                        and c.sent_at > r.booked_at - cast(:window as bigint) * interval '1 second'
+                    join TOUCHES c on c.tenant = r.tenant and c.guest_id = g.guest_id
+                                        and TOUCH_TIME <= r.booked_at
+                                        and TOUCH_TIME > r.booked_at - cast(:window as bigint) * interval '1 second'
                     where r.tenant = :tenant and r.booked_at >= :from and r.booked_at < :to
-                      and r.status in ('CONFIRMED', 'CHECKED_IN', 'CHECKED_OUT')"""
+                      and r.status in ('CONFIRMED', 'CHECKED_IN', 'CHECKED_OUT')""".replace("TOUCHES", touches)
+                .replace("TOUCH_TIME", at)
                 + (hotel == null ? "" : " and r.hotel_code = :hotel") + """
 
-                    order by r.reservation_key, c.sent_at desc, c.communication_id
-                )
+                    order by r.reservation_key, TOUCH_TIME desc, c.communication_id
+                )""".replace("TOUCH_TIME", at) + """
+
                 select grouping(hotel_code), hotel_code, campaign_id, currency, count(*), sum(total_amount)
                 from attributed
                 group by grouping sets ((hotel_code, campaign_id, currency), (campaign_id, currency))
@@ -340,6 +352,59 @@ public class KpiReport {
                     totals.entrySet().stream().map(e -> new Dtos.Amount(e.getKey(), e.getValue())).toList(), list));
         });
         return revenue;
+    }
+
+    /**
+     * The feeds of each hotel now (feed_seen, newest over partitions) and the group's, judged healthy while their
+     * newest event reached the desk at most desk.feeds.stale-after ago (by the desk's clock).
+     */
+    @SuppressWarnings("unchecked")
+    private Map<String, Dtos.FeedKpis> feeds(String tenant, String hotel) {
+        java.time.Duration staleAfter = config.feeds().staleAfter();
+        Instant now = clock.now();
+        Query query = entityManager.createNativeQuery("""
+                select hotel_code, feed, max(pms_system), max(last_event_at), max(last_received_at)
+                from feed_seen where tenant = :tenant""" + (hotel == null ? "" : " and hotel_code = :hotel")
+                + " group by hotel_code, feed order by hotel_code, feed").setParameter("tenant", tenant);
+        if (hotel != null) {
+            query.setParameter("hotel", hotel);
+        }
+        Map<String, List<Dtos.FeedHealth>> byHotel = new TreeMap<>();
+        List<Dtos.FeedHealth> all = new ArrayList<>();
+        for (Object[] row : (List<Object[]>) query.getResultList()) {
+            Instant received = instant(row[4]);
+            Dtos.FeedHealth feed = new Dtos.FeedHealth((String) row[0], (String) row[1], (String) row[2],
+                    instant(row[3]), received, !received.isBefore(now.minus(staleAfter)));
+            byHotel.computeIfAbsent((String) row[0], k -> new ArrayList<>()).add(feed);
+            all.add(feed);
+        }
+        Map<String, Dtos.FeedKpis> feeds = new HashMap<>();
+        byHotel.forEach((code, list) -> feeds.put(code, feedKpis(list, staleAfter)));
+        feeds.put(GROUP, feedKpis(all, staleAfter));
+        return feeds;
+    }
+
+    private static Dtos.FeedKpis feedKpis(List<Dtos.FeedHealth> list, java.time.Duration staleAfter) {
+        return new Dtos.FeedKpis(list.size(), list.stream().filter(Dtos.FeedHealth::healthy).count(),
+                staleAfter.toHours(), list);
+    }
+
+    private Dtos.FeedKpis feedsOf(Map<String, Dtos.FeedKpis> feeds, String code) {
+        Dtos.FeedKpis found = feeds.get(code);
+        return found != null ? found : feedKpis(List.of(), config.feeds().staleAfter());
+    }
+
+    private static Instant instant(Object value) {
+        if (value instanceof Instant i) {
+            return i;
+        }
+        if (value instanceof java.time.OffsetDateTime o) {
+            return o.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp t) {
+            return t.toInstant();
+        }
+        return Instant.parse(value.toString());
     }
 
     private Dtos.CampaignRevenueKpis revenueOf(Map<String, Dtos.CampaignRevenueKpis> revenue, String code) {
@@ -408,7 +473,8 @@ public class KpiReport {
 
     private static Dtos.HotelKpis figures(String code, long[] c, double[] m, List<Dtos.StepCount> steps,
                                           long[] consentCounts, Dtos.SurveyKpis surveys,
-                                          Dtos.SmsSegmentKpis smsSegments, Dtos.CampaignRevenueKpis campaignRevenue) {
+                                          Dtos.SmsSegmentKpis smsSegments, Dtos.CampaignRevenueKpis campaignRevenue,
+                                          Dtos.FeedKpis feeds, Dtos.CampaignRevenueKpis campaignRevenueByClick) {
         long[] k = consentCounts == null ? new long[5] : consentCounts;
         double[] mins = m == null ? new double[] {Double.NaN, Double.NaN} : m;
         List<Dtos.StepCount> communications = steps == null ? List.of() : steps;
@@ -420,7 +486,8 @@ public class KpiReport {
                 total(communications, "SENT"), total(communications, "BOUNCED"), communications,
                 new Dtos.DocumentKpis(c[12], c[13], c[14], c[15], c[16], c[17]),
                 byChannel.entrySet().stream().map(e -> new Dtos.ChannelCount(e.getKey(), e.getValue())).toList(),
-                new Dtos.ConsentKpis(k[0], k[1], k[2], ratio(k[1], k[1] + k[2]), k[3], k[4]), surveys, smsSegments, campaignRevenue);
+                new Dtos.ConsentKpis(k[0], k[1], k[2], ratio(k[1], k[1] + k[2]), k[3], k[4]), surveys, smsSegments, campaignRevenue,
+                feeds, campaignRevenueByClick);
     }
 
     @SuppressWarnings("unchecked")

@@ -38,6 +38,15 @@ public interface DeskConfig {
         Duration window();
     }
 
+    /** Feed health in the figures. */
+    Feeds feeds();
+
+    interface Feeds {
+        /** A feed (metadata.source on pms.reservations) is healthy while its newest event reached the desk this recently. */
+        @WithDefault("24h")
+        Duration staleAfter();
+    }
+
     /** When each document is due and which journey step delivers it. */
     Documents documents();
 

@@ -94,6 +94,7 @@ public class CommunicationChangeHandler implements IntakeHandler<CommunicationEv
         progress.record(records);
         tally(records);
         campaignSends(records);
+        campaignClicks(records);
         // The documents the batch's events deliver: created when missing (a communication of a reservation the desk
         // has not seen yet, the topics are not ordered with each other) and locked, in the one global order, first.
         Set<String> keys = new HashSet<>();
@@ -221,14 +222,58 @@ public class CommunicationChangeHandler implements IntakeHandler<CommunicationEv
                         union all
                         select cast(g.merged_into as varchar), s.depth + 1 from guest_seen g join survivor s on g.guest_id = s.guest_id
                         where g.gone and g.merged_into is not null and s.depth < 20)
-                    insert into campaign_send (communication_id, tenant, guest_id, campaign_id, hotel_code, sent_at)
-                    select ?1, ?2, (select guest_id from survivor order by depth desc limit 1), ?4, nullif(?5, ''), ?6
+                    insert into campaign_send (communication_id, tenant, guest_id, campaign_id, hotel_code, sent_at,
+                                               contact_ref)
+                    select ?1, ?2, (select guest_id from survivor order by depth desc limit 1), ?4, nullif(?5, ''), ?6,
+                           desk_contact_ref(?2, 'EMAIL', nullif(?7, ''))
                     on conflict (communication_id) do nothing""")
                     .setParameter(1, event.getCommunicationId()).setParameter(2, event.getMetadata().getTenantId())
                     .setParameter(3, cut(event.getGuestId(), 100))
                     .setParameter(4, cut(event.getStep().substring(CAMPAIGN_STEP.length()), 100))
                     .setParameter(5, event.getHotelCode() == null ? "" : cut(event.getHotelCode(), 100))
-                    .setParameter(6, event.getMetadata().getOccurredAt()).executeUpdate();
+                    .setParameter(6, event.getMetadata().getOccurredAt())
+                    .setParameter(7, mailedAddress(event)).executeUpdate();
+        }
+    }
+
+    /** The normalised e-mail address a campaign mail went to ("" when none or not an e-mail): kept only as its ref. */
+    private static String mailedAddress(CommunicationEvent event) {
+        if (event.getChannel() != CommunicationChannel.EMAIL || event.getContactPoint() == null) {
+            return "";
+        }
+        return org.guestcrm.platform.domain.ContactPointNormaliser.email(event.getContactPoint()).orElse("");
+    }
+
+    /**
+     * Clicks in campaign mails (CLICKED, step {@code CAMPAIGN:<id>}): one row per click event (a redelivery adds
+     * nothing), for the revenue attributed by click (bookings within desk.attribution.window after a click). The
+     * guest is the event's, else the one its mail was sent to; a guest merged away is replaced by its survivor.
+     */
+    private void campaignClicks(List<IntakeRecord<CommunicationEvent>> records) {
+        for (IntakeRecord<CommunicationEvent> record : records) {
+            CommunicationEvent event = record.value();
+            if (event.getStatus() != CommunicationStatus.CLICKED || event.getStep() == null
+                    || !event.getStep().startsWith(CAMPAIGN_STEP) || event.getStep().length() == CAMPAIGN_STEP.length()
+                    || event.getCommunicationId() == null) {
+                continue;
+            }
+            entityManager.createNativeQuery("""
+                    with recursive survivor(guest_id, depth) as (
+                        select cast(coalesce(nullif(?3, ''), (select s.guest_id from campaign_send s
+                                                           where s.communication_id = ?1)) as varchar), 0
+                        union all
+                        select cast(g.merged_into as varchar), s.depth + 1 from guest_seen g join survivor s on g.guest_id = s.guest_id
+                        where g.gone and g.merged_into is not null and s.depth < 20)
+                    insert into campaign_click (event_id, communication_id, tenant, guest_id, campaign_id, hotel_code,
+                                                clicked_at)
+                    select ?7, ?1, ?2, (select guest_id from survivor order by depth desc limit 1), ?4, nullif(?5, ''), ?6
+                    on conflict (event_id) do nothing""")
+                    .setParameter(1, event.getCommunicationId()).setParameter(2, event.getMetadata().getTenantId())
+                    .setParameter(3, event.getGuestId() == null ? "" : cut(event.getGuestId(), 100))
+                    .setParameter(4, cut(event.getStep().substring(CAMPAIGN_STEP.length()), 100))
+                    .setParameter(5, event.getHotelCode() == null ? "" : cut(event.getHotelCode(), 100))
+                    .setParameter(6, event.getMetadata().getOccurredAt())
+                    .setParameter(7, event.getMetadata().getEventId()).executeUpdate();
         }
     }
 

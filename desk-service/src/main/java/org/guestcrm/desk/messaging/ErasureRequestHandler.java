@@ -179,7 +179,9 @@ public class ErasureRequestHandler implements IntakeHandler<ErasureRequested> {
                 .setParameter("now", now).setParameter("tenant", tenant).setParameter("guest", guestId == null ? "" : guestId)
                 .setParameter("reservations", reservationKeys.isEmpty() ? NOTHING : reservationKeys).executeUpdate();
         if (guestId != null) {
-            entityManager.createNativeQuery("update campaign_send set guest_id = null where tenant = ?1 and guest_id = ?2")
+            entityManager.createNativeQuery("update campaign_send set guest_id = null, contact_ref = null"
+                    + " where tenant = ?1 and guest_id = ?2").setParameter(1, tenant).setParameter(2, guestId).executeUpdate();
+            entityManager.createNativeQuery("update campaign_click set guest_id = null where tenant = ?1 and guest_id = ?2")
                     .setParameter(1, tenant).setParameter(2, guestId).executeUpdate();
         }
         if (!profiles.isEmpty()) {

@@ -226,6 +226,9 @@ public class GuestLinks {
             entityManager.createNativeQuery("update campaign_send set guest_id = :target where tenant = :tenant"
                     + " and guest_id in (:away)").setParameter("target", target).setParameter("tenant", tenant)
                     .setParameter("away", away).executeUpdate();
+            entityManager.createNativeQuery("update campaign_click set guest_id = :target where tenant = :tenant"
+                    + " and guest_id in (:away)").setParameter("target", target).setParameter("tenant", tenant)
+                    .setParameter("away", away).executeUpdate();
         }
         return target;
     }

@@ -86,11 +86,57 @@ public class GuestMergeHandler implements IntakeHandler<SpecificRecord> {
                 Cause cause = causeOf(split.getMetadata());
                 links.link(owners(tenant, split.getMovedSourceProfiles(), split.getNewGuestId()), List.of(), now,
                         g -> cause);
+                int mails = followSplit(tenant, split);
                 count(tenant, split.getMetadata().getOccurredAt(), 0, 0, 1);
-                LOG.infof("Guest %s of tenant %s split: %d profile(s) moved to %s (event %s).", split.getOriginalGuestId(),
-                        tenant, split.getMovedSourceProfiles().size(), split.getNewGuestId(), split.getMetadata().getEventId());
+                LOG.infof("Guest %s of tenant %s split: %d profile(s) and %d campaign mail(s) moved to %s (event %s).",
+                        split.getOriginalGuestId(), tenant, split.getMovedSourceProfiles().size(), mails,
+                        split.getNewGuestId(), split.getMetadata().getEventId());
             }
         }
+    }
+
+    /**
+     * Revenue attribution follows a split: the campaign mails of the original guest sent to an e-mail address that the
+     * moved profiles hold (their reservations' or leads' address, compared as ContactPointRef) and none of the
+     * profiles it keeps, and the clicks in them, now count for the new guest. A mail without a known address stays.
+     * Idempotent (a redelivered split finds nothing left to move). Returns the mails moved.
+     */
+    private int followSplit(String tenant, GuestSplit split) {
+        List<String> moved = new java.util.ArrayList<>();
+        for (SourceProfileRef profile : split.getMovedSourceProfiles()) {
+            if (profile.getPmsSystem() != null && profile.getPmsProfileId() != null) {
+                moved.add(profile.getPmsSystem() + "|" + profile.getPmsProfileId());
+            }
+        }
+        if (moved.isEmpty() || blank(split.getOriginalGuestId())) {
+            return 0;
+        }
+        int mails = entityManager.createNativeQuery("""
+                with addresses(pms_key, ref) as (
+                    select pms_system || '|' || pms_profile_id, desk_contact_ref(tenant, 'EMAIL', guest_email)
+                    from reservation_state where tenant = :tenant and guest_email is not null and pms_profile_id is not null
+                    union
+                    select pms_system || '|' || pms_profile_id, desk_contact_ref(tenant, 'EMAIL', guest_email)
+                    from lead where tenant = :tenant and guest_email is not null and pms_profile_id is not null),
+                kept(pms_key) as (
+                    select pms_system || '|' || pms_profile_id from guest_link
+                    where tenant = :tenant and guest_id = :original)
+                update campaign_send set guest_id = :target
+                where tenant = :tenant and guest_id = :original and contact_ref is not null
+                  and contact_ref in (select ref from addresses where pms_key in (:moved))
+                  and contact_ref not in (select a.ref from addresses a join kept k on k.pms_key = a.pms_key)""")
+                .setParameter("tenant", tenant).setParameter("original", split.getOriginalGuestId())
+                .setParameter("target", split.getNewGuestId()).setParameter("moved", moved).executeUpdate();
+        if (mails > 0) {
+            entityManager.createNativeQuery("""
+                    update campaign_click c set guest_id = :target
+                    where c.tenant = :tenant and c.guest_id = :original
+                      and exists (select 1 from campaign_send s where s.communication_id = c.communication_id
+                                  and s.guest_id = :target)""")
+                    .setParameter("tenant", tenant).setParameter("original", split.getOriginalGuestId())
+                    .setParameter("target", split.getNewGuestId()).executeUpdate();
+        }
+        return mails;
     }
 
     private static Map<GuestLinks.Profile, String> owners(String tenant, List<SourceProfileRef> profiles, String guestId) {

@@ -55,6 +55,8 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
     DocumentDesk documents;
     @Inject
     GuestLinks guests;
+    @Inject
+    jakarta.persistence.EntityManager entityManager;
 
     @Override
     public String consumer() {
@@ -99,6 +101,7 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
     @Override
     public void apply(List<IntakeRecord<ReservationChanged>> records) {
         Instant now = clock.now();
+        feedsSeen(records, now);
         Set<String> keys = new HashSet<>();
         Set<String> tenants = new HashSet<>();
         Set<String> emails = new HashSet<>();
@@ -262,6 +265,40 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
             documents.plan(state, owed, planned, now);
         }
         return owed;
+    }
+
+    /**
+     * Feed health (the KPIs' "feeds healthy"): per tenant, hotel, feed (metadata.source) and partition, the newest
+     * event of the batch and when the desk took it in; one upsert per feed in the batch, in key order, changing the row
+     * only for a newer event (so a redelivered batch writes nothing).
+     */
+    private void feedsSeen(List<IntakeRecord<ReservationChanged>> records, Instant now) {
+        Map<List<Object>, Object[]> newest = new java.util.TreeMap<>(java.util.Comparator.comparing(Object::toString));
+        for (IntakeRecord<ReservationChanged> record : records) {
+            ReservationChanged value = record.value();
+            String feed = blank(value.getMetadata().getSource()) ? "unknown" : cut(value.getMetadata().getSource(), 200);
+            List<Object> key = List.of(value.getMetadata().getTenantId(), cut(value.getHotelCode(), 100), feed,
+                    record.partition());
+            Instant at = value.getMetadata().getOccurredAt();
+            Object[] seen = newest.get(key);
+            if (seen == null || at.isAfter((Instant) seen[0])) {
+                newest.put(key, new Object[] {at, value.getPmsSystem() == null ? null : cut(value.getPmsSystem(), 100)});
+            }
+        }
+        for (Map.Entry<List<Object>, Object[]> entry : newest.entrySet()) {
+            List<Object> k = entry.getKey();
+            entityManager.createNativeQuery("""
+                    insert into feed_seen (tenant, hotel_code, feed, topic_partition, pms_system, last_event_at,
+                                           last_received_at)
+                    values (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                    on conflict (tenant, hotel_code, feed, topic_partition) do update
+                    set last_event_at = excluded.last_event_at, last_received_at = excluded.last_received_at,
+                        pms_system = excluded.pms_system
+                    where feed_seen.last_event_at < excluded.last_event_at""")
+                    .setParameter(1, k.get(0)).setParameter(2, k.get(1)).setParameter(3, k.get(2))
+                    .setParameter(4, k.get(3)).setParameter(5, entry.getValue()[1]).setParameter(6, entry.getValue()[0])
+                    .setParameter(7, now).executeUpdate();
+        }
     }
 
     /** The lead takes the golden guest of the reservation's primary guest's profile, when crm.guests named one. */
