@@ -156,6 +156,31 @@ class ConsentFlowTest {
     }
 
     @Test
+    void onEqualTimeTheOptOutWinsWhicheverArrivesFirst() {
+        // Two PMSs of the group say opposite things about one address at the same instant (issue 10: newer beats older;
+        // on equal time, opt-out wins). Once with the opt-in first, once with the opt-out first, each in its own tenant.
+        for (boolean optInFirst : List.of(true, false)) {
+            String tenant = tenant();
+            String address = "equal-" + UUID.randomUUID() + "@example.com";
+            GuestProfiles.send(profile(tenant, optInFirst ? "opera" : "mews", optInFirst ? "O-1" : "M-1", null)
+                    .setEmails(List.of(email(address, true)))
+                    .setMarketingFlags(flags(optInFirst, null, null))
+                    .setPmsUpdatedAt(NOW)
+                    .build());
+            await().atMost(PATIENCE).untilAsserted(() -> consents(tenant, address).body("heldBy", hasSize(1)));
+            GuestProfiles.send(profile(tenant, optInFirst ? "mews" : "opera", optInFirst ? "M-1" : "O-1", null)
+                    .setEmails(List.of(email(address, true)))
+                    .setMarketingFlags(flags(!optInFirst, null, null))
+                    .setPmsUpdatedAt(NOW)
+                    .build());
+            await().atMost(PATIENCE).untilAsserted(() -> consents(tenant, address).body("heldBy", hasSize(2)));
+            consents(tenant, address)
+                    .body("current", hasSize(1))
+                    .body("current[0].status", equalTo("WITHDRAWN"));
+        }
+    }
+
+    @Test
     void aNewerOptInAfterAnOptOutGrantsAgainAndTheLedgerKeepsBoth() {
         String tenant = tenant();
         GuestProfiles.send(profile(tenant, "opera", "S-1", 1L)
