@@ -85,7 +85,6 @@ final class DetachedProcess {
         return processGroup(leader);
     }
 
-    /** Pids of the live processes whose process group is {@code groupId} (Linux /proc). */
     /**
      * A process that has exited completely but is not reaped yet: state Z and no thread left (a SIGKILLed JVM's leader
      * shows Z while its other threads still exit and hold its sockets). Dead, whatever ProcessHandle.isAlive says.
@@ -120,34 +119,24 @@ final class DetachedProcess {
         return processGroup(leader);
     }
 
+    /** Pids of the live processes whose process group is {@code groupId} (Linux /proc). */
     static List<Long> processGroup(long groupId) {
-        List<Long> members = new ArrayList<>();
-        try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
-            for (Path entry : entries.toList()) {
-                String name = entry.getFileName().toString();
-                if (!name.chars().allMatch(Character::isDigit)) {
-                    continue;
-                }
-                try {
-                    String stat = Files.readString(entry.resolve("stat"));
-                    String[] afterName = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    // fields after the command name: state, ppid, pgrp, ...; a zombie whose threads have all exited is gone
-                    if (!("Z".equals(afterName[0]) && threadsGone(entry)) && Long.parseLong(afterName[2]) == groupId) {
-                        members.add(Long.parseLong(name));
-                    }
-                } catch (IOException | RuntimeException vanished) {
-                    // the process ended while we looked
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list /proc", e);
-        }
-        return members;
+        // a zombie whose threads have all exited is gone
+        return processesWhere((entry, afterName) -> !("Z".equals(afterName[0]) && threadsGone(entry))
+                && Long.parseLong(afterName[2]) == groupId);
     }
 
     /** Pids of the live processes whose parent is {@code parent} (Linux /proc). */
     static List<Long> children(long parent) {
-        List<Long> children = new ArrayList<>();
+        return processesWhere((entry, afterName) -> Long.parseLong(afterName[1]) == parent);
+    }
+
+    /**
+     * Pids of the processes under /proc whose {@code stat} fields after the command name (state, ppid, pgrp, ...)
+     * satisfy {@code test}; a process that ends while it is looked at is left out.
+     */
+    private static List<Long> processesWhere(java.util.function.BiPredicate<Path, String[]> test) {
+        List<Long> pids = new ArrayList<>();
         try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
             for (Path entry : entries.toList()) {
                 String name = entry.getFileName().toString();
@@ -157,8 +146,8 @@ final class DetachedProcess {
                 try {
                     String stat = Files.readString(entry.resolve("stat"));
                     String[] afterName = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    if (Long.parseLong(afterName[1]) == parent) {
-                        children.add(Long.parseLong(name));
+                    if (test.test(entry, afterName)) {
+                        pids.add(Long.parseLong(name));
                     }
                 } catch (IOException | RuntimeException vanished) {
                     // the process ended while we looked
@@ -167,7 +156,7 @@ final class DetachedProcess {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot list /proc", e);
         }
-        return children;
+        return pids;
     }
 
     /** Sends {@code signal} (a name such as STOP or CONT) to each of {@code pids}, in order. */
