@@ -91,10 +91,36 @@ public final class KafkaTestClients {
 
     /** Every record now on a topic, as Avro specific records. */
     public static <T> List<ConsumerRecord<String, T>> readAvro(String topic) {
-        Properties props = consumerProps();
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class.getName());
-        props.putAll(registryConfig());
-        return readAll(new KafkaConsumer<>(props), topic);
+        List<ConsumerRecord<String, byte[]>> raw = readRaw(topic);
+        List<ConsumerRecord<String, T>> decoded = new ArrayList<>(raw.size());
+        for (ConsumerRecord<String, byte[]> record : raw) {
+            decoded.add(new ConsumerRecord<>(record.topic(), record.partition(), record.offset(), record.timestamp(),
+                    record.timestampType(), record.serializedKeySize(), record.serializedValueSize(), record.key(),
+                    KafkaTestClients.<T>decode(topic, record), record.headers(), record.leaderEpoch()));
+        }
+        return decoded;
+    }
+
+    /*
+     * One deserializer per registry for the whole test JVM: its schema cache answers every lookup after the first, so
+     * a test that re-reads a topic until a record appears asks the registry once per schema, not once per read (a new
+     * deserializer per read once hung a test for 60 s in a registry call under load).
+     */
+    private static final Map<String, AvroKafkaDeserializer<Object>> DESERIALIZERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @SuppressWarnings("unchecked")
+    private static <T> T decode(String topic, ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            return null;
+        }
+        AvroKafkaDeserializer<Object> deserializer = DESERIALIZERS.computeIfAbsent(registryUrl(), url -> {
+            AvroKafkaDeserializer<Object> created = new AvroKafkaDeserializer<>();
+            created.configure(registryConfig(), false);
+            return created;
+        });
+        synchronized (deserializer) {
+            return (T) deserializer.deserialize(topic, record.headers(), record.value());
+        }
     }
 
     /** One record as a downstream service sees it: key, headers, the raw value bytes and the decoded Avro record. */
@@ -109,17 +135,14 @@ public final class KafkaTestClients {
     /** Every record now on a topic, each with its raw bytes, its headers and its decoded Avro record. */
     public static <T> List<DecodedRecord<T>> readDecoded(String topic) {
         List<ConsumerRecord<String, byte[]>> raw = readRaw(topic);
-        try (AvroKafkaDeserializer<T> deserializer = new AvroKafkaDeserializer<>()) {
-            deserializer.configure(registryConfig(), false);
-            List<DecodedRecord<T>> decoded = new ArrayList<>(raw.size());
-            for (ConsumerRecord<String, byte[]> record : raw) {
-                Map<String, String> headers = new HashMap<>();
-                record.headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
-                decoded.add(new DecodedRecord<>(record.key(), record.value(),
-                        deserializer.deserialize(topic, record.headers(), record.value()), headers));
-            }
-            return decoded;
+        List<DecodedRecord<T>> decoded = new ArrayList<>(raw.size());
+        for (ConsumerRecord<String, byte[]> record : raw) {
+            Map<String, String> headers = new HashMap<>();
+            record.headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
+            decoded.add(new DecodedRecord<>(record.key(), record.value(), KafkaTestClients.<T>decode(topic, record),
+                    headers));
         }
+        return decoded;
     }
 
     /** Re-reads {@code topic} from the beginning until a record matches, or fails after {@code timeout}. */
