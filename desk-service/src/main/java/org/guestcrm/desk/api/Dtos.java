@@ -62,7 +62,29 @@ public final class Dtos {
                             long communicationsSent, long communicationsBounced, List<StepCount> communications,
                             DocumentKpis documents, List<ChannelCount> messagesByChannel, ConsentKpis consents,
                             SurveyKpis surveys, SmsSegmentKpis smsSegments, CampaignRevenueKpis campaignRevenue,
-                            FeedKpis feeds, CampaignRevenueKpis campaignRevenueByClick) {
+                            FeedKpis feeds, CampaignRevenueKpis campaignRevenueByClick,
+                            ReservationKpis reservations) {
+    }
+
+    /**
+     * Reservations mirrored from pms.reservations: {@code known} = the reservations the desk holds now (by their last
+     * status in {@code byStatus}); on the UTC days the period touches (the day of the change at the PMS):
+     * {@code created} = reservations first seen, {@code changed} = newer snapshots of reservations already held (a
+     * cancellation is a change too), {@code cancelled} = snapshots that made a reservation CANCELLED.
+     */
+    public record ReservationKpis(long known, List<StatusCount> byStatus, long created, long changed, long cancelled) {
+    }
+
+    /** Reservations held now with one status. */
+    public record StatusCount(String status, long reservations) {
+    }
+
+    /**
+     * Golden guest records (crm.guests, crm.guest-merges) of the whole tenant: {@code guests} = those the desk knows
+     * now (neither merged away nor erased), {@code guestsNew} = of those, first seen in the period; on the UTC days the period
+     * touches: merge decisions, guests merged away (the duplicates removed), splits.
+     */
+    public record GuestKpis(long guests, long guestsNew, long merges, long guestsMerged, long splits) {
     }
 
     /**
@@ -157,10 +179,11 @@ public final class Dtos {
 
     /**
      * The figures of each hotel and of the whole group (the tenant, or the hotel asked for) over [from, to), per UTC
-     * day, and the figures of the issue this service cannot compute (and why); {@code guestMerges} is null when one
-     * hotel is asked for (merges name no hotel).
+     * day, and the figures of the issue this service cannot compute (and why); {@code guestMerges} and
+     * {@code goldenGuests} are null when one hotel is asked for (a golden guest and a merge name no hotel).
      */
     public record Kpis(String tenant, Instant from, Instant to, List<HotelKpis> hotels, HotelKpis group,
-                       List<DayCount> days, List<String> notComputedHere, MergeKpis guestMerges) {
+                       List<DayCount> days, List<String> notComputedHere, MergeKpis guestMerges,
+                       GuestKpis goldenGuests) {
     }
 }

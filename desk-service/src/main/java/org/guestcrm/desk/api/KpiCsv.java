@@ -6,7 +6,8 @@ import java.util.TreeSet;
 
 /**
  * The desk's figures as CSV (RFC 4180, comma, CRLF): a header, one row for the group, then one per hotel (the merges of
- * golden records only in the group's row; the messages per channel, one column a channel, the campaign revenue
+ * golden records only in the group's row; reservations mirrored, golden guests (group row), reservations by status,
+ * one column a status; the messages per channel, one column a channel, the campaign revenue
  * per currency, then the average survey rating per aspect, one column an aspect). A text cell
  * that a spreadsheet would run as a formula (=, +, -, @) is prefixed with an apostrophe.
  */
@@ -25,6 +26,9 @@ final class KpiCsv {
         TreeSet<String> clickCurrencies = new TreeSet<>();
         kpis.group().campaignRevenueByClick().revenue().forEach(a -> clickCurrencies.add(a.currency()));
         kpis.hotels().forEach(h -> h.campaignRevenueByClick().revenue().forEach(a -> clickCurrencies.add(a.currency())));
+        TreeSet<String> statuses = new TreeSet<>();
+        kpis.group().reservations().byStatus().forEach(r -> statuses.add(r.status()));
+        kpis.hotels().forEach(h -> h.reservations().byStatus().forEach(r -> statuses.add(r.status())));
         TreeSet<String> aspects = new TreeSet<>();
         kpis.group().surveys().aspects().forEach(a -> aspects.add(a.aspect()));
         kpis.hotels().forEach(h -> h.surveys().aspects().forEach(a -> aspects.add(a.aspect())));
@@ -42,20 +46,23 @@ final class KpiCsv {
         currencies.forEach(c -> header.add("campaignRevenue:" + c));
         header.addAll(List.of("feeds", "feedsHealthy", "clickBookings", "clickBookingsWithoutAmount"));
         clickCurrencies.forEach(c -> header.add("clickRevenue:" + c));
+        header.addAll(List.of("reservationsKnown", "reservationsCreated", "reservationsChanged",
+                "reservationsCancelled", "goldenGuests", "goldenGuestsNew"));
+        statuses.forEach(st -> header.add("reservations:" + st));
         channels.forEach(c -> header.add("messagesSent" + c));
         aspects.forEach(a -> header.add("surveyRating:" + a));
         StringBuilder out = new StringBuilder();
         line(out, header);
-        line(out, row("group", kpis, kpis.group(), channels, currencies, clickCurrencies, aspects));
+        line(out, row("group", kpis, kpis.group(), channels, currencies, clickCurrencies, statuses, aspects));
         for (Dtos.HotelKpis hotel : kpis.hotels()) {
-            line(out, row("hotel", kpis, hotel, channels, currencies, clickCurrencies, aspects));
+            line(out, row("hotel", kpis, hotel, channels, currencies, clickCurrencies, statuses, aspects));
         }
         return out.toString();
     }
 
     private static List<String> row(String scope, Dtos.Kpis kpis, Dtos.HotelKpis h, TreeSet<String> channels,
                                     TreeSet<String> currencies, TreeSet<String> clickCurrencies,
-                                    TreeSet<String> aspects) {
+                                    TreeSet<String> statuses, TreeSet<String> aspects) {
         List<String> cells = new ArrayList<>(List.of(scope, h.hotelCode() == null ? "" : h.hotelCode(),
                 kpis.from().toString(), kpis.to().toString(), n(h.leadsReceived()), n(h.leadsBooked()), n(h.leadsLost()),
                 n(h.leadsNoAnswer()), n(h.leadsOpen()), n(h.conversionRate()), n(h.leadsAnswered()),
@@ -89,6 +96,17 @@ final class KpiCsv {
         for (String currency : clickCurrencies) {
             cells.add(byClick.revenue().stream().filter(a -> a.currency().equals(currency)).findFirst()
                     .map(a -> a.amount().toPlainString()).orElse(""));
+        }
+        Dtos.ReservationKpis reservations = h.reservations();
+        cells.addAll(List.of(n(reservations.known()), n(reservations.created()), n(reservations.changed()),
+                n(reservations.cancelled())));
+        // Golden guests name no hotel: the group row carries them (when the whole group is asked for).
+        Dtos.GuestKpis guests = "group".equals(scope) ? kpis.goldenGuests() : null;
+        cells.add(guests == null ? "" : n(guests.guests()));
+        cells.add(guests == null ? "" : n(guests.guestsNew()));
+        for (String status : statuses) {
+            cells.add(n(reservations.byStatus().stream().filter(r -> r.status().equals(status))
+                    .mapToLong(Dtos.StatusCount::reservations).sum()));
         }
         for (String channel : channels) {
             cells.add(n(h.messagesByChannel().stream().filter(c -> c.channel().equals(channel))

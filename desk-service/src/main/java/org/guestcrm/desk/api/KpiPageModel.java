@@ -15,7 +15,13 @@ import io.quarkus.qute.TemplateData;
 public record KpiPageModel(String title, List<Column> columns, List<Row> rows, List<Chart> charts,
                            List<Channel> channels, List<String> notComputedHere, Merges merges,
                            List<AspectRow> aspects, List<String> notes, List<RevenueRow> revenue,
-                           long attributionWindowDays) {
+                           long attributionWindowDays, List<RevenueRow> revenueByClick,
+                           List<StatusRow> reservationStatuses) {
+
+    /** The reservations held now with one status in one scope (group or hotel). */
+    @TemplateData
+    public record StatusRow(String scope, String status, long reservations) {
+    }
 
     /** The bookings and revenue in one currency attributed to one campaign in one scope (group or hotel). */
     @TemplateData
@@ -29,7 +35,7 @@ public record KpiPageModel(String title, List<Column> columns, List<Row> rows, L
 
     /** Golden records merged in the period (the whole group; null when one hotel is shown). */
     @TemplateData
-    public record Merges(long merges, long guestsMerged, long splits) {
+    public record Merges(long merges, long guestsMerged, long splits, long guests, long guestsNew) {
     }
 
     @TemplateData
@@ -85,6 +91,10 @@ public record KpiPageModel(String title, List<Column> columns, List<Row> rows, L
             new Figure("documentsSent", "Documents sent", h -> h.documents().sent()),
             new Figure("documentsMissing", "Documents missing", h -> h.documents().missing()),
             new Figure("documentsSentLate", "Documents sent late", h -> h.documents().sentLate()),
+            new Figure("reservationsKnown", "Reservations mirrored", h -> h.reservations().known()),
+            new Figure("reservationsCreated", "Reservations new", h -> h.reservations().created()),
+            new Figure("reservationsChanged", "Reservations changed", h -> h.reservations().changed()),
+            new Figure("reservationsCancelled", "Reservations cancelled", h -> h.reservations().cancelled()),
             new Figure("communicationsSent", "Messages sent", Dtos.HotelKpis::communicationsSent),
             new Figure("communicationsBounced", "Bounced", Dtos.HotelKpis::communicationsBounced),
             new Figure("consentMarketingContactPoints", "Marketing consents known",
@@ -120,21 +130,29 @@ public record KpiPageModel(String title, List<Column> columns, List<Row> rows, L
         kpis.group().surveys().aspects().forEach(a -> aspects.add(aspect("group", a)));
         kpis.hotels().forEach(h -> h.surveys().aspects().forEach(a -> aspects.add(aspect(h.hotelCode(), a))));
         List<RevenueRow> revenue = new ArrayList<>();
-        revenueRows("group", kpis.group(), revenue);
-        kpis.hotels().forEach(h -> revenueRows(h.hotelCode(), h, revenue));
+        revenueRows("group", kpis.group().campaignRevenue(), revenue);
+        kpis.hotels().forEach(h -> revenueRows(h.hotelCode(), h.campaignRevenue(), revenue));
+        List<RevenueRow> byClick = new ArrayList<>();
+        revenueRows("group", kpis.group().campaignRevenueByClick(), byClick);
+        kpis.hotels().forEach(h -> revenueRows(h.hotelCode(), h.campaignRevenueByClick(), byClick));
+        List<StatusRow> statuses = new ArrayList<>();
+        kpis.group().reservations().byStatus().forEach(r -> statuses.add(new StatusRow("group", r.status(), r.reservations())));
+        kpis.hotels().forEach(h -> h.reservations().byStatus()
+                .forEach(r -> statuses.add(new StatusRow(h.hotelCode(), r.status(), r.reservations()))));
         List<String> notes = new ArrayList<>();
         if (kpis.group().smsSegments().note() != null) {
             notes.add(kpis.group().smsSegments().note() + ".");
         }
         return new KpiPageModel("Desk figures of " + kpis.tenant() + ", " + kpis.from() + " to " + kpis.to(), columns,
-                rows, charts, channels, kpis.notComputedHere(), kpis.guestMerges() == null ? null
-                        : new Merges(kpis.guestMerges().merges(), kpis.guestMerges().guestsMerged(),
-                                kpis.guestMerges().splits()), aspects, notes, revenue,
-                kpis.group().campaignRevenue().windowDays());
+                rows, charts, channels, kpis.notComputedHere(), kpis.goldenGuests() == null ? null
+                        : new Merges(kpis.goldenGuests().merges(), kpis.goldenGuests().guestsMerged(),
+                                kpis.goldenGuests().splits(), kpis.goldenGuests().guests(),
+                                kpis.goldenGuests().guestsNew()), aspects, notes, revenue,
+                kpis.group().campaignRevenue().windowDays(), byClick, statuses);
     }
 
-    private static void revenueRows(String scope, Dtos.HotelKpis h, List<RevenueRow> rows) {
-        for (Dtos.CampaignRevenue campaign : h.campaignRevenue().campaigns()) {
+    private static void revenueRows(String scope, Dtos.CampaignRevenueKpis attributed, List<RevenueRow> rows) {
+        for (Dtos.CampaignRevenue campaign : attributed.campaigns()) {
             for (Dtos.Amount amount : campaign.revenue()) {
                 rows.add(new RevenueRow(scope, campaign.campaignId(), campaign.bookings(), amount.currency(),
                         amount.amount().toPlainString()));

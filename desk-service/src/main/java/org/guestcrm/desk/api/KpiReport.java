@@ -28,8 +28,8 @@ public class KpiReport {
 
     /** The figures the issue asks for that live in other services' data, and why they are not here. */
     static final List<String> NOT_COMPUTED_HERE = List.of(
-            "reservations mirrored: pms-connector (the desk keeps the reservations it reads, not the connector's mirror); feeds healthy are judged here from the freshness of each feed's events on pms.reservations, the connector's own poll state is on the ops console",
-            "guests (golden records in total): profile-service (the desk follows merges and splits, not every guest); duplicates merged are counted for the whole group only (a GuestMerged names no hotel)");
+            "the connector's own feed state (poll cursors, refused messages): pms-connector and the ops console; reservations mirrored and feeds healthy are counted here from what reached the desk on pms.reservations",
+            "golden guests per hotel: a golden record names no hotel, so guests, duplicates merged and splits are counted for the whole group only (profile-service holds the records themselves)");
 
     private static final String GROUP = "";
     private static final int FIELDS = 18;
@@ -128,19 +128,86 @@ public class KpiReport {
         byClick.keySet().forEach(code -> slot(counts, code.equals(GROUP) ? null : code));
         Map<String, Dtos.FeedKpis> feeds = feeds(tenant, hotel);
         feeds.keySet().forEach(code -> slot(counts, code.equals(GROUP) ? null : code));
+        Map<String, Dtos.ReservationKpis> reservations = reservations(tenant, hotel, fromDay, toDay);
+        reservations.keySet().forEach(code -> slot(counts, code.equals(GROUP) ? null : code));
         List<Dtos.HotelKpis> hotels = new ArrayList<>();
         counts.forEach((code, c) -> {
             if (!code.equals(GROUP)) {
                 hotels.add(figures(code, c, minutes.get(code), steps.get(code), consents.get(code),
                         survey(surveys, sent, code), segments(sent.get(code)), revenueOf(revenue, code),
-                        feedsOf(feeds, code), revenueOf(byClick, code)));
+                        feedsOf(feeds, code), revenueOf(byClick, code), reservationsOf(reservations, code)));
             }
         });
         Dtos.HotelKpis group = figures(null, counts.getOrDefault(GROUP, new long[FIELDS]), minutes.get(GROUP),
                 steps.get(GROUP), consents.get(GROUP), survey(surveys, sent, GROUP), segments(sent.get(GROUP)),
-                revenueOf(revenue, GROUP), feedsOf(feeds, GROUP), revenueOf(byClick, GROUP));
+                revenueOf(revenue, GROUP), feedsOf(feeds, GROUP), revenueOf(byClick, GROUP),
+                reservationsOf(reservations, GROUP));
+        Dtos.MergeKpis merges = hotel == null ? merges(tenant, fromDay, toDay) : null;
         return new Dtos.Kpis(tenant, from, to, hotels, group, days(tenant, from, to, hotel, fromDay, toDay),
-                NOT_COMPUTED_HERE, hotel == null ? merges(tenant, fromDay, toDay) : null);
+                NOT_COMPUTED_HERE, merges, merges == null ? null : goldenGuests(tenant, from, to, merges));
+    }
+
+    /**
+     * Reservations mirrored per hotel and group: held now by status (reservation_state), and first seen, changed and
+     * cancelled on the period's days (reservation_tally, summed over partitions).
+     */
+    @SuppressWarnings("unchecked")
+    private Map<String, Dtos.ReservationKpis> reservations(String tenant, String hotel, LocalDate fromDay,
+                                                           LocalDate toDay) {
+        String hotelFilter = hotel == null ? "" : " and hotel_code = :hotel";
+        Map<String, List<Dtos.StatusCount>> byStatus = new TreeMap<>();
+        Map<String, Long> known = new HashMap<>();
+        for (Object[] row : rows("""
+                select grouping(hotel_code), hotel_code, status, count(*) from reservation_state
+                where tenant = :tenant""" + hotelFilter
+                + " group by grouping sets ((hotel_code, status), (status)) order by hotel_code, status",
+                tenant, null, null, hotel)) {
+            String code = ((Number) row[0]).intValue() == 1 ? GROUP : (String) row[1];
+            long n = ((Number) row[3]).longValue();
+            byStatus.computeIfAbsent(code, k -> new ArrayList<>()).add(new Dtos.StatusCount((String) row[2], n));
+            known.merge(code, n, Long::sum);
+        }
+        Map<String, long[]> changes = new HashMap<>();
+        Query tally = entityManager.createNativeQuery("""
+                select grouping(hotel_code), hotel_code, sum(created), sum(changed), sum(cancelled)
+                from reservation_tally where tenant = :tenant and day >= :fromDay and day <= :toDay"""
+                + hotelFilter + " group by grouping sets ((hotel_code), ())")
+                .setParameter("tenant", tenant).setParameter("fromDay", fromDay).setParameter("toDay", toDay);
+        if (hotel != null) {
+            tally.setParameter("hotel", hotel);
+        }
+        for (Object[] row : (List<Object[]>) tally.getResultList()) {
+            if (row[2] == null) {
+                continue;
+            }
+            String code = ((Number) row[0]).intValue() == 1 ? GROUP : (String) row[1];
+            changes.put(code, new long[] {((Number) row[2]).longValue(), ((Number) row[3]).longValue(),
+                    ((Number) row[4]).longValue()});
+        }
+        Map<String, Dtos.ReservationKpis> reservations = new HashMap<>();
+        java.util.Set<String> codes = new java.util.HashSet<>(known.keySet());
+        codes.addAll(changes.keySet());
+        for (String code : codes) {
+            long[] c = changes.getOrDefault(code, new long[3]);
+            reservations.put(code, new Dtos.ReservationKpis(known.getOrDefault(code, 0L),
+                    byStatus.getOrDefault(code, List.of()), c[0], c[1], c[2]));
+        }
+        return reservations;
+    }
+
+    private static Dtos.ReservationKpis reservationsOf(Map<String, Dtos.ReservationKpis> reservations, String code) {
+        Dtos.ReservationKpis found = reservations.get(code);
+        return found != null ? found : new Dtos.ReservationKpis(0, List.of(), 0, 0, 0);
+    }
+
+    /** Golden guests of the tenant known now and first seen in [from, to), with the period's merges and splits. */
+    private Dtos.GuestKpis goldenGuests(String tenant, Instant from, Instant to, Dtos.MergeKpis merges) {
+        Object[] row = (Object[]) entityManager.createNativeQuery("""
+                select count(*), count(*) filter (where first_seen_at >= :from and first_seen_at < :to)
+                from guest_seen where tenant = :tenant and not gone""")
+                .setParameter("tenant", tenant).setParameter("from", from).setParameter("to", to).getSingleResult();
+        return new Dtos.GuestKpis(((Number) row[0]).longValue(), ((Number) row[1]).longValue(), merges.merges(),
+                merges.guestsMerged(), merges.splits());
     }
 
     /**
@@ -474,7 +541,8 @@ public class KpiReport {
     private static Dtos.HotelKpis figures(String code, long[] c, double[] m, List<Dtos.StepCount> steps,
                                           long[] consentCounts, Dtos.SurveyKpis surveys,
                                           Dtos.SmsSegmentKpis smsSegments, Dtos.CampaignRevenueKpis campaignRevenue,
-                                          Dtos.FeedKpis feeds, Dtos.CampaignRevenueKpis campaignRevenueByClick) {
+                                          Dtos.FeedKpis feeds, Dtos.CampaignRevenueKpis campaignRevenueByClick,
+                                          Dtos.ReservationKpis reservations) {
         long[] k = consentCounts == null ? new long[5] : consentCounts;
         double[] mins = m == null ? new double[] {Double.NaN, Double.NaN} : m;
         List<Dtos.StepCount> communications = steps == null ? List.of() : steps;
@@ -487,7 +555,7 @@ public class KpiReport {
                 new Dtos.DocumentKpis(c[12], c[13], c[14], c[15], c[16], c[17]),
                 byChannel.entrySet().stream().map(e -> new Dtos.ChannelCount(e.getKey(), e.getValue())).toList(),
                 new Dtos.ConsentKpis(k[0], k[1], k[2], ratio(k[1], k[1] + k[2]), k[3], k[4]), surveys, smsSegments, campaignRevenue,
-                feeds, campaignRevenueByClick);
+                feeds, campaignRevenueByClick, reservations);
     }
 
     @SuppressWarnings("unchecked")

@@ -92,6 +92,9 @@ public class GuestLinks {
         seen.tenant = tenant;
         seen.version = version;
         seen.updatedAt = now;
+        if (seen.firstSeenAt == null) {
+            seen.firstSeenAt = now;
+        }
         if (fresh) {
             seen.persist();
         }

@@ -145,6 +145,7 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
                         LeadStatus.OPEN, tenants, emails).withLock(LockModeType.PESSIMISTIC_WRITE).list());
 
         int applied = 0;
+        MirrorTally tally = new MirrorTally();
         for (IntakeRecord<ReservationChanged> record : records) {
             ReservationChanged snapshot = record.value();
             String key = keyOf(snapshot);
@@ -157,6 +158,7 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
                         snapshot.getMetadata().getEventId(), record.position());
                 continue;
             }
+            tally.count(snapshot, record.partition(), state == null ? null : state.status);
             if (state == null) {
                 state = new ReservationStateEntity();
                 state.id = UUID.randomUUID();
@@ -223,7 +225,62 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
                 }
             }
         }
+        tally.write(entityManager);
         LOG.debugf("Applied %d of %d reservation changes", applied, records.size());
+    }
+
+    /**
+     * Reservations mirrored (the KPIs): per tenant, hotel, UTC day of the change and partition, the applied snapshots
+     * of the batch (first seen, changed, became CANCELLED), written in one upsert per batch, rows in key order.
+     */
+    static final class MirrorTally {
+
+        private final Map<String, Object[]> rows = new java.util.TreeMap<>();
+
+        void count(ReservationChanged snapshot, int partition, String statusBefore) {
+            String tenant = snapshot.getMetadata().getTenantId();
+            String hotel = cut(snapshot.getHotelCode(), 100);
+            java.time.LocalDate day = snapshot.getMetadata().getOccurredAt().atZone(java.time.ZoneOffset.UTC).toLocalDate();
+            Object[] row = rows.computeIfAbsent(tenant + "\0" + hotel + "\0" + day + "\0" + partition,
+                    k -> new Object[] {tenant, hotel, day, partition, new long[3]});
+            long[] counts = (long[]) row[4];
+            boolean cancelled = snapshot.getStatus() == org.guestcrm.events.ReservationStatus.CANCELLED;
+            if (statusBefore == null) {
+                counts[0]++;
+            } else {
+                counts[1]++;
+            }
+            if (cancelled && !"CANCELLED".equals(statusBefore)) {
+                counts[2]++;
+            }
+        }
+
+        void write(jakarta.persistence.EntityManager entityManager) {
+            if (rows.isEmpty()) {
+                return;
+            }
+            StringBuilder sql = new StringBuilder("insert into reservation_tally (tenant, hotel_code, day, "
+                    + "topic_partition, created, changed, cancelled) values ");
+            int i = 0;
+            for (int n = 0; n < rows.size(); n++) {
+                sql.append(n == 0 ? "" : ", ").append("(?").append(++i).append(", ?").append(++i).append(", ?")
+                        .append(++i).append(", ?").append(++i).append(", ?").append(++i).append(", ?").append(++i)
+                        .append(", ?").append(++i).append(')');
+            }
+            sql.append(" on conflict (tenant, hotel_code, day, topic_partition) do update set"
+                    + " created = reservation_tally.created + excluded.created,"
+                    + " changed = reservation_tally.changed + excluded.changed,"
+                    + " cancelled = reservation_tally.cancelled + excluded.cancelled");
+            jakarta.persistence.Query query = entityManager.createNativeQuery(sql.toString());
+            int p = 0;
+            for (Object[] row : rows.values()) {
+                long[] counts = (long[]) row[4];
+                query.setParameter(++p, row[0]).setParameter(++p, row[1]).setParameter(++p, row[2])
+                        .setParameter(++p, row[3]).setParameter(++p, counts[0]).setParameter(++p, counts[1])
+                        .setParameter(++p, counts[2]);
+            }
+            query.executeUpdate();
+        }
     }
 
     /**

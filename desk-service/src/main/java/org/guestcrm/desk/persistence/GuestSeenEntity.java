@@ -25,4 +25,7 @@ public class GuestSeenEntity extends PanacheEntityBase {
     public String mergedInto;
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+    /** When the desk first saw the guest on crm.guests (null for a guest known only as merged away or erased). */
+    @Column(name = "first_seen_at")
+    public Instant firstSeenAt;
 }
