@@ -185,9 +185,72 @@ public class CampaignResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CampaignView.class)))
     @APIResponse(responseCode = "404", description = "No such campaign, or one of a tenant the token does not admit",
             content = @Content(mediaType = ProblemDetail.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetail.class)))
+    @APIResponse(responseCode = "409", description = "A paused or ended campaign (fields: status)",
+            content = @Content(mediaType = ProblemDetail.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetail.class)))
     public CampaignView launch(@PathParam("id") UUID id) {
         find(id);
         planner.launch(id);
+        return viewOf(CampaignEntity.findById(id));
+    }
+
+    @POST
+    @Path("/{id}/pause")
+    @RolesAllowed(Roles.MARKETER)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Transactional
+    @Operation(summary = "Pause a launched recurring campaign",
+            description = "No run starts while it is paused; its messages not yet handed to SMTP are cancelled with "
+                    + "the reason \"campaign paused\". 409 for a one-shot, draft, paused or ended campaign.")
+    @APIResponse(responseCode = "200", description = "The campaign, status PAUSED",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CampaignView.class)))
+    @APIResponse(responseCode = "404", description = "No such campaign, or one of a tenant the token does not admit",
+            content = @Content(mediaType = ProblemDetail.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetail.class)))
+    @APIResponse(responseCode = "409", description = "Not a launched recurring campaign (fields: status)",
+            content = @Content(mediaType = ProblemDetail.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetail.class)))
+    public CampaignView pause(@PathParam("id") UUID id) {
+        find(id);
+        planner.pause(id);
+        return viewOf(CampaignEntity.findById(id));
+    }
+
+    @POST
+    @Path("/{id}/resume")
+    @RolesAllowed(Roles.MARKETER)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Transactional
+    @Operation(summary = "Resume a paused campaign",
+            description = "Its next run is the first whose time is still ahead; runs that fell in the pause are not "
+                    + "made up. 409 unless the campaign is paused.")
+    @APIResponse(responseCode = "200", description = "The campaign, status LAUNCHED",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CampaignView.class)))
+    @APIResponse(responseCode = "404", description = "No such campaign, or one of a tenant the token does not admit",
+            content = @Content(mediaType = ProblemDetail.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetail.class)))
+    @APIResponse(responseCode = "409", description = "Not paused (fields: status)",
+            content = @Content(mediaType = ProblemDetail.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetail.class)))
+    public CampaignView resume(@PathParam("id") UUID id) {
+        find(id);
+        planner.resume(id);
+        return viewOf(CampaignEntity.findById(id));
+    }
+
+    @POST
+    @Path("/{id}/end")
+    @RolesAllowed(Roles.MARKETER)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Transactional
+    @Operation(summary = "End a launched or paused campaign for good",
+            description = "No further run or launch; its messages not yet handed to SMTP are cancelled with the reason "
+                    + "\"campaign ended\" (one already in its SMTP exchange is not recalled). 409 for a draft or an "
+                    + "ended campaign.")
+    @APIResponse(responseCode = "200", description = "The campaign, status ENDED",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CampaignView.class)))
+    @APIResponse(responseCode = "404", description = "No such campaign, or one of a tenant the token does not admit",
+            content = @Content(mediaType = ProblemDetail.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetail.class)))
+    @APIResponse(responseCode = "409", description = "A draft or an ended campaign (fields: status)",
+            content = @Content(mediaType = ProblemDetail.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetail.class)))
+    public CampaignView end(@PathParam("id") UUID id) {
+        find(id);
+        planner.end(id);
         return viewOf(CampaignEntity.findById(id));
     }
 

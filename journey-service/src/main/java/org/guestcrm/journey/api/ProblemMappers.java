@@ -29,6 +29,12 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response campaignConflict(org.guestcrm.journey.campaign.CampaignPlanner.LifecycleConflict e, UriInfo uri) {
+        return problem(new ProblemDetail(TYPE_BASE + "campaign-status-conflict", "Campaign status conflict", 409,
+                e.getMessage(), uri.getPath(), List.of("status")));
+    }
+
+    @ServerExceptionMapper
     public Response invalid(ConstraintViolationException e, UriInfo uri) {
         List<String> fields = e.getConstraintViolations().stream()
                 .map(v -> {

@@ -44,7 +44,12 @@ final class SurveyPage {
     }
 
     static String form(Form form) {
-        Map<String, String> t = texts(form.lang(), form.hotel());
+        return form(form, SurveyTexts.of(form.lang()));
+    }
+
+    /** The form with {@code words} (the language's texts, with the tenant's and hotel's overrides applied). */
+    static String form(Form form, Map<String, String> words) {
+        Map<String, String> t = texts(words, form.hotel());
         Map<String, Object> data = new HashMap<>();
         data.put("lang", form.lang());
         data.put("t", t);
@@ -93,7 +98,13 @@ final class SurveyPage {
     /** A page that only says something (saved, expired, not valid, not found); with a link when {@code linkHref}. */
     static String message(String lang, String hotel, String titleKey, String textKey, Instant until, ZoneId zone,
                           String linkHref) {
-        Map<String, String> t = texts(lang, hotel);
+        return message(lang, SurveyTexts.of(lang), hotel, titleKey, textKey, until, zone, linkHref);
+    }
+
+    /** As {@link #message(String, String, String, String, Instant, ZoneId, String)} with the hotel's own words. */
+    static String message(String lang, Map<String, String> words, String hotel, String titleKey, String textKey,
+                          Instant until, ZoneId zone, String linkHref) {
+        Map<String, String> t = texts(words, hotel);
         Map<String, Object> data = new HashMap<>();
         data.put("lang", lang);
         data.put("title", t.get(titleKey));
@@ -104,8 +115,8 @@ final class SurveyPage {
         return MESSAGE.data(data).render();
     }
 
-    private static Map<String, String> texts(String lang, String hotel) {
-        Map<String, String> texts = new HashMap<>(SurveyTexts.of(lang));
+    private static Map<String, String> texts(Map<String, String> words, String hotel) {
+        Map<String, String> texts = new HashMap<>(words);
         texts.replaceAll((key, text) -> text.replace("{hotel}", hotel == null ? "" : hotel));
         return texts;
     }

@@ -60,8 +60,12 @@ public class SurveyResource {
     /** Null when {@code guestcrm.signed-links.keys} is not configured: then no link is valid. */
     private SignedLinks links;
 
+    /** The tenants' and hotels' own survey words (journey.templates.directory), over the built-in ones. */
+    private SurveyTextOverrides words;
+
     @PostConstruct
     void init() {
+        words = new SurveyTextOverrides(config.templates().path());
         if (ConfigProvider.getConfig().getOptionalValue("guestcrm.signed-links.keys", String.class).isPresent()) {
             links = SignedLinks.fromConfig();
         }
@@ -90,7 +94,8 @@ public class SurveyResource {
         }
         return page(200, SurveyPage.form(new SurveyPage.Form(opened.lang(), hotelOf(survey), actionOf(token),
                 aspectsOf(survey), held == null ? null : String.valueOf(held.score), ratings,
-                held == null ? null : held.comment, Map.of(), held == null ? null : held.answeredAt, zoneOf(survey))));
+                held == null ? null : held.comment, Map.of(), held == null ? null : held.answeredAt, zoneOf(survey)),
+                wordsOf(opened.lang(), survey)));
     }
 
     @POST
@@ -132,7 +137,7 @@ public class SurveyResource {
             return page(400, SurveyPage.form(new SurveyPage.Form(opened.lang(), hotelOf(survey), actionOf(token),
                     aspects, score == null || score.isEmpty() ? null : score.getFirst(), ratings,
                     comment == null || comment.isEmpty() ? null : comment.getFirst(), invalid.errors(),
-                    held == null ? null : held.answeredAt, zoneOf(survey))));
+                    held == null ? null : held.answeredAt, zoneOf(survey)), wordsOf(opened.lang(), survey)));
         }
         SurveyAnswer answer = ((SurveyAnswer.Valid) reading).answer();
         Optional<SurveyResponseEntity> saved = answers.answer(opened.grant().tenant(), survey.communication().id, answer,
@@ -140,7 +145,8 @@ public class SurveyResource {
         if (saved.isEmpty()) {
             return notFound(opened.lang());
         }
-        return page(200, SurveyPage.message(opened.lang(), hotelOf(survey), "savedTitle", "savedText",
+        return page(200, SurveyPage.message(opened.lang(), wordsOf(opened.lang(), survey), hotelOf(survey),
+                "savedTitle", "savedText",
                 opened.grant().expiresAt(), zoneOf(survey), actionOf(token) + "?lang=" + opened.lang()));
     }
 
@@ -196,6 +202,10 @@ public class SurveyResource {
 
     private List<String> aspectsOf(SurveyAnswers.Survey survey) {
         return config.surveyAspectsOf(survey.communication().tenant, survey.communication().hotelCode);
+    }
+
+    private Map<String, String> wordsOf(String lang, SurveyAnswers.Survey survey) {
+        return words.of(lang, survey.communication().tenant, survey.communication().hotelCode);
     }
 
     private static String hotelOf(SurveyAnswers.Survey survey) {

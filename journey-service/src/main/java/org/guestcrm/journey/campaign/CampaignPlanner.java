@@ -96,6 +96,10 @@ public class CampaignPlanner {
     public int launch(UUID campaignId) {
         CampaignEntity campaign = CampaignEntity.findById(campaignId, LockModeType.PESSIMISTIC_WRITE);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        if (CampaignEntity.PAUSED.equals(campaign.status) || CampaignEntity.ENDED.equals(campaign.status)) {
+            throw new LifecycleConflict("A " + campaign.status.toLowerCase(java.util.Locale.ROOT) + " campaign cannot "
+                    + "be launched" + (CampaignEntity.PAUSED.equals(campaign.status) ? "; resume it first." : "."));
+        }
         if (CampaignEntity.DRAFT.equals(campaign.status)) {
             campaign.status = CampaignEntity.LAUNCHED;
             campaign.launchedAt = now;
@@ -155,6 +159,102 @@ public class CampaignPlanner {
                 .setParameter("launched", CampaignEntity.LAUNCHED)
                 .setMaxResults(limit)
                 .getResultList();
+    }
+
+    /** Reasons of the messages a pause or an end cancelled (in the communication's status and reason). */
+    public static final String PAUSED_REASON = "campaign paused";
+    public static final String ENDED_REASON = "campaign ended";
+
+    /** Why a lifecycle change is refused (the API answers 409 with it); the campaign's current status is in the text. */
+    public static final class LifecycleConflict extends RuntimeException {
+        public LifecycleConflict(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Pauses a launched recurring campaign, in the caller's transaction (campaign row locked): no run starts while it is
+     * paused, and its messages not yet handed to SMTP are cancelled ("campaign paused", an event each). Returns how many
+     * were cancelled. Refused (LifecycleConflict) for a one-shot campaign, a draft, a paused or an ended one.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int pause(UUID campaignId) {
+        CampaignEntity campaign = CampaignEntity.findById(campaignId, LockModeType.PESSIMISTIC_WRITE);
+        if (campaign.recurrence == null) {
+            throw new LifecycleConflict("Only a recurring campaign can be paused; this one runs once (end it instead).");
+        }
+        if (!CampaignEntity.LAUNCHED.equals(campaign.status)) {
+            throw new LifecycleConflict("Only a launched campaign can be paused; this one is " + campaign.status + ".");
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        campaign.status = CampaignEntity.PAUSED;
+        campaign.updatedAt = now;
+        int cancelled = cancelPending(campaign, PAUSED_REASON, now);
+        LOG.infof("Campaign %s (tenant %s) paused: %d pending message(s) cancelled.", campaign.id, campaign.tenant,
+                cancelled);
+        return cancelled;
+    }
+
+    /**
+     * Resumes a paused campaign: the next run is the first one whose time is still ahead (runs that fell in the pause are
+     * not made up). Refused unless the campaign is paused.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void resume(UUID campaignId) {
+        CampaignEntity campaign = CampaignEntity.findById(campaignId, LockModeType.PESSIMISTIC_WRITE);
+        if (!CampaignEntity.PAUSED.equals(campaign.status)) {
+            throw new LifecycleConflict("Only a paused campaign can be resumed; this one is " + campaign.status + ".");
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Period period = CampaignRecurrence.periodOf(campaign.recurrence).orElseThrow();
+        Instant first = firstRunOf(campaign);
+        int skipped = CampaignRecurrence.dueRun(first, period, campaign.runs, now).orElse(campaign.runs);
+        // The runs that came during the pause count as passed: the next is the first still ahead.
+        campaign.runs = skipped;
+        campaign.nextRunAt = CampaignRecurrence.runAt(first, period, skipped + 1);
+        campaign.status = CampaignEntity.LAUNCHED;
+        campaign.updatedAt = now;
+        LOG.infof("Campaign %s (tenant %s) resumed: next run %d at %s.", campaign.id, campaign.tenant, skipped + 1,
+                campaign.nextRunAt);
+    }
+
+    /**
+     * Ends a launched or paused campaign for good: no further run or launch, its messages not yet handed to SMTP
+     * cancelled ("campaign ended"). A message already under a dispatcher's lease is in its SMTP exchange and is not
+     * recalled; the dispatcher cancels any message of an ended campaign it claims later. Returns how many were cancelled.
+     * Refused for a draft (nothing was sent: there is nothing to end) and an ended campaign.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int end(UUID campaignId) {
+        CampaignEntity campaign = CampaignEntity.findById(campaignId, LockModeType.PESSIMISTIC_WRITE);
+        if (!CampaignEntity.LAUNCHED.equals(campaign.status) && !CampaignEntity.PAUSED.equals(campaign.status)) {
+            throw new LifecycleConflict("Only a launched or paused campaign can be ended; this one is "
+                    + campaign.status + ".");
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        campaign.status = CampaignEntity.ENDED;
+        campaign.nextRunAt = null;
+        campaign.updatedAt = now;
+        int cancelled = cancelPending(campaign, ENDED_REASON, now);
+        LOG.infof("Campaign %s (tenant %s) ended: %d pending message(s) cancelled.", campaign.id, campaign.tenant,
+                cancelled);
+        return cancelled;
+    }
+
+    /** Cancels the campaign's pending messages that no dispatcher holds under a lease (those are being sent). */
+    private int cancelPending(CampaignEntity campaign, String reason, Instant now) {
+        List<CommunicationEntity> pending = communications.find("campaignId = ?1 and status in ?2 "
+                                + "and (leaseExpiresAt is null or leaseExpiresAt <= ?3) order by dueAt, id", campaign.id,
+                        List.of(CommunicationStatus.SCHEDULED, CommunicationStatus.RESCHEDULED, CommunicationStatus.HELD),
+                        now)
+                .withLock(LockModeType.PESSIMISTIC_WRITE)
+                .list();
+        for (CommunicationEntity message : pending) {
+            message.leaseOwner = null;
+            message.leaseExpiresAt = null;
+            ledger.changeStatus(message, CommunicationStatus.CANCELLED, reason, now);
+        }
+        return pending.size();
     }
 
     /** A recurring campaign's first run: its schedule's instant, else when it was first launched. */

@@ -51,7 +51,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PostConstruct;
@@ -137,6 +136,8 @@ public class CommunicationDispatcher {
     private String instanceId;
     private Counter ambiguousResends;
     private Counter outcomeTransactions;
+    private io.micrometer.core.instrument.Timer rounds;
+    private io.micrometer.core.instrument.DistributionSummary roundClaims;
     private final Map<DeliveryOutcome.Kind, Counter> outcomeCounters = new EnumMap<>(DeliveryOutcome.Kind.class);
 
     @PostConstruct
@@ -172,6 +173,12 @@ public class CommunicationDispatcher {
         outcomeTransactions = Counter.builder("guestcrm.journey.mail.outcome.transactions")
                 .description("Transactions that recorded mail outcomes (a round's outcomes are recorded together)")
                 .register(meters);
+        rounds = io.micrometer.core.instrument.Timer.builder("guestcrm.journey.mail.rounds")
+                .description("Dispatcher rounds that claimed something, claim to last outcome recorded")
+                .register(meters);
+        roundClaims = io.micrometer.core.instrument.DistributionSummary.builder("guestcrm.journey.mail.round.claimed")
+                .description("Communications claimed per dispatcher round (sent or decided without sending)")
+                .register(meters);
         io.micrometer.core.instrument.Gauge.builder("guestcrm.journey.mail.unrecorded.outcomes", this,
                         dispatcher -> dispatcher.unrecordedOutcomes())
                 .description("Outcomes of sent mails held in memory because recording them failed; recorded again "
@@ -202,8 +209,66 @@ public class CommunicationDispatcher {
                 config.dispatcher().lease());
     }
 
-    @Scheduled(every = "${journey.dispatcher.every:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    @Inject
+    DispatchWakeup wakeup;
+
+    private volatile boolean running;
+    private volatile Thread loop;
+    private final java.util.concurrent.atomic.AtomicLong wokenRounds = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * The dispatcher's own thread: a round when a commit made a mail due ({@link DispatchWakeup}), else every
+     * {@code journey.dispatcher.every} (mails due at a later time, retries, other replicas' rows). Was a 1 s
+     * {@code @Scheduled} tick only, so a confirmation committed just after a tick waited up to a second for it (issue 5).
+     */
+    void start(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
+        running = true;
+        loop = Thread.ofPlatform().name("journey-mail-dispatcher").daemon().unstarted(() -> {
+            Duration every = config.dispatcher().every();
+            while (running) {
+                try {
+                    if (wakeup.await(every)) {
+                        wokenRounds.incrementAndGet();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                if (running) {
+                    try {
+                        dispatchDue();
+                    } catch (Throwable e) {
+                        // dispatchDue handles every RuntimeException; anything else must not end the only thread
+                        // that sends mail (the mails would wait for a restart). One line; the next tick tries again.
+                        LOG.errorf("A dispatcher round failed unexpectedly (%s); the next tick tries again.",
+                                Failures.describe(e));
+                    }
+                }
+            }
+        });
+        wakeup.dispatcherIs(loop);
+        loop.start();
+    }
+
+    /** Lets the running round finish (at most its send timeout), then stops the loop. */
+    void stop(@jakarta.enterprise.event.Observes @jakarta.annotation.Priority(1) io.quarkus.runtime.ShutdownEvent event) {
+        running = false;
+        wakeup.wake();
+        Thread current = loop;
+        if (current != null) {
+            try {
+                current.join(config.dispatcher().sendTimeout().plusSeconds(5).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Rounds started by a wake-up (a commit that made a mail due) rather than by the tick. */
+    long wokenRounds() {
+        return wokenRounds.get();
+    }
+
     void dispatchDue() {
         try {
             // A full claim means more may be due: go on at once instead of waiting for the next tick.
@@ -270,6 +335,8 @@ public class CommunicationDispatcher {
         Map<DeliveryOutcome.Kind, Integer> outcomes = sendAndRecord(deliveries, leaseUntil);
         RoundSummary summary = new RoundSummary(claim.claimed(), claim.decidedWithoutSending(), outcomes,
                 Duration.ofNanos(System.nanoTime() - started));
+        rounds.record(summary.took());
+        roundClaims.record(summary.claimed());
         LOG.infof("Mail round: claimed %d, sent %d, failed permanently %d, to retry %d, given back %d, decided "
                         + "without sending %d, in %d ms.", summary.claimed(), summary.count(DeliveryOutcome.Kind.SENT),
                 summary.count(DeliveryOutcome.Kind.PERMANENT_FAILURE), summary.count(DeliveryOutcome.Kind.TRANSIENT_FAILURE),
@@ -528,6 +595,12 @@ public class CommunicationDispatcher {
             decision = new Decision(CommunicationStatus.CANCELLED, CampaignAudience.GUEST_GONE);
         } else if (!occasion && campaign == null) {
             decision = new Decision(CommunicationStatus.FAILED, "campaign not found");
+        } else if (!occasion && (CampaignEntity.ENDED.equals(campaign.status)
+                || CampaignEntity.PAUSED.equals(campaign.status))) {
+            // Ended or paused after this message was planned (and after the cancel of its pending messages): never sent.
+            decision = new Decision(CommunicationStatus.CANCELLED, CampaignEntity.ENDED.equals(campaign.status)
+                    ? org.guestcrm.journey.campaign.CampaignPlanner.ENDED_REASON
+                    : org.guestcrm.journey.campaign.CampaignPlanner.PAUSED_REASON);
         } else if (occasion && !setting.enabled()) {
             decision = new Decision(CommunicationStatus.CANCELLED, Occasions.DISABLED);
         } else if (occasion && Occasions.noLongerHolds(message.step, message.occasionBasis,

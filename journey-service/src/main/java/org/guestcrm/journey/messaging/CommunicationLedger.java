@@ -32,6 +32,9 @@ public class CommunicationLedger {
     @Inject
     Outbox outbox;
 
+    @Inject
+    org.guestcrm.journey.mail.DispatchWakeup dispatchWakeup;
+
     /**
      * Applies one planner decision for {@code reservation}, caused by the snapshot event {@code causationId}; returns
      * the communication changed or created.
@@ -114,6 +117,11 @@ public class CommunicationLedger {
     }
 
     private void publish(CommunicationEntity communication, Instant now) {
+        if (communication.status.isPending() && communication.leaseOwner == null
+                && !(communication.nextAttemptAt != null ? communication.nextAttemptAt : communication.dueAt).isAfter(now)) {
+            // Due now: the dispatcher starts a round once this commits, not at its next tick (issue 5).
+            dispatchWakeup.afterCommit();
+        }
         var event = JourneyMapper.communicationEventOf(communication, now);
         // The status as a header too, so a consumer that only acts on some statuses (the opt-out service: bounces and
         // complaints; the desk: no SCHEDULED) skips the others without decoding them. The record holds it as well.

@@ -18,6 +18,10 @@ public class CampaignEntity extends PanacheEntityBase {
 
     public static final String DRAFT = "DRAFT";
     public static final String LAUNCHED = "LAUNCHED";
+    /** A recurring campaign whose runs wait until it is resumed (its pending messages were cancelled). */
+    public static final String PAUSED = "PAUSED";
+    /** Ended for good: no run, no launch, no message after it (its pending messages were cancelled). */
+    public static final String ENDED = "ENDED";
 
     @Id
     public UUID id;

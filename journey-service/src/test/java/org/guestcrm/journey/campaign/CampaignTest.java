@@ -207,6 +207,96 @@ class CampaignTest {
         assertEquals(2, after.getInt("runs"));
     }
 
+    /**
+     * Issue 9: a recurring campaign paused, resumed and ended by the marketer. A draft can be neither paused nor ended
+     * (409 naming the status); a pause cancels the pending messages ("campaign paused") and refuses a launch; after the
+     * resume the next run mails the guest through SMTP; an end stops it for good (409 for launch, resume, end again).
+     * A message of an ended campaign that is still due when the dispatcher claims it (one the end could not cancel) is
+     * cancelled there and never mailed. The month is compressed as in the test above.
+     */
+    @Test
+    void aRecurringCampaignIsPausedResumedAndEndedAndNothingIsSentAfterItsEnd() {
+        String tenant = "camp-" + UUID.randomUUID().toString().substring(0, 8);
+        String guest = guest(tenant, "life", "LIFE1", ConsentStatus.GRANTED);
+        String ahead = Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS).toString();
+        String id = create(tenant, "{\"name\": \"Seasonal letter\", \"channel\": \"EMAIL\", \"segment\": {\"hotelCodes\": "
+                + "[\"LIFE1\"]}, \"schedule\": \"" + ahead + "\", \"recurrence\": \"monthly\"}");
+        for (String action : List.of("pause", "end", "resume")) {
+            conflict(tenant, id, action, "DRAFT");
+        }
+        awaitPreview(tenant, id, p -> p.getInt("wouldReceive") == 1);
+        launch(tenant, id);
+        awaitCampaign(tenant, id, c -> c.getInt("counts.SCHEDULED") == 1);
+
+        JsonPath paused = post(tenant, id, "pause").then().statusCode(200).extract().jsonPath();
+        assertEquals("PAUSED", paused.getString("status"));
+        assertEquals(1, paused.getInt("counts.CANCELLED"));
+        assertEquals(1, paused.getInt("reasons.'campaign paused'"));
+        conflict(tenant, id, "pause", "PAUSED");
+        conflict(tenant, id, "launch", "paused");
+
+        JsonPath resumed = post(tenant, id, "resume").then().statusCode(200).extract().jsonPath();
+        assertEquals("LAUNCHED", resumed.getString("status"));
+        assertTrue(Instant.parse(resumed.getString("nextRunAt")).isAfter(Instant.now().plus(20, ChronoUnit.DAYS)),
+                "run 2 a month after run 1: " + resumed.getString("nextRunAt"));
+        // A month passes: run 2 is due; the service's recurrence check plans it and the dispatcher mails it.
+        QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery("""
+                        UPDATE campaign SET due_at = due_at - interval '32 days', launched_at = launched_at - interval '32 days',
+                          next_run_at = now() - interval '1 second' WHERE id = :id""")
+                .setParameter("id", UUID.fromString(id)).executeUpdate());
+        awaitCampaign(tenant, id, c -> c.getInt("counts.SENT") == 1 && c.getInt("runs") == 2);
+        await().atMost(WAIT).until(() -> mailsTo(emailOf(tenant, "life")).size() == 1);
+
+        // Only a marketer of the campaign's tenant may end it: a viewer is refused, another tenant sees nothing.
+        Staff.as(tenant, Roles.VIEWER).post("/api/v1/campaigns/" + id + "/end").then().statusCode(403);
+        Staff.as("other-" + tenant, Roles.MARKETER).post("/api/v1/campaigns/" + id + "/end").then().statusCode(404);
+        JsonPath ended = post(tenant, id, "end").then().statusCode(200).extract().jsonPath();
+        assertEquals("ENDED", ended.getString("status"));
+        assertEquals(null, ended.getString("nextRunAt"), "no run after the end");
+        for (String action : List.of("end", "resume", "pause")) {
+            conflict(tenant, id, action, "ENDED");
+        }
+        conflict(tenant, id, "launch", "ended");
+
+        // A one-shot campaign planned ahead, ended before its time: its message is cancelled by the end. Then it is made
+        // due again in the database (a message the end could not cancel, e.g. planned by a launch on another replica at
+        // that moment): the dispatcher claims it, sees the campaign ended and cancels it; it is never mailed.
+        String later = create(tenant, "{\"name\": \"Never sent\", \"channel\": \"EMAIL\", \"segment\": {\"hotelCodes\": "
+                + "[\"LIFE1\"]}, \"schedule\": \"" + ahead + "\"}");
+        launch(tenant, later);
+        awaitCampaign(tenant, later, c -> c.getInt("counts.SCHEDULED") == 1);
+        conflict(tenant, later, "pause", "runs once");
+        JsonPath endedLater = post(tenant, later, "end").then().statusCode(200).extract().jsonPath();
+        assertEquals(1, endedLater.getInt("reasons.'campaign ended'"));
+        int reopened = QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery("""
+                        UPDATE communication SET status = 'SCHEDULED', reason = null, cancelled_at = null,
+                          due_at = now() - interval '1 second' WHERE campaign_id = :id""")
+                .setParameter("id", UUID.fromString(later)).executeUpdate());
+        assertEquals(1, reopened);
+        JsonPath decided = awaitCampaign(tenant, later, c -> c.getMap("counts").get("SCHEDULED") == null
+                && c.getInt("counts.CANCELLED") == 1);
+        assertEquals(1, decided.getInt("reasons.'campaign ended'"));
+        assertEquals(0, mailsTo(emailOf(tenant, "life")).stream().filter(m -> {
+            try {
+                return "Never sent".equals(m.getSubject());
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).count(), "no mail of an ended campaign: " + guest);
+        assertEquals(1, mailsTo(emailOf(tenant, "life")).size());
+    }
+
+    private static io.restassured.response.Response post(String tenant, String id, String action) {
+        return Staff.as(tenant, Roles.MARKETER).post("/api/v1/campaigns/" + id + "/" + action);
+    }
+
+    /** The action is refused with 409, a problem naming the status field, its detail naming {@code detailPart}. */
+    private static void conflict(String tenant, String id, String action, String detailPart) {
+        post(tenant, id, action).then().statusCode(409).contentType("application/problem+json")
+                .body("fields", org.hamcrest.Matchers.equalTo(List.of("status")))
+                .body("detail", org.hamcrest.Matchers.containsString(detailPart));
+    }
+
     @Test
     void aRecurrenceThatIsNoneOfTheKnownOnesIsRefusedWith400NamingIt() {
         String tenant = "camp-" + UUID.randomUUID().toString().substring(0, 8);

@@ -127,18 +127,188 @@ class IntakeLoadProbe {
                         e.getValue() / 1_000_000, e.getValue() / 1e6 / n));
     }
 
+    /**
+     * Steady intake: {@code probe.rate} bookings per second (default 50, about the bench's rate) for
+     * {@code probe.seconds} (default 60), one fresh tenant. Every second it prints what came in (confirmations planned),
+     * what waits (due and unclaimed, under lease), the dispatcher's rounds (how many, claimed per round, mean and longest
+     * duration), SMTP sends, and the latency from the booking's hand-off to Kafka to its confirmation's SENT (p50, p99 of
+     * the mails sent in that second); at the end the same latency over the whole run.
+     * <pre>
+     * ./mvnw -B -ntp -o -q -pl journey-service verify -Dtest=IntakeLoadProbe#steadyRate ... -Dprobe.rate=50 \
+     *   -DargLine="-XX:StartFlightRecording=filename=target/steady.jfr,settings=profile -XX:FlightRecorderOptions:stackdepth=320"
+     * </pre>
+     */
+    @Test
+    void steadyRate() throws Exception {
+        int rate = Integer.getInteger("probe.rate", 50);
+        int seconds = Integer.getInteger("probe.seconds", 60);
+        int n = rate * seconds;
+        run(Booking.unique("warm-"), 50);
+        Booking template = Booking.unique("steady-");
+        String tenant = template.tenant();
+        Map<String, Long> handedOffAt = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Long> allLatencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        var sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        long[] previous = new long[5];
+        java.time.Instant[] sentUpTo = {java.time.Instant.now()};
+        java.util.Set<String> measured = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        long t0 = System.currentTimeMillis();
+        previous[0] = plannedConfirmations(tenant);
+        previous[1] = (long) meterCount("guestcrm.journey.mail.rounds");
+        previous[2] = (long) meterTotal("guestcrm.journey.mail.round.claimed");
+        previous[3] = (long) meterTotal("guestcrm.journey.mail.rounds");
+        previous[4] = (long) deliveriesSent();
+        System.out.println("PROBE second  intake/s  due-waiting  leased  rounds  claimed/round  round-ms(mean/max)  "
+                + "smtp/s  latency-ms p50/p99");
+        Runnable sample = () -> {
+            try {
+                long planned = plannedConfirmations(tenant);
+                long[] waiting = waitingConfirmations(tenant);
+                long roundCount = (long) meterCount("guestcrm.journey.mail.rounds");
+                long claimed = (long) meterTotal("guestcrm.journey.mail.round.claimed");
+                long roundMillis = (long) meterTotal("guestcrm.journey.mail.rounds");
+                double maxMillis = meterMax("guestcrm.journey.mail.rounds");
+                long smtp = (long) deliveriesSent();
+                java.time.Instant upTo = java.time.Instant.now();
+                List<Long> latencies = new ArrayList<>();
+                // sent_at is the outcome transaction's time, committed a little later: look back 30 s, count each once.
+                for (Object[] row : sentBetween(tenant, sentUpTo[0].minusSeconds(30), upTo)) {
+                    Long handed = handedOffAt.get((String) row[0]);
+                    if (handed != null && measured.add((String) row[0])) {
+                        latencies.add(((java.time.Instant) row[1]).toEpochMilli() - handed);
+                    }
+                }
+                sentUpTo[0] = upTo;
+                allLatencies.addAll(latencies);
+                long rounds = roundCount - previous[1];
+                System.out.printf("PROBE %6d  %8d  %11d  %6d  %6d  %13s  %18s  %6d  %s%n",
+                        (System.currentTimeMillis() - t0) / 1000, planned - previous[0], waiting[0], waiting[1], rounds,
+                        rounds == 0 ? "-" : String.format("%.1f", (claimed - previous[2]) / (double) rounds),
+                        rounds == 0 ? "-" : String.format("%.0f/%.0f", (roundMillis - previous[3]) / (double) rounds,
+                                maxMillis),
+                        smtp - previous[4], percentiles(latencies));
+                previous[0] = planned;
+                previous[1] = roundCount;
+                previous[2] = claimed;
+                previous[3] = roundMillis;
+                previous[4] = smtp;
+            } catch (RuntimeException e) {
+                System.out.println("PROBE sample failed: " + e);
+            }
+        };
+        sampler.scheduleAtFixedRate(sample, 1, 1, TimeUnit.SECONDS);
+        long fed;
+        try {
+            fed = feed(template, n, rate, handedOffAt);
+            await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> sentConfirmations(tenant) >= n);
+        } finally {
+            sampler.shutdown();
+            sampler.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        sample.run();
+        List<Long> latencies;
+        synchronized (allLatencies) {
+            latencies = new ArrayList<>(allLatencies);
+        }
+        System.out.printf("PROBE steady %d bookings at %d/s fed in %d ms; %d confirmations sent, %d latencies measured; "
+                        + "hand-off to SENT over the run p50/p99 %s ms%n", n, rate, fed, sentConfirmations(tenant),
+                latencies.size(), percentiles(latencies));
+        org.junit.jupiter.api.Assertions.assertEquals(n, latencies.size(), "every confirmation's latency measured");
+    }
+
+    private static String percentiles(List<Long> values) {
+        if (values.isEmpty()) {
+            return "-";
+        }
+        List<Long> sorted = new ArrayList<>(values);
+        java.util.Collections.sort(sorted);
+        return sorted.get((int) Math.min(sorted.size() - 1, Math.floor(sorted.size() * 0.50))) + "/"
+                + sorted.get((int) Math.min(sorted.size() - 1, Math.floor(sorted.size() * 0.99)));
+    }
+
+    /** Posts {@code n} bookings at {@code rate} per second, noting when each was handed to Kafka; answers the ms taken. */
+    private long feed(Booking template, int n, int rate, Map<String, Long> handedOffAt) throws Exception {
+        Properties props = producerProperties();
+        LocalDate arrival = LocalDate.now().plusDays(30);
+        List<Future<RecordMetadata>> sent = new ArrayList<>(n);
+        long started = System.nanoTime();
+        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(props)) {
+            for (int i = 0; i < n; i++) {
+                long wait = started + i * 1_000_000_000L / rate - System.nanoTime();
+                if (wait > 0) {
+                    // Pacing the feed (the probe's clock), not waiting for a condition.
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                String reservationId = "R" + i;
+                Booking booking = new Booking(template.tenant(), template.hotelCode(), reservationId,
+                        "steady-" + i + "@example.com");
+                handedOffAt.put(reservationId, System.currentTimeMillis());
+                sent.add(producer.send(new ProducerRecord<>(Topic.PMS_RESERVATIONS.topicName(), booking.key(),
+                        booking.snapshot(1, ReservationStatus.CONFIRMED, arrival, arrival.plusDays(3)))));
+            }
+            for (Future<RecordMetadata> future : sent) {
+                future.get(60, TimeUnit.SECONDS);
+            }
+        }
+        return (System.nanoTime() - started) / 1_000_000;
+    }
+
+    private double meterCount(String name) {
+        var timer = meters.find(name).timer();
+        return timer == null ? 0 : timer.count();
+    }
+
+    private double meterTotal(String name) {
+        var timer = meters.find(name).timer();
+        if (timer != null) {
+            return timer.totalTime(TimeUnit.MILLISECONDS);
+        }
+        var summary = meters.find(name).summary();
+        return summary == null ? 0 : summary.totalAmount();
+    }
+
+    private double meterMax(String name) {
+        var timer = meters.find(name).timer();
+        return timer == null ? 0 : timer.max(TimeUnit.MILLISECONDS);
+    }
+
+    private double deliveriesSent() {
+        var counter = meters.find("guestcrm.journey.mail.deliveries").tag("outcome", "sent").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private long plannedConfirmations(String tenant) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery(
+                        "select count(*) from communication where tenant = :t and step = 'CONFIRMATION'")
+                .setParameter("t", tenant).getSingleResult()).longValue());
+    }
+
+    /** Due confirmations not yet sent: [waiting for a claim, under a lease]. */
+    private long[] waitingConfirmations(String tenant) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Object[] row = (Object[]) entityManager.createNativeQuery("""
+                            select count(*) filter (where lease_expires_at is null or lease_expires_at <= now()),
+                                   count(*) filter (where lease_expires_at > now())
+                            from communication where tenant = :t and step = 'CONFIRMATION'
+                              and status in ('SCHEDULED', 'RESCHEDULED') and coalesce(next_attempt_at, due_at) <= now()""")
+                    .setParameter("t", tenant).getSingleResult();
+            return new long[] {((Number) row[0]).longValue(), ((Number) row[1]).longValue()};
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Object[]> sentBetween(String tenant, java.time.Instant from, java.time.Instant to) {
+        return QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery("""
+                        select pms_reservation_id, sent_at from communication
+                        where tenant = :t and step = 'CONFIRMATION' and status = 'SENT'
+                          and sent_at >= :from and sent_at < :to""")
+                .setParameter("t", tenant).setParameter("from", from).setParameter("to", to).getResultList());
+    }
+
     /** Sends {@code n} bookings of one fresh tenant and waits until every confirmation is SENT; returns the tenant. */
     private String run(Booking template, int n) throws Exception {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestClients.bootstrapServers());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class.getName());
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        props.put("apicurio.registry.url", KafkaTestClients.registryUrl());
-        props.put("apicurio.registry.auto-register", "true");
-        props.put("apicurio.registry.find-latest", "true");
-        props.put("apicurio.registry.artifact-resolver-strategy",
-                "io.apicurio.registry.serde.avro.strategy.RecordIdStrategy");
+        Properties props = producerProperties();
         LocalDate arrival = LocalDate.now().plusDays(30);
         List<Future<RecordMetadata>> sent = new ArrayList<>(n);
         // probe.rate (bookings per second, default 0: as fast as possible) paces the bookings like ./crm bench does, so
@@ -166,6 +336,20 @@ class IntakeLoadProbe {
         await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(250))
                 .until(() -> sentConfirmations(template.tenant()) >= n);
         return template.tenant();
+    }
+
+    private static Properties producerProperties() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestClients.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class.getName());
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        props.put("apicurio.registry.url", KafkaTestClients.registryUrl());
+        props.put("apicurio.registry.auto-register", "true");
+        props.put("apicurio.registry.find-latest", "true");
+        props.put("apicurio.registry.artifact-resolver-strategy",
+                "io.apicurio.registry.serde.avro.strategy.RecordIdStrategy");
+        return props;
     }
 
     /** Polls of {@link #sentConfirmations} since the counting began (each is one transaction of this probe). */

@@ -63,6 +63,42 @@ class MailDeliveryTest {
     @Inject
     EntityManager entityManager;
 
+    @Inject
+    CommunicationDispatcher dispatcher;
+
+    @Inject
+    DispatchWakeup wakeup;
+
+    @Test
+    void theCommitThatMakesAConfirmationDueWakesTheDispatcher() {
+        long requestedBefore = wakeup.requested();
+        long wokenBefore = dispatcher.wokenRounds();
+        Booking booking = Booking.unique("wake-");
+        book(booking);
+
+        awaitCommunications(booking, stepIs("CONFIRMATION", "SENT"));
+        assertTrue(wakeup.requested() > requestedBefore, "the intake's commit asked for a round");
+        assertTrue(dispatcher.wokenRounds() > wokenBefore, "a round was started by the wake-up, not only by the tick");
+    }
+
+    @Test
+    void aLostWakeUpOnlyDelaysTheMailUntilTheTick() {
+        wakeup.dropWakeups(true);
+        try {
+            long requestedBefore = wakeup.requested();
+            long wokenBefore = dispatcher.wokenRounds();
+            Booking booking = Booking.unique("nowake-");
+            book(booking);
+
+            awaitCommunications(booking, stepIs("CONFIRMATION", "SENT"));
+            assertTrue(wakeup.requested() > requestedBefore, "the commit asked for a round");
+            assertEquals(wokenBefore, dispatcher.wokenRounds(), "no wake-up reached the dispatcher: the tick sent it");
+            assertEquals(1, ScriptedSmtpServer.recipientAttempts(booking.email()), "sent once");
+        } finally {
+            wakeup.dropWakeups(false);
+        }
+    }
+
     @Test
     void aPermanentRefusalOfTheRecipientBouncesHardAtOnceWithTheAddressOnTheEventOnly() {
         Booking booking = Booking.unique("reject-");
