@@ -139,10 +139,10 @@ public class PmsApiResource {
         if (feed == null) {
             return notFound(feedId, uri);
         }
-        if (!feed.kind.usesPmsApi()) {
+        if (!feed.kind.takesPmsApiSettings()) {
             return Problems.of(409, "about:blank", "Conflict", "Feed " + feedId + " is a " + feed.kind
-                    + " feed; only APALEO_WEBHOOK, MEWS_WEBHOOK, JSON_POLLING, OTA_POLLING and ALPINEBITS_POLLING feeds call"
-                    + " a PMS API.", uri, List.of());
+                    + " feed; only APALEO_WEBHOOK, MEWS_WEBHOOK, JSON_POLLING, OTA_POLLING, ALPINEBITS_POLLING and"
+                    + " OTA_XML (its write-back endpoint) feeds call a PMS API.", uri, List.of());
         }
         List<Problem.InvalidParam> problems = new ArrayList<>();
         URI baseUrl = null;
@@ -170,7 +170,25 @@ public class PmsApiResource {
                 problems.add(new Problem.InvalidParam("tokenUrl", "must be an http(s) URL with a host, without user info or query"));
             }
             boolean alpineBits = feed.kind == FeedKind.ALPINEBITS_POLLING;
-            if (alpineBits) {
+            boolean otaBasic = feed.kind == FeedKind.OTA_XML && (request.username() != null || request.password() != null);
+            if (otaBasic) {
+                if (request.username() == null || request.username().isBlank() || request.username().length() > 200
+                        || request.username().contains(":")) {
+                    problems.add(new Problem.InvalidParam("username", "is required with password (at most 200"
+                            + " characters, no ':')"));
+                }
+                if (request.password() == null || request.password().isEmpty() || request.password().length() > 4096) {
+                    problems.add(new Problem.InvalidParam("password", "is required with username (at most 4096"
+                            + " characters)"));
+                }
+                if (request.accessToken() != null) {
+                    problems.add(new Problem.InvalidParam("accessToken", "give either accessToken or username and"
+                            + " password"));
+                }
+                if (request.protocolVersion() != null) {
+                    problems.add(new Problem.InvalidParam("protocolVersion", "applies to ALPINEBITS_POLLING feeds only"));
+                }
+            } else if (alpineBits) {
                 if (request.username() == null || request.username().isBlank() || request.username().length() > 200
                         || request.username().contains(":")) {
                     problems.add(new Problem.InvalidParam("username", "is required for an ALPINEBITS_POLLING feed (at most"
@@ -198,7 +216,7 @@ public class PmsApiResource {
                     problems.add(new Problem.InvalidParam("protocolVersion", "applies to ALPINEBITS_POLLING feeds only"));
                 }
             }
-            if (alpineBits) {
+            if (alpineBits || otaBasic) {
                 // no bearer token: basic auth above
             } else if ((request.accessToken() == null || request.accessToken().isBlank()) && !oauth) {
                 problems.add(new Problem.InvalidParam("accessToken", "is required"
@@ -234,9 +252,11 @@ public class PmsApiResource {
         settings.save(feedId, baseUrl, request.accessToken() == null || request.accessToken().isBlank() ? null
                         : request.accessToken().trim(),
                 request.clientToken() == null ? null : request.clientToken().trim(), request.maxConcurrency(),
-                request.pollIntervalSeconds(), oauth, feed.kind != FeedKind.ALPINEBITS_POLLING ? null
-                        : new PmsApiSettings.AlpineBits(request.username().trim(), request.password(),
-                        request.protocolVersion() == null ? "2020-10" : request.protocolVersion().trim()));
+                request.pollIntervalSeconds(), oauth, feed.kind == FeedKind.ALPINEBITS_POLLING
+                        ? new PmsApiSettings.AlpineBits(request.username().trim(), request.password(),
+                        request.protocolVersion() == null ? "2020-10" : request.protocolVersion().trim())
+                        : request.username() != null ? new PmsApiSettings.AlpineBits(request.username().trim(),
+                        request.password(), "") : null);
         LOG.infof("PMS API of feed %s set (base URL host %s).", feedId, baseUrl.getHost());
         return get(feedId, uri);
     }

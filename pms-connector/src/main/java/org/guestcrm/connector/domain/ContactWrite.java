@@ -66,12 +66,23 @@ public record ContactWrite(String firstName, String lastName, String language, L
         return fields().isEmpty();
     }
 
+    /** A marketing flag a PMS may hold. */
+    public enum Flag { EMAIL, SMS, PHONE, POST, DO_NOT_CONTACT }
+
     /**
-     * What a PMS that keeps one e-mail, one phone, one address and, of the marketing flags, only the e-mail opt-in (Mews'
-     * {@code SendMarketingEmails}; the simulator's profiles) holds after this write, and what it cannot take. "Do not
-     * contact" becomes "no marketing e-mails" unless the e-mail opt-in is given.
+     * What a PMS that keeps one e-mail, one phone, one address and only the e-mail opt-in of the marketing flags holds
+     * after this write ({@link #toSingleValued(java.util.Set)} with {@code EMAIL}).
      */
     public Reduced toSingleValued() {
+        return toSingleValued(java.util.EnumSet.of(Flag.EMAIL));
+    }
+
+    /**
+     * What a PMS that keeps one e-mail, one phone, one address and the marketing flags {@code held} holds after this
+     * write, and what it cannot take (field names). "Do not contact" a PMS cannot hold becomes "no" on each channel
+     * flag it holds that the write leaves unsaid (so a guest who said "never" is not left opted in at the PMS).
+     */
+    public Reduced toSingleValued(java.util.Set<Flag> held) {
         List<String> notWritten = new ArrayList<>();
         List<String> oneEmail = emails == null ? null : emails.isEmpty() ? List.of() : List.of(emails.getFirst());
         if (emails != null && emails.size() > 1) {
@@ -83,26 +94,36 @@ public record ContactWrite(String firstName, String lastName, String language, L
         }
         MarketingFlags flags = null;
         if (marketingFlags != null) {
-            Boolean email = marketingFlags.emailOptIn();
-            if (email == null && Boolean.TRUE.equals(marketingFlags.doNotContact())) {
-                email = false;
-            }
-            flags = email == null ? null : new MarketingFlags(email, null, null, null, null);
-            for (String[] flag : new String[][] {{"smsOptIn", String.valueOf(marketingFlags.smsOptIn())},
-                    {"postOptIn", String.valueOf(marketingFlags.postOptIn())},
-                    {"phoneOptIn", String.valueOf(marketingFlags.phoneOptIn())}}) {
-                if (!flag[1].equals("null")) {
-                    notWritten.add("marketingFlags." + flag[0]);
-                }
-            }
-            boolean doNotContactAsEmail = marketingFlags.emailOptIn() == null
-                    && Boolean.TRUE.equals(marketingFlags.doNotContact());
-            if (marketingFlags.doNotContact() != null && !doNotContactAsEmail) {
+            MarketingFlags f = marketingFlags;
+            boolean never = Boolean.TRUE.equals(f.doNotContact()) && !held.contains(Flag.DO_NOT_CONTACT);
+            Boolean email = channel(f.emailOptIn(), never, held.contains(Flag.EMAIL), "emailOptIn", notWritten);
+            Boolean sms = channel(f.smsOptIn(), never, held.contains(Flag.SMS), "smsOptIn", notWritten);
+            Boolean post = channel(f.postOptIn(), never, held.contains(Flag.POST), "postOptIn", notWritten);
+            Boolean phone = channel(f.phoneOptIn(), never, held.contains(Flag.PHONE), "phoneOptIn", notWritten);
+            Boolean doNotContact = held.contains(Flag.DO_NOT_CONTACT) ? f.doNotContact() : null;
+            boolean carriedAsChannels = never && ((f.emailOptIn() == null && email != null)
+                    || (f.smsOptIn() == null && sms != null) || (f.postOptIn() == null && post != null)
+                    || (f.phoneOptIn() == null && phone != null));
+            if (f.doNotContact() != null && !held.contains(Flag.DO_NOT_CONTACT) && !carriedAsChannels) {
                 notWritten.add("marketingFlags.doNotContact");
+            }
+            flags = new MarketingFlags(email, sms, post, phone, doNotContact);
+            if (flags.saysNothing()) {
+                flags = null;
             }
         }
         return new Reduced(new ContactWrite(firstName, lastName, language, oneEmail, onePhone, address, flags),
                 List.copyOf(notWritten));
+    }
+
+    private static Boolean channel(Boolean given, boolean never, boolean held, String name, List<String> notWritten) {
+        if (!held) {
+            if (given != null) {
+                notWritten.add("marketingFlags." + name);
+            }
+            return null;
+        }
+        return given != null ? given : never ? Boolean.FALSE : null;
     }
 
     /** A write as a PMS can hold it, and the parts it cannot take (field names). */

@@ -20,6 +20,14 @@ public enum FeedKind {
         return fetchesFromPms() || polled();
     }
 
+    /**
+     * The feeds that may hold PMS API settings: those above and OTA_XML push feeds, whose settings are the PMS's
+     * endpoint for the write-back ({@code OTA_ProfileModifyRQ}).
+     */
+    public boolean takesPmsApiSettings() {
+        return usesPmsApi() || this == OTA_XML;
+    }
+
     /** The feeds the connector polls on their interval (feed_poll: cursor, lease, attempts). */
     public boolean polled() {
         return this == JSON_POLLING || otaPolled();

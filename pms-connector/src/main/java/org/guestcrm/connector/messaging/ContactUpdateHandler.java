@@ -30,7 +30,7 @@ import org.jboss.logging.Logger;
  * each event becomes one durable write-back job for the feed it names ({@code pmsSystem} = the feed id), in the
  * transaction that records the event as processed, so a redelivered or duplicate event makes no second job. The job
  * holds contact data only (names, language, e-mails, phones, address, marketing flags). A feed whose PMS takes no
- * write-back (OTA push, canonical JSON push, apaleo for now) gets the job FAILED at once with that reason, visible
+ * write-back (canonical JSON push, OTA/AlpineBits polling) gets the job FAILED at once with that reason, visible
  * per feed. An event naming no feed of its tenant, or carrying nothing to write or values beyond the canonical limits,
  * is a dead letter with the reason (field names, never values).
  */
@@ -89,7 +89,7 @@ public class ContactUpdateHandler implements IntakeHandler<ContactDetailsUpdated
                         + event.getPmsSystem() + ", which is no feed of tenant " + tenant);
             }
             String failure = PmsWriteClient.writesTo(feed.kind) ? null
-                    : "a " + feed.kind + " feed takes no write-back yet (Mews and the generic JSON profile API do)";
+                    : "a " + feed.kind + " feed takes no write-back (Mews, apaleo, OTA push and JSON polling feeds do)";
             newJobs.add(new WriteBackJobs.NewJob(record.eventId(), feed.feedId, tenant, event.getPmsProfileId(),
                     event.getReason() == null ? "UNKNOWN" : event.getReason().name(), toWrite(event, record.eventId()),
                     event.getMetadata().getOccurredAt(), failure));

@@ -127,7 +127,7 @@ public class PmsApiSettings {
     @Transactional
     public Optional<PmsApi> forFetch(String feedId) {
         FeedEntity feed = FeedEntity.findById(feedId);
-        if (feed == null || feed.deletedAt != null || !feed.kind.usesPmsApi()) {
+        if (feed == null || feed.deletedAt != null || !feed.kind.takesPmsApiSettings()) {
             return Optional.empty();
         }
         @SuppressWarnings("unchecked")
