@@ -106,6 +106,10 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
         if (services.contains(Service.KAFKA)) {
             config.put("kafka.bootstrap.servers", KafkaBroker.shared().bootstrapServers());
             config.put("quarkus.kafka.devservices.enabled", "false");
+            // Tests wait for records hop after hop: the broker answers a fetch after 50 ms at the latest, where the
+            // services' default (service-platform, 500 ms, cheaper at rest) would add up to half a second per hop. The
+            // local stack and LocalStackIT run the services' own setting.
+            config.put("kafka.fetch.max.wait.ms", "50");
         }
         if (services.contains(Service.POSTGRES)) {
             Postgres postgres = Postgres.shared();
