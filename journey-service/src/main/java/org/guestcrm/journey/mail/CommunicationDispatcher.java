@@ -1042,24 +1042,23 @@ public class CommunicationDispatcher {
             }
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        Map<UUID, DeliveryOutcome> byId = group.stream()
-                .collect(Collectors.toMap(DeliveryOutcome::communicationId, Function.identity()));
-        List<UUID> sent = group.stream().filter(o -> o.kind() == DeliveryOutcome.Kind.SENT)
-                .map(DeliveryOutcome::communicationId).toList();
-        // One statement checks every claim, releases it and records SENT; the other outcomes are applied to the
-        // returned rows; every event goes to the outbox in this same transaction.
-        List<CommunicationEntity> stillOurs = communications.releaseStillLeased(byId.keySet(), sent, instanceId,
-                leaseUntil, now);
+        Map<UUID, DeliveryOutcome> byId = new java.util.HashMap<>(group.size() * 2);
+        for (DeliveryOutcome outcome : group) {
+            byId.put(outcome.communicationId(), outcome);
+        }
+        // Set-based, whatever the group's size (issue 5): one SELECT ... FOR UPDATE locks the claims still ours (same
+        // owner and lease expiry: nobody re-claimed them) and reads them as plain values, every outcome is decided on
+        // them here, one UPDATE ... FROM unnest(...) writes them all back and releases the leases, and the events go
+        // to the outbox in this same transaction (one JDBC batch). No entity is loaded or dirty-checked per mail.
+        List<CommunicationEntity> stillOurs = communications.lockStillLeased(byId.keySet(), instanceId, leaseUntil);
+        List<CommunicationEntity> changed = new ArrayList<>(stillOurs.size());
         for (CommunicationEntity communication : stillOurs) {
-            DeliveryOutcome outcome = byId.remove(communication.id);
-            if (outcome.kind() == DeliveryOutcome.Kind.SENT) {
-                // Recorded even if the planner cancelled or moved it during the exchange: the mail did go out.
-                communication.smsSegments = outcome.segments();
-                ledger.statusChanged(communication, now);
-            } else {
-                apply(communication, outcome, now);
+            if (apply(communication, byId.remove(communication.id), now)) {
+                changed.add(communication);
             }
         }
+        communications.writeOutcomes(stillOurs, now);
+        ledger.statusesChanged(changed, now);
         for (DeliveryOutcome lost : byId.values()) {
             LOG.warnf("Communication %s: the lease of attempt %d was taken over by another claim before its outcome %s "
                     + "was recorded; that claim decides.", lost.communicationId(), lost.attempt(), lost.kind());
@@ -1073,7 +1072,13 @@ public class CommunicationDispatcher {
         }
     }
 
-    private void apply(CommunicationEntity communication, DeliveryOutcome outcome, Instant now) {
+    /**
+     * Decides {@code outcome} on {@code communication} (plain values, written back by the caller's one statement):
+     * the lease released; SENT recorded even if the planner cancelled or moved it during the exchange (the mail did
+     * go out); a hard bounce or a permanent refusal final at once; a transient failure retried with back-off until
+     * the attempts are used up. Returns whether its status changed (it then gets an event).
+     */
+    private boolean apply(CommunicationEntity communication, DeliveryOutcome outcome, Instant now) {
         communication.leaseOwner = null;
         communication.leaseExpiresAt = null;
         communication.updatedAt = now;
@@ -1082,49 +1087,67 @@ public class CommunicationDispatcher {
                 communication.nextAttemptAt = null;
                 communication.lastError = null;
                 communication.smsSegments = outcome.segments();
-                // Recorded even if the planner cancelled or moved it during the exchange: the mail did go out.
-                ledger.changeStatus(communication, CommunicationStatus.SENT, null, now);
+                setStatus(communication, CommunicationStatus.SENT, null, now);
+                return true;
             }
-            case NOT_ATTEMPTED -> communication.attempts = Math.max(0, communication.attempts - 1);
+            case NOT_ATTEMPTED -> {
+                communication.attempts = Math.max(0, communication.attempts - 1);
+                return false;
+            }
             case HARD_BOUNCE -> {
                 communication.lastError = outcome.error();
                 communication.nextAttemptAt = null;
-                if (communication.status.isPending()) {
-                    LOG.warnf("Communication %s (%s): the recipient was refused permanently at attempt %d; BOUNCED "
-                            + "(HARD): %s", communication.id, communication.step, communication.attempts, outcome.error());
-                    communication.bounceType = "HARD";
-                    ledger.changeStatus(communication, CommunicationStatus.BOUNCED,
-                            bounded("undeliverable: " + outcome.error()), now);
+                if (!communication.status.isPending()) {
+                    return false;
                 }
+                LOG.warnf("Communication %s (%s): the recipient was refused permanently at attempt %d; BOUNCED "
+                        + "(HARD): %s", communication.id, communication.step, communication.attempts, outcome.error());
+                communication.bounceType = "HARD";
+                setStatus(communication, CommunicationStatus.BOUNCED, bounded("undeliverable: " + outcome.error()), now);
+                return true;
             }
             case PERMANENT_FAILURE -> {
                 communication.lastError = outcome.error();
-                if (communication.status.isPending()) {
-                    LOG.warnf("Communication %s (%s) was refused permanently at attempt %d; FAILED without retry: %s",
-                            communication.id, communication.step, communication.attempts, outcome.error());
-                    ledger.changeStatus(communication, CommunicationStatus.FAILED,
-                            bounded("undeliverable: " + outcome.error()), now);
+                if (!communication.status.isPending()) {
+                    return false;
                 }
+                LOG.warnf("Communication %s (%s) was refused permanently at attempt %d; FAILED without retry: %s",
+                        communication.id, communication.step, communication.attempts, outcome.error());
+                setStatus(communication, CommunicationStatus.FAILED, bounded("undeliverable: " + outcome.error()), now);
+                return true;
             }
             case TRANSIENT_FAILURE -> {
                 communication.lastError = outcome.error();
                 if (!communication.status.isPending()) {
-                    return;
+                    return false;
                 }
                 Optional<Instant> retryAt = config.retryPolicy().nextAttemptAfter(communication.attempts, now);
                 if (retryAt.isPresent()) {
                     communication.nextAttemptAt = retryAt.get();
                     LOG.debugf("Communication %s attempt %d failed, retrying at %s: %s", communication.id,
                             communication.attempts, retryAt.get(), outcome.error());
-                } else {
-                    communication.nextAttemptAt = null;
-                    LOG.warnf("Communication %s (%s) failed after %d attempts: %s", communication.id,
-                            communication.step, communication.attempts, outcome.error());
-                    ledger.changeStatus(communication, CommunicationStatus.FAILED,
-                            bounded("delivery failed after " + communication.attempts + " attempts: " + outcome.error()),
-                            now);
+                    return false;
                 }
+                communication.nextAttemptAt = null;
+                LOG.warnf("Communication %s (%s) failed after %d attempts: %s", communication.id,
+                        communication.step, communication.attempts, outcome.error());
+                setStatus(communication, CommunicationStatus.FAILED,
+                        bounded("delivery failed after " + communication.attempts + " attempts: " + outcome.error()),
+                        now);
+                return true;
             }
+            default -> throw new IllegalStateException("unknown outcome " + outcome.kind());
+        }
+    }
+
+    /** As {@link CommunicationLedger#changeStatus}, on a row the outcome statement writes (its event is added after). */
+    private static void setStatus(CommunicationEntity communication, CommunicationStatus status, String reason,
+                                  Instant now) {
+        communication.status = status;
+        communication.reason = reason;
+        communication.updatedAt = now;
+        if (status == CommunicationStatus.SENT) {
+            communication.sentAt = now;
         }
     }
 

@@ -116,6 +116,17 @@ public class CommunicationLedger {
         publish(communication, now);
     }
 
+    /**
+     * As {@link #statusChanged} for every one of {@code changed} (rows a set-based statement wrote: the dispatcher's
+     * outcomes of a round), in one call: one event each, in order.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void statusesChanged(java.util.List<CommunicationEntity> changed, Instant now) {
+        for (CommunicationEntity communication : changed) {
+            publish(communication, now);
+        }
+    }
+
     private void publish(CommunicationEntity communication, Instant now) {
         if (communication.status.isPending() && communication.leaseOwner == null
                 && !(communication.nextAttemptAt != null ? communication.nextAttemptAt : communication.dueAt).isAfter(now)) {

@@ -10,6 +10,16 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+
+import org.guestcrm.journey.domain.Channel;
+import org.guestcrm.journey.domain.CommunicationStatus;
+import org.guestcrm.journey.domain.JourneyStep;
+import org.hibernate.Session;
+
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -242,44 +252,121 @@ public class CommunicationRepository implements PanacheRepositoryBase<Communicat
     }
 
     /**
-     * Releases the claims of {@code ids} that are still {@code owner}'s lease until {@code until} (nobody re-claimed
-     * them) and records SENT for those of {@code sent}, in ONE statement: the rows are locked in the planner's order
-     * (reservation, due time, step, so the two never deadlock), their lease cleared, and the changed rows returned as
-     * managed entities (the caller applies other outcomes to them and writes their events in the same transaction).
-     * A row another claim took over is not returned.
+     * Locks the claims of {@code ids} that are still {@code owner}'s lease until {@code until} (nobody re-claimed them),
+     * in the planner's order (reservation, due time, step: the two never deadlock), and answers them as plain values,
+     * not managed entities: the dispatcher decides each outcome on them and writes them back with
+     * {@link #writeOutcomes} (issue 5: recording outcomes was the dispatcher's largest CPU cost, mostly Hibernate
+     * loading and dirty-checking one entity per mail). A row another claim took over is not returned.
      */
-    public List<CommunicationEntity> releaseStillLeased(Collection<UUID> ids, Collection<UUID> sent, String owner,
-                                                        Instant until, Instant now) {
+    public List<CommunicationEntity> lockStillLeased(Collection<UUID> ids, String owner, Instant until) {
         if (ids.isEmpty()) {
             return List.of();
         }
-        @SuppressWarnings("unchecked")
-        List<CommunicationEntity> rows = getEntityManager().createNativeQuery("""
-                        WITH ours AS (
-                          SELECT id FROM communication
-                          WHERE id = ANY (cast(cast(:ids AS text[]) AS uuid[]))
-                            AND lease_owner = :owner AND lease_expires_at = :until
-                          ORDER BY tenant, hotel_code, pms_reservation_id, due_at, step
-                          FOR UPDATE)
-                        UPDATE communication c
-                        SET lease_owner = NULL, lease_expires_at = NULL, updated_at = :now,
-                            status = CASE WHEN c.id = ANY (cast(cast(:sent AS text[]) AS uuid[])) THEN 'SENT' ELSE c.status END,
-                            sent_at = CASE WHEN c.id = ANY (cast(cast(:sent AS text[]) AS uuid[])) THEN :now ELSE c.sent_at END,
-                            reason = CASE WHEN c.id = ANY (cast(cast(:sent AS text[]) AS uuid[])) THEN NULL ELSE c.reason END,
-                            next_attempt_at = CASE WHEN c.id = ANY (cast(cast(:sent AS text[]) AS uuid[])) THEN NULL
-                                                   ELSE c.next_attempt_at END,
-                            last_error = CASE WHEN c.id = ANY (cast(cast(:sent AS text[]) AS uuid[])) THEN NULL
-                                              ELSE c.last_error END
-                        FROM ours
-                        WHERE c.id = ours.id
-                        RETURNING c.*
-                        """, CommunicationEntity.class)
-                .setParameter("ids", ids.stream().map(UUID::toString).toArray(String[]::new))
-                .setParameter("sent", sent.stream().map(UUID::toString).toArray(String[]::new))
-                .setParameter("owner", owner)
-                .setParameter("until", until)
-                .setParameter("now", now)
-                .getResultList();
-        return rows;
+        return getEntityManager().unwrap(Session.class).doReturningWork(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("""
+                    SELECT id, tenant, hotel_code, pms_reservation_id, campaign_id, guest_id, step, channel, status,
+                           due_at, next_attempt_at, sent_at, cancelled_at, attempts, last_error, reason, correlation_id,
+                           causation_id, contact_point, bounce_type, created_at, updated_at
+                    FROM communication
+                    WHERE id = ANY (cast(cast(? AS text[]) AS uuid[])) AND lease_owner = ? AND lease_expires_at = ?
+                    ORDER BY tenant, hotel_code, pms_reservation_id, due_at, step
+                    FOR UPDATE""")) {
+                select.setArray(1, connection.createArrayOf("text", ids.stream().map(UUID::toString).toArray()));
+                select.setString(2, owner);
+                select.setTimestamp(3, Timestamp.from(until));
+                List<CommunicationEntity> rows = new ArrayList<>(ids.size());
+                try (ResultSet result = select.executeQuery()) {
+                    while (result.next()) {
+                        rows.add(valuesOf(result));
+                    }
+                }
+                return rows;
+            }
+        });
+    }
+
+    private static CommunicationEntity valuesOf(ResultSet row) throws SQLException {
+        CommunicationEntity c = new CommunicationEntity();
+        c.id = row.getObject("id", UUID.class);
+        c.tenant = row.getString("tenant");
+        c.hotelCode = row.getString("hotel_code");
+        c.pmsReservationId = row.getString("pms_reservation_id");
+        c.campaignId = row.getObject("campaign_id", UUID.class);
+        c.guestId = row.getString("guest_id");
+        c.step = JourneyStep.valueOf(row.getString("step"));
+        c.channel = Channel.valueOf(row.getString("channel"));
+        c.status = CommunicationStatus.valueOf(row.getString("status"));
+        c.dueAt = instantOf(row.getTimestamp("due_at"));
+        c.nextAttemptAt = instantOf(row.getTimestamp("next_attempt_at"));
+        c.sentAt = instantOf(row.getTimestamp("sent_at"));
+        c.cancelledAt = instantOf(row.getTimestamp("cancelled_at"));
+        c.attempts = row.getInt("attempts");
+        c.lastError = row.getString("last_error");
+        c.reason = row.getString("reason");
+        c.correlationId = row.getString("correlation_id");
+        c.causationId = row.getString("causation_id");
+        c.contactPoint = row.getString("contact_point");
+        c.bounceType = row.getString("bounce_type");
+        c.createdAt = instantOf(row.getTimestamp("created_at"));
+        c.updatedAt = instantOf(row.getTimestamp("updated_at"));
+        return c;
+    }
+
+    private static Instant instantOf(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    private static String textOf(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+
+    /**
+     * Writes back the outcomes decided on {@code rows} (from {@link #lockStillLeased}, still locked by this
+     * transaction) in ONE statement: each row's status, reason, sent and next-attempt times, last error, bounce type
+     * and attempts; every lease released; {@code updated_at} {@code now}. Answers the rows updated.
+     */
+    public int writeOutcomes(List<CommunicationEntity> rows, Instant now) {
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        int n = rows.size();
+        Object[] ids = new Object[n];
+        Object[] statuses = new Object[n];
+        Object[] reasons = new Object[n];
+        Object[] sentAts = new Object[n];
+        Object[] nextAttemptAts = new Object[n];
+        Object[] lastErrors = new Object[n];
+        Object[] bounceTypes = new Object[n];
+        Object[] attempts = new Object[n];
+        for (int i = 0; i < n; i++) {
+            CommunicationEntity c = rows.get(i);
+            ids[i] = c.id.toString();
+            statuses[i] = c.status.name();
+            reasons[i] = c.reason;
+            sentAts[i] = textOf(c.sentAt);
+            nextAttemptAts[i] = textOf(c.nextAttemptAt);
+            lastErrors[i] = c.lastError;
+            bounceTypes[i] = c.bounceType;
+            attempts[i] = Integer.toString(c.attempts);
+        }
+        return getEntityManager().unwrap(Session.class).doReturningWork(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("""
+                    UPDATE communication c
+                    SET lease_owner = NULL, lease_expires_at = NULL, updated_at = ?, status = v.status,
+                        reason = v.reason, sent_at = v.sent_at, next_attempt_at = v.next_attempt_at,
+                        last_error = v.last_error, bounce_type = v.bounce_type, attempts = v.attempts
+                    FROM unnest(cast(cast(? AS text[]) AS uuid[]), cast(? AS text[]), cast(? AS text[]),
+                                cast(cast(? AS text[]) AS timestamptz[]), cast(cast(? AS text[]) AS timestamptz[]),
+                                cast(? AS text[]), cast(? AS text[]), cast(cast(? AS text[]) AS integer[]))
+                         AS v(id, status, reason, sent_at, next_attempt_at, last_error, bounce_type, attempts)
+                    WHERE c.id = v.id""")) {
+                update.setTimestamp(1, Timestamp.from(now));
+                Object[][] columns = {ids, statuses, reasons, sentAts, nextAttemptAts, lastErrors, bounceTypes, attempts};
+                for (int i = 0; i < columns.length; i++) {
+                    update.setArray(i + 2, connection.createArrayOf("text", columns[i]));
+                }
+                return update.executeUpdate();
+            }
+        });
     }
 }

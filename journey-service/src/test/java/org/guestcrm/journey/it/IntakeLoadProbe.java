@@ -128,6 +128,94 @@ class IntakeLoadProbe {
     }
 
     /**
+     * The dispatcher alone: {@code probe.bookings} (default 2000) bookings are taken in and confirmed first, then their
+     * PRE_STAY mails are made due in one statement and the probe measures the drain: mails/s, CPU ms per mail of the
+     * dispatcher thread, of the Vert.x event loops (the SMTP client) and of the whole JVM (the test's Kafka and mail
+     * catcher run in other processes; the probe's own polls are cheap), the dispatcher's outcome transactions and
+     * rounds, Hibernate's prepared statements and PostgreSQL's commits and updated rows per mail.
+     * <pre>
+     * ./mvnw -B -ntp -o -q -pl journey-service verify -Dtest=IntakeLoadProbe#dispatcherDrain ... -Dprobe.bookings=3000
+     * </pre>
+     */
+    @Test
+    void dispatcherDrain() throws Exception {
+        int n = Integer.getInteger("probe.bookings", 2000);
+        run(Booking.unique("warm-"), 50);
+        String tenant = run(Booking.unique("drain-"), n);
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500)).until(() -> unsentOutbox() == 0);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        org.hibernate.stat.Statistics statistics = entityManager.getEntityManagerFactory()
+                .unwrap(org.hibernate.SessionFactory.class).getStatistics();
+        settleDatabaseStatistics();
+        Map<String, Long> databaseBefore = databaseCounters();
+        statistics.setStatisticsEnabled(true);
+        statistics.clear();
+        double outcomeTransactionsBefore = outcomeTransactions();
+        long roundsBefore = (long) meterCount("guestcrm.journey.mail.rounds");
+        polls = 0;
+        Map<Long, Long> before = cpuByThread(threads);
+        long processCpuBefore = os.getProcessCpuTime();
+        long started = System.nanoTime();
+        int due = QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery("""
+                        update communication set due_at = now() - interval '1 minute'
+                        where tenant = :t and step = 'PRE_STAY' and status in ('SCHEDULED', 'RESCHEDULED')""")
+                .setParameter("t", tenant).executeUpdate());
+        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> sentOf(tenant, "PRE_STAY") >= due);
+        long wallMillis = (System.nanoTime() - started) / 1_000_000;
+        long processCpu = os.getProcessCpuTime() - processCpuBefore;
+        Map<Long, Long> after = cpuByThread(threads);
+        long probePolls = polls;
+        long prepared = statistics.getPrepareStatementCount();
+        statistics.setStatisticsEnabled(false);
+        double outcomeTransactions = outcomeTransactions() - outcomeTransactionsBefore;
+        long rounds = (long) meterCount("guestcrm.journey.mail.rounds") - roundsBefore;
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500)).until(() -> unsentOutbox() == 0);
+        long outboxPolls = polls - probePolls;
+        settleDatabaseStatistics();
+        Map<String, Long> databaseAfter = databaseCounters();
+        Map<String, Long> byGroup = new TreeMap<>();
+        for (var entry : after.entrySet()) {
+            var info = threads.getThreadInfo(entry.getKey());
+            if (info != null) {
+                byGroup.merge(info.getThreadName().replaceAll("[0-9]+", "#"),
+                        entry.getValue() - before.getOrDefault(entry.getKey(), 0L), Long::sum);
+            }
+        }
+        System.out.printf("PROBE drain: %d mails in %d ms (%.1f mails/s, the first tick's wait included), %d rounds, "
+                        + "%.0f outcome transactions (%.3f per mail)%n", due, wallMillis, due * 1000.0 / wallMillis,
+                rounds, outcomeTransactions, outcomeTransactions / due);
+        System.out.printf("PROBE drain cpu: process %.3f ms/mail, dispatcher thread %.3f ms/mail, event loops %.3f "
+                        + "ms/mail%n", processCpu / 1e6 / due,
+                byGroup.getOrDefault("journey-mail-dispatcher", 0L) / 1e6 / due,
+                byGroup.entrySet().stream().filter(e -> e.getKey().startsWith("vert.x-eventloop"))
+                        .mapToLong(Map.Entry::getValue).sum() / 1e6 / due);
+        System.out.printf("PROBE drain statements: %.3f Hibernate-prepared per mail (%d; the probe's %d polls taken off; "
+                        + "a JDBC batch counts once; statements run on the bare connection are not counted)%n",
+                (prepared - probePolls) / (double) due, prepared - probePolls, probePolls);
+        // The probe's own transactions: its polls during the drain and while the outbox emptied, and the update.
+        long commits = databaseAfter.get("xact_commit") - databaseBefore.get("xact_commit") - probePolls - outboxPolls
+                - 2;
+        System.out.printf("PROBE drain database: %.3f commits per mail (claims, outcomes, relay; the probe's own taken "
+                        + "off; idle ticks not), %.2f rows updated, %.2f rows inserted per mail%n", commits / (double) due,
+                (databaseAfter.get("tup_updated") - databaseBefore.get("tup_updated") - due) / (double) due,
+                (databaseAfter.get("tup_inserted") - databaseBefore.get("tup_inserted")) / (double) due);
+        byGroup.entrySet().stream().filter(e -> e.getValue() > 20_000_000L)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> System.out.printf("PROBE drain cpu %-60s %8d ms  %6.3f ms/mail%n", e.getKey(),
+                        e.getValue() / 1_000_000, e.getValue() / 1e6 / due));
+        org.junit.jupiter.api.Assertions.assertEquals(n, due, "every booking's pre-stay mail was made due");
+    }
+
+    private long sentOf(String tenant, String step) {
+        polls++;
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery(
+                        "select count(*) from communication where tenant = :t and step = :s and status = 'SENT'")
+                .setParameter("t", tenant).setParameter("s", step).getSingleResult()).longValue());
+    }
+
+    /**
      * Steady intake: {@code probe.rate} bookings per second (default 50, about the bench's rate) for
      * {@code probe.seconds} (default 60), one fresh tenant. Every second it prints what came in (confirmations planned),
      * what waits (due and unclaimed, under lease), the dispatcher's rounds (how many, claimed per round, mean and longest
