@@ -69,6 +69,15 @@ public class GuestUpdatedHandler implements IntakeHandler<GuestUpdated> {
         return metadata.getEventId();
     }
 
+    /**
+     * No processed-event row per record (issue 5): a record is applied only when its version is newer than the one held
+     * (written in the same upsert), so a redelivered one is skipped with no second effect; it writes no outbox row.
+     */
+    @Override
+    public boolean recordsProcessedEvents() {
+        return false;
+    }
+
     @Override
     public void apply(List<IntakeRecord<GuestUpdated>> records) {
         Set<String> ids = new LinkedHashSet<>();

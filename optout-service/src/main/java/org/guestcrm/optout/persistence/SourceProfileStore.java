@@ -124,14 +124,20 @@ public class SourceProfileStore {
     public record ProfileContactPoints(UUID sourceProfileId, String tenant, List<ContactPoint> contactPoints) {
     }
 
-    /** Deletes the old contact points of every profile given (one statement) and inserts the new ones (one statement). */
-    public void replaceContactPoints(Collection<ProfileContactPoints> profiles, Instant now) {
+    /**
+     * Deletes the old contact points of the profiles given that were {@code stored} before (one statement, none when
+     * every profile is new) and inserts the new ones (one statement).
+     */
+    public void replaceContactPoints(Collection<ProfileContactPoints> profiles, java.util.Set<UUID> stored, Instant now) {
         if (profiles.isEmpty()) {
             return;
         }
-        em.createNativeQuery("delete from profile_contact_point where source_profile_id = any (cast(cast(?1 as text[]) as uuid[]))")
-                .setParameter(1, SqlValues.column(profiles, ProfileContactPoints::sourceProfileId))
-                .executeUpdate();
+        List<ProfileContactPoints> replaced = profiles.stream().filter(p -> stored.contains(p.sourceProfileId())).toList();
+        if (!replaced.isEmpty()) {
+            em.createNativeQuery("delete from profile_contact_point where source_profile_id = any (cast(cast(?1 as text[]) as uuid[]))")
+                    .setParameter(1, SqlValues.column(replaced, ProfileContactPoints::sourceProfileId))
+                    .executeUpdate();
+        }
         record Row(UUID profileId, String tenant, ContactPoint point) {
         }
         List<Row> rows = new ArrayList<>();

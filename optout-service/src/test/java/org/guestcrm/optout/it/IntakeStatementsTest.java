@@ -4,6 +4,7 @@ import static org.guestcrm.testsupport.GuestProfiles.email;
 import static org.guestcrm.testsupport.GuestProfiles.phone;
 import static org.guestcrm.testsupport.GuestProfiles.profile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
@@ -188,6 +189,52 @@ class IntakeStatementsTest {
         assertEquals(firstCounts.get(1), firstCounts.get(2), "a batch of 200 new profiles costs what one of 10 costs: " + firstCounts);
         assertEquals(secondCounts.get(1), secondCounts.get(2), "a batch of 200 changed profiles costs what one of 10 costs: " + secondCounts);
         logCpuPerBatch();
+    }
+
+    /**
+     * Issue 5: pms.profiles and crm.guests write no processed-event row (their handlers answer
+     * {@code recordsProcessedEvents() == false}), so a redelivered batch reaches {@code apply} again, as after a crash
+     * between the commit and the offset commit. It must have no second effect: no ledger entry, no consent state
+     * change, no outbox row, the contact points and the guest as they were.
+     */
+    @Test
+    void aRedeliveredBatchOfProfilesOrGuestsHasNoSecondEffect() throws Exception {
+        assertFalse(handler.recordsProcessedEvents());
+        assertFalse(guestHandler.recordsProcessedEvents());
+        assertTrue(bounceHandler.recordsProcessedEvents(), "bounces count soft bounces per record: they keep the row");
+        String tenant = "redelivered-" + UUID.randomUUID();
+        List<GuestProfileChanged> first = profiles(tenant, 10, 1, true, "r1-");
+        List<GuestProfileChanged> second = profiles(tenant, 10, 2, false, "r2-");
+        apply(first);
+        apply(second);
+        long entries = count("select count(*) from consent_entry where tenant = ?", tenant);
+        long outbox = count("select count(*) from outbox_event where record_key like ?", tenant + ":%");
+        long points = count("select count(*) from profile_contact_point where tenant = ?", tenant);
+        assertTrue(entries >= 20 && outbox >= 20, "the batches changed consents: " + entries + " entries, " + outbox + " events");
+        // Redelivered: both batches again, and the first one's records once more after the second.
+        Count again = apply(first);
+        apply(second);
+        apply(first);
+        assertEquals(0, again.outbox(), "no outbox row for a redelivered record");
+        assertEquals(entries, count("select count(*) from consent_entry where tenant = ?", tenant));
+        assertEquals(outbox, count("select count(*) from outbox_event where record_key like ?", tenant + ":%"));
+        assertEquals(points, count("select count(*) from profile_contact_point where tenant = ?", tenant));
+        assertEquals("WITHDRAWN", stateOf(tenant, "r2-9@example.com", "EMAIL"));
+        assertEquals(1, heldBy(tenant, "r2-9@example.com"));
+        assertEquals(0, heldBy(tenant, "r1-9@example.com"));
+
+        List<IntakeRecord<org.guestcrm.events.GuestUpdated>> v1 = guests(tenant, 5, 1, "gv1-");
+        List<IntakeRecord<org.guestcrm.events.GuestUpdated>> v2 = guests(tenant, 5, 2, "gv2-");
+        counted(guestHandler, v1);
+        counted(guestHandler, v2);
+        Count guestsAgain = counted(guestHandler, v1);
+        counted(guestHandler, v2);
+        assertEquals(0, guestsAgain.outbox());
+        assertEquals(1, count("select count(*) from guest_contact_point where guest_id = ? and value = ?", tenant + "-G4",
+                "gv2-4@example.com"));
+        assertEquals(0, count("select count(*) from guest_contact_point where guest_id = ? and value = ?", tenant + "-G4",
+                "gv1-4@example.com"));
+        assertEquals(1, count("select count(*) from guest where guest_id = ? and version = 2", tenant + "-G4"));
     }
 
     // crm.guests and crm.communications (issue 5: the opt-out's CPU per booking): every booking makes the profile

@@ -19,14 +19,22 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class StatementCounter implements StatementInspector {
 
     private static final ThreadLocal<List<String>> RECORDING = new ThreadLocal<>();
+    /** Every statement prepared, on any thread (the cost probe's count). */
+    private static final java.util.concurrent.atomic.AtomicLong ALL = new java.util.concurrent.atomic.AtomicLong();
 
     @Override
     public String inspect(String sql) {
+        ALL.incrementAndGet();
         List<String> statements = RECORDING.get();
         if (statements != null) {
             statements.add(sql);
         }
         return sql;
+    }
+
+    /** How many statements were prepared so far on every thread. */
+    public static long all() {
+        return ALL.get();
     }
 
     /** Starts recording the statements of the calling thread. */
