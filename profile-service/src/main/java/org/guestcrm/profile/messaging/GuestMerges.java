@@ -131,15 +131,15 @@ public class GuestMerges {
      * and the explanation; the moved source profiles), then a tombstone on crm.guests for each absorbed guest. The
      * survivor's GuestUpdated comes from the batch's recomposition.
      */
-    public void publishAutomaticMerge(GuestEntity survivor, List<UUID> absorbed, List<SourceProfileEntity> moved,
-            double score, String explanation, EventMetadata cause, Instant now) {
+    public void publishAutomaticMerge(UUID survivorId, String tenant, List<UUID> absorbed,
+            List<SourceProfileEntity> moved, double score, String explanation, EventMetadata cause, Instant now) {
         UUID actionId = cause.getEventId();
         String correlationId = cause.getCorrelationId() == null ? actionId.toString() : cause.getCorrelationId();
-        EventMetadata metadata = EventMetadata.newBuilder(metadata(GuestMerged.class.getSimpleName(), survivor.tenant,
+        EventMetadata metadata = EventMetadata.newBuilder(metadata(GuestMerged.class.getSimpleName(), tenant,
                 actionId, now)).setCorrelationId(correlationId).setCausationId(actionId.toString()).build();
-        outbox.add(Topic.CRM_GUEST_MERGES, survivor.id.toString(), GuestMerged.newBuilder()
+        outbox.add(Topic.CRM_GUEST_MERGES, survivorId.toString(), GuestMerged.newBuilder()
                 .setMetadata(metadata)
-                .setSurvivingGuestId(survivor.id.toString())
+                .setSurvivingGuestId(survivorId.toString())
                 .setMergedGuestIds(absorbed.stream().map(UUID::toString).toList())
                 .setMovedSourceProfiles(moved.stream().map(GuestMerges::ref).toList())
                 .setDecidedBy(MergeDecision.AUTOMATIC)

@@ -26,12 +26,11 @@ import org.guestcrm.profile.domain.matching.MatchModel;
 import org.guestcrm.profile.domain.matching.PersonRecord;
 import org.guestcrm.profile.domain.matching.TermFrequencies;
 import org.guestcrm.profile.mapping.GuestMapper;
-import org.guestcrm.profile.persistence.GuestContactPointEntity;
 import org.guestcrm.profile.persistence.GuestEntity;
+import org.guestcrm.profile.persistence.GuestJoins;
 import org.guestcrm.profile.persistence.GuestSourceProfileEntity;
 import org.guestcrm.profile.persistence.MatchBlocks;
 import org.guestcrm.profile.persistence.MatchDecisionEntity;
-import org.guestcrm.profile.persistence.MatchExclusionEntity;
 import org.guestcrm.profile.persistence.MatchKeyLocks;
 import org.guestcrm.profile.persistence.MatchTermFrequencies;
 import org.guestcrm.profile.persistence.SharedContactPoints;
@@ -96,6 +95,8 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
     GuestMerges merges;
     @Inject
     org.guestcrm.profile.persistence.TenantMatchParameters tenantParameters;
+    @Inject
+    GuestJoins joins;
 
     @Override
     public String consumer() {
@@ -189,12 +190,15 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
         Demotions demotions = demoteSharedContactPoints(records, now);
         Set<SharedContactPoints.Key> demoted = demotions.all();
         Map<UUID, PersonRecord> eventPersons = new HashMap<>();
+        Map<UUID, Set<String>> eventKeys = new HashMap<>();
         for (IntakeRecord<GuestProfileChanged> record : records) {
             SourceProfileKey key = keyOf(record.value());
             keys.add(key);
             PersonRecord person = personOf(record.value(), sharedIn(key.tenant(), demoted));
             eventPersons.put(record.eventId(), person);
-            for (String blockKey : IncrementalLinker.blockingKeys(person)) {
+            Set<String> personKeys = IncrementalLinker.blockingKeys(person);
+            eventKeys.put(record.eventId(), personKeys);
+            for (String blockKey : personKeys) {
                 if (LOCKED_FAMILIES.contains(familyOf(blockKey))) {
                     lockKeys.add(key.tenant() + "|" + blockKey);
                 }
@@ -222,17 +226,35 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
         // Changed profiles too: a new state may bridge its guest with another (rejoinChanged).
         for (IntakeRecord<GuestProfileChanged> record : records) {
             SourceProfileKey key = keyOf(record.value());
-            IncrementalLinker.blockingKeys(eventPersons.get(record.eventId()))
-                    .forEach(k -> wanted.add(new MatchBlocks.BlockKey(key.tenant(), k)));
+            eventKeys.get(record.eventId()).forEach(k -> wanted.add(new MatchBlocks.BlockKey(key.tenant(), k)));
         }
         MatchBlocks.Found found = blocks.find(wanted, cap);
         found.guestOf().forEach(guestOfSource::putIfAbsent);
+        // Only the guests of the blocks each record will use (fs-7: its smallest blocks within the candidate budget) are
+        // locked and read, so what a batch locks, reads and scores does not grow with the store.
+        Set<UUID> toLock = new HashSet<>(heldWithGuests.guestOf().values());
+        int budget = scorer.thresholds().candidateBudget();
+        for (IntakeRecord<GuestProfileChanged> record : records) {
+            String tenant = keyOf(record.value()).tenant();
+            for (String blockKey : IncrementalLinker.usableBlocks(eventKeys.get(record.eventId()),
+                    k -> storedMembers(found, tenant, k), cap, budget)) {
+                for (UUID member : storedMembers(found, tenant, blockKey)) {
+                    UUID guestId = found.guestOf().get(member);
+                    if (guestId != null) {
+                        toLock.add(guestId);
+                    }
+                }
+            }
+        }
         // Guests holding a contact point demoted by this batch are recomposed too (it is no longer their primary).
         Map<UUID, EventMetadata> holdersOfDemoted = holdersOf(demotions.newly(), records);
-        Set<UUID> toLock = new HashSet<>(guestOfSource.values());
         toLock.addAll(holdersOfDemoted.keySet());
-        Map<UUID, GuestEntity> guests = GuestEntity.lockAll(toLock);
-        guests.values().removeIf(g -> g.mergedInto != null);
+        // Locked and read without entities: most are only candidates; the entities of the guests recomposed are loaded
+        // at the end of the walk (one query).
+        Map<UUID, BatchGuest> guests = new HashMap<>();
+        joins.lock(toLock).values().stream().filter(g -> g.mergedInto() == null)
+                .forEach(g -> guests.put(g.id(), new BatchGuest(g.id(), g.tenant(), g.createdAt(), null)));
+        Joined joined = new Joined();
 
         // The whole clusters of every guest involved, read after their rows are locked (so no stale membership), as
         // match features in one statement: the candidates' for scoring, all of them for the recomposition.
@@ -245,6 +267,7 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
                     .add(new GuestRecomposer.Member(member.sourceProfileId(), member.linkedAt()));
             guestOfSource.put(member.sourceProfileId(), member.guestId());
             persons.put(member.sourceProfileId(), member.person());
+            joined.storedMembers.add(member.sourceProfileId());
         }
 
         Map<MatchBlocks.BlockKey, List<UUID>> addedHere = new HashMap<>();
@@ -255,6 +278,8 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
         held.values().forEach(s -> known.put(s.id, s));
         Map<UUID, GuestSourceProfileEntity> linksHere = new HashMap<>();
         List<MatchDecisionEntity> decisionsHere = new ArrayList<>();
+        Batch batchState = new Batch(guestOfSource, membersOfGuest, membership, persons, guests, createdHere, touched,
+                known, linksHere, decisionsHere, joined);
         int outdated = 0;
         for (IntakeRecord<GuestProfileChanged> record : records) {
             GuestProfileChanged event = record.value();
@@ -286,9 +311,7 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
                 held.put(key, source);
                 known.put(source.id, source);
                 UUID guestId = attach(record.eventId(), event.getMetadata(), source, person, blockKeys, found, addedHere,
-                        new Batch(guestOfSource, membersOfGuest, membership, persons, guests, createdHere, touched, known,
-                                linksHere, decisionsHere),
-                        now, sharedNote(event, person), tenantFrequencies);
+                        batchState, now, sharedNote(event, person), tenantFrequencies);
                 guestOfSource.put(source.id, guestId);
                 membersOfGuest.computeIfAbsent(guestId, k -> new ArrayList<>()).add(source.id);
                 membership.computeIfAbsent(guestId, k -> new ArrayList<>()).add(new GuestRecomposer.Member(source.id, now));
@@ -298,10 +321,8 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
                 }
             }
             if (!isNew) {
-                rejoinChanged(source, person, blockKeys, found, addedHere,
-                        new Batch(guestOfSource, membersOfGuest, membership, persons, guests, createdHere, touched, known,
-                                linksHere, decisionsHere),
-                        event.getMetadata(), now, tenantFrequencies);
+                rejoinChanged(source, person, blockKeys, found, addedHere, batchState, event.getMetadata(), now,
+                        tenantFrequencies);
             }
             if (before != null) {
                 tenantFrequencies.remove(before);
@@ -323,12 +344,77 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
         });
         Map<UUID, GuestRecomposer.Cause> causes = new LinkedHashMap<>();
         touched.forEach((guestId, metadata) -> causes.put(guestId, GuestRecomposer.Cause.of(metadata)));
-        recomposer.recompose(causes, guests, membership, known, createdHere, now);
+        Map<UUID, GuestEntity> recomposed = guestEntities(touched.keySet(), guests, joined, now);
+        loadMissingSources(touched.keySet(), membership, joined, known);
+        for (MergeToPublish merge : joined.merges) {
+            merges.publishAutomaticMerge(merge.survivor(), merge.tenant(), merge.absorbed(),
+                    merge.moved().stream().map(known::get).filter(java.util.Objects::nonNull).toList(), merge.weakest(),
+                    merge.explanation(), merge.metadata(), now);
+        }
+        recomposer.recompose(causes, recomposed, membership, known, createdHere, now);
         entityManager.flush();
+        Map<UUID, UUID> survivorOf = new LinkedHashMap<>();
+        joined.absorbedInto.keySet().forEach(id -> survivorOf.put(id, joined.finalOf(id)));
+        Map<UUID, UUID> linkMoves = new LinkedHashMap<>();
+        joined.storedLinkMoves.forEach((sourceId, guestId) -> linkMoves.put(sourceId, joined.finalOf(guestId)));
+        joins.write(survivorOf, joined.storedAbsorbed, linkMoves, now);
         blocks.replace(keysToWrite);
         termFrequencies.save(frequencies);
         LOG.debugf("Batch of %d profile event(s): %d outdated, %d guest(s) recomposed, %d created.", records.size(),
                 outdated, touched.size(), createdHere.size());
+    }
+
+    /** The stored members of a block as the look-up found them (none when it is over the cap or absent). */
+    private static List<UUID> storedMembers(MatchBlocks.Found found, String tenant, String blockKey) {
+        return found.members().getOrDefault(new MatchBlocks.BlockKey(tenant, blockKey), List.of());
+    }
+
+    /**
+     * The entities of the guests to recompose: those the batch created, and the stored ones loaded now (one query; their
+     * rows are locked since the start of the batch). The guests the batch created and absorbed name their survivor.
+     */
+    private Map<UUID, GuestEntity> guestEntities(Set<UUID> touched, Map<UUID, BatchGuest> guests, Joined joined,
+            Instant now) {
+        Map<UUID, GuestEntity> out = new HashMap<>();
+        List<UUID> stored = new ArrayList<>();
+        for (UUID id : touched) {
+            BatchGuest guest = guests.get(id);
+            if (guest != null && guest.created() != null) {
+                out.put(id, guest.created());
+            } else {
+                stored.add(id);
+            }
+        }
+        if (!stored.isEmpty()) {
+            entityManager.createQuery("select g from GuestEntity g where g.id in :ids", GuestEntity.class)
+                    .setParameter("ids", stored).getResultList().forEach(g -> out.put(g.id, g));
+        }
+        joined.createdAbsorbed.forEach((id, entity) -> {
+            entity.mergedInto = joined.finalOf(id);
+            entity.updatedAt = now;
+        });
+        return out;
+    }
+
+    /**
+     * The source profiles of the guests to recompose that the batch does not hold yet (one read-only query): the
+     * recomposer and the GuestMerged records of the batch's joins need them.
+     */
+    private void loadMissingSources(Set<UUID> touched, Map<UUID, List<GuestRecomposer.Member>> membership, Joined joined,
+            Map<UUID, SourceProfileEntity> known) {
+        Set<UUID> missing = new HashSet<>();
+        touched.forEach(id -> membership.getOrDefault(id, List.of()).forEach(m -> {
+            if (!known.containsKey(m.sourceProfileId())) {
+                missing.add(m.sourceProfileId());
+            }
+        }));
+        joined.merges.forEach(m -> m.moved().stream().filter(id -> !known.containsKey(id)).forEach(missing::add));
+        if (!missing.isEmpty()) {
+            entityManager.createQuery("select s from SourceProfileEntity s where s.id in :ids", SourceProfileEntity.class)
+                    .setParameter("ids", missing)
+                    .setHint(org.hibernate.jpa.HibernateHints.HINT_READ_ONLY, true)
+                    .getResultList().forEach(s -> known.put(s.id, s));
+        }
     }
 
     /**
@@ -455,7 +541,7 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
     private UUID attach(UUID eventId, EventMetadata metadata, SourceProfileEntity source, PersonRecord person,
             Set<String> blockKeys, MatchBlocks.Found found, Map<MatchBlocks.BlockKey, List<UUID>> addedHere, Batch batch,
             Instant now, String sharedNote, TermFrequencies frequencies) {
-        Map<UUID, GuestEntity> guests = batch.guests();
+        Map<UUID, BatchGuest> guests = batch.guests();
         Set<UUID> createdHere = batch.createdHere();
         Map<UUID, List<PersonRecord>> clusters = candidateClusters(source.tenant, blockKeys, found, addedHere, batch);
         ClusterScorer.Verdict<UUID> verdict = scorerFor(source.tenant).decide(person, clusters, frequencies);
@@ -473,7 +559,7 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
             }
         } else {
             GuestEntity guest = createGuest(source.tenant, now);
-            guests.put(guest.id, guest);
+            guests.put(guest.id, new BatchGuest(guest.id, guest.tenant, guest.createdAt, guest));
             createdHere.add(guest.id);
             guestId = guest.id;
         }
@@ -487,19 +573,28 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
     private static Map<UUID, List<PersonRecord>> candidateClusters(String tenant, Set<String> blockKeys,
             MatchBlocks.Found found, Map<MatchBlocks.BlockKey, List<UUID>> addedHere, Batch batch) {
         Map<UUID, UUID> guestOfSource = batch.guestOfSource();
-        Map<UUID, GuestEntity> guests = batch.guests();
+        Map<UUID, BatchGuest> guests = batch.guests();
         int cap = ClusterScorer.Thresholds.STANDARD.blockCap();
+        int budget = ClusterScorer.Thresholds.STANDARD.candidateBudget();
         Set<UUID> candidateGuests = new LinkedHashSet<>();
-        for (String blockKey : blockKeys) {
+        java.util.function.Function<String, List<UUID>> membersOf = blockKey -> {
             MatchBlocks.BlockKey key = new MatchBlocks.BlockKey(tenant, blockKey);
             if (found.oversized().contains(key)) {
-                continue;
+                return List.of();
             }
             List<UUID> stored = found.members().getOrDefault(key, List.of());
             List<UUID> here = addedHere.getOrDefault(key, List.of());
-            if (stored.size() + here.size() > cap) {
-                continue;
+            if (here.isEmpty()) {
+                return stored;
             }
+            List<UUID> all = new ArrayList<>(stored);
+            all.addAll(here);
+            return all;
+        };
+        for (String blockKey : IncrementalLinker.usableBlocks(blockKeys, membersOf, cap, budget)) {
+            MatchBlocks.BlockKey key = new MatchBlocks.BlockKey(tenant, blockKey);
+            List<UUID> stored = found.members().getOrDefault(key, List.of());
+            List<UUID> here = addedHere.getOrDefault(key, List.of());
             for (List<UUID> ids : List.of(stored, here)) {
                 for (UUID id : ids) {
                     UUID guestId = guestOfSource.get(id);
@@ -511,7 +606,7 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
         }
         Map<UUID, List<PersonRecord>> clusters = new LinkedHashMap<>();
         candidateGuests.stream()
-                .sorted(Comparator.comparing((UUID id) -> guests.get(id).createdAt).thenComparing(id -> id))
+                .sorted(Comparator.comparing((UUID id) -> guests.get(id).createdAt()).thenComparing(id -> id))
                 .forEach(id -> clusters.put(id, batch.membersOfGuest().getOrDefault(id, List.of()).stream()
                         .map(batch.persons()::get).filter(java.util.Objects::nonNull).toList()));
         return clusters;
@@ -560,7 +655,7 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
             return own;
         }
         Set<UUID> order = new LinkedHashSet<>();
-        all.keySet().stream().sorted(Comparator.comparing((UUID id) -> batch.guests().get(id).createdAt)
+        all.keySet().stream().sorted(Comparator.comparing((UUID id) -> batch.guests().get(id).createdAt())
                 .thenComparing(id -> id)).forEach(order::add);
         return joinBridged(source, "the changed source profile", own, ownScore, joined, order, batch, metadata, now);
     }
@@ -627,9 +722,43 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
      */
     private record Batch(Map<UUID, UUID> guestOfSource, Map<UUID, List<UUID>> membersOfGuest,
             Map<UUID, List<GuestRecomposer.Member>> membership, Map<UUID, PersonRecord> persons,
-            Map<UUID, GuestEntity> guests, Set<UUID> createdHere, Map<UUID, EventMetadata> touched,
+            Map<UUID, BatchGuest> guests, Set<UUID> createdHere, Map<UUID, EventMetadata> touched,
             Map<UUID, SourceProfileEntity> known, Map<UUID, GuestSourceProfileEntity> linksHere,
-            List<MatchDecisionEntity> decisionsHere) {
+            List<MatchDecisionEntity> decisionsHere, Joined joined) {
+    }
+
+    /** A guest the batch holds locked (or created): what the matcher needs; the entity only when the batch created it. */
+    private record BatchGuest(UUID id, String tenant, Instant createdAt, GuestEntity created) {
+    }
+
+    /** A GuestMerged the batch writes at its end (the moved profiles' refs are read with the recomposer's profiles). */
+    private record MergeToPublish(UUID survivor, String tenant, List<UUID> absorbed, List<UUID> moved, double weakest,
+            String explanation, EventMetadata metadata) {
+    }
+
+    /**
+     * The joins of a batch: applied in memory as they are decided (memberships, the batch's own links and decisions),
+     * their stored side written at the end in a few statements ({@link GuestJoins#write}) whatever their number.
+     */
+    private static final class Joined {
+        /** Each absorbed guest and the guest it went into (which may be absorbed later in the batch). */
+        final Map<UUID, UUID> absorbedInto = new LinkedHashMap<>();
+        final Set<UUID> storedAbsorbed = new LinkedHashSet<>();
+        final Map<UUID, GuestEntity> createdAbsorbed = new LinkedHashMap<>();
+        /** Stored links moved: source profile to the guest it went into. */
+        final Map<UUID, UUID> storedLinkMoves = new LinkedHashMap<>();
+        final List<MergeToPublish> merges = new ArrayList<>();
+        /** The stored members of the locked guests: the never-merge pairs among them are read at the first join. */
+        final Set<UUID> storedMembers = new HashSet<>();
+        Set<String> exclusions;
+
+        UUID finalOf(UUID guestId) {
+            UUID id = guestId;
+            while (absorbedInto.containsKey(id)) {
+                id = absorbedInto.get(id);
+            }
+            return id;
+        }
     }
 
     /**
@@ -639,24 +768,20 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
      */
     private List<ClusterScorer.Bridge<UUID>> joinable(UUID target, List<ClusterScorer.Bridge<UUID>> others,
             Map<UUID, List<PersonRecord>> clusters, TermFrequencies frequencies, Batch batch) {
-        ClusterScorer tenantScorer = scorerFor(batch.guests().get(target).tenant);
-        // The pairwise checks first (no statement): the never-merge pairs are read only when a join is still possible.
+        ClusterScorer tenantScorer = scorerFor(batch.guests().get(target).tenant());
+        // The pairwise checks first (no statement): the never-merge pairs are read only when a join is still possible,
+        // once per batch (those among every stored member of the locked guests; the batch's new profiles have none).
         List<ClusterScorer.Bridge<UUID>> possible = tenantScorer.joinable(target, others, clusters, frequencies,
-                (a, b) -> batch.guests().get(a).tenant.equals(batch.guests().get(b).tenant) ? null : "another tenant");
+                (a, b) -> batch.guests().get(a).tenant().equals(batch.guests().get(b).tenant()) ? null : "another tenant");
         if (possible.isEmpty()) {
             return possible;
         }
-        Set<UUID> involved = new HashSet<>();
-        involved.add(target);
-        possible.forEach(b -> involved.add(b.cluster()));
-        Set<UUID> profiles = new HashSet<>();
-        involved.forEach(g -> profiles.addAll(batch.membersOfGuest().getOrDefault(g, List.of())));
-        Set<String> excluded = new HashSet<>();
-        for (MatchExclusionEntity e : MatchExclusionEntity.pairsAmong(profiles, profiles)) {
-            excluded.add(e.sourceProfileId + "|" + e.otherSourceProfileId);
+        if (batch.joined().exclusions == null) {
+            batch.joined().exclusions = joins.exclusionsAmong(batch.joined().storedMembers);
         }
+        Set<String> excluded = batch.joined().exclusions;
         ClusterScorer.Apart<UUID> apart = (a, b) -> {
-            if (!batch.guests().get(a).tenant.equals(batch.guests().get(b).tenant)) {
+            if (!batch.guests().get(a).tenant().equals(batch.guests().get(b).tenant())) {
                 return "another tenant";
             }
             for (UUID x : batch.membersOfGuest().getOrDefault(a, List.of())) {
@@ -694,38 +819,33 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
         joined.forEach(b -> birthDatesOf.put(b.cluster(), b.birthDates()));
         birthDatesOf.putIfAbsent(target, joined.isEmpty() ? null : joined.get(0).birthDates());
         UUID survivorId = order.stream().filter(scoreOf::containsKey).findFirst().orElse(target);
-        GuestEntity survivor = batch.guests().get(survivorId);
+        BatchGuest survivor = batch.guests().get(survivorId);
         List<UUID> absorbed = scoreOf.keySet().stream().filter(id -> !id.equals(survivorId)).toList();
 
         Map<UUID, UUID> originOf = new LinkedHashMap<>();
         for (UUID guestId : absorbed) {
             batch.membersOfGuest().getOrDefault(guestId, List.of()).forEach(id -> originOf.put(id, guestId));
         }
-        List<UUID> storedLinks = originOf.keySet().stream().filter(id -> !batch.linksHere().containsKey(id)).toList();
-        Map<UUID, GuestSourceProfileEntity> links = new HashMap<>(batch.linksHere());
-        GuestSourceProfileEntity.listBySourceProfiles(storedLinks).forEach(l -> links.put(l.sourceProfileId, l));
-        List<UUID> missing = originOf.keySet().stream().filter(id -> !batch.known().containsKey(id)).toList();
-        if (!missing.isEmpty()) {
-            entityManager.createQuery("select s from SourceProfileEntity s where s.id in :ids", SourceProfileEntity.class)
-                    .setParameter("ids", missing)
-                    .setHint(org.hibernate.jpa.HibernateHints.HINT_READ_ONLY, true)
-                    .getResultList().forEach(s -> batch.known().put(s.id, s));
-        }
+        // The batch's own links move in memory; the stored ones are written at the end of the batch (GuestJoins.write).
         for (Map.Entry<UUID, UUID> moved : originOf.entrySet()) {
-            GuestSourceProfileEntity link = links.get(moved.getKey());
-            link.guestId = survivorId;
-            link.linkedAt = now;
+            GuestSourceProfileEntity link = batch.linksHere().get(moved.getKey());
+            if (link != null) {
+                link.guestId = survivorId;
+                link.linkedAt = now;
+            } else {
+                batch.joined().storedLinkMoves.put(moved.getKey(), survivorId);
+            }
             batch.guestOfSource().put(moved.getKey(), survivorId);
             MatchModel.Score score = scoreOf.get(moved.getValue());
             MatchDecisionEntity d = new MatchDecisionEntity();
             d.guestId = survivorId;
-            d.tenant = survivor.tenant;
+            d.tenant = survivor.tenant();
             d.sourceProfileId = moved.getKey();
             d.candidateGuestId = moved.getValue();
             d.decidedBy = "AUTOMATIC";
             d.createdAt = now;
             d.decidedAt = now;
-            d.modelVersion = scorerFor(survivor.tenant).model().version();
+            d.modelVersion = scorerFor(survivor.tenant()).model().version();
             d.rule = RULE_JOINED;
             d.score = score.weight();
             d.evidence = score.evidence().stream()
@@ -745,21 +865,20 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
             batch.membership().remove(guestId);
             List<GuestRecomposer.Member> into = batch.membership().computeIfAbsent(survivorId, k -> new ArrayList<>());
             movedIds.forEach(id -> into.add(new GuestRecomposer.Member(id, now)));
-            GuestEntity gone = batch.guests().remove(guestId);
-            gone.mergedInto = survivorId;
-            gone.updatedAt = now;
+            BatchGuest gone = batch.guests().remove(guestId);
+            // Aliases, contact points and stored review items of the absorbed guest: written at the end of the batch.
+            batch.joined().absorbedInto.put(guestId, survivorId);
+            if (gone.created() != null) {
+                batch.joined().createdAbsorbed.put(guestId, gone.created());
+            } else {
+                batch.joined().storedAbsorbed.add(guestId);
+            }
             batch.touched().remove(guestId);
         }
-        GuestEntity.<GuestEntity>list("mergedInto in ?1", absorbed).forEach(alias -> alias.mergedInto = survivorId);
-        List<UUID> storedAbsorbed = absorbed.stream().filter(id -> !batch.createdHere().contains(id)).toList();
-        if (!storedAbsorbed.isEmpty()) {
-            GuestContactPointEntity.delete("guestId in ?1", storedAbsorbed);
-        }
-        Set<MatchDecisionEntity> pending = new LinkedHashSet<>(MatchDecisionEntity.<MatchDecisionEntity>list(
-                "status = ?1 and (guestId in ?2 or candidateGuestId in ?2)", MatchDecisionEntity.STATUS_PENDING, absorbed));
-        batch.decisionsHere().stream().filter(d -> MatchDecisionEntity.STATUS_PENDING.equals(d.status))
-                .forEach(pending::add);
-        for (MatchDecisionEntity item : pending) {
+        for (MatchDecisionEntity item : batch.decisionsHere()) {
+            if (!MatchDecisionEntity.STATUS_PENDING.equals(item.status)) {
+                continue;
+            }
             if (absorbed.contains(item.guestId)) {
                 item.guestId = survivorId;
             }
@@ -779,9 +898,8 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
                 + "hard conflict, veto or second birth date between them (birth dates: "
                 + joined.stream().map(ClusterScorer.Bridge::birthDates).filter(java.util.Objects::nonNull).distinct()
                         .collect(java.util.stream.Collectors.joining("; ")) + ")";
-        merges.publishAutomaticMerge(survivor, absorbed,
-                originOf.keySet().stream().map(batch.known()::get).filter(java.util.Objects::nonNull).toList(), weakest,
-                explanation, metadata, now);
+        batch.joined().merges.add(new MergeToPublish(survivorId, survivor.tenant(), absorbed,
+                List.copyOf(originOf.keySet()), weakest, explanation, metadata));
         Counter.builder("guestcrm.profile.guests.joined").description("Guests joined because a new profile bridged them")
                 .register(meters).increment(absorbed.size());
         LOG.infof("Guest(s) %s joined into guest %s: %s %s matches them all (%d source profile(s) moved).",

@@ -44,8 +44,11 @@ class IntakeStatementsTest {
         }
     }
 
-    /** The most queries a batch may send, whatever its size (the canvas lists them). */
-    private static final int MOST_READS_PER_BATCH = 12;
+    /**
+     * The most queries a batch may send, whatever its size (the canvas lists them): 13, and 2 more when the batch joins
+     * bridged guests, however many (the never-merge pairs read once, the review items moved in one update).
+     */
+    private static final int MOST_READS_PER_BATCH = 15;
 
     @Inject
     ProfileChangeHandler handler;
@@ -65,9 +68,12 @@ class IntakeStatementsTest {
         StatementCountingDriver.Counts large = StatementCountingDriver.count(() -> apply(mixedBatch(tenant, 9, 99)));
         System.out.println("Intake statements per batch of 9 records: " + small);
         System.out.println("Intake statements per batch of 99 records: " + large);
+        System.out.println("Statements of the batch of 9 by shape: " + small.bySql);
+        System.out.println("Statements of the batch of 99 by shape: " + large.bySql);
 
-        assertEquals(small.reads, large.reads, "queries per batch do not grow with the batch (small " + small
-                + ", large " + large + ")");
+        System.out.println("Joins in these batches: " + joins(tenant));
+        assertTrue(large.reads >= small.reads && large.reads <= small.reads + 2, "queries per batch do not grow with "
+                + "the batch, but for the two a batch's joins add (small " + small + ", large " + large + ")");
         assertEquals(small.singleWrites, large.singleWrites, "single-row writes do not grow with the batch (small "
                 + small + ", large " + large + ")");
         assertTrue(large.reads <= MOST_READS_PER_BATCH, "at most " + MOST_READS_PER_BATCH + " queries per batch: " + large);
@@ -118,6 +124,18 @@ class IntakeStatementsTest {
                     + event.getPmsSystem() + ":" + event.getPmsProfileId(), "pms.profiles", 0, offset++));
         }
         QuarkusTransaction.requiringNew().run(() -> handler.apply(batch));
+    }
+
+    @Inject
+    jakarta.persistence.EntityManager entityManager;
+
+    /** The joins of bridged guests decided for the tenant: the moved profile's PMS id and the explanation's rule. */
+    @SuppressWarnings("unchecked")
+    private List<String> joins(String tenant) {
+        return QuarkusTransaction.requiringNew().call(() -> ((List<Object[]>) entityManager.createNativeQuery("""
+                select s.pms_profile_id, d.explanation from match_decision d join source_profile s on s.id = d.source_profile_id
+                where d.tenant = ?1 and d.rule = 'FS_JOINED'""").setParameter(1, tenant).getResultList()).stream()
+                .map(r -> r[0] + ": " + r[1]).toList());
     }
 
     private UUID guestOf(String tenant, String pms, String id) {

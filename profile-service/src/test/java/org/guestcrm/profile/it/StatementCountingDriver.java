@@ -142,7 +142,11 @@ public final class StatementCountingDriver implements Driver {
                 String sql = args != null && args.length > 0 && args[0] instanceof String s ? s : preparedSql;
                 switch (name) {
                     case "addBatch" -> counts.batchedRows++;
-                    case "executeBatch", "executeLargeBatch" -> counts.batches++;
+                    case "executeBatch", "executeLargeBatch" -> {
+                        counts.batches++;
+                        counts.bySql.merge("[batch] " + shape(preparedSql == null ? ""
+                                : preparedSql.strip().toLowerCase(Locale.ROOT), 62), 1, Integer::sum);
+                    }
                     case "execute", "executeQuery", "executeUpdate", "executeLargeUpdate" -> classify(counts, sql);
                     default -> {
                     }
@@ -151,11 +155,21 @@ public final class StatementCountingDriver implements Driver {
             return StatementCountingDriver.invoke(target, method, args);
         }
 
+        /** The start of a statement's text, and the table it reads from when that is further on. */
+        private static String shape(String text, int length) {
+            String shape = text.replaceAll("\\s+", " ");
+            String head = shape.substring(0, Math.min(length, shape.length()));
+            int from = shape.indexOf(" from ");
+            if (from > length) {
+                head += " ..." + shape.substring(from, Math.min(from + 50, shape.length()));
+            }
+            return head;
+        }
+
         private static void classify(Counts counts, String sql) {
             String text = sql == null ? "" : sql.stripLeading().toLowerCase(Locale.ROOT);
             if (!text.contains("nextval(")) {
-                String shape = text.replaceAll("\\s+", " ");
-                counts.bySql.merge(shape.substring(0, Math.min(70, shape.length())), 1, Integer::sum);
+                counts.bySql.merge(shape(text, 70), 1, Integer::sum);
             }
             if (text.contains("nextval(")) {
                 counts.sequenceFetches++;

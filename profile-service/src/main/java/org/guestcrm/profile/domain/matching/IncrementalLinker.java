@@ -1,6 +1,7 @@
 package org.guestcrm.profile.domain.matching;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -52,12 +53,10 @@ public final class IncrementalLinker {
     public Decision add(PersonRecord record) {
         Map<Integer, List<PersonRecord>> candidates = new LinkedHashMap<>();
         Set<String> candidateRecords = new java.util.HashSet<>();
-        for (String key : blockingKeys(record)) {
-            List<PersonRecord> block = blocks.get(key);
-            if (block == null || block.size() > scorer.thresholds().blockCap()) {
-                continue;
-            }
-            for (PersonRecord other : block) {
+        ClusterScorer.Thresholds thresholds = scorer.thresholds();
+        for (String key : usableBlocks(blockingKeys(record), k -> blocks.getOrDefault(k, List.of()),
+                thresholds.blockCap(), thresholds.candidateBudget())) {
+            for (PersonRecord other : blocks.get(key)) {
                 candidateRecords.add(other.id());
                 Integer cluster = clusterOf.get(other.id());
                 candidates.computeIfAbsent(cluster, members::get);
@@ -111,6 +110,42 @@ public final class IncrementalLinker {
     }
 
     /** The blocking keys of a record (also used to measure blocking recall). */
+    /**
+     * The blocks a record's candidates come from (fs-7): its blocks smallest first (then in key order), none larger than
+     * the cap, as long as the distinct members gathered stay within the budget; the block that would take them past it
+     * and every larger one are left out. The smallest blocks are the most specific keys (an e-mail, a phone, a name with
+     * a birth date), so the budget drops the weak keys' blocks first, which grow with the store.
+     *
+     * @param membersOf a block's members (empty when there is none)
+     */
+    public static <T> List<String> usableBlocks(Collection<String> keys,
+            java.util.function.Function<String, ? extends Collection<T>> membersOf, int cap, int budget) {
+        List<Map.Entry<String, Collection<T>>> sized = new ArrayList<>();
+        for (String key : keys) {
+            Collection<T> members = membersOf.apply(key);
+            if (!members.isEmpty() && members.size() <= cap) {
+                sized.add(Map.entry(key, members));
+            }
+        }
+        sized.sort(java.util.Comparator.comparingInt(e -> e.getValue().size()));
+        Set<T> gathered = new java.util.HashSet<>();
+        List<String> usable = new ArrayList<>();
+        for (Map.Entry<String, Collection<T>> block : sized) {
+            int added = 0;
+            for (T member : block.getValue()) {
+                if (!gathered.contains(member)) {
+                    added++;
+                }
+            }
+            if (gathered.size() + added > budget) {
+                break;
+            }
+            gathered.addAll(block.getValue());
+            usable.add(block.getKey());
+        }
+        return usable;
+    }
+
     public static Set<String> blockingKeys(PersonRecord r) {
         Set<String> keys = new LinkedHashSet<>();
         String sSur = r.surname() == null ? null : Similarity.soundex(r.surname());
