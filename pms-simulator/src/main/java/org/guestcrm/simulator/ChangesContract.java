@@ -15,7 +15,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@code {"changes": [{"sequence", "reservation": {...}}], "nextCursor", "hasMore"}}: every reservation changed after
  * the cursor, once, in the order of its latest change, each in its current state in the connector's canonical JSON form
  * (hotelCode, pmsReservationId, status, arrival, departure, pmsModifiedAt, createdAt, totalAmount, adults, children,
- * guests with their name, e-mail, phone, birth date, language, nationality and e-mail opt-in). The cursor is the change sequence; {@code since} absent or 0 = from the beginning.
+ * guests with their name, e-mail, phone, birth date, language, nationality, e-mail opt-in and, when the PMS
+ * holds them, the SMS, call and post opt-ins {@code smsOptIn}, {@code phoneOptIn}, {@code postOptIn}). The cursor is the change sequence; {@code since} absent or 0 = from the beginning.
  */
 final class ChangesContract {
 
@@ -113,6 +114,15 @@ final class ChangesContract {
                 g.put("nationality", guest.nationalityCode());
             }
             g.put("emailOptIn", guest.marketingEmails());
+            if (guest.smsOptIn() != null) {
+                g.put("smsOptIn", guest.smsOptIn());
+            }
+            if (guest.phoneOptIn() != null) {
+                g.put("phoneOptIn", guest.phoneOptIn());
+            }
+            if (guest.postOptIn() != null) {
+                g.put("postOptIn", guest.postOptIn());
+            }
         }
         return node;
     }

@@ -111,6 +111,9 @@ final class MewsContract {
         if (c.marketingEmails()) {
             options.add("SendMarketingEmails");
         }
+        if (Boolean.TRUE.equals(c.postOptIn())) {
+            options.add("SendMarketingPostalMail");
+        }
         return node;
     }
 

@@ -340,8 +340,9 @@ public final class PmsSimulator implements AutoCloseable {
                 answer(exchange, 503, problem("The PMS is not available (simulated outage)."));
                 return;
             }
-            if (!"GET".equals(exchange.getRequestMethod())) {
-                answer(exchange, 405, problem("Only GET is served here."));
+            boolean patch = "PATCH".equals(exchange.getRequestMethod());
+            if (!"GET".equals(exchange.getRequestMethod()) && !patch) {
+                answer(exchange, 405, problem("Only GET and PATCH are served here."));
                 return;
             }
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
@@ -351,6 +352,10 @@ public final class PmsSimulator implements AutoCloseable {
                 return;
             }
             String id = exchange.getRequestURI().getPath().substring(ApaleoContract.RESERVATION_PATH.length());
+            if (patch) {
+                apaleoGuestWrite(exchange, id);
+                return;
+            }
             ObjectNode view = apaleoView(id);
             if (view == null) {
                 answer(exchange, 404, null);
@@ -360,6 +365,51 @@ public final class PmsSimulator implements AutoCloseable {
         } finally {
             apiInFlight.decrementAndGet();
         }
+    }
+
+    /**
+     * apaleo {@code PATCH /booking/v1/reservations/{id}} (JSON Patch of the main guest, see {@link ProfileWrites}):
+     * 204 once applied (the stored customer changes, so every reservation of that guest is notified
+     * {@code Reservation/changed}, as apaleo does after a change), 404 for an unknown reservation or one without a
+     * guest, 400 naming the op for anything the simulator cannot apply, 415 for another media type.
+     */
+    private void apaleoGuestWrite(HttpExchange exchange, String reservationId) throws IOException {
+        writeRequests.incrementAndGet();
+        String type = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json-patch+json")) {
+            answer(exchange, 415, problem("A reservation is changed with application/json-patch+json."));
+            return;
+        }
+        Integer failure = failingWrite();
+        if (failure != null) {
+            answer(exchange, failure, problem("The write failed (simulated " + failure + ")."));
+            return;
+        }
+        SimulatedReservation reservation = reservation(reservationId).orElse(null);
+        SimulatedCustomer guest = reservation == null || reservation.customerId() == null ? null
+                : customer(reservation.customerId()).orElse(null);
+        if (guest == null) {
+            answer(exchange, 404, null);
+            return;
+        }
+        JsonNode body;
+        try {
+            body = json.readTree(read(exchange.getRequestBody()));
+        } catch (IOException e) {
+            answer(exchange, 400, problem("The body is not JSON."));
+            return;
+        }
+        SimulatedCustomer updated;
+        try {
+            updated = ProfileWrites.apaleoPatch(guest, body);
+        } catch (ProfileWrites.Refused refused) {
+            answer(exchange, 400, problem(refused.getMessage()));
+            return;
+        }
+        putCustomer(updated);
+        writes.add(new ProfileWrite("apaleo", reservationId, exchange.getRequestHeaders().getFirst("Idempotency-Key"),
+                body.toString()));
+        answer(exchange, 204, null);
     }
 
     /** The static access token of the options, or a token the identity endpoint issued that has not expired. */

@@ -293,6 +293,92 @@ class PmsSimulatorTest {
     }
 
     @Test
+    void theSmsCallAndPostOptInsAreWrittenAndServedBackInTheChangesFeedAndAsMewsOptions() throws Exception {
+        simulator.putCustomer(SimulatedCustomer.of("p-2", "Ada", "Lovelace", "ada@example.org"));
+        simulator.putReservation(SimulatedReservation.confirmed("R-OPT", "LIS", "p-2", LocalDate.of(2027, 5, 1),
+                LocalDate.of(2027, 5, 3)));
+        JsonNode before = JSON.readTree(get("/changes/v1/reservations?since=0", "Bearer changes-token").body());
+        JsonNode guestBefore = before.path("changes").get(0).path("reservation").path("guests").get(0);
+        assertTrue(guestBefore.path("smsOptIn").isMissingNode(), "never asked: not served");
+
+        assertEquals(200, patch("/profiles/v1/profiles/p-2", "Bearer changes-token", "opt-1",
+                "{\"marketing\": {\"smsOptIn\": true, \"phoneOptIn\": false, \"postOptIn\": true}}").statusCode());
+        SimulatedCustomer stored = simulator.customer("p-2").orElseThrow();
+        assertEquals(Boolean.TRUE, stored.smsOptIn());
+        assertEquals(Boolean.FALSE, stored.phoneOptIn());
+        assertEquals(Boolean.TRUE, stored.postOptIn());
+        assertFalse(stored.marketingEmails(), "a flag not sent is unchanged");
+        JsonNode after = JSON.readTree(get("/changes/v1/reservations?since=" + before.path("nextCursor").asText(),
+                "Bearer changes-token").body());
+        JsonNode guest = after.path("changes").get(0).path("reservation").path("guests").get(0);
+        assertTrue(guest.path("smsOptIn").asBoolean());
+        assertFalse(guest.path("phoneOptIn").asBoolean(true));
+        assertTrue(guest.path("postOptIn").asBoolean());
+        assertEquals(400, patch("/profiles/v1/profiles/p-2", "Bearer changes-token", "opt-2",
+                "{\"marketing\": {\"postOptIn\": \"yes\"}}").statusCode());
+
+        assertEquals(200, post(PmsSimulator.MEWS_CUSTOMER_UPDATE_PATH, """
+                {"ClientToken": "mews-client-token", "AccessToken": "mews-access-token", "Client": "t",
+                 "CustomerId": "p-2", "Options": {"SendMarketingPostalMail": {"Value": false}}}""").statusCode());
+        assertEquals(Boolean.FALSE, simulator.customer("p-2").orElseThrow().postOptIn());
+        HttpResponse<String> withPost = post(PmsSimulator.MEWS_CUSTOMER_UPDATE_PATH, """
+                {"ClientToken": "mews-client-token", "AccessToken": "mews-access-token", "Client": "t",
+                 "CustomerId": "p-2", "Options": {"SendMarketingPostalMail": {"Value": true}}}""");
+        assertEquals("SendMarketingPostalMail", JSON.readTree(withPost.body()).path("Options").get(0).asText());
+        assertEquals(400, post(PmsSimulator.MEWS_CUSTOMER_UPDATE_PATH, """
+                {"ClientToken": "mews-client-token", "AccessToken": "mews-access-token", "Client": "t",
+                 "CustomerId": "p-2", "Options": {"SendMarketingPostalMail": {"Value": 1}}}""").statusCode());
+    }
+
+    @Test
+    void apaleoTakesAJsonPatchOfTheMainGuestAndNotifiesTheReservationChanged() throws Exception {
+        simulator.putCustomer(SimulatedCustomer.of("C-9", "Ada", "Lovelace", "ada@example.org")
+                .withContact("+49 30 1234567", "de", "DE").withAddress("Unter den Linden 1", "Berlin", "10117", "DE"));
+        simulator.putReservation(SimulatedReservation.confirmed("PATCHME-1", "BER", "C-9", LocalDate.of(2027, 3, 1),
+                LocalDate.of(2027, 3, 4)));
+        received.clear();
+        HttpResponse<String> answer = apaleoPatch("PATCHME-1", "Bearer apaleo-token", """
+                [{"op": "replace", "path": "/primaryGuest/email", "value": "ada.lovelace@example.org"},
+                 {"op": "remove", "path": "/primaryGuest/phone"},
+                 {"op": "replace", "path": "/primaryGuest/address",
+                  "value": {"addressLine1": "Karl-Marx-Allee 2", "postalCode": "10178", "city": "Berlin", "countryCode": "DE"}}]""");
+        assertEquals(204, answer.statusCode());
+        JsonNode guest = JSON.readTree(get("/booking/v1/reservations/PATCHME-1", "Bearer apaleo-token").body())
+                .path("primaryGuest");
+        assertEquals("ada.lovelace@example.org", guest.path("email").asText());
+        assertTrue(guest.path("phone").isMissingNode(), "removed");
+        assertEquals("Karl-Marx-Allee 2", guest.path("address").path("addressLine1").asText());
+        assertEquals("Ada", guest.path("firstName").asText(), "not patched, unchanged");
+        assertEquals("changed", received.getLast().path("type").asText());
+        assertEquals("PATCHME-1", received.getLast().path("data").path("entityId").asText());
+        assertEquals("apaleo", simulator.writes().getLast().api());
+        assertEquals("PATCHME-1", simulator.writes().getLast().customerId());
+
+        assertEquals(400, apaleoPatch("PATCHME-1", "Bearer apaleo-token",
+                "[{\"op\": \"replace\", \"path\": \"/additionalGuests/0/email\", \"value\": \"x@example.org\"}]")
+                .statusCode());
+        assertEquals(400, apaleoPatch("PATCHME-1", "Bearer apaleo-token",
+                "[{\"op\": \"add\", \"path\": \"/primaryGuest/email\", \"value\": \"x@example.org\"}]").statusCode());
+        assertEquals(400, apaleoPatch("PATCHME-1", "Bearer apaleo-token",
+                "[{\"op\": \"remove\", \"path\": \"/primaryGuest/lastName\"}]").statusCode());
+        assertEquals(400, apaleoPatch("PATCHME-1", "Bearer apaleo-token", "{}").statusCode());
+        assertEquals("ada.lovelace@example.org", simulator.customer("C-9").orElseThrow().email(),
+                "a refused patch applies nothing");
+        assertEquals(404, apaleoPatch("NOPE-1", "Bearer apaleo-token", "[]").statusCode());
+        assertEquals(401, apaleoPatch("PATCHME-1", "Bearer wrong", "[]").statusCode());
+        assertEquals(415, http.send(HttpRequest.newBuilder(simulator.baseUrl().resolve("/booking/v1/reservations/PATCHME-1"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer apaleo-token")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("[]")).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode());
+    }
+
+    private HttpResponse<String> apaleoPatch(String reservationId, String authorization, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(simulator.baseUrl().resolve("/booking/v1/reservations/" + reservationId))
+                .header("Content-Type", "application/json-patch+json").header("Authorization", authorization)
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void mewsGetAllPagesWithLimitationCountAndCursorUntilAShortPage() throws Exception {
         for (int i = 1; i <= 5; i++) {
             simulator.putCustomer(SimulatedCustomer.of("page-" + i, "G" + i, "Guest", "g" + i + "@example.org"));
