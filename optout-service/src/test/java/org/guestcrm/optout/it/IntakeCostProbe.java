@@ -217,7 +217,8 @@ class IntakeCostProbe {
     }
 
     private static String kind(String group) {
-        if (group.contains("probe-producer") || group.startsWith("main ")) {
+        if (group.contains("probe-producer") || group.startsWith("main ") || group.startsWith("JFR ")
+                || group.startsWith("surefire-")) {
             return "probe";
         }
         // The service's Kafka clients (consumers' heartbeats, the relay's and the dead letters' producers).
