@@ -49,7 +49,9 @@ import jakarta.persistence.EntityManager;
  *   intake's record outcomes.</li>
  * </ol>
  * Run with {@code -Dtest=IntakeLoadProbe -Dsurefire.failIfNoSpecifiedTests=false -Dprobe.requests=2000
- * -Dprobe.bookings=1000}. It waits 11 s around each reading (PostgreSQL flushes a backend's table statistics within
+ * -Dprobe.bookings=1000} ({@code -Dprobe.requests=0}: the bookings only; {@code -Dprobe.jfr=/tmp/desk.jfr}: a JFR
+ * recording, settings "profile", of the bookings phase). The bookings phase also prints JDBC statements per booking
+ * (Hibernate statistics, switched on for that phase). It waits 11 s around each reading (PostgreSQL flushes a backend's table statistics within
  * 10 s): a probe that prints figures, not a test with a bound.
  */
 @QuarkusTest
@@ -64,9 +66,16 @@ class IntakeLoadProbe {
     @Inject
     MeterRegistry meters;
 
+    @Inject
+    jakarta.persistence.EntityManagerFactory entityManagerFactory;
+
     @Test
     void requestsBecomeLeadsAndTasks() throws Exception {
         int n = Integer.getInteger("probe.requests", 500);
+        if (n == 0) {
+            bookingsAsTheJourneyReportsThem();
+            return;
+        }
         String tenant = "probe-" + UUID.randomUUID().toString().substring(0, 8);
         Stay base = Stay.unique("BERLIN").inTenant(tenant);
         Instant now = Instant.now();
@@ -122,15 +131,41 @@ class IntakeLoadProbe {
         Reading before = read();
         double idleCommitsPerSecond = (before.commits - idleStart.commits) / ((before.at - idleStart.at) / 1e9);
 
+        // Statements: Hibernate's statistics (switched on for the probe only), JDBC statements prepared and executed
+        // by the desk (every native and JPQL query, entity insert, update, lock) over the phase.
+        org.hibernate.stat.Statistics statistics = entityManagerFactory.unwrap(org.hibernate.SessionFactory.class)
+                .getStatistics();
+        statistics.setStatisticsEnabled(true);
+        statistics.clear();
+        // A JFR recording of the phase (-Dprobe.jfr=path): where the desk's CPU goes.
+        String jfrPath = System.getProperty("probe.jfr");
+        jdk.jfr.Recording recording = null;
+        if (jfrPath != null) {
+            recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+            recording.setToDisk(true);
+            recording.setDestination(java.nio.file.Path.of(jfrPath));
+            recording.start();
+        }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<Long, Object[]> threadCpuBefore = threadCpu(threads);
         long mainCpuBefore = threads.getCurrentThreadCpuTime();
         long processCpuBefore = processCpu();
         Map<String, Double> countsBefore = intakeCounts();
         long start = System.nanoTime();
         long producerThreadCpu;
+        // -Dprobe.rate=R: the bookings at R per second (the bench's steady shape: each poll finds a few records),
+        // else all at once (a backlog: full polls).
+        int rate = Integer.getInteger("probe.rate", 0);
         try (var producer = new KafkaProducer<String, Object>(DocumentLockOrderTest.producerProps())) {
-            for (ProducerRecord<String, Object> record : records) {
-                producer.send(record);
+            for (int i = 0; i < records.size(); i++) {
+                producer.send(records.get(i));
+                if (rate > 0 && i % 7 == 6) {
+                    long due = start + (long) ((i / 7 + 1) * 1e9 / rate);
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                }
             }
             producer.flush();
             producerThreadCpu = cpuOfThreadsNamed(threads, "kafka-producer-network-thread");
@@ -140,6 +175,21 @@ class IntakeLoadProbe {
                 .until(() -> confirmationsSent(tenant) == n && reservations(tenant) == n);
         long done = System.nanoTime();
         long processCpu = processCpu() - processCpuBefore;
+        Map<String, Long> byGroup = threadCpuDelta(threadCpuBefore, threadCpu(threads));
+        long deskThreadsCpu = byGroup.entrySet().stream().filter(e -> deskThread(e.getKey()))
+                .mapToLong(Map.Entry::getValue).sum();
+        if (recording != null) {
+            recording.stop();
+            recording.close();
+        }
+        long prepared = statistics.getPrepareStatementCount();
+        long queries = statistics.getQueryExecutionCount();
+        long inserts = statistics.getEntityInsertCount();
+        long updates = statistics.getEntityUpdateCount();
+        long loads = statistics.getEntityLoadCount();
+        long flushes = statistics.getFlushCount();
+        long transactions = statistics.getSuccessfulTransactionCount();
+        statistics.setStatisticsEnabled(false);
         Map<String, Double> countsAfter = intakeCounts();
         Thread.sleep(STATS_FLUSH.toMillis());
         Reading after = read();
@@ -168,16 +218,24 @@ class IntakeLoadProbe {
             }
         }
         System.out.printf("""
-                PROBE desk bookings: %d bookings (1 ReservationChanged CONFIRMED + 5 SCHEDULED + 1 SENT each, status header set), \
-                all reservations held and confirmations SENT after %d ms
+                PROBE desk bookings: %d bookings (1 ReservationChanged CONFIRMED + 5 SCHEDULED + 1 SENT each, status header set, \
+                %s), all reservations held and confirmations SENT after %d ms
                 PROBE per booking: %.2f rows written, %.3f commits (%.3f net of the idle %.2f commits/s over %.1f s), \
                 desk CPU %.2f ms (process %.2f ms minus the probe's producing %.2f ms)
+                PROBE desk threads' CPU per booking: %.2f ms (the service's own threads: intake executors, Kafka consumer \
+                and outbox producer threads, vert.x, sweep and relay; not the broker embedded in this JVM, not the probe, \
+                not JIT or GC); CPU per booking of every thread group:
+                %sPROBE statements per booking (Hibernate statistics, the desk's whole JVM): %.2f JDBC statements prepared, \
+                %.2f queries (JPQL/native selects), %.2f entity inserts, %.2f entity updates, %.2f entities loaded, \
+                %.3f flushes, %.3f transactions
                 PROBE rows per booking by table:
                 %sPROBE intake records (consumer/outcome):
-                %s""", n, (done - start) / 1_000_000, rows / (double) n, commits / (double) n,
+                %s""", n, rate > 0 ? rate + " bookings/s" : "all at once", (done - start) / 1_000_000, rows / (double) n, commits / (double) n,
                 (commits - idleCommitsPerSecond * seconds) / n, idleCommitsPerSecond, seconds,
                 (processCpu - mainCpu - producerThreadCpu) / 1e6 / n, processCpu / 1e6 / n,
-                (mainCpu + producerThreadCpu) / 1e6 / n, tables, intake);
+                (mainCpu + producerThreadCpu) / 1e6 / n, deskThreadsCpu / 1e6 / n, groups(byGroup, n), prepared / (double) n, queries / (double) n,
+                inserts / (double) n, updates / (double) n, loads / (double) n, flushes / (double) n,
+                transactions / (double) n, tables, intake);
         assertEquals(n, confirmationsSent(tenant));
     }
 
@@ -219,6 +277,46 @@ class IntakeLoadProbe {
             counts.put("desk-communications/unread (headers only)", counter.count());
         }
         return counts;
+    }
+
+    /** Thread id -> [name, CPU ns] of every live thread. */
+    private static Map<Long, Object[]> threadCpu(ThreadMXBean threads) {
+        Map<Long, Object[]> cpu = new java.util.HashMap<>();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null) {
+                cpu.put(info.getThreadId(), new Object[] {info.getThreadName(),
+                        Math.max(0, threads.getThreadCpuTime(info.getThreadId()))});
+            }
+        }
+        return cpu;
+    }
+
+    /** CPU used between two readings per thread group (the name without its numbers), most first. */
+    private static Map<String, Long> threadCpuDelta(Map<Long, Object[]> before, Map<Long, Object[]> after) {
+        Map<String, Long> groups = new java.util.HashMap<>();
+        after.forEach((id, now) -> {
+            Object[] was = before.get(id);
+            long delta = (Long) now[1] - (was == null ? 0L : (Long) was[1]);
+            groups.merge(((String) now[0]).replaceAll("[0-9]+", "N"), delta, Long::sum);
+        });
+        return groups;
+    }
+
+    /** The desk service's own threads (the rest of this JVM is the embedded broker and the probe). */
+    static boolean deskThread(String group) {
+        return group.startsWith("executor-thread") || group.startsWith("smallrye-kafka-consumer-thread")
+                || group.startsWith("vert.x-") || group.startsWith("kafka-coordinator-heartbeat-thread | desk")
+                || group.startsWith("kafka-producer-network-thread | desk") || group.startsWith("desk")
+                || group.startsWith("outbox") || group.startsWith("agroal") || group.startsWith("Agroal");
+    }
+
+    private static String groups(Map<String, Long> byGroup, int n) {
+        StringBuilder out = new StringBuilder();
+        byGroup.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .filter(e -> e.getValue() > 0).limit(25)
+                .forEach(e -> out.append(String.format("  %s %-60s %.3f ms%n", deskThread(e.getKey()) ? "desk " : "other",
+                        e.getKey(), e.getValue() / 1e6 / n)));
+        return out.toString();
     }
 
     private static long processCpu() {
