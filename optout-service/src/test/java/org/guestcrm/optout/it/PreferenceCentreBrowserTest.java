@@ -3,6 +3,7 @@ package org.guestcrm.optout.it;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -193,6 +194,28 @@ class PreferenceCentreBrowserTest {
             assertEquals("Spa, Wandern, Wein", browser.findElement(By.id("interest-1")).getText());
             assertEquals("hohe Etage", browser.findElement(By.id("interest-3")).getText());
             screenshot(browser, "preferences-stays-en.png");
+
+            // Everywhere else the corrected name shows: the correction form is prefilled with it, and the guest's data
+            // download (the page's own form, with the browser's session and the page's CSRF token) says it, with the
+            // newer record's stays and the guest's contact point; the old last name is nowhere in it.
+            assertEquals("Müller-Brandt", browser.findElement(By.id("lastName")).getAttribute("value"));
+            assertEquals("Zoë", browser.findElement(By.id("firstName")).getAttribute("value"));
+            String session = browser.manage().getCookieNamed("optout_session").getValue();
+            String csrf = browser.findElement(By.cssSelector("form[action='/preferences/download'] input[name='csrf']"))
+                    .getAttribute("value");
+            io.restassured.response.ExtractableResponse<io.restassured.response.Response> download = io.restassured.RestAssured
+                    .given().cookie("optout_session", session).contentType("application/x-www-form-urlencoded")
+                    .accept("application/json").formParam("csrf", csrf).post("/preferences/download")
+                    .then().statusCode(200).extract();
+            io.restassured.path.json.JsonPath data = download.jsonPath();
+            assertEquals("Zoë", data.getString("firstName"));
+            assertEquals("Müller-Brandt", data.getString("lastName"));
+            assertEquals(3, data.getInt("stays.count"));
+            assertEquals("2026-06-10", data.getString("stays.lastDeparture"));
+            assertEquals("Spa, Wandern, Wein", data.getString("interests.interests"));
+            assertEquals(address, data.getString("contactPoint"));
+            assertTrue(data.getList("guestContactPoints.value").contains(address), data.getList("guestContactPoints").toString());
+            assertFalse(download.asString().contains("\"Müller\""), "the old last name is not in the download");
         } finally {
             browser.quit();
             service.stop();
