@@ -904,11 +904,7 @@ public class CommunicationDispatcher {
         try {
             long cpuBefore = THREADS.getCurrentThreadCpuTime();
             try {
-                if (Boolean.getBoolean("journey.probe.entity-recording")) {
-                    QuarkusTransaction.requiringNew().run(() -> recordWithEntitiesForProbe(group, leaseUntil));
-                } else {
-                    QuarkusTransaction.requiringNew().run(() -> recordInTransaction(group, leaseUntil));
-                }
+                QuarkusTransaction.requiringNew().run(() -> recordInTransaction(group, leaseUntil));
             } finally {
                 outcomeCpu.increment(THREADS.getCurrentThreadCpuTime() - cpuBefore);
             }
@@ -1164,101 +1160,6 @@ public class CommunicationDispatcher {
         communication.updatedAt = now;
         if (status == CommunicationStatus.SENT) {
             communication.sentAt = now;
-        }
-    }
-
-    /** TEMPORARY (probe comparison): the recording before 2026-12-03, entity per mail. */
-    private void recordWithEntitiesForProbe(List<DeliveryOutcome> group, Instant leaseUntil) {
-        for (DeliveryOutcome outcome : group) {
-            if (recordingRefused.contains(outcome.communicationId())) {
-                throw new org.hibernate.exception.JDBCConnectionException("simulated: the database refused the "
-                        + "connection", new java.sql.SQLTransientConnectionException("simulated refusal", "08001"));
-            }
-        }
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        Map<UUID, DeliveryOutcome> byId = group.stream()
-                .collect(Collectors.toMap(DeliveryOutcome::communicationId, Function.identity()));
-        List<UUID> sent = group.stream().filter(o -> o.kind() == DeliveryOutcome.Kind.SENT)
-                .map(DeliveryOutcome::communicationId).toList();
-        // One statement checks every claim, releases it and records SENT; the other outcomes are applied to the
-        // returned rows; every event goes to the outbox in this same transaction.
-        List<CommunicationEntity> stillOurs = communications.releaseStillLeased(byId.keySet(), sent, instanceId,
-                leaseUntil, now);
-        for (CommunicationEntity communication : stillOurs) {
-            DeliveryOutcome outcome = byId.remove(communication.id);
-            if (outcome.kind() == DeliveryOutcome.Kind.SENT) {
-                // Recorded even if the planner cancelled or moved it during the exchange: the mail did go out.
-                communication.smsSegments = outcome.segments();
-                ledger.statusChanged(communication, now);
-            } else {
-                legacyApply(communication, outcome, now);
-            }
-        }
-        for (DeliveryOutcome lost : byId.values()) {
-            LOG.warnf("Communication %s: the lease of attempt %d was taken over by another claim before its outcome %s "
-                    + "was recorded; that claim decides.", lost.communicationId(), lost.attempt(), lost.kind());
-        }
-        for (DeliveryOutcome outcome : group) {
-            if (outcomesToLose.remove(outcome.communicationId() + "#" + outcome.attempt())) {
-                communications.flush();
-                throw new SimulatedCrash("simulated crash before the outcome of communication "
-                        + outcome.communicationId() + " was committed");
-            }
-        }
-    }
-
-    private void legacyApply(CommunicationEntity communication, DeliveryOutcome outcome, Instant now) {
-        communication.leaseOwner = null;
-        communication.leaseExpiresAt = null;
-        communication.updatedAt = now;
-        switch (outcome.kind()) {
-            case SENT -> {
-                communication.nextAttemptAt = null;
-                communication.lastError = null;
-                communication.smsSegments = outcome.segments();
-                // Recorded even if the planner cancelled or moved it during the exchange: the mail did go out.
-                ledger.changeStatus(communication, CommunicationStatus.SENT, null, now);
-            }
-            case NOT_ATTEMPTED -> communication.attempts = Math.max(0, communication.attempts - 1);
-            case HARD_BOUNCE -> {
-                communication.lastError = outcome.error();
-                communication.nextAttemptAt = null;
-                if (communication.status.isPending()) {
-                    LOG.warnf("Communication %s (%s): the recipient was refused permanently at attempt %d; BOUNCED "
-                            + "(HARD): %s", communication.id, communication.step, communication.attempts, outcome.error());
-                    communication.bounceType = "HARD";
-                    ledger.changeStatus(communication, CommunicationStatus.BOUNCED,
-                            bounded("undeliverable: " + outcome.error()), now);
-                }
-            }
-            case PERMANENT_FAILURE -> {
-                communication.lastError = outcome.error();
-                if (communication.status.isPending()) {
-                    LOG.warnf("Communication %s (%s) was refused permanently at attempt %d; FAILED without retry: %s",
-                            communication.id, communication.step, communication.attempts, outcome.error());
-                    ledger.changeStatus(communication, CommunicationStatus.FAILED,
-                            bounded("undeliverable: " + outcome.error()), now);
-                }
-            }
-            case TRANSIENT_FAILURE -> {
-                communication.lastError = outcome.error();
-                if (!communication.status.isPending()) {
-                    return;
-                }
-                Optional<Instant> retryAt = config.retryPolicy().nextAttemptAfter(communication.attempts, now);
-                if (retryAt.isPresent()) {
-                    communication.nextAttemptAt = retryAt.get();
-                    LOG.debugf("Communication %s attempt %d failed, retrying at %s: %s", communication.id,
-                            communication.attempts, retryAt.get(), outcome.error());
-                } else {
-                    communication.nextAttemptAt = null;
-                    LOG.warnf("Communication %s (%s) failed after %d attempts: %s", communication.id,
-                            communication.step, communication.attempts, outcome.error());
-                    ledger.changeStatus(communication, CommunicationStatus.FAILED,
-                            bounded("delivery failed after " + communication.attempts + " attempts: " + outcome.error()),
-                            now);
-                }
-            }
         }
     }
 

@@ -369,47 +369,4 @@ public class CommunicationRepository implements PanacheRepositoryBase<Communicat
             }
         });
     }
-
-    // TEMPORARY (probe comparison)
-    /**
-     * Releases the claims of {@code ids} that are still {@code owner}'s lease until {@code until} (nobody re-claimed
-     * them) and records SENT for those of {@code sent}, in ONE statement: the rows are locked in the planner's order
-     * (reservation, due time, step, so the two never deadlock), their lease cleared, and the changed rows returned as
-     * managed entities (the caller applies other outcomes to them and writes their events in the same transaction).
-     * A row another claim took over is not returned.
-     */
-    public List<CommunicationEntity> releaseStillLeased(Collection<UUID> ids, Collection<UUID> sent, String owner,
-                                                        Instant until, Instant now) {
-        if (ids.isEmpty()) {
-            return List.of();
-        }
-        @SuppressWarnings("unchecked")
-        List<CommunicationEntity> rows = getEntityManager().createNativeQuery("""
-                        WITH ours AS (
-                          SELECT id FROM communication
-                          WHERE id = ANY (cast(cast(:ids AS text[]) AS uuid[]))
-                            AND lease_owner = :owner AND lease_expires_at = :until
-                          ORDER BY tenant, hotel_code, pms_reservation_id, due_at, step
-                          FOR UPDATE)
-                        UPDATE communication c
-                        SET lease_owner = NULL, lease_expires_at = NULL, updated_at = :now,
-                            status = CASE WHEN c.id = ANY (cast(cast(:sent AS text[]) AS uuid[])) THEN 'SENT' ELSE c.status END,
-                            sent_at = CASE WHEN c.id = ANY (cast(cast(:sent AS text[]) AS uuid[])) THEN :now ELSE c.sent_at END,
-                            reason = CASE WHEN c.id = ANY (cast(cast(:sent AS text[]) AS uuid[])) THEN NULL ELSE c.reason END,
-                            next_attempt_at = CASE WHEN c.id = ANY (cast(cast(:sent AS text[]) AS uuid[])) THEN NULL
-                                                   ELSE c.next_attempt_at END,
-                            last_error = CASE WHEN c.id = ANY (cast(cast(:sent AS text[]) AS uuid[])) THEN NULL
-                                              ELSE c.last_error END
-                        FROM ours
-                        WHERE c.id = ours.id
-                        RETURNING c.*
-                        """, CommunicationEntity.class)
-                .setParameter("ids", ids.stream().map(UUID::toString).toArray(String[]::new))
-                .setParameter("sent", sent.stream().map(UUID::toString).toArray(String[]::new))
-                .setParameter("owner", owner)
-                .setParameter("until", until)
-                .setParameter("now", now)
-                .getResultList();
-        return rows;
-    }
 }

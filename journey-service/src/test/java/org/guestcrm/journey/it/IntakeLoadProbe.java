@@ -166,21 +166,10 @@ class IntakeLoadProbe {
         System.out.printf("PROBE intake cpu journey threads (consumers, dispatcher, event loops, relay, workers) %.3f "
                 + "ms/booking%n", journeyIntake / 1e6 / n);
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500)).until(() -> unsentOutbox() == 0);
-        // Four drains of the same bookings, alternating the recording (TEMPORARY comparison switch
-        // journey.probe.entity-recording: the entity-per-mail recording before 2026-12-03), so both see the same load.
-        String[][] drains = {{"PRE_STAY", "entity"}, {"PRE_CHECK_IN", "set-based"}, {"IN_STAY", "entity"},
-                {"POST_STAY_SURVEY", "set-based"}};
-        for (String[] drain : drains) {
-            if (drain[1].equals("entity")) {
-                System.setProperty("journey.probe.entity-recording", "true");
-            } else {
-                System.clearProperty("journey.probe.entity-recording");
-            }
-            try {
-                drain(tenant, drain[0], drain[1], threads, os);
-            } finally {
-                System.clearProperty("journey.probe.entity-recording");
-            }
+        // Four drains of the same bookings, one step after the other: the first is the coldest (JIT), compare the
+        // later ones. (At e3507e8 a temporary switch alternated the old entity-per-mail recording with this one.)
+        for (String step : List.of("PRE_STAY", "PRE_CHECK_IN", "IN_STAY", "POST_STAY_SURVEY")) {
+            drain(tenant, step, "set-based", threads, os);
         }
     }
 
