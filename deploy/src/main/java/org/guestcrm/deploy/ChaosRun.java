@@ -122,7 +122,7 @@ final class ChaosRun {
             List<String> failedFaults = faults.stream().filter(f -> f.failure() != null).map(f -> f.fault().name()).toList();
             return String.format(java.util.Locale.ROOT,
                     "chaos %s: bookings accepted %d of %d (rejected %d, cancelled %d, posted twice %d, modification first %d,"
-                            + " moved %d; %d POSTs, %d retried), confirmations expected %d sent %d (mails %d), lost %d,"
+                            + " moved %d; %d POSTs, %d retried), confirmations expected %d, messages sent %d (Message-IDs, notices included; journal lines %d), lost %d,"
                             + " duplicate effects %d, dead letters %d [%s], lag after %d, faults %d%s (slowest %s %.1f s),"
                             + " recovery %s, run %.0f s: %s",
                     run, accepted, bookings, rejected, cancelled, duplicatesPosted, reordered, moved, posts, retries,
@@ -718,7 +718,7 @@ final class ChaosRun {
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     private void requireHealthy() {
-        List<String> unhealthy = stack.unhealthyParts();
+        List<String> unhealthy = stack.unhealthyPartsWithin(Duration.ofSeconds(30));
         if (!unhealthy.isEmpty()) {
             throw new StackException("The stack is not up (" + String.join(", ", unhealthy) + " not healthy): run ./crm up first");
         }

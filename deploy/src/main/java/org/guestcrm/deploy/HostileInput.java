@@ -65,7 +65,7 @@ final class HostileInput {
     }
 
     Result run(int requests, long seed) {
-        List<String> unhealthyBefore = stack.unhealthyParts();
+        List<String> unhealthyBefore = stack.unhealthyPartsWithin(Duration.ofSeconds(30));
         if (!unhealthyBefore.isEmpty()) {
             throw new StackException("The stack is not up (" + String.join(", ", unhealthyBefore) + "): run ./crm up first");
         }

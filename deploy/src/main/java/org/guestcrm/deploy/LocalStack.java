@@ -340,6 +340,20 @@ public final class LocalStack {
         return allParts().stream().filter(p -> p.health().problem() != null).map(StackPart::name).toList();
     }
 
+    /**
+     * The parts still unhealthy after asking again for up to {@code patience}: one probe that times out on a loaded
+     * machine (a Kafka admin call right after {@code up}, seen once with the load average at 11) is not a stack down.
+     */
+    List<String> unhealthyPartsWithin(Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        List<String> unhealthy = unhealthyParts();
+        while (!unhealthy.isEmpty() && System.nanoTime() < deadline) {
+            DetachedProcess.pause(Duration.ofSeconds(2));
+            unhealthy = unhealthyParts();
+        }
+        return unhealthy;
+    }
+
     /** Health of every part and the lag of every consumer group. */
     public boolean status() {
         boolean allHealthy = true;

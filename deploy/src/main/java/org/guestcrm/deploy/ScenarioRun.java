@@ -177,6 +177,7 @@ final class ScenarioRun {
         boolean accepted = true;
         Instant endedAt;        // cancellation or no-show accepted
         Instant optedOutAt;     // the opt-out profile change accepted
+        String editedPhone;     // a later profile-only change at the PMS (no booking) gave the guest this phone
 
         Reservation(Person person, Kind kind, String feed, String hotel, String id, String profileId, String email) {
             this.person = person;
@@ -450,7 +451,13 @@ final class ScenarioRun {
         r.departure = r.arrival.plusDays(3);
         Instant t0 = Instant.now().minusSeconds(60);
         switch (kind) {
-            case PLAIN, PLAIN_OTA -> post(r, "CREATED", 1, t0, true);
+            case PLAIN -> post(r, "CREATED", 1, t0, true);
+            case PLAIN_OTA -> {
+                // Booked, then the front desk corrects the guest's phone in the PMS: a profile change, no booking.
+                if (post(r, "CREATED", 1, t0, true)) {
+                    editProfile(r, t0.plusSeconds(5));
+                }
+            }
             case PLAIN_WEBHOOK -> bookInSimulator(r);
             case PLAIN_POLLED -> putPolled(r);
             case MOVED_POLLED -> {
@@ -582,6 +589,41 @@ final class ScenarioRun {
     private boolean post(Reservation r, String changeType, int sequence, Instant at, boolean emailOptIn) {
         boolean ota = r.feed.equals(OTA_FEED);
         String body = ota ? otaBody(r, changeType, at) : jsonBody(r, changeType, sequence, at, emailOptIn);
+        if (deliver(ota, body, r.id + " " + changeType)) {
+            return true;
+        }
+        r.accepted = false;
+        return false;
+    }
+
+    /**
+     * The guest's phone corrected at the PMS's front desk: an {@code OTA_ProfileModifyRQ} for the profile the booking
+     * carried (same UniqueID), later than the booking, with nothing else changed. The CRM must show the new phone on
+     * the golden record and send nothing for it.
+     */
+    private void editProfile(Reservation r, Instant at) {
+        Person p = r.person;
+        String phone = String.format(Locale.ROOT, "+4178%02d%05d", 10 + Math.floorMod(run.hashCode(), 90), p.index());
+        String body = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <OTA_ProfileModifyRQ xmlns="http://www.opentravel.org/OTA/2003/05" EchoToken="%1$s-profile" TimeStamp="%2$s" Version="1.000" SequenceNmbr="2">
+                  <UniqueID Type="1" ID="%1$s"/>
+                  <Profile ProfileType="1" LastModifyDateTime="%2$s">
+                    <Customer BirthDate="%3$s">
+                      <PersonName><GivenName>%4$s</GivenName><Surname>%5$s</Surname></PersonName>
+                      <Telephone PhoneTechType="5" PhoneNumber="%6$s"/>
+                      <Email EmailType="1" DefaultInd="true">%7$s</Email>
+                    </Customer>
+                  </Profile>
+                </OTA_ProfileModifyRQ>
+                """.formatted(r.profileId, at, p.birthDate(), p.firstName(), p.lastName(), phone, r.email);
+        if (deliver(true, body, r.id + " profile edit")) {
+            r.editedPhone = phone;
+        }
+    }
+
+    /** POSTs one message to the OTA or the JSON feed, retried as a PMS does; true once the connector accepted it. */
+    private boolean deliver(boolean ota, String body, String what) {
         String path = ota ? "/api/v1/feeds/" + OTA_FEED + "/ota" : "/api/v1/feeds/" + JSON_FEED + "/reservations";
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (Instant.now().isBefore(deadline)) {
@@ -596,8 +638,7 @@ final class ScenarioRun {
                     return true;
                 }
                 if (status < 500 && status != 429 && status != 200) {
-                    out.printf("scenario %s: %s %s refused with %d%n", run, r.id, changeType, status);
-                    r.accepted = false;
+                    out.printf("scenario %s: %s refused with %d%n", run, what, status);
                     return false;
                 }
             } catch (IOException e) {
@@ -608,7 +649,6 @@ final class ScenarioRun {
             }
             DetachedProcess.pause(Duration.ofMillis(500));
         }
-        r.accepted = false;
         return false;
     }
 
@@ -969,7 +1009,7 @@ final class ScenarioRun {
                          boolean settled, Campaign campaign, double seconds) {
         Map<String, Integer> violations = new TreeMap<>();
         for (String rule : List.of("cancelled-or-no-show", "moved", "opted-out", "history-mailed", "one-per-step", "known",
-                "campaign-to-opted-out", "mirror")) {
+                "campaign-to-opted-out", "mirror", "profile-edit")) {
             violations.put(rule, 0);
         }
         violations.put("campaign-to-opted-out", campaign.optedOutPlanned() + campaign.optedOutMailed());
@@ -986,6 +1026,11 @@ final class ScenarioRun {
             if (!truth.equals(held)) {
                 violate(violations, examples, "mirror", r, "the journey holds " + (held == null ? "nothing" : held)
                         + ", the PMS " + truth);
+            }
+            if (r.kind == Kind.PLAIN_OTA && r.editedPhone == null) {
+                violate(violations, examples, "profile-edit", r, "the profile change was not accepted");
+            } else if (r.editedPhone != null && !phonesOfGuest(r).contains(r.editedPhone)) {
+                violate(violations, examples, "profile-edit", r, "the golden record lacks the phone set at the PMS");
             }
             JsonNode list = seen.get(r);
             checked++;
@@ -1108,6 +1153,17 @@ final class ScenarioRun {
      * Pairwise precision/recall/F1 of the profile-service's golden records against the persons: every source profile
      * of the run is looked up ({@code GET /api/v1/guests?tenant&sourceSystem&sourceProfileId}).
      */
+    /** The E.164 phones of the golden record holding the reservation's guest profile (empty when none is known). */
+    private Set<String> phonesOfGuest(Reservation r) {
+        JsonNode guest = get(StackConfig.Port.PROFILE, "/api/v1/guests?tenant=" + TENANT + "&sourceSystem="
+                + enc(r.feed) + "&sourceProfileId=" + enc(r.crmProfileId()));
+        Set<String> phones = new java.util.HashSet<>();
+        if (guest != null) {
+            guest.path("phones").forEach(phone -> phones.add(phone.path("value").asText()));
+        }
+        return phones;
+    }
+
     private void goldenRecords(List<Reservation> reservations, double[] prf, int[] sameEmail) {
         Map<String, String> guestOf = new HashMap<>();
         Map<String, Integer> personOf = new HashMap<>();
