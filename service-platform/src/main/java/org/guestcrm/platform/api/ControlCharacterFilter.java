@@ -25,7 +25,9 @@ public class ControlCharacterFilter {
         }
         return Response.status(400).type(Problem.MEDIA_TYPE)
                 .entity(new Problem("urn:guestcrm:problem:invalid-request", "Invalid request", 400,
-                        "A parameter holds a control character", request.getUriInfo().getPath(),
+                        // No instance: the path holds the control character, and may hold a credential (a signed
+                        // link's token) that a problem body must not echo.
+                        "A parameter holds a control character", null,
                         List.of(new Problem.InvalidParam(bad, "must not hold control characters"))))
                 .build();
     }

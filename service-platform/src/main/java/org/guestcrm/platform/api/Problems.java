@@ -79,10 +79,30 @@ public class Problems {
     public static Response unexpected(RuntimeException e, UriInfo uri) {
         // The exception's own text can carry request data (a guest's e-mail in a constraint violation): class and SQL
         // state at ERROR, the stack at DEBUG.
-        LOG.errorf("Request to %s failed unexpectedly: %s", uri.getPath(),
-                org.guestcrm.platform.intake.Failures.describe(e));
-        LOG.debugf(e, "Stack of the failed request to %s", uri.getPath());
+        String path = loggablePath(uri.getPath());
+        LOG.errorf("Request to %s failed unexpectedly: %s", path, org.guestcrm.platform.intake.Failures.describe(e));
+        LOG.debugf(e, "Stack of the failed request to %s", path);
         return of(500, "about:blank", "Internal Server Error", "The request could not be completed.", uri, List.of());
+    }
+
+    /** Path segments longer than this are logged as their length only. */
+    static final int LONGEST_LOGGED_SEGMENT = 40;
+
+    /**
+     * The path as a log may hold it: a segment longer than {@value #LONGEST_LOGGED_SEGMENT} characters (a signed link's
+     * token is a credential, and a hostile path can be kilobytes long) becomes {@code {N chars}}, a control character
+     * {@code ?}; ids up to a UUID's 36 characters stay readable.
+     */
+    static String loggablePath(String path) {
+        if (path == null) {
+            return "-";
+        }
+        return java.util.Arrays.stream(path.split("/", -1))
+                .map(segment -> segment.length() > LONGEST_LOGGED_SEGMENT ? "{" + segment.length() + " chars}"
+                        : segment.codePoints().map(c -> c < 0x20 || c == 0x7f ? '?' : c)
+                                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                                .toString())
+                .collect(java.util.stream.Collectors.joining("/"));
     }
 
     /** The request path as the problem's instance, cut to 200 characters (a hostile path can be kilobytes long). */
