@@ -141,6 +141,20 @@ public final class GuestMapper {
         entity.matchLoyalty = person.loyaltyNumber();
     }
 
+    /** Sets the entity's match features to a person's computed by {@link #computeMatchFeatures} for the same state. */
+    public static void setMatchFeatures(SourceProfileEntity entity, PersonRecord person) {
+        entity.matchGivenName = person.givenName();
+        entity.matchSurname = person.surname();
+        entity.matchBirthDate = person.birthDate();
+        entity.matchPostcode = person.postcode();
+        entity.matchCity = person.city();
+        entity.matchStreet = person.street();
+        entity.matchEmail = person.email();
+        entity.matchPhone = person.phone();
+        entity.matchDocument = person.documentNumber();
+        entity.matchLoyalty = person.loyaltyNumber();
+    }
+
     /** The stored match features as the matcher's record (id = the source profile id). */
     public static PersonRecord personOf(SourceProfileEntity e) {
         return new PersonRecord(String.valueOf(e.id), e.matchGivenName, e.matchSurname, e.matchBirthDate, e.matchPostcode,

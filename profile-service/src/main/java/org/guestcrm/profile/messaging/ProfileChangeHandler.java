@@ -187,14 +187,21 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
         int cap = scorer.thresholds().blockCap();
         Set<SourceProfileKey> keys = new LinkedHashSet<>();
         Set<String> lockKeys = new HashSet<>();
-        Demotions demotions = demoteSharedContactPoints(records, now);
+        // Each event's person as the matcher sees it, before any demotion (normalising is a good part of the CPU of a
+        // record: once per record here, reused for the demotions, the look-up and the decision's note).
+        Map<UUID, PersonRecord> rawPersons = new HashMap<>();
+        for (IntakeRecord<GuestProfileChanged> record : records) {
+            rawPersons.put(record.eventId(), personOf(record.value(), k -> false));
+        }
+        Demotions demotions = demoteSharedContactPoints(records, rawPersons, now);
         Set<SharedContactPoints.Key> demoted = demotions.all();
         Map<UUID, PersonRecord> eventPersons = new HashMap<>();
         Map<UUID, Set<String>> eventKeys = new HashMap<>();
         for (IntakeRecord<GuestProfileChanged> record : records) {
             SourceProfileKey key = keyOf(record.value());
             keys.add(key);
-            PersonRecord person = personOf(record.value(), sharedIn(key.tenant(), demoted));
+            PersonRecord person = demoted.isEmpty() ? rawPersons.get(record.eventId())
+                    : personOf(record.value(), sharedIn(key.tenant(), demoted));
             eventPersons.put(record.eventId(), person);
             Set<String> personKeys = IncrementalLinker.blockingKeys(person);
             eventKeys.put(record.eventId(), personKeys);
@@ -303,7 +310,8 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
             if (preferences.trimmed()) {
                 countTrimmedPreferences(record.eventId(), source.id, preferences);
             }
-            GuestMapper.computeMatchFeatures(source, emailEvidence, sharedIn(key.tenant(), demoted));
+            // The event's features as computed above (copyInto sets every field the features read from the event).
+            GuestMapper.setMatchFeatures(source, eventPersons.get(record.eventId()));
             PersonRecord person = GuestMapper.personOf(source);
             Set<String> blockKeys = IncrementalLinker.blockingKeys(person);
             if (isNew) {
@@ -311,7 +319,7 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
                 held.put(key, source);
                 known.put(source.id, source);
                 UUID guestId = attach(record.eventId(), event.getMetadata(), source, person, blockKeys, found, addedHere,
-                        batchState, now, sharedNote(event, person), tenantFrequencies);
+                        batchState, now, sharedNote(rawPersons.get(record.eventId()), person), tenantFrequencies);
                 guestOfSource.put(source.id, guestId);
                 membersOfGuest.computeIfAbsent(guestId, k -> new ArrayList<>()).add(source.id);
                 membership.computeIfAbsent(guestId, k -> new ArrayList<>()).add(new GuestRecomposer.Member(source.id, now));
@@ -443,8 +451,7 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
     }
 
     /** Says which of the profile's contact points were left out of matching as shared by unrelated guests, or null. */
-    private String sharedNote(GuestProfileChanged event, PersonRecord person) {
-        PersonRecord raw = personOf(event, k -> false);
+    private static String sharedNote(PersonRecord raw, PersonRecord person) {
         List<String> left = new ArrayList<>();
         if (raw.email() != null && !raw.email().equals(person.email())) {
             left.add("e-mail");
@@ -470,11 +477,11 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
      * profiles; a point reaching the threshold is recorded as demoted (sticky). Returns every demoted key of the batch.
      */
     private Demotions demoteSharedContactPoints(List<IntakeRecord<GuestProfileChanged>> records,
-            Instant now) {
+            Map<UUID, PersonRecord> rawPersons, Instant now) {
         Map<SharedContactPoints.Key, Set<String>> batchNames = new HashMap<>();
         for (IntakeRecord<GuestProfileChanged> record : records) {
             String tenant = keyOf(record.value()).tenant();
-            PersonRecord person = personOf(record.value(), k -> false);
+            PersonRecord person = rawPersons.get(record.eventId());
             for (String matchKey : new String[] {person.email() == null ? null : "e:" + person.email(),
                     person.phone() == null ? null : "p:" + person.phone()}) {
                 if (matchKey != null) {
