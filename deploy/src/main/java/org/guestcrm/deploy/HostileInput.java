@@ -45,7 +45,9 @@ final class HostileInput {
             return String.format(Locale.ROOT, "fuzz seed %d: %d requests, answers %s, 5xx %d, 4xx without a problem body %d%s,"
                             + " services unhealthy %d%s", seed, tried, byStatus, serverErrors.size(), missing,
                     withoutProblemBody.isEmpty() ? "" : " " + withoutProblemBody, unhealthy.size(),
-                    unhealthy.isEmpty() ? "" : " " + unhealthy);
+                    unhealthy.isEmpty() ? "" : " " + unhealthy)
+                    + (serverErrors.isEmpty() ? "" : "; first 5xx: " + serverErrors.stream().limit(3)
+                            .map(e -> e.length() > 160 ? e.substring(0, 160) + "..." : e).toList());
         }
     }
 
@@ -56,7 +58,10 @@ final class HostileInput {
     private final LocalStack stack;
     private final StackConfig config;
     private final PrintStream out;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    // HTTP/1.1 as a browser or a PMS speaks it to these doors: the JDK client would otherwise offer the h2c upgrade,
+    // which no browser does and which Netty's HTTP/2 limits answer differently (431 or a closed connection).
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(3)).build();
 
     HostileInput(LocalStack stack, PrintStream out) {
         this.stack = stack;
