@@ -43,6 +43,49 @@ public interface JourneyConfig {
     /** Quiet hours per hotel code, e.g. {@code journey.hotel-quiet-hours.BER01=20:00-09:00}. */
     Map<String, String> hotelQuietHours();
 
+    /**
+     * The no-show cut-off for hotels and tenants without their own: {@code HH:mm} on the arrival day, {@code HH:mm+1}
+     * the next day, or {@code none} (default: a PMS that never reports check-ins would make every guest a no-show).
+     */
+    @WithDefault("none")
+    String noShowCutoff();
+
+    /** A tenant's default cut-off, e.g. {@code journey.tenant-no-show-cutoffs.demo=06:00+1}. */
+    Map<String, String> tenantNoShowCutoffs();
+
+    /** A hotel's cut-off (hotel code), e.g. {@code journey.hotel-no-show-cutoffs.BER01=23:00}. */
+    Map<String, String> hotelNoShowCutoffs();
+
+    /** The sweep that applies the cut-offs ({@code journey.no-show-sweep.*}). */
+    NoShowSweep noShowSweep();
+
+    interface NoShowSweep {
+        /** How often it runs ({@code off}: never; also read by the @Scheduled expression). */
+        @WithDefault("1m")
+        String every();
+
+        /** Arrivals further back than this are not swept (history that never got a check-in). */
+        @WithDefault("3d")
+        Duration lookback();
+
+        /** Reservations per transaction. */
+        @WithDefault("500")
+        int batchSize();
+    }
+
+    /** The hotel's cut-off, else its tenant's, else {@link #noShowCutoff()}; empty for none. */
+    default Optional<org.guestcrm.journey.domain.NoShowCutoff> noShowCutoffOf(String tenant, String hotelCode) {
+        String hotel = hotelNoShowCutoffs().get(hotelCode);
+        return org.guestcrm.journey.domain.NoShowCutoff.parse(hotel != null ? hotel
+                : tenantNoShowCutoffs().getOrDefault(tenant, noShowCutoff()));
+    }
+
+    /** Whether any hotel may have a cut-off at all. */
+    default boolean anyNoShowCutoff() {
+        return !hotelNoShowCutoffs().isEmpty() || !tenantNoShowCutoffs().isEmpty()
+                || org.guestcrm.journey.domain.NoShowCutoff.parse(noShowCutoff()).isPresent();
+    }
+
     Steps steps();
 
     Dispatcher dispatcher();

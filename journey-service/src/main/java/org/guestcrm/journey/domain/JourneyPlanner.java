@@ -281,7 +281,8 @@ public final class JourneyPlanner {
         }
         return switch (reservation.status()) {
             case CANCELLED -> Reasons.RESERVATION_CANCELLED;
-            case NO_SHOW -> Reasons.NO_SHOW;
+            case NO_SHOW -> reservation.noShowCutoff() == null ? Reasons.NO_SHOW
+                    : Reasons.noShowByCutoff(reservation.noShowCutoff());
             case CHECKED_IN -> step == JourneyStep.IN_STAY
                     ? Reasons.stayTooShort(schedule.inStayMinimumNights())
                     : Reasons.GUEST_CHECKED_IN;

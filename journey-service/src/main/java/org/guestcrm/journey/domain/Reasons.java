@@ -22,6 +22,11 @@ public final class Reasons {
     private Reasons() {
     }
 
+    /** A step cancelled because the guest had not checked in by the hotel's no-show cut-off. */
+    public static String noShowByCutoff(String cutoff) {
+        return NO_SHOW + ": not checked in by the cut-off (" + cutoff + ")";
+    }
+
     public static String stayTooShort(int minimumNights) {
         return "stay shorter than " + minimumNights + " nights";
     }

@@ -84,6 +84,12 @@ public final class JourneyMapper {
         target.pmsSystem = event.getPmsSystem();
         target.pmsReservationId = event.getPmsReservationId();
         target.status = statusOf(event.getStatus());
+        if (target.noShowCutoffAt != null && (target.status != org.guestcrm.journey.domain.ReservationStatus.CONFIRMED
+                || !event.getArrival().equals(target.arrival))) {
+            // Checked in after all (a late arrival), cancelled, or moved: the cut-off's no-show no longer holds.
+            target.noShowCutoffAt = null;
+            target.noShowCutoff = null;
+        }
         target.arrival = event.getArrival();
         target.departure = event.getDeparture();
         // An erased guest's data is not taken in again from a later snapshot (the PMS may still hold it).
@@ -181,8 +187,12 @@ public final class JourneyMapper {
 
     public static ReservationState stateOf(ReservationEntity reservation, ZoneId hotelZone,
                                            org.guestcrm.journey.domain.QuietHours quietHours) {
-        return new ReservationState(reservation.status, reservation.arrival, reservation.departure, hotelZone,
-                reservation.bookedAt, reservation.uncertain, quietHours);
+        boolean noShowByCutoff = reservation.noShowCutoffAt != null
+                && reservation.status == org.guestcrm.journey.domain.ReservationStatus.CONFIRMED;
+        return new ReservationState(noShowByCutoff ? org.guestcrm.journey.domain.ReservationStatus.NO_SHOW
+                : reservation.status, reservation.arrival, reservation.departure, hotelZone,
+                reservation.bookedAt, reservation.uncertain, quietHours,
+                noShowByCutoff ? (reservation.noShowCutoff == null ? "cut-off" : reservation.noShowCutoff) : null);
     }
 
     public static ExistingCommunication existingOf(CommunicationEntity communication) {

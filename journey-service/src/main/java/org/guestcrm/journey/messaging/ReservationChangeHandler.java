@@ -56,6 +56,8 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
     CommunicationLedger ledger;
     @Inject
     JourneyConfig config;
+    @Inject
+    org.guestcrm.journey.noshow.NoShowCutoffs noShowCutoffs;
 
     Clock clock = Clock.systemUTC();
 
@@ -141,10 +143,13 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
             if (missing) {
                 reservation.uncertain = true;
             }
+            // Still confirmed after the hotel's cut-off (a snapshot of a guest who never checked in): a no-show.
+            noShowCutoffs.decide(reservation, now);
             // A MISSING_FROM_EXPORT record says nothing about the booking's terms: it starts no notice.
             ReservationUpdate update = missing ? null : new ReservationUpdate(before, JourneyMapper.termsOf(reservation),
                     JourneyMapper.noticeVersionOf(event), JourneyMapper.changedAtOf(event), JourneyMapper.isHistory(event));
-            changes += plan(planner, noticePlanner, reservation, heldCommunications.get(key), event.getMetadata(),
+            changes += plan(planner, noticePlanner, reservation, heldCommunications.get(key),
+                    event.getMetadata().getCorrelationId(), event.getMetadata().getEventId().toString(),
                     update, JourneyMapper.isHistory(event), now);
             applied++;
         }
@@ -174,9 +179,20 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
      * Plans one reservation's journey against its held communications (which it keeps up to date), then its notices
      * (which see the journey's changes: a confirmation cancelled or still pending).
      */
+    /**
+     * Plans one held reservation's journey again from its state as held (no snapshot: no notice is started), e.g.
+     * after the no-show cut-off decided it; in the caller's transaction, the reservation and {@code held} (all its
+     * communications) locked. Returns the number of communication changes.
+     */
+    public int replan(ReservationEntity reservation, List<CommunicationEntity> held, String correlationId,
+                      String causationId, Instant now) {
+        return plan(new JourneyPlanner(config.schedule()), new NoticePlanner(config.noticeSettings()), reservation,
+                held, correlationId, causationId, null, false, now);
+    }
+
     private int plan(JourneyPlanner planner, NoticePlanner noticePlanner, ReservationEntity reservation,
-                     List<CommunicationEntity> held, EventMetadata cause, ReservationUpdate update, boolean history,
-                     Instant now) {
+                     List<CommunicationEntity> held, String correlationId, String causationId,
+                     ReservationUpdate update, boolean history, Instant now) {
         ReservationState state = JourneyMapper.stateOf(reservation,
                 config.zoneOf(reservation.tenant, reservation.hotelCode),
                 config.quietHoursOf(reservation.tenant, reservation.hotelCode));
@@ -189,15 +205,16 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
                 .map(change -> change.createsCommunication()
                         ? change.onChannel(channels.channelOf(change.step(), reservation.guestPhone)) : change)
                 .toList();
-        applyChanges(changes, reservation, held, cause, now);
+        applyChanges(changes, reservation, held, correlationId, causationId, now);
         List<CommunicationChange> notices = noticePlanner.plan(state, reservation.guestErased ? null : update,
                 held.stream().map(JourneyMapper::existingOf).toList(), now);
-        applyChanges(notices, reservation, held, cause, now);
+        applyChanges(notices, reservation, held, correlationId, causationId, now);
         return changes.size() + notices.size();
     }
 
     private void applyChanges(List<CommunicationChange> changes, ReservationEntity reservation,
-                              List<CommunicationEntity> held, EventMetadata cause, Instant now) {
+                              List<CommunicationEntity> held, String correlationId, String causationId,
+                              Instant now) {
         if (changes.isEmpty()) {
             return;
         }
@@ -205,8 +222,8 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
                 .collect(Collectors.toMap(c -> c.id, Function.identity()));
         for (CommunicationChange change : changes) {
             CommunicationEntity existing = change.createsCommunication() ? null : heldById.get(change.communicationId());
-            CommunicationEntity changed = ledger.apply(change, existing, reservation, cause.getCorrelationId(),
-                    cause.getEventId().toString(), now);
+            CommunicationEntity changed = ledger.apply(change, existing, reservation, correlationId, causationId,
+                    now);
             if (existing == null) {
                 held.add(changed);
             }

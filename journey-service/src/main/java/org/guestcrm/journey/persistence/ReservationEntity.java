@@ -118,4 +118,16 @@ public class ReservationEntity extends PanacheEntityBase {
     public Integer adults;
 
     public Integer children;
+
+    /**
+     * When the hotel's no-show cut-off passed without a check-in from the PMS while it said CONFIRMED (V23): the
+     * journey treats the reservation as a no-show; null when not decided. Cleared by a later check-in, other status
+     * or moved arrival.
+     */
+    @Column(name = "no_show_cutoff_at")
+    public Instant noShowCutoffAt;
+
+    /** The cut-off applied, in words ("23:00 on the arrival day"), for the reasons (V23). */
+    @Column(name = "no_show_cutoff")
+    public String noShowCutoff;
 }
