@@ -60,6 +60,11 @@ public class CanonicalReservationResource {
     @Inject
     InboundMessageIntake intake;
 
+
+    @Inject
+
+    org.guestcrm.connector.messaging.PushGroupCommit groupCommit;
+
     @Inject
     RefusedArchive refusedArchive;
 
@@ -126,7 +131,7 @@ public class CanonicalReservationResource {
             return Problem.validation("The reservation has invalid fields.", errors).toResponse();
         }
 
-        Receipt receipt = intake.record(new AcceptedMessage(
+        Receipt receipt = groupCommit.record(new AcceptedMessage(
                 feed.tenantId(),
                 feed.feedId(),
                 feed.defaultCurrency(),

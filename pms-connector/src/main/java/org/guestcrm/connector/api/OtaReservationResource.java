@@ -59,6 +59,11 @@ public class OtaReservationResource {
     @Inject
     InboundMessageIntake intake;
 
+
+    @Inject
+
+    org.guestcrm.connector.messaging.PushGroupCommit groupCommit;
+
     @Inject
     RefusedArchive refusedArchive;
 
@@ -144,7 +149,7 @@ public class OtaReservationResource {
         }
         ParsedOtaMessage message = read.reservations();
 
-        Receipt receipt = intake.record(new AcceptedMessage(
+        Receipt receipt = groupCommit.record(new AcceptedMessage(
                 feed.tenantId(),
                 feed.feedId(),
                 feed.defaultCurrency(),
@@ -165,7 +170,7 @@ public class OtaReservationResource {
     }
 
     private Response profiles(FeedAccess.Feed feed, byte[] bytes, ParsedProfileMessage message) {
-        Receipt receipt = intake.record(new AcceptedMessage(feed.tenantId(), feed.feedId(), feed.defaultCurrency(),
+        Receipt receipt = groupCommit.record(new AcceptedMessage(feed.tenantId(), feed.feedId(), feed.defaultCurrency(),
                 Tokens.sha256Hex(bytes), message.envelope().messageType().requestRoot,
                 config.inbound().storeMaskedPayload() ? message.cardFreeXml() : null, List.of(), message.changes(),
                 List.of()));
@@ -179,7 +184,7 @@ public class OtaReservationResource {
         List<FieldWarning> warnings = new ArrayList<>(message.warnings());
         Receipt receipt;
         try {
-            receipt = intake.record(new AcceptedMessage(feed.tenantId(), feed.feedId(), feed.defaultCurrency(),
+            receipt = groupCommit.record(new AcceptedMessage(feed.tenantId(), feed.feedId(), feed.defaultCurrency(),
                     Tokens.sha256Hex(bytes), message.envelope().messageType().requestRoot,
                     config.inbound().storeMaskedPayload() ? message.cardFreeXml() : null, List.of(), List.of(),
                     message.cancellation() == null ? List.of() : List.of(message.cancellation())));

@@ -217,6 +217,13 @@ public interface ConnectorConfig {
         /** Keep the inbound payload (card data removed) in inbound_message.masked_payload. */
         @WithDefault("true")
         boolean storeMaskedPayload();
+
+        /**
+         * Most pushes (OTA, canonical JSON single) recorded in one group commit; pushes arriving while a commit is in
+         * flight wait for the next one (messaging/PushGroupCommit). 1 records every push in its own transaction.
+         */
+        @WithDefault("64")
+        int groupCommitMax();
     }
 
     interface Outbox {

@@ -120,13 +120,92 @@ public class InboundMessageIntake {
 
     @Transactional
     public Receipt record(AcceptedMessage message) {
+        return recordStaged(List.of(stage(message))).getFirst();
+    }
+
+    /**
+     * A push made ready to be recorded alone or in a group commit: its candidate events mapped and serialised (registry
+     * look-ups), no statement sent. Built in the pushing thread, so a group's commit spends no CPU on it.
+     */
+    public static final class Staged {
+        private final AcceptedMessage message;
+        private final UUID messageId;
+        private final Instant receivedAt;
+        private final Member member;
+
+        private Staged(AcceptedMessage message, UUID messageId, Instant receivedAt, Member member) {
+            this.message = message;
+            this.messageId = messageId;
+            this.receivedAt = receivedAt;
+            this.member = member;
+        }
+
+        public UUID messageId() {
+            return messageId;
+        }
+
+        public String feedId() {
+            return message.feedId();
+        }
+    }
+
+    /**
+     * Maps and serialises a message's events (no statement when no cancellation lacks its hotel; such a cancellation
+     * looks its reservation up, see {@link #needsLookUp}). May throw {@link Refused}.
+     */
+    public Staged stage(AcceptedMessage message) {
         UUID messageId = EventIds.messageId(message.feedId(), message.bodySha256());
         Instant receivedAt = Instant.now();
         PmsEventMapper.Origin origin = new PmsEventMapper.Origin(message.tenantId(), message.feedId(), messageId,
                 receivedAt, message.defaultCurrency());
-        Emission emission = emit(message.feedId(), candidatesOf(message, origin), false,
+        Member member = member(candidatesOf(message, origin), false,
                 count -> new IntakeWrites.InboundRow(messageId, message.feedId(), receivedAt, message.bodySha256(),
                         message.messageType(), count, message.cardFreePayload(), true), messageId);
+        return new Staged(message, messageId, receivedAt, member);
+    }
+
+    /** Whether staging {@code message} reads the database (a cancellation naming no hotel looks its reservation up). */
+    public static boolean needsLookUp(AcceptedMessage message) {
+        return message.cancellations().stream().anyMatch(c -> c.hotelCode() == null);
+    }
+
+    /**
+     * Records staged messages in the caller's (or a new) transaction: per feed, in arrival order, the three statements
+     * of {@link IntakeWrites} for all of them, so later messages see what earlier ones held (two versions of one
+     * reservation are decided in arrival order). Answers per message, in order. A conditional inbound row found stored
+     * by a concurrent writer makes a group of several throw {@link GroupConflict} (the caller retries them one by one);
+     * alone, the message is a retransmission, as on the single path.
+     */
+    @Transactional
+    public List<Receipt> recordStaged(List<Staged> group) {
+        Map<String, List<Integer>> byFeed = new java.util.TreeMap<>();
+        for (int i = 0; i < group.size(); i++) {
+            byFeed.computeIfAbsent(group.get(i).feedId(), f -> new ArrayList<>()).add(i);
+        }
+        Emission[] emissions = new Emission[group.size()];
+        byFeed.forEach((feedId, indexes) -> {
+            List<Emission> emitted = emit(feedId, indexes.stream().map(i -> group.get(i).member).toList());
+            for (int j = 0; j < indexes.size(); j++) {
+                emissions[indexes.get(j)] = emitted.get(j);
+            }
+        });
+        List<Receipt> receipts = new ArrayList<>(group.size());
+        for (int i = 0; i < group.size(); i++) {
+            receipts.add(receiptOf(group.get(i), emissions[i]));
+        }
+        return receipts;
+    }
+
+    /** A group of several whose commit found one of its messages stored by a concurrent writer: nothing was written. */
+    public static final class GroupConflict extends RuntimeException {
+        GroupConflict() {
+            super("a message of the group was stored concurrently; nothing of the group was written", null, false, false);
+        }
+    }
+
+    private Receipt receiptOf(Staged staged, Emission emission) {
+        AcceptedMessage message = staged.message;
+        UUID messageId = staged.messageId;
         if (emission.duplicate()) {
             List<UUID> emitted = writes.eventIdsOf(messageId);
             LOG.debugf("Inbound message %s on feed %s is a retransmission of one already accepted; nothing is emitted again.",
@@ -161,9 +240,10 @@ public class InboundMessageIntake {
                 : EventIds.messageId(message.feedId(), message.bodySha256());
         PmsEventMapper.Origin origin = PmsEventMapper.Origin.replay(message.tenantId(), message.feedId(), messageId,
                 receivedAt, message.defaultCurrency(), replayId);
-        Emission emission = emit(message.feedId(), candidatesOf(message, origin), true, storedMessageId != null ? null
-                : count -> new IntakeWrites.InboundRow(messageId, message.feedId(), receivedAt, message.bodySha256(),
-                        message.messageType(), count, message.cardFreePayload(), false), null);
+        Emission emission = emit(message.feedId(), List.of(member(candidatesOf(message, origin), true,
+                storedMessageId != null ? null : count -> new IntakeWrites.InboundRow(messageId, message.feedId(),
+                        receivedAt, message.bodySha256(), message.messageType(), count, message.cardFreePayload(), false),
+                null))).getFirst();
         return new Receipt(messageId, emission.eventIds().isEmpty(), emission.eventIds(), emission.skipped(),
                 emission.heldCancellations());
     }
@@ -237,7 +317,7 @@ public class InboundMessageIntake {
                         row.profileModifiedAt() != null ? row.profileModifiedAt() : origin.receivedAt(), row.line()));
             }
         }
-        Emission emission = emit(feedId, candidates, false, null, null);
+        Emission emission = emit(feedId, List.of(member(candidates, false, null, null))).getFirst();
         Set<Long> lines = new HashSet<>();
         emission.emitted().forEach(c -> lines.add(c.line()));
         return new HistoryOutcome(emission.emitted().size(), lines, emission.resets());
@@ -273,15 +353,17 @@ public class InboundMessageIntake {
     }
 
     /**
-     * Decides every candidate against what is held (in message order, so a later one sees an earlier one) and writes
-     * the outcome: three statements ({@link IntakeWrites}). Records are serialised before the first statement, so no
-     * registry look-up happens while aggregate rows are locked or a connection is held. {@code inbound} makes the
-     * inbound message row from the number of events emitted (null: none); {@code duplicateOf}: a stored inbound
-     * message of that id makes the whole message a retransmission (nothing written). A replay's emitted events get
-     * their replay event ids.
+     * One message's part of an intake transaction: its candidates and their serialised records (null for a replay,
+     * whose emitted records get new event ids), {@code inbound} makes its inbound message row from the number of events
+     * emitted (null: none), {@code duplicateOf}: a stored inbound message of that id makes it a retransmission.
      */
-    private Emission emit(String feedId, List<Candidate> candidates, boolean replay,
+    private record Member(List<Candidate> candidates, byte[][] serialised, boolean replay,
                           IntFunction<IntakeWrites.InboundRow> inbound, UUID duplicateOf) {
+    }
+
+    /** Serialises the records up front (not for a replay), so no registry look-up happens while rows are locked. */
+    private Member member(List<Candidate> candidates, boolean replay, IntFunction<IntakeWrites.InboundRow> inbound,
+                          UUID duplicateOf) {
         byte[][] serialised = new byte[candidates.size()][];
         if (!replay) {
             for (int i = 0; i < candidates.size(); i++) {
@@ -291,14 +373,47 @@ public class InboundMessageIntake {
                 }
             }
         }
+        return new Member(candidates, serialised, replay, inbound, duplicateOf);
+    }
+
+    /**
+     * Decides every candidate of every member against what is held (members in order, candidates in message order, so
+     * a later one sees an earlier one, also of another member) and writes the outcome: three statements for the whole
+     * group ({@link IntakeWrites}). A member whose message is stored already, or repeats an earlier member's message,
+     * is a retransmission (nothing of it written). A replay's emitted events get their replay event ids.
+     */
+    private List<Emission> emit(String feedId, List<Member> members) {
         Set<AggregateVersions.Key> keys = new LinkedHashSet<>();
-        candidates.forEach(c -> keys.add(c.aggregate()));
-        if (writes.prepare(feedId, keys, duplicateOf)) {
-            return Emission.DUPLICATE;
+        Set<UUID> asked = new LinkedHashSet<>();
+        for (Member member : members) {
+            member.candidates().forEach(c -> keys.add(c.aggregate()));
+            if (member.duplicateOf() != null) {
+                asked.add(member.duplicateOf());
+            }
         }
+        Set<UUID> stored = writes.prepare(feedId, keys, asked);
+        boolean[] duplicate = new boolean[members.size()];
+        Set<UUID> inGroup = new HashSet<>();
+        Set<AggregateVersions.Key> lockKeys = new LinkedHashSet<>();
         Set<AggregateVersions.Key> cancelled = new HashSet<>();
-        candidates.stream().filter(c -> c.cancellation() != null).forEach(c -> cancelled.add(c.aggregate()));
-        Map<AggregateVersions.Key, IntakeWrites.Locked> locked = writes.lock(feedId, keys, cancelled);
+        for (int m = 0; m < members.size(); m++) {
+            Member member = members.get(m);
+            UUID id = member.duplicateOf();
+            duplicate[m] = id != null && (stored.contains(id) || !inGroup.add(id));
+            if (!duplicate[m]) {
+                member.candidates().forEach(c -> lockKeys.add(c.aggregate()));
+                member.candidates().stream().filter(c -> c.cancellation() != null)
+                        .forEach(c -> cancelled.add(c.aggregate()));
+            }
+        }
+        boolean anyNew = false;
+        for (boolean d : duplicate) {
+            anyNew |= !d;
+        }
+        if (!anyNew) {
+            return java.util.Collections.nCopies(members.size(), Emission.DUPLICATE);
+        }
+        Map<AggregateVersions.Key, IntakeWrites.Locked> locked = writes.lock(feedId, lockKeys, cancelled);
         Map<AggregateVersions.Key, Held> held = new HashMap<>();
         Map<AggregateVersions.Key, byte[]> lastStates = new HashMap<>();
         // write-back echoes: the profiles of this message a write-back may come back on, with their last emitted state
@@ -327,87 +442,113 @@ public class InboundMessageIntake {
         });
         Map<AggregateVersions.Key, Held> changed = new HashMap<>();
         Map<AggregateVersions.Key, AggregateVersions.ReservationState> states = new HashMap<>();
-        Set<AggregateVersions.Key> resets = new HashSet<>();
-        List<Candidate> emitted = new ArrayList<>();
-        List<UUID> emittedIds = new ArrayList<>();
-        List<Skipped> skipped = new ArrayList<>();
-        List<String> heldCancellations = new ArrayList<>();
+        Map<AggregateVersions.Key, Integer> resets = new HashMap<>();
         List<IntakeWrites.OutboxRow> rows = new ArrayList<>();
         List<IntakeWrites.EchoArrival> arrivals = new ArrayList<>();
+        List<IntakeWrites.InboundRow> inboundRows = new ArrayList<>();
         List<Runnable> afterWrite = new ArrayList<>();
-        for (int index = 0; index < candidates.size(); index++) {
-            Candidate proposed = candidates.get(index);
-            Candidate candidate = proposed.cancellation() == null ? proposed
-                    : applyCancellation(feedId, proposed, lastStates.get(proposed.aggregate()));
-            Held before = held.get(candidate.aggregate());
-            Decision decision = VersionOrdering.decide(before, candidate.version(),
-                    config.ordering().sequenceResetMinGap());
-            if (!decision.held().equals(before)) {
-                held.put(candidate.aggregate(), decision.held());
-                changed.put(candidate.aggregate(), decision.held());
+        List<Emission> emissions = new ArrayList<>(members.size());
+        for (int m = 0; m < members.size(); m++) {
+            if (duplicate[m]) {
+                emissions.add(Emission.DUPLICATE);
+                continue;
             }
-            if (decision.verdict() == Verdict.SEQUENCE_RESET) {
-                resets.add(candidate.aggregate());
-                afterWrite.add(() -> meters.counter("connector.sequence.resets", "feed", feedId).increment());
-                LOG.warnf("Feed %s restarted its sequence for %s %s (sequence dropped from %d to %d with a later version time);"
-                                + " accepted as newest, emitted sequences continue from %d.", feedId,
-                        candidate.aggregate().type().toLowerCase(java.util.Locale.ROOT), candidate.aggregate().id(),
-                        before.sequence(), candidate.version().sequence(), before.sequence() + before.sequenceOffset());
-            }
-            if (decision.emit() && candidate.record() == null) {
-                // a cancellation of a reservation not received yet: held as its version, so an older create stays stale
-                heldCancellations.add(candidate.displayId());
-            } else if (decision.emit()) {
-                SpecificRecord record = candidate.record();
-                if (record instanceof ReservationChanged reservation
-                        && !java.util.Objects.equals(reservation.getPmsSequence(), decision.emittedSequence())) {
-                    record = ReservationChanged.newBuilder(reservation).setPmsSequence(decision.emittedSequence()).build();
+            Member member = members.get(m);
+            List<Candidate> candidates = member.candidates();
+            List<Candidate> emitted = new ArrayList<>();
+            List<UUID> emittedIds = new ArrayList<>();
+            List<Skipped> skipped = new ArrayList<>();
+            List<String> heldCancellations = new ArrayList<>();
+            int memberResets = 0;
+            for (int index = 0; index < candidates.size(); index++) {
+                Candidate proposed = candidates.get(index);
+                Candidate candidate = proposed.cancellation() == null ? proposed
+                        : applyCancellation(feedId, proposed, lastStates.get(proposed.aggregate()));
+                Held before = held.get(candidate.aggregate());
+                Decision decision = VersionOrdering.decide(before, candidate.version(),
+                        config.ordering().sequenceResetMinGap());
+                if (!decision.held().equals(before)) {
+                    held.put(candidate.aggregate(), decision.held());
+                    changed.put(candidate.aggregate(), decision.held());
                 }
-                UUID eventId = candidate.eventId();
-                if (replay) {
-                    eventId = EventIds.replayEventId(candidate.eventId(), candidate.version().contentSha256());
-                    record = PmsEventMapper.withEventId(record, eventId);
+                if (decision.verdict() == Verdict.SEQUENCE_RESET) {
+                    resets.merge(candidate.aggregate(), 1, Integer::sum);
+                    memberResets++;
+                    afterWrite.add(() -> meters.counter("connector.sequence.resets", "feed", feedId).increment());
+                    LOG.warnf("Feed %s restarted its sequence for %s %s (sequence dropped from %d to %d with a later version"
+                                    + " time); accepted as newest, emitted sequences continue from %d.", feedId,
+                            candidate.aggregate().type().toLowerCase(java.util.Locale.ROOT), candidate.aggregate().id(),
+                            before.sequence(), candidate.version().sequence(),
+                            before.sequence() + before.sequenceOffset());
                 }
-                if (record instanceof GuestProfileChanged profile) {
-                    WriteBackEchoes.Expected echo = echoOf(expectedEchoes.get(candidate.displayId()),
-                            lastProfiles.get(candidate.aggregate()), profile);
-                    states.put(candidate.aggregate(), new AggregateVersions.ReservationState(null,
-                            PmsEventMapper.stateBytes(profile)));
-                    lastProfiles.put(candidate.aggregate(), profile);
-                    if (echo != null) {
-                        // our own write-back coming back from the PMS: held as the newest version, not emitted again
-                        arrivals.add(new IntakeWrites.EchoArrival(candidate.displayId(), echo.eventId()));
-                        expectedEchoes.get(candidate.displayId()).remove(echo);
-                        skipped.add(new Skipped("profile", candidate.displayId(), "ECHO"));
-                        afterWrite.add(() -> meters.counter("connector.write.back.echoes.suppressed", "feed", feedId)
-                                .increment());
-                        LOG.debugf("Feed %s: profile %s only reflects write-back %s; not emitted again.", feedId,
-                                candidate.displayId(), echo.eventId());
-                        continue;
+                if (decision.emit() && candidate.record() == null) {
+                    // a cancellation of a reservation not received yet: held as its version, so an older create stays stale
+                    heldCancellations.add(candidate.displayId());
+                } else if (decision.emit()) {
+                    SpecificRecord record = candidate.record();
+                    if (record instanceof ReservationChanged reservation
+                            && !java.util.Objects.equals(reservation.getPmsSequence(), decision.emittedSequence())) {
+                        record = ReservationChanged.newBuilder(reservation).setPmsSequence(decision.emittedSequence())
+                                .build();
                     }
+                    UUID eventId = candidate.eventId();
+                    if (member.replay()) {
+                        eventId = EventIds.replayEventId(candidate.eventId(), candidate.version().contentSha256());
+                        record = PmsEventMapper.withEventId(record, eventId);
+                    }
+                    if (record instanceof GuestProfileChanged profile) {
+                        WriteBackEchoes.Expected echo = echoOf(expectedEchoes.get(candidate.displayId()),
+                                lastProfiles.get(candidate.aggregate()), profile);
+                        states.put(candidate.aggregate(), new AggregateVersions.ReservationState(null,
+                                PmsEventMapper.stateBytes(profile)));
+                        lastProfiles.put(candidate.aggregate(), profile);
+                        if (echo != null) {
+                            // our own write-back coming back from the PMS: held as the newest version, not emitted again
+                            arrivals.add(new IntakeWrites.EchoArrival(candidate.displayId(), echo.eventId()));
+                            expectedEchoes.get(candidate.displayId()).remove(echo);
+                            skipped.add(new Skipped("profile", candidate.displayId(), "ECHO"));
+                            afterWrite.add(() -> meters.counter("connector.write.back.echoes.suppressed", "feed", feedId)
+                                    .increment());
+                            LOG.debugf("Feed %s: profile %s only reflects write-back %s; not emitted again.", feedId,
+                                    candidate.displayId(), echo.eventId());
+                            continue;
+                        }
+                    }
+                    byte[] payload = record == proposed.record() && member.serialised()[index] != null
+                            ? member.serialised()[index] : serialise(candidate.topic(), record);
+                    rows.add(outboxRow(candidate.topic(), candidate.key(), record, payload));
+                    if (record instanceof ReservationChanged reservation) {
+                        byte[] state = PmsEventMapper.stateBytes(reservation);
+                        states.put(candidate.aggregate(), new AggregateVersions.ReservationState(
+                                reservation.getPmsReservationId(), state));
+                        if (lastStates.containsKey(candidate.aggregate()) || cancelled.contains(candidate.aggregate())) {
+                            // a later cancellation of the group applies to this state, as it would after its commit
+                            lastStates.put(candidate.aggregate(), state);
+                        }
+                    }
+                    emitted.add(candidate);
+                    emittedIds.add(eventId);
+                } else if (decision.verdict() != Verdict.SEQUENCE_RESET) {
+                    String aggregate = candidate.aggregate().type().toLowerCase(java.util.Locale.ROOT);
+                    skipped.add(new Skipped(aggregate, candidate.displayId(), decision.verdict().name()));
+                    afterWrite.add(() -> meters.counter("connector.versions.skipped", "feed", feedId, "aggregate",
+                            aggregate, "reason", decision.verdict().name().toLowerCase(java.util.Locale.ROOT))
+                            .increment());
                 }
-                byte[] payload = record == proposed.record() && serialised[index] != null ? serialised[index]
-                        : serialise(candidate.topic(), record);
-                rows.add(outboxRow(candidate.topic(), candidate.key(), record, payload));
-                if (record instanceof ReservationChanged reservation) {
-                    states.put(candidate.aggregate(), new AggregateVersions.ReservationState(
-                            reservation.getPmsReservationId(), PmsEventMapper.stateBytes(reservation)));
-                }
-                emitted.add(candidate);
-                emittedIds.add(eventId);
-            } else if (decision.verdict() != Verdict.SEQUENCE_RESET) {
-                String aggregate = candidate.aggregate().type().toLowerCase(java.util.Locale.ROOT);
-                skipped.add(new Skipped(aggregate, candidate.displayId(), decision.verdict().name()));
-                afterWrite.add(() -> meters.counter("connector.versions.skipped", "feed", feedId, "aggregate", aggregate,
-                        "reason", decision.verdict().name().toLowerCase(java.util.Locale.ROOT)).increment());
             }
+            if (member.inbound() != null) {
+                inboundRows.add(member.inbound().apply(emitted.size()));
+            }
+            emissions.add(new Emission(emitted, emittedIds, skipped, memberResets, heldCancellations, false));
         }
-        if (!writes.write(feedId, inbound == null ? null : inbound.apply(emitted.size()), rows, changed, resets, states,
-                arrivals)) {
-            return Emission.DUPLICATE;
+        if (!writes.write(feedId, inboundRows, rows, changed, resets, states, arrivals)) {
+            if (members.size() > 1) {
+                throw new GroupConflict();
+            }
+            return List.of(Emission.DUPLICATE);
         }
         afterWrite.forEach(Runnable::run);
-        return new Emission(emitted, emittedIds, skipped, resets.size(), heldCancellations, false);
+        return emissions;
     }
 
     /** The record in the registry's wire format, as {@code Outbox.add} stores it (checked against its topic). */

@@ -65,11 +65,11 @@ public class IntakeWrites {
     Outbox outbox;
 
     /**
-     * Creates the aggregate rows that are missing (in key order) and answers whether inbound message {@code messageId}
-     * is stored already (false when null). One statement.
+     * Creates the aggregate rows that are missing (in key order) and answers which of the inbound messages
+     * {@code messageIds} are stored already (none asked: empty). One statement, however many messages a group holds.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public boolean prepare(String feedId, Collection<Key> keys, UUID messageId) {
+    public Set<UUID> prepare(String feedId, Collection<Key> keys, Collection<UUID> messageIds) {
         TreeSet<Key> sorted = new TreeSet<>(keys);
         return session().doReturningWork(connection -> {
             try (PreparedStatement statement = connection.prepareStatement("""
@@ -77,19 +77,22 @@ public class IntakeWrites {
                                select ?, t, i from unnest(?::varchar[], ?::varchar[]) with ordinality as u(t, i, n)
                                order by n
                                on conflict do nothing)
-                    select exists (select 1 from inbound_message where message_id = ?::uuid)""")) {
+                    select array(select message_id::text from inbound_message where message_id = any(?::uuid[]))""")) {
                 statement.setString(1, feedId);
                 statement.setArray(2, connection.createArrayOf("varchar", sorted.stream().map(Key::type).toArray()));
                 statement.setArray(3, connection.createArrayOf("varchar", sorted.stream().map(Key::id).toArray()));
-                if (messageId == null) {
-                    statement.setNull(4, java.sql.Types.OTHER);
-                } else {
-                    statement.setObject(4, messageId);
-                }
+                statement.setArray(4, connection.createArrayOf("uuid", messageIds.toArray()));
+                Set<UUID> stored = new java.util.HashSet<>();
                 try (ResultSet rs = statement.executeQuery()) {
                     rs.next();
-                    return rs.getBoolean(1);
+                    java.sql.Array ids = rs.getArray(1);
+                    if (ids != null) {
+                        for (Object id : (Object[]) ids.getArray()) {
+                            stored.add(UUID.fromString((String) id));
+                        }
+                    }
                 }
+                return stored;
             }
         });
     }
@@ -165,13 +168,14 @@ public class IntakeWrites {
     }
 
     /**
-     * One statement: the inbound message (when given; a conditional one that exists already makes the whole statement
-     * write nothing), the outbox rows in list order, the changed versions and states of locked aggregates, the consumed
-     * echoes. Answers false when nothing was written because the message was there already (a concurrent duplicate).
+     * One statement: the inbound messages (a group commit writes several; a conditional one that exists already makes
+     * the whole statement write nothing), the outbox rows in list order, the changed versions and states of locked
+     * aggregates, the consumed echoes. Answers false when nothing was written because a conditional message was there
+     * already (a concurrent duplicate). {@code resets}: sequence resets per aggregate.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public boolean write(String feedId, InboundRow inbound, List<OutboxRow> rows, Map<Key, Held> changed,
-                         Set<Key> resets, Map<Key, AggregateVersions.ReservationState> states,
+    public boolean write(String feedId, List<InboundRow> inbound, List<OutboxRow> rows, Map<Key, Held> changed,
+                         Map<Key, Integer> resets, Map<Key, AggregateVersions.ReservationState> states,
                          List<EchoArrival> arrivals) {
         Instant now = Instant.now();
         TreeMap<Key, Boolean> touched = new TreeMap<>();
@@ -182,10 +186,13 @@ public class IntakeWrites {
                     with m as (
                         insert into inbound_message (message_id, feed_id, received_at, body_sha256, message_type,
                                                      event_count, masked_payload)
-                        select ?::uuid, ?, ?::timestamptz, ?, ?, ?::int, ? where ?::boolean
+                        select u.id, ?, u.r::timestamptz, u.sha, u.mt, u.ec::int, u.mp
+                        from unnest(?::uuid[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::text[])
+                             with ordinality as u(id, r, sha, mt, ec, mp, n)
+                        order by u.n
                         on conflict do nothing
                         returning message_id),
-                    go as (select (not ?::boolean) or exists (select 1 from m) as ok),
+                    go as (select count(*) = ?::int as ok from m where m.message_id = any(?::uuid[])),
                     o as (
                         insert into outbox_event (event_id, event_type, topic, record_key, correlation_id, payload, created_at)
                         select u.e, u.t, u.tp, u.k, u.c, u.p, ?::timestamptz
@@ -217,21 +224,23 @@ public class IntakeWrites {
                     select (select ok from go), (select count(*) from o), (select count(*) from v),
                            (select count(*) from e)""")) {
                 int p = 1;
-                boolean withInbound = inbound != null;
-                if (withInbound) {
-                    statement.setObject(p++, inbound.messageId());
-                } else {
-                    statement.setNull(p++, java.sql.Types.OTHER);
-                }
-                statement.setString(p++, withInbound ? inbound.feedId() : null);
-                statement.setObject(p++, withInbound ? inbound.receivedAt().atOffset(ZoneOffset.UTC) : null,
-                        java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
-                statement.setString(p++, withInbound ? inbound.bodySha256() : null);
-                statement.setString(p++, withInbound ? inbound.messageType() : null);
-                statement.setInt(p++, withInbound ? inbound.eventCount() : 0);
-                statement.setString(p++, withInbound ? inbound.maskedPayload() : null);
-                statement.setBoolean(p++, withInbound);
-                statement.setBoolean(p++, withInbound && inbound.conditional());
+                statement.setString(p++, feedId);
+                statement.setArray(p++, connection.createArrayOf("uuid", inbound.stream().map(InboundRow::messageId)
+                        .toArray()));
+                statement.setArray(p++, connection.createArrayOf("varchar", inbound.stream()
+                        .map(r -> time(r.receivedAt())).toArray()));
+                statement.setArray(p++, connection.createArrayOf("varchar", inbound.stream().map(InboundRow::bodySha256)
+                        .toArray()));
+                statement.setArray(p++, connection.createArrayOf("varchar", inbound.stream().map(InboundRow::messageType)
+                        .toArray()));
+                statement.setArray(p++, connection.createArrayOf("varchar", inbound.stream()
+                        .map(r -> Integer.toString(r.eventCount())).toArray()));
+                statement.setArray(p++, connection.createArrayOf("text", inbound.stream().map(InboundRow::maskedPayload)
+                        .toArray()));
+                List<UUID> conditional = inbound.stream().filter(InboundRow::conditional).map(InboundRow::messageId)
+                        .toList();
+                statement.setInt(p++, conditional.size());
+                statement.setArray(p++, connection.createArrayOf("uuid", conditional.toArray()));
                 statement.setObject(p++, now.atOffset(ZoneOffset.UTC), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
                 p = outboxArrays(connection, statement, p, rows);
                 p = versionArrays(connection, statement, p, touched, changed, resets, states);
@@ -266,7 +275,7 @@ public class IntakeWrites {
     }
 
     private static int versionArrays(Connection connection, PreparedStatement statement, int p,
-                                     TreeMap<Key, Boolean> touched, Map<Key, Held> changed, Set<Key> resets,
+                                     TreeMap<Key, Boolean> touched, Map<Key, Held> changed, Map<Key, Integer> resets,
                                      Map<Key, AggregateVersions.ReservationState> states) throws SQLException {
         int n = touched.size();
         String[][] text = new String[11][n];
@@ -283,7 +292,7 @@ public class IntakeWrites {
             text[5][i] = held != null ? time(held.time()) : null;
             text[6][i] = held != null ? held.contentSha256() : null;
             text[7][i] = held != null ? time(held.epochStart()) : null;
-            text[8][i] = held != null && resets.contains(key) ? "1" : "0";
+            text[8][i] = held != null ? Integer.toString(resets.getOrDefault(key, 0)) : "0";
             text[9][i] = state != null ? "t" : "f";
             text[10][i] = state != null ? state.pmsReservationId() : null;
             payloads[i] = state != null && state.payload() != null ? state.payload() : new byte[0];

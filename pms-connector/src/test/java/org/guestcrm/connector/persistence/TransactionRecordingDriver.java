@@ -55,6 +55,11 @@ public final class TransactionRecordingDriver implements Driver {
         return SENT.stream().filter(s -> s.thread().equals(thread)).map(Sent::sql).toList();
     }
 
+    /** How many statements threads other than {@code except} sent since {@link #clear}. */
+    public static long sentByAllBut(String except) {
+        return SENT.stream().filter(s -> !s.thread().equals(except)).count();
+    }
+
     /** The committed transactions recorded since {@link #clear} that match. */
     public static List<Transaction> committed(Predicate<Transaction> filter) {
         return COMMITTED.stream().filter(filter).toList();
