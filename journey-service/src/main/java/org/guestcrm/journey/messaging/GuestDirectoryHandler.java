@@ -39,12 +39,15 @@ public class GuestDirectoryHandler implements IntakeHandler<GuestUpdated> {
     GuestDirectory directory;
     @Inject
     org.guestcrm.journey.campaign.CampaignPlanner campaigns;
+    @Inject
+    org.guestcrm.journey.persistence.GuestSourceProfiles profiles;
 
     Clock clock = Clock.systemUTC();
 
     @Override
     public void forget(List<String> guestIds) {
         int[] counts = campaigns.forgetGuests(guestIds);
+        profiles.forget(guestIds);
         LOG.infof("crm.guests: %d tombstone(s): %d guest(s) removed from the directory, %d pending campaign "
                 + "message(s) cancelled.", guestIds.size(), counts[0], counts[1]);
     }
@@ -91,6 +94,16 @@ public class GuestDirectoryHandler implements IntakeHandler<GuestUpdated> {
             guests.add(guestOf(event));
         }
         int changed = directory.upsertAll(guests, clock.instant());
+        // Which guest each PMS profile belongs to: a reservation's messages are found by its lead guest's profile.
+        for (GuestUpdated event : newest.values()) {
+            profiles.assign(event.getMetadata().getTenantId(), event.getGuestId(), event.getSourceProfiles().stream()
+                    .filter(ref -> ref.getPmsSystem() != null && !ref.getPmsSystem().isBlank()
+                            && ref.getPmsSystem().length() <= 200 && ref.getPmsProfileId() != null
+                            && !ref.getPmsProfileId().isBlank() && ref.getPmsProfileId().length() <= 200)
+                    .map(ref -> new org.guestcrm.journey.persistence.GuestSourceProfiles.Profile(ref.getPmsSystem(),
+                            ref.getPmsProfileId()))
+                    .distinct().toList(), clock.instant());
+        }
         LOG.debugf("%d GuestUpdated: %d guest(s) of the directory changed.", records.size(), changed);
     }
 

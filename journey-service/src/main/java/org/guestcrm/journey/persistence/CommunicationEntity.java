@@ -130,4 +130,8 @@ public class CommunicationEntity extends PanacheEntityBase {
      */
     @jakarta.persistence.Transient
     public Integer smsSegments;
+
+    /** The guest this message was re-keyed from by a merge (V24); null when never moved. */
+    @Column(name = "previous_guest_id")
+    public String previousGuestId;
 }

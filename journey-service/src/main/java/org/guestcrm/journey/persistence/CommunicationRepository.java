@@ -369,4 +369,44 @@ public class CommunicationRepository implements PanacheRepositoryBase<Communicat
             }
         });
     }
+
+    /**
+     * One page of a guest's communications, newest due first: those keyed by the guest and the journey messages of
+     * reservations whose lead guest's PMS profile belongs to it (guest_source_profile).
+     */
+    public List<CommunicationEntity> pageForGuest(String tenant, String guestId, int offset, int limit) {
+        @SuppressWarnings("unchecked")
+        List<CommunicationEntity> rows = getEntityManager().createNativeQuery("""
+                        SELECT x.* FROM (
+                            SELECT c.* FROM communication c WHERE c.tenant = :tenant AND c.guest_id = :guest
+                            UNION ALL
+                            SELECT c.* FROM guest_source_profile p
+                            JOIN reservation r ON r.tenant = p.tenant AND r.pms_system = p.pms_system
+                                              AND r.guest_profile_id = p.pms_profile_id
+                            JOIN communication c ON c.tenant = r.tenant AND c.hotel_code = r.hotel_code
+                                                AND c.pms_reservation_id = r.pms_reservation_id
+                            WHERE p.tenant = :tenant AND p.guest_id = :guest AND c.guest_id IS NULL
+                        ) x
+                        ORDER BY x.due_at DESC, x.id DESC
+                        OFFSET :offset LIMIT :limit
+                        """, CommunicationEntity.class)
+                .setParameter("tenant", tenant)
+                .setParameter("guest", guestId)
+                .setParameter("offset", offset)
+                .setParameter("limit", limit)
+                .getResultList();
+        return rows;
+    }
+
+    /** Whether the guest is known here: in the directory, owning a PMS profile, or holding a message. */
+    public boolean guestKnown(String tenant, String guestId) {
+        return Boolean.TRUE.equals(getEntityManager().createNativeQuery("""
+                        SELECT EXISTS (SELECT 1 FROM guest_directory WHERE tenant = :tenant AND guest_id = :guest)
+                            OR EXISTS (SELECT 1 FROM guest_source_profile WHERE tenant = :tenant AND guest_id = :guest)
+                            OR EXISTS (SELECT 1 FROM communication WHERE tenant = :tenant AND guest_id = :guest)
+                        """)
+                .setParameter("tenant", tenant)
+                .setParameter("guest", guestId)
+                .getSingleResult());
+    }
 }
