@@ -2,6 +2,7 @@ package org.guestcrm.desk.config;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,9 +20,15 @@ public class DeskClock {
 
     private final AtomicReference<Instant> stopped = new AtomicReference<>();
 
+    /**
+     * Now, in microseconds: PostgreSQL's timestamptz keeps microseconds, so a time the desk computes from now (a
+     * document's due time, updated_at) compares equal to the same time read back. With the JDK's nanoseconds a due
+     * time read back never equalled the one recomputed from an unchanged reservation, and the document was rewritten
+     * unchanged (issue 5: DeskCostTest's no-op rewrite of the CONFIRMATION document).
+     */
     public Instant now() {
         Instant fixed = stopped.get();
-        return fixed != null ? fixed : Clock.systemUTC().instant();
+        return (fixed != null ? fixed : Clock.systemUTC().instant()).truncatedTo(ChronoUnit.MICROS);
     }
 
     /** Stops the clock at {@code instant} until moved again or reset (tests only). */

@@ -13,6 +13,7 @@ import org.guestcrm.desk.config.DeskClock;
 import org.guestcrm.desk.config.DeskRules;
 import org.guestcrm.desk.domain.DocumentDuty;
 import org.guestcrm.desk.persistence.DocumentEntity;
+import org.guestcrm.desk.persistence.Jdbc;
 import org.guestcrm.desk.persistence.ReservationStateEntity;
 import org.guestcrm.events.CommunicationChannel;
 import org.guestcrm.events.CommunicationEvent;
@@ -51,6 +52,8 @@ public class CommunicationChangeHandler implements IntakeHandler<CommunicationEv
     CommunicationProgress progress;
     @Inject
     jakarta.persistence.EntityManager entityManager;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     @Override
     public String consumer() {
@@ -120,7 +123,8 @@ public class CommunicationChangeHandler implements IntakeHandler<CommunicationEv
             return;
         }
         Map<String, DocumentEntity> held = new HashMap<>();
-        documents.ensureAndLock(wanted, keys).forEach(d -> held.put(d.reservationKey + "|" + d.kind, d));
+        org.guestcrm.desk.persistence.DocumentRows documentRows = documents.rows();
+        documentRows.ensureAndLock(wanted, keys).forEach(d -> held.put(d.reservationKey + "|" + d.kind, d));
         int applied = 0;
         int late = 0;
         for (IntakeRecord<CommunicationEvent> record : records) {
@@ -142,7 +146,7 @@ public class CommunicationChangeHandler implements IntakeHandler<CommunicationEv
                 state.hotelCode = event.getHotelCode();
                 state.pmsReservationId = event.getPmsReservationId();
                 Instant due = event.getScheduledFor() != null ? event.getScheduledFor() : event.getMetadata().getOccurredAt();
-                document = documents.insertOnce(DocumentDesk.create(state, duty.get(), due, now));
+                document = documentRows.insertOnce(DocumentDesk.create(state, duty.get(), due, now));
                 held.put(key.get() + "|" + duty.get().kind(), document);
             }
             Cause cause = new Cause(event.getMetadata().getCorrelationId(), event.getMetadata().getEventId().toString());
@@ -154,6 +158,7 @@ public class CommunicationChangeHandler implements IntakeHandler<CommunicationEv
             }
             applied++;
         }
+        documentRows.writeChanged();
         if (late > 0) {
             LOG.warnf("%d document(s) bounced, failed or skipped in a batch of %d communication event(s); LATE_DOCUMENT"
                     + " task(s) opened.", late, records.size());
@@ -186,22 +191,41 @@ public class CommunicationChangeHandler implements IntakeHandler<CommunicationEv
                 }
             }
         }
-        for (Map.Entry<List<String>, long[]> entry : counts.entrySet()) {
-            List<String> k = entry.getKey();
-            entityManager.createNativeQuery("""
-                    insert into communication_tally (tenant, hotel_code, day, step, channel, status, events, segments,
-                                                     without_segments)
-                    values (?1, ?2, cast(?3 as date), ?4, ?5, ?6, ?7, ?8, ?9)
-                    on conflict (tenant, hotel_code, day, step, channel, status)
-                    do update set events = communication_tally.events + excluded.events,
-                        segments = communication_tally.segments + excluded.segments,
-                        without_segments = communication_tally.without_segments + excluded.without_segments""")
-                    .setParameter(1, k.get(0)).setParameter(2, k.get(1)).setParameter(3, k.get(2))
-                    .setParameter(4, k.get(3)).setParameter(5, k.get(4)).setParameter(6, k.get(5))
-                    .setParameter(7, entry.getValue()[0]).setParameter(8, entry.getValue()[1])
-                    .setParameter(9, entry.getValue()[2]).executeUpdate();
+        if (counts.isEmpty()) {
+            return;
         }
+        List<Map.Entry<List<String>, long[]>> rows = new java.util.ArrayList<>(counts.entrySet());
+        io.micrometer.core.instrument.Counter counter = meters.counter("desk.jdbc.statements", "table",
+                "communication_tally");
+        Jdbc.work(entityManager, connection -> {
+            try (java.sql.PreparedStatement upsert = connection.prepareStatement(TALLY)) {
+                for (int c = 0; c < 6; c++) {
+                    int column = c;
+                    upsert.setArray(c + 1, Jdbc.texts(connection, rows, e -> e.getKey().get(column)));
+                }
+                for (int c = 0; c < 3; c++) {
+                    int column = c;
+                    upsert.setArray(c + 7, Jdbc.texts(connection, rows, e -> e.getValue()[column]));
+                }
+                counter.increment();
+                return upsert.executeUpdate();
+            }
+        });
     }
+
+    /** communication_tally: one statement text whatever the number of groups (issue 5). */
+    private static final String TALLY = """
+            insert into communication_tally (tenant, hotel_code, day, step, channel, status, events, segments,
+                                             without_segments)
+            select r.* from unnest(cast(? as varchar[]), cast(? as varchar[]), cast(? as date[]), cast(? as varchar[]),
+                                   cast(? as varchar[]), cast(? as varchar[]), cast(? as bigint[]), cast(? as bigint[]),
+                                   cast(? as bigint[]))
+                as r(tenant, hotel_code, day, step, channel, status, events, segments, without_segments)
+            order by r.tenant, r.hotel_code, r.day, r.step, r.channel, r.status
+            on conflict (tenant, hotel_code, day, step, channel, status)
+            do update set events = communication_tally.events + excluded.events,
+                segments = communication_tally.segments + excluded.segments,
+                without_segments = communication_tally.without_segments + excluded.without_segments""";
 
     /**
      * Campaign mails SENT to a golden guest (step {@code CAMPAIGN:<id>}, with a guestId): kept for the revenue

@@ -44,6 +44,8 @@ public class CommunicationProgress {
 
     @Inject
     EntityManager entityManager;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
     @ConfigProperty(name = "mp.messaging.incoming.communications-in.topic", defaultValue = "crm.communications")
@@ -67,18 +69,35 @@ public class CommunicationProgress {
             }
         }
         Instant now = Instant.now();
-        for (Map.Entry<Integer, long[]> entry : next.entrySet()) {
-            Instant at = newest.getOrDefault(entry.getKey(), Instant.EPOCH);
-            entityManager.createNativeQuery("""
-                    insert into communication_progress (topic_partition, next_offset, newest_event_at, updated_at)
-                    values (?1, ?2, ?3, ?4) on conflict (topic_partition) do update
-                    set next_offset = greatest(communication_progress.next_offset, excluded.next_offset),
-                        newest_event_at = greatest(communication_progress.newest_event_at, excluded.newest_event_at),
-                        updated_at = excluded.updated_at""")
-                    .setParameter(1, entry.getKey()).setParameter(2, entry.getValue()[0]).setParameter(3, at)
-                    .setParameter(4, now).executeUpdate();
+        List<Map.Entry<Integer, long[]>> rows = new java.util.ArrayList<>(next.entrySet());
+        if (rows.isEmpty()) {
+            return;
         }
+        io.micrometer.core.instrument.Counter counter = meters.counter("desk.jdbc.statements", "table",
+                "communication_progress");
+        org.guestcrm.desk.persistence.Jdbc.work(entityManager, connection -> {
+            try (java.sql.PreparedStatement upsert = connection.prepareStatement(PROGRESS)) {
+                upsert.setArray(1, org.guestcrm.desk.persistence.Jdbc.texts(connection, rows, Map.Entry::getKey));
+                upsert.setArray(2, org.guestcrm.desk.persistence.Jdbc.texts(connection, rows, e -> e.getValue()[0]));
+                upsert.setArray(3, org.guestcrm.desk.persistence.Jdbc.texts(connection, rows,
+                        e -> newest.getOrDefault(e.getKey(), Instant.EPOCH)));
+                upsert.setArray(4, org.guestcrm.desk.persistence.Jdbc.texts(connection, rows, e -> now));
+                counter.increment();
+                return upsert.executeUpdate();
+            }
+        });
     }
+
+    /** One upsert for every partition of the batch, in partition order (one statement text, issue 5). */
+    private static final String PROGRESS = """
+            insert into communication_progress (topic_partition, next_offset, newest_event_at, updated_at)
+            select r.* from unnest(cast(? as int[]), cast(? as bigint[]), cast(? as timestamptz[]),
+                                   cast(? as timestamptz[])) as r(topic_partition, next_offset, newest_event_at, updated_at)
+            order by r.topic_partition
+            on conflict (topic_partition) do update
+            set next_offset = greatest(communication_progress.next_offset, excluded.next_offset),
+                newest_event_at = greatest(communication_progress.newest_event_at, excluded.newest_event_at),
+                updated_at = excluded.updated_at""";
 
     /**
      * Up to when the desk has applied crm.communications: {@code now} when every partition is read to its end, else

@@ -15,6 +15,7 @@ import org.guestcrm.desk.domain.ReservationSignal;
 import org.guestcrm.desk.domain.TaskKind;
 import org.guestcrm.desk.domain.TaskStatus;
 import org.guestcrm.desk.persistence.DocumentEntity;
+import org.guestcrm.desk.persistence.DocumentRows;
 import org.guestcrm.desk.persistence.ReservationStateEntity;
 import org.guestcrm.desk.persistence.TaskEntity;
 import org.jboss.logging.Logger;
@@ -35,8 +36,6 @@ import jakarta.transaction.Transactional;
 public class DocumentDesk {
 
     private static final Logger LOG = Logger.getLogger(DocumentDesk.class);
-    /** Rows per insert statement (12 parameters each, far below PostgreSQL's 32767). */
-    private static final int INSERT_CHUNK = 1000;
 
     @Inject
     DeskRules rules;
@@ -52,7 +51,7 @@ public class DocumentDesk {
     /** A reservation snapshot was applied (not a history import for creation): keep its documents in line. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void onReservation(ReservationStateEntity state, ReservationSignal signal, boolean history,
-                              List<DocumentEntity> held, Instant now, Cause cause) {
+                              List<DocumentEntity> held, DocumentRows rows, Instant now, Cause cause) {
         switch (signal) {
             case BOOKED -> {
                 if ("CHECKED_IN".equals(state.status) || "CHECKED_OUT".equals(state.status)) {
@@ -65,7 +64,8 @@ public class DocumentDesk {
                 java.time.ZoneId zone = rules.of(state.tenant, state.hotelCode).hours().zone();
                 for (DocumentDuty duty : rules.documents(state.tenant, state.hotelCode)) {
                     DocumentEntity document = held.stream().filter(d -> d.kind == duty.kind()).findFirst().orElse(null);
-                    Instant due = duty.dueAt(state.firstSeenAt, state.arrival, state.departure, zone);
+                    Instant due = duty.dueAt(state.firstSeenAt, state.arrival, state.departure, zone)
+                            .truncatedTo(java.time.temporal.ChronoUnit.MICROS); // as PostgreSQL keeps it
                     if (document == null) {
                         if (("CHECKED_IN".equals(state.status) || "CHECKED_OUT".equals(state.status))
                                 && duty.kind() != DocumentKind.INVOICE && duty.kind() != DocumentKind.CONFIRMATION) {
@@ -76,7 +76,7 @@ public class DocumentDesk {
                             fresh.state = DocumentState.NOT_OWED;
                             fresh.reason = "booked after its due time";
                         }
-                        document = insertOnce(fresh);
+                        document = rows.insertOnce(fresh);
                         held.add(document);
                         if (document.id.equals(fresh.id)) {
                             continue; // created now
@@ -102,77 +102,12 @@ public class DocumentDesk {
     }
 
     /**
-     * Inserts a new document unless its reservation already has one of its kind, and returns the row, locked. The
-     * reservation and the communication consumers may insert the same document at the same moment (the topics are not
-     * ordered with each other): {@code on conflict do nothing} waits for the other transaction and keeps its row, so
-     * neither batch fails on {@code document_once} (which made BatchIntake re-apply the whole batch record by record).
+     * The documents of one batch, read and written with plain JDBC ({@link DocumentRows}): the batch ensures and locks
+     * them in the one global order first ({@link DocumentRows#ensureAndLock}), changes them through this class, and
+     * writes the changed ones with {@link DocumentRows#writeChanged} before it returns.
      */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public DocumentEntity insertOnce(DocumentEntity fresh) {
-        entityManager.createNativeQuery("""
-                insert into document (id, reservation_key, tenant, hotel_code, pms_reservation_id, kind, step, state, due_at,
-                                      reason, created_at, updated_at)
-                values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-                on conflict (reservation_key, kind) do nothing""")
-                .setParameter(1, fresh.id).setParameter(2, fresh.reservationKey).setParameter(3, fresh.tenant)
-                .setParameter(4, fresh.hotelCode).setParameter(5, fresh.pmsReservationId)
-                .setParameter(6, fresh.kind.name()).setParameter(7, fresh.step).setParameter(8, fresh.state.name())
-                .setParameter(9, fresh.dueAt).setParameter(10, fresh.reason).setParameter(11, fresh.createdAt)
-                .setParameter(12, fresh.updatedAt).executeUpdate();
-        return DocumentEntity.<DocumentEntity>find("reservationKey = ?1 and kind = ?2", fresh.reservationKey, fresh.kind)
-                .withLock(LockModeType.PESSIMISTIC_WRITE).singleResult();
-    }
-
-    /**
-     * The one lock order on document rows that every writer keeps (the reservation and the communication consumers):
-     * the rows in {@code wanted} that do not exist yet are inserted in one statement ({@code on conflict do nothing}),
-     * sorted by (reservation_key, kind), then every document of {@code reservationKeys} is locked in one
-     * {@code select ... order by reservation_key, kind for update}. A batch calls this once, before it changes any
-     * document, so two batches that touch the same documents take their locks in the same order and never deadlock
-     * (40P01). Returns the locked rows (managed), in that order.
-     */
-    @Transactional(Transactional.TxType.MANDATORY)
-    @SuppressWarnings("unchecked")
-    public List<DocumentEntity> ensureAndLock(java.util.Collection<DocumentEntity> wanted,
-                                              java.util.Collection<String> reservationKeys) {
-        java.util.TreeMap<String, DocumentEntity> sorted = new java.util.TreeMap<>();
-        for (DocumentEntity d : wanted) {
-            sorted.putIfAbsent(d.reservationKey + "\u0000" + d.kind.name(), d);
-        }
-        List<DocumentEntity> rows = new ArrayList<>(sorted.values());
-        for (int from = 0; from < rows.size(); from += INSERT_CHUNK) {
-            List<DocumentEntity> chunk = rows.subList(from, Math.min(rows.size(), from + INSERT_CHUNK));
-            StringBuilder sql = new StringBuilder("""
-                    insert into document (id, reservation_key, tenant, hotel_code, pms_reservation_id, kind, step, state,
-                                          due_at, reason, created_at, updated_at) values """);
-            for (int i = 0; i < chunk.size(); i++) {
-                int p = i * 12;
-                sql.append(i == 0 ? "" : ", ").append('(');
-                for (int c = 1; c <= 12; c++) {
-                    sql.append(c == 1 ? "" : ", ").append('?').append(p + c);
-                }
-                sql.append(')');
-            }
-            sql.append(" on conflict (reservation_key, kind) do nothing");
-            jakarta.persistence.Query insert = entityManager.createNativeQuery(sql.toString());
-            for (int i = 0; i < chunk.size(); i++) {
-                DocumentEntity d = chunk.get(i);
-                int p = i * 12;
-                insert.setParameter(p + 1, d.id).setParameter(p + 2, d.reservationKey).setParameter(p + 3, d.tenant)
-                        .setParameter(p + 4, d.hotelCode).setParameter(p + 5, d.pmsReservationId)
-                        .setParameter(p + 6, d.kind.name()).setParameter(p + 7, d.step)
-                        .setParameter(p + 8, d.state.name()).setParameter(p + 9, d.dueAt)
-                        .setParameter(p + 10, d.reason).setParameter(p + 11, d.createdAt)
-                        .setParameter(p + 12, d.updatedAt);
-            }
-            insert.executeUpdate();
-        }
-        if (reservationKeys.isEmpty()) {
-            return new ArrayList<>();
-        }
-        return new ArrayList<>(entityManager.createNativeQuery("""
-                select * from document where reservation_key in (:keys) order by reservation_key, kind for update""",
-                DocumentEntity.class).setParameter("keys", new java.util.TreeSet<>(reservationKeys)).getResultList());
+    public DocumentRows rows() {
+        return new DocumentRows(entityManager, meters.counter("desk.jdbc.statements", "table", "document"));
     }
 
     /**

@@ -36,6 +36,8 @@ public class GuestLinks {
     @Inject
     TaskLedger tasks;
     @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+    @Inject
     jakarta.persistence.EntityManager entityManager;
 
     /** A PMS profile of a tenant. */
@@ -50,11 +52,24 @@ public class GuestLinks {
     /** The guests holding these profiles, by link key (profiles nobody holds yet are absent). */
     public Map<String, String> guestsOf(Collection<String> linkKeys) {
         Map<String, String> guests = new HashMap<>();
-        if (!linkKeys.isEmpty()) {
-            GuestLinkEntity.<GuestLinkEntity>list("linkKey in ?1", new HashSet<>(linkKeys))
-                    .forEach(link -> guests.put(link.linkKey, link.guestId));
+        if (linkKeys.isEmpty()) {
+            return guests;
         }
-        return guests;
+        // Plain JDBC, one statement text whatever the number of keys (the reservations' hot path, issue 5).
+        io.micrometer.core.instrument.Counter counter = meters.counter("desk.jdbc.statements", "table", "guest_link");
+        return org.guestcrm.desk.persistence.Jdbc.work(entityManager, connection -> {
+            try (java.sql.PreparedStatement select = connection.prepareStatement(
+                    "select link_key, guest_id from guest_link where link_key = any(cast(? as varchar[]))")) {
+                select.setArray(1, org.guestcrm.desk.persistence.Jdbc.texts(connection, new HashSet<>(linkKeys), k -> k));
+                counter.increment();
+                try (java.sql.ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        guests.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+            return guests;
+        });
     }
 
     /** The guest holding the primary guest's profile of a reservation, if known. */

@@ -14,6 +14,8 @@ import org.guestcrm.desk.config.DeskClock;
 import org.guestcrm.desk.domain.LeadStatus;
 import org.guestcrm.desk.domain.ReservationSignal;
 import org.guestcrm.desk.persistence.DocumentEntity;
+import org.guestcrm.desk.persistence.Jdbc;
+import org.guestcrm.desk.persistence.ReservationStateRows;
 import org.guestcrm.desk.persistence.LeadEntity;
 import org.guestcrm.desk.persistence.ReservationStateEntity;
 import org.guestcrm.events.ReservationChanged;
@@ -57,6 +59,8 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
     GuestLinks guests;
     @Inject
     jakarta.persistence.EntityManager entityManager;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     @Override
     public String consumer() {
@@ -123,28 +127,27 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
             }
         }
         Map<String, String> guestOfProfile = guests.guestsOf(profileKeys);
-        Map<String, ReservationStateEntity> held = new HashMap<>();
         // Locked (in key order, before the leads: the lock order of every desk writer of reservation_state), so the
         // version check below is a guard even when two consumers briefly hold the same partition (a rebalance): the
-        // handler records no processed-event row (recordsProcessedEvents), the snapshot version alone decides.
-        ReservationStateEntity.<ReservationStateEntity>find("reservationKey in ?1 order by reservationKey", keys)
-                .withLock(LockModeType.PESSIMISTIC_WRITE).list()
-                .forEach(state -> held.put(state.reservationKey, state));
+        // handler records no processed-event row (recordsProcessedEvents), the snapshot version alone decides. Plain
+        // JDBC (not managed): the rows the batch applies are written back in one upsert at its end.
+        ReservationStateRows stateRows = new ReservationStateRows(entityManager, statements("reservation_state"));
+        Map<String, ReservationStateEntity> held = stateRows.lock(keys);
+        Map<String, ReservationStateEntity> applied = new java.util.TreeMap<>();
         Map<String, LeadEntity> leadsByKey = new HashMap<>();
-        LeadEntity.<LeadEntity>find("reservationKey in ?1 order by id", keys)
-                .withLock(LockModeType.PESSIMISTIC_WRITE).list()
-                .forEach(lead -> leadsByKey.put(lead.reservationKey, lead));
+        leadsLocked("select id from lead where reservation_key = any(cast(? as varchar[])) order by id for update",
+                keys, null).forEach(lead -> leadsByKey.put(lead.reservationKey, lead));
         // Every document the batch may touch exists and is locked, in the one global order, before any changes.
         Map<String, List<DocumentEntity>> documentsByKey = new HashMap<>();
-        documents.ensureAndLock(owedDocuments(records, held, now), keys)
+        org.guestcrm.desk.persistence.DocumentRows documentRows = documents.rows();
+        documentRows.ensureAndLock(owedDocuments(records, held, now), keys)
                 .forEach(d -> documentsByKey.computeIfAbsent(d.reservationKey, k -> new ArrayList<>()).add(d));
         // Open inquiries (API) of the batch's guests, to link a booking of the same guest and stay to its inquiry.
         List<LeadEntity> openInquiries = emails.isEmpty() ? new ArrayList<>()
-                : new ArrayList<>(LeadEntity.<LeadEntity>find(
-                        "status = ?1 and reservationKey is null and tenant in ?2 and guestEmail in ?3 order by id",
-                        LeadStatus.OPEN, tenants, emails).withLock(LockModeType.PESSIMISTIC_WRITE).list());
+                : leadsLocked("select id from lead where status = 'OPEN' and reservation_key is null"
+                        + " and tenant = any(cast(? as varchar[])) and guest_email = any(cast(? as varchar[]))"
+                        + " order by id for update", tenants, emails);
 
-        int applied = 0;
         MirrorTally tally = new MirrorTally();
         for (IntakeRecord<ReservationChanged> record : records) {
             ReservationChanged snapshot = record.value();
@@ -164,20 +167,17 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
                 state.id = UUID.randomUUID();
                 state.reservationKey = key;
                 state.firstSeenAt = now;
-                copy(snapshot, state, now);
                 held.put(key, state);
-                state.persist();
-            } else {
-                copy(snapshot, state, now);
             }
-            applied++;
+            copy(snapshot, state, now);
+            applied.put(key, state);
 
             Cause cause = new Cause(snapshot.getMetadata().getCorrelationId(),
                     snapshot.getMetadata().getEventId().toString());
             LeadEntity lead = leadsByKey.get(key);
             ReservationSignal signal = ReservationSignal.of(snapshot.getStatus().name());
             documents.onReservation(state, signal, Boolean.TRUE.equals(snapshot.getMetadata().getHistory()),
-                    documentsByKey.computeIfAbsent(key, k -> new ArrayList<>()), now, cause);
+                    documentsByKey.computeIfAbsent(key, k -> new ArrayList<>()), documentRows, now, cause);
             switch (signal) {
                 case REQUEST -> {
                     if (lead != null || Boolean.TRUE.equals(snapshot.getMetadata().getHistory())) {
@@ -225,8 +225,48 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
                 }
             }
         }
-        tally.write(entityManager);
-        LOG.debugf("Applied %d of %d reservation changes", applied, records.size());
+        stateRows.write(applied.values());
+        documentRows.writeChanged();
+        tally.write(entityManager, statements("reservation_tally"));
+        LOG.debugf("Applied %d of %d reservation changes", applied.size(), records.size());
+    }
+
+    /**
+     * The leads whose ids {@code sql} selects (and locks, with its {@code for update}) from one or two arrays of
+     * values, loaded as entities by id only when there are any: a batch of bookings without leads costs one plain
+     * statement, not a Hibernate query.
+     */
+    private List<LeadEntity> leadsLocked(String sql, java.util.Collection<String> first,
+                                         java.util.Collection<String> second) {
+        io.micrometer.core.instrument.Counter counter = statements("lead");
+        List<UUID> ids = Jdbc.work(entityManager, connection -> {
+            List<UUID> found = new ArrayList<>();
+            try (java.sql.PreparedStatement select = connection.prepareStatement(sql)) {
+                select.setArray(1, Jdbc.texts(connection, first, v -> v));
+                if (second != null) {
+                    select.setArray(2, Jdbc.texts(connection, second, v -> v));
+                }
+                counter.increment();
+                try (java.sql.ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(rs.getObject(1, UUID.class));
+                    }
+                }
+            }
+            return found;
+        });
+        List<LeadEntity> leads = new ArrayList<>(ids.size());
+        for (UUID id : ids) {
+            LeadEntity lead = entityManager.find(LeadEntity.class, id); // locked above
+            if (lead != null) {
+                leads.add(lead);
+            }
+        }
+        return leads;
+    }
+
+    private io.micrometer.core.instrument.Counter statements(String table) {
+        return meters.counter("desk.jdbc.statements", "table", table);
     }
 
     /**
@@ -255,31 +295,36 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
             }
         }
 
-        void write(jakarta.persistence.EntityManager entityManager) {
+        static final String UPSERT = """
+                insert into reservation_tally (tenant, hotel_code, day, topic_partition, created, changed, cancelled)
+                select r.* from unnest(cast(? as varchar[]), cast(? as varchar[]), cast(? as date[]),
+                                       cast(? as int[]), cast(? as bigint[]), cast(? as bigint[]), cast(? as bigint[]))
+                    as r(tenant, hotel_code, day, topic_partition, created, changed, cancelled)
+                order by r.tenant, r.hotel_code, r.day, r.topic_partition
+                on conflict (tenant, hotel_code, day, topic_partition) do update set
+                    created = reservation_tally.created + excluded.created,
+                    changed = reservation_tally.changed + excluded.changed,
+                    cancelled = reservation_tally.cancelled + excluded.cancelled""";
+
+        /** One upsert for the batch (one statement text whatever the number of rows). */
+        void write(jakarta.persistence.EntityManager entityManager, io.micrometer.core.instrument.Counter statements) {
             if (rows.isEmpty()) {
                 return;
             }
-            StringBuilder sql = new StringBuilder("insert into reservation_tally (tenant, hotel_code, day, "
-                    + "topic_partition, created, changed, cancelled) values ");
-            int i = 0;
-            for (int n = 0; n < rows.size(); n++) {
-                sql.append(n == 0 ? "" : ", ").append("(?").append(++i).append(", ?").append(++i).append(", ?")
-                        .append(++i).append(", ?").append(++i).append(", ?").append(++i).append(", ?").append(++i)
-                        .append(", ?").append(++i).append(')');
-            }
-            sql.append(" on conflict (tenant, hotel_code, day, topic_partition) do update set"
-                    + " created = reservation_tally.created + excluded.created,"
-                    + " changed = reservation_tally.changed + excluded.changed,"
-                    + " cancelled = reservation_tally.cancelled + excluded.cancelled");
-            jakarta.persistence.Query query = entityManager.createNativeQuery(sql.toString());
-            int p = 0;
-            for (Object[] row : rows.values()) {
-                long[] counts = (long[]) row[4];
-                query.setParameter(++p, row[0]).setParameter(++p, row[1]).setParameter(++p, row[2])
-                        .setParameter(++p, row[3]).setParameter(++p, counts[0]).setParameter(++p, counts[1])
-                        .setParameter(++p, counts[2]);
-            }
-            query.executeUpdate();
+            List<Object[]> values = new ArrayList<>(rows.values());
+            Jdbc.work(entityManager, connection -> {
+                try (java.sql.PreparedStatement upsert = connection.prepareStatement(UPSERT)) {
+                    upsert.setArray(1, Jdbc.texts(connection, values, r -> r[0]));
+                    upsert.setArray(2, Jdbc.texts(connection, values, r -> r[1]));
+                    upsert.setArray(3, Jdbc.texts(connection, values, r -> r[2]));
+                    upsert.setArray(4, Jdbc.texts(connection, values, r -> r[3]));
+                    upsert.setArray(5, Jdbc.texts(connection, values, r -> ((long[]) r[4])[0]));
+                    upsert.setArray(6, Jdbc.texts(connection, values, r -> ((long[]) r[4])[1]));
+                    upsert.setArray(7, Jdbc.texts(connection, values, r -> ((long[]) r[4])[2]));
+                    statements.increment();
+                    return upsert.executeUpdate();
+                }
+            });
         }
     }
 
@@ -342,21 +387,37 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
                 newest.put(key, new Object[] {at, value.getPmsSystem() == null ? null : cut(value.getPmsSystem(), 100)});
             }
         }
-        for (Map.Entry<List<Object>, Object[]> entry : newest.entrySet()) {
-            List<Object> k = entry.getKey();
-            entityManager.createNativeQuery("""
-                    insert into feed_seen (tenant, hotel_code, feed, topic_partition, pms_system, last_event_at,
-                                           last_received_at)
-                    values (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                    on conflict (tenant, hotel_code, feed, topic_partition) do update
-                    set last_event_at = excluded.last_event_at, last_received_at = excluded.last_received_at,
-                        pms_system = excluded.pms_system
-                    where feed_seen.last_event_at < excluded.last_event_at""")
-                    .setParameter(1, k.get(0)).setParameter(2, k.get(1)).setParameter(3, k.get(2))
-                    .setParameter(4, k.get(3)).setParameter(5, entry.getValue()[1]).setParameter(6, entry.getValue()[0])
-                    .setParameter(7, now).executeUpdate();
+        if (newest.isEmpty()) {
+            return;
         }
+        List<Map.Entry<List<Object>, Object[]>> rows = new ArrayList<>(newest.entrySet());
+        io.micrometer.core.instrument.Counter counter = statements("feed_seen");
+        Jdbc.work(entityManager, connection -> {
+            try (java.sql.PreparedStatement upsert = connection.prepareStatement(FEEDS_SEEN)) {
+                upsert.setArray(1, Jdbc.texts(connection, rows, e -> e.getKey().get(0)));
+                upsert.setArray(2, Jdbc.texts(connection, rows, e -> e.getKey().get(1)));
+                upsert.setArray(3, Jdbc.texts(connection, rows, e -> e.getKey().get(2)));
+                upsert.setArray(4, Jdbc.texts(connection, rows, e -> e.getKey().get(3)));
+                upsert.setArray(5, Jdbc.texts(connection, rows, e -> e.getValue()[1]));
+                upsert.setArray(6, Jdbc.texts(connection, rows, e -> e.getValue()[0]));
+                upsert.setArray(7, Jdbc.texts(connection, rows, e -> now));
+                counter.increment();
+                return upsert.executeUpdate();
+            }
+        });
     }
+
+    private static final String FEEDS_SEEN = """
+            insert into feed_seen (tenant, hotel_code, feed, topic_partition, pms_system, last_event_at,
+                                   last_received_at)
+            select r.* from unnest(cast(? as varchar[]), cast(? as varchar[]), cast(? as varchar[]), cast(? as int[]),
+                                   cast(? as varchar[]), cast(? as timestamptz[]), cast(? as timestamptz[]))
+                as r(tenant, hotel_code, feed, topic_partition, pms_system, last_event_at, last_received_at)
+            order by r.tenant, r.hotel_code, r.feed, r.topic_partition
+            on conflict (tenant, hotel_code, feed, topic_partition) do update
+            set last_event_at = excluded.last_event_at, last_received_at = excluded.last_received_at,
+                pms_system = excluded.pms_system
+            where feed_seen.last_event_at < excluded.last_event_at""";
 
     /** The lead takes the golden guest of the reservation's primary guest's profile, when crm.guests named one. */
     private static void adoptGuest(LeadEntity lead, ReservationStateEntity state, Map<String, String> guestOfProfile) {

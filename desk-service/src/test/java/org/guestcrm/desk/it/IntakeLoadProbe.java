@@ -151,6 +151,7 @@ class IntakeLoadProbe {
         long mainCpuBefore = threads.getCurrentThreadCpuTime();
         long processCpuBefore = processCpu();
         Map<String, Double> countsBefore = intakeCounts();
+        double jdbcBefore = jdbcStatements();
         long start = System.nanoTime();
         long producerThreadCpu;
         // -Dprobe.rate=R: the bookings at R per second (the bench's steady shape: each poll finds a few records),
@@ -190,6 +191,7 @@ class IntakeLoadProbe {
         long flushes = statistics.getFlushCount();
         long transactions = statistics.getSuccessfulTransactionCount();
         statistics.setStatisticsEnabled(false);
+        double jdbc = jdbcStatements() - jdbcBefore;
         Map<String, Double> countsAfter = intakeCounts();
         Thread.sleep(STATS_FLUSH.toMillis());
         Reading after = read();
@@ -227,7 +229,8 @@ class IntakeLoadProbe {
                 not JIT or GC); CPU per booking of every thread group:
                 %sPROBE statements per booking (Hibernate statistics, the desk's whole JVM): %.2f JDBC statements prepared, \
                 %.2f queries (JPQL/native selects), %.2f entity inserts, %.2f entity updates, %.2f entities loaded, \
-                %.3f flushes, %.3f transactions
+                %.3f flushes, %.3f transactions; %.2f plain JDBC statements (desk_jdbc_statements_total: the \
+                documents), %.2f statements in all
                 PROBE rows per booking by table:
                 %sPROBE intake records (consumer/outcome):
                 %s""", n, rate > 0 ? rate + " bookings/s" : "all at once", (done - start) / 1_000_000, rows / (double) n, commits / (double) n,
@@ -235,7 +238,7 @@ class IntakeLoadProbe {
                 (processCpu - mainCpu - producerThreadCpu) / 1e6 / n, processCpu / 1e6 / n,
                 (mainCpu + producerThreadCpu) / 1e6 / n, deskThreadsCpu / 1e6 / n, groups(byGroup, n), prepared / (double) n, queries / (double) n,
                 inserts / (double) n, updates / (double) n, loads / (double) n, flushes / (double) n,
-                transactions / (double) n, tables, intake);
+                transactions / (double) n, jdbc / n, (prepared + jdbc) / n, tables, intake);
         assertEquals(n, confirmationsSent(tenant));
     }
 
@@ -266,6 +269,11 @@ class IntakeLoadProbe {
             }
             return new Reading(System.nanoTime(), commits, tables);
         });
+    }
+
+    /** Statements the desk ran with plain JDBC (not in Hibernate's statistics). */
+    private double jdbcStatements() {
+        return meters.find("desk.jdbc.statements").counters().stream().mapToDouble(Counter::count).sum();
     }
 
     private Map<String, Double> intakeCounts() {
