@@ -46,6 +46,22 @@ public final class Crm {
                     Duration timeout = Duration.ofMinutes(5).plusMillis(50L * reservations);
                     benchmark.print(benchmark.run(reservations, concurrency, timeout));
                 }
+                case "bench-ingest" -> {
+                    int events = positive(args, 1, 1000, "reservations");
+                    int concurrency = positive(args, 2, 8, "concurrency");
+                    List<String> modes = args.length > 3 ? List.of(args[3].split(",")) : IngestBenchmark.MODES;
+                    for (String mode : modes) {
+                        if (!IngestBenchmark.MODES.contains(mode)) {
+                            throw new StackException("Unknown mode " + mode + " (modes: " + String.join(",", IngestBenchmark.MODES) + ")");
+                        }
+                    }
+                    IngestBenchmark benchmark = new IngestBenchmark(stack, System.out);
+                    List<IngestBenchmark.ModeResult> results = benchmark.run(events, concurrency, modes);
+                    benchmark.print(results, true);
+                    if (!IngestBenchmark.passed(results)) {
+                        System.exit(4);
+                    }
+                }
                 case "chaos" -> {
                     ChaosRun.Options options = chaosOptions(List.of(args).subList(1, args.length));
                     Path stackLog = stack.config().logDirectory().resolve("chaos-stack.log");

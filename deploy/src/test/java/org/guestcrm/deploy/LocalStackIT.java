@@ -450,6 +450,26 @@ class LocalStackIT {
         }
     }
 
+    @Test
+    @Order(9)
+    void aShortIngestBenchmarkSeesEveryEventOfEveryDeliveryModeOnKafka() {
+        // ./crm bench-ingest in small: 20 reservations per delivery mode. No figure is judged; what is checked is that every
+        // mode delivered all its reservations to pms.reservations (seen by key), each with a latency, nothing refused.
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        IngestBenchmark benchmark = new IngestBenchmark(stack, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        List<IngestBenchmark.ModeResult> results = benchmark.run(20, 4, IngestBenchmark.MODES);
+        benchmark.print(results, false);
+        String output = printed.toString(StandardCharsets.UTF_8);
+        System.out.println(output);
+        assertEquals(IngestBenchmark.MODES, results.stream().map(IngestBenchmark.ModeResult::mode).toList(), output);
+        for (IngestBenchmark.ModeResult result : results) {
+            assertEquals(20, result.seen(), () -> result.mode() + ": " + output);
+            assertEquals(0, result.refused(), () -> result.mode() + ": " + output);
+            assertTrue(result.connectorCpuMillis() > 0, () -> result.mode() + ": " + output);
+        }
+        assertTrue(IngestBenchmark.passed(results), output);
+    }
+
     /** The console probes every few seconds: its last reading may still predate the run (CI at 9855375). */
     private static boolean seenAfter(JsonNode feed, Instant instant) {
         String seen = feed.path("lastMessageSeenAt").asText("");

@@ -59,7 +59,9 @@ public final class KafkaSettings {
         properties.putIfAbsent("apicurio.registry.artifact-resolver-strategy",
                 "io.apicurio.registry.serde.avro.strategy.RecordIdStrategy");
         properties.putIfAbsent("apicurio.registry.use-specific-avro-reader", "true");
-        properties.putIfAbsent("apicurio.registry.avro-datum-provider", CachingAvroDatumProvider.class.getName());
+        // The class itself, not its name: the serde resolves a name with its own class loader, which in a Quarkus
+        // (test) application need not see the platform's classes.
+        properties.putIfAbsent("apicurio.registry.avro-datum-provider", CachingAvroDatumProvider.class);
         return properties;
     }
 

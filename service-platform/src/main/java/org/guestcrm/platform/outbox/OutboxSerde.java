@@ -24,6 +24,47 @@ public class OutboxSerde {
      *         the write is retried until the registry answers (or the schema is registered)
      */
     public byte[] serialize(String topic, SpecificRecord record) {
+        String schema = record.getSchema().getFullName();
+        if (resolved.contains(schema)) {
+            return write(topic, record);
+        }
+        // The first write of a schema looks it up in the registry, or registers it. Concurrent first writes of one schema
+        // each registered it and the registry refused all but one with a rule violation (seen on a fresh local stack: the
+        // first four concurrent OTA pushes answered 500). So the first write of each schema goes alone; the others wait
+        // and then find it in the serializer's cache. Once more after a pause: another process (a replica, a second
+        // service producing the same record) may have been registering it at the same moment.
+        synchronized (firstWriteLock(schema)) {
+            if (resolved.contains(schema)) {
+                return write(topic, record);
+            }
+            byte[] written;
+            try {
+                written = write(topic, record);
+            } catch (SchemaUnavailableException first) {
+                pause();
+                written = write(topic, record);
+            }
+            resolved.add(schema);
+            return written;
+        }
+    }
+
+    private final java.util.Set<String> resolved = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.ConcurrentMap<String, Object> firstWriteLocks = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Object firstWriteLock(String schema) {
+        return firstWriteLocks.computeIfAbsent(schema, name -> new Object());
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private byte[] write(String topic, SpecificRecord record) {
         try {
             return serializer().serialize(topic, record);
         } catch (RuntimeException e) {
