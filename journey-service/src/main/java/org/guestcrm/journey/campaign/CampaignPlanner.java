@@ -59,6 +59,8 @@ public class CampaignPlanner {
     CommunicationLedger ledger;
     @Inject
     JourneyConfig config;
+    @Inject
+    org.guestcrm.journey.settings.JourneySettings settings;
 
     Clock clock = Clock.systemUTC();
 
@@ -292,7 +294,7 @@ public class CampaignPlanner {
             message.status = exclusion.isEmpty() ? CommunicationStatus.SCHEDULED : CommunicationStatus.SKIPPED;
             message.reason = exclusion.orElse(null);
             // Marketing waits for the end of the hotel's quiet hours.
-            message.dueAt = config.quietHoursOf(campaign.tenant, hotelCode)
+            message.dueAt = settings.quietHoursOf(campaign.tenant, hotelCode)
                     .nextAllowed(due, config.zoneOf(campaign.tenant, hotelCode));
             message.correlationId = "campaign:" + campaign.id + (run == null ? "" : ":run:" + run);
             message.causationId = null;

@@ -92,6 +92,8 @@ public class CommunicationDispatcher {
 
     @Inject
     JourneyConfig config;
+    @Inject
+    org.guestcrm.journey.settings.JourneySettings settings;
 
     @Inject
     MeterRegistry meters;
@@ -384,7 +386,6 @@ public class CommunicationDispatcher {
                 .map(r -> new String[] {r.tenant, r.guestPhone})
                 .toList());
         CampaignRecipients campaignRecipients = campaignRecipientsOf(due);
-        JourneyPlanner planner = new JourneyPlanner(config.schedule());
         List<Claimed> ready = new ArrayList<>(due.size());
         int decided = 0;
         int left = 0;
@@ -402,7 +403,7 @@ public class CommunicationDispatcher {
                 continue;
             }
             Optional<CommunicationChange> stale = reservation == null ? Optional.empty()
-                    : staleness(planner, communication, reservation, now);
+                    : staleness(communication, reservation, now);
             if (stale.isPresent()) {
                 communication.leaseOwner = null;
                 communication.leaseExpiresAt = null;
@@ -463,10 +464,11 @@ public class CommunicationDispatcher {
      * uncertain; stale: no longer fresh) always wins; a different due time only when the reservation changed after the
      * communication was last planned or touched (its dates moved and the plan did not follow).
      */
-    private Optional<CommunicationChange> staleness(JourneyPlanner planner, CommunicationEntity communication,
+    private Optional<CommunicationChange> staleness(CommunicationEntity communication,
                                                     ReservationEntity reservation, Instant now) {
         var state = JourneyMapper.stateOf(reservation, config.zoneOf(reservation.tenant, reservation.hotelCode),
-                config.quietHoursOf(reservation.tenant, reservation.hotelCode));
+                settings.quietHoursOf(reservation.tenant, reservation.hotelCode));
+        JourneyPlanner planner = new JourneyPlanner(settings.scheduleOf(reservation.tenant, reservation.hotelCode));
         List<CommunicationChange> changes = JourneyPlanner.isNotice(communication.step)
                 ? new org.guestcrm.journey.domain.NoticePlanner(config.noticeSettings())
                         .plan(state, null, List.of(JourneyMapper.existingOf(communication)), now)
@@ -483,7 +485,7 @@ public class CommunicationDispatcher {
         if (!JourneyPlanner.respectsQuietHours(communication.step)) {
             return Optional.empty();
         }
-        Instant allowed = config.quietHoursOf(communication.tenant, communication.hotelCode)
+        Instant allowed = settings.quietHoursOf(communication.tenant, communication.hotelCode)
                 .nextAllowed(now, config.zoneOf(communication.tenant, communication.hotelCode));
         return allowed.equals(now) ? Optional.empty() : Optional.of(allowed);
     }

@@ -57,6 +57,8 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
     @Inject
     JourneyConfig config;
     @Inject
+    org.guestcrm.journey.settings.JourneySettings settings;
+    @Inject
     org.guestcrm.journey.noshow.NoShowCutoffs noShowCutoffs;
 
     Clock clock = Clock.systemUTC();
@@ -109,7 +111,7 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
         for (ReservationKey key : keys) {
             heldCommunications.computeIfAbsent(key, k -> new java.util.ArrayList<>());
         }
-        JourneyPlanner planner = new JourneyPlanner(config.schedule());
+        JourneyPlanner planner = null; // per reservation: its hotel's settings
         NoticePlanner noticePlanner = new NoticePlanner(config.noticeSettings());
         int applied = 0;
         int notNewer = 0;
@@ -186,7 +188,7 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
      */
     public int replan(ReservationEntity reservation, List<CommunicationEntity> held, String correlationId,
                       String causationId, Instant now) {
-        return plan(new JourneyPlanner(config.schedule()), new NoticePlanner(config.noticeSettings()), reservation,
+        return plan(null, new NoticePlanner(config.noticeSettings()), reservation,
                 held, correlationId, causationId, null, false, now);
     }
 
@@ -195,11 +197,13 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
                      ReservationUpdate update, boolean history, Instant now) {
         ReservationState state = JourneyMapper.stateOf(reservation,
                 config.zoneOf(reservation.tenant, reservation.hotelCode),
-                config.quietHoursOf(reservation.tenant, reservation.hotelCode));
+                settings.quietHoursOf(reservation.tenant, reservation.hotelCode));
+        JourneyPlanner journey = planner != null ? planner
+                : new JourneyPlanner(settings.scheduleOf(reservation.tenant, reservation.hotelCode));
         ChannelPolicy channels = config.sms().channelPolicy();
         // An erased guest is written to no more: like history, a change may stop or move what is planned, never start.
         boolean startsNothing = history || reservation.guestErased;
-        List<CommunicationChange> changes = planner.plan(state, held.stream().map(JourneyMapper::existingOf).toList(),
+        List<CommunicationChange> changes = journey.plan(state, held.stream().map(JourneyMapper::existingOf).toList(),
                         now, startsNothing).stream()
                 // A new step goes by SMS when it is configured for it and the guest has a valid mobile number.
                 .map(change -> change.createsCommunication()

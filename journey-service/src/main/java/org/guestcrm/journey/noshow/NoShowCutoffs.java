@@ -51,6 +51,8 @@ public class NoShowCutoffs {
     @Inject
     JourneyConfig config;
     @Inject
+    org.guestcrm.journey.settings.JourneySettings settings;
+    @Inject
     ReservationRepository reservations;
     @Inject
     CommunicationRepository communications;
@@ -83,7 +85,7 @@ public class NoShowCutoffs {
                 || reservation.uncertain) {
             return false;
         }
-        Optional<NoShowCutoff> cutoff = config.noShowCutoffOf(reservation.tenant, reservation.hotelCode);
+        Optional<NoShowCutoff> cutoff = settings.noShowCutoffOf(reservation.tenant, reservation.hotelCode);
         if (cutoff.isEmpty()) {
             return false;
         }
@@ -100,7 +102,7 @@ public class NoShowCutoffs {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void sweepDue() {
-        if (!config.anyNoShowCutoff()) {
+        if (!settings.anyNoShowCutoff()) {
             return;
         }
         try {

@@ -55,6 +55,8 @@ public class OccasionScheduler {
     CommunicationLedger ledger;
     @Inject
     JourneyConfig config;
+    @Inject
+    org.guestcrm.journey.settings.JourneySettings settings;
 
     Clock clock = Clock.systemUTC();
 
@@ -167,7 +169,7 @@ public class OccasionScheduler {
             message.occasion = p.occurrence().occasion();
             message.occasionBasis = p.occurrence().basis();
             // Marketing waits for the end of the hotel's quiet hours.
-            message.dueAt = config.quietHoursOf(message.tenant, message.hotelCode)
+            message.dueAt = settings.quietHoursOf(message.tenant, message.hotelCode)
                     .nextAllowed(p.occurrence().dueAt(), config.zoneOf(message.tenant, message.hotelCode))
                     .truncatedTo(ChronoUnit.MICROS);
             message.correlationId = "occasion:" + message.step + ":" + message.occasion + ":" + message.guestId;

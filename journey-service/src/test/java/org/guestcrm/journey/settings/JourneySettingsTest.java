@@ -1,0 +1,151 @@
+package org.guestcrm.journey.settings;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import org.guestcrm.events.ReservationStatus;
+import org.guestcrm.journey.it.Booking;
+import org.guestcrm.journey.it.Staff;
+import org.guestcrm.journey.noshow.NoShowCutoffs;
+import org.guestcrm.platform.security.Roles;
+import org.guestcrm.schemas.Topic;
+import org.guestcrm.testsupport.KafkaTestClients;
+import org.guestcrm.testsupport.RealInfrastructure;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+
+/**
+ * Journey settings through the API (PostgreSQL), taking effect for bookings planned afterwards (Kafka, registry): the
+ * tenant's over the properties, the hotel's over the tenant's; bad settings refused naming each field.
+ */
+@QuarkusTest
+@WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "database", value = "journey"))
+class JourneySettingsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Inject
+    JourneySettings settings;
+    @Inject
+    NoShowCutoffs cutoffs;
+
+    @Test
+    void aTenantsAndAHotelsSettingsSetThroughTheApiHoldForNewlyPlannedMessages() {
+        String tenant = "jset-" + UUID.randomUUID().toString().substring(0, 8);
+        String path = "/api/v1/journeys/" + tenant;
+        Staff.as(tenant, Roles.MARKETER).get(path).then().statusCode(200)
+                .body("override.size()", equalTo(0))
+                .body("effective.steps.preStay.daysFromArrival", equalTo(-7))
+                .body("effective.steps.preStay.at", equalTo("09:00"))
+                .body("effective.noShowCutoff", equalTo("none"));
+
+        put(tenant, path, "{\"steps\": {\"preStay\": {\"daysFromArrival\": -3, \"at\": \"08:30\"}}}").then()
+                .statusCode(200)
+                .body("override.steps.preStay.daysFromArrival", equalTo(-3))
+                .body("effective.steps.preStay.at", equalTo("08:30"))
+                .body("effective.steps.preCheckIn.daysFromArrival", equalTo(-1))
+                .body("updatedBy", equalTo("staff-marketer"));
+        put(tenant, path + "/hotels/OWNHOTEL", "{\"steps\": {\"preStay\": {\"at\": \"11:15\"}, "
+                + "\"inStay\": {\"minimumNights\": 3}}, \"noShowCutoff\": \"22:00\"}").then().statusCode(200)
+                .body("effective.steps.preStay.daysFromArrival", equalTo(-3))
+                .body("effective.steps.preStay.at", equalTo("11:15"))
+                .body("effective.steps.inStay.minimumNights", equalTo(3))
+                .body("effective.noShowCutoff", equalTo("22:00"));
+        // Persisted: read back from the table.
+        settings.reload();
+        Staff.viewer(tenant).get(path + "/hotels/OWNHOTEL").then().statusCode(200)
+                .body("override.noShowCutoff", equalTo("22:00"));
+
+        // Bookings planned now follow them.
+        LocalDate arrival = LocalDate.now(ZoneOffset.UTC).plusDays(20);
+        Booking ofTenant = new Booking(tenant, "PLAINHOTEL", "T" + UUID.randomUUID().toString().substring(0, 6),
+                "t-" + tenant + "@example.com");
+        Booking ofHotel = new Booking(tenant, "OWNHOTEL", "H" + UUID.randomUUID().toString().substring(0, 6),
+                "h-" + tenant + "@example.com");
+        KafkaTestClients.sendAvro(Topic.PMS_RESERVATIONS.topicName(), ofTenant.key(),
+                ofTenant.snapshot(1, ReservationStatus.CONFIRMED, arrival, arrival.plusDays(2)));
+        KafkaTestClients.sendAvro(Topic.PMS_RESERVATIONS.topicName(), ofHotel.key(),
+                ofHotel.snapshot(1, ReservationStatus.CONFIRMED, arrival, arrival.plusDays(2)));
+        JsonPath tenants = awaitCommunications(ofTenant, list -> list.getList("step").contains("PRE_STAY"));
+        assertEquals(at(arrival.minusDays(3), "08:30"), dueOf(tenants, "PRE_STAY"));
+        assertEquals("SCHEDULED", tenants.getString("find { it.step == 'IN_STAY' }.status"));
+        JsonPath hotels = awaitCommunications(ofHotel, list -> list.getList("step").contains("PRE_STAY"));
+        assertEquals(at(arrival.minusDays(3), "11:15"), dueOf(hotels, "PRE_STAY"));
+        assertEquals(null, hotels.getString("find { it.step == 'IN_STAY' }.status"), "2 nights < the hotel's 3");
+
+        // The hotel's cut-off set through the API decides the no-show.
+        cutoffs.sweepAt(at(arrival, "22:30"));
+        JsonPath noShow = Staff.viewer(tenant).get(ofHotel.communicationsPath()).then().statusCode(200).extract()
+                .jsonPath();
+        assertEquals("no-show: not checked in by the cut-off (22:00 on the arrival day)",
+                noShow.getString("find { it.step == 'POST_STAY_SURVEY' }.reason"));
+        assertEquals("SCHEDULED", Staff.viewer(tenant).get(ofTenant.communicationsPath()).jsonPath()
+                .getString("find { it.step == 'POST_STAY_SURVEY' }.status"), "the tenant has no cut-off");
+    }
+
+    @Test
+    void badSettingsAreRefusedNamingEachFieldAndChangeNothing() {
+        String tenant = "jbad-" + UUID.randomUUID().toString().substring(0, 8);
+        String path = "/api/v1/journeys/" + tenant;
+        put(tenant, path, "{\"quietHours\": \"22:00-07:00\"}").then().statusCode(200);
+        put(tenant, path, "{\"steps\": {\"preStay\": {\"daysFromArrival\": 3, \"at\": \"25:00\", \"lateBooking\": "
+                + "\"LATER\", \"freshness\": \"P90D\"}, \"bogus\": {}, \"inStay\": {\"minimumNights\": 0}}, "
+                + "\"quietHours\": \"late\", \"noShowCutoff\": \"7pm\", \"extra\": 1}").then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("invalidParams.name", containsInAnyOrder("steps.preStay.daysFromArrival", "steps.preStay.at",
+                        "steps.preStay.lateBooking", "steps.preStay.freshness", "steps.bogus",
+                        "steps.inStay.minimumNights", "quietHours", "noShowCutoff", "extra"));
+        put(tenant, path, "not json").then().statusCode(400).body("invalidParams.name", hasItem("body"));
+        put(tenant, path, "[1]").then().statusCode(400).body("invalidParams.name", hasItem("body"));
+        put(tenant, path + "/hotels/" + "H".repeat(101), "{}").then().statusCode(400)
+                .body("invalidParams.name", hasItem("hotelCode"));
+        Staff.viewer(tenant).get(path).then().statusCode(200).body("effective.quietHours", equalTo("22:00-07:00"));
+
+        Staff.viewer(tenant).contentType(ContentType.JSON).body("{}").put(path).then().statusCode(403);
+        Staff.as("other-" + tenant, Roles.MARKETER).get(path).then().statusCode(404);
+        Staff.as("other-" + tenant, Roles.MARKETER).contentType(ContentType.JSON).body("{}").put(path).then()
+                .statusCode(404);
+    }
+
+    private static io.restassured.response.Response put(String tenant, String path, String body) {
+        return Staff.as(tenant, Roles.MARKETER).contentType(ContentType.JSON).body(body).put(path);
+    }
+
+    private static Instant at(LocalDate day, String time) {
+        return day.atTime(LocalTime.parse(time)).toInstant(ZoneOffset.UTC);
+    }
+
+    private static Instant dueOf(JsonPath list, String step) {
+        return Instant.parse(list.getString("find { it.step == '" + step + "' }.dueAt"));
+    }
+
+    private static JsonPath awaitCommunications(Booking booking, Predicate<JsonPath> condition) {
+        JsonPath[] last = new JsonPath[1];
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+            var response = Staff.viewer(booking.tenant()).get(booking.communicationsPath());
+            if (response.statusCode() != 200) {
+                return false;
+            }
+            last[0] = response.jsonPath();
+            return condition.test(last[0]);
+        });
+        return last[0];
+    }
+}
