@@ -78,11 +78,20 @@ class SeededStoreTest {
         // The intake builds one store.
         List<GuestProfileChanged> all = new ArrayList<>();
         SyntheticGuests.store(built, 0, PERSONS, DUPLICATES).forEach(all::addAll);
+        // Each event a millisecond after the one before: no two states of a guest tie on recency (the intake breaks
+        // such a tie by the profiles' random ids, so two stores could differ there).
+        java.time.Instant start = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        for (int i = 0; i < all.size(); i++) {
+            GuestProfileChanged e = all.get(i);
+            all.set(i, GuestProfileChanged.newBuilder(e).setMetadata(org.guestcrm.events.EventMetadata
+                    .newBuilder(e.getMetadata()).setOccurredAt(start.plusMillis(i)).build()).build());
+        }
         process(all, 500);
 
         // The seeder writes the other, each guest as the intake grouped its profiles (in link order).
+        // (The same events in the other tenant, times included: survivorship breaks ties by recency.)
         Map<String, GuestProfileChanged> seededEvents = new HashMap<>();
-        SyntheticGuests.store(seeded, 0, PERSONS, DUPLICATES).forEach(g -> g.forEach(e -> seededEvents.put(e.getPmsProfileId(), e)));
+        all.forEach(e -> seededEvents.put(e.getPmsProfileId(), inTenant(e, seeded)));
         List<List<GuestProfileChanged>> groups = new ArrayList<>();
         for (List<String> ids : clusters(built)) {
             groups.add(ids.stream().map(seededEvents::get).toList());
@@ -106,19 +115,24 @@ class SeededStoreTest {
         }
         assertSame(candidates(built, newcomers), candidates(seeded, newcomers), "candidates per newcomer");
         // ... and the same decisions.
-        for (String tenant : List.of(built, seeded)) {
-            List<GuestProfileChanged> events = new ArrayList<>();
-            for (int i = 0; i < newcomers.size(); i++) {
-                events.add(SyntheticGuests.event(tenant, "third-pms", "N-" + i, newcomers.get(i)));
-            }
-            process(events, 150);
+        List<GuestProfileChanged> events = new ArrayList<>();
+        for (int i = 0; i < newcomers.size(); i++) {
+            events.add(SyntheticGuests.event(built, "third-pms", "N-" + i, newcomers.get(i)));
         }
+        process(events, 150);
+        process(events.stream().map(e -> inTenant(e, seeded)).toList(), 150);
         Map<String, String> builtDecisions = decisions(built);
         Map<String, String> seededDecisions = decisions(seeded);
         assertEquals(NEWCOMERS, builtDecisions.size(), "a decision per newcomer");
         assertSame(builtDecisions, seededDecisions, "decisions per newcomer (rule, score, stored profiles in its guest)");
         long joined = builtDecisions.values().stream().filter(d -> d.startsWith("FS_MATCH")).count();
         assertTrue(joined > NEWCOMERS / 4, joined + " newcomers joined a stored guest");
+    }
+
+    /** The same event in another tenant, under a new event id. */
+    private static GuestProfileChanged inTenant(GuestProfileChanged event, String tenant) {
+        return GuestProfileChanged.newBuilder(event).setMetadata(org.guestcrm.events.EventMetadata
+                .newBuilder(event.getMetadata()).setTenantId(tenant).setEventId(UUID.randomUUID()).build()).build();
     }
 
     /** Equal maps, else a failure naming how many entries differ and the first three on each side. */

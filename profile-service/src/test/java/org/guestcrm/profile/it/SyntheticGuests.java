@@ -124,8 +124,8 @@ final class SyntheticGuests {
                 case 3 -> surname + "." + given;
                 default -> given + surname.charAt(0) + (1950 + index % 60);
             };
-            // The mailbox is the person's own: a number the mailbox provider added, from the index.
-            mail = local + (index % 7 == 0 ? "" : String.valueOf(index % 9973)) + "@" + DOMAINS[r.nextInt(DOMAINS.length)];
+            // The mailbox is the person's own (a provider gives an address once): the index in base 36 makes it unique.
+            mail = local + "." + Integer.toString(index, 36) + "@" + DOMAINS[r.nextInt(DOMAINS.length)];
         }
         String phoneNumber = r.nextInt(100) < 50 ? mobile(country, r) : null;
         return new Person(index, given, surname, birth, city, postcode, country, mail, phoneNumber);
@@ -153,7 +153,8 @@ final class SyntheticGuests {
         if (m < 2) {
             mail = null;
         } else if (m < 4) {
-            mail = p.given().charAt(0) + "." + p.surname() + "@corp.example";
+            // The work address at the person's employer (one of 20,000 companies).
+            mail = p.given().charAt(0) + "." + p.surname() + "@c" + Integer.toString(p.index() % 20_000, 36) + ".example";
         } else if (m < 7) {
             mail = p.given() + "." + p.surname().charAt(0) + Integer.toHexString(r.nextInt(1 << 20)) + "@"
                     + RELAY_DOMAINS[r.nextInt(RELAY_DOMAINS.length)];
@@ -213,6 +214,11 @@ final class SyntheticGuests {
             profiles.add(event(tenant, "second-pms", "D-" + index, variant(p, r)));
         }
         return profiles;
+    }
+
+    /** Whether {@link #guest} gives this person a second profile ({@code D-index}). */
+    static boolean hasSecondProfile(int index, double duplicateShare) {
+        return new Random(index * 31L + 5).nextDouble() < duplicateShare;
     }
 
     private static String transposed(String s, Random r) {

@@ -1,0 +1,138 @@
+package org.guestcrm.profile.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+import org.guestcrm.events.GuestProfileChanged;
+import org.guestcrm.profile.domain.matching.ClusterScorer;
+import org.guestcrm.profile.domain.matching.EmailEvidence;
+import org.guestcrm.profile.domain.matching.IncrementalLinker;
+import org.guestcrm.profile.domain.matching.MatchModel;
+import org.guestcrm.profile.domain.matching.PersonRecord;
+import org.guestcrm.profile.domain.matching.TermFrequencies;
+import org.guestcrm.profile.mapping.GuestMapper;
+import org.guestcrm.profile.persistence.SourceProfileEntity;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * The batch scorer of a history import: {@link IncrementalLinker} (the intake's {@link ClusterScorer}, blocking and
+ * fs-7 budget, in memory, the term frequencies counted as records arrive) over N synthetic source profiles
+ * ({@link SyntheticGuests}: a fifth of the persons with a second profile from another PMS, in shuffled order). Prints
+ * the normalisation (the intake's {@link GuestMapper#computeMatchFeatures} on each profile) and the linking separately,
+ * as profiles/s and CPU per profile, the heap held, and the pairwise precision/recall/F1 against the ground truth.
+ * Plain JUnit, no database; skipped unless asked:
+ * <pre>
+ * ./mvnw -B -ntp -o -q -pl profile-service verify -Dquarkus.bootstrap.workspace-discovery=false \
+ *    -Dtest=BatchLinkerProbe -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=none -Dbatch-linker.profiles=1000000
+ * </pre>
+ */
+@EnabledIfSystemProperty(named = "batch-linker.profiles", matches = "\\d+")
+class BatchLinkerProbe {
+
+    private static final double DUPLICATES = 0.2;
+
+    @Test
+    void historyImportScoring() {
+        int total = Integer.getInteger("batch-linker.profiles");
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        List<int[]> order = new ArrayList<>(total);
+        for (int person = 0; order.size() < total; person++) {
+            order.add(new int[] {person, 0});
+            if (order.size() < total && SyntheticGuests.hasSecondProfile(person, DUPLICATES)) {
+                order.add(new int[] {person, 1});
+            }
+        }
+        Collections.shuffle(order, new Random(20261203L));
+
+        long cpu = threads.getCurrentThreadCpuTime();
+        long start = System.nanoTime();
+        EmailEvidence emails = EmailEvidence.standard();
+        List<PersonRecord> records = new ArrayList<>(total);
+        Map<String, Integer> truth = new HashMap<>(total * 2);
+        for (int[] o : order) {
+            List<GuestProfileChanged> profiles = SyntheticGuests.guest("import", o[0], DUPLICATES);
+            GuestProfileChanged event = profiles.get(Math.min(o[1], profiles.size() - 1));
+            SourceProfileEntity scratch = new SourceProfileEntity();
+            GuestMapper.copyInto(event, scratch);
+            scratch.id = java.util.UUID.randomUUID();
+            GuestMapper.computeMatchFeatures(scratch, emails);
+            PersonRecord record = GuestMapper.personOf(scratch);
+            records.add(record);
+            truth.put(record.id(), o[0]);
+        }
+        double prepareSeconds = (System.nanoTime() - start) / 1e9;
+        double prepareCpu = (threads.getCurrentThreadCpuTime() - cpu) / 1e6;
+        System.out.printf(Locale.ROOT, "Generated and normalised %,d profiles in %.1f s: %,.0f profiles/s, %.3f ms CPU each"
+                + " (the generator's Avro events included)%n", total, prepareSeconds, total / prepareSeconds,
+                prepareCpu / total);
+
+        IncrementalLinker linker = new IncrementalLinker(new MatchModel(), ClusterScorer.Thresholds.STANDARD,
+                TermFrequencies.counting());
+        cpu = threads.getCurrentThreadCpuTime();
+        start = System.nanoTime();
+        long stretchStart = start;
+        long candidates = 0;
+        int[] outcomes = new int[ClusterScorer.Outcome.values().length];
+        for (int i = 0; i < records.size(); i++) {
+            IncrementalLinker.Decision d = linker.add(records.get(i));
+            candidates += d.candidates();
+            outcomes[d.outcome().ordinal()]++;
+            if ((i + 1) % Math.max(1, total / 10) == 0) {
+                long now = System.nanoTime();
+                System.out.printf(Locale.ROOT, "  %,10d linked: %,8.0f profiles/s over the last stretch%n", i + 1,
+                        (total / 10) / ((now - stretchStart) / 1e9));
+                stretchStart = now;
+            }
+        }
+        double linkSeconds = (System.nanoTime() - start) / 1e9;
+        double linkCpu = (threads.getCurrentThreadCpuTime() - cpu) / 1e6;
+        Runtime runtime = Runtime.getRuntime();
+        System.gc();
+        long heap = runtime.totalMemory() - runtime.freeMemory();
+        System.out.printf(Locale.ROOT, "Linked %,d profiles in %.1f s: %,.0f profiles/s, %.3f ms CPU each, %.1f candidates"
+                + " per profile, outcomes %s, heap held %.0f MB%n", total, linkSeconds, total / linkSeconds,
+                linkCpu / total, (double) candidates / total, outcomeNames(outcomes), heap / 1e6);
+
+        Map<String, Integer> clusters = linker.clusters();
+        Map<Integer, Map<Integer, Integer>> byCluster = new HashMap<>();
+        Map<Integer, Integer> byPerson = new HashMap<>();
+        clusters.forEach((id, cluster) -> byCluster.computeIfAbsent(cluster, k -> new HashMap<>())
+                .merge(truth.get(id), 1, Integer::sum));
+        truth.values().forEach(p -> byPerson.merge(p, 1, Integer::sum));
+        long predicted = 0;
+        long correct = 0;
+        for (Map<Integer, Integer> persons : byCluster.values()) {
+            long n = persons.values().stream().mapToLong(Integer::longValue).sum();
+            predicted += n * (n - 1) / 2;
+            for (int c : persons.values()) {
+                correct += (long) c * (c - 1) / 2;
+            }
+        }
+        long truePairs = byPerson.values().stream().mapToLong(n -> (long) n * (n - 1) / 2).sum();
+        double precision = predicted == 0 ? 1 : (double) correct / predicted;
+        double recall = (double) correct / truePairs;
+        System.out.printf(Locale.ROOT, "Quality: %,d true pairs, %,d predicted, %,d correct: precision %.4f, recall %.4f,"
+                + " F1 %.4f%n", truePairs, predicted, correct, precision, recall,
+                2 * precision * recall / (precision + recall));
+        assertEquals(total, clusters.size(), "every profile in a cluster");
+    }
+
+    private static String outcomeNames(int[] counts) {
+        StringBuilder out = new StringBuilder();
+        for (ClusterScorer.Outcome o : ClusterScorer.Outcome.values()) {
+            out.append(out.isEmpty() ? "" : ", ").append(o).append(' ').append(String.format(Locale.ROOT, "%,d",
+                    counts[o.ordinal()]));
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,237 @@
+package org.guestcrm.profile.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.guestcrm.events.GuestProfileChanged;
+import org.guestcrm.platform.intake.BatchIntake;
+import org.guestcrm.platform.outbox.OutboxSerde;
+import org.guestcrm.profile.domain.matching.ClusterScorer;
+import org.guestcrm.profile.domain.matching.EmailEvidence;
+import org.guestcrm.profile.domain.matching.IncrementalLinker;
+import org.guestcrm.profile.mapping.GuestMapper;
+import org.guestcrm.profile.messaging.ProfileChangeHandler;
+import org.guestcrm.profile.persistence.MatchBlocks;
+import org.guestcrm.profile.persistence.SourceProfileEntity;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+/**
+ * Incremental intake with a large store already held: {@link StoreSeeder} writes N synthetic guests ({@link
+ * SyntheticGuests}, a fifth with a second profile from another PMS, in the same guest) with COPY, then newcomers go
+ * through the service's own intake ({@link BatchIntake#process} with {@link ProfileChangeHandler}, batches of 500):
+ * half new persons, half a third PMS's view of a stored person. Prints the seeding time, then per stretch of newcomers
+ * records/s, intake-thread CPU ms per record, statements per batch (counted at the JDBC driver), candidate profiles and
+ * guests per record (what the matcher scores: the record's usable blocks, fs-7), and at the end the pairwise precision,
+ * recall and F1 of the newcomers' placement against the ground truth (pairs with at least one newcomer). No timed
+ * assertion; only counts are printed.
+ * <pre>
+ * ./mvnw -B -ntp -o -q -pl profile-service verify -Dquarkus.bootstrap.workspace-discovery=false \
+ *    -Dtest=SeededStoreIntakeProbe -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=none \
+ *    -Dseeded-store.guests=1000000 -Dseeded-store.newcomers=10000
+ * </pre>
+ * (figures in {@code target/surefire-reports/org.guestcrm.profile.it.SeededStoreIntakeProbe-output.txt}).
+ */
+@QuarkusTest
+@WithTestResource(value = org.guestcrm.testsupport.RealInfrastructure.class,
+        initArgs = @ResourceArg(name = "database", value = "profile"))
+@TestProfile(IntakeStatementsTest.CountingStatements.class)
+@EnabledIfSystemProperty(named = "seeded-store.guests", matches = "\\d+")
+class SeededStoreIntakeProbe {
+
+    private static final int BATCH = 500;
+    private static final double DUPLICATES = 0.2;
+
+    @Inject
+    BatchIntake intake;
+    @Inject
+    ProfileChangeHandler handler;
+    @Inject
+    OutboxSerde serde;
+    @Inject
+    MatchBlocks blocks;
+    @Inject
+    StoreSeeder seeder;
+    @Inject
+    EntityManager entityManager;
+
+    @Test
+    void newcomersAgainstASeededStore() {
+        int guests = Integer.getInteger("seeded-store.guests");
+        int newcomerCount = Integer.getInteger("seeded-store.newcomers", 10_000);
+        String tenant = "seeded-" + UUID.randomUUID().toString().substring(0, 8);
+        StoreSeeder.Seeded seeded = seeder.seed(guests, (from, count) -> SyntheticGuests.store(tenant, from, count,
+                DUPLICATES));
+        System.out.printf(Locale.ROOT, "Seeded %,d guests, %,d profiles, %,d blocking-key rows, %,d contact points in %.0f s"
+                + " (%.0f s of it composing in Java): %,.0f profiles/s%n", seeded.guests(), seeded.profiles(),
+                seeded.blockRows(), seeded.contactPoints(), seeded.seconds(), seeded.javaSeconds(),
+                seeded.profiles() / seeded.seconds());
+        long analyse = System.nanoTime();
+        QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery("analyze source_profile,"
+                + " source_profile_block, guest, guest_source_profile, guest_contact_point, match_decision,"
+                + " match_term_frequency, processed_event").executeUpdate());
+        System.out.printf(Locale.ROOT, "analyze: %.0f s (autovacuum's job after a bulk load)%n",
+                (System.nanoTime() - analyse) / 1e9);
+
+        Random random = new Random(20261203L);
+        List<GuestProfileChanged> newcomers = new ArrayList<>(newcomerCount);
+        Map<String, Integer> personOf = new HashMap<>();
+        for (int i = 0; i < newcomerCount; i++) {
+            int person = i % 2 == 0 ? guests + i : random.nextInt(guests);
+            SyntheticGuests.Person p = i % 2 == 0 ? SyntheticGuests.person(person)
+                    : SyntheticGuests.variant(SyntheticGuests.person(person), random);
+            newcomers.add(SyntheticGuests.event(tenant, "third-pms", "N-" + i, p));
+            personOf.put("N-" + i, person);
+        }
+
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        System.out.printf(Locale.ROOT, "%10s %10s %12s %14s %20s %20s%n", "newcomers", "records/s", "CPU ms/rec",
+                "stmts/batch", "candidate profiles", "candidate guests");
+        long offset = 0;
+        long nanos = 0;
+        long cpu = 0;
+        long statements = 0;
+        long candidates = 0;
+        long candidateGuests = 0;
+        int records = 0;
+        int batches = 0;
+        int stretch = Math.max(BATCH, newcomerCount / 5);
+        for (int from = 0; from < newcomerCount; from += BATCH) {
+            List<GuestProfileChanged> events = newcomers.subList(from, Math.min(newcomerCount, from + BATCH));
+            long[] c = candidates(tenant, events);
+            candidates += c[0];
+            candidateGuests += c[1];
+            List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(events.size());
+            for (GuestProfileChanged e : events) {
+                batch.add(new ConsumerRecord<>("pms.profiles", 0, offset++,
+                        tenant + ":" + e.getPmsSystem() + ":" + e.getPmsProfileId(), serde.serialize("pms.profiles", e)));
+            }
+            long cpuBefore = threads.getCurrentThreadCpuTime();
+            long start = System.nanoTime();
+            StatementCountingDriver.Counts counts = StatementCountingDriver.count(() -> intake.process(handler, batch));
+            nanos += System.nanoTime() - start;
+            cpu += threads.getCurrentThreadCpuTime() - cpuBefore;
+            statements += counts.statements();
+            records += events.size();
+            batches++;
+            if (records >= stretch || from + BATCH >= newcomerCount) {
+                System.out.printf(Locale.ROOT, "%,10d %10.0f %12.2f %14.1f %20.1f %20.1f%n", from + events.size(),
+                        records / (nanos / 1e9), cpu / 1e6 / records, (double) statements / batches,
+                        (double) candidates / records, (double) candidateGuests / records);
+                nanos = 0;
+                cpu = 0;
+                statements = 0;
+                candidates = 0;
+                candidateGuests = 0;
+                records = 0;
+                batches = 0;
+            }
+        }
+        System.out.println(quality(tenant, personOf, guests));
+        long stored = ((Number) QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
+                "select count(*) from source_profile where tenant = ?1").setParameter(1, tenant).getSingleResult()))
+                .longValue();
+        assertEquals(seeded.profiles() + newcomerCount, stored, "every newcomer stored");
+    }
+
+    /** Candidate profiles and guests the matcher scores for these records (fs-7's usable blocks), summed. */
+    private long[] candidates(String tenant, List<GuestProfileChanged> events) {
+        EmailEvidence emails = EmailEvidence.standard();
+        List<List<String>> keys = new ArrayList<>();
+        Set<MatchBlocks.BlockKey> wanted = new LinkedHashSet<>();
+        for (GuestProfileChanged e : events) {
+            SourceProfileEntity scratch = new SourceProfileEntity();
+            GuestMapper.copyInto(e, scratch);
+            GuestMapper.computeMatchFeatures(scratch, emails);
+            List<String> own = new ArrayList<>(IncrementalLinker.blockingKeys(GuestMapper.personOf(scratch)));
+            keys.add(own);
+            own.forEach(k -> wanted.add(new MatchBlocks.BlockKey(tenant, k)));
+        }
+        ClusterScorer.Thresholds thresholds = ClusterScorer.Thresholds.STANDARD;
+        MatchBlocks.Found found = QuarkusTransaction.requiringNew().call(() -> blocks.find(wanted, thresholds.blockCap()));
+        long profiles = 0;
+        long guests = 0;
+        for (List<String> own : keys) {
+            Set<UUID> members = new HashSet<>();
+            for (String key : IncrementalLinker.usableBlocks(own,
+                    k -> found.members().getOrDefault(new MatchBlocks.BlockKey(tenant, k), List.of()),
+                    thresholds.blockCap(), thresholds.candidateBudget())) {
+                members.addAll(found.members().get(new MatchBlocks.BlockKey(tenant, key)));
+            }
+            profiles += members.size();
+            guests += members.stream().map(m -> found.guestOf().get(m)).filter(java.util.Objects::nonNull).distinct().count();
+        }
+        return new long[] {profiles, guests};
+    }
+
+    /**
+     * Pairwise quality of the newcomers' placement: the pairs of profiles in one guest with at least one newcomer,
+     * against the pairs of one person's profiles (stored P-i and D-i, newcomers N-k) with at least one newcomer.
+     */
+    @SuppressWarnings("unchecked")
+    private String quality(String tenant, Map<String, Integer> personOf, int guests) {
+        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery("""
+                select l.guest_id, o.pms_profile_id from source_profile n
+                join guest_source_profile ln on ln.source_profile_id = n.id
+                join guest_source_profile l on l.guest_id = ln.guest_id
+                join source_profile o on o.id = l.source_profile_id
+                where n.tenant = ?1 and n.pms_system = 'third-pms'""").setParameter(1, tenant).getResultList());
+        Map<UUID, Set<String>> members = new HashMap<>();
+        rows.forEach(r -> members.computeIfAbsent((UUID) r[0], k -> new HashSet<>()).add((String) r[1]));
+        long predicted = 0;
+        long correct = 0;
+        for (Set<String> ids : members.values()) {
+            List<String> list = new ArrayList<>(ids);
+            for (int i = 0; i < list.size(); i++) {
+                for (int j = i + 1; j < list.size(); j++) {
+                    if (list.get(i).startsWith("N-") || list.get(j).startsWith("N-")) {
+                        predicted++;
+                        if (person(list.get(i), personOf) == person(list.get(j), personOf)) {
+                            correct++;
+                        }
+                    }
+                }
+            }
+        }
+        Map<Integer, int[]> byPerson = new TreeMap<>();
+        personOf.values().forEach(p -> byPerson.computeIfAbsent(p, k -> new int[2])[0]++);
+        long truePairs = 0;
+        for (Map.Entry<Integer, int[]> e : byPerson.entrySet()) {
+            int n = e.getValue()[0];
+            int stored = e.getKey() >= guests ? 0 : SyntheticGuests.hasSecondProfile(e.getKey(), DUPLICATES) ? 2 : 1;
+            truePairs += (long) n * stored + (long) n * (n - 1) / 2;
+        }
+        double precision = predicted == 0 ? 1 : (double) correct / predicted;
+        double recall = truePairs == 0 ? 1 : (double) correct / truePairs;
+        return String.format(Locale.ROOT, "Newcomers' placement against the ground truth: %,d true pairs, %,d predicted, %,d"
+                + " correct: precision %.4f, recall %.4f, F1 %.4f", truePairs, predicted, correct, precision, recall,
+                2 * precision * recall / (precision + recall));
+    }
+
+    private static int person(String pmsProfileId, Map<String, Integer> personOf) {
+        return pmsProfileId.startsWith("N-") ? personOf.get(pmsProfileId)
+                : Integer.parseInt(pmsProfileId.substring(2));
+    }
+}
