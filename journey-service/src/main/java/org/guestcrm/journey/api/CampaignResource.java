@@ -188,9 +188,7 @@ public class CampaignResource {
     @APIResponse(responseCode = "409", description = "A paused or ended campaign (fields: status)",
             content = @Content(mediaType = ProblemDetail.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetail.class)))
     public CampaignView launch(@PathParam("id") UUID id) {
-        find(id);
-        planner.launch(id);
-        return viewOf(CampaignEntity.findById(id));
+        return act(id, planner::launch);
     }
 
     @POST
@@ -208,9 +206,7 @@ public class CampaignResource {
     @APIResponse(responseCode = "409", description = "Not a launched recurring campaign (fields: status)",
             content = @Content(mediaType = ProblemDetail.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetail.class)))
     public CampaignView pause(@PathParam("id") UUID id) {
-        find(id);
-        planner.pause(id);
-        return viewOf(CampaignEntity.findById(id));
+        return act(id, planner::pause);
     }
 
     @POST
@@ -228,9 +224,7 @@ public class CampaignResource {
     @APIResponse(responseCode = "409", description = "Not paused (fields: status)",
             content = @Content(mediaType = ProblemDetail.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetail.class)))
     public CampaignView resume(@PathParam("id") UUID id) {
-        find(id);
-        planner.resume(id);
-        return viewOf(CampaignEntity.findById(id));
+        return act(id, planner::resume);
     }
 
     @POST
@@ -249,9 +243,7 @@ public class CampaignResource {
     @APIResponse(responseCode = "409", description = "A draft or an ended campaign (fields: status)",
             content = @Content(mediaType = ProblemDetail.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetail.class)))
     public CampaignView end(@PathParam("id") UUID id) {
-        find(id);
-        planner.end(id);
-        return viewOf(CampaignEntity.findById(id));
+        return act(id, planner::end);
     }
 
     private CampaignEntity find(UUID id) {
@@ -344,5 +336,15 @@ public class CampaignResource {
             hotelCodes.add(code.asText());
         }
         return List.copyOf(hotelCodes);
+    }
+
+    /**
+     * A status action on a campaign (launch, pause, resume, end): 404 unless the token admits it, then the planner's
+     * action (409 problems come from there), then the campaign as it is after it.
+     */
+    private CampaignView act(UUID id, java.util.function.Consumer<UUID> action) {
+        find(id);
+        action.accept(id);
+        return viewOf(CampaignEntity.findById(id));
     }
 }
