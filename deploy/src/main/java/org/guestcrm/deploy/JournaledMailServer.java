@@ -65,6 +65,7 @@ public final class JournaledMailServer {
         // Load the journal's classes now: a rebuild of deploy/target/classes while the catcher runs must not leave the
         // first delivery without them (a ClassNotFoundException refused every mail once).
         MailJournal.recipientHash("preload@example.invalid");
+        MailServer.nameTheMailStreamProvider();
         MailServer server = MailServer.start(smtpPort, imapPort);
         journalDeliveries(server, journal);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -124,6 +124,29 @@ public final class MailServer implements AutoCloseable {
         return new MailServer(greenMail, null, greenMail.getSmtp().getPort(), greenMail.getImap().getPort());
     }
 
+    /** Jakarta Mail's stream provider (the implementation's), named so that it is not searched for on every message. */
+    static final String STREAM_PROVIDER = "org.eclipse.angus.mail.util.MailStreamProvider";
+
+    /**
+     * Names Jakarta Mail's stream provider in its system property when none is set and the implementation is on the class
+     * path. Without it {@code StreamProvider.provider()} runs a ServiceLoader search over every jar of the class path for
+     * each message GreenMail stores: JFR of the local stack's mail catcher (226 jars) under {@code ./crm bench} put a third
+     * of its CPU samples in that search ({@code FactoryFinder.factoryFromServiceLoader}, {@code ZipFile.getEntry}).
+     * Jakarta Mail loads the named class with the system class loader, so only a process whose class path is flat (the
+     * stack's mail catcher) calls this; a test JVM with its own class loaders keeps the search.
+     */
+    public static void nameTheMailStreamProvider() {
+        if (System.getProperty("jakarta.mail.util.StreamProvider") != null) {
+            return;
+        }
+        try {
+            Class.forName(STREAM_PROVIDER, false, ClassLoader.getSystemClassLoader());
+            System.setProperty("jakarta.mail.util.StreamProvider", STREAM_PROVIDER);
+        } catch (ClassNotFoundException e) {
+            // Another implementation: leave the search to Jakarta Mail.
+        }
+    }
+
     /** {@code localhost}. */
     public String host() {
         return "localhost";

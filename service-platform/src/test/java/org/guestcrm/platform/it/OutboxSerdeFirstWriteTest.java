@@ -26,7 +26,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 
 /**
- * The first writes of a schema the registry has never seen, eight at once (as the first concurrent PMS pushes on a fresh
+ * The first writes of a schema new to the registry (a newer version of one it holds), eight at once (as the first concurrent PMS pushes on a fresh
  * stack are): every one is written, all with the one content id the registry gave the schema. Before the first write of
  * a schema went alone, the registry refused the concurrent registrations with a rule violation and the pushes answered
  * 500 (seen on a fresh local stack).
@@ -64,11 +64,30 @@ class OutboxSerdeFirstWriteTest {
         }
     }
 
+    private static void registerFirstVersion(String name, String schema) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode artifact = json.createObjectNode().put("artifactId", name)
+                .put("artifactType", "AVRO");
+        artifact.putObject("firstVersion").putObject("content").put("content", schema).put("contentType", "application/json");
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(org.guestcrm.testsupport.KafkaTestClients.registryUrl()
+                                + "/groups/org.guestcrm.probe/artifacts"))
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(artifact.toString())).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response::body);
+    }
+
     @Test
     void concurrentFirstWritesOfANewSchemaAllSucceedWithOneContentId() throws Exception {
         String name = "FirstWriteProbe" + UUID.randomUUID().toString().replace("-", "");
-        Schema schema = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"" + name
-                + "\",\"namespace\":\"org.guestcrm.probe\",\"fields\":[{\"name\":\"value\",\"type\":\"string\"}]}");
+        String head = "{\"type\":\"record\",\"name\":\"" + name + "\",\"namespace\":\"org.guestcrm.probe\",\"fields\":"
+                + "[{\"name\":\"value\",\"type\":\"string\"}";
+        // The registry holds an older version of the schema (as on a stack whose schemas were registered at set-up in
+        // another form, or by an older producer): each first write creates a new version, and concurrent creations of
+        // one version are what the registry refuses (409 for all but one).
+        registerFirstVersion(name, head + "]}");
+        Schema schema = new Schema.Parser().parse(head + ",{\"name\":\"note\",\"type\":[\"null\",\"string\"],\"default\":null}]}");
         int writers = 8;
         CyclicBarrier start = new CyclicBarrier(writers);
         ExecutorService pool = Executors.newFixedThreadPool(writers);
