@@ -52,7 +52,8 @@ final class HostileInput {
     }
 
     private enum Target {
-        OTA_FEED, JSON_FEED, FEEDS_API, GUESTS_API, COMMUNICATIONS_API, CONSENTS_API, WITHDRAWALS_API, AUDIT_API, SIGNED_LINK
+        OTA_FEED, JSON_FEED, FEEDS_API, GUESTS_API, COMMUNICATIONS_API, CONSENTS_API, WITHDRAWALS_API, AUDIT_API, SIGNED_LINK,
+        GUEST_COMMUNICATIONS_API, JOURNEYS_API
     }
 
     private final LocalStack stack;
@@ -166,6 +167,14 @@ final class HostileInput {
             case AUDIT_API -> get(pick(random, List.of(port(StackConfig.Port.CONNECTOR), port(StackConfig.Port.PROFILE),
                     port(StackConfig.Port.JOURNEY), port(StackConfig.Port.OPTOUT))), "/api/v1/audit?from=" + query(random)
                     + "&limit=" + pick(random, List.of("-1", "0", "10", "100001", "99999999999999999999", "abc", "")), auth);
+            case GUEST_COMMUNICATIONS_API -> get(port(StackConfig.Port.JOURNEY), "/api/v1/guests/" + segment(random) + "/"
+                    + segment(random) + "/communications?page=" + query(random) + "&size=" + query(random), auth);
+            // A tenant the fuzz makes up: a PUT that happened to be valid changes no real tenant's journeys.
+            case JOURNEYS_API -> {
+                String path = "/api/v1/journeys/" + segment(random) + (random.nextBoolean() ? "" : "/hotels/" + segment(random));
+                yield random.nextBoolean() ? get(port(StackConfig.Port.JOURNEY), path, auth)
+                        : put(port(StackConfig.Port.JOURNEY), path, auth, contentType(random, "application/json"), jsonBody(random));
+            }
             case SIGNED_LINK -> random.nextBoolean()
                     ? get(port(StackConfig.Port.OPTOUT), "/u/" + segment(random) + "?lang=" + query(random), null)
                     : post(port(StackConfig.Port.OPTOUT), "/u/" + segment(random), null,
@@ -310,6 +319,18 @@ final class HostileInput {
     private HttpRequest post(int port, String path, String auth, String contentType, byte[] body) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (auth != null) {
+            builder.header("Authorization", auth);
+        }
+        if (contentType != null) {
+            builder.header("Content-Type", contentType);
+        }
+        return builder.build();
+    }
+
+    private HttpRequest put(int port, String path, String auth, String contentType, byte[] body) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(30)).PUT(HttpRequest.BodyPublishers.ofByteArray(body));
         if (auth != null) {
             builder.header("Authorization", auth);
         }
