@@ -58,6 +58,10 @@ public class HistoryLineParser {
             return rejected("line", "is longer than " + MAX_LINE_BYTES + " bytes");
         }
         try {
+            if (isReservationObject(line)) {
+                // the common line: read once, straight into the DTO (no tree first)
+                return reservation(lineNumber, reader.read(line));
+            }
             JsonNode tree = reader.readTree(line);
             if (tree == null || !tree.isObject()) {
                 return rejected("line", "is not a JSON object");
@@ -70,6 +74,34 @@ public class HistoryLineParser {
         } catch (IOException e) {
             return rejected("line", "is not readable");
         }
+    }
+
+    private static final byte[] PROFILE_TOKEN = "\"profile\"".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * A JSON object that cannot be a profile line: it starts with '{' and holds no {@code "profile"} token (a profile
+     * line has the key or the type value). Anything else (a profile, a reservation quoting the word, not an object)
+     * is read as a tree first, to tell which it is.
+     */
+    static boolean isReservationObject(byte[] line) {
+        int i = 0;
+        while (i < line.length && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r' || line[i] == '\n'
+                || (line[i] & 0xff) == 0xef || (line[i] & 0xff) == 0xbb || (line[i] & 0xff) == 0xbf)) {
+            i++;
+        }
+        if (i >= line.length || line[i] != '{') {
+            return false;
+        }
+        outer:
+        for (int at = i; at <= line.length - PROFILE_TOKEN.length; at++) {
+            for (int k = 0; k < PROFILE_TOKEN.length; k++) {
+                if (line[at + k] != PROFILE_TOKEN[k]) {
+                    continue outer;
+                }
+            }
+            return false;
+        }
+        return true;
     }
 
     private Parsed reservation(long lineNumber, CanonicalReservation dto) {

@@ -282,24 +282,48 @@ public final class PmsEventMapper {
     }
 
     public static String contentSha256(ReservationChanged event) {
-        ReservationChanged content = ReservationChanged.newBuilder(event)
-                .setMetadata(NEUTRAL_METADATA)
-                .setPmsSequence(null)
-                .setPmsModifiedAt(null)
-                .setCancelledAt(null)
-                .setExternalReferences(new java.util.TreeMap<>(event.getExternalReferences()))
-                .build();
-        return sha256(content);
+        // the neutral fields set on the event itself for the encoding and put back after: the bytes of a neutral copy
+        // (what the hash always was), without deep-copying the event first (history import profile: the copy and its
+        // encoding were half of the hashing)
+        var metadata = event.getMetadata();
+        var sequence = event.getPmsSequence();
+        var modifiedAt = event.getPmsModifiedAt();
+        var cancelledAt = event.getCancelledAt();
+        var references = event.getExternalReferences();
+        try {
+            event.put("metadata", NEUTRAL_METADATA);
+            event.put("pmsSequence", null);
+            event.put("pmsModifiedAt", null);
+            event.put("cancelledAt", null);
+            event.put("externalReferences", new java.util.TreeMap<>(references));
+            return sha256(event);
+        } finally {
+            event.put("metadata", metadata);
+            event.put("pmsSequence", sequence);
+            event.put("pmsModifiedAt", modifiedAt);
+            event.put("cancelledAt", cancelledAt);
+            event.put("externalReferences", references);
+        }
     }
 
     /** SHA-256 of a profile's canonical content: without envelope, pmsSequence and pmsUpdatedAt. */
     public static String contentSha256(GuestProfileChanged event) {
-        return sha256(GuestProfileChanged.newBuilder(event)
-                .setMetadata(NEUTRAL_METADATA)
-                .setPmsSequence(null)
-                .setPmsUpdatedAt(null)
-                .setPreferences(new java.util.TreeMap<>(event.getPreferences()))
-                .build());
+        var metadata = event.getMetadata();
+        var sequence = event.getPmsSequence();
+        var updatedAt = event.getPmsUpdatedAt();
+        var preferences = event.getPreferences();
+        try {
+            event.put("metadata", NEUTRAL_METADATA);
+            event.put("pmsSequence", null);
+            event.put("pmsUpdatedAt", null);
+            event.put("preferences", new java.util.TreeMap<>(preferences));
+            return sha256(event);
+        } finally {
+            event.put("metadata", metadata);
+            event.put("pmsSequence", sequence);
+            event.put("pmsUpdatedAt", updatedAt);
+            event.put("preferences", preferences);
+        }
     }
 
     private static String sha256(org.apache.avro.specific.SpecificRecordBase record) {

@@ -105,11 +105,19 @@ public class PushGroupCommit {
                     meters.gauge("connector.push.group.queued", queue, LinkedBlockingQueue::size);
                     Thread thread = new Thread(this::run, THREAD_NAME);
                     thread.setDaemon(true);
+                    // the application's class loader, whatever the pushing thread that starts it had: classes first
+                    // loaded on this thread (the outbox's after-commit synchronisation) must come from it
+                    thread.setContextClassLoader(PushGroupCommit.class.getClassLoader());
                     thread.start();
                     committer = thread;
                 }
             }
         }
+    }
+
+    /** Started with the application (like the outbox relay's thread), not by the first push. */
+    void onStart(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
+        ensureStarted();
     }
 
     @PreDestroy

@@ -57,9 +57,19 @@ import io.quarkus.test.junit.TestProfile;
  */
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "database", value = "connector"))
-@TestProfile(PushStatementsTest.RecordingTransactions.class)
+@TestProfile(PushCostProbe.RecordingUnlimited.class)
 @EnabledIfSystemProperty(named = "guestcrm.probe.push", matches = "[0-9]+")
 class PushCostProbe {
+
+    /** The recording driver, and no rate limit on the probe's feed (its default, 200 pushes/s, is below 32 in flight). */
+    public static class RecordingUnlimited implements io.quarkus.test.junit.QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.datasource.jdbc.driver", TransactionRecordingDriver.class.getName(),
+                    "connector.rate-limit.feeds.demo-json.capacity", "1000000",
+                    "connector.rate-limit.feeds.demo-json.per-second", "1000000");
+        }
+    }
 
     @Inject
     DataSource dataSource;

@@ -32,6 +32,37 @@ class PmsEventMapperTest {
     private final PmsEventMapper.Origin origin = new PmsEventMapper.Origin("demo", "demo-ota", messageId,
             Instant.parse("2026-01-01T00:00:00Z"), "USD");
 
+    /**
+     * The content hash is the SHA-256 of a neutral copy's single-object encoding (what aggregate_version holds since
+     * V12); computed without the copy now, it must stay exactly that, and leave the event as it was.
+     */
+    @Test
+    void theContentHashIsTheNeutralCopysAndLeavesTheEventUnchanged() throws Exception {
+        UUID eventId = EventIds.eventId("demo-ota", Tokens.sha256Hex(SAMPLE), 0);
+        ReservationChanged event = PmsEventMapper.toReservationChanged(reservation, eventId, origin);
+        event.put("pmsSequence", 42L);
+        event.put("externalReferences", new java.util.HashMap<>(java.util.Map.of("z", "1", "a", "2", "m", "3")));
+        ReservationChanged before = ReservationChanged.newBuilder(event).build();
+        ReservationChanged neutral = ReservationChanged.newBuilder(event)
+                .setMetadata(org.guestcrm.events.EventMetadata.newBuilder().setEventId(new UUID(0, 0)).setEventType("")
+                        .setOccurredAt(Instant.EPOCH).setSource("").setTenantId("").setCorrelationId("")
+                        .setCausationId(null).setSchemaVersion(1).build())
+                .setPmsSequence(null).setPmsModifiedAt(null).setCancelledAt(null)
+                .setExternalReferences(new java.util.TreeMap<>(event.getExternalReferences())).build();
+        java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+        digest.update(neutral.toByteBuffer());
+        assertEquals(java.util.HexFormat.of().formatHex(digest.digest()), PmsEventMapper.contentSha256(event));
+        assertEquals(before, event, "the event is as it was");
+        assertEquals(42L, event.getPmsSequence());
+        GuestProfileChanged profile = PmsEventMapper.toGuestProfileChanged(reservation.guests().getFirst(), reservation,
+                EventIds.eventId("demo-ota", Tokens.sha256Hex(SAMPLE), 1), origin);
+        GuestProfileChanged profileBefore = GuestProfileChanged.newBuilder(profile).build();
+        String first = PmsEventMapper.contentSha256(profile);
+        assertEquals(profileBefore, profile);
+        assertEquals(first, PmsEventMapper.contentSha256(GuestProfileChanged.newBuilder(profile)
+                .setMetadata(before.getMetadata()).build()), "the envelope is not content");
+    }
+
     @Test
     void theSampleBecomesAReservationChangedKeyedByTenantHotelAndReservation() throws Exception {
         UUID eventId = EventIds.eventId("demo-ota", Tokens.sha256Hex(SAMPLE), 0);
