@@ -94,16 +94,22 @@ public class GuestDirectoryHandler implements IntakeHandler<GuestUpdated> {
             guests.add(guestOf(event));
         }
         int changed = directory.upsertAll(guests, clock.instant());
-        // Which guest each PMS profile belongs to: a reservation's messages are found by its lead guest's profile.
+        // Which guest each PMS profile belongs to (one statement): a reservation's messages are found by its lead
+        // guest's profile.
+        List<org.guestcrm.journey.persistence.GuestSourceProfiles.Owned> owned = new ArrayList<>();
         for (GuestUpdated event : newest.values()) {
-            profiles.assign(event.getMetadata().getTenantId(), event.getGuestId(), event.getSourceProfiles().stream()
-                    .filter(ref -> ref.getPmsSystem() != null && !ref.getPmsSystem().isBlank()
-                            && ref.getPmsSystem().length() <= 200 && ref.getPmsProfileId() != null
-                            && !ref.getPmsProfileId().isBlank() && ref.getPmsProfileId().length() <= 200)
-                    .map(ref -> new org.guestcrm.journey.persistence.GuestSourceProfiles.Profile(ref.getPmsSystem(),
-                            ref.getPmsProfileId()))
-                    .distinct().toList(), clock.instant());
+            for (SourceProfileRef ref : event.getSourceProfiles()) {
+                if (ref.getPmsSystem() != null && !ref.getPmsSystem().isBlank() && ref.getPmsSystem().length() <= 200
+                        && ref.getPmsProfileId() != null && !ref.getPmsProfileId().isBlank()
+                        && ref.getPmsProfileId().length() <= 200) {
+                    owned.add(new org.guestcrm.journey.persistence.GuestSourceProfiles.Owned(
+                            event.getMetadata().getTenantId(), event.getGuestId(),
+                            new org.guestcrm.journey.persistence.GuestSourceProfiles.Profile(ref.getPmsSystem(),
+                                    ref.getPmsProfileId())));
+                }
+            }
         }
+        profiles.assignAll(owned, clock.instant());
         LOG.debugf("%d GuestUpdated: %d guest(s) of the directory changed.", records.size(), changed);
     }
 

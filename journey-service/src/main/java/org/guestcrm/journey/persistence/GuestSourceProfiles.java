@@ -2,7 +2,9 @@ package org.guestcrm.journey.persistence;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -40,6 +42,40 @@ public class GuestSourceProfiles {
                 .setParameter("now", now)
                 .setParameter("systems", profiles.stream().map(Profile::pmsSystem).toArray(String[]::new))
                 .setParameter("profiles", profiles.stream().map(Profile::pmsProfileId).toArray(String[]::new))
+                .executeUpdate();
+    }
+
+    /** One profile of a guest, for {@link #assignAll}. */
+    public record Owned(String tenant, String guestId, Profile profile) {
+    }
+
+    /**
+     * Maps each profile to its guest in ONE statement (a crm.guests batch); a profile named twice goes to the later
+     * one. Returns the rows written.
+     */
+    public int assignAll(List<Owned> owned, Instant now) {
+        Map<String, Owned> byKey = new LinkedHashMap<>();
+        for (Owned o : owned) {
+            byKey.put(o.tenant() + "\n" + o.profile().pmsSystem() + "\n" + o.profile().pmsProfileId(), o);
+        }
+        if (byKey.isEmpty()) {
+            return 0;
+        }
+        List<Owned> rows = List.copyOf(byKey.values());
+        return entityManager.createNativeQuery("""
+                        INSERT INTO guest_source_profile (tenant, pms_system, pms_profile_id, guest_id, updated_at)
+                        SELECT p.tenant, p.system, p.profile, p.guest, :now
+                        FROM unnest(cast(:tenants AS text[]), cast(:systems AS text[]), cast(:profiles AS text[]),
+                                    cast(:guests AS text[])) AS p (tenant, system, profile, guest)
+                        ON CONFLICT (tenant, pms_system, pms_profile_id)
+                        DO UPDATE SET guest_id = excluded.guest_id, updated_at = excluded.updated_at
+                        WHERE guest_source_profile.guest_id <> excluded.guest_id
+                        """)
+                .setParameter("now", now)
+                .setParameter("tenants", rows.stream().map(Owned::tenant).toArray(String[]::new))
+                .setParameter("systems", rows.stream().map(o -> o.profile().pmsSystem()).toArray(String[]::new))
+                .setParameter("profiles", rows.stream().map(o -> o.profile().pmsProfileId()).toArray(String[]::new))
+                .setParameter("guests", rows.stream().map(Owned::guestId).toArray(String[]::new))
                 .executeUpdate();
     }
 
