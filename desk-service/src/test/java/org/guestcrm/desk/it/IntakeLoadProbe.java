@@ -229,8 +229,8 @@ class IntakeLoadProbe {
                 not JIT or GC); CPU per booking of every thread group:
                 %sPROBE statements per booking (Hibernate statistics, the desk's whole JVM): %.2f JDBC statements prepared, \
                 %.2f queries (JPQL/native selects), %.2f entity inserts, %.2f entity updates, %.2f entities loaded, \
-                %.3f flushes, %.3f transactions; %.2f plain JDBC statements (desk_jdbc_statements_total: the \
-                documents), %.2f statements in all
+                %.3f flushes, %.3f transactions; %.2f plain JDBC statements (desk_jdbc_statements_total: \
+                documents, reservation_state, leads, links, tallies), %.2f statements in all
                 PROBE rows per booking by table:
                 %sPROBE intake records (consumer/outcome):
                 %s""", n, rate > 0 ? rate + " bookings/s" : "all at once", (done - start) / 1_000_000, rows / (double) n, commits / (double) n,
