@@ -118,6 +118,10 @@ class BatchLinkerProbe {
                 correct += (long) c * (c - 1) / 2;
             }
         }
+        List<Long> sizes = byCluster.values().stream().map(m -> m.values().stream().mapToLong(Integer::longValue).sum())
+                .sorted(java.util.Comparator.reverseOrder()).limit(5).toList();
+        long mixed = byCluster.values().stream().filter(m -> m.size() > 1).count();
+        System.out.printf(Locale.ROOT, "Largest clusters %s; %,d clusters hold more than one person%n", sizes, mixed);
         long truePairs = byPerson.values().stream().mapToLong(n -> (long) n * (n - 1) / 2).sum();
         double precision = predicted == 0 ? 1 : (double) correct / predicted;
         double recall = (double) correct / truePairs;

@@ -16,7 +16,7 @@ import org.guestcrm.events.PostalAddress;
  * Synthetic hotel guests with ground truth, for seeding a store and for newcomers against it. Every person is derived
  * from its index alone (so a million need nothing kept), with skewed distributions as a hotel's guest list has them:
  * given names and common surnames drawn by a Zipf law (a few very frequent, a long tail), two thirds of the surnames
- * from a syllable generator (about 70,000 distinct), ages 18 to 85 peaking in the forties, cities weighted by size with
+ * from a syllable generator (about 3 million distinct), ages 18 to 85 peaking in the forties, cities weighted by size with
  * postcodes inside the city, e-mails in the usual patterns (given.surname, initial+surname, with digits) at a handful
  * of big mailbox domains, mobile phones in the national numbering of the city's country.
  *
@@ -84,7 +84,9 @@ final class SyntheticGuests {
             surname = COMMON_SURNAMES[pick(SURNAME_CUMULATIVE, r)];
         } else {
             StringBuilder s = new StringBuilder();
-            int parts = 2 + r.nextInt(2);
+            // Three or four syllables: about 3 million surnames, a tail as long as a hotel group's guest list has (two
+            // syllables gave 1,764, so strangers shared name, city and postcode far more often than real guests do).
+            int parts = 3 + r.nextInt(2);
             for (int i = 0; i < parts; i++) {
                 s.append(SYLLABLES[r.nextInt(SYLLABLES.length)]);
             }

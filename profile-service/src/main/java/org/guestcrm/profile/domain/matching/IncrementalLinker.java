@@ -22,7 +22,12 @@ public final class IncrementalLinker {
     }
 
     private final ClusterScorer scorer;
-    private final Map<String, List<PersonRecord>> blocks = new HashMap<>();
+    /**
+     * The records' ids per blocking key: ids (their hash cached, equal when identical) rather than the records, whose
+     * hash and equality go over every field: counting a block's new members ({@link #usableBlocks}) hashed each
+     * member's eleven fields (BatchLinkerProbe's JFR: a quarter of the linker's samples in those look-ups).
+     */
+    private final Map<String, List<String>> blocks = new HashMap<>();
     private final Map<String, Integer> clusterOf = new HashMap<>();
     private final Map<Integer, List<PersonRecord>> members = new HashMap<>();
     private final TermFrequencies frequencies;
@@ -56,9 +61,9 @@ public final class IncrementalLinker {
         ClusterScorer.Thresholds thresholds = scorer.thresholds();
         for (String key : usableBlocks(blockingKeys(record), k -> blocks.getOrDefault(k, List.of()),
                 thresholds.blockCap(), thresholds.candidateBudget())) {
-            for (PersonRecord other : blocks.get(key)) {
-                candidateRecords.add(other.id());
-                Integer cluster = clusterOf.get(other.id());
+            for (String other : blocks.get(key)) {
+                candidateRecords.add(other);
+                Integer cluster = clusterOf.get(other);
                 candidates.computeIfAbsent(cluster, members::get);
             }
         }
@@ -94,7 +99,7 @@ public final class IncrementalLinker {
         clusterOf.put(record.id(), decision.cluster());
         members.get(decision.cluster()).add(record);
         for (String key : blockingKeys(record)) {
-            blocks.computeIfAbsent(key, k -> new ArrayList<>()).add(record);
+            blocks.computeIfAbsent(key, k -> new ArrayList<>()).add(record.id());
         }
         return decision;
     }
