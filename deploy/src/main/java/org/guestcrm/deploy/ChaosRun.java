@@ -96,13 +96,18 @@ final class ChaosRun {
      * @param lost                  accepted bookings without their confirmation at the mail catcher
      * @param duplicateEffects      Message-IDs taken more than once plus reservations confirmed with several Message-IDs
      *                              plus communications of a cancelled stay still pending or sent after the cancellation
+     * @param resentAfterCrash      mails taken exactly twice with one Message-ID in a run that SIGKILLed the journey: the
+     *                              crash fell between the SMTP server's acceptance and the outcome's commit, and the
+     *                              dispatcher sent the mail again with the Message-ID it had fixed before sending (issue 5
+     *                              allows at most one more send, with the same Message-ID, and asks for them counted; a
+     *                              receiving system recognises it by the Message-ID). Any other repeat is a duplicate effect.
      * @param deadLettersDuringRun  records written to each dead-letter topic during the run
      * @param lagAfter              total lag of every consumer group after recovery
      * @param recoverySeconds       last POST to the pipeline caught up (all confirmations final and mailed, lag zero)
      */
     record Result(String run, int bookings, int accepted, int rejected, int cancelled, int duplicatesPosted, int reordered,
             int moved, long posts, long retries, int expectedConfirmations, int sentConfirmations, int mails, int lost,
-            int duplicateEffects, Map<String, Long> deadLettersDuringRun, long lagAfter, boolean caughtUp,
+            int duplicateEffects, int resentAfterCrash, Map<String, Long> deadLettersDuringRun, long lagAfter, boolean caughtUp,
             double recoverySeconds, List<FaultRecord> faults, double runSeconds) {
 
         long deadLetters() {
@@ -123,10 +128,11 @@ final class ChaosRun {
             return String.format(java.util.Locale.ROOT,
                     "chaos %s: bookings accepted %d of %d (rejected %d, cancelled %d, posted twice %d, modification first %d,"
                             + " moved %d; %d POSTs, %d retried), confirmations expected %d, messages sent %d (Message-IDs, notices included; journal lines %d), lost %d,"
-                            + " duplicate effects %d, dead letters %d [%s], lag after %d, faults %d%s (slowest %s %.1f s),"
+                            + " duplicate effects %d, re-sent after the journey's crash with the same Message-ID %d,"
+                            + " dead letters %d [%s], lag after %d, faults %d%s (slowest %s %.1f s),"
                             + " recovery %s, run %.0f s: %s",
                     run, accepted, bookings, rejected, cancelled, duplicatesPosted, reordered, moved, posts, retries,
-                    expectedConfirmations, sentConfirmations, mails, lost, duplicateEffects, deadLetters(), dlq, lagAfter,
+                    expectedConfirmations, sentConfirmations, mails, lost, duplicateEffects, resentAfterCrash, deadLetters(), dlq, lagAfter,
                     faults.size(), failedFaults.isEmpty() ? "" : " (failed: " + String.join(", ", failedFaults) + ")",
                     slowest == null ? "-" : slowest.fault().part, slowest == null ? 0.0 : slowest.healedSeconds(),
                     caughtUp ? String.format(java.util.Locale.ROOT, "%.1f s", recoverySeconds) : "NOT caught up",
@@ -252,7 +258,7 @@ final class ChaosRun {
         int moved = (int) bookings.stream().filter(b -> Script.of(b.index) == Script.MOVED_LATER).count();
         return new Result(run, bookings.size(), accepted, bookings.size() - accepted, cancelled, twice, reordered, moved,
                 posts.get(), retries.get(), check.expected(), check.sent(), check.mails(), check.lost(), check.duplicates(),
-                deadLetters, check.lag(), check.caughtUp(), recovery, List.copyOf(faultRecords), seconds());
+                check.resentAfterCrash(), deadLetters, check.lag(), check.caughtUp(), recovery, List.copyOf(faultRecords), seconds());
     }
 
     // ---- load ----------------------------------------------------------------------------------------------------
@@ -447,9 +453,15 @@ final class ChaosRun {
         }
     }
 
+    /** Set once the journey has been SIGKILLed in this run (see {@link Result#resentAfterCrash()}). */
+    private volatile boolean journeyKilled;
+
     private void inject(Fault fault, Duration outage) {
         switch (fault) {
             case KILL_CONNECTOR, KILL_PROFILE, KILL_JOURNEY, KILL_OPTOUT, KILL_DESK -> {
+                if (fault == Fault.KILL_JOURNEY) {
+                    journeyKilled = true;
+                }
                 if (stack.kill(fault.part) < 0) {
                     throw new StackException(fault.part + " was not running");
                 }
@@ -534,7 +546,8 @@ final class ChaosRun {
 
     // ---- checks --------------------------------------------------------------------------------------------------
 
-    record Check(Instant at, boolean caughtUp, int expected, int sent, int mails, int lost, int duplicates, long lag) {
+    record Check(Instant at, boolean caughtUp, int expected, int sent, int mails, int lost, int duplicates, int resentAfterCrash,
+            long lag) {
     }
 
     /** What one booking looks like now. */
@@ -597,6 +610,7 @@ final class ChaosRun {
         int mails = 0;
         int lost = 0;
         int duplicates = 0;
+        int resentAfterCrash = 0;
         for (Booking booking : bookings) {
             Observed o = observed.get(booking);
             List<MailJournal.Entry> entries = byRecipient.getOrDefault(MailJournal.recipientHash(booking.email), List.of());
@@ -604,7 +618,13 @@ final class ChaosRun {
                     LinkedHashMap::new, Collectors.counting()));
             mails += entries.size();
             sent += perMessageId.size();
-            duplicates += (int) perMessageId.values().stream().filter(n -> n > 1).count(); // one Message-ID, several mails
+            for (long n : perMessageId.values()) {                                    // one Message-ID, several mails
+                if (n == 2 && journeyKilled) {
+                    resentAfterCrash++;
+                } else if (n > 1) {
+                    duplicates++;
+                }
+            }
             Set<String> notices = o == null ? Set.of() : o.noticeIds();
             long confirmationMessages = entries.stream().filter(e -> !notices.contains(e.communicationId()))
                     .map(MailJournal.Entry::messageId).distinct().count();
@@ -621,7 +641,7 @@ final class ChaosRun {
                 duplicates += Math.max(0, o.confirmations() - 1) + o.pendingOrSentAfterCancel();
             }
         }
-        return new Check(at, caughtUp, expected, sent, mails, lost, duplicates, lag);
+        return new Check(at, caughtUp, expected, sent, mails, lost, duplicates, resentAfterCrash, lag);
     }
 
     /** The booking's communications as the journey-service shows them; null when it knows none yet. */

@@ -34,7 +34,7 @@ final class HostileInput {
 
     /** What a run found. */
     record Result(long seed, int tried, Map<String, Integer> byStatus, List<String> serverErrors,
-            Map<String, Integer> withoutProblemBody, List<String> unhealthy) {
+            Map<String, Integer> withoutProblemBody, List<String> unhealthy, List<String> unexplained) {
 
         boolean passed(boolean requireProblemBodies) {
             return serverErrors.isEmpty() && unhealthy.isEmpty() && (!requireProblemBodies || withoutProblemBody.isEmpty());
@@ -47,7 +47,9 @@ final class HostileInput {
                     withoutProblemBody.isEmpty() ? "" : " " + withoutProblemBody, unhealthy.size(),
                     unhealthy.isEmpty() ? "" : " " + unhealthy)
                     + (serverErrors.isEmpty() ? "" : "; first 5xx: " + serverErrors.stream().limit(3)
-                            .map(e -> e.length() > 160 ? e.substring(0, 160) + "..." : e).toList());
+                            .map(e -> e.length() > 160 ? e.substring(0, 160) + "..." : e).toList())
+                    + (unexplained.isEmpty() ? "" : "; 4xx without a body (not 414/431): " + unexplained.stream()
+                            .map(e -> e.length() > 200 ? e.substring(0, 200) + "..." : e).toList());
         }
     }
 
@@ -87,6 +89,7 @@ final class HostileInput {
         Map<String, Integer> byStatus = new TreeMap<>();
         List<String> serverErrors = new ArrayList<>();
         Map<String, Integer> withoutBody = new TreeMap<>();
+        List<String> unexplained = new ArrayList<>();
         List<String> unhealthy = new ArrayList<>();
         int tried = 0;
         for (int i = 0; i < requests; i++) {
@@ -115,6 +118,11 @@ final class HostileInput {
                 serverErrors.add(target + " " + request.method() + " " + shortPath(request) + " -> " + status);
             } else if (status >= 400 && !explains(target, response)) {
                 withoutBody.merge(target + " " + status, 1, Integer::sum);
+                // Framework answers to oversized URIs and headers (414, 431) are known and allowed; name the others.
+                if (status != 414 && status != 431 && unexplained.size() < 5) {
+                    unexplained.add(target + " " + request.method() + " " + shortPath(request) + " ("
+                            + request.headers().firstValue("Content-Type").orElse("no content type") + ") -> " + status);
+                }
             }
             if ((i + 1) % 100 == 0 || i == requests - 1) {
                 for (String part : stack.unhealthyParts()) {
@@ -122,7 +130,7 @@ final class HostileInput {
                 }
             }
         }
-        return new Result(seed, tried, byStatus, serverErrors, withoutBody, unhealthy);
+        return new Result(seed, tried, byStatus, serverErrors, withoutBody, unhealthy, unexplained);
     }
 
     /** A 4xx must say why: problem+json on the APIs, an OTA error document on the OTA feed, a page on a guest link. */

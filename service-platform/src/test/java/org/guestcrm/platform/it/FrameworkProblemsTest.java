@@ -1,6 +1,7 @@
 package org.guestcrm.platform.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -70,5 +71,22 @@ class FrameworkProblemsTest {
         problem(send("GET", "/api/v1/probe-strict", null, null), 405);
         problem(send("POST", "/api/v1/probe-strict", "text/csv", "a,b"), 415);
         assertEquals(202, send("POST", "/api/v1/probe-strict", "application/json", "{}").statusCode());
+    }
+
+    @Test
+    void aBodyTheJsonReaderCannotReadAnswers400NamingTheFieldNeverItsValue() throws Exception {
+        // Not JSON at all: the reader wraps the parse failure in a bare 400, which used to go out without a body.
+        JsonNode notJson = problem(send("POST", "/api/v1/probe-strict/typed", "application/json", "guest@example.com garbage"), 400);
+        assertEquals("body", notJson.path("invalidParams").path(0).path("name").asText(), notJson::toString);
+        assertFalse(notJson.toString().contains("guest@example.com"), notJson::toString);
+        // A field of the wrong type, also inside an array: its path is named.
+        JsonNode wrongType = problem(send("POST", "/api/v1/probe-strict/typed", "application/json",
+                "{\"name\":\"a\",\"count\":{\"x\":1}}"), 400);
+        assertEquals("count", wrongType.path("invalidParams").path(0).path("name").asText(), wrongType::toString);
+        JsonNode inArray = problem(send("POST", "/api/v1/probe-strict/typed", "application/json",
+                "{\"sizes\":[1,\"secret-value\"]}"), 400);
+        assertEquals("sizes[1]", inArray.path("invalidParams").path(0).path("name").asText(), inArray::toString);
+        assertFalse(inArray.toString().contains("secret-value"), inArray::toString);
+        assertEquals(202, send("POST", "/api/v1/probe-strict/typed", "application/json", "{\"name\":\"a\",\"count\":2}").statusCode());
     }
 }

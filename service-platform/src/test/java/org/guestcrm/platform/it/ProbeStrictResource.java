@@ -17,4 +17,16 @@ public class ProbeStrictResource {
     public Response accept(String body) {
         return Response.accepted().build();
     }
+
+    /** A typed body, read by the framework's JSON reader. */
+    public record Typed(String name, int count, java.util.List<Integer> sizes) {
+    }
+
+    @POST
+    @Path("/typed")
+    @PermitAll
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response typed(Typed body) {
+        return Response.accepted().build();
+    }
 }
