@@ -165,4 +165,21 @@ final class DemoPms {
             throw new StackException("The connector answered something that is not JSON: " + e.getMessage());
         }
     }
+
+    /** PUTs a customer or reservation into the stack's simulated PMS (its own API); true once it took it. */
+    static boolean put(HttpClient http, StackConfig config, String path, com.fasterxml.jackson.databind.node.ObjectNode body) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                                    + config.port(StackConfig.Port.PMS_SIM) + path))
+                            .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                            .PUT(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
 }

@@ -325,20 +325,16 @@ final class HostileInput {
     }
 
     private HttpRequest post(int port, String path, String auth, String contentType, byte[] body) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (auth != null) {
-            builder.header("Authorization", auth);
-        }
-        if (contentType != null) {
-            builder.header("Content-Type", contentType);
-        }
-        return builder.build();
+        return withBody("POST", port, path, auth, contentType, body);
     }
 
     private HttpRequest put(int port, String path, String auth, String contentType, byte[] body) {
+        return withBody("PUT", port, path, auth, contentType, body);
+    }
+
+    private HttpRequest withBody(String method, int port, String path, String auth, String contentType, byte[] body) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .timeout(Duration.ofSeconds(30)).PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+                .timeout(Duration.ofSeconds(30)).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
         if (auth != null) {
             builder.header("Authorization", auth);
         }

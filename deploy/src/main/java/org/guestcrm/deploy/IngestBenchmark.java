@@ -159,8 +159,10 @@ final class IngestBenchmark {
         double kafkaSeconds = (System.nanoTime() - started) / 1e9;
         double cpu = ProcessCpu.ticksToMillis(connectorTicks() - cpuBefore);
         if (polled != null) {
-            connector("DELETE", "/api/v1/feeds/" + pollFeed, null, null);
-            polled.close();
+            String problem = admin().stopPolledPms(pollFeed, polled);
+            if (problem != null) {
+                out.println("  (" + problem + ")");
+            }
         }
         door.cleanUp.run();
         watcher.forget(prefix);
@@ -320,45 +322,17 @@ final class IngestBenchmark {
     }
 
     private boolean putSimulator(String path, ObjectNode body) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:"
-                                    + config.port(StackConfig.Port.PMS_SIM) + path))
-                            .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                            .PUT(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return DemoPms.put(http, config, path, body);
     }
 
     /** A PMS without webhooks in this JVM and a feed polling it every second (created here, deleted after the mode). */
     private PmsSimulator startPolledPms(String feedId) {
-        PmsSimulator simulator;
-        try {
-            simulator = PmsSimulator.start(PmsSimulator.Options.defaults().withPort(0));
-        } catch (IOException e) {
-            throw new StackException("The polled PMS could not start: " + e.getMessage(), e);
+        ConnectorAdmin.PolledPms polled = admin().startPolledPms(TENANT, feedId, POLLED_HOTEL, "Europe/Lisbon", "PT",
+                "A PMS without webhooks, polled (bench-ingest " + run + ")");
+        if (polled.problem() != null) {
+            throw new StackException(polled.problem());
         }
-        ObjectNode feed = JSON.createObjectNode().put("feedId", feedId).put("deliveryMode", "JSON_POLLING")
-                .put("pmsType", "changes-api").put("description", "A PMS without webhooks, polled (bench-ingest " + run + ")")
-                .put("defaultCurrency", "EUR");
-        feed.putArray("hotels").addObject().put("hotelCode", POLLED_HOTEL).put("timeZone", "Europe/Lisbon").put("countryCode", "PT");
-        HttpResponse<String> created = connector("POST", "/api/v1/feeds?tenant=" + TENANT, feed.toString(), "application/json");
-        ObjectNode api = JSON.createObjectNode().put("baseUrl", simulator.baseUrl().toString())
-                .put("accessToken", simulator.options().changesAccessToken()).put("pollIntervalSeconds", 1);
-        HttpResponse<String> configured = created == null || created.statusCode() != 201 ? null
-                : connector("PUT", "/api/v1/feeds/" + feedId + "/pms-api", api.toString(), "application/json");
-        if (configured == null || configured.statusCode() != 200) {
-            simulator.close();
-            HttpResponse<String> refused = configured != null ? configured : created;
-            throw new StackException("The polled feed could not be set up: "
-                    + (refused == null ? "no answer" : refused.statusCode() + " " + refused.body()));
-        }
-        return simulator;
+        return polled.simulator();
     }
 
     private Door poll(PmsSimulator simulator, int events, Instant[] startedAt, String prefix) {
@@ -471,22 +445,11 @@ final class IngestBenchmark {
     }
 
     private HttpResponse<String> connector(String method, String path, String body, String contentType) {
-        try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(connectorUri(path))
-                    .header("Authorization", "Bearer " + token).header("Accept", "application/json")
-                    .timeout(Duration.ofSeconds(120));
-            if (body == null) {
-                request.method(method, HttpRequest.BodyPublishers.noBody());
-            } else {
-                request.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body));
-            }
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return admin().call(method, path, body, contentType);
+    }
+
+    private ConnectorAdmin admin() {
+        return new ConnectorAdmin(http, config, token, Duration.ofSeconds(120));
     }
 
     private URI connectorUri(String path) {

@@ -581,18 +581,7 @@ final class ScenarioRun {
     }
 
     private boolean putSimulator(String path, ObjectNode body) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url(StackConfig.Port.PMS_SIM, path)))
-                            .header("Content-Type", "application/json").timeout(Duration.ofSeconds(15))
-                            .PUT(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return DemoPms.put(http, config, path, body);
     }
 
     private boolean post(Reservation r, String changeType, int sequence, Instant at, boolean emailOptIn) {
@@ -743,32 +732,13 @@ final class ScenarioRun {
      * accepted.
      */
     private void startPolledPms() {
-        PmsSimulator simulator;
-        try {
-            simulator = PmsSimulator.start(PmsSimulator.Options.defaults()
-                    .withPort(0));
-        } catch (IOException e) {
-            out.printf("scenario %s: the polled PMS could not start (%s)%n", run, e.getMessage());
+        ConnectorAdmin.PolledPms polled = admin().startPolledPms(TENANT, pollFeed, POLLED_HOTEL, "Atlantic/Madeira", "PT",
+                "A PMS without webhooks, polled (scenario " + run + ")");
+        if (polled.problem() != null) {
+            out.printf("scenario %s: %s%n", run, polled.problem());
             return;
         }
-        ObjectNode feed = JSON.createObjectNode().put("feedId", pollFeed).put("deliveryMode", "JSON_POLLING")
-                .put("pmsType", "changes-api").put("description", "A PMS without webhooks, polled (scenario " + run + ")")
-                .put("defaultCurrency", "EUR");
-        feed.putArray("hotels").addObject().put("hotelCode", POLLED_HOTEL).put("timeZone", "Atlantic/Madeira")
-                .put("countryCode", "PT");
-        HttpResponse<String> created = connector("POST", "/api/v1/feeds?tenant=" + TENANT, feed.toString(), "application/json");
-        ObjectNode api = JSON.createObjectNode().put("baseUrl", simulator.baseUrl().toString())
-                .put("accessToken", simulator.options().changesAccessToken()).put("pollIntervalSeconds", 1);
-        HttpResponse<String> configured = created == null || created.statusCode() != 201 ? null
-                : connector("PUT", "/api/v1/feeds/" + pollFeed + "/pms-api", api.toString(), "application/json");
-        if (configured == null || configured.statusCode() != 200) {
-            HttpResponse<String> refused = configured != null ? configured : created;
-            out.printf("scenario %s: the polled feed could not be set up (%s)%n", run,
-                    refused == null ? "no answer" : refused.statusCode() + " " + refused.body());
-            simulator.close();
-            return;
-        }
-        polledPms = simulator;
+        polledPms = polled.simulator();
     }
 
     /** Deletes the run's polled feed (its cursor and credentials go with it) and stops its PMS. */
@@ -776,12 +746,10 @@ final class ScenarioRun {
         if (polledPms == null) {
             return;
         }
-        HttpResponse<String> deleted = connector("DELETE", "/api/v1/feeds/" + pollFeed, null, null);
-        if (deleted == null || deleted.statusCode() != 204) {
-            out.printf("scenario %s: the polled feed %s could not be deleted (%s)%n", run, pollFeed,
-                    deleted == null ? "no answer" : Integer.toString(deleted.statusCode()));
+        String problem = admin().stopPolledPms(pollFeed, polledPms);
+        if (problem != null) {
+            out.printf("scenario %s: %s%n", run, problem);
         }
-        polledPms.close();
         polledPms = null;
     }
 
@@ -911,22 +879,11 @@ final class ScenarioRun {
 
     /** A call to the connector's admin API with the scenario's admin token; null when it cannot be reached. */
     private HttpResponse<String> connector(String method, String path, String body, String contentType) {
-        try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(StackConfig.Port.CONNECTOR, path)))
-                    .header("Authorization", "Bearer " + token).header("Accept", "application/json")
-                    .timeout(Duration.ofSeconds(30));
-            if (body == null) {
-                request.method(method, HttpRequest.BodyPublishers.noBody());
-            } else {
-                request.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body));
-            }
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return admin().call(method, path, body, contentType);
+    }
+
+    private ConnectorAdmin admin() {
+        return new ConnectorAdmin(http, config, token, Duration.ofSeconds(30));
     }
 
     /** Last year's stays as one NDJSON history import on the JSON feed; waits until the job is done. */
