@@ -100,8 +100,8 @@ public class GuestCommunicationsResource {
         if (guestId == null || guestId.isBlank() || guestId.length() > 100) {
             invalid.add(new Problem.InvalidParam("guestId", "must be a guest id of 1 to 100 characters"));
         }
-        int pageNumber = number(page, "page", 0, 0, MAX_PAGE, invalid);
-        int pageSize = number(size, "size", DEFAULT_SIZE, 1, MAX_SIZE, invalid);
+        int pageNumber = QueryNumbers.number(page, "page", 0, 0, MAX_PAGE, invalid);
+        int pageSize = QueryNumbers.number(size, "size", DEFAULT_SIZE, 1, MAX_SIZE, invalid);
         if (!invalid.isEmpty()) {
             throw new InvalidRequestException("The request has invalid parameters: "
                     + String.join(", ", invalid.stream().map(Problem.InvalidParam::name).toList()), invalid);
@@ -122,20 +122,4 @@ public class GuestCommunicationsResource {
                 c.updatedAt);
     }
 
-    private static int number(String value, String field, int absent, int min, int max,
-                              List<Problem.InvalidParam> invalid) {
-        if (value == null) {
-            return absent;
-        }
-        try {
-            int parsed = Integer.parseInt(value.trim());
-            if (parsed >= min && parsed <= max) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // named below
-        }
-        invalid.add(new Problem.InvalidParam(field, "must be a whole number from " + min + " to " + max));
-        return absent;
-    }
 }

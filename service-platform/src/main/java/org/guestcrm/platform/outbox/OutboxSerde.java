@@ -31,8 +31,9 @@ public class OutboxSerde {
         // The first write of a schema looks it up in the registry, or registers it. Concurrent first writes of one schema
         // each registered it and the registry refused all but one with a rule violation (seen on a fresh local stack: the
         // first four concurrent OTA pushes answered 500). So the first write of each schema goes alone; the others wait
-        // and then find it in the serializer's cache. Once more after a pause: another process (a replica, a second
-        // service producing the same record) may have been registering it at the same moment.
+        // and then find it in the serializer's cache. Once more if it fails: another process (a replica, a second service
+        // producing the same record) may have been registering it at the same moment, and the version it created is
+        // there to be found now (the registry answered 409 because it exists). A failure after that is the registry's.
         synchronized (firstWriteLock(schema)) {
             if (resolved.contains(schema)) {
                 return write(topic, record);
@@ -41,7 +42,6 @@ public class OutboxSerde {
             try {
                 written = write(topic, record);
             } catch (SchemaUnavailableException first) {
-                pause();
                 written = write(topic, record);
             }
             resolved.add(schema);
@@ -54,14 +54,6 @@ public class OutboxSerde {
 
     private Object firstWriteLock(String schema) {
         return firstWriteLocks.computeIfAbsent(schema, name -> new Object());
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(200);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private byte[] write(String topic, SpecificRecord record) {
