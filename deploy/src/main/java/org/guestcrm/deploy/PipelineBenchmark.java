@@ -87,6 +87,7 @@ final class PipelineBenchmark {
         Map<String, Long> committedBefore = ConsumerLag.committedTotals(config.kafkaBootstrapServers());
         Map<String, Long> cpuBefore = cpuTicksPerPart();
         Map<String, DatabaseWork.Counters> databaseBefore = DatabaseWork.read(config);
+        boolean statements = StatementWork.reset(config);
         long started = System.nanoTime();
         Confirmations confirmations = new Confirmations(run, reservations, posted, stack.mailJournal());
         // The watcher gets its own thread. On the common pool (one thread on a two-core machine) it held the pool for
@@ -120,6 +121,7 @@ final class PipelineBenchmark {
         double windowSeconds = (System.nanoTime() - started) / 1e9;
         Map<String, Long> cpuAfter = cpuTicksPerPart();
         Map<String, DatabaseWork.Counters> databaseAfter = DatabaseWork.read(config);
+        List<StatementWork.Entry> topStatements = statements ? StatementWork.top(config, 25) : List.of();
         Map<String, Long> committedAfter = ConsumerLag.committedTotals(config.kafkaBootstrapServers());
         // Only now, outside the measured window, ask the journey when it planned each booking: reading them while the
         // bookings flowed made the bench's own API calls a fifth of the journey's CPU.
@@ -149,6 +151,9 @@ final class PipelineBenchmark {
         Map<String, Double> cpuMillis = new LinkedHashMap<>();
         cpuAfter.forEach((part, ticks) -> cpuMillis.put(part, ProcessCpu.ticksToMillis(ticks - cpuBefore.getOrDefault(part, ticks))));
 
+        if (statements) {
+            StatementWork.lines(topStatements, reservations, 110).forEach(out::println);
+        }
         out.println("Measuring the raw ceilings of Kafka, PostgreSQL and the mail catcher (a few seconds each) ...");
         List<Ceilings.Ceiling> ceilings = new Ceilings(config, javaExecutable()).measure();
         return new Result(reservations, concurrency, acceptSeconds, acceptMicros, confirmationMillis, drainSeconds, rejected[0],

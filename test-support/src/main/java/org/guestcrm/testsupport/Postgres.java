@@ -119,6 +119,11 @@ public final class Postgres implements AutoCloseable {
             builder.setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("full_page_writes", "on");
+            if ("1".equals(System.getenv("CRM_PG_STATEMENTS"))) {
+                // Opt-in statement statistics for profiling (./crm bench prints the costliest statements): a small
+                // cost on every statement, so the figures of record are measured without it.
+                builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+            }
         }
         try {
             EmbeddedPostgres server = JvmWide.withOwnClassLoader(() -> {
