@@ -588,6 +588,17 @@ public interface JourneyConfig {
         /** PostgreSQL advisory lock key that lets one replica relay at a time ("JOURNEY" in ASCII, 0x4A4F55524E4559). */
         @WithDefault("20916376148264281")
         long lockKey();
+
+        /**
+         * Whether a communication newly planned as SCHEDULED publishes a CommunicationEvent (issue 5). Off by default:
+         * no consumer reads SCHEDULED (the desk and the opt-out service skip it by its {@code communication-status}
+         * header unread), and it was five of the six records per booking, each an outbox row written, read, marked
+         * sent and relayed. The row and the API show it; a SCHEDULED of an existing row (re-keyed by a merge, released
+         * from a hold, planned again) is still published, and every other status (RESCHEDULED, HELD, CANCELLED, SKIPPED,
+         * SENT, FAILED, BOUNCED, ...) is published as before.
+         */
+        @WithDefault("false")
+        boolean publishScheduled();
     }
 
     /** Deletes old rows of outbox_event and processed_event (service-platform's RetentionJob). */

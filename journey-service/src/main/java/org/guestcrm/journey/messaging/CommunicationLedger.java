@@ -33,6 +33,9 @@ public class CommunicationLedger {
     Outbox outbox;
 
     @Inject
+    org.guestcrm.journey.config.JourneyConfig config;
+
+    @Inject
     org.guestcrm.journey.mail.DispatchWakeup dispatchWakeup;
 
     /**
@@ -84,7 +87,13 @@ public class CommunicationLedger {
                 communication.cancelledAt = now;
             }
             communications.persist(communication);
-            publish(communication, now);
+            if (communication.status == CommunicationStatus.SCHEDULED && !config.outbox().publishScheduled()) {
+                // Newly planned: not published (journey.outbox.publish-scheduled, issue 5: no consumer reads a first
+                // SCHEDULED). A SCHEDULED that says something (a re-key, a release from a hold) still is.
+                wakeIfDue(communication, now);
+            } else {
+                publish(communication, now);
+            }
         } else {
             changeStatus(communication, change.status(), change.reason(), now);
         }
@@ -127,12 +136,16 @@ public class CommunicationLedger {
         }
     }
 
-    private void publish(CommunicationEntity communication, Instant now) {
+    private void wakeIfDue(CommunicationEntity communication, Instant now) {
         if (communication.status.isPending() && communication.leaseOwner == null
                 && !(communication.nextAttemptAt != null ? communication.nextAttemptAt : communication.dueAt).isAfter(now)) {
             // Due now: the dispatcher starts a round once this commits, not at its next tick (issue 5).
             dispatchWakeup.afterCommit();
         }
+    }
+
+    private void publish(CommunicationEntity communication, Instant now) {
+        wakeIfDue(communication, now);
         var event = JourneyMapper.communicationEventOf(communication, now);
         // The status as a header too, so a consumer that only acts on some statuses (the opt-out service: bounces and
         // complaints; the desk: no SCHEDULED) skips the others without decoding them. The record holds it as well.

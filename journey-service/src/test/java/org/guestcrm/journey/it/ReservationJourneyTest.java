@@ -248,7 +248,9 @@ class ReservationJourneyTest {
         List<KafkaTestClients.DecodedRecord<CommunicationEvent>> events = KafkaTestClients
                 .<CommunicationEvent>readDecoded(Topic.CRM_COMMUNICATIONS.topicName()).stream()
                 .filter(r -> booking.key().equals(r.key())).toList();
-        assertTrue(events.size() >= 2, "at least the confirmation planned and sent: " + events.size());
+        // Planning publishes nothing (issue 5: no SCHEDULED event for a newly planned step), so the confirmation's SENT
+        // is the booking's only record here.
+        assertEquals(List.of(CommunicationStatus.SENT), events.stream().map(e -> e.value().getStatus()).toList());
         for (KafkaTestClients.DecodedRecord<CommunicationEvent> event : events) {
             assertEquals(event.value().getStatus().name(), event.headers().get("communication-status"),
                     "the header says the record's own status");

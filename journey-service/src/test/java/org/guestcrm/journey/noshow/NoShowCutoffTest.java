@@ -96,12 +96,12 @@ class NoShowCutoffTest {
         assertEquals(decidedAt, cutoffAt(late));
         assertEquals(noShow.getList("updatedAt"), communications(late).getList("updatedAt"));
         String followUpId = noShow.getString("find { it.step == 'NO_SHOW' }.id");
-        Predicate<ConsumerRecord<String, CommunicationEvent>> followUpScheduled = r -> r.value() != null
-                && r.value().getCommunicationId().toString().equals(followUpId)
-                && r.value().getStatus() == CommunicationStatus.SCHEDULED;
-        KafkaTestClients.awaitAvroRecords(Topic.CRM_COMMUNICATIONS.topicName(), followUpScheduled, 1, WAIT);
-        assertEquals(1, KafkaTestClients.<CommunicationEvent>readAvro(Topic.CRM_COMMUNICATIONS.topicName()).stream()
-                .filter(followUpScheduled).count(), "one SCHEDULED event for the follow-up");
+        assertEquals(1, communications(late).getList("findAll { it.step == 'NO_SHOW' }").size(), "one follow-up");
+        // A newly planned step publishes no SCHEDULED event (issue 5: nobody reads it; journey.outbox.publish-scheduled).
+        // The in-stay's CANCELLED of the same transaction was relayed above, so a SCHEDULED would be there by now.
+        assertEquals(0, KafkaTestClients.<CommunicationEvent>readAvro(Topic.CRM_COMMUNICATIONS.topicName()).stream()
+                .filter(r -> r.value() != null && r.value().getCommunicationId().toString().equals(followUpId))
+                .count(), "no event for the follow-up planned");
 
         // The guest arrives late: the PMS reports the check-in. The follow-up is cancelled, in-stay and survey return.
         ReservationChanged checkedIn = late.snapshot(2, ReservationStatus.CHECKED_IN, arrival, arrival.plusDays(3));
