@@ -139,6 +139,9 @@ public class JourneySettingsResource {
         return put(tenant, hotelCode, body);
     }
 
+    @Inject
+    org.guestcrm.journey.settings.SettingsReplanner replanner;
+
     private JourneySettingsView put(String tenant, String hotelCode, String body) {
         JourneyOverride override;
         try {
@@ -156,6 +159,9 @@ public class JourneySettingsResource {
         QuarkusTransaction.requiringNew().run(() -> settings.store(tenant, hotelCode, stored, access.actor(), now));
         // This replica uses it at once; the others within journey.settings.reload-every.
         settings.reload();
+        // The pending steps of the reservations it applies to follow at once (issue 9), in pages; idempotent, so a PUT
+        // repeated after a failure here finishes what this one left.
+        replanner.replan(tenant, hotelCode, now);
         return viewOf(tenant, hotelCode);
     }
 
@@ -165,7 +171,8 @@ public class JourneySettingsResource {
         return new JourneySettingsView(tenant, hotelCode,
                 stored.map(s -> s.override().toJson()).orElse(Map.of()),
                 JourneyOverride.effectiveJson(settings.scheduleOf(tenant, hotel), settings.quietHoursOf(tenant, hotel),
-                        settings.noShowCutoffOf(tenant, hotel).map(Object::toString).orElse("none")),
+                        settings.noShowCutoffOf(tenant, hotel).map(Object::toString).orElse("none"),
+                        settings.defaultLanguageOf(tenant, hotel)),
                 stored.map(JourneySettings.Stored::updatedBy).orElse(null),
                 stored.map(JourneySettings.Stored::updatedAt).orElse(null));
     }

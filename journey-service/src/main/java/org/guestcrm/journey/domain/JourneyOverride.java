@@ -15,7 +15,7 @@ import java.util.Set;
  * that is not right.
  */
 public record JourneyOverride(Map<JourneyStep, StepOverride> steps, Integer inStayMinimumNights, String quietHours,
-                              String noShowCutoff) {
+                              String noShowCutoff, String language) {
 
     /** A step's own timing: days from its anchor (arrival, or departure for the survey), local time, late policy, window. */
     public record StepOverride(Integer days, LocalTime at, StepFreshness.LateBooking lateBooking, Duration freshness) {
@@ -39,7 +39,10 @@ public record JourneyOverride(Map<JourneyStep, StepOverride> steps, Integer inSt
         }
     }
 
-    public static final JourneyOverride NONE = new JourneyOverride(Map.of(), null, null, null);
+    public static final JourneyOverride NONE = new JourneyOverride(Map.of(), null, null, null, null);
+
+    /** A default language: an ISO 639 code of two or three letters (stored in lower case). */
+    private static final java.util.regex.Pattern LANGUAGE = java.util.regex.Pattern.compile("[A-Za-z]{2,3}");
 
     /** The JSON names of the steps, with the name of their days field and its allowed range. */
     private record StepField(JourneyStep step, String name, String daysField, int min, int max) {
@@ -60,7 +63,7 @@ public record JourneyOverride(Map<JourneyStep, StepOverride> steps, Integer inSt
         if (!(json instanceof Map<?, ?> body)) {
             throw new InvalidOverrideException(List.of(new Invalid("body", "must be a JSON object")));
         }
-        unknown(body, Set.of("steps", "quietHours", "noShowCutoff"), "", invalid);
+        unknown(body, Set.of("steps", "quietHours", "noShowCutoff", "language"), "", invalid);
         Map<JourneyStep, StepOverride> steps = new LinkedHashMap<>();
         Integer minimumNights = null;
         Object stepsJson = body.get("steps");
@@ -109,10 +112,18 @@ public record JourneyOverride(Map<JourneyStep, StepOverride> steps, Integer inSt
                 invalid.add(new Invalid("noShowCutoff", e.getMessage()));
             }
         }
+        String language = text(body.get("language"), "language", invalid);
+        if (language != null) {
+            if (LANGUAGE.matcher(language).matches()) {
+                language = language.toLowerCase(java.util.Locale.ROOT);
+            } else {
+                invalid.add(new Invalid("language", "must be an ISO 639 language code of 2 or 3 letters (e.g. de)"));
+            }
+        }
         if (!invalid.isEmpty()) {
             throw new InvalidOverrideException(invalid);
         }
-        return new JourneyOverride(Map.copyOf(steps), minimumNights, quiet, cutoff);
+        return new JourneyOverride(Map.copyOf(steps), minimumNights, quiet, cutoff, language);
     }
 
     /** This override over {@code base}: each field set here replaces the base's. */
@@ -154,11 +165,18 @@ public record JourneyOverride(Map<JourneyStep, StepOverride> steps, Integer inSt
         }
         putIf(json, "quietHours", quietHours);
         putIf(json, "noShowCutoff", noShowCutoff);
+        putIf(json, "language", language);
         return json;
     }
 
     /** A schedule, quiet hours and cut-off in full, in the JSON form of {@link #read}. */
     public static Map<String, Object> effectiveJson(JourneySchedule schedule, QuietHours quiet, String cutoff) {
+        return effectiveJson(schedule, quiet, cutoff, null);
+    }
+
+    /** As {@link #effectiveJson(JourneySchedule, QuietHours, String)} with the default language ({@code en} if none). */
+    public static Map<String, Object> effectiveJson(JourneySchedule schedule, QuietHours quiet, String cutoff,
+                                                    String language) {
         Map<String, Object> stepsJson = new LinkedHashMap<>();
         for (StepField field : STEPS) {
             StepTiming timing = switch (field.step()) {
@@ -183,6 +201,7 @@ public record JourneyOverride(Map<JourneyStep, StepOverride> steps, Integer inSt
         json.put("steps", stepsJson);
         json.put("quietHours", quiet.toString());
         json.put("noShowCutoff", cutoff);
+        json.put("language", language == null ? "en" : language);
         return json;
     }
 

@@ -155,7 +155,9 @@ public class CommunicationDispatcher {
                         e);
             }
         });
-        messages = new JourneyMessages(new MessageTemplates(config.templates().path()));
+        // Guest's language, then the hotel's and the tenant's default language (journey settings), then English.
+        messages = new JourneyMessages(new MessageTemplates(config.templates().path(),
+                key -> settings.defaultLanguagesOf(key.tenant(), key.hotelCode())));
         config.templates().path().ifPresent(directory -> LOG.infof(
                 "Message templates: tenant and hotel overrides from %s, else the built-in ones (EN, FR, DE).", directory));
         instanceId = config.dispatcher().instanceId().orElseGet(CommunicationDispatcher::defaultInstanceId);

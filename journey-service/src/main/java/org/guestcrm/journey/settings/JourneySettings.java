@@ -147,6 +147,29 @@ public class JourneySettings {
         return own != null ? NoShowCutoff.parse(own) : config.noShowCutoffOf(tenant, hotelCode);
     }
 
+    /**
+     * The languages a message falls back to when the guest's has no template (or the guest has none), most specific
+     * first: the hotel's default language, then the tenant's (each set through the API); English comes after them.
+     */
+    public java.util.List<String> defaultLanguagesOf(String tenant, String hotelCode) {
+        java.util.List<String> languages = new java.util.ArrayList<>(2);
+        String hotel = hotelOverride(tenant, hotelCode).language();
+        String own = tenantOverride(tenant).language();
+        if (hotel != null) {
+            languages.add(hotel);
+        }
+        if (own != null && !own.equals(hotel)) {
+            languages.add(own);
+        }
+        return languages;
+    }
+
+    /** The default language of {@code hotelCode}'s messages (hotel's, else tenant's); null for English. */
+    public String defaultLanguageOf(String tenant, String hotelCode) {
+        var languages = defaultLanguagesOf(tenant, hotelCode);
+        return languages.isEmpty() ? null : languages.getFirst();
+    }
+
     /** Whether any hotel may have a no-show cut-off (else the sweep has nothing to do). */
     public boolean anyNoShowCutoff() {
         return config.anyNoShowCutoff() || overrides.values().stream()

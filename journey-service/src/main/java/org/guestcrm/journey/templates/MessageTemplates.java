@@ -28,7 +28,8 @@ import io.quarkus.qute.Variant;
  * for steps that may go by SMS, {@code sms}; optionally an HTML template beside it ({@code <step>.<lang>.html}),
  * else the HTML part is the text's paragraphs in the built-in {@code layout.html} (values HTML-escaped).
  *
- * <p>Where a template is looked for, first match wins: for the guest's language, then for {@link #FALLBACK_LANGUAGE}:
+ * <p>Where a template is looked for, first match wins: for the guest's language, then the hotel's default language,
+ * then the tenant's (journey settings, {@link #MessageTemplates(Optional, Function)}), then {@link #FALLBACK_LANGUAGE}:
  * the hotel's override ({@code <dir>/<tenant>/<hotelCode>/}), the tenant's ({@code <dir>/<tenant>/}), the built-in
  * one (class path {@code journey-templates/}: EN, FR, DE). What was used is told in the result ({@link Rendered#language()},
  * {@link Rendered#source()}, whether it fell back) so the mail can say it (Content-Language). Tenant and hotel codes
@@ -52,9 +53,21 @@ public final class MessageTemplates {
     private final Map<String, Optional<Template>> builtIn = new ConcurrentHashMap<>();
     private final Map<Path, Loaded> files = new ConcurrentHashMap<>();
     private final Template layout;
+    private final java.util.function.Function<Key, List<String>> defaultLanguages;
 
     /** @param overrideDirectory the root of the tenants' and hotels' templates, if any */
     public MessageTemplates(Optional<Path> overrideDirectory) {
+        this(overrideDirectory, key -> List.of());
+    }
+
+    /**
+     * @param overrideDirectory the root of the tenants' and hotels' templates, if any
+     * @param defaultLanguages  the languages to try after the guest's, most specific first (the hotel's default
+     *                          language, then the tenant's), before {@link #FALLBACK_LANGUAGE}
+     */
+    public MessageTemplates(Optional<Path> overrideDirectory,
+                            java.util.function.Function<Key, List<String>> defaultLanguages) {
+        this.defaultLanguages = Objects.requireNonNull(defaultLanguages, "defaultLanguages");
         this.overrides = Objects.requireNonNull(overrideDirectory, "overrideDirectory");
         this.layout = builtIn("layout.html").orElseThrow(() -> new IllegalStateException(
                 "the built-in template " + CLASS_PATH_ROOT + "layout.html is missing"));
@@ -149,6 +162,9 @@ public final class MessageTemplates {
         Optional<String> asked = languageOf(languageTag);
         List<String> languages = new ArrayList<>();
         asked.ifPresent(languages::add);
+        for (String tag : defaultLanguages.apply(key)) {
+            languageOf(tag).filter(language -> !languages.contains(language)).ifPresent(languages::add);
+        }
         if (!languages.contains(FALLBACK_LANGUAGE)) {
             languages.add(FALLBACK_LANGUAGE);
         }

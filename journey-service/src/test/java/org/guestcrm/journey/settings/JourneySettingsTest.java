@@ -101,17 +101,142 @@ class JourneySettingsTest {
     }
 
     @Test
+    void pendingStepsFollowAChangeOfTheSettingsAtOnceEachChangePublishedOnce() {
+        String tenant = "jrep-" + UUID.randomUUID().toString().substring(0, 8);
+        String path = "/api/v1/journeys/" + tenant;
+        LocalDate arrival = LocalDate.now(ZoneOffset.UTC).plusDays(20);
+        Booking changed = new Booking(tenant, "REPLAN", "P" + UUID.randomUUID().toString().substring(0, 6),
+                "rp-" + tenant + "@example.com");
+        Booking elsewhere = new Booking(tenant, "KEEP", "K" + UUID.randomUUID().toString().substring(0, 6),
+                "rk-" + tenant + "@example.com");
+        for (Booking booking : java.util.List.of(changed, elsewhere)) {
+            KafkaTestClients.sendAvro(Topic.PMS_RESERVATIONS.topicName(), booking.key(),
+                    booking.snapshot(1, ReservationStatus.CONFIRMED, arrival, arrival.plusDays(2)));
+        }
+        Predicate<JsonPath> planned = list -> "SENT".equals(list.getString("find { it.step == 'CONFIRMATION' }.status"))
+                && list.getList("step").contains("IN_STAY");
+        JsonPath before = awaitCommunications(changed, planned);
+        JsonPath keptBefore = awaitCommunications(elsewhere, planned);
+        assertEquals(at(arrival.minusDays(7), "09:00"), dueOf(before, "PRE_STAY"));
+        String preStayId = before.getString("find { it.step == 'PRE_STAY' }.id");
+        String inStayId = before.getString("find { it.step == 'IN_STAY' }.id");
+
+        String body = "{\"steps\": {\"preStay\": {\"daysFromArrival\": -5, \"at\": \"08:00\"}, "
+                + "\"inStay\": {\"minimumNights\": 3}}}";
+        put(tenant, path + "/hotels/REPLAN", body).then().statusCode(200);
+        // At once: the PUT's answer comes after the replan.
+        JsonPath after = Staff.viewer(tenant).get(changed.communicationsPath()).then().statusCode(200).extract()
+                .jsonPath();
+        assertEquals("RESCHEDULED", after.getString("find { it.step == 'PRE_STAY' }.status"));
+        assertEquals(at(arrival.minusDays(5), "08:00"), dueOf(after, "PRE_STAY"));
+        assertEquals("CANCELLED", after.getString("find { it.step == 'IN_STAY' }.status"), "2 nights < the new 3");
+        assertEquals("SENT", after.getString("find { it.step == 'CONFIRMATION' }.status"));
+        assertEquals(keptBefore.getList("updatedAt"), Staff.viewer(tenant).get(elsewhere.communicationsPath())
+                .jsonPath().getList("updatedAt"), "another hotel's reservations are not touched");
+
+        // Published like a date move's changes, keyed by the reservation.
+        var rescheduled = KafkaTestClients.<org.guestcrm.events.CommunicationEvent>awaitAvroRecords(
+                Topic.CRM_COMMUNICATIONS.topicName(),
+                (org.apache.kafka.clients.consumer.ConsumerRecord<String, org.guestcrm.events.CommunicationEvent> r) ->
+                        r.value() != null && r.value().getCommunicationId().toString().equals(preStayId)
+                                && r.value().getStatus() == org.guestcrm.events.CommunicationStatus.RESCHEDULED,
+                1, WAIT).getFirst();
+        assertEquals(changed.key(), rescheduled.key());
+        KafkaTestClients.<org.guestcrm.events.CommunicationEvent>awaitAvroRecords(Topic.CRM_COMMUNICATIONS.topicName(),
+                (org.apache.kafka.clients.consumer.ConsumerRecord<String, org.guestcrm.events.CommunicationEvent> r) ->
+                        r.value() != null && r.value().getCommunicationId().toString().equals(inStayId)
+                                && r.value().getStatus() == org.guestcrm.events.CommunicationStatus.CANCELLED,
+                1, WAIT);
+
+        // The same settings again (a retried PUT, another replica): nothing moves, nothing is published again.
+        put(tenant, path + "/hotels/REPLAN", body).then().statusCode(200);
+        assertEquals(after.getList("updatedAt"), Staff.viewer(tenant).get(changed.communicationsPath()).jsonPath()
+                .getList("updatedAt"));
+        // Back to the tenant's settings: the pre-stay moves back, the in-stay is wanted again.
+        put(tenant, path + "/hotels/REPLAN", "{}").then().statusCode(200);
+        JsonPath back = Staff.viewer(tenant).get(changed.communicationsPath()).jsonPath();
+        assertEquals(at(arrival.minusDays(7), "09:00"), dueOf(back, "PRE_STAY"));
+        assertEquals("SCHEDULED", back.getString("find { it.step == 'IN_STAY' }.status"));
+        assertEquals(1, KafkaTestClients.<org.guestcrm.events.CommunicationEvent>readAvro(
+                        Topic.CRM_COMMUNICATIONS.topicName()).stream()
+                .filter(r -> r.value() != null && r.value().getCommunicationId().toString().equals(preStayId)
+                        && r.value().getStatus() == org.guestcrm.events.CommunicationStatus.RESCHEDULED
+                        && r.value().getScheduledFor() != null
+                        && r.value().getScheduledFor().equals(at(arrival.minusDays(5), "08:00")))
+                .count(), "the move to the new time published once");
+    }
+
+    @Test
+    void theHotelsAndTheTenantsDefaultLanguageComeBetweenTheGuestsAndEnglish() throws Exception {
+        String tenant = "jlang-" + UUID.randomUUID().toString().substring(0, 8);
+        String path = "/api/v1/journeys/" + tenant;
+        Staff.viewer(tenant).get(path).then().statusCode(200).body("effective.language", equalTo("en"));
+        put(tenant, path, "{\"language\": \"DE\"}").then().statusCode(200)
+                .body("override.language", equalTo("de")).body("effective.language", equalTo("de"));
+        put(tenant, path + "/hotels/FRHOTEL", "{\"language\": \"fr\"}").then().statusCode(200)
+                .body("effective.language", equalTo("fr"));
+        Staff.viewer(tenant).get(path + "/hotels/PLAINHOTEL").then().statusCode(200)
+                .body("effective.language", equalTo("de"));
+
+        // Guests whose language has no template (Italian) get the hotel's, else the tenant's; their own when it has one.
+        LocalDate arrival = LocalDate.now(ZoneOffset.UTC).plusDays(20);
+        Booking atHotel = new Booking(tenant, "FRHOTEL", "L" + UUID.randomUUID().toString().substring(0, 6),
+                "lh-" + tenant + "@example.com");
+        Booking atOther = new Booking(tenant, "PLAINHOTEL", "L" + UUID.randomUUID().toString().substring(0, 6),
+                "lt-" + tenant + "@example.com");
+        Booking english = new Booking(tenant, "FRHOTEL", "L" + UUID.randomUUID().toString().substring(0, 6),
+                "le-" + tenant + "@example.com");
+        KafkaTestClients.sendAvro(Topic.PMS_RESERVATIONS.topicName(), atHotel.key(), inLanguage(
+                atHotel.snapshot(1, ReservationStatus.CONFIRMED, arrival, arrival.plusDays(2)), "it"));
+        KafkaTestClients.sendAvro(Topic.PMS_RESERVATIONS.topicName(), atOther.key(), inLanguage(
+                atOther.snapshot(1, ReservationStatus.CONFIRMED, arrival, arrival.plusDays(2)), "it"));
+        KafkaTestClients.sendAvro(Topic.PMS_RESERVATIONS.topicName(), english.key(),
+                english.snapshot(1, ReservationStatus.CONFIRMED, arrival, arrival.plusDays(2)));
+
+        jakarta.mail.internet.MimeMessage hotelMail = awaitMailTo(atHotel.email());
+        assertEquals("fr", hotelMail.getHeader("Content-Language")[0], "the hotel's default language");
+        assertEquals("it -> fr", hotelMail.getHeader("X-GuestCRM-Template-Fallback")[0]);
+        jakarta.mail.internet.MimeMessage tenantMail = awaitMailTo(atOther.email());
+        assertEquals("de", tenantMail.getHeader("Content-Language")[0], "the tenant's default language");
+        assertEquals("it -> de", tenantMail.getHeader("X-GuestCRM-Template-Fallback")[0]);
+        jakarta.mail.internet.MimeMessage guestsOwn = awaitMailTo(english.email());
+        assertEquals("en", guestsOwn.getHeader("Content-Language")[0], "the guest's own language first");
+        assertEquals(null, guestsOwn.getHeader("X-GuestCRM-Template-Fallback"));
+    }
+
+    private static org.guestcrm.events.ReservationChanged inLanguage(org.guestcrm.events.ReservationChanged snapshot,
+                                                                     String language) {
+        return org.guestcrm.events.ReservationChanged.newBuilder(snapshot).setGuests(new java.util.ArrayList<>(
+                java.util.List.of(org.guestcrm.events.ReservationGuest.newBuilder(snapshot.getGuests().getFirst())
+                        .setLanguage(language).build()))).build();
+    }
+
+    private static jakarta.mail.internet.MimeMessage awaitMailTo(String email) {
+        java.util.List<jakarta.mail.internet.MimeMessage> found = new java.util.ArrayList<>();
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+            for (jakarta.mail.internet.MimeMessage m : org.guestcrm.testsupport.MailServer.shared().receivedMessages()) {
+                if (java.util.Arrays.stream(m.getAllRecipients()).anyMatch(a -> a.toString().equals(email))) {
+                    found.add(m);
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found.getFirst();
+    }
+
+    @Test
     void badSettingsAreRefusedNamingEachFieldAndChangeNothing() {
         String tenant = "jbad-" + UUID.randomUUID().toString().substring(0, 8);
         String path = "/api/v1/journeys/" + tenant;
         put(tenant, path, "{\"quietHours\": \"22:00-07:00\"}").then().statusCode(200);
         put(tenant, path, "{\"steps\": {\"preStay\": {\"daysFromArrival\": 3, \"at\": \"25:00\", \"lateBooking\": "
                 + "\"LATER\", \"freshness\": \"P90D\"}, \"bogus\": {}, \"inStay\": {\"minimumNights\": 0}}, "
-                + "\"quietHours\": \"late\", \"noShowCutoff\": \"7pm\", \"extra\": 1}").then()
+                + "\"quietHours\": \"late\", \"noShowCutoff\": \"7pm\", \"language\": \"german\", \"extra\": 1}").then()
                 .statusCode(400).contentType("application/problem+json")
                 .body("invalidParams.name", containsInAnyOrder("steps.preStay.daysFromArrival", "steps.preStay.at",
                         "steps.preStay.lateBooking", "steps.preStay.freshness", "steps.bogus",
-                        "steps.inStay.minimumNights", "quietHours", "noShowCutoff", "extra"));
+                        "steps.inStay.minimumNights", "quietHours", "noShowCutoff", "language", "extra"));
         put(tenant, path, "not json").then().statusCode(400).body("invalidParams.name", hasItem("body"));
         put(tenant, path, "[1]").then().statusCode(400).body("invalidParams.name", hasItem("body"));
         put(tenant, path + "/hotels/" + "H".repeat(101), "{}").then().statusCode(400)

@@ -76,6 +76,23 @@ class MessageTemplatesTest {
     }
 
     @Test
+    void theHotelsThenTheTenantsDefaultLanguageComeBeforeEnglish() {
+        // Hotel SEEBLICK's default is Italian (no template: passed over), then the tenant's German; hotel ALPS has none.
+        JourneyMessages chained = new JourneyMessages(new MessageTemplates(Optional.empty(),
+                key -> "SEEBLICK".equals(key.hotelCode()) ? List.of("it", "de") : List.of("fr")));
+        MessageTemplates.Rendered italianGuest = chained.email("demo", "SEEBLICK", JourneyStep.CONFIRMATION,
+                context(null, "it"));
+        assertEquals("de", italianGuest.language(), "guest it -> hotel it -> tenant de");
+        assertEquals("it", italianGuest.fallbackFrom());
+        MessageTemplates.Rendered noLanguage = chained.email("demo", "ALPS", JourneyStep.CONFIRMATION,
+                context(null, null));
+        assertEquals("fr", noLanguage.language(), "no guest language: the default one");
+        assertFalse(noLanguage.fellBack());
+        assertEquals("en", chained.email("demo", "ALPS", JourneyStep.CONFIRMATION, context(null, "en")).language(),
+                "the guest's own language first");
+    }
+
+    @Test
     void withoutANameTheGuestIsGreetedPolitelyInEachLanguage() {
         assertTrue(messages.email("demo", "X", JourneyStep.IN_STAY, context(null, "en")).text().startsWith("Dear guest,"));
         assertTrue(messages.email("demo", "X", JourneyStep.IN_STAY, context("  ", "de")).text().startsWith("Liebe Gäste,"));
