@@ -76,15 +76,18 @@ class BatchLinkerProbe {
                 + " (the generator's Avro events included)%n", total, prepareSeconds, total / prepareSeconds,
                 prepareCpu / total);
 
+        TermFrequencies frequencies = TermFrequencies.counting();
         IncrementalLinker linker = new IncrementalLinker(new MatchModel(), ClusterScorer.Thresholds.STANDARD,
-                TermFrequencies.counting());
+                frequencies);
         cpu = threads.getCurrentThreadCpuTime();
         start = System.nanoTime();
         long stretchStart = start;
         long candidates = 0;
         int[] outcomes = new int[ClusterScorer.Outcome.values().length];
+        FalseMergeTrace trace = new FalseMergeTrace(truth, frequencies);
         for (int i = 0; i < records.size(); i++) {
             IncrementalLinker.Decision d = linker.add(records.get(i));
+            trace.record(records.get(i), d);
             candidates += d.candidates();
             outcomes[d.outcome().ordinal()]++;
             if ((i + 1) % Math.max(1, total / 10) == 0) {
@@ -129,6 +132,97 @@ class BatchLinkerProbe {
                 + " F1 %.4f%n", truePairs, predicted, correct, precision, recall,
                 2 * precision * recall / (precision + recall));
         assertEquals(total, clusters.size(), "every profile in a cluster");
+        trace.print(Integer.getInteger("batch-linker.trace", 12));
+    }
+
+    /**
+     * Which decisions put strangers together (synthetic persons only: the values printed are the generator's): a
+     * newcomer auto-merged into a cluster holding none of its person's profiles, or a join of bridged clusters of
+     * different persons. Groups them by the signature of the deciding evidence (field and level, the sign of each
+     * weight) and prints the most frequent signatures with an example each: the two records' values side by side.
+     */
+    static final class FalseMergeTrace {
+        private final Map<String, Integer> truth;
+        private final Map<Integer, java.util.Set<Integer>> personsOf = new HashMap<>();
+        private final Map<Integer, List<PersonRecord>> membersOf = new HashMap<>();
+        private final Map<String, long[]> bySignature = new HashMap<>();
+        private final Map<String, String> example = new HashMap<>();
+        private long intoStrangers;
+        private long joinsOfStrangers;
+        private long indistinguishable;
+
+        private final TermFrequencies frequencies;
+
+        FalseMergeTrace(Map<String, Integer> truth, TermFrequencies frequencies) {
+            this.truth = truth;
+            this.frequencies = frequencies;
+        }
+
+        void record(PersonRecord r, IncrementalLinker.Decision d) {
+            int person = truth.get(r.id());
+            if (d.outcome() == ClusterScorer.Outcome.AUTO_MERGE) {
+                java.util.Set<Integer> target = personsOf.get(d.candidateCluster());
+                if (!target.contains(person)) {
+                    intoStrangers++;
+                    PersonRecord closest = null;
+                    MatchModel.Score closestScore = null;
+                    MatchModel model = new MatchModel();
+                    for (PersonRecord m : membersOf.get(d.candidateCluster())) {
+                        MatchModel.Score s = model.compare(r, m, frequencies);
+                        if (closestScore == null || s.weight() > closestScore.weight()) {
+                            closest = m;
+                            closestScore = s;
+                        }
+                    }
+                    boolean anyAgainst = d.score().evidence().stream().anyMatch(e -> e.weight() < 0);
+                    if (!anyAgainst) {
+                        indistinguishable++;
+                    }
+                    String signature = (membersOf.get(d.candidateCluster()).size() > 1 ? "cluster of "
+                            + (personsOf.get(d.candidateCluster()).size() > 1 ? "several persons" : "one person")
+                            : "single profile") + " | " + signature(d.score());
+                    bySignature.computeIfAbsent(signature, k -> new long[1])[0]++;
+                    String closestLine = String.format(Locale.ROOT, "%n      newcomer %s%n      closest  %s (alone: %s)%n"
+                            + "      cluster: %s", values(r), values(closest), closestScore.explain(), d.score().explain());
+                    example.putIfAbsent(signature, closestLine);
+                }
+                for (Integer absorbed : d.joined()) {
+                    java.util.Set<Integer> a = personsOf.remove(absorbed);
+                    if (!java.util.Collections.disjoint(a, personsOf.get(d.cluster())) || a.contains(person)) {
+                        // a join that brings a person's profiles together
+                    } else {
+                        joinsOfStrangers++;
+                    }
+                    personsOf.get(d.cluster()).addAll(a);
+                    membersOf.get(d.cluster()).addAll(membersOf.remove(absorbed));
+                }
+            }
+            personsOf.computeIfAbsent(d.cluster(), k -> new java.util.HashSet<>()).add(person);
+            membersOf.computeIfAbsent(d.cluster(), k -> new ArrayList<>()).add(r);
+        }
+
+        private static String signature(MatchModel.Score s) {
+            return s.evidence().stream().map(e -> e.field() + " " + e.level().replaceAll(" \\(term frequency.*\\)",
+                    " (tf)") + (e.weight() >= 0 ? " +" : " -")).sorted().reduce((a, b) -> a + ", " + b).orElse("");
+        }
+
+        private static String values(PersonRecord r) {
+            return String.join(" / ", String.valueOf(r.givenName()), String.valueOf(r.surname()),
+                    String.valueOf(r.birthDate()), String.valueOf(r.postcode()), String.valueOf(r.city()),
+                    String.valueOf(r.email()), String.valueOf(r.phone()));
+        }
+
+        void print(int top) {
+            System.out.printf(Locale.ROOT, "False merges: %,d newcomers auto-merged into a cluster of strangers (%,d with"
+                    + " no field against), %,d joins of bridged clusters of different persons%n", intoStrangers,
+                    indistinguishable, joinsOfStrangers);
+            bySignature.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).limit(top)
+                    .forEach(e -> System.out.printf(Locale.ROOT, "  %,7d  %s%s%n", e.getValue()[0], e.getKey(),
+                            example.get(e.getKey())));
+            bySignature.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).skip(top)
+                    .limit(3L * top).forEach(e -> System.out.printf(Locale.ROOT, "  %,7d  %s%n", e.getValue()[0],
+                            e.getKey()));
+        }
     }
 
     private static String outcomeNames(int[] counts) {

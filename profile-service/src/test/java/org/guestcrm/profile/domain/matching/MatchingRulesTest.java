@@ -52,6 +52,40 @@ class MatchingRulesTest {
         assertEquals("different", emailLevel("anna.muster@gmail.com", "anna.mueller@yahoo.com"));
     }
 
+    /**
+     * fs-8, traced on synthetic persons ({@code it.BatchLinkerProbe}'s false merges): look-alike mailboxes of look-alike
+     * names on one domain are other people, and a city agreeing where the postcode agrees is not a second fact.
+     */
+    @Test
+    void fs8LookAlikeMailboxesAreOtherPeopleAndTheCityOfAnAgreeingPostcodeCountsOnce() {
+        // Three edits apart on one domain: another mailbox (before fs-8: the close level, +6.3 bits).
+        assertEquals("different", emailLevel("anna.schneider.imp@mail.example", "anna.schneider.unl@mail.example"));
+        assertEquals("different", emailLevel("anna.schneider43.ppe@mail.example", "anna.schneider56.4du@mail.example"));
+        // A typing error (fake_1000: one letter added, one digit lost) stays the close level.
+        assertEquals("same domain, local part jaro-winkler>=0.88", emailLevel("robert255@smith.net", "roberta25@smith.net"));
+        PersonRecord anna = PersonRecord.of("a", "Anna", "Schneider", null, null, null, null,
+                "anna.schneider.imp@mail.example", null, emails);
+        PersonRecord other = PersonRecord.of("b", "Anna", "Schneider", null, null, null, null,
+                "anna.schneider.unl@mail.example", null, emails);
+        ClusterScorer scorer = new ClusterScorer(new MatchModel(), ClusterScorer.Thresholds.STANDARD);
+        assertFalse(scorer.decide(anna, java.util.Map.of(1, java.util.List.of(other))).outcome()
+                == ClusterScorer.Outcome.AUTO_MERGE, "two Anna Schneiders with two mailboxes are not merged on them");
+
+        // The same postcode and city: the postcode's 8.1 bits and the city given the postcode (+2.2), not the city's
+        // own weight again (before fs-8: +6.6 without term frequencies).
+        PersonRecord thomas = PersonRecord.of("c", "Thomas", "Ezsonkelwy", null, "4054", "Basel", null, null, null, emails);
+        PersonRecord neighbour = PersonRecord.of("d", "Thomas", "Hoffmann", null, "4054", "Basel", null, null, null, emails);
+        MatchModel.Score score = new MatchModel().compare(thomas, neighbour);
+        MatchModel.FieldEvidence city = score.evidence().stream().filter(e -> e.field().equals("city")).findFirst()
+                .orElseThrow();
+        assertEquals("exact, with the postcode agreeing", city.level());
+        assertEquals(2.2, city.weight(), 0.05);
+        // Another postcode of the city: the city weighs as itself.
+        PersonRecord across = PersonRecord.of("e", "Thomas", "Hoffmann", null, "4001", "Basel", null, null, null, emails);
+        assertEquals("exact", new MatchModel().compare(thomas, across).evidence().stream()
+                .filter(e -> e.field().equals("city")).findFirst().orElseThrow().level());
+    }
+
     private String emailLevel(String a, String b) {
         MatchModel.Score score = new MatchModel().compare(
                 PersonRecord.of("a", null, null, null, null, null, null, a, null, emails),
