@@ -231,7 +231,7 @@ public final class LocalStack {
     }
 
     private static boolean isService(StackPart part) {
-        return stackServices().stream().anyMatch(s -> s.name().equals(part.name()));
+        return serviceOf(part.name()).isPresent();
     }
 
     /** The four services and the ops console. */
@@ -280,6 +280,8 @@ public final class LocalStack {
     public List<String> down() {
         List<String> stopped = new ArrayList<>();
         List<StackPart> parts = new ArrayList<>(allParts());
+        // Replicas of a larger CRM_REPLICAS than this call's stop first, as the services do.
+        parts.addAll(strayReplicas(parts));
         Collections.reverse(parts);
         for (StackPart part : parts) {
             if (stop(part)) {
@@ -291,6 +293,23 @@ public final class LocalStack {
             out.println("Nothing of the stack was running.");
         }
         return stopped;
+    }
+
+    /**
+     * Replicas started by an {@code up} with a larger {@code CRM_REPLICAS} than this call's: known by their pid files,
+     * so {@code down} stops them too. Only the name matters to {@link #stop}.
+     */
+    private List<StackPart> strayReplicas(List<StackPart> known) {
+        List<StackPart> stray = new ArrayList<>();
+        for (Service service : SERVICES) {
+            for (int replica = config.replicas() + 1; replica <= StackConfig.MAX_REPLICAS; replica++) {
+                StackPart part = new StackPart(replicaName(service.name(), replica), List.of(), Map.of(), () -> null);
+                if (Files.exists(pidFile(part)) && known.stream().noneMatch(p -> p.name().equals(part.name()))) {
+                    stray.add(part);
+                }
+            }
+        }
+        return stray;
     }
 
     /** The PostgreSQL server of the stack's data directory, when one runs (from its postmaster.pid). */
@@ -357,12 +376,12 @@ public final class LocalStack {
     /** Health of every part and the lag of every consumer group. */
     public boolean status() {
         boolean allHealthy = true;
-        out.printf("%-16s %-8s %-8s %s%n", "PART", "PID", "HEALTH", "DETAIL");
+        out.printf("%-18s %-8s %-8s %s%n", "PART", "PID", "HEALTH", "DETAIL");
         for (StackPart part : allParts()) {
             Optional<ProcessHandle> process = DetachedProcess.running(pidFile(part));
             String problem = part.health().problem();
             allHealthy &= process.isPresent() && problem == null;
-            out.printf("%-16s %-8s %-8s %s%n", part.name(), process.map(p -> Long.toString(p.pid())).orElse("-"),
+            out.printf("%-18s %-8s %-8s %s%n", part.name(), process.map(p -> Long.toString(p.pid())).orElse("-"),
                     problem == null ? "UP" : "DOWN", problem == null ? endpoint(part) : problem);
         }
         if (postgresPart().health().problem() == null) {
@@ -390,8 +409,7 @@ public final class LocalStack {
             case "registry" -> "http://localhost:" + config.port(REGISTRY) + "/ui";
             case "ops-console" -> "http://localhost:" + config.port(OPS) + "/  (the ops page; ./crm token --role ops --tenant '*')";
             case SIMULATOR -> simulatorUrl() + "/simulator/status  (simulated apaleo/Mews PMS, webhooks to demo-apaleo)";
-            default -> "http://localhost:" + config.port(stackServices().stream().filter(s -> s.name().equals(part.name()))
-                    .findFirst().orElseThrow().port()) + "/q/health";
+            default -> "http://localhost:" + servicePort(part) + "/q/health";
         };
     }
 
@@ -429,17 +447,27 @@ public final class LocalStack {
             case "sms" -> List.of(SMS);
             case "registry" -> List.of(REGISTRY);
             case SIMULATOR -> List.of(PMS_SIM);
-            default -> List.of(stackServices().stream().filter(s -> s.name().equals(part.name())).findFirst().orElseThrow().port());
+            default -> List.of(serviceOf(part.name()).orElseThrow().port());
         };
+    }
+
+    /** The HTTP port of a service's process, replicas included (the service's port + 100 per replica after the first). */
+    private int servicePort(StackPart part) {
+        Service service = serviceOf(part.name()).orElseThrow();
+        java.util.regex.Matcher replica = java.util.regex.Pattern.compile("-([2-9])$").matcher(part.name());
+        return config.port(service.port(), part.name().equals(service.name()) || !replica.find() ? 1
+                : Integer.parseInt(replica.group(1)));
     }
 
     private void checkPortsFree(List<StackPart> parts) {
         List<String> taken = new ArrayList<>();
         for (StackPart part : parts) {
             for (StackConfig.Port port : ports(part)) {
-                if (HealthChecks.portInUse(config.port(port))) {
-                    taken.add("port " + config.port(port) + " (" + port.name().toLowerCase() + ", set "
-                            + port.environmentVariable() + " to use another)");
+                int number = isService(part) ? servicePort(part) : config.port(port);
+                if (HealthChecks.portInUse(number)) {
+                    taken.add("port " + number + " (" + port.name().toLowerCase() + (isService(part) && number != config.port(port)
+                            ? " " + part.name() : "") + ", set " + port.environmentVariable()
+                            + (number == config.port(port) ? "" : " or CRM_REPLICAS") + " to use another)");
                 }
             }
         }
@@ -640,6 +668,11 @@ public final class LocalStack {
 
     List<StackPart> serviceParts() {
         List<StackPart> parts = new ArrayList<>(SERVICES.stream().map(this::servicePart).toList());
+        for (int replica = 2; replica <= config.replicas(); replica++) {
+            for (Service service : SERVICES) {
+                parts.add(servicePart(service, replica));
+            }
+        }
         StackPart ops = servicePart(OPS_CONSOLE);
         if (Files.isRegularFile(serviceJar(OPS_CONSOLE)) || isRunning(ops)) {
             parts.add(ops);
@@ -653,12 +686,23 @@ public final class LocalStack {
     private boolean opsConsoleNoted;
 
     private StackPart servicePart(Service service) {
+        return servicePart(service, 1);
+    }
+
+    /**
+     * Process {@code replica} of a service ({@code CRM_REPLICAS}): the same database, consumer groups and settings as
+     * the first, its own HTTP port ({@link StackConfig#port(StackConfig.Port, int)}) and part name
+     * ({@code journey-service-2}). Kafka shares the partitions among the replicas of a group.
+     */
+    private StackPart servicePart(Service service, int replica) {
+        String name = replicaName(service.name(), replica);
+        int httpPort = config.port(service.port(), replica);
         List<String> command = new ArrayList<>();
         command.add(javaExecutable);
         command.addAll(StackParts.jvmOptions(config, service.name()));
         command.addAll(List.of(
-                "-Dguestcrm.stack.part=" + service.name(),
-                "-Dquarkus.http.port=" + config.port(service.port()),
+                "-Dguestcrm.stack.part=" + name,
+                "-Dquarkus.http.port=" + httpPort,
                 "-Dquarkus.datasource.jdbc.url=" + config.jdbcUrl(service.database()),
                 "-Dquarkus.datasource.username=postgres",
                 "-Dkafka.bootstrap.servers=" + config.kafkaBootstrapServers(),
@@ -685,8 +729,19 @@ public final class LocalStack {
                     .map(w -> w.name() + "=http://localhost:" + config.port(w.port())).toList()));
         }
         command.addAll(List.of("-jar", serviceJar(service).toString()));
-        return new StackPart(service.name(), command, serviceEnvironment(service),
-                () -> HealthChecks.http("http://localhost:" + config.port(service.port()) + "/q/health/ready"));
+        return new StackPart(name, command, serviceEnvironment(service),
+                () -> HealthChecks.http("http://localhost:" + httpPort + "/q/health/ready"));
+    }
+
+    /** {@code journey-service} for the first process, {@code journey-service-2} for the second, and so on. */
+    static String replicaName(String serviceName, int replica) {
+        return replica == 1 ? serviceName : serviceName + "-" + replica;
+    }
+
+    /** The service a part name stands for, replicas included ({@code journey-service-2} -> journey-service). */
+    static Optional<Service> serviceOf(String partName) {
+        return stackServices().stream().filter(s -> partName.equals(s.name())
+                || partName.matches(java.util.regex.Pattern.quote(s.name()) + "-[2-9]")).findFirst();
     }
 
     /** Every service verifies staff tokens against the local issuer's key; the connector creates the demo feeds. */

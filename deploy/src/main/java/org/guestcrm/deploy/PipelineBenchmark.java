@@ -81,6 +81,8 @@ final class PipelineBenchmark {
         List<CompletableFuture<Void>> calls = new ArrayList<>(reservations);
         AtomicInteger posted = new AtomicInteger();
 
+        out.printf("stack: %s partitions of pms.reservations, %d process(es) per service (CRM_PARTITIONS, CRM_REPLICAS)%n",
+                StackSetup.partitionsOf(config, "pms.reservations"), config.replicas());
         // Warm-up: one request, so class loading and first schema look-ups are not measured.
         post(message("BENCH-" + run + "-warmup", arrival, "warmup-" + run)).join();
 
@@ -449,8 +451,12 @@ final class PipelineBenchmark {
         return "BENCH-" + run + "-" + index;
     }
 
+    /** POSTs so far: with several connector processes (CRM_REPLICAS) each booking goes to the next, in turn. */
+    private final AtomicInteger posts = new AtomicInteger();
+
     private CompletableFuture<HttpResponse<String>> post(String body) {
-        return http.sendAsync(HttpRequest.newBuilder(URI.create("http://localhost:" + config.port(StackConfig.Port.CONNECTOR)
+        int replica = 1 + Math.floorMod(posts.getAndIncrement(), config.replicas());
+        return http.sendAsync(HttpRequest.newBuilder(URI.create("http://localhost:" + config.port(StackConfig.Port.CONNECTOR, replica)
                         + "/api/v1/feeds/demo-ota/ota"))
                 .header("Content-Type", "application/xml")
                 .header("Authorization", "Bearer demo")

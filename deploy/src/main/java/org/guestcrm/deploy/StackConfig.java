@@ -15,9 +15,20 @@ import java.util.function.Function;
  * @param ports          port per {@link Port}
  * @param jvmOptions     JVM options replacing a part's defaults, by the part's short name
  *                       ({@code CRM_JVM_OPTIONS_<PART>}, e.g. {@code CRM_JVM_OPTIONS_JOURNEY="-Xmx256m -XX:+UseParallelGC"})
+ * @param partitions     partitions of each topic the stack creates ({@code CRM_PARTITIONS}, default
+ *                       {@value #DEFAULT_PARTITIONS}; a topic that exists with fewer is given more, never fewer)
+ * @param replicas       processes of each of the five services ({@code CRM_REPLICAS}, 1 to {@value #MAX_REPLICAS},
+ *                       default 1); replica {@code n > 1} listens on the service's port + 100 x (n - 1) and is the
+ *                       part {@code <service>-<n>}
  */
 public record StackConfig(Path repositoryRoot, Path stateDirectory, String classpath, Map<Port, Integer> ports,
-        Map<String, String> jvmOptions) {
+        Map<String, String> jvmOptions, int partitions, int replicas) {
+
+    static final int DEFAULT_PARTITIONS = 3;
+    static final int MAX_PARTITIONS = 64;
+    static final int MAX_REPLICAS = 4;
+    /** Replica {@code n} of a service listens on the service's port + this x (n - 1). */
+    static final int REPLICA_PORT_STEP = 100;
 
     /** The ports of the stack, with their defaults and the environment variables that override them. */
     public enum Port {
@@ -57,9 +68,21 @@ public record StackConfig(Path repositoryRoot, Path stateDirectory, String class
         this(repositoryRoot, stateDirectory, classpath, ports, Map.of());
     }
 
+    /** {@value #DEFAULT_PARTITIONS} partitions per topic, one process per service. */
+    public StackConfig(Path repositoryRoot, Path stateDirectory, String classpath, Map<Port, Integer> ports,
+            Map<String, String> jvmOptions) {
+        this(repositoryRoot, stateDirectory, classpath, ports, jvmOptions, DEFAULT_PARTITIONS, 1);
+    }
+
     public StackConfig {
         ports = Map.copyOf(ports);
         jvmOptions = Map.copyOf(jvmOptions);
+        if (partitions < 1 || partitions > MAX_PARTITIONS) {
+            throw new StackException("CRM_PARTITIONS=" + partitions + ": a topic takes 1 to " + MAX_PARTITIONS + " partitions here");
+        }
+        if (replicas < 1 || replicas > MAX_REPLICAS) {
+            throw new StackException("CRM_REPLICAS=" + replicas + ": 1 to " + MAX_REPLICAS + " processes per service");
+        }
         for (Port port : Port.values()) {
             if (!ports.containsKey(port)) {
                 throw new IllegalArgumentException("No port configured for " + port);
@@ -69,6 +92,11 @@ public record StackConfig(Path repositoryRoot, Path stateDirectory, String class
 
     public int port(Port port) {
         return ports.get(port);
+    }
+
+    /** The HTTP port of replica {@code replica} (1 = the service's own port) of the service on {@code port}. */
+    public int port(Port port, int replica) {
+        return ports.get(port) + REPLICA_PORT_STEP * (replica - 1);
     }
 
     public Path logDirectory() {
@@ -116,7 +144,20 @@ public record StackConfig(Path repositoryRoot, Path stateDirectory, String class
                 jvmOptions.put(part, value.trim());
             }
         }
-        return new StackConfig(repositoryRoot, state.toAbsolutePath(), System.getProperty("java.class.path"), ports, jvmOptions);
+        return new StackConfig(repositoryRoot, state.toAbsolutePath(), System.getProperty("java.class.path"), ports, jvmOptions,
+                count(environment, "CRM_PARTITIONS", DEFAULT_PARTITIONS), count(environment, "CRM_REPLICAS", 1));
+    }
+
+    private static int count(Function<String, String> environment, String variable, int fallback) {
+        String value = environment.apply(variable);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new StackException(variable + "=" + value + " is not a whole number");
+        }
     }
 
     private static int parsePort(Port port, String value) {

@@ -61,6 +61,15 @@ final class StackParts {
 
     /** The part a short name (or a part name) stands for; a name that is neither says which names there are. */
     static String partName(String name) {
+        java.util.regex.Matcher replica = REPLICA.matcher(name);
+        if (replica.matches() && SERVICE_SHORT_NAMES.contains(replica.group(1))) {
+            // journey-2 (or journey-service-2): the second process of a service (CRM_REPLICAS)
+            return partName(replica.group(1)) + "-" + replica.group(2);
+        }
+        if (replica.matches() && PART_BY_SHORT_NAME.containsValue(replica.group(1))
+                && SERVICE_SHORT_NAMES.contains(shortName(replica.group(1)))) {
+            return name;
+        }
         if (PART_BY_SHORT_NAME.containsKey(name)) {
             return PART_BY_SHORT_NAME.get(name);
         }
@@ -70,8 +79,16 @@ final class StackParts {
         throw new StackException("'" + name + "' is no part of the stack: one of " + String.join("|", SHORT_NAMES));
     }
 
+    /** A replica's name: the service's short or part name, a dash and the replica's number (2 and up). */
+    private static final java.util.regex.Pattern REPLICA = java.util.regex.Pattern.compile("(.+)-([2-9])");
+
+    /** The parts that may run as several processes (CRM_REPLICAS). */
+    private static final List<String> SERVICE_SHORT_NAMES = List.of("connector", "profile", "journey", "optout", "desk");
+
     static String shortName(String partName) {
-        return PART_BY_SHORT_NAME.entrySet().stream().filter(e -> e.getValue().equals(partName))
+        java.util.regex.Matcher replica = REPLICA.matcher(partName);
+        String part = replica.matches() && PART_BY_SHORT_NAME.containsValue(replica.group(1)) ? replica.group(1) : partName;
+        return PART_BY_SHORT_NAME.entrySet().stream().filter(e -> e.getValue().equals(part))
                 .map(Map.Entry::getKey).findFirst().orElseThrow(() -> new IllegalArgumentException(partName));
     }
 

@@ -33,8 +33,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /** What the stack needs before the services start: their databases, the topics, the registered schemas. */
 final class StackSetup {
 
-    /** Partitions of each topic in the local stack; a cluster sizes them for its replicas. */
-    static final int PARTITIONS = 3;
 
     /** The compacted topic of what operators did with dead letters (service-platform's DeadLetterActions). */
     static final String DEAD_LETTER_ACTIONS = "crm.dead-letter-actions";
@@ -68,18 +66,58 @@ final class StackSetup {
         }
     }
 
-    /** Every topic of the catalogue and its dead-letter topic; existing ones are left as they are. */
+    /** How many partitions {@code topic} has, as text; "?" when Kafka cannot say. */
+    static String partitionsOf(StackConfig config, String topic) {
+        Properties properties = new Properties();
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
+        try (Admin admin = Admin.create(properties)) {
+            return Integer.toString(admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS)
+                    .get(topic).partitions().size());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            return "?";
+        }
+    }
+
+    /**
+     * Topics that exist with fewer partitions than wanted ({@code CRM_PARTITIONS} raised since they were created) get
+     * more: Kafka cannot take partitions away, so a topic with more is left alone (a new state directory starts
+     * lower). Keys move to other partitions when the count changes, so per-key order holds only for what is written
+     * after; a local stack is grown between runs, not under load.
+     */
+    private static void growPartitions(Admin admin, List<NewTopic> existing)
+            throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+        Map<String, org.apache.kafka.clients.admin.NewPartitions> grow = new java.util.TreeMap<>();
+        Map<String, org.apache.kafka.clients.admin.TopicDescription> described = admin
+                .describeTopics(existing.stream().map(NewTopic::name).toList()).allTopicNames().get(30, TimeUnit.SECONDS);
+        for (NewTopic topic : existing) {
+            int has = described.get(topic.name()).partitions().size();
+            if (has < topic.numPartitions()) {
+                grow.put(topic.name(), org.apache.kafka.clients.admin.NewPartitions.increaseTo(topic.numPartitions()));
+            }
+        }
+        if (!grow.isEmpty()) {
+            admin.createPartitions(grow).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Every topic of the catalogue and its dead-letter topic, with {@link StackConfig#partitions()} partitions each;
+     * existing ones keep their settings (and grow to that many partitions if they have fewer).
+     */
     static List<String> createTopics(StackConfig config) {
         Properties properties = new Properties();
         properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
         List<NewTopic> wanted = new ArrayList<>();
         for (Topic topic : Topic.values()) {
-            NewTopic main = new NewTopic(topic.topicName(), PARTITIONS, (short) 1);
+            NewTopic main = new NewTopic(topic.topicName(), config.partitions(), (short) 1);
             if (topic.compacted()) {
                 main.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
             }
             wanted.add(main);
-            wanted.add(new NewTopic(topic.deadLetterTopicName(), PARTITIONS, (short) 1));
+            wanted.add(new NewTopic(topic.deadLetterTopicName(), config.partitions(), (short) 1));
         }
         // Operators' replays and discards of dead letters (service-platform's DeadLetterActions.TOPIC).
         wanted.add(new NewTopic(DEAD_LETTER_ACTIONS, 1, (short) 1)
@@ -90,6 +128,7 @@ final class StackSetup {
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
             }
+            growPartitions(admin, wanted.stream().filter(t -> existing.contains(t.name())).toList());
             return missing.stream().map(NewTopic::name).toList();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -49,6 +49,23 @@ class StackConfigTest {
     }
 
     @Test
+    void partitionsAndReplicasComeFromTheEnvironmentWithinBounds() {
+        StackConfig defaults = StackConfig.fromEnvironment(root, name -> null);
+        assertEquals(3, defaults.partitions());
+        assertEquals(1, defaults.replicas());
+        StackConfig scaled = StackConfig.fromEnvironment(root, Map.of("CRM_PARTITIONS", "4", "CRM_REPLICAS", " 4 ")::get);
+        assertEquals(4, scaled.partitions());
+        assertEquals(4, scaled.replicas());
+        assertEquals(8381, scaled.port(StackConfig.Port.CONNECTOR, 4));
+        for (Map<String, String> bad : java.util.List.of(Map.of("CRM_REPLICAS", "0"), Map.of("CRM_REPLICAS", "5"),
+                Map.of("CRM_PARTITIONS", "0"), Map.of("CRM_PARTITIONS", "many"))) {
+            StackException refused = assertThrows(StackException.class, () -> StackConfig.fromEnvironment(root, bad::get));
+            String variable = bad.keySet().iterator().next();
+            assertTrue(refused.getMessage().contains(variable + "="), refused.getMessage());
+        }
+    }
+
+    @Test
     void aPortThatIsNoPortIsRejectedNamingTheVariable() {
         StackException notANumber = assertThrows(StackException.class,
                 () -> StackConfig.fromEnvironment(root, Map.of("CRM_SMTP_PORT", "smtp")::get));
