@@ -76,16 +76,15 @@ public class HistoryImportWorker {
             // The next batch is read (its lines parsed, validated and mapped side by side) while the current one is
             // written: the parsing overlaps the batch's database round trips. Batches still commit one after another,
             // in line order, each with its last line.
-            Batch next = readBatch(content, position, line, batchSize);
+            Batch next = readBatch(job, defaultCurrency, content, position, line, batchSize);
             while (next != null) {
                 Batch current = next;
                 CompletableFuture<Batch> upcoming = current.end() < content.length
-                        ? CompletableFuture.supplyAsync(() -> readBatch(content, current.end(), current.lastLine(),
-                                batchSize))
+                        ? CompletableFuture.supplyAsync(() -> readBatch(job, defaultCurrency, content, current.end(),
+                                current.lastLine(), batchSize))
                         : CompletableFuture.completedFuture(null);
                 long expected = lastLine;
-                boolean applied = QuarkusTransaction.requiringNew().call(() -> applyBatch(job, defaultCurrency, expected,
-                        current.lastLine(), current.parsed(), current.numbers()));
+                boolean applied = QuarkusTransaction.requiringNew().call(() -> applyBatch(job, expected, current));
                 if (!applied) {
                     upcoming.cancel(false);
                     LOG.infof("History import %s: another worker holds it now; this one stops.", job.jobId());
@@ -107,15 +106,20 @@ public class HistoryImportWorker {
         }
     }
 
-    /** Lines {@code (first line before it)+1 .. lastLine} of the file, parsed; {@code end}: where the next batch starts. */
-    record Batch(List<HistoryLineParser.Parsed> parsed, List<Long> numbers, int end, long lastLine) {
+    /**
+     * Lines {@code (first line before it)+1 .. lastLine} of the file, parsed, and their events staged (mapped, hashed,
+     * serialised); {@code end}: where the next batch starts.
+     */
+    record Batch(int lines, int accepted, InboundMessageIntake.StagedRows staged, List<Long> acceptedLines,
+                 List<Rejection> rejections, long rejected, int end, long lastLine) {
     }
 
     /**
      * Up to {@code batchSize} lines (blank ones count, as before) from {@code position}; their parsing runs side by side
      * (a parallel stream keeps the line order). Null when nothing is left.
      */
-    private Batch readBatch(byte[] content, int position, long lineBefore, int batchSize) {
+    private Batch readBatch(Job job, String defaultCurrency, byte[] content, int position, long lineBefore,
+                            int batchSize) {
         if (position >= content.length) {
             return null;
         }
@@ -141,33 +145,34 @@ public class HistoryImportWorker {
                 .mapToObj(i -> parser.parse(numbers.get(i), Arrays.copyOfRange(content, ranges.get(i)[0],
                         ranges.get(i)[1])))
                 .toList();
-        return new Batch(parsed, List.copyOf(numbers), position, line);
-    }
-
-    private boolean applyBatch(Job job, String defaultCurrency, long expectedLastLine, long batchLastLine,
-                               List<HistoryLineParser.Parsed> parsed, List<Long> numbers) {
-        if (!jobs.holdForBatch(job.jobId(), owner, expectedLastLine, config.imports().lease())) {
-            return false;
-        }
         List<InboundMessageIntake.HistoryRow> rows = new ArrayList<>();
+        List<Long> acceptedLines = new ArrayList<>();
         List<Rejection> rejections = new ArrayList<>();
         long rejected = 0;
         for (int i = 0; i < parsed.size(); i++) {
             HistoryLineParser.Parsed p = parsed.get(i);
             if (p.row() != null) {
                 rows.add(p.row());
+                acceptedLines.add(p.row().line());
             } else {
                 rejected++;
                 long number = numbers.get(i);
                 p.errors().forEach(error -> rejections.add(new Rejection(number, error.field(), error.message())));
             }
         }
-        InboundMessageIntake.HistoryOutcome outcome = rows.isEmpty()
-                ? new InboundMessageIntake.HistoryOutcome(0, java.util.Set.of(), 0)
-                : intake.recordHistory(job.tenantId(), job.feedId(), defaultCurrency, job.jobId(), rows);
-        long unchanged = rows.stream().filter(r -> !outcome.linesEmitting().contains(r.line())).count();
-        jobs.commitBatch(job.jobId(), new BatchCounts(batchLastLine, parsed.size(), rows.size(), rejected, unchanged,
-                outcome.eventsEmitted()), rejections, config.imports().maxRejectionsKept());
+        InboundMessageIntake.StagedRows staged = intake.stageHistory(job.tenantId(), job.feedId(), defaultCurrency,
+                job.jobId(), rows);
+        return new Batch(parsed.size(), rows.size(), staged, acceptedLines, rejections, rejected, position, line);
+    }
+
+    private boolean applyBatch(Job job, long expectedLastLine, Batch batch) {
+        if (!jobs.holdForBatch(job.jobId(), owner, expectedLastLine, config.imports().lease())) {
+            return false;
+        }
+        InboundMessageIntake.HistoryOutcome outcome = intake.recordStagedRows(job.feedId(), batch.staged());
+        long unchanged = batch.acceptedLines().stream().filter(l -> !outcome.linesEmitting().contains(l)).count();
+        jobs.commitBatch(job.jobId(), new BatchCounts(batch.lastLine(), batch.lines(), batch.accepted(), batch.rejected(),
+                unchanged, outcome.eventsEmitted()), batch.rejections(), config.imports().maxRejectionsKept());
         return true;
     }
 

@@ -282,8 +282,43 @@ public class InboundMessageIntake {
     @Transactional(Transactional.TxType.MANDATORY)
     public HistoryOutcome recordHistory(String tenantId, String feedId, String defaultCurrency, UUID jobId,
                                         List<HistoryRow> rows) {
-        return recordRows(new PmsEventMapper.Origin(tenantId, feedId, PmsEventMapper.HISTORY_CORRELATION_PREFIX + jobId,
+        return recordStagedRows(feedId, stageHistory(tenantId, feedId, defaultCurrency, jobId, rows));
+    }
+
+    /**
+     * A batch of history or export rows made ready to be recorded: every event mapped, hashed and serialised (and its
+     * stored state taken from the serialised bytes), rows side by side, no statement sent. The import worker stages the
+     * next batch while the current one is written, so its transaction spends no CPU on the records.
+     */
+    public static final class StagedRows {
+        private final Member member;
+
+        private StagedRows(Member member) {
+            this.member = member;
+        }
+
+        public int events() {
+            return member.candidates().size();
+        }
+    }
+
+    /** Stages history rows for {@link #recordStagedRows} (same event ids, records and hashes as {@link #recordHistory}). */
+    public StagedRows stageHistory(String tenantId, String feedId, String defaultCurrency, UUID jobId,
+                                   List<HistoryRow> rows) {
+        return stageRows(new PmsEventMapper.Origin(tenantId, feedId, PmsEventMapper.HISTORY_CORRELATION_PREFIX + jobId,
                 Instant.now(), defaultCurrency), jobId, rows);
+    }
+
+    /** Records staged rows in the caller's transaction: the intake's three statements for the whole batch. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public HistoryOutcome recordStagedRows(String feedId, StagedRows staged) {
+        if (staged.member.candidates().isEmpty()) {
+            return new HistoryOutcome(0, Set.of(), 0);
+        }
+        Emission emission = emit(feedId, List.of(staged.member)).getFirst();
+        Set<Long> lines = new HashSet<>();
+        emission.emitted().forEach(c -> lines.add(c.line()));
+        return new HistoryOutcome(emission.emitted().size(), lines, emission.resets());
     }
 
     /**
@@ -302,30 +337,76 @@ public class InboundMessageIntake {
     public static final String EXPORT_CORRELATION_PREFIX = "export:";
 
     private HistoryOutcome recordRows(PmsEventMapper.Origin origin, UUID jobId, List<HistoryRow> rows) {
+        return recordStagedRows(origin.feedId(), stageRows(origin, jobId, rows));
+    }
+
+    /**
+     * The rows' candidates in row order, as one member: each row mapped, hashed and serialised on its own (a parallel
+     * stream), at the position it always had (a row's event index counts the candidates of the rows before it in the
+     * batch, so the ids are those of the sequential mapping).
+     */
+    private StagedRows stageRows(PmsEventMapper.Origin origin, UUID jobId, List<HistoryRow> rows) {
+        int[] offsets = new int[rows.size()];
+        int total = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            offsets[i] = total;
+            total += candidateCount(rows.get(i));
+        }
+        Candidate[] candidates = new Candidate[total];
+        byte[][] serialised = new byte[total][];
+        byte[][] states = new byte[total][];
+        java.util.stream.IntStream.range(0, rows.size()).parallel().forEach(i -> {
+            List<Candidate> part = rowCandidates(rows.get(i), offsets[i], origin, jobId);
+            for (int k = 0; k < part.size(); k++) {
+                Candidate candidate = part.get(k);
+                int at = offsets[i] + k;
+                candidates[at] = candidate;
+                serialised[at] = serialise(candidate.topic(), candidate.record());
+                states[at] = stateFromPayload(candidate.record(), serialised[at]);
+            }
+        });
+        return new StagedRows(new Member(List.of(candidates), serialised, states, false, null, null));
+    }
+
+    /** How many candidates a history row makes: a profile one, a reservation one plus one per distinct guest. */
+    private static int candidateCount(HistoryRow row) {
+        if (row.reservation() == null) {
+            return 1;
+        }
+        Set<String> profiles = new HashSet<>();
+        row.reservation().guests().forEach(g -> profiles.add(g.pmsProfileId()));
+        return 1 + profiles.size();
+    }
+
+    private List<Candidate> rowCandidates(HistoryRow row, int offset, PmsEventMapper.Origin origin, UUID jobId) {
         String tenantId = origin.tenantId();
         String feedId = origin.feedId();
-        List<Candidate> candidates = new ArrayList<>();
-        for (HistoryRow row : rows) {
-            IntFunction<UUID> ids = index -> EventIds.importEventId(feedId, jobId, row.line(), index);
-            if (row.reservation() != null) {
-                addReservation(candidates, row.reservation(), tenantId, origin, ids, row.line(), new HashSet<>());
-            } else {
-                UUID eventId = ids.apply(0);
-                GuestProfileChanged event = PmsEventMapper.toGuestProfileChanged(row.profile(), row.hotelCode(),
-                        row.profileModifiedAt(), eventId, origin);
-                candidates.add(profileCandidate(row.profile(), event, tenantId, feedId, eventId,
-                        row.profileModifiedAt() != null ? row.profileModifiedAt() : origin.receivedAt(), row.line()));
-            }
+        List<Candidate> candidates = new ArrayList<>(2);
+        IntFunction<UUID> ids = index -> EventIds.importEventId(feedId, jobId, row.line(), index);
+        if (row.reservation() != null) {
+            addReservation(candidates, offset, row.reservation(), tenantId, origin, ids, row.line(), new HashSet<>());
+        } else {
+            UUID eventId = ids.apply(0);
+            GuestProfileChanged event = PmsEventMapper.toGuestProfileChanged(row.profile(), row.hotelCode(),
+                    row.profileModifiedAt(), eventId, origin);
+            candidates.add(profileCandidate(row.profile(), event, tenantId, feedId, eventId,
+                    row.profileModifiedAt() != null ? row.profileModifiedAt() : origin.receivedAt(), row.line()));
         }
-        Emission emission = emit(feedId, List.of(member(candidates, false, null, null))).getFirst();
-        Set<Long> lines = new HashSet<>();
-        emission.emitted().forEach(c -> lines.add(c.line()));
-        return new HistoryOutcome(emission.emitted().size(), lines, emission.resets());
+        if (candidates.size() != candidateCount(row)) {
+            throw new IllegalStateException("history row " + row.line() + " made " + candidates.size() + " candidates");
+        }
+        return candidates;
     }
 
     private void addReservation(List<Candidate> candidates, Reservation reservation, String tenantId,
                                 PmsEventMapper.Origin origin, IntFunction<UUID> ids, long line, Set<String> profilesSeen) {
-        UUID reservationEventId = ids.apply(candidates.size());
+        addReservation(candidates, 0, reservation, tenantId, origin, ids, line, profilesSeen);
+    }
+
+    /** {@code offset}: the candidates before {@code candidates} in the same id space (a history batch's earlier rows). */
+    private void addReservation(List<Candidate> candidates, int offset, Reservation reservation, String tenantId,
+                                PmsEventMapper.Origin origin, IntFunction<UUID> ids, long line, Set<String> profilesSeen) {
+        UUID reservationEventId = ids.apply(offset + candidates.size());
         ReservationChanged reservationChanged = PmsEventMapper.toReservationChanged(reservation, reservationEventId, origin);
         Instant versionTime = reservation.pmsModifiedAt() != null ? reservation.pmsModifiedAt() : origin.receivedAt();
         String aggregateId = reservation.hotelCode() + ":" + reservation.pmsReservationId();
@@ -338,7 +419,7 @@ public class InboundMessageIntake {
             if (!profilesSeen.add(guest.pmsProfileId())) {
                 continue;
             }
-            UUID profileEventId = ids.apply(candidates.size());
+            UUID profileEventId = ids.apply(offset + candidates.size());
             GuestProfileChanged profileChanged = PmsEventMapper.toGuestProfileChanged(guest, reservation, profileEventId, origin);
             candidates.add(profileCandidate(guest, profileChanged, tenantId, origin.feedId(), profileEventId, versionTime, line));
         }
@@ -357,7 +438,7 @@ public class InboundMessageIntake {
      * whose emitted records get new event ids), {@code inbound} makes its inbound message row from the number of events
      * emitted (null: none), {@code duplicateOf}: a stored inbound message of that id makes it a retransmission.
      */
-    private record Member(List<Candidate> candidates, byte[][] serialised, boolean replay,
+    private record Member(List<Candidate> candidates, byte[][] serialised, byte[][] states, boolean replay,
                           IntFunction<IntakeWrites.InboundRow> inbound, UUID duplicateOf) {
     }
 
@@ -365,15 +446,17 @@ public class InboundMessageIntake {
     private Member member(List<Candidate> candidates, boolean replay, IntFunction<IntakeWrites.InboundRow> inbound,
                           UUID duplicateOf) {
         byte[][] serialised = new byte[candidates.size()][];
+        byte[][] states = new byte[candidates.size()][];
         if (!replay) {
             for (int i = 0; i < candidates.size(); i++) {
                 Candidate candidate = candidates.get(i);
                 if (candidate.record() != null) {
                     serialised[i] = serialise(candidate.topic(), candidate.record());
+                    states[i] = stateFromPayload(candidate.record(), serialised[i]);
                 }
             }
         }
-        return new Member(candidates, serialised, replay, inbound, duplicateOf);
+        return new Member(candidates, serialised, states, replay, inbound, duplicateOf);
     }
 
     /**
@@ -500,7 +583,8 @@ public class InboundMessageIntake {
                         WriteBackEchoes.Expected echo = echoOf(expectedEchoes.get(candidate.displayId()),
                                 lastProfiles.get(candidate.aggregate()), profile);
                         states.put(candidate.aggregate(), new AggregateVersions.ReservationState(null,
-                                PmsEventMapper.stateBytes(profile)));
+                                record == proposed.record() && member.states()[index] != null ? member.states()[index]
+                                        : PmsEventMapper.stateBytes(profile)));
                         lastProfiles.put(candidate.aggregate(), profile);
                         if (echo != null) {
                             // our own write-back coming back from the PMS: held as the newest version, not emitted again
@@ -518,7 +602,8 @@ public class InboundMessageIntake {
                             ? member.serialised()[index] : serialise(candidate.topic(), record);
                     rows.add(outboxRow(candidate.topic(), candidate.key(), record, payload));
                     if (record instanceof ReservationChanged reservation) {
-                        byte[] state = PmsEventMapper.stateBytes(reservation);
+                        byte[] state = record == proposed.record() && member.states()[index] != null
+                                ? member.states()[index] : PmsEventMapper.stateBytes(reservation);
                         states.put(candidate.aggregate(), new AggregateVersions.ReservationState(
                                 reservation.getPmsReservationId(), state));
                         if (lastStates.containsKey(candidate.aggregate()) || cancelled.contains(candidate.aggregate())) {
@@ -558,6 +643,52 @@ public class InboundMessageIntake {
                     + record.getClass().getSimpleName());
         }
         return serde.serialize(topic.topicName(), record);
+    }
+
+    /** Per record type: the Avro single-object header and the length of the serde's header before the same datum. */
+    private record StateLayout(byte[] singleObjectHeader, int serdeHeaderLength) {
+    }
+
+    private static final java.util.concurrent.ConcurrentMap<Class<?>, java.util.Optional<StateLayout>> STATE_LAYOUTS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The record's stored state ({@code aggregate_version.last_state}, Avro single-object encoding) without encoding it
+     * again: the serde's payload is its header and then the same binary datum (the producer writes with the record's own
+     * schema), so the state is the single-object header and that datum. Learnt once per record type from one real
+     * encoding and checked byte for byte against it; a layout that does not match (another serde setting) falls back to
+     * encoding, as before.
+     */
+    static byte[] stateFromPayload(SpecificRecord record, byte[] payload) {
+        java.util.Optional<StateLayout> layout = STATE_LAYOUTS.get(record.getClass());
+        if (layout == null) {
+            byte[] encoded = encodeState(record);
+            int serdeHeader = payload.length - (encoded.length - 10);
+            boolean matches = encoded.length >= 10 && encoded[0] == (byte) 0xC3 && encoded[1] == 0x01 && serdeHeader >= 0
+                    && java.util.Arrays.equals(encoded, 10, encoded.length, payload, serdeHeader, payload.length);
+            STATE_LAYOUTS.putIfAbsent(record.getClass(), matches
+                    ? java.util.Optional.of(new StateLayout(java.util.Arrays.copyOf(encoded, 10), serdeHeader))
+                    : java.util.Optional.empty());
+            return encoded;
+        }
+        if (layout.isEmpty()) {
+            return encodeState(record);
+        }
+        StateLayout known = layout.get();
+        byte[] state = new byte[10 + payload.length - known.serdeHeaderLength()];
+        System.arraycopy(known.singleObjectHeader(), 0, state, 0, 10);
+        System.arraycopy(payload, known.serdeHeaderLength(), state, 10, payload.length - known.serdeHeaderLength());
+        return state;
+    }
+
+    private static byte[] encodeState(SpecificRecord record) {
+        if (record instanceof ReservationChanged reservation) {
+            return PmsEventMapper.stateBytes(reservation);
+        }
+        if (record instanceof GuestProfileChanged profile) {
+            return PmsEventMapper.stateBytes(profile);
+        }
+        throw new IllegalArgumentException("not an event of the connector: " + record.getClass().getSimpleName());
     }
 
     private static IntakeWrites.OutboxRow outboxRow(Topic topic, String key, SpecificRecord record, byte[] payload) {

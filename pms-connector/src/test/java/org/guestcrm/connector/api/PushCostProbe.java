@@ -67,7 +67,9 @@ class PushCostProbe {
         public Map<String, String> getConfigOverrides() {
             return Map.of("quarkus.datasource.jdbc.driver", TransactionRecordingDriver.class.getName(),
                     "connector.rate-limit.feeds.demo-json.capacity", "1000000",
-                    "connector.rate-limit.feeds.demo-json.per-second", "1000000");
+                    "connector.rate-limit.feeds.demo-json.per-second", "1000000",
+                    "connector.rate-limit.feeds.demo-ota.capacity", "1000000",
+                    "connector.rate-limit.feeds.demo-ota.per-second", "1000000");
         }
     }
 
@@ -104,16 +106,20 @@ class PushCostProbe {
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(inFlight, named("probe-client"));
         List<Future<Integer>> workers = new ArrayList<>();
-        URI uri = URI.create(base.toString().replaceAll("/$", "") + "/api/v1/feeds/demo-json/reservations");
+        boolean ota = "ota".equals(System.getProperty("guestcrm.probe.push.body", "json"));
+        URI uri = URI.create(base.toString().replaceAll("/$", "")
+                + (ota ? "/api/v1/feeds/demo-ota/ota" : "/api/v1/feeds/demo-json/reservations"));
         for (int w = 0; w < inFlight; w++) {
             workers.add(pool.submit(() -> {
                 int refused = 0;
                 for (int i = next.getAndIncrement(); i < messages; i = next.getAndIncrement()) {
                     HttpResponse<String> answer = client.send(HttpRequest.newBuilder(uri)
-                            .header("Content-Type", "application/json").header("Authorization", "Bearer demo")
-                            .POST(HttpRequest.BodyPublishers.ofString(reservation("PC-" + run + "-" + i)))
+                            .header("Content-Type", ota ? "application/xml" : "application/json")
+                            .header("Authorization", "Bearer demo")
+                            .POST(HttpRequest.BodyPublishers.ofString(ota ? otaReservation("PC-" + run + "-" + i)
+                                    : reservation("PC-" + run + "-" + i)))
                             .build(), HttpResponse.BodyHandlers.ofString());
-                    if (answer.statusCode() != 202) {
+                    if (answer.statusCode() != (ota ? 200 : 202) || (ota && !answer.body().contains("<Success"))) {
                         refused++;
                         System.out.println("Probe push answered " + answer.statusCode() + ": " + answer.body());
                     }
@@ -144,7 +150,8 @@ class PushCostProbe {
         StringBuilder groups = new StringBuilder();
         cpu.forEach((group, nanos) -> groups.append(groups.isEmpty() ? "" : ", ").append(group).append(' ')
                 .append(String.format("%.3f", nanos / 1e6 / n)));
-        String line = String.format("Push cost probe, %d in flight, %d JSON pushes (2 events each): accepted in %.2f s ="
+        String line = String.format("Push cost probe, %d in flight, %d " + (ota ? "OTA_HotelResNotifRQ" : "JSON")
+                        + " pushes (2 events each): accepted in %.2f s ="
                         + " %.0f msg/s, all sent to Kafka in %.2f s; per message: %.3f commits (driver; intake %.3f,"
                         + " pg_stat_database %.3f incl. the probe's reads), %.2f statements, connector CPU %.3f ms"
                         + " (per group, ms: %s)",
@@ -162,6 +169,40 @@ class PushCostProbe {
                  "arrival": "2027-07-01", "departure": "2027-07-04",
                  "guests": [{"pmsProfileId": "%s-P", "firstName": "Anna", "lastName": "Gast", "emails": ["g@example.org"]}]}
                 """.formatted(id, id);
+    }
+
+    /** The shape {@code ./crm bench} pushes (deploy's PipelineBenchmark): one new booking with one guest, 2 events. */
+    private static String otaReservation(String id) {
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <OTA_HotelResNotifRQ xmlns="http://www.opentravel.org/OTA/2003/05" EchoToken="%1$s" TimeStamp="%2$s" Version="1.003" ResStatus="Commit">
+                  <HotelReservations>
+                    <HotelReservation CreateDateTime="%2$s">
+                      <RoomStays>
+                        <RoomStay>
+                          <RoomTypes><RoomType RoomTypeCode="DBL"/></RoomTypes>
+                          <RatePlans><RatePlan RatePlanCode="BAR"/></RatePlans>
+                          <GuestCounts><GuestCount AgeQualifyingCode="10" Count="2"/></GuestCounts>
+                          <TimeSpan Start="2027-07-01" End="2027-07-04"/>
+                          <Total AmountAfterTax="420.00" CurrencyCode="EUR"/>
+                          <BasicPropertyInfo HotelCode="BENCH1" HotelName="Benchmark Hotel"/>
+                        </RoomStay>
+                      </RoomStays>
+                      <ResGuests>
+                        <ResGuest>
+                          <Profiles><ProfileInfo><Profile ProfileType="1"><Customer>
+                            <PersonName><GivenName>Bench</GivenName><Surname>guest-%1$s</Surname></PersonName>
+                            <Email>guest-%1$s@bench.example</Email>
+                          </Customer></Profile></ProfileInfo></Profiles>
+                        </ResGuest>
+                      </ResGuests>
+                      <ResGlobalInfo>
+                        <HotelReservationIDs><HotelReservationID ResID_Type="14" ResID_Value="%1$s"/></HotelReservationIDs>
+                      </ResGlobalInfo>
+                    </HotelReservation>
+                  </HotelReservations>
+                </OTA_HotelResNotifRQ>
+                """.formatted(id, java.time.Instant.now());
     }
 
     private static java.util.concurrent.ThreadFactory named(String prefix) {
