@@ -41,10 +41,12 @@ public final class Crm {
                 case "bench" -> {
                     int reservations = positive(args, 1, 200, "reservations");
                     int concurrency = positive(args, 2, 8, "concurrency");
+                    // Optional third argument: bookings per second (an open, paced load); none = as fast as it goes.
+                    int rate = args.length > 3 ? positive(args, 3, 0, "rate (bookings/s)") : 0;
                     PipelineBenchmark benchmark = new PipelineBenchmark(stack, System.out);
                     // Time for every POST and its confirmation: 5 minutes plus 50 ms per booking (20,000: 22 minutes).
                     Duration timeout = Duration.ofMinutes(5).plusMillis(50L * reservations);
-                    benchmark.print(benchmark.run(reservations, concurrency, timeout));
+                    benchmark.print(benchmark.run(reservations, concurrency, rate, timeout));
                 }
                 case "bench-ingest" -> {
                     int events = positive(args, 1, 1000, "reservations");
@@ -122,7 +124,7 @@ public final class Crm {
                             + " | down | status | lag [--watch] [--bootstrap host:port] [--config file] [--interval S] [--window N] [--partitions]"
                             + " | dlq list|show|replay|discard ... | reset-offsets GROUP --to TIME [--topic T] [--execute]"
                             + " | token [--tenant T]... [--role R]... [--ttl 8h] [--subject S]"
-                            + " | bench [reservations [concurrency]] | chaos [--minutes N] [--seconds S] [--rate R] [--faults F,...] | fuzz [requests [seed]] | scenario [people] | test");
+                            + " | bench [reservations [concurrency [rate]]] | chaos [--minutes N] [--seconds S] [--rate R] [--faults F,...] | fuzz [requests [seed]] | scenario [people] | test");
                     System.exit("help".equals(command) ? 0 : 2);
                 }
             }

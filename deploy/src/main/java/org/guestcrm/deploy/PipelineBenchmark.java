@@ -70,6 +70,16 @@ final class PipelineBenchmark {
     }
 
     Result run(int reservations, int concurrency, Duration drainTimeout) {
+        return run(reservations, concurrency, 0, drainTimeout);
+    }
+
+    /**
+     * As {@link #run(int, int, Duration)}, paced: with {@code ratePerSecond > 0} booking i is posted at the earliest
+     * {@code i / rate} seconds after the first (an open load, as PMSs send, so latency is measured below saturation
+     * rather than in a queue the bench itself keeps full); still at most {@code concurrency} in flight. POSTs that
+     * left more than 100 ms after their planned instant are counted and printed: then the stack did not keep up.
+     */
+    Result run(int reservations, int concurrency, double ratePerSecond, Duration drainTimeout) {
         requireHealthy();
         token = stack.adminToken(Duration.ofHours(2));
         String run = UUID.randomUUID().toString().substring(0, 8);
@@ -98,9 +108,20 @@ final class PipelineBenchmark {
                 runnable -> new Thread(runnable, "bench-mail-journal"));
         CompletableFuture<Void> watching = CompletableFuture.runAsync(() -> confirmations.await(drainTimeout), watcher);
         watcher.shutdown();
+        int late = 0;
         for (int i = 0; i < reservations; i++) {
             int index = i;
+            if (ratePerSecond > 0) {
+                long due = started + (long) (i * 1e9 / ratePerSecond);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
+            }
             inFlight.acquireUninterruptibly();
+            if (ratePerSecond > 0 && System.nanoTime() - (started + (long) (i * 1e9 / ratePerSecond)) > 100_000_000L) {
+                late++;
+            }
             postedAt[index] = Instant.now();
             posted.incrementAndGet();
             long sent = System.nanoTime();
@@ -119,6 +140,10 @@ final class PipelineBenchmark {
         }
         CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
         double acceptSeconds = (System.nanoTime() - started) / 1e9;
+        if (ratePerSecond > 0) {
+            out.printf("paced at %.1f bookings/s: %d of %d POSTs left more than 100 ms after their planned instant%n",
+                    ratePerSecond, late, reservations);
+        }
         watching.join();
         double windowSeconds = (System.nanoTime() - started) / 1e9;
         Map<String, Long> cpuAfter = cpuTicksPerPart();
