@@ -98,6 +98,7 @@ final class PipelineBenchmark {
 
         Map<String, Long> committedBefore = ConsumerLag.committedTotals(config.kafkaBootstrapServers());
         Map<String, Long> cpuBefore = cpuTicksPerPart();
+        Map<String, Long> postgresBefore = postgresTicksByDatabase();
         Map<String, DatabaseWork.Counters> databaseBefore = DatabaseWork.read(config);
         boolean statements = StatementWork.reset(config);
         long started = System.nanoTime();
@@ -147,6 +148,7 @@ final class PipelineBenchmark {
         watching.join();
         double windowSeconds = (System.nanoTime() - started) / 1e9;
         Map<String, Long> cpuAfter = cpuTicksPerPart();
+        Map<String, Long> postgresAfter = postgresTicksByDatabase();
         Map<String, DatabaseWork.Counters> databaseAfter = DatabaseWork.read(config);
         List<StatementWork.Entry> topStatements = statements ? StatementWork.top(config, 25) : List.of();
         Map<String, Long> committedAfter = ConsumerLag.committedTotals(config.kafkaBootstrapServers());
@@ -178,6 +180,13 @@ final class PipelineBenchmark {
         Map<String, Double> cpuMillis = new LinkedHashMap<>();
         cpuAfter.forEach((part, ticks) -> cpuMillis.put(part, ProcessCpu.ticksToMillis(ticks - cpuBefore.getOrDefault(part, ticks))));
 
+        // PostgreSQL's CPU by the database its backends serve (the table's "CPU postgres" is all of them together).
+        postgresAfter.forEach((role, ticks) -> {
+            double millis = ProcessCpu.ticksToMillis(ticks - postgresBefore.getOrDefault(role, 0L));
+            if (millis > 0) {
+                out.printf("CPU postgres, %-28s %6.2f ms/booking%n", role, millis / reservations);
+            }
+        });
         if (statements) {
             StatementWork.lines(topStatements, reservations, 110).forEach(out::println);
         }
@@ -193,6 +202,11 @@ final class PipelineBenchmark {
     }
 
     /** CPU ticks so far of each running part (its process group; PostgreSQL also its server tree) and of this client. */
+    private Map<String, Long> postgresTicksByDatabase() {
+        return stack.postmaster().map(postmaster -> ProcessCpu.postgresByDatabase(ProcessCpu.all(), postmaster.pid()))
+                .orElse(Map.of());
+    }
+
     private Map<String, Long> cpuTicksPerPart() {
         List<ProcessCpu.Stat> stats = ProcessCpu.all();
         Map<String, Long> ticks = new LinkedHashMap<>();

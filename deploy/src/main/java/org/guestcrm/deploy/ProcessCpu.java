@@ -105,6 +105,43 @@ final class ProcessCpu {
         return ticks;
     }
 
+    /**
+     * CPU ticks of the live children of a PostgreSQL postmaster, by what each is: a backend counts for its database
+     * (its command line reads {@code postgres: <user> <database> <client> <state>}), any other child for its role
+     * ({@code checkpointer}, {@code walwriter}, {@code autovacuum worker}, ...). Read before and after a run, the
+     * difference says which service's database the server's CPU went to; backends that end between the readings are
+     * missing from it (connection pools keep theirs).
+     */
+    static Map<String, Long> postgresByDatabase(List<Stat> stats, long postmaster) {
+        Map<String, Long> ticks = new java.util.TreeMap<>();
+        for (Stat stat : stats) {
+            if (stat.parentPid() != postmaster) {
+                continue;
+            }
+            String command;
+            try {
+                command = new String(Files.readAllBytes(Path.of("/proc", Long.toString(stat.pid()), "cmdline")),
+                        java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ').trim();
+            } catch (IOException | RuntimeException vanished) {
+                continue;
+            }
+            ticks.merge(postgresRole(command), stat.ownTicks(), Long::sum);
+        }
+        return ticks;
+    }
+
+    /** {@code database journey} for a backend of database journey, else the process's role. */
+    static String postgresRole(String command) {
+        String[] words = command.split("\\s+");
+        if (words.length >= 4 && words[0].equals("postgres:") && (words[3].contains("(") || words[3].startsWith("["))) {
+            return "database " + words[2];
+        }
+        if (words.length >= 2 && words[0].equals("postgres:")) {
+            return String.join(" ", java.util.Arrays.copyOfRange(words, 1, Math.min(words.length, 3)));
+        }
+        return "other";
+    }
+
     /** This JVM's own CPU ticks. */
     static long selfTicks() {
         try {

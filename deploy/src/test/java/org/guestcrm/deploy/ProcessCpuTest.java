@@ -45,4 +45,14 @@ class ProcessCpuTest {
         assertTrue(ProcessCpu.all().stream().anyMatch(s -> s.pid() == ProcessHandle.current().pid()));
         assertTrue(ProcessCpu.TICKS_PER_SECOND > 0);
     }
+
+    @Test
+    void aPostgresBackendCountsForItsDatabaseAndAnyOtherChildForItsRole() {
+        assertEquals("database journey", ProcessCpu.postgresRole("postgres: postgres journey 127.0.0.1(53124) idle"));
+        assertEquals("database desk", ProcessCpu.postgresRole("postgres: postgres desk [local] SELECT"));
+        assertEquals("checkpointer", ProcessCpu.postgresRole("postgres: checkpointer"));
+        assertEquals("autovacuum worker", ProcessCpu.postgresRole("postgres: autovacuum worker journey"));
+        assertEquals("background writer", ProcessCpu.postgresRole("postgres: background writer"));
+        assertEquals("other", ProcessCpu.postgresRole("/usr/lib/postgresql/bin/postgres -D data"));
+    }
 }
