@@ -92,20 +92,44 @@ public class StoreSeeder {
         long blockRows = 0;
         long points = 0;
         Map<String, Map<TermFrequencies.Field, Map<String, Long>>> frequencies = new HashMap<>();
-        for (int from = 0; from < total; from += CHUNK) {
-            long javaStart = System.nanoTime();
-            Tables tables = new Tables();
-            for (List<GuestProfileChanged> guest : guestsOf.apply(from, Math.min(CHUNK, total - from))) {
-                add(tables, guest, frequencies);
+        // The COPY of one chunk (PostgreSQL's work) runs while the next is composed (the JVM's): at most one chunk in
+        // flight, so two are held at once (measured alone they took about half each of the time).
+        java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor();
+        java.util.concurrent.Future<?> inFlight = null;
+        try {
+            for (int from = 0; from < total; from += CHUNK) {
+                long javaStart = System.nanoTime();
+                Tables tables = new Tables();
+                for (List<GuestProfileChanged> guest : guestsOf.apply(from, Math.min(CHUNK, total - from))) {
+                    add(tables, guest, frequencies);
+                }
+                javaNanos += System.nanoTime() - javaStart;
+                profiles += tables.profileCount;
+                blockRows += tables.blockCount;
+                points += tables.pointCount;
+                awaitWritten(inFlight);
+                inFlight = writer.submit(() -> write(tables));
             }
-            javaNanos += System.nanoTime() - javaStart;
-            profiles += tables.profileCount;
-            blockRows += tables.blockCount;
-            points += tables.pointCount;
-            write(tables);
+            awaitWritten(inFlight);
+        } finally {
+            writer.shutdownNow();
         }
         writeFrequencies(frequencies);
         return new Seeded(total, profiles, blockRows, points, (System.nanoTime() - start) / 1e9, javaNanos / 1e9);
+    }
+
+    private static void awaitWritten(java.util.concurrent.Future<?> written) {
+        if (written == null) {
+            return;
+        }
+        try {
+            written.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while a chunk was written", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
     }
 
     /** The COPY text of each table for one chunk. */
