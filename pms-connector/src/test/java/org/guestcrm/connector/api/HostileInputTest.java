@@ -98,7 +98,7 @@ class HostileInputTest {
                 .statusCode(200)
                 .body(containsString("<Warning Type=\"3\" Code=\"320\""))
                 .body(containsString("Customer@BirthDate is not a date"))
-                .body(not(containsString("1961")));
+                .body(not(containsString("1961-02-30")));
     }
 
     @Test
