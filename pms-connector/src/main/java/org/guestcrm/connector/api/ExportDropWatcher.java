@@ -142,8 +142,7 @@ public class ExportDropWatcher {
         Path done = Files.createDirectories(directory.resolve("done"));
         Path target = free(done, name);
         Files.move(processing, target, StandardCopyOption.ATOMIC_MOVE);
-        Files.writeString(done.resolve(target.getFileName() + ".result.json"), json.writeValueAsString(view),
-                StandardCharsets.UTF_8);
+        writeWhole(done.resolve(target.getFileName() + ".result.json"), json.writeValueAsString(view));
         LOG.infof("Feed %s: export file %s applied (export %s%s): %d row(s) read, %d accepted, %d rejected, %d event(s).",
                 feedId, name, view.exportId(), view.duplicate() ? ", a duplicate" : "", view.rowsRead(),
                 view.rowsAccepted(), view.rowsRejected(), view.eventsEmitted());
@@ -153,8 +152,19 @@ public class ExportDropWatcher {
         Path failed = Files.createDirectories(directory.resolve("failed"));
         Path target = free(failed, processing.getFileName().toString());
         Files.move(processing, target, StandardCopyOption.ATOMIC_MOVE);
-        Files.writeString(failed.resolve(target.getFileName() + ".reason.txt"), reason + "\n", StandardCharsets.UTF_8);
+        writeWhole(failed.resolve(target.getFileName() + ".reason.txt"), reason + "\n");
         LOG.warnf("Export file %s moved to %s: %s", target.getFileName(), failed, reason);
+    }
+
+    /**
+     * Writes {@code text} to a hidden file beside {@code target}, then renames it into place: whoever watches
+     * {@code done/} or {@code failed/} (an operator's script, a test) sees the whole file or none of it, never a file
+     * still being written (ExportDropTest once read a result.json half written).
+     */
+    private static void writeWhole(Path target, String text) throws IOException {
+        Path partial = target.resolveSibling("." + target.getFileName() + ".partial");
+        Files.writeString(partial, text, StandardCharsets.UTF_8);
+        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** {@code name} in {@code directory}, or {@code name.<n>} when a file of that name is there already. */
