@@ -169,7 +169,16 @@ class LocalStackIT {
         assertEquals(1, subjects.size(), subjects.toString());
         assertTrue(subjects.get(0).contains("7865"), subjects.get(0));
 
-        JsonNode communications = communications("demo", "WASJW", "7865");
+        // The outcome is recorded after the SMTP server's 250, in the dispatcher's next outcome transaction: the mail
+        // can be in the inbox a moment before the journey says SENT (CI, 2026-12-03, right after the outage test).
+        JsonNode communications = await("the journey's CONFIRMATION recorded as SENT", Duration.ofSeconds(30), () -> {
+            try {
+                JsonNode found = communications("demo", "WASJW", "7865");
+                return "SENT".equals(find(found, "CONFIRMATION").path("status").asText()) ? found : null;
+            } catch (Exception e) {
+                return null;
+            }
+        });
         JsonNode confirmation = find(communications, "CONFIRMATION");
         assertFalse(confirmation.isMissingNode(), "a CONFIRMATION in " + communications.toPrettyString());
         assertEquals("EMAIL", confirmation.path("channel").asText());

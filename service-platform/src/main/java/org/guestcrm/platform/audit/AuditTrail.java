@@ -81,28 +81,74 @@ public class AuditTrail {
         if (batch.isEmpty()) {
             return;
         }
+        try {
+            write(batch);
+        } catch (SQLException e) {
+            if (!isDataError(e)) {
+                // Transient (the database is away): put them back for a later pass, as far as there is room, and let
+                // the writer wait before it tries again instead of spinning on the queue it just refilled.
+                batch.forEach(this::record);
+                retryAfter = System.nanoTime() + RETRY_PAUSE_NANOS;
+                LOG.warnf("Cannot write %d audit entries now (SQL state %s); retrying in 1 s.", batch.size(), e.getSQLState());
+                return;
+            }
+            // One entry the database can never take must not hold back the others: each is written alone, and one
+            // that fails again for its data is dropped and counted (guestcrm.audit.dropped), never retried forever.
+            int refused = 0;
+            for (AuditEntry entry : batch) {
+                try {
+                    write(List.of(entry));
+                } catch (SQLException single) {
+                    if (!isDataError(single)) {
+                        record(entry);
+                        retryAfter = System.nanoTime() + RETRY_PAUSE_NANOS;
+                    } else {
+                        refused++;
+                        dropped.increment();
+                    }
+                }
+            }
+            if (refused > 0) {
+                LOG.warnf("Dropped %d of %d audit entries the database refuses for their data (SQL state %s).", refused,
+                        batch.size(), e.getSQLState());
+            }
+        }
+    }
+
+    private void write(List<AuditEntry> batch) throws SQLException {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement("""
                         insert into audit_event (occurred_at, actor, tenant, roles, action, target_id, source_address, outcome)
                         values (?, ?, ?, ?, ?, ?, ?, ?)""")) {
             for (AuditEntry entry : batch) {
                 insert.setTimestamp(1, Timestamp.from(entry.occurredAt()));
-                insert.setString(2, cut(entry.actor(), 200));
-                insert.setString(3, cut(entry.tenant(), 200));
-                insert.setString(4, cut(entry.roles(), 200));
-                insert.setString(5, cut(entry.action(), 300));
-                insert.setString(6, cut(entry.targetId(), 300));
-                insert.setString(7, cut(entry.sourceAddress(), 100));
+                insert.setString(2, text(entry.actor(), 200));
+                insert.setString(3, text(entry.tenant(), 200));
+                insert.setString(4, text(entry.roles(), 200));
+                insert.setString(5, text(entry.action(), 300));
+                insert.setString(6, text(entry.targetId(), 300));
+                insert.setString(7, text(entry.sourceAddress(), 100));
                 insert.setInt(8, entry.outcome());
                 insert.addBatch();
             }
             insert.executeBatch();
-        } catch (SQLException e) {
-            // Put them back for the next pass, as far as there is room.
-            batch.forEach(this::record);
-            LOG.warnf("Cannot write %d audit entries now (SQL state %s); retrying.", batch.size(), e.getSQLState());
         }
     }
+
+    /** SQL state class 22 (data exception, e.g. 22021 a NUL in text) or 23 (integrity): the same entry fails again. */
+    private static boolean isDataError(SQLException e) {
+        for (java.sql.SQLException next = e; next != null; next = next.getNextException()) {
+            String state = next.getSQLState();
+            if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final long RETRY_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The writer passes nothing before this instant (System.nanoTime) after a transient failure. */
+    private volatile long retryAfter = System.nanoTime();
 
     /**
      * Entries between {@code from} and {@code to}, newest first, of the given tenants ({@code null}: every tenant),
@@ -149,6 +195,10 @@ public class AuditTrail {
     private void writeLoop() {
         while (running) {
             try {
+                long wait = retryAfter - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
                 AuditEntry first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first != null) {
                     queue.offer(first);
@@ -163,7 +213,16 @@ public class AuditTrail {
         }
     }
 
-    private static String cut(String value, int max) {
-        return value == null || value.length() <= max ? value : value.substring(0, max);
+    /**
+     * The value as PostgreSQL text can hold it: at most {@code max} characters, a NUL (which text cannot hold: SQL
+     * state 22021; a hostile request path may carry one, and the audit records refused requests too) written as
+     * U+FFFD. A batch holding such an entry once failed on every pass, and the writer retried it in a tight loop.
+     */
+    static String text(String value, int max) {
+        if (value == null) {
+            return null;
+        }
+        String clean = value.indexOf('\0') < 0 ? value : value.replace('\0', '\uFFFD');
+        return clean.length() <= max ? clean : clean.substring(0, max);
     }
 }

@@ -130,4 +130,29 @@ class AuditTrailTest {
         assertEquals(401, get("/api/v1/audit", expired, "application/json").statusCode());
         assertEquals(before + 1, cache.size(), "refused tokens are not held");
     }
+
+    @jakarta.inject.Inject
+    org.guestcrm.platform.audit.AuditTrail trail;
+
+    /**
+     * A NUL in an audited request (a hostile path: PostgreSQL text cannot hold it, SQL state 22021) failed the whole
+     * batch on every pass, and the writer retried it in a tight loop that starved the local stack in CI (2026-12-03):
+     * now the NUL is written as U+FFFD, and the entries queued with it are written too.
+     */
+    @Test
+    void anEntryWithANulIsWrittenAndHoldsBackNoOther() {
+        String tenant = "audit-nul-" + UUID.randomUUID();
+        java.time.Instant now = java.time.Instant.now();
+        trail.record(new org.guestcrm.platform.audit.AuditEntry(0, now, "fuzz", tenant, "admin",
+                "GET /api/v1/guests/a\u0000b", "a\u0000b", "127.0.0.1", 400));
+        trail.record(new org.guestcrm.platform.audit.AuditEntry(0, now, "agent", tenant, "admin",
+                "GET /api/v1/audit", null, "127.0.0.1", 200));
+        trail.flush();
+        java.util.List<org.guestcrm.platform.audit.AuditEntry> written = trail.find(now.minusSeconds(60),
+                now.plusSeconds(60), Set.of(tenant), null, 10);
+        assertEquals(2, written.size(), written.toString());
+        assertTrue(written.stream().anyMatch(e -> e.action().equals("GET /api/v1/guests/a\uFFFDb")
+                && "a\uFFFDb".equals(e.targetId())), written.toString());
+        assertTrue(written.stream().anyMatch(e -> e.action().equals("GET /api/v1/audit")), written.toString());
+    }
 }
