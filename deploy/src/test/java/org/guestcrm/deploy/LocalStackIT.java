@@ -571,6 +571,82 @@ class LocalStackIT {
     }
 
     @Test
+    @Order(10)
+    void aSecondProcessOfEveryServiceSharesTheWorkAndEveryBookingIsConfirmedOnce() {
+        // CRM_REPLICAS in small (the smoke of ./crm bench-scale, whose full run is a command): up with 2 processes per
+        // service starts only the five second processes (the rest is left alone), each joins its service's consumer
+        // groups, the bench spreads its POSTs over both connectors, and every booking is confirmed exactly once.
+        StackConfig two = new StackConfig(config.repositoryRoot(), config.stateDirectory(), config.classpath(),
+                config.ports(), config.jvmOptions(), config.partitions(), 2);
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        LocalStack replicated = new LocalStack(two, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        Map<String, Long> before = stack.groupLeaders();
+        List<String> seconds = List.of("pms-connector-2", "profile-service-2", "journey-service-2", "optout-service-2",
+                "desk-service-2");
+        try {
+            replicated.up();
+            Map<String, Long> after = replicated.groupLeaders();
+            before.forEach((part, pid) -> assertEquals(pid, after.get(part), part + " was left alone: " + printed));
+            for (String second : seconds) {
+                assertTrue(after.containsKey(second), second + " runs: " + printed);
+            }
+            // Both journey processes hold partitions of pms.reservations before the bench starts (the group rebalanced).
+            Instant until = Instant.now().plus(Duration.ofSeconds(90));
+            Map<String, Integer> owned = reservationPartitionsByMember("journey-service");
+            while ((owned.size() < 2 || owned.containsValue(0)) && Instant.now().isBefore(until)) {
+                DetachedProcess.pause(Duration.ofSeconds(1));
+                owned = reservationPartitionsByMember("journey-service");
+            }
+            assertEquals(2, owned.size(), "members of journey-service: " + owned);
+            assertFalse(owned.containsValue(0), "each journey process holds a partition: " + owned);
+            assertEquals(config.partitions(), owned.values().stream().mapToInt(Integer::intValue).sum(), owned::toString);
+
+            Path journal = stack.mailJournal();
+            Instant benchStarted = Instant.now();
+            PipelineBenchmark benchmark = new PipelineBenchmark(replicated, new PrintStream(printed, true, StandardCharsets.UTF_8));
+            PipelineBenchmark.Result result = benchmark.run(40, 4, Duration.ofMinutes(3));
+            benchmark.print(result);
+            String output = printed.toString(StandardCharsets.UTF_8);
+            System.out.println(output);
+            assertTrue(output.contains("2 process(es) per service"), output);
+            // Half of the POSTs went to the second connector: none refused.
+            assertEquals(0, result.rejected(), output);
+            assertEquals(40, result.confirmationLatencyMillis().length, output);
+            // Exactly once: no communication was mailed twice since the bench began (the journal keys each mail by the
+            // journey's communication id), and at least the bench's 40 confirmations are in it.
+            Map<String, Long> perCommunication = MailJournal.read(journal).stream()
+                    .filter(entry -> entry.receivedAtMillis() >= benchStarted.toEpochMilli() && !entry.communicationId().equals("-"))
+                    .collect(java.util.stream.Collectors.groupingBy(MailJournal.Entry::communicationId,
+                            java.util.stream.Collectors.counting()));
+            assertTrue(perCommunication.size() >= 40, perCommunication.size() + " mails: " + output);
+            assertEquals(Map.of(), perCommunication.entrySet().stream().filter(e -> e.getValue() > 1)
+                    .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)), output);
+        } finally {
+            for (String second : seconds) {
+                replicated.stopPart(second);
+            }
+        }
+        assertEquals(before.keySet(), stack.groupLeaders().keySet(), "the second processes are stopped again");
+    }
+
+    /** Partitions of pms.reservations each member of {@code group} holds, by member (client) id. */
+    private static Map<String, Integer> reservationPartitionsByMember(String group) {
+        Properties properties = new Properties();
+        properties.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(properties)) {
+            Map<String, Integer> owned = new java.util.TreeMap<>();
+            for (org.apache.kafka.clients.admin.MemberDescription member : admin.describeConsumerGroups(List.of(group))
+                    .describedGroups().get(group).get(10, java.util.concurrent.TimeUnit.SECONDS).members()) {
+                owned.merge(member.consumerId(), (int) member.assignment().topicPartitions().stream()
+                        .filter(tp -> tp.topic().equals("pms.reservations")).count(), Integer::sum);
+            }
+            return owned;
+        } catch (Exception e) {
+            throw new AssertionError("cannot describe " + group + ": " + e, e);
+        }
+    }
+
+    @Test
     @Order(11)
     void upStartsACrashedPartAgainAndLeavesTheOthersAloneAndRestartRestartsOnePart() {
         Map<String, Long> before = stack.groupLeaders();
