@@ -47,7 +47,7 @@ public class AuditTrail {
     private Counter dropped;
 
     void start(@Observes StartupEvent startup) {
-        dropped = Counter.builder("guestcrm.audit.dropped").description("Audit entries dropped: queue full")
+        dropped = Counter.builder("guestcrm.audit.dropped").description("Audit entries dropped: queue full, or refused by the database for their data")
                 .register(meters);
         running = true;
         writer = new Thread(this::writeLoop, "audit-writer");

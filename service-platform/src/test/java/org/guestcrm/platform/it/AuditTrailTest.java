@@ -155,4 +155,34 @@ class AuditTrailTest {
                 && "a\uFFFDb".equals(e.targetId())), written.toString());
         assertTrue(written.stream().anyMatch(e -> e.action().equals("GET /api/v1/audit")), written.toString());
     }
+    @jakarta.inject.Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    /**
+     * An entry PostgreSQL refuses for its data whatever is done to its text (an instant past timestamptz's year 294276:
+     * SQL state 22008) fails its batch: the batch is written entry by entry, the one refused is dropped and counted
+     * (guestcrm.audit.dropped), the others are written, and nothing is retried forever.
+     */
+    @Test
+    void anEntryTheDatabaseRefusesIsDroppedAloneAndCountedAndTheOthersAreWritten() {
+        String tenant = "audit-refused-" + UUID.randomUUID();
+        java.time.Instant now = java.time.Instant.now();
+        double droppedBefore = meters.counter("guestcrm.audit.dropped").count();
+        trail.record(new org.guestcrm.platform.audit.AuditEntry(0, now, "agent", tenant, "admin",
+                "GET /api/v1/audit?first", null, "127.0.0.1", 200));
+        trail.record(new org.guestcrm.platform.audit.AuditEntry(0, java.time.Instant.parse("+300000-01-01T00:00:00Z"),
+                "agent", tenant, "admin", "GET /api/v1/audit?refused", null, "127.0.0.1", 200));
+        trail.record(new org.guestcrm.platform.audit.AuditEntry(0, now, "agent", tenant, "admin",
+                "GET /api/v1/audit?last", null, "127.0.0.1", 200));
+        trail.flush();
+        java.util.List<org.guestcrm.platform.audit.AuditEntry> written = trail.find(now.minusSeconds(60),
+                now.plusSeconds(60), Set.of(tenant), null, 10);
+        assertEquals(Set.of("GET /api/v1/audit?first", "GET /api/v1/audit?last"),
+                written.stream().map(org.guestcrm.platform.audit.AuditEntry::action).collect(java.util.stream.Collectors.toSet()));
+        assertEquals(droppedBefore + 1, meters.counter("guestcrm.audit.dropped").count(), 0.0);
+        // Nothing of it waits in the queue for another pass: a second flush writes and drops nothing more.
+        trail.flush();
+        assertEquals(2, trail.find(now.minusSeconds(60), now.plusSeconds(60), Set.of(tenant), null, 10).size());
+        assertEquals(droppedBefore + 1, meters.counter("guestcrm.audit.dropped").count(), 0.0);
+    }
 }
