@@ -82,11 +82,12 @@ public class ConsentChangeHandler implements IntakeHandler<ConsentChanged> {
         entityManager.unwrap(Session.class).doWork(connection -> {
             try (PreparedStatement upsert = connection.prepareStatement("""
                     insert into consent_state (tenant, channel, purpose, contact_point, status, effective_at, event_id,
-                                               updated_at, scope)
-                    values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                               updated_at, scope, source)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     on conflict (tenant, channel, contact_point, purpose, scope) do update
                        set status = excluded.status, effective_at = excluded.effective_at,
-                           event_id = excluded.event_id, updated_at = excluded.updated_at
+                           event_id = excluded.event_id, updated_at = excluded.updated_at,
+                           source = excluded.source
                      where excluded.effective_at >= consent_state.effective_at""")) {
                 for (Scoped scoped : latest.values()) {
                     ConsentChanged event = scoped.event();
@@ -99,6 +100,8 @@ public class ConsentChangeHandler implements IntakeHandler<ConsentChanged> {
                     upsert.setObject(7, event.getMetadata().getEventId());
                     upsert.setTimestamp(8, now);
                     upsert.setString(9, scoped.scope());
+                    // Where it came from (an unsubscribe link, the preference centre, ...): the KPIs count unsubscribes.
+                    upsert.setString(10, event.getSource() == null ? null : event.getSource().name());
                     upsert.addBatch();
                 }
                 upsert.executeBatch();
