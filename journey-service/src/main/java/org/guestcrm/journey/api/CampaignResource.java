@@ -22,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.guestcrm.journey.domain.CampaignRecurrence;
 import org.guestcrm.journey.campaign.CampaignPlanner;
 import org.guestcrm.journey.persistence.CampaignEntity;
+import org.guestcrm.journey.templates.MessageTemplates;
 import org.guestcrm.platform.api.InvalidRequestException;
 import org.guestcrm.platform.api.Problem;
 import org.guestcrm.platform.security.Roles;
@@ -60,7 +61,28 @@ public class CampaignResource {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    org.guestcrm.journey.config.JourneyConfig config;
+    @Inject
+    org.guestcrm.journey.settings.JourneySettings settings;
+
     Clock clock = Clock.systemUTC();
+
+    /** The templates as the dispatcher finds them (same directory and language chain): to check a campaign's. */
+    private volatile MessageTemplates templates;
+
+    private MessageTemplates templates() {
+        if (templates == null) {
+            templates = new MessageTemplates(config.templates().path(),
+                    key -> settings.defaultLanguagesOf(key.tenant(), key.hotelCode()));
+        }
+        return templates;
+    }
+
+    static final int MAX_SUBJECT = 500;
+    static final int MAX_TEXT = 100_000;
+    static final int MAX_HTML = 200_000;
+    private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}");
 
     @POST
     @RolesAllowed(Roles.MARKETER)
@@ -116,6 +138,12 @@ public class CampaignResource {
                 recurrence = recurs.asText();
             }
         }
+        // Optional: the campaign's own template, named or inline (issue 9); neither: the tenant's default template.
+        String templateName = templateOf(request, tenant, hotelCodes, invalid);
+        InlineContent content = contentOf(request, invalid);
+        if (templateName != null && content != null) {
+            invalid.add(new Problem.InvalidParam("template", "give either template or content, not both"));
+        }
         if (!invalid.isEmpty()) {
             throw new InvalidRequestException("The campaign has invalid fields: "
                     + String.join(", ", invalid.stream().map(Problem.InvalidParam::name).distinct().toList()), invalid);
@@ -130,6 +158,13 @@ public class CampaignResource {
         campaign.schedule = schedule;
         campaign.dueAt = dueAt;
         campaign.recurrence = recurrence;
+        campaign.templateName = templateName;
+        if (content != null) {
+            campaign.contentSubject = content.subject();
+            campaign.contentText = content.text();
+            campaign.contentHtml = content.html();
+            campaign.contentLanguage = content.language();
+        }
         campaign.status = CampaignEntity.DRAFT;
         campaign.createdBy = access.actor();
         campaign.createdAt = now;
@@ -259,7 +294,11 @@ public class CampaignResource {
         return new CampaignView(campaign.id, campaign.tenant, campaign.name, campaign.channel,
                 new CampaignView.Segment(campaign.hotelCodeList()), campaign.schedule, campaign.status,
                 campaign.createdAt, campaign.launchedAt, campaign.recurrence, campaign.runs, campaign.nextRunAt,
-                outcomes.get("byStatus"), outcomes.get("byReason"));
+                outcomes.get("byStatus"), outcomes.get("byReason"),
+                campaign.hasInlineContent() ? null : campaign.templateName == null
+                        ? org.guestcrm.journey.templates.JourneyMessages.DEFAULT_CAMPAIGN_TEMPLATE : campaign.templateName,
+                campaign.hasInlineContent() ? new CampaignView.Content(campaign.contentSubject, campaign.contentText,
+                        campaign.contentHtml, campaign.contentLanguage) : null);
     }
 
     private JsonNode parse(String body) {
@@ -307,6 +346,94 @@ public class CampaignResource {
             invalid.add(new Problem.InvalidParam(field, "must be a string"));
             return null;
         }
+        return value.asText();
+    }
+
+    /** A campaign's inline content as checked. */
+    record InlineContent(String subject, String text, String html, String language) {
+    }
+
+    /**
+     * The named template: a template name whose chain (each segment hotel, the tenant, the built-in ones) ends in an
+     * e-mail template with a subject and a text that uses the unsubscribe link; null when none is named.
+     */
+    private String templateOf(JsonNode request, String tenant, List<String> hotelCodes,
+                              List<Problem.InvalidParam> invalid) {
+        JsonNode named = request.get("template");
+        if (named == null || named.isNull()) {
+            return null;
+        }
+        if (!named.isTextual() || !MessageTemplates.isTemplateName(named.asText())) {
+            invalid.add(new Problem.InvalidParam("template",
+                    "must be a template name of 1 to 60 characters a-z, 0-9 or '_'"));
+            return null;
+        }
+        String name = named.asText();
+        if (tenant == null || hotelCodes.isEmpty()) {
+            return name;
+        }
+        for (String hotel : hotelCodes) {
+            MessageTemplates.Key key = new MessageTemplates.Key(tenant, hotel, name);
+            if (templates().emailTemplateSource(key, null).isEmpty()) {
+                invalid.add(new Problem.InvalidParam("template", "no template " + name + " (subject and text, in "
+                        + MessageTemplates.FALLBACK_LANGUAGE + " or the default language) for hotel " + hotel));
+                return null;
+            }
+            if (templates().emailTemplateSource(key, UNSUBSCRIBE_VALUE).isEmpty()) {
+                invalid.add(new Problem.InvalidParam("template", "template " + name + " must contain the unsubscribe "
+                        + "link {" + UNSUBSCRIBE_VALUE + "} (a marketing mail)"));
+                return null;
+            }
+        }
+        return name;
+    }
+
+    private static final String UNSUBSCRIBE_VALUE = "unsubscribeUrl";
+
+    /** The inline content: subject and text required, HTML optional, each a Qute template using the campaign values. */
+    private InlineContent contentOf(JsonNode request, List<Problem.InvalidParam> invalid) {
+        JsonNode content = request.get("content");
+        if (content == null || content.isNull()) {
+            return null;
+        }
+        if (!content.isObject()) {
+            invalid.add(new Problem.InvalidParam("content", "must be an object with subject, text and optional html"));
+            return null;
+        }
+        int before = invalid.size();
+        String subject = part(content, "subject", true, MAX_SUBJECT, false, null, invalid);
+        String text = part(content, "text", true, MAX_TEXT, false, UNSUBSCRIBE_VALUE, invalid);
+        String html = part(content, "html", false, MAX_HTML, true, UNSUBSCRIBE_VALUE, invalid);
+        String language = null;
+        JsonNode lang = content.get("language");
+        if (lang != null && !lang.isNull()) {
+            if (!lang.isTextual() || !LANGUAGE.matcher(lang.asText()).matches()) {
+                invalid.add(new Problem.InvalidParam("content.language", "must be an ISO 639 language code (2-3 "
+                        + "lower-case letters)"));
+            } else {
+                language = lang.asText();
+            }
+        }
+        return invalid.size() == before ? new InlineContent(subject, text, html, language) : null;
+    }
+
+    private String part(JsonNode content, String field, boolean required, int max, boolean html, String mustUse,
+                        List<Problem.InvalidParam> invalid) {
+        String path = "content." + field;
+        JsonNode value = content.get(field);
+        if (value == null || value.isNull()) {
+            if (required) {
+                invalid.add(new Problem.InvalidParam(path, "is required"));
+            }
+            return null;
+        }
+        if (!value.isTextual() || value.asText().isBlank() || value.asText().length() > max) {
+            invalid.add(new Problem.InvalidParam(path, "must be a Qute template of 1 to " + max + " characters"));
+            return null;
+        }
+        templates().inlineProblem(value.asText(), html,
+                org.guestcrm.journey.templates.JourneyMessages.CAMPAIGN_VALUES, mustUse)
+                .ifPresent(problem -> invalid.add(new Problem.InvalidParam(path, problem)));
         return value.asText();
     }
 

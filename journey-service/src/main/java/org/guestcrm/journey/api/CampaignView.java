@@ -14,7 +14,12 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @Schema(name = "Campaign")
 public record CampaignView(UUID id, String tenant, String name, String channel, Segment segment, String schedule,
                            String status, Instant createdAt, Instant launchedAt, String recurrence, int runs,
-                           Instant nextRunAt, Map<String, Long> counts, Map<String, Long> reasons) {
+                           Instant nextRunAt, Map<String, Long> counts, Map<String, Long> reasons,
+                           String template, Content content) {
+
+    /** A campaign's own inline templates (Qute): subject, text, HTML (null: the text in the layout), language. */
+    public record Content(String subject, String text, String html, String language) {
+    }
 
     /** Who a campaign is for: guests who stayed at one of the hotels. */
     public record Segment(List<String> hotelCodes) {

@@ -663,7 +663,8 @@ public class CommunicationDispatcher {
                 ? new CampaignRecipient(guest.email(), guest.language(), null, recipients.hotelNames()
                         .getOrDefault(message.tenant + "\n" + message.hotelCode, message.hotelCode), setting.template())
                 : new CampaignRecipient(guest.email(), guest.language(), campaign.name,
-                        String.join(", ", campaign.hotelCodeList()), "campaign");
+                        String.join(", ", campaign.hotelCodeList()), campaign.templateName == null
+                                ? JourneyMessages.DEFAULT_CAMPAIGN_TEMPLATE : campaign.templateName, campaign);
         ready.add(new Claimed(message, null, recipient, message.attempts + 1, message.leaseOwner != null));
         return false;
     }
@@ -676,13 +677,23 @@ public class CommunicationDispatcher {
                 config.links().unsubscribeValidity());
         String base = config.links().unsubscribeBaseUrl().orElseThrow();
         String link = base + (base.contains("?") ? "&" : "?") + "t=" + token;
-        MessageTemplates.Rendered email = message.campaignId == null
-                ? messages.occasion(message.tenant, message.hotelCode, recipient.template(), recipient.hotels(),
-                        recipient.language(), link)
-                : messages.campaign(message.tenant, message.hotelCode, recipient.campaignName(), recipient.hotels(),
-                        recipient.language(), link);
+        MessageTemplates.Rendered email;
+        String templateName = recipient.template();
+        if (message.campaignId == null) {
+            email = messages.occasion(message.tenant, message.hotelCode, recipient.template(), recipient.hotels(),
+                    recipient.language(), link);
+        } else if (recipient.inline()) {
+            // The campaign's own subject, text and HTML (checked when it was created), the same for every guest.
+            CampaignEntity campaign = recipient.campaign();
+            email = messages.inlineCampaign(campaign.contentSubject, campaign.contentText, campaign.contentHtml,
+                    campaign.contentLanguage, recipient.campaignName(), recipient.hotels(), link);
+            templateName = "campaign " + campaign.id;
+        } else {
+            email = messages.campaign(message.tenant, message.hotelCode, recipient.template(), recipient.campaignName(),
+                    recipient.hotels(), recipient.language(), link);
+        }
         Mail mail = withTemplateHeaders(Mail.withText(recipient.email(), email.subject(), email.text())
-                .setHtml(email.html()), email, recipient.template())
+                .setHtml(email.html()), email, templateName)
                 .addHeader("Message-ID", messageIdOf(message.id))
                 .addHeader("X-GuestCRM-Communication-Id", message.id.toString())
                 // RFC 8058 one-click unsubscribe (RFC 2369 header), served by the optout-service.
@@ -757,6 +768,11 @@ public class CommunicationDispatcher {
      * {@code X-GuestCRM-Template-Fallback: <asked> -> <used>}. No guest data.
      */
     private static Mail withTemplateHeaders(Mail mail, MessageTemplates.Rendered rendered, String name) {
+        if (rendered.language() == null) {
+            // A campaign's inline content that does not say its language: no Content-Language.
+            mail.addHeader("X-GuestCRM-Template", rendered.source() + " " + name);
+            return mail;
+        }
         mail.addHeader("Content-Language", rendered.language());
         mail.addHeader("X-GuestCRM-Template", rendered.source() + " " + name + "." + rendered.language());
         if (rendered.fellBack()) {
@@ -1233,7 +1249,16 @@ public class CommunicationDispatcher {
      * A campaign message's or guest occasion's recipient, read under the claim (personal data: never logged): for an
      * occasion {@code campaignName} is null and {@code hotels} the hotel's name; {@code template} the template's name.
      */
-    record CampaignRecipient(String email, String language, String campaignName, String hotels, String template) {
+    record CampaignRecipient(String email, String language, String campaignName, String hotels, String template,
+                             CampaignEntity campaign) {
+        CampaignRecipient(String email, String language, String campaignName, String hotels, String template) {
+            this(email, language, campaignName, hotels, template, null);
+        }
+
+        /** The campaign's own inline content, if it has one. */
+        boolean inline() {
+            return campaign != null && campaign.hasInlineContent();
+        }
     }
 
     /** A claimed communication: a journey step (with its reservation) or a campaign message (with its recipient). */

@@ -74,6 +74,29 @@ public class CampaignEntity extends PanacheEntityBase {
     @Column(name = "next_run_at")
     public Instant nextRunAt;
 
+    /** The template it is mailed from (V27), or null: its inline content, else the tenant's default template. */
+    @Column(name = "template_name")
+    public String templateName;
+
+    /** Its own inline Qute subject (V27); null when it has no inline content. */
+    @Column(name = "content_subject")
+    public String contentSubject;
+
+    @Column(name = "content_text")
+    public String contentText;
+
+    /** Its own inline HTML; null: the text's paragraphs in the built-in layout. */
+    @Column(name = "content_html")
+    public String contentHtml;
+
+    /** The language the inline content is written in (Content-Language), may be null. */
+    @Column(name = "content_language")
+    public String contentLanguage;
+
+    public boolean hasInlineContent() {
+        return contentSubject != null && contentText != null;
+    }
+
     public List<String> hotelCodeList() {
         return Arrays.stream(hotelCodes.split(",")).filter(code -> !code.isBlank()).toList();
     }

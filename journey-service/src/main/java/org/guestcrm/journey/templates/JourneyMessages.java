@@ -59,14 +59,38 @@ public final class JourneyMessages {
      */
     public MessageTemplates.Rendered campaign(String tenant, String hotelCode, String campaignName, String hotels,
                                               String languageTag, String unsubscribeUrl) {
-        return templates.email(new MessageTemplates.Key(tenant, hotelCode, "campaign"), languageTag, language -> {
-            Map<String, Object> values = new HashMap<>();
-            values.put("campaignName", campaignName);
-            values.put("hotels", hotels);
-            values.put("unsubscribeUrl", unsubscribeUrl);
-            values.put("language", language);
-            return values;
-        });
+        return campaign(tenant, hotelCode, DEFAULT_CAMPAIGN_TEMPLATE, campaignName, hotels, languageTag, unsubscribeUrl);
+    }
+
+    /** The tenant's default campaign template's name (its chain: hotel, tenant, built-in). */
+    public static final String DEFAULT_CAMPAIGN_TEMPLATE = "campaign";
+
+    /** The values a campaign's template may use. */
+    public static final java.util.Set<String> CAMPAIGN_VALUES = java.util.Set.of("campaignName", "hotels",
+            "unsubscribeUrl", "language");
+
+    /** A campaign's e-mail from the template {@code template} (a campaign's named template, else the default). */
+    public MessageTemplates.Rendered campaign(String tenant, String hotelCode, String template, String campaignName,
+                                              String hotels, String languageTag, String unsubscribeUrl) {
+        return templates.email(new MessageTemplates.Key(tenant, hotelCode, template), languageTag,
+                language -> campaignValues(campaignName, hotels, unsubscribeUrl, language));
+    }
+
+    /** A campaign's e-mail from its own inline subject, text and HTML (null: the text in the layout). */
+    public MessageTemplates.Rendered inlineCampaign(String subject, String text, String html, String contentLanguage,
+                                                    String campaignName, String hotels, String unsubscribeUrl) {
+        return templates.inline(subject, text, html, contentLanguage,
+                campaignValues(campaignName, hotels, unsubscribeUrl, contentLanguage));
+    }
+
+    private static Map<String, Object> campaignValues(String campaignName, String hotels, String unsubscribeUrl,
+                                                      String language) {
+        Map<String, Object> values = new HashMap<>();
+        values.put("campaignName", campaignName);
+        values.put("hotels", hotels);
+        values.put("unsubscribeUrl", unsubscribeUrl);
+        values.put("language", language);
+        return values;
     }
 
     /**

@@ -130,6 +130,102 @@ public final class MessageTemplates {
         return new Rendered(null, text, null, resolved.language(), resolved.source(), resolved.fallbackFrom());
     }
 
+    /**
+     * Whether {@code name} is a template name ({@code [a-z0-9_]{1,60}}, the file names' form).
+     */
+    public static boolean isTemplateName(String name) {
+        return name != null && TEMPLATE_NAME.matcher(name).matches();
+    }
+
+    /**
+     * Where the e-mail template of {@code key} comes from for a guest of no known language (the end of the chain: the
+     * hotel's or tenant's default language, then EN): {@code hotel}, {@code tenant} or {@code built-in}; empty when
+     * the chain holds none with a subject and a text. With {@code value}: also empty when that template's text does
+     * not use {@code value} (e.g. the unsubscribe link).
+     */
+    public Optional<String> emailTemplateSource(Key key, String value) {
+        Resolved resolved;
+        try {
+            resolved = resolve(key, null, "text");
+        } catch (IllegalStateException e) {
+            return Optional.empty();
+        }
+        if (value != null && resolved.text().findExpression(e -> usesValue(e, value)) == null) {
+            return Optional.empty();
+        }
+        return Optional.of(resolved.source());
+    }
+
+    /**
+     * The problem of an inline template (a campaign's own subject, text or HTML), or empty when it parses, uses only
+     * {@code values} and (when {@code required} is not null) uses {@code required}. Says the line, never renders it.
+     */
+    public Optional<String> inlineProblem(String source, boolean html, java.util.Set<String> values, String required) {
+        Template template;
+        try {
+            template = html ? engine.parse(source, Variant.forContentType(Variant.TEXT_HTML)) : engine.parse(source);
+        } catch (io.quarkus.qute.TemplateException e) {
+            String line = e.getOrigin() == null ? "" : " at line " + e.getOrigin().getLine();
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return Optional.of("is not a valid Qute template" + line + ": "
+                    + (message.length() > 200 ? message.substring(0, 199) + "…" : message));
+        }
+        for (io.quarkus.qute.Expression expression : template.getExpressions()) {
+            if (expression.isLiteral() || expression.hasNamespace() || expression.getParts().isEmpty()) {
+                continue;
+            }
+            String name = expression.getParts().getFirst().getName();
+            if (!values.contains(name)) {
+                return Optional.of("uses {" + expression.toOriginalString() + "}: the values are "
+                        + String.join(", ", new java.util.TreeSet<>(values)));
+            }
+        }
+        if (required != null && template.findExpression(e -> usesValue(e, required)) == null) {
+            return Optional.of("must contain the unsubscribe link {" + required + "}");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean usesValue(io.quarkus.qute.Expression expression, String value) {
+        return !expression.isLiteral() && !expression.hasNamespace() && !expression.getParts().isEmpty()
+                && value.equals(expression.getParts().getFirst().getName());
+    }
+
+    /**
+     * An e-mail from inline templates (a campaign's own): {@code html} null = the text's paragraphs in the built-in
+     * layout. Parsed once per content (bounded cache). {@code language} is what the content is written in (may be
+     * null: not said); source {@code inline}.
+     */
+    public Rendered inline(String subject, String text, String html, String language, Map<String, Object> values) {
+        String renderedSubject = inlineTemplate(subject, false).data(values).render().replaceAll("\\s+", " ").strip();
+        String renderedText = inlineTemplate(text, false).data(values).render().strip() + "\n";
+        String renderedHtml;
+        if (html != null) {
+            renderedHtml = inlineTemplate(html, true).data(values).render();
+        } else {
+            Map<String, Object> page = new HashMap<>();
+            page.put("language", language == null ? FALLBACK_LANGUAGE : language);
+            page.put("paragraphs", paragraphsOf(renderedText));
+            renderedHtml = layout.data(page).render();
+        }
+        return new Rendered(renderedSubject, renderedText, renderedHtml, language, "inline", null);
+    }
+
+    private final Map<String, Template> inline = new ConcurrentHashMap<>();
+
+    private Template inlineTemplate(String source, boolean html) {
+        String key = (html ? "h:" : "t:") + source;
+        Template template = inline.get(key);
+        if (template == null) {
+            if (inline.size() > 500) {
+                inline.clear();
+            }
+            template = html ? engine.parse(source, Variant.forContentType(Variant.TEXT_HTML)) : engine.parse(source);
+            inline.put(key, template);
+        }
+        return template;
+    }
+
     /** Whether the built-in template {@code name} has the fragment {@code fragment} in every built-in language. */
     public boolean builtInHas(String name, String fragment) {
         for (String language : BUILT_IN_LANGUAGES) {

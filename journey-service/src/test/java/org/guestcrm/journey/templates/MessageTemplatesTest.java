@@ -142,6 +142,34 @@ class MessageTemplatesTest {
     }
 
     @Test
+    void aCampaignsInlineTemplatesAreCheckedForSyntaxValuesAndTheUnsubscribeLinkAndRenderedEscaped() {
+        MessageTemplates templates = new MessageTemplates(Optional.empty());
+        java.util.Set<String> values = JourneyMessages.CAMPAIGN_VALUES;
+        assertEquals(Optional.empty(), templates.inlineProblem("{campaignName} at {hotels}: {unsubscribeUrl}", false,
+                values, "unsubscribeUrl"));
+        assertEquals(Optional.empty(), templates.inlineProblem("{#if unsubscribeUrl}<a href=\"{unsubscribeUrl}\">x</a>{/if}",
+                true, values, "unsubscribeUrl"));
+        assertTrue(templates.inlineProblem("{#if campaignName}open", false, values, null).orElseThrow()
+                .startsWith("is not a valid Qute template at line 1"));
+        assertEquals(Optional.of("uses {guest.name}: the values are campaignName, hotels, language, unsubscribeUrl"),
+                templates.inlineProblem("Dear {guest.name} {unsubscribeUrl}", false, values, "unsubscribeUrl"));
+        assertEquals(Optional.of("must contain the unsubscribe link {unsubscribeUrl}"),
+                templates.inlineProblem("{campaignName}", false, values, "unsubscribeUrl"));
+
+        JourneyMessages campaign = new JourneyMessages(templates);
+        MessageTemplates.Rendered html = campaign.inlineCampaign("{campaignName}", "Hi {campaignName}\n\n{unsubscribeUrl}",
+                "<b>{campaignName}</b> <a href=\"{unsubscribeUrl}\">x</a>", "en", "A <b> & C", "BARS", "https://o/u?t=1&x=2");
+        assertEquals("A <b> & C", html.subject());
+        assertEquals("Hi A <b> & C\n\nhttps://o/u?t=1&x=2\n", html.text());
+        assertTrue(html.html().startsWith("<b>A &lt;b&gt; &amp; C</b>"), html.html());
+        assertEquals("inline", html.source());
+        MessageTemplates.Rendered layout = campaign.inlineCampaign("{campaignName}", "Hi {campaignName}", null, null,
+                "A", "BARS", null);
+        assertTrue(layout.html().contains("Hi A"), layout.html());
+        assertNull(layout.language());
+    }
+
+    @Test
     void htmlEscapesGuestData() {
         MessageTemplates.Rendered mail = confirmation("<script>x</script> & Co", "en");
 
