@@ -169,8 +169,9 @@ public class GuestMergeHandler implements IntakeHandler<SpecificRecord> {
         String tenant = split.getMetadata().getTenantId();
         List<GuestSourceProfiles.Profile> moved = profilesOf(split.getMovedSourceProfiles());
         profiles.assign(tenant, split.getNewGuestId(), moved, now);
+        int rekeyed = unmergeMessages(tenant, split.getOriginalGuestId(), split.getNewGuestId(), split.getMetadata(), now);
         if (moved.isEmpty()) {
-            return 0;
+            return rekeyed;
         }
         @SuppressWarnings("unchecked")
         List<CommunicationEntity> pending = communications.getEntityManager().createNativeQuery("""
@@ -197,7 +198,54 @@ public class GuestMergeHandler implements IntakeHandler<SpecificRecord> {
             message.causationId = split.getMetadata().getEventId().toString();
             ledger.statusChanged(message, now);
         }
-        return pending.size();
+        return rekeyed + pending.size();
+    }
+
+    /**
+     * The campaign and occasion messages that came to {@code originalId} from {@code newId} by a merge (their
+     * {@code previous_guest_id}) go back to it when the merge is undone (profile-service's un-merge answers the
+     * absorbed guest's own id again): {@code guest_id} = the split-off guest, {@code previous_guest_id} = the original,
+     * sent ones too (so each guest's frequency cap counts its own mails). A pending one gets the reason "re-keyed: guest
+     * <new> split from <original>" and a CommunicationEvent keyed by the split-off guest. When the split-off guest
+     * already holds a message of the same campaign run or occasion again, its own is kept: the moving pending one is
+     * CANCELLED "duplicate: ...", a final one stays with the original as history. A split that makes a new guest
+     * (no message came from it) moves none: the original's messages are about the original's record.
+     */
+    private int unmergeMessages(String tenant, String originalId, String newId, EventMetadata cause, Instant now) {
+        List<CommunicationEntity> cameFromNew = communications.find("tenant = ?1 and guestId = ?2 "
+                        + "and previousGuestId = ?3 order by tenant, hotelCode, pmsReservationId, dueAt, step",
+                tenant, originalId, newId).withLock(LockModeType.PESSIMISTIC_WRITE).list();
+        if (cameFromNew.isEmpty()) {
+            return 0;
+        }
+        Set<String> newHolds = new HashSet<>();
+        for (CommunicationEntity held : communications.<CommunicationEntity>list("tenant = ?1 and guestId = ?2",
+                tenant, newId)) {
+            newHolds.add(occasionKeyOf(held));
+        }
+        String note = "re-keyed: guest " + newId + " split from " + originalId;
+        int moved = 0;
+        for (CommunicationEntity message : cameFromNew) {
+            boolean pending = PENDING.contains(message.status);
+            if (!newHolds.add(occasionKeyOf(message))) {
+                if (pending) {
+                    ledger.changeStatus(message, CommunicationStatus.CANCELLED, "duplicate: guest " + newId
+                            + " split from " + originalId + " holds the same message", now);
+                }
+                continue;
+            }
+            message.guestId = newId;
+            message.previousGuestId = originalId;
+            message.correlationId = cause.getCorrelationId() == null ? message.correlationId : cause.getCorrelationId();
+            message.causationId = cause.getEventId().toString();
+            message.updatedAt = now;
+            if (pending) {
+                message.reason = note;
+                ledger.statusChanged(message, now);
+            }
+            moved++;
+        }
+        return moved;
     }
 
     /** What makes two messages of one guest the same message: the campaign run, else the step and occasion. */

@@ -56,6 +56,9 @@ class GuestMergeTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String MERGES = Topic.CRM_GUEST_MERGES.topicName();
 
+    @jakarta.inject.Inject
+    jakarta.persistence.EntityManager entityManager;
+
     @Test
     void aMergeMovesTheMergedGuestsPendingMessagesToTheSurvivorKeepingOnePerCampaign() {
         String tenant = "merge-" + UUID.randomUUID().toString().substring(0, 8);
@@ -157,6 +160,64 @@ class GuestMergeTest {
                 .then().statusCode(404);
         Staff.as(tenant, Roles.OPS).get("/api/v1/guests/" + tenant + "/" + splitOff + "/communications")
                 .then().statusCode(403);
+    }
+
+    /**
+     * Issue 9: undoing a merge (profile-service's un-merge: a GuestSplit whose new guest is the absorbed one again)
+     * moves back the campaign messages that came from it; the survivor keeps its own, and the duplicate the merge
+     * cancelled stays with the split-off guest as history. A redelivered split moves nothing more.
+     */
+    @Test
+    void anUnmergeMovesTheCampaignMessagesThatCameFromTheSplitOffGuestBackToIt() {
+        String tenant = "unmerge-" + UUID.randomUUID().toString().substring(0, 8);
+        String survivor = guest(tenant, "s", List.of("BARS"), List.of());
+        String merged = guest(tenant, "m", List.of("BARS", "MONLY"), List.of());
+        String both = campaign(tenant, "BARS", 2);
+        String onlyMerged = campaign(tenant, "MONLY", 1);
+        String mergedOnly = idOf(awaitGuest(tenant, merged, page -> page.getList("communications").size() == 2),
+                onlyMerged);
+        String survivorsBoth = idOf(awaitGuest(tenant, survivor, page -> page.getList("communications").size() == 1),
+                both);
+
+        KafkaTestClients.sendAvro(MERGES, survivor, GuestMerged.newBuilder().setMetadata(metadata(tenant, "GuestMerged"))
+                .setSurvivingGuestId(survivor).setMergedGuestIds(List.of(merged)).setMovedSourceProfiles(List.of())
+                .setDecidedBy(MergeDecision.REVIEWER).build());
+        awaitGuest(tenant, survivor, page -> page.getList("communications").size() == 2);
+
+        GuestSplit unmerge = GuestSplit.newBuilder().setMetadata(metadata(tenant, "GuestSplit"))
+                .setOriginalGuestId(survivor).setNewGuestId(merged)
+                .setMovedSourceProfiles(List.of(SourceProfileRef.newBuilder().setPmsSystem("test-pms")
+                        .setPmsProfileId("p-mMONLY").setHotelCode("MONLY").build()))
+                .setDecidedBy(MergeDecision.REVIEWER).setReason(null).build();
+        KafkaTestClients.sendAvro(MERGES, survivor, unmerge);
+
+        JsonPath back = awaitGuest(tenant, merged, page -> mergedOnly.equals(idOf(page, onlyMerged)));
+        String note = "re-keyed: guest " + merged + " split from " + survivor;
+        String found = "communications.find { it.id == '" + mergedOnly + "' }";
+        assertEquals("SCHEDULED", back.getString(found + ".status"));
+        assertEquals(note, back.getString(found + ".reason"));
+        assertEquals(survivor, back.getString(found + ".previousGuestId"));
+        assertEquals("CANCELLED", back.getString("communications.find { it.campaignId == '" + both + "' }.status"),
+                "the duplicate the merge cancelled stays with it as history");
+        JsonPath kept = guestPage(tenant, survivor, "").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(survivorsBoth), kept.getList("communications.id"), "the survivor keeps its own message");
+
+        ConsumerRecord<String, CommunicationEvent> event = KafkaTestClients.<CommunicationEvent>awaitAvroRecords(
+                Topic.CRM_COMMUNICATIONS.topicName(), (ConsumerRecord<String, CommunicationEvent> r) -> r.value() != null
+                        && r.value().getCommunicationId().toString().equals(mergedOnly)
+                        && note.equals(r.value().getReason()), 1, WAIT).getFirst();
+        assertEquals(merged, event.key(), "published under the split-off guest");
+        assertEquals(merged, event.value().getGuestId());
+
+        // Repeated (a new event id, the same split): once it is processed, nothing more has moved.
+        EventMetadata again = metadata(tenant, "GuestSplit");
+        KafkaTestClients.sendAvro(MERGES, survivor, GuestSplit.newBuilder(unmerge).setMetadata(again).build());
+        await().atMost(WAIT).until(() -> io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() ->
+                ((Number) entityManager.createNativeQuery("SELECT count(*) FROM processed_event "
+                                + "WHERE consumer = 'journey-guest-merges' AND event_id = :id")
+                        .setParameter("id", again.getEventId()).getSingleResult()).intValue() == 1));
+        assertEquals(back.getList("communications.updatedAt"),
+                guestPage(tenant, merged, "").jsonPath().getList("communications.updatedAt"));
     }
 
     private static String idOf(JsonPath page, String campaignId) {
