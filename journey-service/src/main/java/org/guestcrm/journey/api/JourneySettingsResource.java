@@ -62,7 +62,41 @@ public class JourneySettingsResource {
     /** One level's settings: its own ({@code override}, only the fields set) and what holds ({@code effective}). */
     @Schema(name = "JourneySettings")
     public record JourneySettingsView(String tenant, String hotelCode, Map<String, Object> override,
-                                      Map<String, Object> effective, String updatedBy, Instant updatedAt) {
+                                      Map<String, Object> effective, String updatedBy, Instant updatedAt,
+                                      ReplanView replan) {
+    }
+
+    /**
+     * The background re-plan of the pending steps a PUT started (issue 9): its id, status (PENDING, DONE), the pages,
+     * reservations and communication changes done so far, and where to follow it ({@code href}).
+     */
+    @Schema(name = "JourneySettingsReplan")
+    public record ReplanView(java.util.UUID id, String tenant, String hotelCode, String status, int pages,
+                             int reservations, int changes, Instant requestedAt, Instant finishedAt, String href) {
+    }
+
+    @GET
+    @Path("/replans/{id}")
+    @RolesAllowed({Roles.MARKETER, Roles.ADMIN, Roles.VIEWER})
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "A settings re-plan job", description = "The re-plan of pending steps a PUT of journey "
+            + "settings started: PENDING while it runs (in the background, resumed after a crash), DONE when every "
+            + "reservation it applies to follows the settings.")
+    @APIResponse(responseCode = "200", description = "The job", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReplanView.class)))
+    @APIResponse(responseCode = "404", description = "No such job of this tenant, or the token does not admit it",
+            content = @Content(mediaType = ProblemDetail.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetail.class)))
+    public ReplanView replan(@PathParam("tenant") String tenant,
+                             @Parameter(description = "Job id") @PathParam("id") java.util.UUID id) {
+        admit(tenant);
+        return jobs.find(id).filter(job -> job.tenant().equals(tenant)).map(JourneySettingsResource::replanViewOf)
+                .orElseThrow(() -> new NotFoundException("No such re-plan job of this tenant"));
+    }
+
+    private static ReplanView replanViewOf(org.guestcrm.journey.settings.SettingsReplanJobs.Job job) {
+        return new ReplanView(job.id(), job.tenant(), job.hotelCode(), job.status(), job.pages(), job.reservations(),
+                job.changes(), job.requestedAt(), job.finishedAt(),
+                "/api/v1/journeys/" + job.tenant() + "/replans/" + job.id());
     }
 
     @GET
@@ -140,7 +174,7 @@ public class JourneySettingsResource {
     }
 
     @Inject
-    org.guestcrm.journey.settings.SettingsReplanner replanner;
+    org.guestcrm.journey.settings.SettingsReplanJobs jobs;
 
     private JourneySettingsView put(String tenant, String hotelCode, String body) {
         JourneyOverride override;
@@ -156,13 +190,18 @@ public class JourneySettingsResource {
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         JourneyOverride stored = override;
-        QuarkusTransaction.requiringNew().run(() -> settings.store(tenant, hotelCode, stored, access.actor(), now));
-        // This replica uses it at once; the others within journey.settings.reload-every.
+        String actor = access.actor();
+        // The settings and the re-plan job of their pending steps commit together (issue 9): the job runs in the
+        // background (SettingsReplanJobs), resumable, on whichever replica takes it.
+        java.util.UUID job = QuarkusTransaction.requiringNew().call(() -> {
+            settings.store(tenant, hotelCode, stored, actor, now);
+            return jobs.request(tenant, hotelCode, actor, now);
+        });
+        // This replica uses it at once for what it plans from now on; the others within journey.settings.reload-every.
         settings.reload();
-        // The pending steps of the reservations it applies to follow at once (issue 9), in pages; idempotent, so a PUT
-        // repeated after a failure here finishes what this one left.
-        replanner.replan(tenant, hotelCode, now);
-        return viewOf(tenant, hotelCode);
+        JourneySettingsView view = viewOf(tenant, hotelCode);
+        return new JourneySettingsView(view.tenant(), view.hotelCode(), view.override(), view.effective(),
+                view.updatedBy(), view.updatedAt(), jobs.find(job).map(JourneySettingsResource::replanViewOf).orElse(null));
     }
 
     private JourneySettingsView viewOf(String tenant, String hotelCode) {
@@ -174,7 +213,7 @@ public class JourneySettingsResource {
                         settings.noShowCutoffOf(tenant, hotel).map(Object::toString).orElse("none"),
                         settings.defaultLanguageOf(tenant, hotel)),
                 stored.map(JourneySettings.Stored::updatedBy).orElse(null),
-                stored.map(JourneySettings.Stored::updatedAt).orElse(null));
+                stored.map(JourneySettings.Stored::updatedAt).orElse(null), null);
     }
 
     private void admit(String tenant) {

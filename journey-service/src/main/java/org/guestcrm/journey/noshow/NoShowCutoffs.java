@@ -20,11 +20,11 @@ import org.guestcrm.journey.persistence.CommunicationEntity;
 import org.guestcrm.journey.persistence.CommunicationRepository;
 import org.guestcrm.journey.persistence.ReservationEntity;
 import org.guestcrm.journey.persistence.ReservationKey;
+import org.guestcrm.journey.persistence.ReservationPages;
 import org.guestcrm.journey.persistence.ReservationRepository;
 import org.guestcrm.platform.intake.Failures;
 import org.jboss.logging.Logger;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -120,19 +120,10 @@ public class NoShowCutoffs {
     /** Decides every candidate whose cut-off has passed at {@code now} (the sweep's clock: tests give their own). */
     public Sweep sweepAt(Instant now) {
         Instant at = now.truncatedTo(ChronoUnit.MICROS);
-        ReservationKey after = new ReservationKey("", "", "");
-        int decided = 0;
-        int changes = 0;
-        while (true) {
-            ReservationKey from = after;
-            Page page = QuarkusTransaction.requiringNew().call(() -> sweepPage(from, at));
-            decided += page.decided();
-            changes += page.changes();
-            if (page.last() == null) {
-                break;
-            }
-            after = page.last();
-        }
+        ReservationPages.Totals done = ReservationPages.walk(new ReservationKey("", "", ""),
+                after -> sweepPage(after, at));
+        int decided = done.rows();
+        int changes = done.changes();
         if (decided > 0) {
             LOG.infof("No-show cut-off: %d reservation(s) decided no-show, %d communication change(s).", decided,
                     changes);
@@ -140,10 +131,8 @@ public class NoShowCutoffs {
         return new Sweep(decided, changes);
     }
 
-    private record Page(ReservationKey last, int decided, int changes) {
-    }
-
-    Page sweepPage(ReservationKey after, Instant now) {
+    /** One page of candidates after {@code after}: rows = the reservations it decided no-show. */
+    ReservationPages.Page sweepPage(ReservationKey after, Instant now) {
         int limit = config.noShowSweep().batchSize();
         // Arrival dates whose cut-off may fall within the lookback, in any zone (UTC-12 .. UTC+14, up to 2 days after).
         LocalDate from = LocalDate.ofInstant(now.minus(config.noShowSweep().lookback()), ZoneOffset.UTC).minusDays(3);
@@ -166,7 +155,7 @@ public class NoShowCutoffs {
                 .setParameter("limit", limit)
                 .getResultList();
         if (candidates.isEmpty()) {
-            return new Page(null, 0, 0);
+            return new ReservationPages.Page(null, 0, 0);
         }
         List<ReservationEntity> decided = new ArrayList<>();
         for (ReservationEntity reservation : candidates) {
@@ -185,7 +174,6 @@ public class NoShowCutoffs {
                         reservation.lastEventId.toString(), now);
             }
         }
-        ReservationEntity last = candidates.getLast();
-        return new Page(candidates.size() < limit ? null : ReservationKey.of(last), decided.size(), changes);
+        return ReservationPages.Page.of(candidates, limit, decided.size(), changes);
     }
 }

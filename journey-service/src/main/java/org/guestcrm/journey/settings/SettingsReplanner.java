@@ -14,10 +14,9 @@ import org.guestcrm.journey.persistence.CommunicationEntity;
 import org.guestcrm.journey.persistence.CommunicationRepository;
 import org.guestcrm.journey.persistence.ReservationEntity;
 import org.guestcrm.journey.persistence.ReservationKey;
+import org.guestcrm.journey.persistence.ReservationPages;
 import org.guestcrm.journey.persistence.ReservationRepository;
-import org.jboss.logging.Logger;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -28,12 +27,11 @@ import jakarta.inject.Inject;
  * keyset pages of {@code journey.no-show-sweep.batch-size} reservations, one transaction each, the reservations locked
  * {@code FOR UPDATE} in the intake's key order (waiting for an intake batch holding one, never skipping it) and their
  * communications in one query. Replanning is idempotent: a reservation whose plan already follows the settings
- * changes nothing, so a retry or a second replica replanning the same change publishes nothing twice.
+ * changes nothing, so a retry or a second replica replanning the same change publishes nothing twice. The pages are
+ * walked by the background job {@link SettingsReplanJobs} (its cursor moved in each page's transaction).
  */
 @ApplicationScoped
 public class SettingsReplanner {
-
-    private static final Logger LOG = Logger.getLogger(SettingsReplanner.class);
 
     @Inject
     ReservationRepository reservations;
@@ -44,40 +42,16 @@ public class SettingsReplanner {
     @Inject
     org.guestcrm.journey.config.JourneyConfig config;
 
-    /** What a replan changed: reservations looked at, communication changes made. */
-    public record Replan(int reservations, int changes) {
-    }
-
     /**
-     * Plans again the journeys of {@code tenant}'s reservations (of {@code hotelCode} only, when not null) that may
-     * still have a message to send: departure at most 8 days ago (the survey's default window is 7 days after
-     * departure). The settings must already be in {@link JourneySettings} (reloaded after their commit).
+     * One page of the re-plan in the caller's transaction (the background job's): the reservations after {@code after}
+     * that may still have a message to send (departure at most 8 days before {@code now}), planned again.
      */
-    public Replan replan(String tenant, String hotelCode, Instant now) {
+    public ReservationPages.Page page(String tenant, String hotelCode, ReservationKey after, Instant now) {
         Instant at = now.truncatedTo(ChronoUnit.MICROS);
-        LocalDate since = LocalDate.ofInstant(at, ZoneOffset.UTC).minusDays(8);
-        ReservationKey after = new ReservationKey(tenant, hotelCode == null ? "" : hotelCode, "");
-        int seen = 0;
-        int changes = 0;
-        while (true) {
-            ReservationKey from = after;
-            Page page = QuarkusTransaction.requiringNew().call(() -> page(tenant, hotelCode, from, since, at));
-            seen += page.reservations();
-            changes += page.changes();
-            if (page.last() == null) {
-                break;
-            }
-            after = page.last();
-        }
-        LOG.infof("Journey settings of %s%s changed: %d reservation(s) planned again, %d communication change(s).",
-                tenant, hotelCode == null ? "" : " hotel " + hotelCode, seen, changes);
-        return new Replan(seen, changes);
+        return page(tenant, hotelCode, after, LocalDate.ofInstant(at, ZoneOffset.UTC).minusDays(8), at);
     }
 
-    private record Page(ReservationKey last, int reservations, int changes) {
-    }
-
-    private Page page(String tenant, String hotelCode, ReservationKey after, LocalDate since, Instant now) {
+    private ReservationPages.Page page(String tenant, String hotelCode, ReservationKey after, LocalDate since, Instant now) {
         int limit = config.noShowSweep().batchSize();
         @SuppressWarnings("unchecked")
         List<ReservationEntity> page = reservations.getEntityManager().createNativeQuery("""
@@ -98,7 +72,7 @@ public class SettingsReplanner {
                 .setParameter("limit", limit)
                 .getResultList();
         if (page.isEmpty()) {
-            return new Page(null, 0, 0);
+            return new ReservationPages.Page(null, 0, 0);
         }
         Set<ReservationKey> keys = new LinkedHashSet<>();
         page.forEach(r -> keys.add(ReservationKey.of(r)));
@@ -109,7 +83,6 @@ public class SettingsReplanner {
             changes += planning.replan(reservation, held.get(key), "journey-settings:" + key,
                     reservation.lastEventId.toString(), now);
         }
-        ReservationEntity last = page.getLast();
-        return new Page(page.size() < limit ? null : ReservationKey.of(last), page.size(), changes);
+        return ReservationPages.Page.of(page, limit, page.size(), changes);
     }
 }

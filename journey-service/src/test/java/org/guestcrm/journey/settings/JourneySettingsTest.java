@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -123,8 +124,10 @@ class JourneySettingsTest {
 
         String body = "{\"steps\": {\"preStay\": {\"daysFromArrival\": -5, \"at\": \"08:00\"}, "
                 + "\"inStay\": {\"minimumNights\": 3}}}";
-        put(tenant, path + "/hotels/REPLAN", body).then().statusCode(200);
-        // At once: the PUT's answer comes after the replan.
+        JsonPath started = put(tenant, path + "/hotels/REPLAN", body).then().statusCode(200).extract().jsonPath();
+        // The PUT answers with its re-plan job (issue 9: a background job, resumable), done within seconds.
+        assertEquals("REPLAN", started.getString("replan.hotelCode"));
+        awaitReplanned(tenant, started);
         JsonPath after = Staff.viewer(tenant).get(changed.communicationsPath()).then().statusCode(200).extract()
                 .jsonPath();
         assertEquals("RESCHEDULED", after.getString("find { it.step == 'PRE_STAY' }.status"));
@@ -149,11 +152,14 @@ class JourneySettingsTest {
                 1, WAIT);
 
         // The same settings again (a retried PUT, another replica): nothing moves, nothing is published again.
-        put(tenant, path + "/hotels/REPLAN", body).then().statusCode(200);
+        JsonPath again = awaitReplanned(tenant, put(tenant, path + "/hotels/REPLAN", body).then().statusCode(200)
+                .extract().jsonPath());
+        assertEquals(0, again.getInt("changes"), "the same settings change nothing");
+        assertTrue(again.getInt("reservations") >= 1);
         assertEquals(after.getList("updatedAt"), Staff.viewer(tenant).get(changed.communicationsPath()).jsonPath()
                 .getList("updatedAt"));
         // Back to the tenant's settings: the pre-stay moves back, the in-stay is wanted again.
-        put(tenant, path + "/hotels/REPLAN", "{}").then().statusCode(200);
+        awaitReplanned(tenant, put(tenant, path + "/hotels/REPLAN", "{}").then().statusCode(200).extract().jsonPath());
         JsonPath back = Staff.viewer(tenant).get(changed.communicationsPath()).jsonPath();
         assertEquals(at(arrival.minusDays(7), "09:00"), dueOf(back, "PRE_STAY"));
         assertEquals("SCHEDULED", back.getString("find { it.step == 'IN_STAY' }.status"));
@@ -247,6 +253,81 @@ class JourneySettingsTest {
         Staff.as("other-" + tenant, Roles.MARKETER).get(path).then().statusCode(404);
         Staff.as("other-" + tenant, Roles.MARKETER).contentType(ContentType.JSON).body("{}").put(path).then()
                 .statusCode(404);
+    }
+
+    @Inject
+    jakarta.persistence.EntityManager entityManager;
+
+    /**
+     * Issue 9: the re-plan is a background job that resumes after a crash and that replicas cannot apply twice. A job
+     * left by a replica whose lease is still valid is not touched; once that lease has expired (the replica crashed
+     * after its first page, its cursor after reservation A) this service takes it over and plans the rest (B) with the
+     * new settings, not A again, and marks it DONE.
+     */
+    @Test
+    void aReplanJobLeftByACrashedReplicaIsResumedAfterItsLastPageAndALiveLeaseIsLeftAlone() throws Exception {
+        String tenant = "jres-" + UUID.randomUUID().toString().substring(0, 8);
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        LocalDate arrival = LocalDate.now(ZoneOffset.UTC).plusDays(20);
+        Booking first = new Booking(tenant, "RESUME", "A" + suffix, "ra-" + tenant + "@example.com");
+        Booking second = new Booking(tenant, "RESUME", "B" + suffix, "rb-" + tenant + "@example.com");
+        for (Booking booking : java.util.List.of(first, second)) {
+            KafkaTestClients.sendAvro(Topic.PMS_RESERVATIONS.topicName(), booking.key(),
+                    booking.snapshot(1, ReservationStatus.CONFIRMED, arrival, arrival.plusDays(2)));
+        }
+        Predicate<JsonPath> planned = list -> list.getList("step").contains("PRE_STAY");
+        JsonPath firstBefore = awaitCommunications(first, planned);
+        awaitCommunications(second, planned);
+
+        // The settings changed and their job written by "another replica", which did the page up to A, then crashed.
+        java.util.UUID job = java.util.UUID.randomUUID();
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+            settings.store(tenant, "RESUME", org.guestcrm.journey.domain.JourneyOverride.read(java.util.Map.of("steps",
+                    java.util.Map.of("preStay", java.util.Map.of("daysFromArrival", -5, "at", "08:00")))), "test", now);
+            entityManager.createNativeQuery("""
+                            INSERT INTO settings_replan_job (id, tenant, hotel_code, status, after_hotel, after_id, pages,
+                                reservations, requested_by, requested_at, lease_owner, lease_expires_at, updated_at)
+                            VALUES (:id, :tenant, 'RESUME', 'PENDING', 'RESUME', :after, 1, 1, 'test', :now,
+                                'crashed-replica', now() + interval '1 hour', :now)""")
+                    .setParameter("id", job).setParameter("tenant", tenant).setParameter("after", first.reservationId())
+                    .setParameter("now", now.atOffset(ZoneOffset.UTC)).executeUpdate();
+        });
+        String href = "/api/v1/journeys/" + tenant + "/replans/" + job;
+        // Its lease is valid: the workers here (every second in tests) leave it alone.
+        Thread.sleep(3_000);
+        Staff.viewer(tenant).get(href).then().statusCode(200).body("status", equalTo("PENDING"))
+                .body("pages", equalTo(1));
+        assertEquals(at(arrival.minusDays(7), "09:00"), dueOf(Staff.viewer(tenant).get(second.communicationsPath())
+                .jsonPath(), "PRE_STAY"), "nothing planned under another replica's lease");
+
+        // The lease runs out: the job is taken over and finished from its cursor.
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery(
+                "UPDATE settings_replan_job SET lease_expires_at = now() - interval '1 second' WHERE id = :id")
+                .setParameter("id", job).executeUpdate());
+        JsonPath done = awaitReplanned(tenant, JsonPath.from("{\"replan\": {\"href\": \"" + href + "\"}}"));
+        assertEquals(2, done.getInt("reservations"), "the crashed replica's page and B");
+        assertEquals(2, done.getInt("pages"));
+        JsonPath secondAfter = Staff.viewer(tenant).get(second.communicationsPath()).jsonPath();
+        assertEquals("RESCHEDULED", secondAfter.getString("find { it.step == 'PRE_STAY' }.status"));
+        assertEquals(at(arrival.minusDays(5), "08:00"), dueOf(secondAfter, "PRE_STAY"));
+        assertEquals(firstBefore.getList("updatedAt"), Staff.viewer(tenant).get(first.communicationsPath()).jsonPath()
+                .getList("updatedAt"), "A, before the cursor, is not planned again by the resumed job");
+        Staff.viewer("other-" + tenant).get(href).then().statusCode(404);
+        Staff.viewer(tenant).get("/api/v1/journeys/" + tenant + "/replans/" + java.util.UUID.randomUUID()).then()
+                .statusCode(404);
+    }
+
+    /** Waits until the re-plan job a PUT answered with is DONE; returns the job. */
+    static JsonPath awaitReplanned(String tenant, JsonPath putAnswer) {
+        String href = putAnswer.getString("replan.href");
+        assertTrue(href != null && href.startsWith("/api/v1/journeys/" + tenant + "/replans/"), String.valueOf(href));
+        JsonPath[] job = new JsonPath[1];
+        org.awaitility.Awaitility.await().atMost(WAIT).pollInterval(java.time.Duration.ofMillis(200)).until(() -> {
+            job[0] = Staff.viewer(tenant).get(href).then().statusCode(200).extract().jsonPath();
+            return "DONE".equals(job[0].getString("status"));
+        });
+        return job[0];
     }
 
     private static io.restassured.response.Response put(String tenant, String path, String body) {
