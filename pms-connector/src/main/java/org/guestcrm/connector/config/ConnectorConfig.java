@@ -67,9 +67,20 @@ public interface ConnectorConfig {
         @WithDefault("268435456")
         long maxBytes();
 
-        /** Rows per transaction. */
-        @WithDefault("1000")
+        /**
+         * Lines per batch: one transaction, and (with {@link #toKafka}) one window of records sent and acknowledged
+         * before the batch commits with its cursor; at most this many lines are re-sent after a crash.
+         */
+        @WithDefault("5000")
         int batchSize();
+
+        /**
+         * true: a batch's records go straight to Kafka from the import worker and the batch commits (versions, states,
+         * counters, cursor) once the broker acknowledged them (the file and the cursor are the source of truth);
+         * false: through the outbox table and its relay, like the other intake paths.
+         */
+        @WithDefault("true")
+        boolean toKafka();
 
         /** A worker holds a job for this long per batch; a job whose lease ran out (a crashed replica) is resumed. */
         @WithDefault("60s")

@@ -24,9 +24,13 @@ import io.quarkus.scheduler.Scheduled;
 
 /**
  * Runs history imports, one job at a time per replica: claims a running job with a lease, reads its file from the
- * database, and emits it in batches of {@code connector.imports.batch-size} lines, each batch one transaction (outbox
- * rows, versions, counters and the last committed line together). A replica that dies leaves the lease to run out; the
- * next claim resumes after the last committed line, so no line is emitted twice or skipped.
+ * database, and emits it in batches of {@code connector.imports.batch-size} lines, each batch one transaction
+ * (versions, counters and the last committed line together). By default ({@code connector.imports.to-kafka}) a
+ * batch's records are sent straight to Kafka and acknowledged inside that transaction, before it commits: the file and
+ * the cursor are the source of truth, no outbox row is written. A replica that dies leaves the lease to run out; the
+ * next claim resumes after the last committed line, so no line is skipped, and at most the one batch that was sent but
+ * not committed is sent again, with the same event ids. Kafka not acknowledging a batch rolls it back and gives the
+ * job back for a retry after {@link #RETRY_AFTER}.
  */
 @ApplicationScoped
 public class HistoryImportWorker {
@@ -84,7 +88,22 @@ public class HistoryImportWorker {
                                 current.lastLine(), batchSize))
                         : CompletableFuture.completedFuture(null);
                 long expected = lastLine;
-                boolean applied = QuarkusTransaction.requiringNew().call(() -> applyBatch(job, expected, current));
+                boolean applied;
+                try {
+                    applied = applyWithRetries(job, expected, current);
+                } catch (RuntimeException failure) {
+                    HistoryRecordSender.NotAcknowledged e = causeOf(failure, HistoryRecordSender.NotAcknowledged.class);
+                    if (e == null) {
+                        throw failure;
+                    }
+                    upcoming.cancel(false);
+                    // the batch rolled back: the cursor is still at its first line; resumed from there after a pause
+                    LOG.warnf("History import %s of feed %s: Kafka did not acknowledge the batch of lines %d-%d (%s); the"
+                                    + " job resumes from line %d in %d s.", job.jobId(), job.feedId(), expected + 1,
+                            current.lastLine(), e.getMessage(), expected + 1, RETRY_AFTER.toSeconds());
+                    jobs.release(job.jobId(), owner, java.time.Instant.now().plus(RETRY_AFTER));
+                    return;
+                }
                 if (!applied) {
                     upcoming.cancel(false);
                     LOG.infof("History import %s: another worker holds it now; this one stops.", job.jobId());
@@ -165,11 +184,57 @@ public class HistoryImportWorker {
         return new Batch(parsed.size(), rows.size(), staged, acceptedLines, rejections, rejected, position, line);
     }
 
+    /** Pause before a job whose batch Kafka did not acknowledge is claimed again. */
+    static final java.time.Duration RETRY_AFTER = java.time.Duration.ofSeconds(5);
+
+    private static final int DECIDE_AGAIN_LIMIT = 5;
+
+    /**
+     * The batch in its own transaction; decided again (nothing of it committed) when a concurrent push created one of
+     * its aggregates or a deadlock with one chose this transaction.
+     */
+    private boolean applyWithRetries(Job job, long expected, Batch batch) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return QuarkusTransaction.requiringNew().call(() -> applyBatch(job, expected, batch));
+            } catch (RuntimeException e) {
+                if (attempt >= DECIDE_AGAIN_LIMIT
+                        || (causeOf(e, InboundMessageIntake.AggregateRace.class) == null && !concurrency(e))) {
+                    throw e;
+                }
+                LOG.infof("History import %s: the batch of lines %d-%d met a concurrent write (%s); decided again.",
+                        job.jobId(), expected + 1, batch.lastLine(), e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    private static <T extends Throwable> T causeOf(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    /** A deadlock or serialization failure (SQL state 40P01, 40001) anywhere in the cause chain. */
+    private static boolean concurrency(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && ("40P01".equals(sql.getSQLState())
+                    || "40001".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private boolean applyBatch(Job job, long expectedLastLine, Batch batch) {
         if (!jobs.holdForBatch(job.jobId(), owner, expectedLastLine, config.imports().lease())) {
             return false;
         }
-        InboundMessageIntake.HistoryOutcome outcome = intake.recordStagedRows(job.feedId(), batch.staged());
+        InboundMessageIntake.HistoryOutcome outcome = config.imports().toKafka()
+                ? intake.recordStagedRowsToKafka(job.feedId(), batch.staged())
+                : intake.recordStagedRows(job.feedId(), batch.staged());
         long unchanged = batch.acceptedLines().stream().filter(l -> !outcome.linesEmitting().contains(l)).count();
         jobs.commitBatch(job.jobId(), new BatchCounts(batch.lastLine(), batch.lines(), batch.accepted(), batch.rejected(),
                 unchanged, outcome.eventsEmitted()), batch.rejections(), config.imports().maxRejectionsKept());

@@ -118,6 +118,9 @@ public class InboundMessageIntake {
     @Inject
     WriteBackEchoes echoes;
 
+    @Inject
+    HistoryRecordSender sender;
+
     @Transactional
     public Receipt record(AcceptedMessage message) {
         return recordStaged(List.of(stage(message))).getFirst();
@@ -194,6 +197,16 @@ public class InboundMessageIntake {
             receipts.add(receiptOf(group.get(i), emissions[i]));
         }
         return receipts;
+    }
+
+    /**
+     * A history batch found an aggregate it took for new inserted meanwhile by another transaction: nothing of the batch
+     * may commit; decided again, the aggregate is then locked and compared with what that transaction held.
+     */
+    public static final class AggregateRace extends RuntimeException {
+        AggregateRace() {
+            super("an aggregate of the batch was created concurrently; the batch is decided again", null, false, false);
+        }
     }
 
     /** A group of several whose commit found one of its messages stored by a concurrent writer: nothing was written. */
@@ -322,6 +335,23 @@ public class InboundMessageIntake {
     }
 
     /**
+     * Records staged history rows in the caller's transaction with their records sent straight to Kafka (no outbox
+     * rows): versions and states written, then every emitted record acknowledged by the broker, before the caller
+     * commits the batch with its cursor. Throws {@link AggregateRace} (decide again) or
+     * {@link HistoryRecordSender.NotAcknowledged} (Kafka; the caller rolls back and resumes later from its cursor).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public HistoryOutcome recordStagedRowsToKafka(String feedId, StagedRows staged) {
+        if (staged.member.candidates().isEmpty()) {
+            return new HistoryOutcome(0, Set.of(), 0);
+        }
+        Emission emission = emit(feedId, List.of(staged.member), true).getFirst();
+        Set<Long> lines = new HashSet<>();
+        emission.emitted().forEach(c -> lines.add(c.line()));
+        return new HistoryOutcome(emission.emitted().size(), lines, emission.resets());
+    }
+
+    /**
      * Emits the rows of a daily export in the caller's transaction: correlation id {@code export:<exportId>}, not
      * history; a row without its own modification time takes the export's time as its version, so a row unchanged
      * since the previous export is a redelivery (nothing emitted) and a changed one is newer.
@@ -361,7 +391,7 @@ public class InboundMessageIntake {
                 Candidate candidate = part.get(k);
                 int at = offsets[i] + k;
                 candidates[at] = candidate;
-                serialised[at] = serialise(candidate.topic(), candidate.record());
+                serialised[at] = serialiseLearnt(candidate.topic(), candidate.record());
                 states[at] = stateFromPayload(candidate.record(), serialised[at]);
             }
         });
@@ -466,6 +496,16 @@ public class InboundMessageIntake {
      * is a retransmission (nothing of it written). A replay's emitted events get their replay event ids.
      */
     private List<Emission> emit(String feedId, List<Member> members) {
+        return emit(feedId, members, false);
+    }
+
+    /**
+     * {@code direct}: a history batch whose records go straight to Kafka ({@link HistoryRecordSender}) instead of the
+     * outbox: no placeholder rows are inserted first (new aggregates are inserted with their version by
+     * {@link IntakeWrites#writeVersions}), the versions are written, then the records sent and acknowledged, all before
+     * the caller's transaction commits.
+     */
+    private List<Emission> emit(String feedId, List<Member> members, boolean direct) {
         Set<AggregateVersions.Key> keys = new LinkedHashSet<>();
         Set<UUID> asked = new LinkedHashSet<>();
         for (Member member : members) {
@@ -474,7 +514,7 @@ public class InboundMessageIntake {
                 asked.add(member.duplicateOf());
             }
         }
-        Set<UUID> stored = writes.prepare(feedId, keys, asked);
+        Set<UUID> stored = direct ? Set.of() : writes.prepare(feedId, keys, asked);
         boolean[] duplicate = new boolean[members.size()];
         Set<UUID> inGroup = new HashSet<>();
         Set<AggregateVersions.Key> lockKeys = new LinkedHashSet<>();
@@ -626,7 +666,12 @@ public class InboundMessageIntake {
             }
             emissions.add(new Emission(emitted, emittedIds, skipped, memberResets, heldCancellations, false));
         }
-        if (!writes.write(feedId, inboundRows, rows, changed, resets, states, arrivals)) {
+        if (direct) {
+            if (!writes.writeVersions(feedId, locked.keySet(), changed, resets, states, arrivals)) {
+                throw new AggregateRace();
+            }
+            sender.sendAndAwait(rows);
+        } else if (!writes.write(feedId, inboundRows, rows, changed, resets, states, arrivals)) {
             if (members.size() > 1) {
                 throw new GroupConflict();
             }
@@ -643,6 +688,85 @@ public class InboundMessageIntake {
                     + record.getClass().getSimpleName());
         }
         return serde.serialize(topic.topicName(), record);
+    }
+
+    /** Per topic and record type: the serde's wire header (magic byte, schema id) before the Avro binary datum. */
+    private record WireLayout(byte[] header) {
+    }
+
+    private static final java.util.concurrent.ConcurrentMap<String, java.util.Optional<WireLayout>> WIRE_LAYOUTS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static final java.util.concurrent.ConcurrentMap<Class<?>, org.apache.avro.specific.SpecificDatumWriter<SpecificRecord>>
+            DATUM_WRITERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static final ThreadLocal<java.io.ByteArrayOutputStream> DATUM_BUFFERS =
+            ThreadLocal.withInitial(() -> new java.io.ByteArrayOutputStream(2048));
+
+    private static final ThreadLocal<org.apache.avro.io.BinaryEncoder> DATUM_ENCODERS = new ThreadLocal<>();
+
+    /**
+     * The record in the registry's wire format, as {@link #serialise} writes it, without the serde's per-record work
+     * (history import profile: the serde resolves the schema for every record). The serde's header before the datum is
+     * learnt once per topic and record type from one real serialisation and checked byte for byte against our own
+     * encoding of the same record; then every record is that header and its datum, encoded by a cached writer. A layout
+     * that does not match (another serde setting, headers instead of a payload id) leaves the serde doing every record.
+     */
+    private byte[] serialiseLearnt(Topic topic, SpecificRecord record) {
+        String type = topic.topicName() + "|" + record.getClass().getName();
+        java.util.Optional<WireLayout> layout = WIRE_LAYOUTS.get(type);
+        if (layout == null) {
+            byte[] real = serialise(topic, record);
+            byte[] datum = datum(record);
+            int header = real.length - datum.length;
+            boolean matches = header > 0 && java.util.Arrays.equals(real, header, real.length, datum, 0, datum.length);
+            if (!matches) {
+                LOG.infof("The registry serde's layout for %s is not a header and the datum; every record goes through"
+                        + " the serde.", record.getClass().getSimpleName());
+            }
+            WIRE_LAYOUTS.putIfAbsent(type, matches ? java.util.Optional.of(new WireLayout(
+                    java.util.Arrays.copyOf(real, header))) : java.util.Optional.empty());
+            return real;
+        }
+        if (layout.isEmpty()) {
+            return serialise(topic, record);
+        }
+        if (!topic.recordTypes().contains(record.getClass())) {
+            throw new IllegalArgumentException("Topic " + topic.topicName() + " does not carry "
+                    + record.getClass().getSimpleName());
+        }
+        byte[] header = layout.get().header();
+        java.io.ByteArrayOutputStream buffer = DATUM_BUFFERS.get();
+        buffer.reset();
+        buffer.write(header, 0, header.length);
+        writeDatum(record, buffer);
+        return buffer.toByteArray();
+    }
+
+    /** The record's Avro binary datum (no header), written with its class's own model (logical types). */
+    static byte[] datum(SpecificRecord record) {
+        java.io.ByteArrayOutputStream buffer = DATUM_BUFFERS.get();
+        buffer.reset();
+        writeDatum(record, buffer);
+        return buffer.toByteArray();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void writeDatum(SpecificRecord record, java.io.ByteArrayOutputStream buffer) {
+        org.apache.avro.specific.SpecificDatumWriter<SpecificRecord> writer = DATUM_WRITERS.computeIfAbsent(
+                record.getClass(), c -> new org.apache.avro.specific.SpecificDatumWriter<>((Class<SpecificRecord>) c));
+        org.apache.avro.io.BinaryEncoder encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(buffer,
+                DATUM_ENCODERS.get());
+        DATUM_ENCODERS.set(encoder);
+        try {
+            writer.write(record, encoder);
+            encoder.flush();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("a record could not be encoded", e);
+        } catch (RuntimeException e) {
+            throw new org.guestcrm.platform.intake.PoisonRecordException(record.getSchema().getName()
+                    + " cannot be written in its schema (" + e.getClass().getSimpleName() + ")", e);
+        }
     }
 
     /** Per record type: the Avro single-object header and the length of the serde's header before the same datum. */

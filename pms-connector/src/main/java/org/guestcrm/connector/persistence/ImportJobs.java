@@ -125,6 +125,18 @@ public class ImportJobs {
         }
     }
 
+    /**
+     * Gives a job back after a failure worth retrying (Kafka did not acknowledge a batch): its cursor stays at the last
+     * committed batch, and any replica (this one included) claims it again from there once {@code retryAt} passed.
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void release(UUID jobId, String owner, Instant retryAt) {
+        entityManager.createNativeQuery("""
+                        update import_job set lease_until = :until
+                        where job_id = :id and lease_owner = :owner and state = 'RUNNING'""")
+                .setParameter("until", retryAt).setParameter("id", jobId).setParameter("owner", owner).executeUpdate();
+    }
+
     /** Ends a job: DONE (its file is dropped) or FAILED with the exception class (never a message that may hold data). */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void finish(UUID jobId, String owner, String failure) {

@@ -262,6 +262,77 @@ public class IntakeWrites {
         return written;
     }
 
+    /**
+     * A history batch sent straight to Kafka (no outbox row): one statement writes its versions and states. Aggregates
+     * in {@code existing} were locked by {@link #lock} and are updated; the others are new and inserted with their
+     * version and state at once (no placeholder row first: one tuple, not two). Answers false when a new aggregate was
+     * inserted meanwhile by another transaction (a push of the same reservation): the caller rolls the batch back and
+     * decides it again against what is held now.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean writeVersions(String feedId, Set<Key> existing, Map<Key, Held> changed, Map<Key, Integer> resets,
+                                 Map<Key, AggregateVersions.ReservationState> states, List<EchoArrival> arrivals) {
+        TreeMap<Key, Boolean> touched = new TreeMap<>();
+        changed.keySet().forEach(k -> touched.put(k, Boolean.TRUE));
+        states.keySet().forEach(k -> touched.put(k, Boolean.TRUE));
+        if (touched.isEmpty() && arrivals.isEmpty()) {
+            return true;
+        }
+        long inserts = touched.keySet().stream().filter(k -> !existing.contains(k)).count();
+        return session().doReturningWork(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("""
+                    with u as materialized (
+                        select * from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[],
+                                             ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[],
+                                             ?::varchar[], ?::bytea[], ?::varchar[])
+                             with ordinality as x(t, i, hv, seq, off, vt, sha, ep, rs, hs, rid, st, ex, n)),
+                    n as (
+                        insert into aggregate_version (feed_id, aggregate_type, aggregate_id, pms_sequence, sequence_offset,
+                                                       version_time, content_sha256, sequence_epoch_start, sequence_resets,
+                                                       updated_at, pms_reservation_id, last_state)
+                        select ?, u.t, u.i, u.seq::bigint, u.off::bigint, u.vt::timestamptz, u.sha, u.ep::timestamptz,
+                               u.rs::int, now(), case when u.hs = 't' then u.rid end, case when u.hs = 't' then u.st end
+                        from u where u.ex = 'f'
+                        order by u.n
+                        on conflict do nothing
+                        returning 1),
+                    v as (
+                        update aggregate_version a set
+                            pms_sequence = case when u.hv = 't' then u.seq::bigint else a.pms_sequence end,
+                            sequence_offset = case when u.hv = 't' then u.off::bigint else a.sequence_offset end,
+                            version_time = case when u.hv = 't' then u.vt::timestamptz else a.version_time end,
+                            content_sha256 = case when u.hv = 't' then u.sha else a.content_sha256 end,
+                            sequence_epoch_start = case when u.hv = 't' then u.ep::timestamptz else a.sequence_epoch_start end,
+                            sequence_resets = a.sequence_resets + u.rs::int,
+                            updated_at = case when u.hv = 't' then now() else a.updated_at end,
+                            pms_reservation_id = case when u.hs = 't' then u.rid else a.pms_reservation_id end,
+                            last_state = case when u.hs = 't' then u.st else a.last_state end
+                        from u
+                        where u.ex = 't' and a.feed_id = ? and a.aggregate_type = u.t and a.aggregate_id = u.i
+                        returning 1),
+                    e as (
+                        delete from write_back_echo w using unnest(?::varchar[], ?::uuid[]) as x(p, ev)
+                        where w.feed_id = ? and w.pms_profile_id = x.p and w.event_id = x.ev
+                        returning 1)
+                    select (select count(*) from n), (select count(*) from v), (select count(*) from e)""")) {
+                int p = versionArrays(connection, statement, 1, touched, changed, resets, states);
+                statement.setArray(p++, connection.createArrayOf("varchar",
+                        touched.keySet().stream().map(k -> existing.contains(k) ? "t" : "f").toArray()));
+                statement.setString(p++, feedId);
+                statement.setString(p++, feedId);
+                statement.setArray(p++, connection.createArrayOf("varchar",
+                        arrivals.stream().map(EchoArrival::pmsProfileId).toArray()));
+                statement.setArray(p++, connection.createArrayOf("uuid",
+                        arrivals.stream().map(EchoArrival::eventId).toArray()));
+                statement.setString(p, feedId);
+                try (ResultSet rs = statement.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1) == inserts;
+                }
+            }
+        });
+    }
+
     private static int outboxArrays(Connection connection, PreparedStatement statement, int p, List<OutboxRow> rows)
             throws SQLException {
         statement.setArray(p++, connection.createArrayOf("uuid", rows.stream().map(OutboxRow::eventId).toArray()));

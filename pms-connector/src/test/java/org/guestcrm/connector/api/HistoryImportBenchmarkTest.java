@@ -100,19 +100,22 @@ class HistoryImportBenchmarkTest {
                 .until(this::work, w -> w.inserted - before.inserted >= expectedEvents);
         assertEquals(expectedEvents, after.kafkaRecords - before.kafkaRecords, "every event on Kafka, once");
 
+        org.eclipse.microprofile.config.Config config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
         double outboxSeconds = (committed - start) / 1e9;
         double kafkaSeconds = (sent - start) / 1e9;
-        System.out.printf("History import probe: %d rows (%d refused), %d events; file to outbox %.2f s = %.0f rows/s "
+        System.out.printf("History import probe: %d rows (%d refused), %d events; file to DONE (outbox or acknowledged) %.2f s = %.0f rows/s "
                         + "(job's own rate %.0f rows/s); file to Kafka %.2f s = %.0f rows/s, %.0f events/s; per row: "
                         + "%.3f commits, %.2f rows inserted, %.2f updated, %.2f fetched, %.0f WAL bytes, %.2f Kafka "
-                        + "records; durability: %s, relay producer acks=all idempotent, broker flush by the OS (Kafka "
-                        + "default), Kafka replication factor 1%n",
+                        + "records; path: %s, batch %s lines; durability: %s, producer acks=all idempotent, broker "
+                        + "flush by the OS (Kafka default), Kafka replication factor 1%n",
                 rows, malformedLines.size(), job.getLong("eventsEmitted"), outboxSeconds, rows / outboxSeconds,
                 job.getDouble("rowsPerSecond"), kafkaSeconds, rows / kafkaSeconds, expectedEvents / kafkaSeconds,
                 (after.commits - before.commits) / (double) rows, (after.inserted - before.inserted) / (double) rows,
                 (after.updated - before.updated) / (double) rows, (after.fetched - before.fetched) / (double) rows,
                 (after.walBytes - before.walBytes) / (double) rows,
-                (after.kafkaRecords - before.kafkaRecords) / (double) rows, durability);
+                (after.kafkaRecords - before.kafkaRecords) / (double) rows,
+                config.getOptionalValue("connector.imports.to-kafka", Boolean.class).orElse(true) ? "straight to Kafka" : "outbox and relay",
+                config.getOptionalValue("connector.imports.batch-size", String.class).orElse("5000 (default)"), durability);
     }
 
     /** Counters of the connector's database and the records on the connector's topics. */
