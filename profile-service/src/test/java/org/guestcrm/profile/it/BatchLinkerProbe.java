@@ -41,9 +41,22 @@ class BatchLinkerProbe {
 
     private static final double DUPLICATES = 0.2;
 
+    /**
+     * {@code -Dbatch-linker.households=0,0.15}: one run per share of persons living in another's household
+     * ({@link SyntheticGuests#person(int, double)}; above 0 also with second profiles that moved or changed surname),
+     * default 0 (the generator as before fs-9).
+     */
     @Test
     void historyImportScoring() {
+        for (String share : System.getProperty("batch-linker.households", "0").split(",")) {
+            historyImportScoring(Double.parseDouble(share.trim()));
+        }
+    }
+
+    private void historyImportScoring(double households) {
         int total = Integer.getInteger("batch-linker.profiles");
+        System.out.printf(Locale.ROOT, "=== model %s, %,d profiles, households share %.2f%n", MatchModel.VERSION, total,
+                households);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         List<int[]> order = new ArrayList<>(total);
         for (int person = 0; order.size() < total; person++) {
@@ -59,8 +72,9 @@ class BatchLinkerProbe {
         EmailEvidence emails = EmailEvidence.standard();
         List<PersonRecord> records = new ArrayList<>(total);
         Map<String, Integer> truth = new HashMap<>(total * 2);
+        Map<Integer, List<String>> idsOfPerson = new HashMap<>();
         for (int[] o : order) {
-            List<GuestProfileChanged> profiles = SyntheticGuests.guest("import", o[0], DUPLICATES);
+            List<GuestProfileChanged> profiles = SyntheticGuests.guest("import", o[0], DUPLICATES, households);
             GuestProfileChanged event = profiles.get(Math.min(o[1], profiles.size() - 1));
             SourceProfileEntity scratch = new SourceProfileEntity();
             GuestMapper.copyInto(event, scratch);
@@ -69,6 +83,7 @@ class BatchLinkerProbe {
             PersonRecord record = GuestMapper.personOf(scratch);
             records.add(record);
             truth.put(record.id(), o[0]);
+            idsOfPerson.computeIfAbsent(o[0], k -> new ArrayList<>()).add(record.id());
         }
         double prepareSeconds = (System.nanoTime() - start) / 1e9;
         double prepareCpu = (threads.getCurrentThreadCpuTime() - cpu) / 1e6;
@@ -131,6 +146,38 @@ class BatchLinkerProbe {
         System.out.printf(Locale.ROOT, "Quality: %,d true pairs, %,d predicted, %,d correct: precision %.4f, recall %.4f,"
                 + " F1 %.4f%n", truePairs, predicted, correct, precision, recall,
                 2 * precision * recall / (precision + recall));
+        if (households > 0) {
+            // Households: a member's profiles in one cluster with its household's other person (false merges by
+            // household); life events: a person who moved or changed surname whose two profiles are in one cluster.
+            long householdPairs = 0;
+            long householdsMerged = 0;
+            Map<SyntheticGuests.LifeEvent, long[]> kept = new java.util.EnumMap<>(SyntheticGuests.LifeEvent.class);
+            for (Map.Entry<Integer, List<String>> person : idsOfPerson.entrySet()) {
+                int index = person.getKey();
+                List<String> other = idsOfPerson.get(index - 1);
+                if (SyntheticGuests.inHousehold(index, households) && other != null) {
+                    householdPairs++;
+                    java.util.Set<Integer> mine = new java.util.HashSet<>();
+                    person.getValue().forEach(id -> mine.add(clusters.get(id)));
+                    if (other.stream().anyMatch(id -> mine.contains(clusters.get(id)))) {
+                        householdsMerged++;
+                    }
+                }
+                SyntheticGuests.LifeEvent event = SyntheticGuests.lifeEvent(index, households);
+                if (event != null && person.getValue().size() == 2) {
+                    long[] counts = kept.computeIfAbsent(event, k -> new long[2]);
+                    counts[1]++;
+                    if (clusters.get(person.getValue().get(0)).equals(clusters.get(person.getValue().get(1)))) {
+                        counts[0]++;
+                    }
+                }
+            }
+            System.out.printf(Locale.ROOT, "Households: %,d persons living with another, %,d of them in one cluster with"
+                    + " that other person%n", householdPairs, householdsMerged);
+            kept.forEach((event, counts) -> System.out.printf(Locale.ROOT, "Life event %s: %,d persons with two"
+                    + " profiles, %,d of them in one cluster (%.3f)%n", event, counts[1], counts[0],
+                    (double) counts[0] / counts[1]));
+        }
         assertEquals(total, clusters.size(), "every profile in a cluster");
         trace.print(Integer.getInteger("batch-linker.trace", 12));
     }

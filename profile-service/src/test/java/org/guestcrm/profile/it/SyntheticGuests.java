@@ -138,6 +138,74 @@ final class SyntheticGuests {
         return new Person(index, given, surname, birth, city, postcode, country, mail, phoneNumber);
     }
 
+    /**
+     * The person of this index, living with another when asked (fs-9's households): with probability
+     * {@code householdShare} (drawn from the index alone, apart from the person's own draws, so a share of 0 gives
+     * {@link #person(int)} exactly) person {@code index} shares the household of person {@code index - 1} (who may
+     * share one with {@code index - 2}: households of three and more): the same city and postcode (this generator's address: it
+     * has no street), mostly the same surname (70 %), sometimes the same e-mail (20 %, a family's one address) or
+     * phone (30 %, a landline); its own given name (never the other's) and its own birth date.
+     */
+    static Person person(int index, double householdShare) {
+        Person own = person(index);
+        if (!inHousehold(index, householdShare)) {
+            return own;
+        }
+        Person head = person(index - 1, householdShare);
+        Random h = new Random(0x2545F4914F6CDD1DL * (index + 3L) + 11);
+        h.nextDouble(); // the draw inHousehold made
+        String given = own.given();
+        for (int k = 1; given.equals(head.given()); k++) {
+            given = GIVEN[(java.util.Arrays.asList(GIVEN).indexOf(own.given()) + k) % GIVEN.length];
+        }
+        String surname = h.nextInt(10) < 7 ? head.surname() : own.surname();
+        LocalDate birth = own.birthDate();
+        if (birth != null && birth.equals(head.birthDate())) {
+            birth = birth.plusYears(3).plusDays(40);
+        }
+        String mail = h.nextInt(10) < 2 ? head.email() : own.email();
+        String phoneNumber = h.nextInt(10) < 3 ? head.phone() : own.phone();
+        return new Person(index, given, surname, birth, head.city(), head.postcode(), head.country(), mail, phoneNumber);
+    }
+
+    /** Whether person {@code index} lives in the household of person {@code index - 1} ({@link #person(int, double)}). */
+    static boolean inHousehold(int index, double householdShare) {
+        return householdShare > 0 && index > 0
+                && new Random(0x2545F4914F6CDD1DL * (index + 3L) + 11).nextDouble() < householdShare;
+    }
+
+    /** A life event between a person's two profiles (fs-9's households run only): moved, or a new surname. */
+    enum LifeEvent { MOVED, NEW_SURNAME }
+
+    /**
+     * With households asked for, one second profile in ten shows the person moved (another city and postcode) and
+     * one in twenty with another surname (married); drawn from the index alone. Null otherwise.
+     */
+    static LifeEvent lifeEvent(int index, double householdShare) {
+        if (householdShare <= 0) {
+            return null;
+        }
+        int draw = new Random(0x61C8864680B583EBL * (index + 5L) + 29).nextInt(20);
+        return draw < 2 ? LifeEvent.MOVED : draw < 3 ? LifeEvent.NEW_SURNAME : null;
+    }
+
+    private static Person withLifeEvent(Person variant, LifeEvent event, int index) {
+        if (event == null) {
+            return variant;
+        }
+        Person elsewhere = person(index + 1_000_003);
+        for (int k = 1; event == LifeEvent.MOVED && (elsewhere.city() == null || elsewhere.city().equals(variant.city()));
+                k++) {
+            elsewhere = person(index + 1_000_003 + k);
+        }
+        if (event == LifeEvent.MOVED) {
+            return new Person(variant.index(), variant.given(), variant.surname(), variant.birthDate(),
+                    elsewhere.city(), elsewhere.postcode(), elsewhere.country(), variant.email(), variant.phone());
+        }
+        return new Person(variant.index(), variant.given(), elsewhere.surname(), variant.birthDate(), variant.city(),
+                variant.postcode(), variant.country(), variant.email(), variant.phone());
+    }
+
     /** Another PMS's view of the same person (typing errors, another, relay or no e-mail, ...). */
     static Person variant(Person p, Random r) {
         String given = p.given();
@@ -213,12 +281,21 @@ final class SyntheticGuests {
 
     /** One guest of {@link #store}: the person's profile and perhaps its second one. */
     static List<GuestProfileChanged> guest(String tenant, int index, double duplicateShare) {
-        Person p = person(index);
+        return guest(tenant, index, duplicateShare, 0);
+    }
+
+    /**
+     * {@link #guest(String, int, double)} with households ({@link #person(int, double)}) and life events between the
+     * two profiles ({@link #lifeEvent}) when {@code householdShare} is above 0.
+     */
+    static List<GuestProfileChanged> guest(String tenant, int index, double duplicateShare, double householdShare) {
+        Person p = person(index, householdShare);
         Random r = new Random(index * 31L + 5);
         List<GuestProfileChanged> profiles = new ArrayList<>(2);
         profiles.add(event(tenant, "first-pms", "P-" + index, p));
         if (r.nextDouble() < duplicateShare) {
-            profiles.add(event(tenant, "second-pms", "D-" + index, variant(p, r)));
+            profiles.add(event(tenant, "second-pms", "D-" + index,
+                    withLifeEvent(variant(p, r), lifeEvent(index, householdShare), index)));
         }
         return profiles;
     }

@@ -86,6 +86,64 @@ class MatchingRulesTest {
                 .filter(e -> e.field().equals("city")).findFirst().orElseThrow().level());
     }
 
+    /**
+     * fs-9: two persons of one household sharing a landline or a family e-mail (and the address and surname; their own
+     * given names and birth dates) are never merged automatically, while one person who moved or changed surname still
+     * is on strong evidence.
+     */
+    @Test
+    void fs9APersonsHouseholdIsNoMatchButAMoveOrANewSurnameStillIs() {
+        ClusterScorer scorer = new ClusterScorer(new MatchModel(), ClusterScorer.Thresholds.STANDARD);
+        PersonRecord anna = PersonRecord.of("a", "Anna", "Keller", "1975-04-12", "8004", "Zuerich", "Seestrasse 12",
+                "kellers@mail.example", null, "+41441234567", null, emails);
+        PersonRecord peter = PersonRecord.of("b", "Peter", "Keller", "1972-11-30", "8004", "Zuerich", "Seestrasse 12",
+                "kellers@mail.example", null, "+41441234567", null, emails);
+        MatchModel.Score household = new MatchModel().compare(anna, peter);
+        assertTrue(household.weight() > 20, "the fields shared weigh a lot: " + household.explain());
+        assertEquals("different given names and different birth dates sharing a contact point (a household's)",
+                household.hardConflict());
+        assertEquals(ClusterScorer.Outcome.REVIEW, decide(scorer, peter, anna),
+                "a household's second person goes to review at most");
+
+        // Either shared contact point alone is enough; a given name with a typing error is not another person's.
+        PersonRecord peterOwnMail = PersonRecord.of("c", "Peter", "Keller", "1972-11-30", "8004", "Zuerich",
+                "Seestrasse 12", "peter.keller@mail.example", null, "+41441234567", null, emails);
+        assertTrue(new MatchModel().compare(anna, peterOwnMail).conflicting());
+        PersonRecord annaMistyped = PersonRecord.of("d", "Anan", "Keller", "1990-01-05", "8004", "Zuerich",
+                "Seestrasse 12", "kellers@mail.example", null, "+41441234567", null, emails);
+        assertFalse(new MatchModel().compare(anna, annaMistyped).conflicting(), "anan is anna mistyped");
+        // Names swapped and mistyped (fake_1000: dixon james / jsames): not two given names.
+        PersonRecord swapped = PersonRecord.of("s", "Kelelr", "Anan", "1990-01-05", "8004", "Zuerich", null,
+                "kellers@mail.example", null, null, null, emails);
+        assertFalse(new MatchModel().compare(anna, swapped).conflicting());
+        assertTrue(new ClusterScorer(new MatchModel(), ClusterScorer.Thresholds.STANDARD).crossConflict(
+                java.util.List.of(anna), java.util.List.of(peter), TermFrequencies.none()) != null,
+                "two guests of one household are never joined by a bridging profile");
+
+        // The same person moved: another address, the same names, birth date and e-mail.
+        PersonRecord moved = PersonRecord.of("e", "Anna", "Keller", "1975-04-12", "3011", "Bern", "Marktgasse 3",
+                "anna.keller@mail.example", null, null, null, emails);
+        PersonRecord before = PersonRecord.of("f", "Anna", "Keller", "1975-04-12", "8004", "Zuerich", "Seestrasse 12",
+                "anna.keller@mail.example", null, null, null, emails);
+        assertEquals(ClusterScorer.Outcome.AUTO_MERGE, decide(scorer, moved, before));
+        // She married and took another surname, at the same address: her given name, birth date and own e-mail.
+        PersonRecord married = PersonRecord.of("g", "Anna", "Brunner", "1975-04-12", "8004", "Zuerich",
+                "Seestrasse 12", "anna.keller@mail.example", null, null, null, emails);
+        assertEquals(ClusterScorer.Outcome.AUTO_MERGE, decide(scorer, married, before));
+        // ... and without a birth date: her own e-mail is strong evidence.
+        PersonRecord marriedNoDate = PersonRecord.of("h", "Anna", "Brunner", null, "8004", "Zuerich", "Seestrasse 12",
+                "anna.keller@mail.example", null, null, null, emails);
+        assertEquals(ClusterScorer.Outcome.AUTO_MERGE, decide(scorer, marriedNoDate, before));
+        // A typing error in the given name with the same birth date is the same person, not a household.
+        PersonRecord typo = PersonRecord.of("i", "Anan", "Keller", "1975-04-12", "8004", "Zuerich", "Seestrasse 12",
+                null, null, null, null, emails);
+        assertEquals(ClusterScorer.Outcome.AUTO_MERGE, decide(scorer, typo, before));
+    }
+
+    private static ClusterScorer.Outcome decide(ClusterScorer scorer, PersonRecord newcomer, PersonRecord held) {
+        return scorer.decide(newcomer, java.util.Map.of(1, java.util.List.of(held))).outcome();
+    }
+
     private String emailLevel(String a, String b) {
         MatchModel.Score score = new MatchModel().compare(
                 PersonRecord.of("a", null, null, null, null, null, null, a, null, emails),
