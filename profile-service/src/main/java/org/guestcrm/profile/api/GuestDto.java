@@ -22,9 +22,17 @@ public record GuestDto(
         java.util.Map<String, String> fieldSources,
         java.util.Map<String, String> preferences,
         org.guestcrm.profile.domain.StaySummary stays,
+        QualificationDto qualification,
         List<SourceProfileDto> sourceProfiles,
         Instant createdAt,
         Instant updatedAt) {
+
+    /**
+     * The qualification tier (PROSPECT, GUEST, REPEAT, VIP) by the tenant's tier rules as of the guest's last
+     * recomposition, and why (counts and thresholds); null for a guest not recomposed since tiers exist.
+     */
+    public record QualificationDto(String tier, String reason) {
+    }
 
     /**
      * A normalised contact point (e-mail lower-case, phone E.164) and the source profiles holding it (provenance).

@@ -427,6 +427,8 @@ public final class GuestMapper {
                 guest.fieldSources == null ? Map.of() : guest.fieldSources,
                 guest.preferences == null ? Map.of() : new java.util.TreeMap<>(guest.preferences),
                 stays,
+                guest.qualificationTier == null ? null
+                        : new GuestDto.QualificationDto(guest.qualificationTier, guest.qualificationReason),
                 sources.stream().map(s -> {
                     MatchDecisionEntity decision = latestDecision.get(s.id);
                     return new GuestDto.SourceProfileDto(s.pmsSystem, s.pmsProfileId, s.hotelCode, s.changeType,

@@ -110,6 +110,7 @@ public class GuestErasure {
         entityManager.createNativeQuery("""
                 update guest set title = null, first_name = null, last_name = null, birth_date = null, language = null,
                     nationality = null, company_name = null, field_sources = null, preferences = null, published_fingerprint = null,
+                    qualification_tier = null, qualification_reason = null,
                     erased_at = ?2, updated_at = ?2, version = version + 1
                 where id = any(?1)""").setParameter(1, guests.toArray(UUID[]::new)).setParameter(2, now).executeUpdate();
         entityManager.clear();

@@ -60,6 +60,8 @@ public class GuestRecomposer {
     SharedContactPoints shared;
     @Inject
     jakarta.persistence.EntityManager entityManager;
+    @Inject
+    org.guestcrm.profile.persistence.TenantTierRules tierRules;
 
     private final io.micrometer.core.instrument.Counter unchanged;
 
@@ -151,6 +153,10 @@ public class GuestRecomposer {
                     rowsByGuest.getOrDefault(guest.id, List.of()), GuestMapper.contactPointRows(guest, record, idsByKey));
             StaySummary staySummary = GuestMapper.staySummary(guestSources.stream()
                     .flatMap(s -> stays.getOrDefault(GuestMapper.keyOf(s), List.of()).stream()).toList());
+            org.guestcrm.profile.domain.TierRules.Qualification qualification = tierRules.rulesFor(guest.tenant)
+                    .qualify(staySummary);
+            guest.qualificationTier = qualification.tier().name();
+            guest.qualificationReason = qualification.reason();
             publishIfVisiblyChanged(guest, rows, guestSources, staySummary, entry.getValue(), now);
         }
     }

@@ -51,6 +51,14 @@ public class GuestEntity extends PanacheEntityBase {
     @Column(columnDefinition = "jsonb")
     public java.util.Map<String, String> preferences;
 
+    /** The qualification tier (domain.QualificationTier) by the tenant's rules at the last recomposition (V24). */
+    @Column(name = "qualification_tier")
+    public String qualificationTier;
+
+    /** Why that tier: counts and thresholds, no personal data. */
+    @Column(name = "qualification_reason")
+    public String qualificationReason;
+
     /** SHA-256 of what the last GuestUpdated on crm.guests carried (GuestRecomposer publishes only on a change). */
     @Column(name = "published_fingerprint")
     public String publishedFingerprint;

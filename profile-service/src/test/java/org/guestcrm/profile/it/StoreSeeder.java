@@ -204,7 +204,8 @@ public class StoreSeeder {
         guest.publishedFingerprint = GuestMapper.visibleFingerprint(updated);
         row(t.guests, guest.id, guest.tenant, guest.title, guest.firstName, guest.lastName, guest.birthDate,
                 guest.language, guest.nationality, guest.companyName, guest.version, guest.createdAt, guest.updatedAt,
-                jsonOf(guest.fieldSources), guest.publishedFingerprint, jsonOf(guest.preferences));
+                jsonOf(guest.fieldSources), guest.publishedFingerprint, jsonOf(guest.preferences),
+                NO_STAYS.tier().name(), NO_STAYS.reason());
         for (GuestContactPointEntity p : points) {
             row(t.contactPoints, p.guestId, p.tenant, p.kind.name(), p.value, p.type, p.primary, p.sourceProfileId,
                     p.lastSeenAt, p.sourceTrust, p.notForMarketing, ContactPointRef.of(p.tenant, p.kind.name(), p.value));
@@ -236,7 +237,8 @@ public class StoreSeeder {
             copy.copyIn("copy source_profile (" + SOURCE_PROFILE_COLUMNS + ") from stdin",
                     new StringReader(t.sourceProfiles.toString()));
             copy.copyIn("copy guest (id, tenant, title, first_name, last_name, birth_date, language, nationality,"
-                    + " company_name, version, created_at, updated_at, field_sources, published_fingerprint, preferences)"
+                    + " company_name, version, created_at, updated_at, field_sources, published_fingerprint, preferences,"
+                    + " qualification_tier, qualification_reason)"
                     + " from stdin", new StringReader(t.guests.toString()));
             copy.copyIn("copy guest_source_profile (source_profile_id, guest_id, linked_at) from stdin",
                     new StringReader(t.links.toString()));
@@ -291,6 +293,10 @@ public class StoreSeeder {
         }
     }
 
+    /** A seeded guest's tier: the seeder writes no stays, and its tenants keep the default rules. */
+    private static final org.guestcrm.profile.domain.TierRules.Qualification NO_STAYS =
+            org.guestcrm.profile.domain.TierRules.DEFAULT.qualify(org.guestcrm.profile.domain.StaySummary.NONE);
+
     /** One row in COPY's text format: tab-separated, \N for null, backslash, tab and line breaks escaped. */
     private static void row(StringBuilder out, Object... values) {
         for (int i = 0; i < values.length; i++) {
@@ -303,7 +309,13 @@ public class StoreSeeder {
                 continue;
             }
             String s = v instanceof Boolean b ? (b ? "t" : "f") : v.toString();
-            for (int c = 0; c < s.length(); c++) {
+            // Most values hold nothing to escape: appended whole, up to the first character that needs it.
+            int clean = 0;
+            while (clean < s.length() && !needsEscape(s.charAt(clean))) {
+                clean++;
+            }
+            out.append(s, 0, clean);
+            for (int c = clean; c < s.length(); c++) {
                 char ch = s.charAt(c);
                 switch (ch) {
                     case '\\' -> out.append("\\\\");
@@ -315,5 +327,9 @@ public class StoreSeeder {
             }
         }
         out.append('\n');
+    }
+
+    private static boolean needsEscape(char ch) {
+        return ch == '\\' || ch == '\t' || ch == '\n' || ch == '\r';
     }
 }
