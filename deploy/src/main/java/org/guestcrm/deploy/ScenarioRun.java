@@ -206,7 +206,8 @@ final class ScenarioRun {
 
         boolean passed() {
             return settled && accepted == reservations && violations.values().stream().allMatch(v -> v == 0)
-                    && duplicateMails == 0 && sameEmailPairsSplit == 0 && campaign.launched();
+                    && duplicateMails == 0 && sameEmailPairsSplit == 0 && campaign.launched()
+                    && campaign.headerProblems().isEmpty();
         }
 
         String line() {
@@ -226,19 +227,24 @@ final class ScenarioRun {
      * no mail of the campaign may reach them.
      */
     record Campaign(boolean launched, String problem, int planned, int skipped, int optedOut, int optedOutPlanned,
-                    int optedOutMailed) {
+                    int optedOutMailed, int mailsRead, List<String> headerProblems) {
 
         static Campaign failed(String problem) {
-            return new Campaign(false, problem, 0, 0, 0, 0, 0);
+            return new Campaign(false, problem, 0, 0, 0, 0, 0, 0, List.of());
         }
 
         String line() {
             return launched
-                    ? String.format(Locale.ROOT, "campaign planned %d skipped %d (opted-out guests %d: planned %d, mailed %d)",
-                            planned, skipped, optedOut, optedOutPlanned, optedOutMailed)
+                    ? String.format(Locale.ROOT, "campaign planned %d skipped %d (opted-out guests %d: planned %d, mailed %d;"
+                                    + " RFC 8058 headers on %d of %d campaign mails read over IMAP%s)",
+                            planned, skipped, optedOut, optedOutPlanned, optedOutMailed, mailsRead - headerProblems.size(),
+                            mailsRead, headerProblems.isEmpty() ? "" : ": " + String.join("; ", headerProblems))
                     : "campaign NOT launched (" + problem + ")";
         }
     }
+
+    /** Campaign mails read back over IMAP (at most this many) to check their unsubscribe headers. */
+    static final int CAMPAIGN_MAILS_READ = 3;
 
     private final LocalStack stack;
     private final StackConfig config;
@@ -398,9 +404,105 @@ final class ScenarioRun {
                 .filter(e -> !theirSteps.contains(e.communicationId())).count();
         if (!optedOut.isEmpty() && !optedOutByGuest.keySet().stream().allMatch(previewed::contains)) {
             return new Campaign(false, "the preview does not list every opted-out guest of the segment", planned, skipped,
-                    optedOut.size(), optedOutPlanned, optedOutMailed);
+                    optedOut.size(), optedOutPlanned, optedOutMailed, 0, List.of());
         }
-        return new Campaign(true, null, planned, skipped, optedOut.size(), optedOutPlanned, optedOutMailed);
+        List<String> headerProblems = new ArrayList<>();
+        int read = readCampaignMails(reservations, optedOut, launchedAt, headerProblems);
+        if (counts.path("SENT").asInt() > 0 && read == 0) {
+            headerProblems.add(counts.path("SENT").asInt() + " campaign mails SENT, none found in the mail catcher");
+        }
+        return new Campaign(true, null, planned, skipped, optedOut.size(), optedOutPlanned, optedOutMailed, read,
+                headerProblems);
+    }
+
+    /**
+     * A campaign mail is a marketing mail: RFC 8058 asks for {@code List-Unsubscribe: <https://...>} and
+     * {@code List-Unsubscribe-Post: List-Unsubscribe=One-Click}. Up to {@link #CAMPAIGN_MAILS_READ} of them are read back
+     * over IMAP: a mail the journal shows after the launch to a guest of the group, whose communication is none of that
+     * guest's reservation steps, is the campaign's. Returns how many were read; what is wrong goes to {@code problems}.
+     */
+    private int readCampaignMails(List<Reservation> reservations, List<Reservation> optedOut, Instant launchedAt,
+                                  List<String> problems) {
+        Map<String, Reservation> byRecipient = new HashMap<>();
+        for (Reservation r : reservations) {
+            if (r.accepted && r.email != null && !optedOut.contains(r)) {
+                byRecipient.putIfAbsent(MailJournal.recipientHash(r.email), r);
+            }
+        }
+        Map<String, Set<String>> stepsOf = new HashMap<>();
+        int read = 0;
+        for (MailJournal.Entry entry : MailJournal.read(stack.mailJournal())) {
+            Reservation r = byRecipient.get(entry.recipientHash());
+            if (read >= CAMPAIGN_MAILS_READ || r == null || entry.receivedAtMillis() < launchedAt.toEpochMilli()
+                    || entry.communicationId().equals("-")) {
+                continue;
+            }
+            Set<String> steps = stepsOf.computeIfAbsent(r.email.toLowerCase(Locale.ROOT), k -> {
+                Set<String> ids = new java.util.HashSet<>();
+                reservations.stream().filter(o -> o.email != null && o.email.equalsIgnoreCase(r.email)).forEach(o -> {
+                    JsonNode list = get(StackConfig.Port.JOURNEY, "/api/v1/reservations/" + TENANT + "/" + o.hotel + "/"
+                            + o.id + "/communications");
+                    if (list != null) {
+                        list.forEach(c -> ids.add(c.path("id").asText(c.path("communicationId").asText())));
+                    }
+                });
+                return ids;
+            });
+            if (steps.contains(entry.communicationId())) {
+                continue;
+            }
+            read++;
+            // The journey sends to the address as normalised (lower case); the catcher keeps a mailbox per address.
+            String problem = unsubscribeHeaderProblem(r.email.toLowerCase(Locale.ROOT), entry.communicationId());
+            if (problem != null && !r.email.equals(r.email.toLowerCase(Locale.ROOT))) {
+                String asGiven = unsubscribeHeaderProblem(r.email, entry.communicationId());
+                problem = asGiven == null ? null : problem;
+            }
+            if (problem != null) {
+                problems.add(problem);
+            }
+        }
+        return read;
+    }
+
+    /** Null when the mail of {@code communicationId} in {@code address}'s IMAP inbox carries both RFC 8058 headers. */
+    private String unsubscribeHeaderProblem(String address, String communicationId) {
+        java.util.Properties properties = new java.util.Properties();
+        properties.put("mail.store.protocol", "imap");
+        properties.put("mail.imap.host", "localhost");
+        properties.put("mail.imap.port", Integer.toString(config.port(StackConfig.Port.IMAP)));
+        try {
+            jakarta.mail.Store store = jakarta.mail.Session.getInstance(properties).getStore("imap");
+            store.connect("localhost", config.port(StackConfig.Port.IMAP), address, address);
+            try {
+                jakarta.mail.Folder inbox = store.getFolder("INBOX");
+                inbox.open(jakarta.mail.Folder.READ_ONLY);
+                try {
+                    for (jakarta.mail.Message message : inbox.getMessages()) {
+                        String[] id = message.getHeader("X-GuestCRM-Communication-Id");
+                        if (id == null || !communicationId.equals(id[0].trim())) {
+                            continue;
+                        }
+                        String[] unsubscribe = message.getHeader("List-Unsubscribe");
+                        String[] post = message.getHeader("List-Unsubscribe-Post");
+                        if (unsubscribe == null || !unsubscribe[0].trim().matches("(?s).*<https?://[^>]+>.*")) {
+                            return "campaign mail " + communicationId + " without a List-Unsubscribe <http(s) URL>";
+                        }
+                        if (post == null || !post[0].trim().equals("List-Unsubscribe=One-Click")) {
+                            return "campaign mail " + communicationId + " without List-Unsubscribe-Post: List-Unsubscribe=One-Click";
+                        }
+                        return null;
+                    }
+                    return "campaign mail " + communicationId + " is in the journal but not in its recipient's inbox";
+                } finally {
+                    inbox.close(false);
+                }
+            } finally {
+                store.close();
+            }
+        } catch (jakarta.mail.MessagingException e) {
+            return "campaign mail " + communicationId + " not readable over IMAP: " + e.getClass().getSimpleName();
+        }
     }
 
     private JsonNode send(String method, String path, ObjectNode body, int expected) {

@@ -352,6 +352,11 @@ class LocalStackIT {
         assertEquals(0, result.sameEmailPairsSplit(), result::line);
         // Every person is distinct: a merge of two of them is a false match the golden records must not make.
         assertTrue(result.precision() >= 0.99, result::line);
+        // The campaign launched to the group: the opted-out are skipped and get none of it; the campaign mails read back
+        // over IMAP carry RFC 8058's List-Unsubscribe (an https link) and List-Unsubscribe-Post headers.
+        assertTrue(result.campaign().launched(), result::line);
+        assertEquals(0, result.campaign().optedOutMailed(), result::line);
+        assertEquals(List.of(), result.campaign().headerProblems(), result::line);
     }
 
     @Test
