@@ -273,6 +273,7 @@ public final class GuestMapper {
                 .setTotalSpend(stays.mainCurrency() == null ? null : org.guestcrm.events.Money.newBuilder()
                         .setAmount(stays.spendByCurrency().get(stays.mainCurrency()).setScale(4, java.math.RoundingMode.HALF_EVEN))
                         .setCurrency(stays.mainCurrency()).build())
+                .setQualificationTier(guest.qualificationTier)
                 .build();
     }
 

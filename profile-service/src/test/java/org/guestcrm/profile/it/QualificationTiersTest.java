@@ -116,6 +116,12 @@ class QualificationTiersTest {
         awaitTier(tenant, guestId, "VIP");
         Staff.viewer(tenant).get("/api/v1/guests/{id}", guestId).then()
                 .body("qualification.reason", equalTo("2100 CHF spent, VIP from 2000"));
+        // The golden record on crm.guests carries the tier: every tier the guest went through, the latest last.
+        await().atMost(SurvivorshipFlowTest.PATIENCE).untilAsserted(() -> org.junit.jupiter.api.Assertions.assertEquals(
+                "VIP", GuestsTopic.updates(guestId).getLast().getQualificationTier()));
+        List<String> published = GuestsTopic.updates(guestId).stream().map(u -> u.getQualificationTier())
+                .filter(java.util.Objects::nonNull).distinct().toList();
+        org.junit.jupiter.api.Assertions.assertEquals(List.of("PROSPECT", "GUEST", "REPEAT", "VIP"), published);
 
         // The same stays at the default-rules tenant: 1 stay, a guest.
         StaysFlowTest.send(StaysFlowTest.reservation(defaults, "opera", "ZRH1", "Q-1", 1, "T-1",
