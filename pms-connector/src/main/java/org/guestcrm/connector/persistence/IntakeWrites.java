@@ -40,6 +40,23 @@ import org.hibernate.Session;
 @ApplicationScoped
 public class IntakeWrites {
 
+    /**
+     * The one way both intake statements move an aggregate's row ({@code u}: the unnested aggregates; {@code hv}: a
+     * version to hold, {@code hs}: a state to keep): the push group commit's and the history import's.
+     */
+    private static final String AGGREGATE_VERSION_UPDATE = """
+            update aggregate_version a set
+                pms_sequence = case when u.hv = 't' then u.seq::bigint else a.pms_sequence end,
+                sequence_offset = case when u.hv = 't' then u.off::bigint else a.sequence_offset end,
+                version_time = case when u.hv = 't' then u.vt::timestamptz else a.version_time end,
+                content_sha256 = case when u.hv = 't' then u.sha else a.content_sha256 end,
+                sequence_epoch_start = case when u.hv = 't' then u.ep::timestamptz else a.sequence_epoch_start end,
+                sequence_resets = a.sequence_resets + u.rs::int,
+                updated_at = case when u.hv = 't' then now() else a.updated_at end,
+                pms_reservation_id = case when u.hs = 't' then u.rid else a.pms_reservation_id end,
+                last_state = case when u.hs = 't' then u.st else a.last_state end
+            """;
+
     /** An outbox row, its payload serialised (registry wire format). */
     public record OutboxRow(UUID eventId, String eventType, String topic, String recordKey, String correlationId,
                             byte[] payload) {
@@ -202,16 +219,7 @@ public class IntakeWrites {
                         order by u.n
                         returning 1),
                     v as (
-                        update aggregate_version a set
-                            pms_sequence = case when u.hv = 't' then u.seq::bigint else a.pms_sequence end,
-                            sequence_offset = case when u.hv = 't' then u.off::bigint else a.sequence_offset end,
-                            version_time = case when u.hv = 't' then u.vt::timestamptz else a.version_time end,
-                            content_sha256 = case when u.hv = 't' then u.sha else a.content_sha256 end,
-                            sequence_epoch_start = case when u.hv = 't' then u.ep::timestamptz else a.sequence_epoch_start end,
-                            sequence_resets = a.sequence_resets + u.rs::int,
-                            updated_at = case when u.hv = 't' then now() else a.updated_at end,
-                            pms_reservation_id = case when u.hs = 't' then u.rid else a.pms_reservation_id end,
-                            last_state = case when u.hs = 't' then u.st else a.last_state end
+                        """ + AGGREGATE_VERSION_UPDATE + """
                         from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[],
                                     ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::bytea[])
                              as u(t, i, hv, seq, off, vt, sha, ep, rs, hs, rid, st)
@@ -297,16 +305,7 @@ public class IntakeWrites {
                         on conflict do nothing
                         returning 1),
                     v as (
-                        update aggregate_version a set
-                            pms_sequence = case when u.hv = 't' then u.seq::bigint else a.pms_sequence end,
-                            sequence_offset = case when u.hv = 't' then u.off::bigint else a.sequence_offset end,
-                            version_time = case when u.hv = 't' then u.vt::timestamptz else a.version_time end,
-                            content_sha256 = case when u.hv = 't' then u.sha else a.content_sha256 end,
-                            sequence_epoch_start = case when u.hv = 't' then u.ep::timestamptz else a.sequence_epoch_start end,
-                            sequence_resets = a.sequence_resets + u.rs::int,
-                            updated_at = case when u.hv = 't' then now() else a.updated_at end,
-                            pms_reservation_id = case when u.hs = 't' then u.rid else a.pms_reservation_id end,
-                            last_state = case when u.hs = 't' then u.st else a.last_state end
+                        """ + AGGREGATE_VERSION_UPDATE + """
                         from u
                         where u.ex = 't' and a.feed_id = ? and a.aggregate_type = u.t and a.aggregate_id = u.i
                         returning 1),
