@@ -13,6 +13,7 @@ import com.icegreen.greenmail.store.FolderException;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 
+import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
@@ -176,6 +177,31 @@ public final class MailServer implements AutoCloseable {
             }
         }
         return List.copyOf(messages);
+    }
+
+    /**
+     * The received messages with {@code address} among their recipients (To, Cc or Bcc), compared as the
+     * whole address text the message carries, in arrival order.
+     */
+    public List<MimeMessage> messagesTo(String address) {
+        List<MimeMessage> matching = new ArrayList<>();
+        for (MimeMessage message : receivedMessages()) {
+            try {
+                Address[] recipients = message.getAllRecipients();
+                if (recipients == null) {
+                    continue;
+                }
+                for (Address recipient : recipients) {
+                    if (recipient.toString().equals(address)) {
+                        matching.add(message);
+                        break;
+                    }
+                }
+            } catch (MessagingException e) {
+                throw new IllegalStateException("Cannot read the recipients of a received message", e);
+            }
+        }
+        return List.copyOf(matching);
     }
 
     /**

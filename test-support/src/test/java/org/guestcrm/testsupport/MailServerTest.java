@@ -54,4 +54,43 @@ class MailServerTest {
         mail.reset();
         assertEquals(0, mail.receivedMessages().size());
     }
+
+    @Test
+    void findsTheMessagesOfOneRecipientAmongOthersIncludingCopies() throws Exception {
+        MailServer mail = MailServer.shared();
+        mail.reset();
+        String guest = "guest-" + System.nanoTime() + "@example.test";
+        String other = "other-" + System.nanoTime() + "@example.test";
+        Properties smtp = new Properties();
+        smtp.put("mail.smtp.host", mail.host());
+        smtp.put("mail.smtp.port", String.valueOf(mail.smtpPort()));
+        Session session = Session.getInstance(smtp);
+        send(session, "to the guest", guest, null);
+        send(session, "to another", other, null);
+        send(session, "copy to the guest", other, guest);
+        mail.waitForMessages(4, Duration.ofSeconds(10)); // the copy is delivered to two mailboxes
+
+        List<String> subjects = mail.messagesTo(guest).stream().map(m -> {
+            try {
+                return m.getSubject();
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).distinct().sorted().toList();
+        assertEquals(List.of("copy to the guest", "to the guest"), subjects);
+        assertEquals(0, mail.messagesTo("nobody@example.test").size());
+        mail.reset();
+    }
+
+    private static void send(Session session, String subject, String to, String cc) throws Exception {
+        MimeMessage message = new MimeMessage(session);
+        message.setFrom(new InternetAddress("noreply@guest-crm.test"));
+        message.setRecipient(Message.RecipientType.TO, new InternetAddress(to));
+        if (cc != null) {
+            message.setRecipient(Message.RecipientType.CC, new InternetAddress(cc));
+        }
+        message.setSubject(subject);
+        message.setText("text");
+        Transport.send(message);
+    }
 }
