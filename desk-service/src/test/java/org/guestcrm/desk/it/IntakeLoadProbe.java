@@ -43,8 +43,9 @@ import jakarta.persistence.EntityManager;
  *   call-back task (and its TaskChanged OPENED committed to the outbox);</li>
  *   <li>N bookings as the journey reports them ({@code ./crm bench}'s shape): the reservation CONFIRMED on
  *   pms.reservations and six CommunicationEvents on crm.communications (SCHEDULED for five steps, the confirmation
- *   SENT), each with the {@code communication-status} header the journey sets; counted until every confirmation
- *   document is SENT: rows written per booking (pg_stat_user_tables, per table), commits per booking
+ *   SENT), each with the {@code communication-status} header the journey sets, and the booking's golden guest on
+ *   crm.guests ({@code -Dprobe.guest-versions}, default 2 versions listing its PMS profile); counted until every
+ *   confirmation document is SENT and every guest linked: rows written per booking (pg_stat_user_tables, per table), commits per booking
  *   (pg_stat_database.xact_commit, also net of the idle rate of the sweep and relay measured before), and the
  *   intake's record outcomes.</li>
  * </ol>
@@ -109,11 +110,21 @@ class IntakeLoadProbe {
         String tenant = "probe-" + UUID.randomUUID().toString().substring(0, 8);
         Stay base = Stay.unique("BERLIN").inTenant(tenant);
         Instant booked = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        List<ProducerRecord<String, Object>> records = new ArrayList<>(n * 7);
+        // -Dprobe.guest-versions=V (default 2): each booking's golden guest on crm.guests, V versions listing the
+        // booking's PMS profile (the profile-service publishes the guest when the profile arrives and again when its
+        // stays change); 0: no crm.guests records (the shape before issue 5's guest-link measurement).
+        int guestVersions = Integer.getInteger("probe.guest-versions", 2);
+        int perBooking = 7 + guestVersions;
+        List<ProducerRecord<String, Object>> records = new ArrayList<>(n * perBooking);
         for (int i = 0; i < n; i++) {
             Stay stay = base.withReservation("B" + i);
             records.add(new ProducerRecord<>(Topic.PMS_RESERVATIONS.topicName(), stay.key(),
                     stay.snapshot(1, ReservationStatus.CONFIRMED, booked)));
+            String guestId = "G-" + tenant + "-" + i;
+            for (int v = 1; v <= guestVersions; v++) {
+                records.add(new ProducerRecord<>(Topic.CRM_GUESTS.topicName(), guestId,
+                        GuestLinkTest.guest(tenant, guestId, v, "P-" + stay.reservationId())));
+            }
             UUID confirmation = UUID.randomUUID();
             for (String step : STEPS) {
                 CommunicationEvent scheduled = CommunicationEvent.newBuilder(DocumentLockOrderTest.sent(stay, step,
@@ -160,8 +171,8 @@ class IntakeLoadProbe {
         try (var producer = new KafkaProducer<String, Object>(DocumentLockOrderTest.producerProps())) {
             for (int i = 0; i < records.size(); i++) {
                 producer.send(records.get(i));
-                if (rate > 0 && i % 7 == 6) {
-                    long due = start + (long) ((i / 7 + 1) * 1e9 / rate);
+                if (rate > 0 && i % perBooking == perBooking - 1) {
+                    long due = start + (long) ((i / perBooking + 1) * 1e9 / rate);
                     long wait = due - System.nanoTime();
                     if (wait > 0) {
                         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
@@ -173,7 +184,8 @@ class IntakeLoadProbe {
         }
         long mainCpu = threads.getCurrentThreadCpuTime() - mainCpuBefore;
         await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(200))
-                .until(() -> confirmationsSent(tenant) == n && reservations(tenant) == n);
+                .until(() -> confirmationsSent(tenant) == n && reservations(tenant) == n
+                        && guestsLinked(tenant, guestVersions) == (guestVersions == 0 ? 0 : n));
         long done = System.nanoTime();
         long processCpu = processCpu() - processCpuBefore;
         Map<String, Long> byGroup = threadCpuDelta(threadCpuBefore, threadCpu(threads));
@@ -220,8 +232,8 @@ class IntakeLoadProbe {
             }
         }
         System.out.printf("""
-                PROBE desk bookings: %d bookings (1 ReservationChanged CONFIRMED + 5 SCHEDULED + 1 SENT each, status header set, \
-                %s), all reservations held and confirmations SENT after %d ms
+                PROBE desk bookings: %d bookings (1 ReservationChanged CONFIRMED + 5 SCHEDULED + 1 SENT + %d GuestUpdated each, \
+                status header set, %s), all reservations held, confirmations SENT and guests linked after %d ms
                 PROBE per booking: %.2f rows written, %.3f commits (%.3f net of the idle %.2f commits/s over %.1f s), \
                 desk CPU %.2f ms (process %.2f ms minus the probe's producing %.2f ms)
                 PROBE desk threads' CPU per booking: %.2f ms (the service's own threads: intake executors, Kafka consumer \
@@ -233,7 +245,7 @@ class IntakeLoadProbe {
                 documents, reservation_state, leads, links, tallies), %.2f statements in all
                 PROBE rows per booking by table:
                 %sPROBE intake records (consumer/outcome):
-                %s""", n, rate > 0 ? rate + " bookings/s" : "all at once", (done - start) / 1_000_000, rows / (double) n, commits / (double) n,
+                %s""", n, guestVersions, rate > 0 ? rate + " bookings/s" : "all at once", (done - start) / 1_000_000, rows / (double) n, commits / (double) n,
                 (commits - idleCommitsPerSecond * seconds) / n, idleCommitsPerSecond, seconds,
                 (processCpu - mainCpu - producerThreadCpu) / 1e6 / n, processCpu / 1e6 / n,
                 (mainCpu + producerThreadCpu) / 1e6 / n, deskThreadsCpu / 1e6 / n, groups(byGroup, n), prepared / (double) n, queries / (double) n,
@@ -346,6 +358,14 @@ class IntakeLoadProbe {
         return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager
                 .createNativeQuery("select count(*) from document where tenant = ?1 and kind = 'CONFIRMATION' and state = 'SENT'")
                 .setParameter(1, tenant).getSingleResult()).longValue());
+    }
+
+    /** Guests of the tenant at their last version whose profile's link is held. */
+    private long guestsLinked(String tenant, int version) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager
+                .createNativeQuery("select count(*) from guest_seen s join guest_link l on l.guest_id = s.guest_id"
+                        + " where s.tenant = ?1 and s.version = ?2")
+                .setParameter(1, tenant).setParameter(2, (long) version).getSingleResult()).longValue());
     }
 
     private long reservations(String tenant) {
