@@ -1,29 +1,12 @@
 package org.guestcrm.deploy;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,6 +14,8 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.guestcrm.testsupport.RawCeilings;
+import org.guestcrm.testsupport.RawCeilings.Ceiling;
 
 /**
  * The raw ceilings of the stack's own servers, each measured for a few seconds on localhost only: what Kafka,
@@ -38,10 +23,6 @@ import org.apache.kafka.clients.admin.NewTopic;
  * beside the pipeline's figures, so a reader sees how far the pipeline is from the servers' limits.
  */
 final class Ceilings {
-
-    /** One ceiling: what was measured, its rate, and how (or why it could not be measured). */
-    record Ceiling(String what, double perSecond, String unit, String how) {
-    }
 
     static final String SCRATCH_TOPIC = "bench.ceiling";
     static final String SCRATCH_DATABASE = "bench_ceiling";
@@ -156,69 +137,20 @@ final class Ceilings {
     static final Duration POSTGRES_DURATION = Duration.ofSeconds(5);
 
     Ceiling postgresTransactions() {
-        String what = "PostgreSQL single-row INSERT transactions, " + POSTGRES_THREADS + " clients";
-        Properties properties = new Properties();
-        properties.put("user", "postgres");
-        properties.put("connectTimeout", "5");
+        Properties login = new Properties();
+        login.put("user", "postgres");
+        login.put("connectTimeout", "5");
         try {
             StackSetup.createDatabases(config, List.of(SCRATCH_DATABASE));
-            try (Connection connection = DriverManager.getConnection(config.jdbcUrl(SCRATCH_DATABASE), properties);
-                    Statement statement = connection.createStatement()) {
-                statement.execute("drop table if exists ceiling_insert");
-                statement.execute("create table ceiling_insert (id bigserial primary key, client int not null,"
-                        + " written_at timestamptz not null default now(), payload text not null)");
-            }
-            String settings = settings(properties);
-            ExecutorService clients = Executors.newFixedThreadPool(POSTGRES_THREADS);
-            long deadline = System.nanoTime() + POSTGRES_DURATION.toNanos();
-            long started = System.nanoTime();
-            List<Future<Long>> counts = new ArrayList<>();
-            for (int c = 0; c < POSTGRES_THREADS; c++) {
-                int client = c;
-                counts.add(clients.submit(() -> {
-                    long done = 0;
-                    try (Connection connection = DriverManager.getConnection(config.jdbcUrl(SCRATCH_DATABASE), properties);
-                            PreparedStatement insert = connection.prepareStatement(
-                                    "insert into ceiling_insert (client, payload) values (?, ?)")) {
-                        connection.setAutoCommit(true);
-                        while (System.nanoTime() < deadline) {
-                            insert.setInt(1, client);
-                            insert.setString(2, "ceiling row " + done);
-                            insert.executeUpdate();
-                            done++;
-                        }
-                    }
-                    return done;
-                }));
-            }
-            long total = 0;
-            for (Future<Long> count : counts) {
-                total += count.get(POSTGRES_DURATION.toSeconds() + 30, TimeUnit.SECONDS);
-            }
-            double seconds = (System.nanoTime() - started) / 1e9;
-            clients.shutdown();
-            try (Connection connection = DriverManager.getConnection(config.jdbcUrl(SCRATCH_DATABASE), properties);
-                    Statement statement = connection.createStatement()) {
-                statement.execute("drop table if exists ceiling_insert");
-            }
-            return new Ceiling(what, total / seconds, "tx/s", "JDBC loop, " + total + " transactions in "
-                    + String.format("%.1f s", seconds) + ", scratch database " + SCRATCH_DATABASE + ", " + settings);
-        } catch (SQLException | RuntimeException | java.util.concurrent.ExecutionException
-                | java.util.concurrent.TimeoutException e) {
-            return new Ceiling(what, Double.NaN, "tx/s", "not measured: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Ceiling(what, Double.NaN, "tx/s", "interrupted");
+        } catch (RuntimeException e) {
+            return new Ceiling("PostgreSQL single-row INSERT transactions, " + POSTGRES_THREADS + " clients", Double.NaN,
+                    "tx/s", "not measured: " + e.getMessage());
         }
-    }
-
-    private String settings(Properties properties) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(config.jdbcUrl(SCRATCH_DATABASE), properties);
-                Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("select current_setting('fsync'), current_setting('synchronous_commit')")) {
-            rows.next();
-            return "fsync=" + rows.getString(1) + ", synchronous_commit=" + rows.getString(2);
-        }
+        Ceiling ceiling = RawCeilings.postgresInserts(config.jdbcUrl(SCRATCH_DATABASE), login, POSTGRES_THREADS,
+                POSTGRES_DURATION);
+        return ceiling.measured()
+                ? new Ceiling(ceiling.what(), ceiling.perSecond(), ceiling.unit(), ceiling.how() + ", scratch database " + SCRATCH_DATABASE)
+                : ceiling;
     }
 
     /** Small mails to the mail catcher over {@value #SMTP_CONNECTIONS} connections, at most 10 s. */
@@ -226,82 +158,8 @@ final class Ceilings {
     static final int SMTP_CONNECTIONS = 4;
 
     Ceiling mailCatcher() {
-        String what = "mail catcher SMTP accept, " + SMTP_CONNECTIONS + " connections";
-        ExecutorService senders = Executors.newFixedThreadPool(SMTP_CONNECTIONS);
-        try {
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            long started = System.nanoTime();
-            List<Future<Integer>> sent = new ArrayList<>();
-            for (int c = 0; c < SMTP_CONNECTIONS; c++) {
-                int connection = c;
-                Callable<Integer> sender = () -> sendMails(connection, SMTP_MAILS / SMTP_CONNECTIONS, deadline);
-                sent.add(senders.submit(sender));
-            }
-            int total = 0;
-            for (Future<Integer> count : sent) {
-                total += count.get(30, TimeUnit.SECONDS);
-            }
-            double seconds = (System.nanoTime() - started) / 1e9;
-            return new Ceiling(what, total / seconds, "mails/s", total + " mails of ~300 B in " + String.format("%.1f s", seconds)
-                    + " (raw SMTP, one session per connection)");
-        } catch (RuntimeException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            return new Ceiling(what, Double.NaN, "mails/s", "not measured: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Ceiling(what, Double.NaN, "mails/s", "interrupted");
-        } finally {
-            senders.shutdownNow();
-        }
-    }
-
-    private int sendMails(int connection, int mails, long deadline) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("localhost", config.port(StackConfig.Port.SMTP)), 5_000);
-            socket.setSoTimeout(10_000);
-            socket.setTcpNoDelay(true);
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            OutputStream out = socket.getOutputStream();
-            expect(in, "220");
-            command(out, "EHLO bench.localhost");
-            expect(in, "250");
-            int sent = 0;
-            while (sent < mails && System.nanoTime() < deadline) {
-                String recipient = "ceiling-" + connection + "@bench.example";
-                command(out, "MAIL FROM:<bench@bench.example>");
-                expect(in, "250");
-                command(out, "RCPT TO:<" + recipient + ">");
-                expect(in, "250");
-                command(out, "DATA");
-                expect(in, "354");
-                out.write(("From: bench@bench.example\r\nTo: " + recipient + "\r\nSubject: ceiling " + sent
-                        + "\r\nMessage-ID: <ceiling-" + connection + "-" + sent + "-" + System.nanoTime() + "@bench.example>"
-                        + "\r\n\r\nA small mail of the mail catcher's ceiling measurement.\r\n.\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                expect(in, "250");
-                sent++;
-            }
-            command(out, "QUIT");
-            return sent;
-        }
-    }
-
-    private static void command(OutputStream out, String line) throws IOException {
-        out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-    }
-
-    /** Reads one (possibly multi-line) SMTP reply and checks its code. */
-    private static void expect(BufferedReader in, String code) throws IOException {
-        String line;
-        do {
-            line = in.readLine();
-            if (line == null) {
-                throw new IOException("the SMTP server closed the connection");
-            }
-        } while (line.length() > 3 && line.charAt(3) == '-');
-        if (!line.startsWith(code)) {
-            throw new IOException("SMTP answered '" + line + "', expected " + code);
-        }
+        return RawCeilings.smtpAccept("localhost", config.port(StackConfig.Port.SMTP), SMTP_CONNECTIONS, SMTP_MAILS,
+                Duration.ofSeconds(10));
     }
 
     private static String lastLine(String output) {

@@ -31,6 +31,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.guestcrm.simulator.PmsSimulator;
 import org.guestcrm.simulator.SimulatedCustomer;
 import org.guestcrm.simulator.SimulatedReservation;
+import org.guestcrm.testsupport.RawCeilings;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -595,7 +596,7 @@ final class IngestBenchmark {
         }
         if (ceilings) {
             out.println("Measuring the raw ceilings of Kafka, PostgreSQL and the mail catcher (a few seconds each) ...");
-            for (Ceilings.Ceiling ceiling : new Ceilings(config, ProcessHandle.current().info().command().orElse("java")).measure()) {
+            for (RawCeilings.Ceiling ceiling : new Ceilings(config, ProcessHandle.current().info().command().orElse("java")).measure()) {
                 out.printf("ceiling: %s %s %s (%s)%n", ceiling.what(),
                         Double.isNaN(ceiling.perSecond()) ? "-" : String.format("%.0f", ceiling.perSecond()), ceiling.unit(), ceiling.how());
             }

@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.guestcrm.testsupport.RawCeilings;
+
 /**
  * {@code ./crm bench}: drives a running local stack through its front door and prints figures.
  * Posts N OpenTravel reservations (each a new booking for a different guest) to the demo OTA feed with
@@ -65,7 +67,7 @@ final class PipelineBenchmark {
     record Result(int reservations, int concurrency, double acceptSeconds, long[] acceptLatencyMicros,
             long[] confirmationLatencyMillis, double drainSeconds, int rejected, long[] scheduleLatencyMillis,
             Map<String, Long> consumedPerGroup, Map<String, Long> lagAfter, Map<String, Double> cpuMillisPerPart,
-            double windowSeconds, String durability, List<Ceilings.Ceiling> ceilings,
+            double windowSeconds, String durability, List<RawCeilings.Ceiling> ceilings,
             Map<String, DatabaseWork.Counters> databaseWork) {
     }
 
@@ -191,7 +193,7 @@ final class PipelineBenchmark {
             StatementWork.lines(topStatements, reservations, 110).forEach(out::println);
         }
         out.println("Measuring the raw ceilings of Kafka, PostgreSQL and the mail catcher (a few seconds each) ...");
-        List<Ceilings.Ceiling> ceilings = new Ceilings(config, javaExecutable()).measure();
+        List<RawCeilings.Ceiling> ceilings = new Ceilings(config, javaExecutable()).measure();
         return new Result(reservations, concurrency, acceptSeconds, acceptMicros, confirmationMillis, drainSeconds, rejected[0],
                 scheduleMillis, consumed, lagAfter, cpuMillis, windowSeconds, stack.durability(), ceilings,
                 DatabaseWork.delta(databaseBefore, databaseAfter));
@@ -276,7 +278,7 @@ final class PipelineBenchmark {
             rows.add(new String[] { "PostgreSQL all service databases", String.format("%.2f", commits / bookings),
                     "commits/booking", String.format("%.0f commits/s over the window", commits / window) });
         }
-        for (Ceilings.Ceiling ceiling : result.ceilings()) {
+        for (RawCeilings.Ceiling ceiling : result.ceilings()) {
             rows.add(new String[] { "ceiling: " + ceiling.what(),
                     Double.isNaN(ceiling.perSecond()) ? "-" : String.format("%.0f", ceiling.perSecond()), ceiling.unit(), ceiling.how() });
         }
