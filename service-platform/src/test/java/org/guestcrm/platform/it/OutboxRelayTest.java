@@ -84,7 +84,10 @@ class OutboxRelayTest {
         assertNull(waiting.sentAt, "a later row of the parked row's key waits behind it");
         assertNull(waiting.parkedAt);
         assertTrue(!keysOnKafka(run).contains(run + "P"), "nothing of the parked key was sent");
-        assertTrue(monitor.measure().parked() >= 1, "the parked row is counted");
+        OutboxMonitor.Snapshot snapshot = monitor.measure();
+        assertTrue(snapshot.parked() >= 1, "the parked row is counted");
+        assertTrue(snapshot.backlog() >= 1, "the row waiting behind it is counted as backlog, not as parked");
+        assertNotNull(snapshot.oldestUnsentAt(), "the oldest waiting row's age is known");
 
         // An operator removes the poison row: its key flows again.
         QuarkusTransaction.requiringNew().run(() -> OutboxEvent.deleteById(poisonId));
