@@ -97,6 +97,8 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
     org.guestcrm.profile.persistence.TenantMatchParameters tenantParameters;
     @Inject
     GuestJoins joins;
+    @Inject
+    org.guestcrm.profile.persistence.IntakeRows rows;
 
     @Override
     public String consumer() {
@@ -285,8 +287,10 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
         held.values().forEach(s -> known.put(s.id, s));
         Map<UUID, GuestSourceProfileEntity> linksHere = new HashMap<>();
         List<MatchDecisionEntity> decisionsHere = new ArrayList<>();
+        List<SourceProfileEntity> newSources = new ArrayList<>();
+        List<GuestEntity> newGuests = new ArrayList<>();
         Batch batchState = new Batch(guestOfSource, membersOfGuest, membership, persons, guests, createdHere, touched,
-                known, linksHere, decisionsHere, joined);
+                known, linksHere, decisionsHere, joined, newGuests);
         int outdated = 0;
         for (IntakeRecord<GuestProfileChanged> record : records) {
             GuestProfileChanged event = record.value();
@@ -315,7 +319,7 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
             PersonRecord person = GuestMapper.personOf(source);
             Set<String> blockKeys = IncrementalLinker.blockingKeys(person);
             if (isNew) {
-                source.persist();
+                newSources.add(source);
                 held.put(key, source);
                 known.put(source.id, source);
                 UUID guestId = attach(record.eventId(), event.getMetadata(), source, person, blockKeys, found, addedHere,
@@ -360,6 +364,10 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
                     merge.explanation(), merge.metadata(), now);
         }
         recomposer.recompose(causes, recomposed, membership, known, createdHere, now);
+        // The batch's new rows in their final state (a new guest as recomposed, a moved link's last guest), one
+        // multi-row statement per table; then the flush writes what Hibernate still holds (updated profiles, stored
+        // guests, contact points, outbox rows).
+        rows.insert(newSources, newGuests, linksHere.values(), decisionsHere);
         entityManager.flush();
         Map<UUID, UUID> survivorOf = new LinkedHashMap<>();
         joined.absorbedInto.keySet().forEach(id -> survivorOf.put(id, joined.finalOf(id)));
@@ -566,6 +574,7 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
             }
         } else {
             GuestEntity guest = createGuest(source.tenant, now);
+            batch.newGuests().add(guest);
             guests.put(guest.id, new BatchGuest(guest.id, guest.tenant, guest.createdAt, guest));
             createdHere.add(guest.id);
             guestId = guest.id;
@@ -675,7 +684,6 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
         link.sourceProfileId = source.id;
         link.guestId = guestId;
         link.linkedAt = now;
-        link.persist();
         batch.linksHere().put(source.id, link);
 
         MatchDecisionEntity record = new MatchDecisionEntity();
@@ -714,7 +722,6 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
             record.evidence = verdict.score().evidence().stream()
                     .map(e -> new MatchDecisionEntity.StoredEvidence(e.field(), e.level(), e.weight())).toList();
         }
-        record.persist();
         batch.decisionsHere().add(record);
         Counter.builder("guestcrm.profile.match.decisions").tag("rule", record.rule)
                 .description("Source profiles put in a guest, by the rule that decided").register(meters).increment();
@@ -731,7 +738,7 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
             Map<UUID, List<GuestRecomposer.Member>> membership, Map<UUID, PersonRecord> persons,
             Map<UUID, BatchGuest> guests, Set<UUID> createdHere, Map<UUID, EventMetadata> touched,
             Map<UUID, SourceProfileEntity> known, Map<UUID, GuestSourceProfileEntity> linksHere,
-            List<MatchDecisionEntity> decisionsHere, Joined joined) {
+            List<MatchDecisionEntity> decisionsHere, Joined joined, List<GuestEntity> newGuests) {
     }
 
     /** A guest the batch holds locked (or created): what the matcher needs; the entity only when the batch created it. */
@@ -862,7 +869,6 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
                             : "against this guest " + score.explain()) + "); no never-merge "
                     + "decision, hard conflict or veto between the two guests' profiles; birth dates: "
                     + java.util.Objects.requireNonNullElse(birthDatesOf.get(moved.getValue()), "not compared");
-            d.persist();
             batch.decisionsHere().add(d);
         }
         for (UUID guestId : absorbed) {
@@ -928,7 +934,6 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
         guest.version = 0;
         guest.createdAt = now;
         guest.updatedAt = now;
-        guest.persist();
         return guest;
     }
 
