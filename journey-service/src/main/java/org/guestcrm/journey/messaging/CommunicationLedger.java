@@ -45,6 +45,18 @@ public class CommunicationLedger {
     @Transactional(Transactional.TxType.MANDATORY)
     public CommunicationEntity apply(CommunicationChange change, CommunicationEntity existing, ReservationEntity reservation,
                       String correlationId, String causationId, Instant now) {
+        return apply(change, existing, reservation, correlationId, causationId, now, communications::persist);
+    }
+
+    /**
+     * As {@link #apply(CommunicationChange, CommunicationEntity, ReservationEntity, String, String, Instant)}, a new
+     * communication handed to {@code insert} instead of being persisted (the intake writes its rows itself, set-based:
+     * {@link org.guestcrm.journey.persistence.IntakeWrites}).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public CommunicationEntity apply(CommunicationChange change, CommunicationEntity existing, ReservationEntity reservation,
+                      String correlationId, String causationId, Instant now,
+                      java.util.function.Consumer<CommunicationEntity> insert) {
         CommunicationEntity communication = existing;
         if (change.createsCommunication()) {
             communication = new CommunicationEntity();
@@ -86,7 +98,7 @@ public class CommunicationLedger {
             if (change.status() == CommunicationStatus.CANCELLED) {
                 communication.cancelledAt = now;
             }
-            communications.persist(communication);
+            insert.accept(communication);
             if (communication.status == CommunicationStatus.SCHEDULED && !config.outbox().publishScheduled()) {
                 // Newly planned: not published (journey.outbox.publish-scheduled, issue 5: no consumer reads a first
                 // SCHEDULED). A SCHEDULED that says something (a re-key, a release from a hold) still is.

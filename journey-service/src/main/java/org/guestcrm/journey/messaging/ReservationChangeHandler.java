@@ -23,6 +23,7 @@ import org.guestcrm.journey.domain.ReservationState;
 import org.guestcrm.journey.mapping.JourneyMapper;
 import org.guestcrm.journey.persistence.CommunicationEntity;
 import org.guestcrm.journey.persistence.CommunicationRepository;
+import org.guestcrm.journey.persistence.IntakeWrites;
 import org.guestcrm.journey.persistence.ReservationEntity;
 import org.guestcrm.journey.persistence.ReservationKey;
 import org.guestcrm.journey.persistence.ReservationRepository;
@@ -32,6 +33,7 @@ import org.guestcrm.platform.intake.PoisonRecordException;
 import org.jboss.logging.Logger;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 import jakarta.inject.Inject;
 
 /**
@@ -40,7 +42,8 @@ import jakarta.inject.Inject;
  * each (key order), then each record is planned in offset order, so the records of one key apply in their order and
  * each sees what the one before it changed. A snapshot is kept only if newer than the one held (else skipped);
  * every communication change goes through the {@link CommunicationLedger} (row + CommunicationEvent in the outbox).
- * Inserts and updates leave as JDBC batches at the commit.
+ * The batch's reservation and communication rows are written at its end in at most four set-based
+ * statements ({@link IntakeWrites}), not by Hibernate.
  */
 @ApplicationScoped
 public class ReservationChangeHandler implements IntakeHandler<ReservationChanged> {
@@ -108,6 +111,12 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
         // Communications exist only for reservations held (both are written in the same transaction): a batch of new
         // bookings needs no communication query at all.
         Map<ReservationKey, List<CommunicationEntity>> heldCommunications = communications.lockAllFor(held.keySet());
+        // The batch's rows are written set-based at its end (IntakeWrites), not by Hibernate's flush: the rows loaded
+        // (and locked) are detached, so the session neither dirty-checks nor writes them.
+        EntityManager entityManager = reservations.getEntityManager();
+        held.values().forEach(entityManager::detach);
+        heldCommunications.values().forEach(list -> list.forEach(entityManager::detach));
+        IntakeWrites writes = new IntakeWrites();
         for (ReservationKey key : keys) {
             heldCommunications.computeIfAbsent(key, k -> new java.util.ArrayList<>());
         }
@@ -132,7 +141,7 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
                 reservation = new ReservationEntity();
                 JourneyMapper.copySnapshot(event, reservation, now,
                         config.countryOf(event.getMetadata().getTenantId(), event.getHotelCode()));
-                reservations.persist(reservation);
+                writes.inserted(reservation);
                 held.put(key, reservation);
             } else if (!missing || JourneyMapper.versionOf(event).isNewerThan(JourneyMapper.versionOf(reservation))) {
                 JourneyMapper.copySnapshot(event, reservation, now,
@@ -145,6 +154,7 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
             if (missing) {
                 reservation.uncertain = true;
             }
+            writes.changed(reservation); // a no-op for one inserted by this batch: its insert carries its last state
             // Still confirmed after the hotel's cut-off (a snapshot of a guest who never checked in): a no-show.
             noShowCutoffs.decide(reservation, now);
             // A MISSING_FROM_EXPORT record says nothing about the booking's terms: it starts no notice.
@@ -152,9 +162,10 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
                     JourneyMapper.noticeVersionOf(event), JourneyMapper.changedAtOf(event), JourneyMapper.isHistory(event));
             changes += plan(planner, noticePlanner, reservation, heldCommunications.get(key),
                     event.getMetadata().getCorrelationId(), event.getMetadata().getEventId().toString(),
-                    update, JourneyMapper.isHistory(event), now);
+                    update, JourneyMapper.isHistory(event), now, writes);
             applied++;
         }
+        writes.write(entityManager);
         LOG.debugf("%d ReservationChanged applied, %d not newer than the snapshot held, %d communication changes.",
                 applied, notNewer, changes);
     }
@@ -189,12 +200,12 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
     public int replan(ReservationEntity reservation, List<CommunicationEntity> held, String correlationId,
                       String causationId, Instant now) {
         return plan(null, new NoticePlanner(config.noticeSettings()), reservation,
-                held, correlationId, causationId, null, false, now);
+                held, correlationId, causationId, null, false, now, null);
     }
 
     private int plan(JourneyPlanner planner, NoticePlanner noticePlanner, ReservationEntity reservation,
                      List<CommunicationEntity> held, String correlationId, String causationId,
-                     ReservationUpdate update, boolean history, Instant now) {
+                     ReservationUpdate update, boolean history, Instant now, IntakeWrites writes) {
         ReservationState state = JourneyMapper.stateOf(reservation,
                 config.zoneOf(reservation.tenant, reservation.hotelCode),
                 settings.quietHoursOf(reservation.tenant, reservation.hotelCode));
@@ -209,16 +220,16 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
                 .map(change -> change.createsCommunication()
                         ? change.onChannel(channels.channelOf(change.step(), reservation.guestPhone)) : change)
                 .toList();
-        applyChanges(changes, reservation, held, correlationId, causationId, now);
+        applyChanges(changes, reservation, held, correlationId, causationId, now, writes);
         List<CommunicationChange> notices = noticePlanner.plan(state, reservation.guestErased ? null : update,
                 held.stream().map(JourneyMapper::existingOf).toList(), now);
-        applyChanges(notices, reservation, held, correlationId, causationId, now);
+        applyChanges(notices, reservation, held, correlationId, causationId, now, writes);
         return changes.size() + notices.size();
     }
 
     private void applyChanges(List<CommunicationChange> changes, ReservationEntity reservation,
                               List<CommunicationEntity> held, String correlationId, String causationId,
-                              Instant now) {
+                              Instant now, IntakeWrites writes) {
         if (changes.isEmpty()) {
             return;
         }
@@ -226,8 +237,12 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
                 .collect(Collectors.toMap(c -> c.id, Function.identity()));
         for (CommunicationChange change : changes) {
             CommunicationEntity existing = change.createsCommunication() ? null : heldById.get(change.communicationId());
-            CommunicationEntity changed = ledger.apply(change, existing, reservation, correlationId, causationId,
-                    now);
+            CommunicationEntity changed = writes == null
+                    ? ledger.apply(change, existing, reservation, correlationId, causationId, now)
+                    : ledger.apply(change, existing, reservation, correlationId, causationId, now, writes::inserted);
+            if (writes != null && existing != null) {
+                writes.changed(existing);
+            }
             if (existing == null) {
                 held.add(changed);
             }

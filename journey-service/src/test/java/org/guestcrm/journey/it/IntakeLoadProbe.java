@@ -75,6 +75,7 @@ class IntakeLoadProbe {
         statistics.clear();
         double outcomeTransactionsBefore = outcomeTransactions();
         polls = 0;
+        long intakeWritesBefore = org.guestcrm.journey.persistence.IntakeWrites.STATEMENTS.get();
         Map<Long, Long> before = cpuByThread(threads);
         long started = System.nanoTime();
         String tenant = run(Booking.unique("probe-"), n);
@@ -90,6 +91,7 @@ class IntakeLoadProbe {
         long inserts = statistics.getEntityInsertCount();
         long updates = statistics.getEntityUpdateCount();
         long loads = statistics.getEntityLoadCount();
+        long intakeWrites = org.guestcrm.journey.persistence.IntakeWrites.STATEMENTS.get() - intakeWritesBefore;
         long settleStarted = System.nanoTime();
         settleDatabaseStatistics();
         Map<String, Long> databaseAfter = databaseCounters();
@@ -121,6 +123,9 @@ class IntakeLoadProbe {
                         + "%.2f entity inserts, %.2f entity updates, %.2f entity loads per booking%n",
                 (prepared - probePolls) / (double) n, prepared - probePolls, flushes / (double) n,
                 inserts / (double) n, updates / (double) n, loads / (double) n);
+        System.out.printf("PROBE intake writes: %.3f set-based statements per booking (%d: reservation and "
+                        + "communication rows, on the bare connection, not counted by Hibernate)%n",
+                intakeWrites / (double) n, intakeWrites);
         System.out.printf("PROBE dispatcher: %.0f outcome transactions for %d confirmations (%.3f per mail)%n",
                 outcomeTransactions, n, outcomeTransactions / n);
         printTables(tablesBefore, tablesAfter, n, probePolls);
