@@ -3,20 +3,23 @@ package org.guestcrm.connector.api;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.time.Duration;
+import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -24,7 +27,7 @@ import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.guestcrm.connector.config.ConnectorConfig;
-import org.guestcrm.connector.domain.Tokens;
+import org.guestcrm.connector.messaging.HistoryImportWorker;
 import org.guestcrm.connector.persistence.FeedEntity;
 import org.guestcrm.connector.persistence.ImportJobs;
 import org.guestcrm.platform.api.Problems;
@@ -32,6 +35,10 @@ import org.guestcrm.platform.security.Roles;
 import org.guestcrm.platform.security.TenantAccess;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.common.annotation.Blocking;
 
 /**
  * History import (issue 7): an NDJSON file of canonical reservations and profiles is stored as a job and emitted
@@ -72,43 +79,131 @@ public class ImportResource {
     @Inject
     ConnectorConfig config;
 
+    @Inject
+    HistoryImportWorker worker;
+
+    /** The file goes to the database in chunks of this size ({@code import_file} rows), never whole in the heap. */
+    static final int CHUNK_BYTES = 1 << 20;
+
+    /** The client's upload ended before its body did (connection closed, or fewer bytes than its Content-Length). */
+    static final class UploadAborted extends RuntimeException {
+        UploadAborted(String message, Throwable cause) {
+            super(message, cause, false, false);
+        }
+    }
+
+    @Inject
+    MeterRegistry meters;
+
     @POST
     @Consumes({NDJSON, MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM, MediaType.TEXT_PLAIN})
     @Produces(MediaType.APPLICATION_JSON)
-    @Transactional
+    @Blocking
     @Operation(summary = "Import history: NDJSON, one canonical reservation or profile per line",
             description = "A reservation line is the body of the JSON push; a profile line is {\"type\":\"profile\","
                     + "\"hotelCode\":…,\"pmsModifiedAt\":…,\"profile\":{…a guest…}}. Emitted asynchronously, in batches, marked"
-                    + " as history (correlation id import:<jobId>); rows already emitted (same content) emit nothing again.")
+                    + " as history (correlation id import:<jobId>); rows already emitted (same content) emit nothing again."
+                    + " The body is streamed into the job's store (up to connector.imports.max-bytes, not the 10 MB body"
+                    + " limit of the other endpoints).")
     @APIResponse(responseCode = "202", description = "The job; Location: /api/v1/imports/{jobId}")
     @APIResponse(responseCode = "404", description = "No such feed of the token's tenants")
-    @APIResponse(responseCode = "413", description = "Larger than connector.imports.max-bytes")
-    public Response importHistory(@PathParam("feedId") String feedId, InputStream body) throws IOException {
-        FeedEntity feed = FeedEntity.findById(feedId);
-        NotFound notFound = new NotFound("No feed " + feedId + ".");
-        if (feed == null || feed.deletedAt != null) {
-            throw notFound;
-        }
-        access.require(feed.tenantId, () -> notFound);
+    @APIResponse(responseCode = "413", description = "Larger than connector.imports.max-bytes (nothing is kept)")
+    public Response importHistory(@PathParam("feedId") String feedId,
+                                  @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength, InputStream body) {
         long limit = config.imports().maxBytes();
-        byte[] content = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, limit + 1));
-        if (content.length > limit) {
-            throw new TooLarge("The file exceeds " + limit + " bytes.");
+        Long declared = declaredLength(contentLength);
+        UUID jobId = UUID.randomUUID();
+        Stored stored;
+        try {
+            // one transaction: the job, every chunk and the totals commit together or not at all (a refused or
+            // aborted upload leaves nothing behind, and no worker sees a job before its whole file)
+            stored = QuarkusTransaction.requiringNew().call(() -> {
+                FeedEntity feed = FeedEntity.findById(feedId);
+                NotFound notFound = new NotFound("No feed " + feedId + ".");
+                if (feed == null || feed.deletedAt != null) {
+                    throw notFound;
+                }
+                access.require(feed.tenantId, () -> notFound);
+                if (declared != null && declared > limit) {
+                    throw tooLarge(limit);
+                }
+                jobs.startUpload(jobId, feed.feedId, feed.tenantId, access.actor());
+                return store(jobId, body, limit, declared);
+            });
+        } catch (UploadAborted e) {
+            meters.counter("connector.import.uploads.aborted").increment();
+            LOG.infof("History import upload to feed %s aborted (%s); nothing kept.", feedId, e.getMessage());
+            throw e;
         }
+        LOG.infof("History import %s of feed %s accepted: %d line(s), %d bytes.", jobId, feedId, stored.lines(),
+                stored.bytes());
+        worker.wake();
+        return Response.accepted(ImportJobResource.view(jobs, jobs.find(jobId).orElseThrow()))
+                .location(URI.create("/api/v1/imports/" + jobId)).build();
+    }
+
+    record Stored(long bytes, long lines) {
+    }
+
+    /** Streams the body into chunk rows, counting lines and hashing on the way; refuses the byte after the limit. */
+    private Stored store(UUID jobId, InputStream body, long limit, Long declared) {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+        byte[] buffer = new byte[CHUNK_BYTES];
+        long total = 0;
         long lines = 0;
-        for (byte b : content) {
-            if (b == '\n') {
-                lines++;
+        byte last = '\n';
+        int seq = 0;
+        while (true) {
+            int n;
+            try {
+                n = body.readNBytes(buffer, 0, buffer.length);
+            } catch (IOException e) {
+                throw new UploadAborted(e.getClass().getSimpleName() + " after " + total + " bytes", e);
             }
+            if (n == 0) {
+                break;
+            }
+            if (total + n > limit) {
+                throw tooLarge(limit);
+            }
+            total += n;
+            for (int i = 0; i < n; i++) {
+                if (buffer[i] == '\n') {
+                    lines++;
+                }
+            }
+            last = buffer[n - 1];
+            sha256.update(buffer, 0, n);
+            jobs.appendChunk(jobId, seq++, n == buffer.length ? buffer : Arrays.copyOf(buffer, n));
         }
-        if (content.length > 0 && content[content.length - 1] != '\n') {
+        if (declared != null && total != declared) {
+            throw new UploadAborted(total + " of " + declared + " declared bytes", null);
+        }
+        if (last != '\n') {
             lines++;
         }
-        UUID jobId = UUID.randomUUID();
-        jobs.create(jobId, feed.feedId, feed.tenantId, Tokens.sha256Hex(content), lines, content, access.actor());
-        LOG.infof("History import %s of feed %s accepted: %d line(s), %d bytes.", jobId, feedId, lines, content.length);
-        return Response.accepted(ImportJobResource.view(jobs, jobs.find(jobId).orElseThrow())).location(URI.create("/api/v1/imports/" + jobId))
-                .build();
+        jobs.completeUpload(jobId, HexFormat.of().formatHex(sha256.digest()), lines);
+        return new Stored(total, lines);
+    }
+
+    private static Long declaredLength(String contentLength) {
+        if (contentLength == null || contentLength.isBlank()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(contentLength.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static TooLarge tooLarge(long limit) {
+        return new TooLarge("The file exceeds the import limit of " + limit + " bytes (connector.imports.max-bytes).");
     }
 
     @ServerExceptionMapper
@@ -119,5 +214,11 @@ public class ImportResource {
     @ServerExceptionMapper
     public Response tooLarge(TooLarge e, UriInfo uri) {
         return Problems.of(413, "about:blank", "Content Too Large", e.getMessage(), uri, List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response aborted(UploadAborted e, UriInfo uri) {
+        return Problems.of(400, "about:blank", "Bad Request", "The upload ended before its body did; nothing was kept.",
+                uri, List.of());
     }
 }

@@ -23,8 +23,8 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 
 /**
- * Runs history imports, one job at a time per replica: claims a running job with a lease, reads its file from the
- * database, and emits it in batches of {@code connector.imports.batch-size} lines, each batch one transaction
+ * Runs history imports, one job at a time per replica (every second, and at once when an upload committed a job):
+ * claims a running job with a lease, reads its file from the database one chunk at a time, and emits it in batches of {@code connector.imports.batch-size} lines, each batch one transaction
  * (versions, counters and the last committed line together). By default ({@code connector.imports.to-kafka}) a
  * batch's records are sent straight to Kafka and acknowledged inside that transaction, before it commits: the file and
  * the cursor are the source of truth, no outbox row is written. A replica that dies leaves the lease to run out; the
@@ -51,12 +51,36 @@ public class HistoryImportWorker {
     @Inject
     ConnectorConfig config;
 
+    /** One drain of the running jobs at a time per replica, whether the tick or an upload started it. */
+    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+
     @Scheduled(every = "1s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             identity = "connector-history-imports")
     void runPendingJobs() {
-        Optional<Job> claimed;
-        while ((claimed = jobs.claim(owner, config.imports().lease())).isPresent()) {
-            run(claimed.get());
+        drain();
+    }
+
+    /**
+     * Called after an upload committed its job: starts the drain at once instead of at the next tick (a drain already
+     * running claims the new job after its current one; one that is just ending leaves it to the tick).
+     */
+    public void wake() {
+        if (!draining.get()) {
+            Thread.ofPlatform().daemon().name("history-import-woken").start(this::drain);
+        }
+    }
+
+    private void drain() {
+        if (!draining.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            Optional<Job> claimed;
+            while ((claimed = jobs.claim(owner, config.imports().lease())).isPresent()) {
+                run(claimed.get());
+            }
+        } finally {
+            draining.set(false);
         }
     }
 
@@ -64,28 +88,26 @@ public class HistoryImportWorker {
         LOG.infof("History import %s of feed %s: running from line %d of %d.", job.jobId(), job.feedId(),
                 job.lastLine() + 1, job.totalLines());
         try {
-            byte[] content = jobs.content(job.jobId());
+            FileLines file = new FileLines(jobs, job.jobId());
             FeedEntity feed = QuarkusTransaction.requiringNew().call(() -> FeedEntity.findById(job.feedId()));
             String currency = feed == null ? null : feed.defaultCurrency;
             String defaultCurrency = currency != null ? currency : config.defaultCurrency();
-            int position = 0;
             long line = 0;
             // skip what earlier runs committed
-            while (line < job.lastLine() && position < content.length) {
-                position = nextLineStart(content, position);
+            while (line < job.lastLine() && file.next() != null) {
                 line++;
             }
             long lastLine = job.lastLine();
             int batchSize = config.imports().batchSize();
             // The next batch is read (its lines parsed, validated and mapped side by side) while the current one is
             // written: the parsing overlaps the batch's database round trips. Batches still commit one after another,
-            // in line order, each with its last line.
-            Batch next = readBatch(job, defaultCurrency, content, position, line, batchSize);
+            // in line order, each with its last line. The file is read one chunk at a time, by one batch at a time.
+            Batch next = readBatch(job, defaultCurrency, file, line, batchSize);
             while (next != null) {
                 Batch current = next;
-                CompletableFuture<Batch> upcoming = current.end() < content.length
-                        ? CompletableFuture.supplyAsync(() -> readBatch(job, defaultCurrency, content, current.end(),
-                                current.lastLine(), batchSize))
+                CompletableFuture<Batch> upcoming = current.more()
+                        ? CompletableFuture.supplyAsync(() -> readBatch(job, defaultCurrency, file, current.lastLine(),
+                                batchSize))
                         : CompletableFuture.completedFuture(null);
                 long expected = lastLine;
                 boolean applied;
@@ -127,42 +149,36 @@ public class HistoryImportWorker {
 
     /**
      * Lines {@code (first line before it)+1 .. lastLine} of the file, parsed, and their events staged (mapped, hashed,
-     * serialised); {@code end}: where the next batch starts.
+     * serialised); {@code more}: the file may hold lines after them.
      */
     record Batch(int lines, int accepted, InboundMessageIntake.StagedRows staged, List<Long> acceptedLines,
-                 List<Rejection> rejections, long rejected, int end, long lastLine) {
+                 List<Rejection> rejections, long rejected, boolean more, long lastLine) {
     }
 
     /**
-     * Up to {@code batchSize} lines (blank ones count, as before) from {@code position}; their parsing runs side by side
+     * Up to {@code batchSize} lines (blank ones count, as before) read from {@code file}; their parsing runs side by side
      * (a parallel stream keeps the line order). Null when nothing is left.
      */
-    private Batch readBatch(Job job, String defaultCurrency, byte[] content, int position, long lineBefore,
-                            int batchSize) {
-        if (position >= content.length) {
-            return null;
-        }
-        List<int[]> ranges = new ArrayList<>(batchSize);
+    private Batch readBatch(Job job, String defaultCurrency, FileLines file, long lineBefore, int batchSize) {
+        List<byte[]> texts = new ArrayList<>(batchSize);
         List<Long> numbers = new ArrayList<>(batchSize);
         long line = lineBefore;
         int taken = 0;
-        while (position < content.length && taken < batchSize) {
-            int next = nextLineStart(content, position);
-            int end = next;
-            while (end > position && (content[end - 1] == '\n' || content[end - 1] == '\r')) {
-                end--;
-            }
+        byte[] text = null;
+        while (taken < batchSize && (text = file.next()) != null) {
             line++;
             taken++;
-            if (end > position) {
-                ranges.add(new int[] {position, end});
+            if (text.length > 0) {
+                texts.add(text);
                 numbers.add(line);
             }
-            position = next;
         }
-        List<HistoryLineParser.Parsed> parsed = java.util.stream.IntStream.range(0, ranges.size()).parallel()
-                .mapToObj(i -> parser.parse(numbers.get(i), Arrays.copyOfRange(content, ranges.get(i)[0],
-                        ranges.get(i)[1])))
+        if (taken == 0) {
+            return null;
+        }
+        boolean more = text != null;
+        List<HistoryLineParser.Parsed> parsed = java.util.stream.IntStream.range(0, texts.size()).parallel()
+                .mapToObj(i -> parser.parse(numbers.get(i), texts.get(i)))
                 .toList();
         List<InboundMessageIntake.HistoryRow> rows = new ArrayList<>();
         List<Long> acceptedLines = new ArrayList<>();
@@ -181,7 +197,7 @@ public class HistoryImportWorker {
         }
         InboundMessageIntake.StagedRows staged = intake.stageHistory(job.tenantId(), job.feedId(), defaultCurrency,
                 job.jobId(), rows);
-        return new Batch(parsed.size(), rows.size(), staged, acceptedLines, rejections, rejected, position, line);
+        return new Batch(parsed.size(), rows.size(), staged, acceptedLines, rejections, rejected, more, line);
     }
 
     /** Pause before a job whose batch Kafka did not acknowledge is claimed again. */
@@ -241,12 +257,72 @@ public class HistoryImportWorker {
         return true;
     }
 
-    private static int nextLineStart(byte[] content, int from) {
-        for (int i = from; i < content.length; i++) {
-            if (content[i] == '\n') {
-                return i + 1;
+    /**
+     * The lines of a job's file, read chunk by chunk ({@code import_file} rows in order): a line is what lies between two
+     * line feeds, without its trailing CR/LF characters; a last line without a line feed counts. Used by one thread at
+     * a time (batches are read one after another).
+     */
+    static final class FileLines {
+        private final ImportJobs jobs;
+        private final UUID jobId;
+        private byte[] chunk = new byte[0];
+        private int position;
+        private int nextSeq;
+        private boolean exhausted;
+        private final java.io.ByteArrayOutputStream spanning = new java.io.ByteArrayOutputStream();
+
+        FileLines(ImportJobs jobs, UUID jobId) {
+            this.jobs = jobs;
+            this.jobId = jobId;
+        }
+
+        /** The next line, or null after the last. */
+        byte[] next() {
+            spanning.reset();
+            boolean any = false;
+            while (true) {
+                if (position >= chunk.length) {
+                    if (exhausted || !load()) {
+                        return any ? strip(spanning.toByteArray()) : null;
+                    }
+                }
+                any = true;
+                int from = position;
+                int end = from;
+                while (end < chunk.length && chunk[end] != '\n') {
+                    end++;
+                }
+                if (end < chunk.length) {
+                    position = end + 1;
+                    if (spanning.size() == 0) {
+                        return strip(Arrays.copyOfRange(chunk, from, end));
+                    }
+                    spanning.write(chunk, from, end - from);
+                    return strip(spanning.toByteArray());
+                }
+                spanning.write(chunk, from, end - from);
+                position = end;
             }
         }
-        return content.length;
+
+        private boolean load() {
+            byte[] loaded = jobs.chunk(jobId, nextSeq);
+            if (loaded == null) {
+                exhausted = true;
+                return false;
+            }
+            nextSeq++;
+            chunk = loaded;
+            position = 0;
+            return true;
+        }
+
+        private static byte[] strip(byte[] line) {
+            int end = line.length;
+            while (end > 0 && (line[end - 1] == '\r' || line[end - 1] == '\n')) {
+                end--;
+            }
+            return end == line.length ? line : Arrays.copyOf(line, end);
+        }
     }
 }

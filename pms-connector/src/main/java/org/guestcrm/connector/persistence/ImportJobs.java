@@ -1,10 +1,16 @@
 package org.guestcrm.connector.persistence;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+
+import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -12,7 +18,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 /**
- * Tables {@code import_job}, {@code import_file}, {@code import_rejection}: history import jobs, persisted so that any
+ * Tables {@code import_job}, {@code import_file} (the file in chunks, V23), {@code import_rejection}: history import jobs, persisted so that any
  * replica resumes a job from its last committed line once the lease of the replica running it ran out.
  */
 @ApplicationScoped
@@ -38,17 +44,34 @@ public class ImportJobs {
     @Inject
     EntityManager entityManager;
 
+    @Inject
+    DataSource dataSource;
+
+    /**
+     * Inserts a job of a file being uploaded; its chunks follow ({@link #appendChunk}) and then its totals
+     * ({@link #completeUpload}), all in the caller's transaction, so that no worker sees the job before its whole file.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void create(UUID jobId, String feedId, String tenantId, String fileSha256, long totalLines, byte[] content,
-                       String createdBy) {
+    public void startUpload(UUID jobId, String feedId, String tenantId, String createdBy) {
         entityManager.createNativeQuery("""
                         insert into import_job (job_id, feed_id, tenant_id, format, state, file_sha256, total_lines, created_at, created_by)
-                        values (:id, :feed, :tenant, 'NDJSON', 'RUNNING', :sha, :total, :now, :by)""")
+                        values (:id, :feed, :tenant, 'NDJSON', 'RUNNING', '', 0, :now, :by)""")
                 .setParameter("id", jobId).setParameter("feed", feedId).setParameter("tenant", tenantId)
-                .setParameter("sha", fileSha256).setParameter("total", totalLines).setParameter("now", Instant.now())
-                .setParameter("by", createdBy).executeUpdate();
-        entityManager.createNativeQuery("insert into import_file (job_id, content) values (:id, :content)")
-                .setParameter("id", jobId).setParameter("content", content).executeUpdate();
+                .setParameter("now", Instant.now()).setParameter("by", createdBy).executeUpdate();
+    }
+
+    /** Chunk {@code seq} (0, 1, ...) of the job's file. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void appendChunk(UUID jobId, int seq, byte[] content) {
+        entityManager.createNativeQuery("insert into import_file (job_id, seq, content) values (:id, :seq, :content)")
+                .setParameter("id", jobId).setParameter("seq", seq).setParameter("content", content).executeUpdate();
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void completeUpload(UUID jobId, String fileSha256, long totalLines) {
+        entityManager.createNativeQuery("update import_job set file_sha256 = :sha, total_lines = :total where job_id = :id")
+                .setParameter("sha", fileSha256).setParameter("total", totalLines).setParameter("id", jobId)
+                .executeUpdate();
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -83,10 +106,22 @@ public class ImportJobs {
         return ids.stream().findFirst().flatMap(id -> find((UUID) id));
     }
 
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public byte[] content(UUID jobId) {
-        return (byte[]) entityManager.createNativeQuery("select content from import_file where job_id = :id")
-                .setParameter("id", jobId).getSingleResult();
+    /**
+     * Chunk {@code seq} of the job's file, read on a connection of its own (no transaction: the worker reads the next
+     * chunk while a batch transaction runs); null after the last chunk.
+     */
+    public byte[] chunk(UUID jobId, int seq) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(
+                     "select content from import_file where job_id = ? and seq = ?")) {
+            select.setObject(1, jobId);
+            select.setInt(2, seq);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? rows.getBytes(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("chunk " + seq + " of import " + jobId + " could not be read", e);
+        }
     }
 
     /**
