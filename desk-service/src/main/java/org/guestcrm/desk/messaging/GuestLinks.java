@@ -8,14 +8,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Function;
 
 import org.guestcrm.desk.persistence.GuestLinkEntity;
+import org.guestcrm.desk.persistence.GuestLinkRows;
 import org.guestcrm.desk.persistence.GuestSeenEntity;
+import org.guestcrm.desk.persistence.GuestSeenRows;
+import org.guestcrm.desk.persistence.Jdbc;
 import org.guestcrm.desk.persistence.LeadEntity;
-import org.guestcrm.desk.persistence.ReservationStateEntity;
 import org.guestcrm.desk.persistence.TaskEntity;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,40 +53,16 @@ public class GuestLinks {
 
     /** The guests holding these profiles, by link key (profiles nobody holds yet are absent). */
     public Map<String, String> guestsOf(Collection<String> linkKeys) {
-        Map<String, String> guests = new HashMap<>();
-        if (linkKeys.isEmpty()) {
-            return guests;
-        }
         // Plain JDBC, one statement text whatever the number of keys (the reservations' hot path, issue 5).
-        io.micrometer.core.instrument.Counter counter = meters.counter("desk.jdbc.statements", "table", "guest_link");
-        return org.guestcrm.desk.persistence.Jdbc.work(entityManager, connection -> {
-            try (java.sql.PreparedStatement select = connection.prepareStatement(
-                    "select link_key, guest_id from guest_link where link_key = any(cast(? as varchar[]))")) {
-                select.setArray(1, org.guestcrm.desk.persistence.Jdbc.texts(connection, new HashSet<>(linkKeys), k -> k));
-                counter.increment();
-                try (java.sql.ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        guests.put(rs.getString(1), rs.getString(2));
-                    }
-                }
-            }
-            return guests;
-        });
+        return linkRows().guestsOf(linkKeys);
     }
 
     /** The guest holding the primary guest's profile of a reservation, if known. */
     public String guestOfReservation(String reservationKey) {
-        Optional<ReservationStateEntity> state = ReservationStateEntity.<ReservationStateEntity>find(
-                "reservationKey", reservationKey).firstResultOptional();
-        if (state.isEmpty() || state.get().pmsProfileId == null) {
-            return null;
-        }
-        GuestLinkEntity link = GuestLinkEntity.findById(
-                GuestLinkEntity.keyOf(state.get().tenant, state.get().pmsSystem, state.get().pmsProfileId));
-        return link == null ? null : link.guestId;
+        return linkRows().guestOfReservation(reservationKey);
     }
 
-    /** The held state of these guests (locked), by guestId. */
+    /** The held state of these guests (locked, managed entities: the merge and tombstone paths), by guestId. */
     public Map<String, GuestSeenEntity> seen(Collection<String> guestIds) {
         Map<String, GuestSeenEntity> seen = new HashMap<>();
         if (!guestIds.isEmpty()) {
@@ -94,68 +72,62 @@ public class GuestLinks {
         return seen;
     }
 
-    /** Records the version of a guest applied (creating its row when first seen). */
+    /**
+     * The held state of a crm.guests batch's guests, locked in guest order, as plain objects (not managed: issue 5's
+     * hot path); the versions applied are written back by {@link #saw} in one statement.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void saw(Map<String, GuestSeenEntity> held, String guestId, String tenant, long version, Instant now) {
-        GuestSeenEntity seen = held.get(guestId);
-        boolean fresh = seen == null;
-        if (fresh) {
-            seen = new GuestSeenEntity();
-            seen.guestId = guestId;
-            held.put(guestId, seen);
-        }
-        seen.tenant = tenant;
-        seen.version = version;
-        seen.updatedAt = now;
-        if (seen.firstSeenAt == null) {
-            seen.firstSeenAt = now;
-        }
-        if (fresh) {
-            seen.persist();
-        }
+    public Map<String, GuestSeenEntity> seenForUpdate(Collection<String> guestIds) {
+        return seenRows().lock(guestIds);
+    }
+
+    /**
+     * Records the versions applied of these guests (creating the row of a guest first seen): {@code held} is what
+     * {@link #seenForUpdate} answered, {@code versions} guestId -> [tenant, version].
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void saw(Map<String, GuestSeenEntity> held, Map<String, Map.Entry<String, Long>> versions, Instant now) {
+        List<GuestSeenEntity> rows = new ArrayList<>(versions.size());
+        versions.forEach((guestId, version) -> {
+            GuestSeenEntity seen = held.get(guestId);
+            if (seen == null) {
+                seen = new GuestSeenEntity();
+                seen.guestId = guestId;
+            }
+            seen.tenant = version.getKey();
+            seen.version = version.getValue();
+            seen.updatedAt = now;
+            if (seen.firstSeenAt == null) {
+                seen.firstSeenAt = now;
+            }
+            rows.add(seen);
+        });
+        seenRows().write(rows, held.keySet());
     }
 
     /**
      * These profiles now belong to these guests: the links are written, a guest's links to profiles it no longer lists
      * are dropped, and every lead of such a profile (with its tasks) and every lead-less task of a reservation of such
-     * a profile carries the guest. Returns the number of leads whose guest changed.
+     * a profile carries the guest. Returns the number of leads whose guest changed. Plain JDBC (issue 5): the links in
+     * one statement, the leads and the lead-less tasks locked in one each (leads first, then tasks, by id); only the
+     * leads and tasks whose guest changes are loaded as entities (and changed through them and {@link TaskLedger}).
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public int link(Map<Profile, String> owners, Collection<String> completeGuests, Instant now,
                     Function<String, Cause> causeOf) {
-        if (!completeGuests.isEmpty()) {
-            Set<String> listed = new HashSet<>();
-            owners.keySet().forEach(p -> listed.add(p.key()));
-            GuestLinkEntity.<GuestLinkEntity>list("guestId in ?1", new HashSet<>(completeGuests)).stream()
-                    .filter(link -> !listed.contains(link.linkKey)).forEach(link -> link.delete());
-        }
-        if (owners.isEmpty()) {
-            return 0;
-        }
+        // What this transaction changed through entities (a merge's leads and tasks) is in the database first, so the
+        // statements below read it.
+        entityManager.flush();
         Map<String, String> byKey = new HashMap<>();
-        Map<String, Profile> profiles = new HashMap<>();
+        List<GuestLinkRows.Link> links = new ArrayList<>(owners.size());
         owners.forEach((profile, guest) -> {
             byKey.put(profile.key(), guest);
-            profiles.put(profile.key(), profile);
+            links.add(new GuestLinkRows.Link(profile.key(), profile.tenant(), profile.pmsSystem(),
+                    profile.pmsProfileId(), guest));
         });
-        Map<String, GuestLinkEntity> existing = new HashMap<>();
-        GuestLinkEntity.<GuestLinkEntity>list("linkKey in ?1", byKey.keySet()).forEach(l -> existing.put(l.linkKey, l));
-        for (Map.Entry<String, String> entry : byKey.entrySet()) {
-            GuestLinkEntity link = existing.get(entry.getKey());
-            if (link == null) {
-                Profile p = profiles.get(entry.getKey());
-                link = new GuestLinkEntity();
-                link.linkKey = entry.getKey();
-                link.tenant = p.tenant();
-                link.pmsSystem = p.pmsSystem();
-                link.pmsProfileId = p.pmsProfileId();
-                link.guestId = entry.getValue();
-                link.updatedAt = now;
-                link.persist();
-            } else if (!link.guestId.equals(entry.getValue())) {
-                link.guestId = entry.getValue();
-                link.updatedAt = now;
-            }
+        linkRows().write(links, completeGuests, now);
+        if (owners.isEmpty()) {
+            return 0;
         }
         Set<String> tenants = new HashSet<>();
         Set<String> profileIds = new HashSet<>();
@@ -163,48 +135,93 @@ public class GuestLinks {
             tenants.add(p.tenant());
             profileIds.add(p.pmsProfileId());
         });
-        Map<java.util.UUID, String> leadGuests = new HashMap<>();
-        for (LeadEntity lead : LeadEntity.<LeadEntity>find("tenant in ?1 and pmsProfileId in ?2 order by id", tenants,
-                profileIds).withLock(LockModeType.PESSIMISTIC_WRITE).list()) {
-            if (lead.pmsSystem == null) {
+        Map<UUID, String> leadGuests = new HashMap<>();
+        for (String[] row : locked(LEADS_OF_PROFILES, "lead", tenants, profileIds)) {
+            // id, tenant, pms_system, pms_profile_id, guest_id
+            if (row[2] == null) {
                 continue;
             }
-            String guest = byKey.get(GuestLinkEntity.keyOf(lead.tenant, lead.pmsSystem, lead.pmsProfileId));
-            if (guest != null && !guest.equals(lead.guestId)) {
-                lead.guestId = guest;
-                lead.updatedAt = now;
-                leadGuests.put(lead.id, guest);
+            String guest = byKey.get(GuestLinkEntity.keyOf(row[1], row[2], row[3]));
+            if (guest != null && !guest.equals(row[4])) {
+                LeadEntity lead = entityManager.find(LeadEntity.class, UUID.fromString(row[0])); // locked above
+                if (lead != null && !guest.equals(lead.guestId)) {
+                    lead.guestId = guest;
+                    lead.updatedAt = now;
+                    leadGuests.put(lead.id, guest);
+                }
             }
         }
         if (!leadGuests.isEmpty()) {
-            for (TaskEntity task : TaskEntity.<TaskEntity>find("leadId in ?1 order by id", leadGuests.keySet())
-                    .withLock(LockModeType.PESSIMISTIC_WRITE).list()) {
-                String guest = leadGuests.get(task.leadId);
-                relink(task, guest, now, causeOf.apply(guest));
+            List<String> leadIds = leadGuests.keySet().stream().map(UUID::toString).toList();
+            for (String[] row : locked(TASKS_OF_LEADS, "task", leadIds, null)) {
+                TaskEntity task = entityManager.find(TaskEntity.class, UUID.fromString(row[0])); // locked above
+                if (task != null) {
+                    relink(task, leadGuests.get(task.leadId), now, causeOf.apply(leadGuests.get(task.leadId)));
+                }
             }
         }
         // Tasks without a lead (late documents) belong to a reservation: its primary guest's profile names the guest.
-        Map<String, String> reservationGuests = new HashMap<>();
-        Set<String> reservationIds = new HashSet<>();
-        for (ReservationStateEntity state : ReservationStateEntity.<ReservationStateEntity>list(
-                "tenant in ?1 and pmsProfileId in ?2", tenants, profileIds)) {
-            String guest = byKey.get(GuestLinkEntity.keyOf(state.tenant, state.pmsSystem, state.pmsProfileId));
-            if (guest != null) {
-                reservationGuests.put(state.tenant + ":" + state.hotelCode + ":" + state.pmsReservationId, guest);
-                reservationIds.add(state.pmsReservationId);
-            }
-        }
-        if (!reservationIds.isEmpty()) {
-            for (TaskEntity task : TaskEntity.<TaskEntity>find(
-                    "leadId is null and tenant in ?1 and pmsReservationId in ?2 order by id", tenants, reservationIds)
-                    .withLock(LockModeType.PESSIMISTIC_WRITE).list()) {
-                String guest = reservationGuests.get(task.tenant + ":" + task.hotelCode + ":" + task.pmsReservationId);
-                if (guest != null) {
+        for (String[] row : locked(LEADLESS_TASKS_OF_PROFILES, "task", tenants, profileIds)) {
+            // task id, task guest_id, reservation's tenant, pms_system, pms_profile_id
+            String guest = byKey.get(GuestLinkEntity.keyOf(row[2], row[3], row[4]));
+            if (guest != null && !guest.equals(row[1])) {
+                TaskEntity task = entityManager.find(TaskEntity.class, UUID.fromString(row[0])); // locked above
+                if (task != null) {
                     relink(task, guest, now, causeOf.apply(guest));
                 }
             }
         }
         return leadGuests.size();
+    }
+
+    static final String LEADS_OF_PROFILES = "select id, tenant, pms_system, pms_profile_id, guest_id from lead"
+            + " where tenant = any(cast(? as varchar[])) and pms_profile_id = any(cast(? as varchar[]))"
+            + " order by id for update";
+    static final String TASKS_OF_LEADS = "select id from task where lead_id = any(cast(? as uuid[]))"
+            + " order by id for update";
+    /** The lead-less tasks of the reservations whose primary guest has one of the profiles (tenant x profile id). */
+    static final String LEADLESS_TASKS_OF_PROFILES = "select t.id, t.guest_id, s.tenant, s.pms_system,"
+            + " s.pms_profile_id from task t join reservation_state s on s.tenant = t.tenant"
+            + " and s.hotel_code = t.hotel_code and s.pms_reservation_id = t.pms_reservation_id"
+            + " where t.lead_id is null and s.tenant = any(cast(? as varchar[]))"
+            + " and s.pms_profile_id = any(cast(? as varchar[])) order by t.id for update of t";
+
+    /** The rows of a locking select with one or two array parameters, every column as text. */
+    private List<String[]> locked(String sql, String table, Collection<String> first, Collection<String> second) {
+        io.micrometer.core.instrument.Counter counter = statements(table);
+        return Jdbc.work(entityManager, connection -> {
+            List<String[]> rows = new ArrayList<>();
+            try (java.sql.PreparedStatement select = connection.prepareStatement(sql)) {
+                select.setArray(1, Jdbc.texts(connection, first, v -> v));
+                if (second != null) {
+                    select.setArray(2, Jdbc.texts(connection, second, v -> v));
+                }
+                counter.increment();
+                try (java.sql.ResultSet rs = select.executeQuery()) {
+                    int columns = rs.getMetaData().getColumnCount();
+                    while (rs.next()) {
+                        String[] row = new String[columns];
+                        for (int c = 0; c < columns; c++) {
+                            row[c] = rs.getString(c + 1);
+                        }
+                        rows.add(row);
+                    }
+                }
+            }
+            return rows;
+        });
+    }
+
+    private GuestLinkRows linkRows() {
+        return new GuestLinkRows(entityManager, statements("guest_link"));
+    }
+
+    private GuestSeenRows seenRows() {
+        return new GuestSeenRows(entityManager, statements("guest_seen"));
+    }
+
+    private io.micrometer.core.instrument.Counter statements(String table) {
+        return meters.counter("desk.jdbc.statements", "table", table);
     }
 
     /**
@@ -273,7 +290,8 @@ public class GuestLinks {
                 seen.persist();
             }
         }
-        GuestLinkEntity.delete("guestId in ?1", new HashSet<>(guestIds));
+        entityManager.flush();
+        linkRows().drop(new HashSet<>(guestIds));
         Map<String, String> successor = new HashMap<>();
         for (String id : guestIds) {
             String mergedInto = held.get(id).mergedInto;
@@ -295,10 +313,7 @@ public class GuestLinks {
     }
 
     private void moveTo(String tenant, List<String> from, String to, Instant now, Cause cause) {
-        for (GuestLinkEntity link : GuestLinkEntity.<GuestLinkEntity>list("tenant = ?1 and guestId in ?2", tenant, from)) {
-            link.guestId = to;
-            link.updatedAt = now;
-        }
+        linkRows().move(tenant, from, to, now);
         for (LeadEntity lead : LeadEntity.<LeadEntity>find("tenant = ?1 and guestId in ?2 order by id", tenant, from)
                 .withLock(LockModeType.PESSIMISTIC_WRITE).list()) {
             lead.guestId = to;

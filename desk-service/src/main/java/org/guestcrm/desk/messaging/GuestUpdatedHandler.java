@@ -68,7 +68,7 @@ public class GuestUpdatedHandler implements IntakeHandler<GuestUpdated> {
         Instant now = clock.now();
         Set<String> ids = new HashSet<>();
         records.forEach(r -> ids.add(r.value().getGuestId()));
-        Map<String, GuestSeenEntity> held = links.seen(ids);
+        Map<String, GuestSeenEntity> held = links.seenForUpdate(ids);
         // The newest applicable record per guest of the batch.
         Map<String, GuestUpdated> newest = new LinkedHashMap<>();
         int skipped = 0;
@@ -86,9 +86,10 @@ public class GuestUpdatedHandler implements IntakeHandler<GuestUpdated> {
             newest.put(guest.getGuestId(), guest);
         }
         Map<GuestLinks.Profile, String> owners = new HashMap<>();
+        Map<String, Map.Entry<String, Long>> versions = new HashMap<>();
         for (GuestUpdated guest : newest.values()) {
             String tenant = guest.getMetadata().getTenantId();
-            links.saw(held, guest.getGuestId(), tenant, guest.getVersion(), now);
+            versions.put(guest.getGuestId(), Map.entry(tenant, guest.getVersion()));
             for (SourceProfileRef profile : guest.getSourceProfiles()) {
                 if (profile.getPmsSystem() != null && profile.getPmsProfileId() != null) {
                     owners.put(new GuestLinks.Profile(tenant, profile.getPmsSystem(), profile.getPmsProfileId()),
@@ -96,6 +97,7 @@ public class GuestUpdatedHandler implements IntakeHandler<GuestUpdated> {
                 }
             }
         }
+        links.saw(held, versions, now);
         int leads = links.link(owners, newest.keySet(), now, guestId -> {
             GuestUpdated guest = newest.get(guestId);
             return guest == null ? Cause.tombstone("crm.guests")
