@@ -58,27 +58,42 @@ class HistoryImportBenchmarkTest {
     @Inject
     DataSource dataSource;
 
+    @io.quarkus.test.common.http.TestHTTPResource("/")
+    java.net.URI base;
+
     @Test
     void importThroughputFromFileToKafka() throws Exception {
         int rows = Integer.parseInt(System.getProperty("guestcrm.bench.import"));
         String run = UUID.randomUUID().toString().substring(0, 8);
-        StringBuilder file = new StringBuilder(rows * 420);
         List<Long> malformedLines = new ArrayList<>();
-        for (int i = 0; i < rows; i++) {
+        for (int i = MALFORMED_EVERY - 1; i < rows; i += MALFORMED_EVERY) {
+            malformedLines.add(i + 1L);
+        }
+        // generated while it is sent (the upload streams): no file in the test's heap either
+        java.util.function.IntFunction<byte[]> line = i -> {
+            String text = HistoryImportTest.reservationLine("B-" + run + "-" + i, 1);
             if (i % MALFORMED_EVERY == MALFORMED_EVERY - 1) {
                 // what identifies the booking is unusable: refused alone, named by its line
-                file.append(HistoryImportTest.reservationLine("B-" + run + "-" + i, 1)
-                        .replace("\"arrival\": \"2019-07-01\"", "\"arrival\": \"2019-02-30\"")).append('\n');
-                malformedLines.add(i + 1L);
-            } else {
-                file.append(HistoryImportTest.reservationLine("B-" + run + "-" + i, 1)).append('\n');
+                text = text.replace("\"arrival\": \"2019-07-01\"", "\"arrival\": \"2019-02-30\"");
             }
-        }
+            return (text + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        };
         long expectedEvents = 2L * (rows - malformedLines.size());
         Map<String, String> durability = durability();
         Work before = work();
+        java.lang.management.MemoryPoolMXBean[] heapPools = java.lang.management.ManagementFactory.getMemoryPoolMXBeans()
+                .stream().filter(pool -> pool.getType() == java.lang.management.MemoryType.HEAP)
+                .toArray(java.lang.management.MemoryPoolMXBean[]::new);
+        for (var pool : heapPools) {
+            pool.resetPeakUsage();
+        }
+        long cpuBefore = processCpuNanos();
         long start = System.nanoTime();
-        String jobId = HistoryImportTest.post("demo-json", file.toString());
+        java.net.http.HttpResponse<String> answer = ImportUploads.post(base, "api/v1/feeds/demo-json/imports", "demo",
+                ImportUploads.lines(rows, line), -1, false);
+        assertEquals(202, answer.statusCode(), answer.body());
+        long uploaded = System.nanoTime();
+        String jobId = JsonPath.from(answer.body()).getString("jobId");
         JsonPath job = await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(250))
                 .until(() -> org.guestcrm.connector.Staff.admin("demo").get("/api/v1/imports/{jobId}", jobId).then()
                         .extract().jsonPath(), json -> !"RUNNING".equals(json.getString("state")));
@@ -94,6 +109,15 @@ class HistoryImportBenchmarkTest {
         await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> unsent("import:" + jobId) == 0);
         long sent = System.nanoTime();
+        long cpuNanos = processCpuNanos() - cpuBefore;
+        long peakHeap = 0;
+        for (var pool : heapPools) {
+            peakHeap += pool.getPeakUsage().getUsed();
+        }
+        System.out.printf("History import probe: upload %.2f s; test JVM (connector, in-process broker and registry"
+                        + " client) CPU %.1f s = %.1f us per row; peak heap (sum of the pools' peaks) %d MiB of max %d MiB%n",
+                (uploaded - start) / 1e9, cpuNanos / 1e9, cpuNanos / 1e3 / rows, peakHeap >> 20,
+                Runtime.getRuntime().maxMemory() >> 20);
         // PostgreSQL's statistics trail (each backend flushes its counters at most once a second, an idle one later):
         // read them once they show at least the outbox rows the job wrote
         Work after = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
@@ -116,6 +140,11 @@ class HistoryImportBenchmarkTest {
                 (after.kafkaRecords - before.kafkaRecords) / (double) rows,
                 config.getOptionalValue("connector.imports.to-kafka", Boolean.class).orElse(true) ? "straight to Kafka" : "outbox and relay",
                 config.getOptionalValue("connector.imports.batch-size", String.class).orElse("5000 (default)"), durability);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Counters of the connector's database and the records on the connector's topics. */
