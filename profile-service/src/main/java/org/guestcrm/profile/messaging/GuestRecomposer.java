@@ -88,7 +88,7 @@ public class GuestRecomposer {
         Map<UUID, List<Member>> members = new HashMap<>();
         withoutAutoFlush(() -> GuestSourceProfileEntity.listByGuests(touched.keySet()).forEach(link -> members
                 .computeIfAbsent(link.guestId, k -> new ArrayList<>()).add(new Member(link.sourceProfileId, link.linkedAt))));
-        recompose(touched, guests, members, Map.of(), Set.of(), now);
+        recompose(touched, guests, members, Map.of(), Set.of(), null, now);
     }
 
     /**
@@ -97,9 +97,13 @@ public class GuestRecomposer {
      * created (they have no stored contact points). Reads the other members' source profiles (one query, read-only),
      * the stored guests' contact points (one), the demoted contact points (one) and the stays (one); no query per guest
      * or record, and nothing is flushed before the caller's own flush.
+     *
+     * @param newPoints when not null, the new contact-point rows are added to it (the caller inserts them, the intake
+     *                  with one JDBC statement) instead of being persisted
      */
     public void recompose(Map<UUID, Cause> touched, Map<UUID, GuestEntity> guests, Map<UUID, List<Member>> members,
-            Map<UUID, SourceProfileEntity> known, Set<UUID> created, Instant now) {
+            Map<UUID, SourceProfileEntity> known, Set<UUID> created, List<GuestContactPointEntity> newPoints,
+            Instant now) {
         if (touched.isEmpty()) {
             return;
         }
@@ -150,7 +154,8 @@ public class GuestRecomposer {
                     demotions, today);
             GuestMapper.copyInto(record, guest);
             List<GuestContactPointEntity> rows = replaceContactPoints(
-                    rowsByGuest.getOrDefault(guest.id, List.of()), GuestMapper.contactPointRows(guest, record, idsByKey));
+                    rowsByGuest.getOrDefault(guest.id, List.of()), GuestMapper.contactPointRows(guest, record, idsByKey),
+                    newPoints);
             StaySummary staySummary = GuestMapper.staySummary(guestSources.stream()
                     .flatMap(s -> stays.getOrDefault(GuestMapper.keyOf(s), List.of()).stream()).toList());
             org.guestcrm.profile.domain.TierRules.Qualification qualification = tierRules.rulesFor(guest.tenant)
@@ -229,14 +234,18 @@ public class GuestRecomposer {
      * updated in place, a new one inserted, one no longer wanted deleted (never a delete and insert of the same row).
      */
     private static List<GuestContactPointEntity> replaceContactPoints(List<GuestContactPointEntity> stored,
-            List<GuestContactPointEntity> wanted) {
+            List<GuestContactPointEntity> wanted, List<GuestContactPointEntity> newPoints) {
         Map<String, GuestContactPointEntity> byIdentity = new HashMap<>();
         stored.forEach(row -> byIdentity.put(identity(row), row));
         List<GuestContactPointEntity> result = new ArrayList<>(wanted.size());
         for (GuestContactPointEntity row : wanted) {
             GuestContactPointEntity existing = byIdentity.remove(identity(row));
             if (existing == null) {
-                row.persist();
+                if (newPoints == null) {
+                    row.persist();
+                } else {
+                    newPoints.add(row);
+                }
                 result.add(row);
             } else {
                 existing.type = row.type;

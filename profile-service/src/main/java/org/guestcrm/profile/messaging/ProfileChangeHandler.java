@@ -356,18 +356,21 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
         });
         Map<UUID, GuestRecomposer.Cause> causes = new LinkedHashMap<>();
         touched.forEach((guestId, metadata) -> causes.put(guestId, GuestRecomposer.Cause.of(metadata)));
-        Map<UUID, GuestEntity> recomposed = guestEntities(touched.keySet(), guests, joined, now);
+        List<org.guestcrm.profile.persistence.IntakeRows.StoredGuest> storedGuests = new ArrayList<>();
+        Map<UUID, GuestEntity> recomposed = guestEntities(touched.keySet(), guests, joined, storedGuests, now);
         loadMissingSources(touched.keySet(), membership, joined, known);
         for (MergeToPublish merge : joined.merges) {
             merges.publishAutomaticMerge(merge.survivor(), merge.tenant(), merge.absorbed(),
                     merge.moved().stream().map(known::get).filter(java.util.Objects::nonNull).toList(), merge.weakest(),
                     merge.explanation(), merge.metadata(), now);
         }
-        recomposer.recompose(causes, recomposed, membership, known, createdHere, now);
+        List<org.guestcrm.profile.persistence.GuestContactPointEntity> newPoints = new ArrayList<>();
+        recomposer.recompose(causes, recomposed, membership, known, createdHere, newPoints, now);
         // The batch's new rows in their final state (a new guest as recomposed, a moved link's last guest), one
         // multi-row statement per table; then the flush writes what Hibernate still holds (updated profiles, stored
         // guests, contact points, outbox rows).
-        rows.insert(newSources, newGuests, linksHere.values(), decisionsHere);
+        rows.insert(newSources, newGuests, linksHere.values(), decisionsHere, newPoints);
+        rows.update(storedGuests);
         entityManager.flush();
         Map<UUID, UUID> survivorOf = new LinkedHashMap<>();
         joined.absorbedInto.keySet().forEach(id -> survivorOf.put(id, joined.finalOf(id)));
@@ -386,11 +389,12 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
     }
 
     /**
-     * The entities of the guests to recompose: those the batch created, and the stored ones loaded now (one query; their
-     * rows are locked since the start of the batch). The guests the batch created and absorbed name their survivor.
+     * The guests to recompose: those the batch created, and the stored ones read now (one JDBC query, no entity
+     * managed: their rows are locked since the start of the batch, and {@code storedGuests} keeps them as read, so only
+     * the changed ones are written, in one statement). The guests the batch created and absorbed name their survivor.
      */
     private Map<UUID, GuestEntity> guestEntities(Set<UUID> touched, Map<UUID, BatchGuest> guests, Joined joined,
-            Instant now) {
+            List<org.guestcrm.profile.persistence.IntakeRows.StoredGuest> storedGuests, Instant now) {
         Map<UUID, GuestEntity> out = new HashMap<>();
         List<UUID> stored = new ArrayList<>();
         for (UUID id : touched) {
@@ -401,10 +405,10 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
                 stored.add(id);
             }
         }
-        if (!stored.isEmpty()) {
-            entityManager.createQuery("select g from GuestEntity g where g.id in :ids", GuestEntity.class)
-                    .setParameter("ids", stored).getResultList().forEach(g -> out.put(g.id, g));
-        }
+        rows.guests(stored).values().forEach(g -> {
+            storedGuests.add(g);
+            out.put(g.guest().id, g.guest());
+        });
         joined.createdAbsorbed.forEach((id, entity) -> {
             entity.mergedInto = joined.finalOf(id);
             entity.updatedAt = now;
@@ -413,7 +417,7 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
     }
 
     /**
-     * The source profiles of the guests to recompose that the batch does not hold yet (one read-only query): the
+     * The source profiles of the guests to recompose that the batch does not hold yet (one read-only JDBC query): the
      * recomposer and the GuestMerged records of the batch's joins need them.
      */
     private void loadMissingSources(Set<UUID> touched, Map<UUID, List<GuestRecomposer.Member>> membership, Joined joined,
@@ -425,12 +429,7 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
             }
         }));
         joined.merges.forEach(m -> m.moved().stream().filter(id -> !known.containsKey(id)).forEach(missing::add));
-        if (!missing.isEmpty()) {
-            entityManager.createQuery("select s from SourceProfileEntity s where s.id in :ids", SourceProfileEntity.class)
-                    .setParameter("ids", missing)
-                    .setHint(org.hibernate.jpa.HibernateHints.HINT_READ_ONLY, true)
-                    .getResultList().forEach(s -> known.put(s.id, s));
-        }
+        known.putAll(rows.sourceProfiles(missing));
     }
 
     /**

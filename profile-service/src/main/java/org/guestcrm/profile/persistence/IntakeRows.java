@@ -93,17 +93,27 @@ public class IntakeRows {
             col("model_version", "text", d -> d.modelVersion), col("evidence", "jsonb", d -> new Json(d.evidence)),
             col("decided_at", "timestamptz", d -> d.decidedAt), col("reviewer", "text", d -> d.reviewer));
 
+    /** The id from the column's default (V10); {@code ref} as the entity computes it on insert (V19). */
+    private static final List<Column<GuestContactPointEntity>> CONTACT_POINT = List.of(
+            col("guest_id", "uuid", p -> p.guestId), col("tenant", "text", p -> p.tenant),
+            col("kind", "text", p -> p.kind.name()), col("value", "text", p -> p.value), col("type", "text", p -> p.type),
+            col("is_primary", "boolean", p -> p.primary), col("source_profile_id", "uuid", p -> p.sourceProfileId),
+            col("last_seen_at", "timestamptz", p -> p.lastSeenAt), col("source_trust", "text", p -> p.sourceTrust),
+            col("not_for_marketing", "text", p -> p.notForMarketing),
+            col("ref", "text", p -> org.guestcrm.platform.domain.ContactPointRef.of(p.tenant, p.kind.name(), p.value)));
+
     /** A value written as JSON text (null stays SQL null). */
     private record Json(Object value) {
     }
 
     /**
      * Inserts the batch's new rows, one statement per table that has any (source profiles, guests, links, decisions,
-     * in that order; the references between them are checked at commit anyway, V18).
+     * contact points, in that order; the references between them are checked at commit anyway, V18).
      */
     public void insert(Collection<SourceProfileEntity> sources, Collection<GuestEntity> guests,
-            Collection<GuestSourceProfileEntity> links, Collection<MatchDecisionEntity> decisions) {
-        if (sources.isEmpty() && guests.isEmpty() && links.isEmpty() && decisions.isEmpty()) {
+            Collection<GuestSourceProfileEntity> links, Collection<MatchDecisionEntity> decisions,
+            Collection<GuestContactPointEntity> contactPoints) {
+        if (sources.isEmpty() && guests.isEmpty() && links.isEmpty() && decisions.isEmpty() && contactPoints.isEmpty()) {
             return;
         }
         entityManager.unwrap(Session.class).doWork(connection -> {
@@ -111,6 +121,7 @@ public class IntakeRows {
             insert(connection, "guest", GUEST, guests);
             insert(connection, "guest_source_profile", LINK, links);
             insert(connection, "match_decision", DECISION, decisions);
+            insert(connection, "guest_contact_point", CONTACT_POINT, contactPoints);
         });
     }
 
@@ -147,6 +158,220 @@ public class IntakeRows {
             for (Array array : bound) {
                 array.free();
             }
+        }
+    }
+
+    /**
+     * Source profiles by id, read with one query into objects Hibernate does not manage (read-only: the intake reads the
+     * other members of the guests it recomposes, never changes them).
+     */
+    public java.util.Map<java.util.UUID, SourceProfileEntity> sourceProfiles(Collection<java.util.UUID> ids) {
+        java.util.Map<java.util.UUID, SourceProfileEntity> out = new java.util.HashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        entityManager.unwrap(Session.class).doWork(connection -> {
+            Array array = connection.createArrayOf("uuid", ids.stream().distinct().toArray());
+            StringBuilder names = new StringBuilder();
+            SOURCE_PROFILE.forEach(c -> names.append(names.isEmpty() ? "" : ", ").append(c.name()));
+            try (PreparedStatement query = connection.prepareStatement(
+                    "select " + names + " from source_profile where id = any(?)")) {
+                query.setArray(1, array);
+                try (java.sql.ResultSet r = query.executeQuery()) {
+                    while (r.next()) {
+                        SourceProfileEntity s = sourceProfileOf(r);
+                        out.put(s.id, s);
+                    }
+                }
+            } finally {
+                array.free();
+            }
+        });
+        return out;
+    }
+
+    private static final com.fasterxml.jackson.core.type.TypeReference<List<StoredContact>> CONTACTS =
+            new com.fasterxml.jackson.core.type.TypeReference<>() {
+            };
+    private static final com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, String>> STRINGS =
+            new com.fasterxml.jackson.core.type.TypeReference<>() {
+            };
+
+    /** One row in {@link #SOURCE_PROFILE}'s column order. */
+    private SourceProfileEntity sourceProfileOf(java.sql.ResultSet r) throws SQLException {
+        SourceProfileEntity s = new SourceProfileEntity();
+        int i = 1;
+        s.id = r.getObject(i++, java.util.UUID.class);
+        s.tenant = r.getString(i++);
+        s.pmsSystem = r.getString(i++);
+        s.pmsProfileId = r.getString(i++);
+        s.hotelCode = r.getString(i++);
+        s.changeType = r.getString(i++);
+        s.mergedIntoPmsProfileId = r.getString(i++);
+        s.profileType = r.getString(i++);
+        s.title = r.getString(i++);
+        s.firstName = r.getString(i++);
+        s.middleName = r.getString(i++);
+        s.lastName = r.getString(i++);
+        s.birthDate = r.getObject(i++, java.time.LocalDate.class);
+        s.gender = r.getString(i++);
+        s.language = r.getString(i++);
+        s.nationality = r.getString(i++);
+        s.companyName = r.getString(i++);
+        s.loyaltyProgram = r.getString(i++);
+        s.loyaltyNumber = r.getString(i++);
+        s.emails = new ArrayList<>(read(r.getString(i++), CONTACTS, List.of()));
+        s.phones = new ArrayList<>(read(r.getString(i++), CONTACTS, List.of()));
+        long sequence = r.getLong(i++);
+        s.pmsSequence = r.wasNull() ? null : sequence;
+        s.pmsUpdatedAt = instant(r, i++);
+        s.occurredAt = instant(r, i++);
+        s.lastEventId = r.getObject(i++, java.util.UUID.class);
+        s.receivedAt = instant(r, i++);
+        s.postalCode = r.getString(i++);
+        s.city = r.getString(i++);
+        s.street = r.getString(i++);
+        s.countryCode = r.getString(i++);
+        s.documentType = r.getString(i++);
+        s.documentNumber = r.getString(i++);
+        s.matchGivenName = r.getString(i++);
+        s.matchSurname = r.getString(i++);
+        s.matchBirthDate = r.getString(i++);
+        s.matchPostcode = r.getString(i++);
+        s.matchCity = r.getString(i++);
+        s.matchStreet = r.getString(i++);
+        s.matchEmail = r.getString(i++);
+        s.matchPhone = r.getString(i++);
+        s.matchDocument = r.getString(i++);
+        s.matchLoyalty = r.getString(i++);
+        s.preferences = read(r.getString(i++), STRINGS, new java.util.TreeMap<>());
+        return s;
+    }
+
+    /** A stored guest read for recomposition, and its state as read (to write it only if the recomposition changed it). */
+    public record StoredGuest(GuestEntity guest, List<Object> asRead) {
+    }
+
+    private static final String GUEST_READ = "id, tenant, title, first_name, last_name, birth_date, language, nationality,"
+            + " company_name, version, field_sources, preferences, qualification_tier, qualification_reason,"
+            + " published_fingerprint, merged_into, erased_at, created_at, updated_at";
+
+    /** The columns a recomposition changes (the others: id, tenant, merged_into, erased_at, created_at, stay as read). */
+    private static List<Object> recomposedState(GuestEntity g) {
+        return java.util.Arrays.asList(g.title, g.firstName, g.lastName, g.birthDate, g.language, g.nationality,
+                g.companyName, g.version, g.fieldSources == null ? null : new java.util.HashMap<>(g.fieldSources),
+                g.preferences == null ? null : new java.util.HashMap<>(g.preferences), g.qualificationTier,
+                g.qualificationReason, g.publishedFingerprint, g.updatedAt);
+    }
+
+    /** Guests by id (their rows locked by the caller), one query, into objects Hibernate does not manage. */
+    public java.util.Map<java.util.UUID, StoredGuest> guests(Collection<java.util.UUID> ids) {
+        java.util.Map<java.util.UUID, StoredGuest> out = new java.util.HashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        entityManager.unwrap(Session.class).doWork(connection -> {
+            Array array = connection.createArrayOf("uuid", ids.stream().distinct().toArray());
+            try (PreparedStatement query = connection.prepareStatement(
+                    "select " + GUEST_READ + " from guest where id = any(?)")) {
+                query.setArray(1, array);
+                try (java.sql.ResultSet r = query.executeQuery()) {
+                    while (r.next()) {
+                        GuestEntity g = new GuestEntity();
+                        int i = 1;
+                        g.id = r.getObject(i++, java.util.UUID.class);
+                        g.tenant = r.getString(i++);
+                        g.title = r.getString(i++);
+                        g.firstName = r.getString(i++);
+                        g.lastName = r.getString(i++);
+                        g.birthDate = r.getObject(i++, java.time.LocalDate.class);
+                        g.language = r.getString(i++);
+                        g.nationality = r.getString(i++);
+                        g.companyName = r.getString(i++);
+                        g.version = r.getLong(i++);
+                        g.fieldSources = read(r.getString(i++), STRINGS, null);
+                        g.preferences = read(r.getString(i++), STRINGS, null);
+                        g.qualificationTier = r.getString(i++);
+                        g.qualificationReason = r.getString(i++);
+                        g.publishedFingerprint = r.getString(i++);
+                        g.mergedInto = r.getObject(i++, java.util.UUID.class);
+                        g.erasedAt = instant(r, i++);
+                        g.createdAt = instant(r, i++);
+                        g.updatedAt = instant(r, i++);
+                        out.put(g.id, new StoredGuest(g, recomposedState(g)));
+                    }
+                }
+            } finally {
+                array.free();
+            }
+        });
+        return out;
+    }
+
+    private static final List<Column<GuestEntity>> GUEST_UPDATE = GUEST.stream()
+            .filter(c -> !List.of("tenant", "merged_into", "erased_at", "created_at").contains(c.name())).toList();
+
+    /**
+     * Writes the stored guests whose recomposed columns changed since they were read (one {@code update ... from unnest}
+     * statement; none when nothing changed). Returns how many were written.
+     */
+    public int update(Collection<StoredGuest> guests) {
+        List<GuestEntity> changed = guests.stream().filter(g -> !recomposedState(g.guest()).equals(g.asRead()))
+                .map(StoredGuest::guest).toList();
+        if (changed.isEmpty()) {
+            return 0;
+        }
+        StringBuilder arrays = new StringBuilder();
+        StringBuilder names = new StringBuilder();
+        StringBuilder sets = new StringBuilder();
+        for (Column<GuestEntity> column : GUEST_UPDATE) {
+            arrays.append(arrays.isEmpty() ? "" : ", ").append("?::").append(column.type()).append("[]");
+            names.append(names.isEmpty() ? "" : ", ").append(column.name());
+            if (!column.name().equals("id")) {
+                sets.append(sets.isEmpty() ? "" : ", ").append(column.name()).append(" = v.").append(column.name());
+            }
+        }
+        entityManager.unwrap(Session.class).doWork(connection -> {
+            List<Array> bound = new ArrayList<>();
+            try (PreparedStatement update = connection.prepareStatement("update guest set " + sets + " from unnest("
+                    + arrays + ") as v (" + names + ") where guest.id = v.id")) {
+                int i = 1;
+                for (Column<GuestEntity> column : GUEST_UPDATE) {
+                    String[] values = new String[changed.size()];
+                    int r = 0;
+                    for (GuestEntity g : changed) {
+                        values[r++] = text(column.value().apply(g));
+                    }
+                    Array array = connection.createArrayOf("text", values);
+                    bound.add(array);
+                    update.setArray(i++, array);
+                }
+                int updated = update.executeUpdate();
+                if (updated != changed.size()) {
+                    throw new IllegalStateException("guest: " + updated + " of " + changed.size() + " rows updated");
+                }
+            } finally {
+                for (Array array : bound) {
+                    array.free();
+                }
+            }
+        });
+        return changed.size();
+    }
+
+    private static java.time.Instant instant(java.sql.ResultSet r, int column) throws SQLException {
+        java.sql.Timestamp at = r.getTimestamp(column);
+        return at == null ? null : at.toInstant();
+    }
+
+    private <T> T read(String text, com.fasterxml.jackson.core.type.TypeReference<T> type, T whenNull) {
+        if (text == null) {
+            return whenNull;
+        }
+        try {
+            return json.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A JSON column could not be read", e);
         }
     }
 
