@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -191,8 +190,8 @@ class CampaignTemplatesTest {
     }
 
     private static MimeMessage awaitMailTo(String email) {
-        await().atMost(WAIT).until(() -> mailsTo(email).size() == 1);
-        return mailsTo(email).getFirst();
+        await().atMost(WAIT).until(() -> MailServer.shared().messagesTo(email).size() == 1);
+        return MailServer.shared().messagesTo(email).getFirst();
     }
 
     private static String part(MimeMessage mail, String type) throws Exception {
@@ -245,15 +244,5 @@ class CampaignTemplatesTest {
         return EventMetadata.newBuilder().setEventId(UUID.randomUUID()).setEventType(type).setOccurredAt(Instant.now())
                 .setSource("test").setTenantId(TENANT).setCorrelationId("corr-" + UUID.randomUUID())
                 .setCausationId(null).setSchemaVersion(1).build();
-    }
-
-    private static List<MimeMessage> mailsTo(String email) {
-        return MailServer.shared().receivedMessages().stream().filter(m -> {
-            try {
-                return Arrays.stream(m.getAllRecipients()).anyMatch(a -> a.toString().equals(email));
-            } catch (jakarta.mail.MessagingException e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
     }
 }

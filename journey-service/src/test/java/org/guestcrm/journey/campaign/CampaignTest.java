@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -81,7 +80,7 @@ class CampaignTest {
         assertEquals("LAUNCHED", campaign.getString("status"));
         assertEquals(1, campaign.getInt("reasons.'no marketing consent'"));
 
-        List<MimeMessage> mails = mailsTo(emailOf(tenant, "ok"));
+        List<MimeMessage> mails = MailServer.shared().messagesTo(emailOf(tenant, "ok"));
         assertEquals(1, mails.size());
         MimeMessage mail = mails.getFirst();
         assertEquals("Winter offers", mail.getSubject());
@@ -93,9 +92,11 @@ class CampaignTest {
         assertEquals(tenant, grant.tenant());
         assertEquals("EMAIL:MARKETING:" + ContactPointRef.of(tenant, "EMAIL", emailOf(tenant, "ok")), grant.subject());
         for (String skipped : List.of("out", "none", "elsewhere")) {
-            assertEquals(0, mailsTo(emailOf(tenant, skipped)).size(), skipped + " got no campaign mail");
+            assertEquals(0, MailServer.shared().messagesTo(emailOf(tenant, skipped)).size(),
+                    skipped + " got no campaign mail");
         }
-        assertEquals(0, mailsTo("r-" + tenant + "@guest.booking.com").size(), "no mail to a relay address");
+        assertEquals(0, MailServer.shared().messagesTo("r-" + tenant + "@guest.booking.com").size(),
+                "no mail to a relay address");
 
         // Launched again (a client retrying), then once more after a guest joined the segment: only the newcomer is
         // planned and mailed; the first guest's mail going out proves the dispatcher ran in between.
@@ -104,8 +105,8 @@ class CampaignTest {
         awaitPreview(tenant, id, p -> Boolean.TRUE.equals(p.get("guests.find { it.guestId == '" + late + "' }.receives")));
         launch(tenant, id);
         awaitCampaign(tenant, id, c -> c.getInt("counts.SENT") == 2);
-        await().atMost(WAIT).until(() -> mailsTo(emailOf(tenant, "late")).size() == 1);
-        assertEquals(1, mailsTo(emailOf(tenant, "ok")).size(), "three launches, one mail");
+        await().atMost(WAIT).until(() -> MailServer.shared().messagesTo(emailOf(tenant, "late")).size() == 1);
+        assertEquals(1, MailServer.shared().messagesTo(emailOf(tenant, "ok")).size(), "three launches, one mail");
     }
 
     @Test
@@ -124,7 +125,7 @@ class CampaignTest {
         JsonPath campaign = awaitCampaign(tenant, id, c -> c.getInt("counts.CANCELLED") == 1);
         assertEquals(1, campaign.getInt("reasons.'guest erased or merged away'"));
         assertEquals(0, awaitPreview(tenant, id, p -> true).getList("guests").size(), "the guest left the directory");
-        assertEquals(0, mailsTo(emailOf(tenant, "gone")).size());
+        assertEquals(0, MailServer.shared().messagesTo(emailOf(tenant, "gone")).size());
     }
 
     @Test
@@ -180,7 +181,7 @@ class CampaignTest {
         Instant launchedAt = Instant.parse(first.getString("launchedAt"));
         assertEquals(launchedAt.atOffset(java.time.ZoneOffset.UTC).plusMonths(1).toInstant(),
                 Instant.parse(first.getString("nextRunAt")), "run 2 a month after the first");
-        assertEquals(1, mailsTo(emailOf(tenant, "early")).size());
+        assertEquals(1, MailServer.shared().messagesTo(emailOf(tenant, "early")).size());
 
         String late = guest(tenant, "late", "REC1", ConsentStatus.GRANTED);
         awaitPreview(tenant, id, p -> p.getInt("wouldReceive") == 2);
@@ -195,9 +196,9 @@ class CampaignTest {
         assertEquals(2, second.getInt("runs"));
         assertTrue(Instant.parse(second.getString("nextRunAt")).isAfter(Instant.now().plus(20, ChronoUnit.DAYS)),
                 "run 3 is a month after run 2: " + second.getString("nextRunAt"));
-        await().atMost(WAIT).until(() -> mailsTo(emailOf(tenant, "late")).size() == 1);
-        assertEquals(2, mailsTo(emailOf(tenant, "early")).size(), "one mail per run: " + early);
-        assertEquals(0, mailsTo(emailOf(tenant, "elsewhere")).size(), "not in the segment");
+        await().atMost(WAIT).until(() -> MailServer.shared().messagesTo(emailOf(tenant, "late")).size() == 1);
+        assertEquals(2, MailServer.shared().messagesTo(emailOf(tenant, "early")).size(), "one mail per run: " + early);
+        assertEquals(0, MailServer.shared().messagesTo(emailOf(tenant, "elsewhere")).size(), "not in the segment");
 
         // A client retrying the launch now plans nobody again (both are planned in run 2).
         launch(tenant, id);
@@ -245,7 +246,7 @@ class CampaignTest {
                           next_run_at = now() - interval '1 second' WHERE id = :id""")
                 .setParameter("id", UUID.fromString(id)).executeUpdate());
         awaitCampaign(tenant, id, c -> c.getInt("counts.SENT") == 1 && c.getInt("runs") == 2);
-        await().atMost(WAIT).until(() -> mailsTo(emailOf(tenant, "life")).size() == 1);
+        await().atMost(WAIT).until(() -> MailServer.shared().messagesTo(emailOf(tenant, "life")).size() == 1);
 
         // Only a marketer of the campaign's tenant may end it: a viewer is refused, another tenant sees nothing.
         Staff.as(tenant, Roles.VIEWER).post("/api/v1/campaigns/" + id + "/end").then().statusCode(403);
@@ -276,14 +277,14 @@ class CampaignTest {
         JsonPath decided = awaitCampaign(tenant, later, c -> c.getMap("counts").get("SCHEDULED") == null
                 && c.getInt("counts.CANCELLED") == 1);
         assertEquals(1, decided.getInt("reasons.'campaign ended'"));
-        assertEquals(0, mailsTo(emailOf(tenant, "life")).stream().filter(m -> {
+        assertEquals(0, MailServer.shared().messagesTo(emailOf(tenant, "life")).stream().filter(m -> {
             try {
                 return "Never sent".equals(m.getSubject());
             } catch (jakarta.mail.MessagingException e) {
                 throw new IllegalStateException(e);
             }
         }).count(), "no mail of an ended campaign: " + guest);
-        assertEquals(1, mailsTo(emailOf(tenant, "life")).size());
+        assertEquals(1, MailServer.shared().messagesTo(emailOf(tenant, "life")).size());
     }
 
     private static io.restassured.response.Response post(String tenant, String id, String action) {
@@ -374,7 +375,8 @@ class CampaignTest {
         launch(tenant, second);
         JsonPath held = awaitCampaign(tenant, second, c -> c.getInt("counts.SKIPPED") == 1);
         assertEquals(1, held.getInt("reasons.'capped: at most 1 marketing message per 30 days'"));
-        assertEquals(1, mailsTo(emailOf(tenant, name)).size(), "one marketing mail within the period: " + capped);
+        assertEquals(1, MailServer.shared().messagesTo(emailOf(tenant, name)).size(),
+                "one marketing mail within the period: " + capped);
     }
 
     private static String create(String tenant, String body) {
@@ -416,15 +418,4 @@ class CampaignTest {
         });
         return last[0];
     }
-
-    private static List<MimeMessage> mailsTo(String email) {
-        return MailServer.shared().receivedMessages().stream().filter(m -> {
-            try {
-                return Arrays.stream(m.getAllRecipients()).anyMatch(a -> a.toString().equals(email));
-            } catch (jakarta.mail.MessagingException e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
-    }
-
 }

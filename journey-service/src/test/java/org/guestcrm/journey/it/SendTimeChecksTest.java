@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -70,7 +69,7 @@ class SendTimeChecksTest {
                 .and(stepIs("POST_STAY_SURVEY", "SENT")).and(stepIs("PRE_CHECK_IN", "SENT")));
         assertEquals("suppressed: consent withdrawn (PRE_STAY_SERVICE)",
                 after.getString("find { it.step == 'PRE_STAY' }.reason"));
-        List<MimeMessage> mails = mailsTo(booking.email());
+        List<MimeMessage> mails = MailServer.shared().messagesTo(booking.email());
         assertEquals(3, mails.size(), "confirmation, pre-check-in and survey; no pre-stay mail");
         for (MimeMessage mail : mails) {
             boolean survey = mail.getMessageID().contains(idOf(planned, "POST_STAY_SURVEY").toString());
@@ -109,7 +108,8 @@ class SendTimeChecksTest {
         JsonPath after = awaitCommunications(booking, stepIs("PRE_STAY", "CANCELLED")
                 .and(stepIs("PRE_CHECK_IN", "CANCELLED")));
         assertEquals("reservation cancelled", after.getString("find { it.step == 'PRE_STAY' }.reason"));
-        assertEquals(1, mailsTo(booking.email()).size(), "only the confirmation sent before the cancellation");
+        assertEquals(1, MailServer.shared().messagesTo(booking.email()).size(),
+                "only the confirmation sent before the cancellation");
     }
 
     @Test
@@ -129,7 +129,8 @@ class SendTimeChecksTest {
         JsonPath after = awaitCommunications(booking, stepIs("PRE_CHECK_IN", "RESCHEDULED"));
         assertEquals(later.minusDays(1).atTime(10, 0).toInstant(java.time.ZoneOffset.UTC).toString(),
                 after.getString("find { it.step == 'PRE_CHECK_IN' }.dueAt"));
-        assertEquals(1, mailsTo(booking.email()).size(), "no pre-check-in mail for the old dates");
+        assertEquals(1, MailServer.shared().messagesTo(booking.email()).size(),
+                "no pre-check-in mail for the old dates");
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------
@@ -181,15 +182,5 @@ class SendTimeChecksTest {
             return condition.test(last[0]);
         });
         return last[0];
-    }
-
-    private static List<MimeMessage> mailsTo(String email) {
-        return MailServer.shared().receivedMessages().stream().filter(m -> {
-            try {
-                return Arrays.stream(m.getAllRecipients()).anyMatch(a -> a.toString().equals(email));
-            } catch (jakarta.mail.MessagingException e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
     }
 }

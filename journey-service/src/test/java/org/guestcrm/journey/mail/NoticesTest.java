@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -81,7 +80,7 @@ class NoticesTest {
 
         makeDue(entityManager, List.of(notice));
         awaitCommunications(booking, stepIs("MODIFICATION", "SENT"));
-        List<MimeMessage> mails = mailsTo(booking.email());
+        List<MimeMessage> mails = MailServer.shared().messagesTo(booking.email());
         assertEquals(List.of("Your reservation " + booking.reservationId() + " at Hotel Seeblick is confirmed",
                 "Your reservation " + booking.reservationId() + " at Hotel Seeblick has changed"),
                 mails.stream().map(NoticesTest::subjectOf).toList());
@@ -113,7 +112,7 @@ class NoticesTest {
         makeDue(entityManager, List.of(idOf(cancelled, "CANCELLATION")));
         awaitCommunications(booking, stepIs("CANCELLATION", "SENT"));
 
-        List<MimeMessage> mails = mailsTo(booking.email());
+        List<MimeMessage> mails = MailServer.shared().messagesTo(booking.email());
         assertEquals(2, mails.size());
         assertEquals("Your reservation " + booking.reservationId() + " at Hotel Seeblick is cancelled",
                 subjectOf(mails.get(1)));
@@ -153,7 +152,7 @@ class NoticesTest {
         assertEquals(List.of(), historyList.getList("findAll { it.step == 'MODIFICATION' || it.step == 'CANCELLATION' }"),
                 "history is state, never a notice");
         assertEquals(List.of(), awaitCommunications(firstSeenCancelled, list -> true).getList("$"));
-        assertEquals(0, mailsTo(firstSeenCancelled.email()).size());
+        assertEquals(0, MailServer.shared().messagesTo(firstSeenCancelled.email()).size());
     }
 
     @Test
@@ -167,7 +166,7 @@ class NoticesTest {
 
         JsonPath communications = awaitCommunications(booking, stepIs("CANCELLATION", "SKIPPED"));
         assertEquals("stale: the stay has ended", communications.getString("find { it.step == 'CANCELLATION' }.reason"));
-        assertEquals(0, mailsTo(booking.email()).size());
+        assertEquals(0, MailServer.shared().messagesTo(booking.email()).size());
     }
 
     private String noticeVersionOf(UUID communicationId) {
@@ -200,13 +199,4 @@ class NoticesTest {
     }
 
     /** The mails to {@code email}, in the order they arrived. */
-    private static List<MimeMessage> mailsTo(String email) {
-        return MailServer.shared().receivedMessages().stream().filter(m -> {
-            try {
-                return Arrays.stream(m.getAllRecipients()).anyMatch(a -> a.toString().equals(email));
-            } catch (jakarta.mail.MessagingException e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
-    }
 }
