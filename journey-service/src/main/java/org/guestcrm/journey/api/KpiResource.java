@@ -53,11 +53,18 @@ public class KpiResource {
     private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("2200-01-01T00:00:00Z");
 
-    /** Why a figure is null: it has no source in this service yet. */
+    /** Why a figure is null: it has no source in this service (yet). */
     static final Map<String, String> UNAVAILABLE = Map.of(
-            "opened", "not recorded: no tracking pixel, and no OPENED event is produced on crm.communications yet",
-            "clicked", "not recorded: links are not tracked, and no CLICKED event is produced on crm.communications yet",
-            "revenue", "needs clicks (none recorded) and the reservations' amounts (not held by this service yet)");
+            "revenue", "needs the reservations' amounts, which ReservationChanged does not carry (not held here)");
+
+    /** As {@link #UNAVAILABLE}, when mails go out untracked (journey.links.tracking-base-url unset). */
+    static final Map<String, String> UNAVAILABLE_UNTRACKED = Map.of(
+            "opened", "not recorded: journey.links.tracking-base-url is not set, mails carry no tracking pixel",
+            "clicked", "not recorded: journey.links.tracking-base-url is not set, links are not tracked",
+            "revenue", "needs the reservations' amounts, which ReservationChanged does not carry (not held here)");
+
+    @Inject
+    org.guestcrm.journey.config.JourneyConfig config;
 
     @Inject
     TenantAccess access;
@@ -92,8 +99,9 @@ public class KpiResource {
     @Operation(summary = "KPIs per hotel, journey step and campaign",
             description = "Messages whose outcome (sent, bounced, failed) fell in [from, to): sent (SENT + BOUNCED), "
                     + "delivered (SENT: accepted by the receiving server), bounced, failed, unsubscribed (through the "
-                    + "mail's own unsubscribe link), survey answers and average score (post-stay survey). opened, "
-                    + "clicked and revenue are null: no source yet (see unavailable). from/to: a date (YYYY-MM-DD, UTC; "
+                    + "mail's own unsubscribe link), survey answers and average score (post-stay survey). opened "
+                    + "(first opens: pixel or click) and clicked (unique clicks) of the delivered mails; revenue is "
+                    + "null: no source (see unavailable). from/to: a date (YYYY-MM-DD, UTC; "
                     + "to inclusive) or an ISO-8601 instant (to exclusive); default the last 30 days; at most 400 days.")
     @APIResponse(responseCode = "200", description = "The figures",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = KpiReport.class)))
@@ -132,12 +140,13 @@ public class KpiResource {
         Map<String, List<JourneyKpis.Row>> byHotel = new LinkedHashMap<>();
         for (JourneyKpis.Row row : rows) {
             steps.add(new StepKpis(row.hotelCode(), row.step(), row.campaignId(), row.campaignName(),
-                    figuresOf(List.of(row), isSurvey(row.step()))));
+                    figuresOf(List.of(row), isSurvey(row.step()), tracked())));
             byHotel.computeIfAbsent(row.hotelCode(), h -> new ArrayList<>()).add(row);
         }
         List<HotelKpis> hotels = byHotel.entrySet().stream()
-                .map(e -> new HotelKpis(e.getKey(), figuresOf(e.getValue(), true))).toList();
-        return new KpiReport(tenant, hotelCode, start, end, hotels, steps, UNAVAILABLE);
+                .map(e -> new HotelKpis(e.getKey(), figuresOf(e.getValue(), true, tracked()))).toList();
+        return new KpiReport(tenant, hotelCode, start, end, hotels, steps,
+                tracked() ? UNAVAILABLE : UNAVAILABLE_UNTRACKED);
     }
 
     private static boolean isSurvey(String step) {
@@ -145,8 +154,13 @@ public class KpiResource {
     }
 
     /** The rows' figures added up; survey null when none of them is a survey message. */
-    private static Figures figuresOf(List<JourneyKpis.Row> rows, boolean withSurvey) {
+    private boolean tracked() {
+        return config.links().trackingBaseUrl().isPresent();
+    }
+
+    private static Figures figuresOf(List<JourneyKpis.Row> rows, boolean withSurvey, boolean tracked) {
         long sent = 0, delivered = 0, bounced = 0, failed = 0, unsubscribed = 0, answers = 0, scores = 0;
+        long opened = 0, clicked = 0;
         boolean survey = false;
         for (JourneyKpis.Row row : rows) {
             sent += row.sent();
@@ -154,13 +168,16 @@ public class KpiResource {
             bounced += row.bounced();
             failed += row.failed();
             unsubscribed += row.unsubscribed();
+            opened += row.opened();
+            clicked += row.clicked();
             answers += row.surveyAnswers();
             scores += row.surveyScoreSum();
             survey |= isSurvey(row.step());
         }
         SurveyScore score = withSurvey && survey ? new SurveyScore(answers, answers == 0 ? null
                 : BigDecimal.valueOf(scores).divide(BigDecimal.valueOf(answers), 2, RoundingMode.HALF_UP)) : null;
-        return new Figures(sent, delivered, bounced, failed, null, null, unsubscribed, score, null);
+        return new Figures(sent, delivered, bounced, failed, tracked ? opened : null, tracked ? clicked : null,
+                unsubscribed, score, null);
     }
 
     /** A date (start of that day in UTC; for "to" the start of the next day: inclusive) or an ISO-8601 instant. */

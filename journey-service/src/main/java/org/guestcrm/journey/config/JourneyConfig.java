@@ -386,6 +386,17 @@ public interface JourneyConfig {
         /** How long a survey link stays valid (answers may be changed until then). */
         @WithDefault("60d")
         java.time.Duration surveyValidity();
+
+        /**
+         * Base URL of this service's tracking endpoints ({@code /api/v1/track}): e-mails' HTML parts get an open pixel
+         * and their links a signed click redirect. Without it (or without {@code guestcrm.signed-links.keys}) mails are
+         * sent untracked and the KPIs' opened and clicked stay null.
+         */
+        java.util.Optional<String> trackingBaseUrl();
+
+        /** How long a tracking link is honoured. */
+        @WithDefault("400d")
+        java.time.Duration trackingValidity();
     }
 
     interface Steps {

@@ -114,6 +114,7 @@ public class CommunicationDispatcher {
 
     /** Signs the post-stay survey links; null when the survey base URL or keys are not configured (no link then). */
     private SignedLinks surveyLinks;
+    private org.guestcrm.journey.tracking.MailTracking tracking;
 
     /** The texts of every message: Qute templates per step and language, with tenant and hotel overrides. */
     private JourneyMessages messages;
@@ -214,6 +215,15 @@ public class CommunicationDispatcher {
         } else {
             LOG.warn("journey.links.survey-base-url or guestcrm.signed-links.keys is not set: post-stay mails go out "
                     + "without a survey link.");
+        }
+        if (config.links().trackingBaseUrl().isPresent()
+                && ConfigProvider.getConfig().getOptionalValue("guestcrm.signed-links.keys", String.class).isPresent()) {
+            tracking = new org.guestcrm.journey.tracking.MailTracking(SignedLinks.fromConfig(),
+                    config.links().trackingBaseUrl().get(), config.links().trackingValidity(),
+                    config.links().unsubscribeBaseUrl());
+        } else {
+            LOG.warn("journey.links.tracking-base-url or guestcrm.signed-links.keys is not set: mails go out without "
+                    + "open and click tracking.");
         }
         LOG.infof("Mail dispatcher %s: up to %d communications per claim, %d SMTP exchanges at once, lease %s.",
                 instanceId, config.dispatcher().batchSize(), config.dispatcher().concurrency(),
@@ -693,7 +703,7 @@ public class CommunicationDispatcher {
                     recipient.hotels(), recipient.language(), link);
         }
         Mail mail = withTemplateHeaders(Mail.withText(recipient.email(), email.subject(), email.text())
-                .setHtml(email.html()), email, templateName)
+                .setHtml(tracked(email.html(), message)), email, templateName)
                 .addHeader("Message-ID", messageIdOf(message.id))
                 .addHeader("X-GuestCRM-Communication-Id", message.id.toString())
                 // RFC 8058 one-click unsubscribe (RFC 2369 header), served by the optout-service.
@@ -733,7 +743,7 @@ public class CommunicationDispatcher {
         MessageTemplates.Rendered email = messages.email(reservation.tenant, reservation.hotelCode, communication.step,
                 JourneyMapper.emailContextOf(reservation), linksOf(communication));
         Mail mail = withTemplateHeaders(Mail.withText(reservation.guestEmail, email.subject(), email.text())
-                .setHtml(email.html()), email, JourneyMessages.templateNameOf(communication.step))
+                .setHtml(tracked(email.html(), communication)), email, JourneyMessages.templateNameOf(communication.step))
                 .addHeader("Message-ID", messageIdOf(communication.id))
                 .addHeader("X-GuestCRM-Communication-Id", communication.id.toString());
         Optional<String> purpose = StepPurpose.of(communication.step);
@@ -749,6 +759,11 @@ public class CommunicationDispatcher {
             mail.addHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         }
         return new Delivery(communication.id, claimed.attempt(), claimed.previousClaimUnfinished(), mail);
+    }
+
+    /** The HTML part with its open pixel and tracked links (MailTracking), when tracking is configured. */
+    private String tracked(String html, CommunicationEntity communication) {
+        return tracking == null ? html : tracking.instrument(html, communication.tenant, communication.id);
     }
 
     /** The guest links a step's text may hold: the survey page's for the post-stay survey (signed, expiring). */

@@ -26,6 +26,8 @@ import jakarta.persistence.EntityManager;
  *       held in {@code consent_state} with its source since V26): the unsubscribe is counted against the mail most
  *       likely clicked. Counts the current consent state only (a guest who unsubscribed and opted in again is no
  *       longer counted).</li>
+ *   <li>opened / clicked: delivered messages opened (first open: the tracking pixel loaded, or a click) and clicked
+ *       (unique clicks: at least one tracked link followed), once per message (V29).</li>
  *   <li>survey: answers (survey_response, latest revision) to those messages: count and average score 0-10.</li>
  * </ul>
  * Dated by {@code sent_at} for sent mails, by the last update for bounced and failed ones (they have no send time).
@@ -38,7 +40,8 @@ public class JourneyKpis {
 
     /** One group's figures. campaignId / campaignName null for journey steps and occasions. */
     public record Row(String hotelCode, String step, UUID campaignId, String campaignName, long sent, long delivered,
-                      long bounced, long failed, long unsubscribed, long surveyAnswers, long surveyScoreSum) {
+                      long bounced, long failed, long unsubscribed, long surveyAnswers, long surveyScoreSum,
+                      long opened, long clicked) {
     }
 
     /** The step -> consent purpose of the mails that carry an unsubscribe link (StepPurpose), as SQL. */
@@ -54,7 +57,7 @@ public class JourneyKpis {
     private static final String QUERY = """
             WITH outcome AS (
               SELECT c.id, c.tenant, c.hotel_code, c.step, c.campaign_id, c.status, c.channel, c.contact_point,
-                     c.sent_at, %s AS purpose
+                     c.sent_at, c.first_opened_at, c.first_clicked_at, %s AS purpose
                 FROM communication c
                WHERE c.tenant = :tenant
                  AND c.status IN ('SENT', 'BOUNCED', 'FAILED')
@@ -86,7 +89,9 @@ public class JourneyKpis {
                    count(*) FILTER (WHERE m.status = 'FAILED'),
                    count(*) FILTER (WHERE m.unsubscribed),
                    coalesce(sum(a.answers), 0),
-                   coalesce(sum(a.score_sum), 0)
+                   coalesce(sum(a.score_sum), 0),
+                   count(*) FILTER (WHERE m.status = 'SENT' AND m.first_opened_at IS NOT NULL),
+                   count(*) FILTER (WHERE m.status = 'SENT' AND m.first_clicked_at IS NOT NULL)
               FROM m
               LEFT JOIN answered a ON a.id = m.id
               LEFT JOIN campaign k ON k.id = m.campaign_id
@@ -107,7 +112,7 @@ public class JourneyKpis {
         for (Object[] row : rows) {
             result.add(new Row((String) row[0], (String) row[1], row[2] == null ? null : (UUID) row[2],
                     (String) row[3], count(row[4]), count(row[5]), count(row[6]), count(row[7]), count(row[8]),
-                    count(row[9]), count(row[10])));
+                    count(row[9]), count(row[10]), count(row[11]), count(row[12])));
         }
         return result;
     }

@@ -41,7 +41,7 @@ class DoorsTest {
     @Test
     void everyEndpointOfTheOpenApiDocumentIsBehindItsDoor() throws Exception {
         EndpointSecurityCheck.Report report = new EndpointSecurityCheck(URI.create(base.toString()),
-                LocalIdentity.forTests()).run("tenant-" + UUID.randomUUID(), Set.of("/survey/"));
+                LocalIdentity.forTests()).run("tenant-" + UUID.randomUUID(), Set.of("/survey/", "/api/v1/track/"));
         assertFalse(report.checked().isEmpty(), "the check walked the service's endpoints");
         assertTrue(report.checked().contains(
                 "GET /api/v1/reservations/{tenant}/{hotelCode}/{pmsReservationId}/communications"),
@@ -55,6 +55,9 @@ class DoorsTest {
         assertTrue(report.checked().contains("POST /api/v1/campaigns/{id}/launch"), report.checked().toString());
         // The survey page (/survey/{token}) is the guests' door: a signed link, no staff token (SurveyPageTest).
         assertFalse(report.checked().stream().anyMatch(path -> path.contains("/survey/")), report.checked().toString());
+        // So are the open pixel and click redirect of sent mails (signed links, TrackingTest).
+        assertFalse(report.checked().stream().anyMatch(path -> path.contains("/api/v1/track/")),
+                report.checked().toString());
         assertEquals(List.of(), report.violations().stream()
                 .filter(v -> !(v.path().equals("/api/v1/audit") && v.status() == 200
                         && v.check().contains("another tenant")))
