@@ -16,6 +16,9 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.guestcrm.events.CommunicationEvent;
+import org.guestcrm.events.CommunicationStatus;
 import org.guestcrm.events.ReservationStatus;
 import org.guestcrm.journey.it.Booking;
 import org.guestcrm.journey.it.Staff;
@@ -111,6 +114,25 @@ class TrackingTest {
         assertEquals(firstOpen, engagement(survey)[0]);
         assertEquals(1, kpi(booking, "opened"));
         assertEquals(1, kpi(booking, "clicked"));
+
+        // Published once each on crm.communications: the booking's cancellation afterwards (its pending steps'
+        // CANCELLED, same key, relayed in order) marks the point by which a second OPENED or CLICKED would be there.
+        LocalDate arrival = LocalDate.now().plusDays(30);
+        KafkaTestClients.sendAvro(Topic.PMS_RESERVATIONS.topicName(), booking.key(),
+                booking.snapshot(2, ReservationStatus.CANCELLED, arrival, arrival.plusDays(3)));
+        KafkaTestClients.<CommunicationEvent>awaitAvroRecords(Topic.CRM_COMMUNICATIONS.topicName(),
+                (ConsumerRecord<String, CommunicationEvent> r) -> r.value() != null
+                        && booking.key().equals(r.key())
+                        && r.value().getStatus() == CommunicationStatus.CANCELLED, 1, WAIT);
+        List<CommunicationEvent> engagementEvents = KafkaTestClients.<CommunicationEvent>readAvro(
+                        Topic.CRM_COMMUNICATIONS.topicName()).stream()
+                .map(ConsumerRecord::value)
+                .filter(e -> e != null && e.getCommunicationId().equals(survey)
+                        && (e.getStatus() == CommunicationStatus.OPENED || e.getStatus() == CommunicationStatus.CLICKED))
+                .toList();
+        assertEquals(List.of(CommunicationStatus.OPENED, CommunicationStatus.CLICKED),
+                engagementEvents.stream().map(CommunicationEvent::getStatus).toList());
+        assertNull(engagementEvents.get(0).getContactPoint(), "an open names no address");
     }
 
     private static Response get(String path, String url) {
