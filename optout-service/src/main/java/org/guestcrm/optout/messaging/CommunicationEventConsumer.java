@@ -6,20 +6,17 @@ import java.util.List;
 import java.util.Set;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.header.Header;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.guestcrm.platform.intake.BatchIntake;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * Consumes crm.communications in polled batches (channel {@code communications-in}, raw bytes) for bounces and
- * complaints, through the platform's {@link BatchIntake}; what a batch changes lives in {@link BounceHandler}.
+ * The crm.communications records of a polled batch ({@link IntakeConsumer}, raw bytes), for bounces and complaints,
+ * through the platform's {@link BatchIntake}; what a batch changes lives in {@link BounceHandler}.
  * <p>
  * Records this service has no use for are dropped <em>before</em> the platform decodes them, from their Kafka headers
  * alone: a record whose {@code event-type} header names another record than {@code CommunicationEvent}, or whose
@@ -48,10 +45,8 @@ public class CommunicationEventConsumer {
 
     private volatile Counter unread;
 
-    @Incoming("communications-in")
-    @Blocking(ordered = true)
-    public void consume(ConsumerRecords<String, byte[]> batch) {
-        List<ConsumerRecord<String, byte[]>> wanted = new ArrayList<>(batch.count());
+    public void consume(Iterable<ConsumerRecord<String, byte[]>> batch) {
+        List<ConsumerRecord<String, byte[]>> wanted = new ArrayList<>();
         int skipped = 0;
         for (ConsumerRecord<String, byte[]> record : batch) {
             if (unwantedByHeaders(record)) {

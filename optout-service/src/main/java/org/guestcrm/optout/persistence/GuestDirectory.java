@@ -85,9 +85,8 @@ public class GuestDirectory {
         if (guestIds.isEmpty()) {
             return held;
         }
-        List<Object[]> rows = em.createNativeQuery(
-                "select guest_id, tenant, version, merged_into from guest where guest_id = any (cast(?1 as text[]))")
-                .setParameter(1, guestIds.toArray(String[]::new)).getResultList();
+        List<Object[]> rows = PlainSql.rows(em, "select guest_id, tenant, version, merged_into from guest where guest_id = any (cast(?1 as text[]))",
+                guestIds.toArray(String[]::new));
         for (Object[] r : rows) {
             held.put((String) r[0], new HeldGuest((String) r[0], (String) r[1], ((Number) r[2]).longValue(), (String) r[3]));
         }
@@ -102,7 +101,7 @@ public class GuestDirectory {
         if (guests.isEmpty()) {
             return;
         }
-        em.createNativeQuery("""
+        PlainSql.update(em, """
                 insert into guest (guest_id, tenant, version, updated_at, first_name, last_name, language,
                                    stay_count, last_stay_departure, last_stay_hotel_code, hotel_codes, interests)
                 select g, t, cast(v as bigint), cast(?4 as timestamptz), f, l, lang,
@@ -115,23 +114,21 @@ public class GuestDirectory {
                     first_name = excluded.first_name, last_name = excluded.last_name, language = excluded.language,
                     stay_count = excluded.stay_count, last_stay_departure = excluded.last_stay_departure,
                     last_stay_hotel_code = excluded.last_stay_hotel_code, hotel_codes = excluded.hotel_codes,
-                    interests = excluded.interests""")
-                .setParameter(1, SqlValues.column(guests, GuestContactPoints::guestId))
-                .setParameter(2, SqlValues.column(guests, GuestContactPoints::tenant))
-                .setParameter(3, SqlValues.column(guests, GuestContactPoints::version))
-                .setParameter(4, now.toString())
-                .setParameter(5, SqlValues.column(guests, g -> g.details().firstName()))
-                .setParameter(6, SqlValues.column(guests, g -> g.details().lastName()))
-                .setParameter(7, SqlValues.column(guests, g -> g.details().language()))
-                .setParameter(8, SqlValues.column(guests, g -> g.details().summary().stayCount()))
-                .setParameter(9, SqlValues.column(guests, g -> g.details().summary().lastStayDeparture()))
-                .setParameter(10, SqlValues.column(guests, g -> g.details().summary().lastStayHotelCode()))
-                .setParameter(11, SqlValues.column(guests, g -> json(g.details().summary().hotelCodes())))
-                .setParameter(12, SqlValues.column(guests, g -> json(g.details().summary().interests())))
-                .executeUpdate();
-        em.createNativeQuery("delete from guest_contact_point where guest_id = any (cast(?1 as text[]))")
-                .setParameter(1, SqlValues.column(guests, GuestContactPoints::guestId))
-                .executeUpdate();
+                    interests = excluded.interests""",
+                SqlValues.column(guests, GuestContactPoints::guestId),
+                SqlValues.column(guests, GuestContactPoints::tenant),
+                SqlValues.column(guests, GuestContactPoints::version),
+                now.toString(),
+                SqlValues.column(guests, g -> g.details().firstName()),
+                SqlValues.column(guests, g -> g.details().lastName()),
+                SqlValues.column(guests, g -> g.details().language()),
+                SqlValues.column(guests, g -> g.details().summary().stayCount()),
+                SqlValues.column(guests, g -> g.details().summary().lastStayDeparture()),
+                SqlValues.column(guests, g -> g.details().summary().lastStayHotelCode()),
+                SqlValues.column(guests, g -> json(g.details().summary().hotelCodes())),
+                SqlValues.column(guests, g -> json(g.details().summary().interests())));
+        PlainSql.update(em, "delete from guest_contact_point where guest_id = any (cast(?1 as text[]))",
+                SqlValues.column(guests, GuestContactPoints::guestId));
         record Row(String guestId, String tenant, ContactPoint point) {
         }
         List<Row> rows = new ArrayList<>();
@@ -143,16 +140,15 @@ public class GuestDirectory {
         if (rows.isEmpty()) {
             return;
         }
-        em.createNativeQuery("""
+        PlainSql.update(em, """
                 insert into guest_contact_point (guest_id, tenant, kind, value)
                 select g, t, k, v from unnest(cast(?1 as text[]), cast(?2 as text[]), cast(?3 as text[]), cast(?4 as text[]))
                      as x (g, t, k, v)
-                on conflict do nothing""")
-                .setParameter(1, SqlValues.column(rows, Row::guestId))
-                .setParameter(2, SqlValues.column(rows, Row::tenant))
-                .setParameter(3, SqlValues.column(rows, r -> r.point().kind().name()))
-                .setParameter(4, SqlValues.column(rows, r -> r.point().value()))
-                .executeUpdate();
+                on conflict do nothing""",
+                SqlValues.column(rows, Row::guestId),
+                SqlValues.column(rows, Row::tenant),
+                SqlValues.column(rows, r -> r.point().kind().name()),
+                SqlValues.column(rows, r -> r.point().value()));
     }
 
     /**

@@ -50,16 +50,15 @@ public class KnownContactPoints {
             return;
         }
         Collection<Known> rows = byRef.values();
-        entityManager.createNativeQuery("""
+        PlainSql.update(entityManager, """
                 insert into known_contact_point (tenant, ref, kind, value)
                 select t, r, k, v from unnest(cast(?1 as text[]), cast(?2 as text[]), cast(?3 as text[]), cast(?4 as text[]))
                      as x (t, r, k, v)
-                on conflict do nothing""")
-                .setParameter(1, SqlValues.column(rows, Known::tenant))
-                .setParameter(2, SqlValues.column(rows, Known::ref))
-                .setParameter(3, SqlValues.column(rows, k -> k.contactPoint().kind().name()))
-                .setParameter(4, SqlValues.column(rows, k -> k.contactPoint().value()))
-                .executeUpdate();
+                on conflict do nothing""",
+                SqlValues.column(rows, Known::tenant),
+                SqlValues.column(rows, Known::ref),
+                SqlValues.column(rows, k -> k.contactPoint().kind().name()),
+                SqlValues.column(rows, k -> k.contactPoint().value()));
     }
 
     /** The contact point a reference names in {@code tenant}, if this service holds it. */

@@ -65,16 +65,15 @@ public class SourceProfileStore {
         if (keys.isEmpty()) {
             return held;
         }
-        List<Object[]> rows = em.createNativeQuery("""
+        List<Object[]> rows = PlainSql.rows(em, """
                 select p.id, p.tenant, p.pms_system, p.pms_profile_id, p.pms_sequence, p.pms_updated_at, p.occurred_at,
                        p.last_event_id, p.hotel_code
                 from source_profile p
                 join unnest(cast(?1 as text[]), cast(?2 as text[]), cast(?3 as text[])) as k (tenant, pms_system, pms_profile_id)
-                  on p.tenant = k.tenant and p.pms_system = k.pms_system and p.pms_profile_id = k.pms_profile_id""")
-                .setParameter(1, SqlValues.column(keys, ProfileKey::tenant))
-                .setParameter(2, SqlValues.column(keys, ProfileKey::pmsSystem))
-                .setParameter(3, SqlValues.column(keys, ProfileKey::pmsProfileId))
-                .getResultList();
+                  on p.tenant = k.tenant and p.pms_system = k.pms_system and p.pms_profile_id = k.pms_profile_id""",
+                SqlValues.column(keys, ProfileKey::tenant),
+                SqlValues.column(keys, ProfileKey::pmsSystem),
+                SqlValues.column(keys, ProfileKey::pmsProfileId));
         for (Object[] r : rows) {
             HeldProfile p = new HeldProfile();
             p.id = SqlValues.uuid(r[0]);
@@ -96,7 +95,7 @@ public class SourceProfileStore {
         if (profiles.isEmpty()) {
             return;
         }
-        em.createNativeQuery("""
+        PlainSql.update(em, """
                 insert into source_profile (id, tenant, pms_system, pms_profile_id, pms_sequence, pms_updated_at, occurred_at,
                                             last_event_id, updated_at, hotel_code)
                 select cast(id as uuid), tenant, pms_system, pms_profile_id, cast(seq as bigint), cast(pms_at as timestamptz),
@@ -106,18 +105,17 @@ public class SourceProfileStore {
                      as t (id, tenant, pms_system, pms_profile_id, seq, pms_at, occ_at, event_id, hotel)
                 on conflict (id) do update set pms_sequence = excluded.pms_sequence, pms_updated_at = excluded.pms_updated_at,
                     occurred_at = excluded.occurred_at, last_event_id = excluded.last_event_id, updated_at = excluded.updated_at,
-                    hotel_code = excluded.hotel_code""")
-                .setParameter(1, SqlValues.column(profiles, p -> p.id))
-                .setParameter(2, SqlValues.column(profiles, p -> p.tenant))
-                .setParameter(3, SqlValues.column(profiles, p -> p.pmsSystem))
-                .setParameter(4, SqlValues.column(profiles, p -> p.pmsProfileId))
-                .setParameter(5, SqlValues.column(profiles, p -> p.pmsSequence))
-                .setParameter(6, SqlValues.column(profiles, p -> p.pmsUpdatedAt))
-                .setParameter(7, SqlValues.column(profiles, p -> p.occurredAt))
-                .setParameter(8, SqlValues.column(profiles, p -> p.lastEventId))
-                .setParameter(9, now.toString())
-                .setParameter(10, SqlValues.column(profiles, p -> p.hotelCode))
-                .executeUpdate();
+                    hotel_code = excluded.hotel_code""",
+                SqlValues.column(profiles, p -> p.id),
+                SqlValues.column(profiles, p -> p.tenant),
+                SqlValues.column(profiles, p -> p.pmsSystem),
+                SqlValues.column(profiles, p -> p.pmsProfileId),
+                SqlValues.column(profiles, p -> p.pmsSequence),
+                SqlValues.column(profiles, p -> p.pmsUpdatedAt),
+                SqlValues.column(profiles, p -> p.occurredAt),
+                SqlValues.column(profiles, p -> p.lastEventId),
+                now.toString(),
+                SqlValues.column(profiles, p -> p.hotelCode));
     }
 
     /** The contact point rows to write for one profile. */
@@ -134,9 +132,8 @@ public class SourceProfileStore {
         }
         List<ProfileContactPoints> replaced = profiles.stream().filter(p -> stored.contains(p.sourceProfileId())).toList();
         if (!replaced.isEmpty()) {
-            em.createNativeQuery("delete from profile_contact_point where source_profile_id = any (cast(cast(?1 as text[]) as uuid[]))")
-                    .setParameter(1, SqlValues.column(replaced, ProfileContactPoints::sourceProfileId))
-                    .executeUpdate();
+            PlainSql.update(em, "delete from profile_contact_point where source_profile_id = any (cast(cast(?1 as text[]) as uuid[]))",
+                SqlValues.column(replaced, ProfileContactPoints::sourceProfileId));
         }
         record Row(UUID profileId, String tenant, ContactPoint point) {
         }
@@ -149,17 +146,16 @@ public class SourceProfileStore {
         if (rows.isEmpty()) {
             return;
         }
-        em.createNativeQuery("""
+        PlainSql.update(em, """
                 insert into profile_contact_point (id, source_profile_id, tenant, kind, value, seen_at)
                 select gen_random_uuid(), cast(profile_id as uuid), tenant, kind, value, cast(?5 as timestamptz)
                 from unnest(cast(?1 as text[]), cast(?2 as text[]), cast(?3 as text[]), cast(?4 as text[]))
-                     as t (profile_id, tenant, kind, value)""")
-                .setParameter(1, SqlValues.column(rows, Row::profileId))
-                .setParameter(2, SqlValues.column(rows, Row::tenant))
-                .setParameter(3, SqlValues.column(rows, r -> r.point().kind().name()))
-                .setParameter(4, SqlValues.column(rows, r -> r.point().value()))
-                .setParameter(5, now.toString())
-                .executeUpdate();
+                     as t (profile_id, tenant, kind, value)""",
+                SqlValues.column(rows, Row::profileId),
+                SqlValues.column(rows, Row::tenant),
+                SqlValues.column(rows, r -> r.point().kind().name()),
+                SqlValues.column(rows, r -> r.point().value()),
+                now.toString());
     }
 
     /** The contact point of one tenant. */
@@ -172,17 +168,16 @@ public class SourceProfileStore {
         if (contactPoints.isEmpty()) {
             return List.of();
         }
-        List<Object[]> rows = em.createNativeQuery("""
+        List<Object[]> rows = PlainSql.rows(em, """
                 select distinct c.tenant, c.kind, c.value, p.id, p.pms_system, p.pms_profile_id, p.hotel_code
                 from profile_contact_point c
                 join unnest(cast(?1 as text[]), cast(?2 as text[]), cast(?3 as text[])) as k (tenant, kind, value)
                   on c.tenant = k.tenant and c.kind = k.kind and c.value = k.value
                 join source_profile p on p.id = c.source_profile_id
-                order by p.pms_system, p.pms_profile_id""")
-                .setParameter(1, SqlValues.column(contactPoints, TenantContactPoint::tenant))
-                .setParameter(2, SqlValues.column(contactPoints, t -> t.contactPoint().kind().name()))
-                .setParameter(3, SqlValues.column(contactPoints, t -> t.contactPoint().value()))
-                .getResultList();
+                order by p.pms_system, p.pms_profile_id""",
+                SqlValues.column(contactPoints, TenantContactPoint::tenant),
+                SqlValues.column(contactPoints, t -> t.contactPoint().kind().name()),
+                SqlValues.column(contactPoints, t -> t.contactPoint().value()));
         List<Holder> holders = new ArrayList<>();
         for (Object[] r : rows) {
             holders.add(new Holder((String) r[0], ContactKind.valueOf((String) r[1]), (String) r[2], SqlValues.uuid(r[3]),
