@@ -67,12 +67,15 @@ public class JourneySettingsResource {
     }
 
     /**
-     * The background re-plan of the pending steps a PUT started (issue 9): its id, status (PENDING, DONE), the pages,
+     * The background re-plan of the pending steps a PUT started (issue 9): its id, status (PENDING, DONE, FAILED: a page
+     * failed {@code MAX_PAGE_ATTEMPTS} times; {@code failureReason} names the exception, never a value, and
+     * {@code failedReservation} the key {@code tenant:hotelCode:pmsReservationId} that stopped it), the pages,
      * reservations and communication changes done so far, and where to follow it ({@code href}).
      */
     @Schema(name = "JourneySettingsReplan")
     public record ReplanView(java.util.UUID id, String tenant, String hotelCode, String status, int pages,
-                             int reservations, int changes, Instant requestedAt, Instant finishedAt, String href) {
+                             int reservations, int changes, Instant requestedAt, Instant finishedAt, String href,
+                             int attempts, String failureReason, String failedReservation) {
     }
 
     @GET
@@ -81,7 +84,8 @@ public class JourneySettingsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "A settings re-plan job", description = "The re-plan of pending steps a PUT of journey "
             + "settings started: PENDING while it runs (in the background, resumed after a crash), DONE when every "
-            + "reservation it applies to follows the settings.")
+            + "reservation it applies to follows the settings, FAILED when one page failed 5 times (failureReason, "
+            + "failedReservation).")
     @APIResponse(responseCode = "200", description = "The job", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReplanView.class)))
     @APIResponse(responseCode = "404", description = "No such job of this tenant, or the token does not admit it",
@@ -96,7 +100,8 @@ public class JourneySettingsResource {
     private static ReplanView replanViewOf(org.guestcrm.journey.settings.SettingsReplanJobs.Job job) {
         return new ReplanView(job.id(), job.tenant(), job.hotelCode(), job.status(), job.pages(), job.reservations(),
                 job.changes(), job.requestedAt(), job.finishedAt(),
-                "/api/v1/journeys/" + job.tenant() + "/replans/" + job.id());
+                "/api/v1/journeys/" + job.tenant() + "/replans/" + job.id(), job.attempts(), job.failureReason(),
+                job.failedReservation());
     }
 
     @GET

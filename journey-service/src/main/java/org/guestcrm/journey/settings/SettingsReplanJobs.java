@@ -18,6 +18,7 @@ import org.guestcrm.platform.intake.Failures;
 import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,6 +45,9 @@ public class SettingsReplanJobs {
     static final Duration LEASE = Duration.ofSeconds(60);
     public static final String PENDING = "PENDING";
     public static final String DONE = "DONE";
+    public static final String FAILED = "FAILED";
+    /** A page that fails this many times in a row (not for a transient outage) fails its job. */
+    public static final int MAX_PAGE_ATTEMPTS = 5;
 
     @Inject
     EntityManager entityManager;
@@ -51,13 +55,28 @@ public class SettingsReplanJobs {
     SettingsReplanner replanner;
     @Inject
     JourneySettings settings;
+    @Inject
+    MeterRegistry meters;
 
     Clock clock = Clock.systemUTC();
+    private io.micrometer.core.instrument.Counter failedJobs;
+
+    @jakarta.annotation.PostConstruct
+    void registerMeters() {
+        // Registered at 0, so an alert on its increase needs no first failure to see the series.
+        failedJobs = io.micrometer.core.instrument.Counter.builder("guestcrm.journey.settings.replan.failed")
+                .description("Settings re-plan jobs FAILED after one page failed MAX_PAGE_ATTEMPTS times")
+                .register(meters);
+    }
     private final String owner = "replan-" + UUID.randomUUID();
 
-    /** A job as the API shows it. */
+    /**
+     * A job as the API shows it; {@code attempts}, {@code failureReason} and {@code failedReservation}
+     * ({@code tenant:hotelCode:pmsReservationId}) tell of a page that failed (retried, then the job FAILED).
+     */
     public record Job(UUID id, String tenant, String hotelCode, String status, int pages, int reservations,
-                      int changes, Instant requestedAt, Instant finishedAt) {
+                      int changes, Instant requestedAt, Instant finishedAt, int attempts, String failureReason,
+                      String failedReservation) {
     }
 
     /**
@@ -73,7 +92,8 @@ public class SettingsReplanJobs {
                     VALUES (?, ?, ?, 'PENDING', ?, '', ?, ?, ?)
                     ON CONFLICT (tenant, hotel_code) WHERE status = 'PENDING' DO UPDATE
                        SET after_hotel = excluded.after_hotel, after_id = '', pages = 0, reservations = 0,
-                           changes = 0, requested_by = excluded.requested_by, requested_at = excluded.requested_at,
+                           changes = 0, attempts = 0, failure_reason = NULL, failed_hotel = NULL,
+                           failed_reservation = NULL, requested_by = excluded.requested_by, requested_at = excluded.requested_at,
                            updated_at = excluded.updated_at
                     RETURNING id""")) {
                 upsert.setObject(1, UUID.randomUUID());
@@ -96,12 +116,15 @@ public class SettingsReplanJobs {
         return QuarkusTransaction.requiringNew().call(() -> {
             @SuppressWarnings("unchecked")
             List<Object[]> rows = entityManager.createNativeQuery("""
-                            SELECT id, tenant, hotel_code, status, pages, reservations, changes, requested_at, finished_at
+                            SELECT id, tenant, hotel_code, status, pages, reservations, changes, requested_at, finished_at,
+                                   attempts, failure_reason, failed_hotel, failed_reservation
                               FROM settings_replan_job WHERE id = :id""")
                     .setParameter("id", id).getResultList();
             return rows.stream().findFirst().map(row -> new Job((UUID) row[0], (String) row[1],
                     ((String) row[2]).isEmpty() ? null : (String) row[2], (String) row[3], ((Number) row[4]).intValue(),
-                    ((Number) row[5]).intValue(), ((Number) row[6]).intValue(), instantOf(row[7]), instantOf(row[8])));
+                    ((Number) row[5]).intValue(), ((Number) row[6]).intValue(), instantOf(row[7]), instantOf(row[8]),
+                    ((Number) row[9]).intValue(), (String) row[10],
+                    row[12] == null ? null : row[1] + ":" + row[11] + ":" + row[12]));
         });
     }
 
@@ -163,7 +186,16 @@ public class SettingsReplanJobs {
         Instant[] settingsFor = {null};
         int pages = 0;
         while (true) {
-            Outcome outcome = QuarkusTransaction.requiringNew().call(() -> step(id, settingsFor));
+            Outcome outcome;
+            try {
+                outcome = QuarkusTransaction.requiringNew().call(() -> step(id, settingsFor));
+            } catch (RuntimeException e) {
+                if (Failures.isTransient(e)) {
+                    throw e; // an outage: retried later, not counted against the page
+                }
+                // The page rolled back; counted, and after MAX_PAGE_ATTEMPTS the job is FAILED (then the next job).
+                return QuarkusTransaction.requiringNew().call(() -> recordFailure(id, e));
+            }
             pages++;
             if (outcome == Outcome.DONE) {
                 LOG.debugf("Journey settings re-plan job %s finished here (%d page(s)).", id, pages);
@@ -175,6 +207,59 @@ public class SettingsReplanJobs {
                 return false;
             }
         }
+    }
+
+    /**
+     * Counts a failed attempt of job {@code id}'s current page with its reason and the reservation that failed; at
+     * {@link #MAX_PAGE_ATTEMPTS} the job is FAILED. True when it is (or is no longer this replica's).
+     */
+    private boolean recordFailure(UUID id, RuntimeException failure) {
+        Instant now = now();
+        SettingsReplanner.ReservationReplanFailed failed = null;
+        for (Throwable t = failure; t != null && failed == null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SettingsReplanner.ReservationReplanFailed f) {
+                failed = f;
+            }
+        }
+        String reason = Failures.describe(failed != null ? failed.getCause() : failure);
+        reason = reason.length() > 500 ? reason.substring(0, 500) : reason;
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = entityManager.createNativeQuery("""
+                        SELECT tenant, attempts FROM settings_replan_job
+                         WHERE id = :id AND status = 'PENDING' AND lease_owner = :owner FOR UPDATE""")
+                .setParameter("id", id).setParameter("owner", owner).getResultList();
+        if (rows.isEmpty()) {
+            return true;
+        }
+        int attempts = ((Number) rows.getFirst()[1]).intValue() + 1;
+        boolean last = attempts >= MAX_PAGE_ATTEMPTS;
+        entityManager.createNativeQuery("""
+                        UPDATE settings_replan_job
+                           SET attempts = :attempts, failure_reason = :reason, failed_hotel = :hotel,
+                               failed_reservation = :reservation,
+                               status = CASE WHEN :last THEN 'FAILED' ELSE status END,
+                               lease_owner = CASE WHEN :last THEN NULL ELSE lease_owner END,
+                               lease_expires_at = CASE WHEN :last THEN NULL ELSE lease_expires_at END,
+                               finished_at = CASE WHEN :last THEN cast(:now AS timestamptz) END,
+                               updated_at = :now
+                         WHERE id = :id""")
+                .setParameter("attempts", attempts).setParameter("reason", reason)
+                .setParameter("hotel", failed == null ? null : failed.key().hotelCode())
+                .setParameter("reservation", failed == null ? null : failed.key().pmsReservationId())
+                .setParameter("last", last).setParameter("now", now.atOffset(ZoneOffset.UTC))
+                .setParameter("id", id).executeUpdate();
+        String where = failed == null ? "" : " at reservation " + failed.key().tenant() + ":"
+                + failed.key().hotelCode() + ":" + failed.key().pmsReservationId();
+        if (last) {
+            failedJobs.increment();
+            LOG.errorf("Journey settings re-plan job %s FAILED after %d attempts of one page%s (%s); the reservations "
+                    + "after its cursor keep their earlier plan until the row is fixed and the settings PUT again.",
+                    id, attempts, where, reason);
+        } else {
+            LOG.warnf("A page of journey settings re-plan job %s failed%s (%s), attempt %d of %d.", id, where, reason,
+                    attempts, MAX_PAGE_ATTEMPTS);
+        }
+        return last;
     }
 
     /** One page of job {@code id}, the job's row locked: lease checked, settings fresh, page planned, cursor moved. */
@@ -211,6 +296,7 @@ public class SettingsReplanJobs {
                            SET status = CASE WHEN :last THEN 'DONE' ELSE 'PENDING' END,
                                after_hotel = :afterHotel, after_id = :afterId, pages = pages + 1,
                                reservations = reservations + :reservations, changes = changes + :changes,
+                               attempts = 0, failure_reason = NULL, failed_hotel = NULL, failed_reservation = NULL,
                                lease_owner = CASE WHEN :last THEN NULL ELSE lease_owner END,
                                lease_expires_at = CASE WHEN :last THEN NULL ELSE cast(:leaseExpires AS timestamptz) END,
                                updated_at = :now,

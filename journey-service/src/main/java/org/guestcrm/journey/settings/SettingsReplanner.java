@@ -80,9 +80,29 @@ public class SettingsReplanner {
         int changes = 0;
         for (ReservationEntity reservation : page) {
             ReservationKey key = ReservationKey.of(reservation);
-            changes += planning.replan(reservation, held.get(key), "journey-settings:" + key,
-                    reservation.lastEventId.toString(), now);
+            try {
+                changes += planning.replan(reservation, held.get(key), "journey-settings:" + key,
+                        reservation.lastEventId.toString(), now);
+            } catch (RuntimeException e) {
+                // The page's transaction is lost; the job records which reservation stopped it.
+                throw new ReservationReplanFailed(key, e);
+            }
         }
         return ReservationPages.Page.of(page, limit, page.size(), changes);
+    }
+
+    /** The re-plan of reservation {@code key} failed (its page is rolled back); the cause says why. */
+    public static final class ReservationReplanFailed extends RuntimeException {
+        private final transient ReservationKey key;
+
+        ReservationReplanFailed(ReservationKey key, RuntimeException cause) {
+            super("The re-plan of reservation " + key.tenant() + ":" + key.hotelCode() + ":" + key.pmsReservationId()
+                    + " failed", cause);
+            this.key = key;
+        }
+
+        public ReservationKey key() {
+            return key;
+        }
     }
 }

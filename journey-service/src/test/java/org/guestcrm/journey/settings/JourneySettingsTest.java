@@ -322,6 +322,76 @@ class JourneySettingsTest {
                 .statusCode(404);
     }
 
+    /**
+     * Issue 9: a re-plan job whose page keeps failing stops instead of retrying forever. Reservation B's stored row
+     * cannot be planned (its departure was made to fall before its arrival, as a broken row would have it): the page
+     * holding A and B is tried {@link SettingsReplanJobs#MAX_PAGE_ATTEMPTS} times, then the job is FAILED naming B's key
+     * and the exception (no guest data), counted in /q/metrics; the page's work is rolled back (A keeps its plan). Once
+     * the row is fixed, the same PUT again starts a new job that finishes.
+     */
+    @Test
+    void aReplanJobWhosePageKeepsFailingStopsFailedNamingTheReservationAndAFixedRowLetsANewJobFinish() {
+        String tenant = "jfail-" + UUID.randomUUID().toString().substring(0, 8);
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        LocalDate arrival = LocalDate.now(ZoneOffset.UTC).plusDays(20);
+        Booking first = new Booking(tenant, "BROKEN", "A" + suffix, "fa-" + tenant + "@example.com");
+        Booking second = new Booking(tenant, "BROKEN", "B" + suffix, "fb-" + tenant + "@example.com");
+        for (Booking booking : java.util.List.of(first, second)) {
+            KafkaTestClients.sendAvro(Topic.PMS_RESERVATIONS.topicName(), booking.key(),
+                    booking.snapshot(1, ReservationStatus.CONFIRMED, arrival, arrival.plusDays(2)));
+        }
+        Predicate<JsonPath> planned = list -> list.getList("step").contains("PRE_STAY");
+        awaitCommunications(first, planned);
+        awaitCommunications(second, planned);
+        setDeparture(second, arrival.minusDays(1));
+        double failedBefore = failedJobsCounted();
+
+        String path = "/api/v1/journeys/" + tenant + "/hotels/BROKEN";
+        String body = "{\"steps\": {\"preStay\": {\"daysFromArrival\": -5, \"at\": \"08:00\"}}}";
+        String href = put(tenant, path, body).then().statusCode(200).extract().jsonPath().getString("replan.href");
+        JsonPath[] job = new JsonPath[1];
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+            job[0] = Staff.viewer(tenant).get(href).then().statusCode(200).extract().jsonPath();
+            assertTrue(java.util.Set.of("PENDING", "FAILED").contains(job[0].getString("status")), job[0].prettify());
+            return "FAILED".equals(job[0].getString("status"));
+        });
+        assertEquals(tenant + ":BROKEN:" + second.reservationId(), job[0].getString("failedReservation"));
+        assertEquals(SettingsReplanJobs.MAX_PAGE_ATTEMPTS, job[0].getInt("attempts"));
+        String reason = job[0].getString("failureReason");
+        assertTrue(reason.contains("InvalidReservationException"), reason);
+        assertTrue(!reason.contains("@") && !reason.contains(tenant), "no guest data nor key in the reason: " + reason);
+        assertTrue(job[0].getString("finishedAt") != null);
+        assertEquals(0, job[0].getInt("pages"), "the failing page committed nothing");
+        assertEquals(failedBefore + 1, failedJobsCounted(), "one FAILED job counted");
+        assertEquals(at(arrival.minusDays(7), "09:00"), dueOf(Staff.viewer(tenant).get(first.communicationsPath())
+                .jsonPath(), "PRE_STAY"), "A, in the failed page, keeps its plan");
+
+        setDeparture(second, arrival.plusDays(2));
+        JsonPath done = awaitReplanned(tenant, put(tenant, path, body).then().statusCode(200).extract().jsonPath());
+        assertEquals(2, done.getInt("reservations"));
+        assertEquals(0, done.getInt("attempts"));
+        for (Booking booking : java.util.List.of(first, second)) {
+            assertEquals(at(arrival.minusDays(5), "08:00"), dueOf(Staff.viewer(tenant).get(booking.communicationsPath())
+                    .jsonPath(), "PRE_STAY"));
+        }
+    }
+
+    private void setDeparture(Booking booking, LocalDate departure) {
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> assertEquals(1, entityManager
+                .createNativeQuery("""
+                        UPDATE reservation SET departure = :departure
+                         WHERE tenant = :tenant AND hotel_code = 'BROKEN' AND pms_reservation_id = :id""")
+                .setParameter("departure", departure).setParameter("tenant", booking.tenant())
+                .setParameter("id", booking.reservationId()).executeUpdate()));
+    }
+
+    private static double failedJobsCounted() {
+        String metrics = Staff.ops().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(line -> line.startsWith("guestcrm_journey_settings_replan_failed_total"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).findFirst()
+                .orElseThrow(() -> new AssertionError("no guestcrm_journey_settings_replan_failed_total"));
+    }
+
     /** Waits until the re-plan job a PUT answered with is DONE; returns the job. */
     static JsonPath awaitReplanned(String tenant, JsonPath putAnswer) {
         String href = putAnswer.getString("replan.href");
