@@ -43,7 +43,9 @@ import jakarta.persistence.LockModeType;
  *
  * <p>GuestSplit: the moved PMS profiles now belong to the new guest; pending journey messages of reservations whose
  * lead guest is one of those profiles get the reason "re-keyed: ..." and a CommunicationEvent (their key stays the
- * reservation: journey steps carry no guest id). Messages keyed by the original guest stay with it.
+ * reservation: journey steps carry no guest id). Messages keyed by the original guest stay with it, except those that
+ * came from the new guest by a merge (an un-merge) and the pending campaign and occasion messages to the moved profiles'
+ * hotels, which follow the new guest.
  */
 @ApplicationScoped
 public class GuestMergeHandler implements IntakeHandler<SpecificRecord> {
@@ -170,6 +172,7 @@ public class GuestMergeHandler implements IntakeHandler<SpecificRecord> {
         List<GuestSourceProfiles.Profile> moved = profilesOf(split.getMovedSourceProfiles());
         profiles.assign(tenant, split.getNewGuestId(), moved, now);
         int rekeyed = unmergeMessages(tenant, split.getOriginalGuestId(), split.getNewGuestId(), split.getMetadata(), now);
+        rekeyed += followMovedHotels(tenant, split, now);
         if (moved.isEmpty()) {
             return rekeyed;
         }
@@ -209,12 +212,36 @@ public class GuestMergeHandler implements IntakeHandler<SpecificRecord> {
      * <new> split from <original>" and a CommunicationEvent keyed by the split-off guest. When the split-off guest
      * already holds a message of the same campaign run or occasion again, its own is kept: the moving pending one is
      * CANCELLED "duplicate: ...", a final one stays with the original as history. A split that makes a new guest
-     * (no message came from it) moves none: the original's messages are about the original's record.
+     * moves (besides) the pending ones to the moved profiles' hotels ({@link #followMovedHotels}).
      */
     private int unmergeMessages(String tenant, String originalId, String newId, EventMetadata cause, Instant now) {
         List<CommunicationEntity> cameFromNew = communications.find("tenant = ?1 and guestId = ?2 "
                         + "and previousGuestId = ?3 order by tenant, hotelCode, pmsReservationId, dueAt, step",
                 tenant, originalId, newId).withLock(LockModeType.PESSIMISTIC_WRITE).list();
+        return moveToSplitOff(cameFromNew, tenant, originalId, newId, cause, now);
+    }
+
+    /**
+     * A split into a guest that gets PMS profiles of some hotel: the original's <em>pending</em> campaign and occasion
+     * messages to that hotel (the hotel whose stay put the guest in the segment or occasion) follow the split-off
+     * guest, as the moved reservations' journey does; those to the original's other hotels, and sent ones, stay.
+     */
+    private int followMovedHotels(String tenant, GuestSplit split, Instant now) {
+        List<String> hotels = split.getMovedSourceProfiles().stream().map(SourceProfileRef::getHotelCode)
+                .filter(hotel -> !blank(hotel)).distinct().toList();
+        if (hotels.isEmpty()) {
+            return 0;
+        }
+        List<CommunicationEntity> ofHotels = communications.find("tenant = ?1 and guestId = ?2 and hotelCode in ?3 "
+                        + "and status in ?4 and (campaignId is not null or occasion is not null) "
+                        + "order by tenant, hotelCode, pmsReservationId, dueAt, step",
+                tenant, split.getOriginalGuestId(), hotels, PENDING).withLock(LockModeType.PESSIMISTIC_WRITE).list();
+        return moveToSplitOff(ofHotels, tenant, split.getOriginalGuestId(), split.getNewGuestId(), split.getMetadata(),
+                now);
+    }
+
+    private int moveToSplitOff(List<CommunicationEntity> cameFromNew, String tenant, String originalId, String newId,
+                               EventMetadata cause, Instant now) {
         if (cameFromNew.isEmpty()) {
             return 0;
         }

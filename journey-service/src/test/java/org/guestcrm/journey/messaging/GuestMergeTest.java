@@ -220,6 +220,44 @@ class GuestMergeTest {
                 guestPage(tenant, merged, "").jsonPath().getList("communications.updatedAt"));
     }
 
+    /**
+     * Issue 9: a split into a brand-new guest moves the original's pending campaign message to the hotel whose PMS
+     * profile went to the new guest (the stay that put the guest in the segment) along with it, re-keyed with its
+     * CommunicationEvent under the new guest; the message to the original's other hotel stays. (Before this, both
+     * stayed with the original.)
+     */
+    @Test
+    void aSplitIntoANewGuestTakesThePendingCampaignMessageToTheMovedProfilesHotel() {
+        String tenant = "splitnew-" + UUID.randomUUID().toString().substring(0, 8);
+        String original = guest(tenant, "o", List.of("BARS", "MONLY"), List.of());
+        String toMonly = campaign(tenant, "MONLY", 1);
+        String toBars = campaign(tenant, "BARS", 1);
+        JsonPath before = awaitGuest(tenant, original, page -> idOf(page, toMonly) != null && idOf(page, toBars) != null);
+        String message = idOf(before, toMonly);
+        String stays = idOf(before, toBars);
+
+        String splitOff = "g-new-" + tenant;
+        KafkaTestClients.sendAvro(MERGES, original, GuestSplit.newBuilder().setMetadata(metadata(tenant, "GuestSplit"))
+                .setOriginalGuestId(original).setNewGuestId(splitOff)
+                .setMovedSourceProfiles(List.of(SourceProfileRef.newBuilder().setPmsSystem("test-pms")
+                        .setPmsProfileId("p-oMONLY").setHotelCode("MONLY").build()))
+                .setDecidedBy(MergeDecision.REVIEWER).setReason(null).build());
+
+        JsonPath moved = awaitGuest(tenant, splitOff, page -> message.equals(idOf(page, toMonly)));
+        String note = "re-keyed: guest " + splitOff + " split from " + original;
+        String found = "communications.find { it.id == '" + message + "' }";
+        assertEquals("SCHEDULED", moved.getString(found + ".status"));
+        assertEquals(note, moved.getString(found + ".reason"));
+        assertEquals(original, moved.getString(found + ".previousGuestId"));
+        assertEquals(List.of(stays), guestPage(tenant, original, "").jsonPath().getList("communications.id"),
+                "the message to the original's other hotel stays");
+        ConsumerRecord<String, CommunicationEvent> event = KafkaTestClients.<CommunicationEvent>awaitAvroRecords(
+                Topic.CRM_COMMUNICATIONS.topicName(), (ConsumerRecord<String, CommunicationEvent> r) -> r.value() != null
+                        && r.value().getCommunicationId().toString().equals(message)
+                        && note.equals(r.value().getReason()), 1, WAIT).getFirst();
+        assertEquals(splitOff, event.key(), "published under the new guest");
+    }
+
     private static String idOf(JsonPath page, String campaignId) {
         return page.getString("communications.find { it.campaignId == '" + campaignId + "' }.id");
     }
