@@ -237,6 +237,16 @@ public final class RawCeilings {
         return ceilings;
     }
 
+    /**
+     * Measures {@link #ofSharedServers(String)} and prints one line per ceiling, prefixed with {@code probe}, for a
+     * probe to call after its own figures (the ceilings run after the measured window, never inside it).
+     */
+    public static void printForProbe(String probe, String database) {
+        for (Ceiling ceiling : ofSharedServers(database)) {
+            System.out.println(probe + " " + ceiling.line());
+        }
+    }
+
     private static int sendMails(String host, int port, int connection, int mails, long deadline) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), 5_000);

@@ -34,6 +34,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import org.guestcrm.testsupport.RawCeilings;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * Not part of the suite (no *Test name): the desk's cost per booking (issue 5). Two phases through the real broker,
@@ -58,6 +60,12 @@ import jakarta.persistence.EntityManager;
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "database", value = "desk"))
 class IntakeLoadProbe {
+
+    /** The raw ceilings of the same servers, measured after the probe's runs, to read its figures against. */
+    @AfterAll
+    static void printCeilings() {
+        RawCeilings.printForProbe("PROBE", "desk");
+    }
 
     static final List<String> STEPS = List.of("CONFIRMATION", "PRE_STAY", "PRE_CHECK_IN", "IN_STAY", "POST_STAY_SURVEY");
     private static final Duration STATS_FLUSH = Duration.ofSeconds(11);

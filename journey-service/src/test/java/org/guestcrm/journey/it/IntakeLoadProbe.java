@@ -34,6 +34,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import org.guestcrm.testsupport.RawCeilings;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * Not part of the suite (its name ends in Probe): a load probe for profiling. It posts
@@ -50,6 +52,12 @@ import jakarta.persistence.EntityManager;
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "database", value = "journey"))
 class IntakeLoadProbe {
+
+    /** The raw ceilings of the same servers, measured after the probe's runs, to read its figures against. */
+    @AfterAll
+    static void printCeilings() {
+        RawCeilings.printForProbe("PROBE", "journey");
+    }
 
     @Inject
     EntityManager entityManager;

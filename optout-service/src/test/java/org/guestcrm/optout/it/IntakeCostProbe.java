@@ -54,6 +54,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
+import org.guestcrm.testsupport.RawCeilings;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * Not part of the suite (no *Test name): the opt-out service's cost per booking (issue 5), through the real broker,
@@ -80,6 +82,12 @@ import jdk.jfr.Recording;
 @WithTestResource(value = org.guestcrm.testsupport.RealInfrastructure.class,
         initArgs = @ResourceArg(name = "database", value = "optout"))
 class IntakeCostProbe {
+
+    /** The raw ceilings of the same servers, measured after the probe's runs, to read its figures against. */
+    @AfterAll
+    static void printCeilings() {
+        RawCeilings.printForProbe("PROBE", "optout");
+    }
 
     private static final Duration STATS_FLUSH = Duration.ofSeconds(11);
     private static final List<String> STEPS = List.of("CONFIRMATION", "PRE_STAY", "PRE_CHECK_IN", "IN_STAY", "POST_STAY_SURVEY");

@@ -33,6 +33,8 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import org.guestcrm.testsupport.RawCeilings;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * History import probe, file to Kafka, run like a command:
@@ -52,6 +54,12 @@ import io.restassured.path.json.JsonPath;
 @WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "database", value = "connector"))
 @EnabledIfSystemProperty(named = "guestcrm.bench.import", matches = "[0-9]+")
 class HistoryImportBenchmarkTest {
+
+    /** The raw ceilings of the same servers, measured after the probe's runs, to read its figures against. */
+    @AfterAll
+    static void printCeilings() {
+        RawCeilings.printForProbe("PROBE", "connector");
+    }
 
     private static final int MALFORMED_EVERY = 1000;
 

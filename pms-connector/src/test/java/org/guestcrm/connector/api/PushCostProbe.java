@@ -39,6 +39,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import org.guestcrm.testsupport.RawCeilings;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * Push path cost probe (issue 5), run like a command, never in the suite:
@@ -60,6 +62,12 @@ import io.quarkus.test.junit.TestProfile;
 @TestProfile(PushCostProbe.RecordingUnlimited.class)
 @EnabledIfSystemProperty(named = "guestcrm.probe.push", matches = "[0-9]+")
 class PushCostProbe {
+
+    /** The raw ceilings of the same servers, measured after the probe's runs, to read its figures against. */
+    @AfterAll
+    static void printCeilings() {
+        RawCeilings.printForProbe("PROBE", "connector");
+    }
 
     /** The recording driver, and no rate limit on the probe's feed (its default, 200 pushes/s, is below 32 in flight). */
     public static class RecordingUnlimited implements io.quarkus.test.junit.QuarkusTestProfile {
