@@ -274,7 +274,7 @@ public class InboundMessageIntake {
             UUID eventId = ids.apply(candidates.size());
             GuestProfileChanged event = PmsEventMapper.toGuestProfileChanged(change, eventId, origin);
             candidates.add(profileCandidate(change.profile(), event, message.tenantId(), message.feedId(), eventId,
-                    change.versionTime() != null ? change.versionTime() : receivedAt, 0));
+                    change.versionTime() != null ? change.versionTime() : receivedAt, 0, ContentHash.SECOND_ENCODING));
         }
         for (ReservationCancellation cancellation : message.cancellations()) {
             AggregateVersions.Key aggregate = cancelledAggregate(message.feedId(), cancellation);
@@ -386,12 +386,19 @@ public class InboundMessageIntake {
         byte[][] serialised = new byte[total][];
         byte[][] states = new byte[total][];
         java.util.stream.IntStream.range(0, rows.size()).parallel().forEach(i -> {
-            List<Candidate> part = rowCandidates(rows.get(i), offsets[i], origin, jobId);
+            // each record encoded once: its content hash and its wire datum from the same bytes
+            java.util.Map<SpecificRecord, byte[]> datums = new java.util.IdentityHashMap<>(4);
+            ContentHash hashOnce = record -> {
+                HistoryRecordEncoding.Encoded encoded = HistoryRecordEncoding.encode(record);
+                datums.put(record, encoded.datum());
+                return encoded.contentSha256();
+            };
+            List<Candidate> part = rowCandidates(rows.get(i), offsets[i], origin, jobId, hashOnce);
             for (int k = 0; k < part.size(); k++) {
                 Candidate candidate = part.get(k);
                 int at = offsets[i] + k;
                 candidates[at] = candidate;
-                serialised[at] = serialiseLearnt(candidate.topic(), candidate.record());
+                serialised[at] = serialiseLearnt(candidate.topic(), candidate.record(), datums.get(candidate.record()));
                 states[at] = stateFromPayload(candidate.record(), serialised[at]);
             }
         });
@@ -408,19 +415,30 @@ public class InboundMessageIntake {
         return 1 + profiles.size();
     }
 
-    private List<Candidate> rowCandidates(HistoryRow row, int offset, PmsEventMapper.Origin origin, UUID jobId) {
+    /** The content hash of a candidate's record ({@link PmsEventMapper#contentSha256}, however it is computed). */
+    @FunctionalInterface
+    private interface ContentHash {
+        String of(SpecificRecord record);
+
+        /** A second encoding of the neutral copy, per record (the push path). */
+        ContentHash SECOND_ENCODING = record -> record instanceof ReservationChanged r ? PmsEventMapper.contentSha256(r)
+                : PmsEventMapper.contentSha256((GuestProfileChanged) record);
+    }
+
+    private List<Candidate> rowCandidates(HistoryRow row, int offset, PmsEventMapper.Origin origin, UUID jobId,
+                                          ContentHash hash) {
         String tenantId = origin.tenantId();
         String feedId = origin.feedId();
         List<Candidate> candidates = new ArrayList<>(2);
         IntFunction<UUID> ids = index -> EventIds.importEventId(feedId, jobId, row.line(), index);
         if (row.reservation() != null) {
-            addReservation(candidates, offset, row.reservation(), tenantId, origin, ids, row.line(), new HashSet<>());
+            addReservation(candidates, offset, row.reservation(), tenantId, origin, ids, row.line(), new HashSet<>(), hash);
         } else {
             UUID eventId = ids.apply(0);
             GuestProfileChanged event = PmsEventMapper.toGuestProfileChanged(row.profile(), row.hotelCode(),
                     row.profileModifiedAt(), eventId, origin);
             candidates.add(profileCandidate(row.profile(), event, tenantId, feedId, eventId,
-                    row.profileModifiedAt() != null ? row.profileModifiedAt() : origin.receivedAt(), row.line()));
+                    row.profileModifiedAt() != null ? row.profileModifiedAt() : origin.receivedAt(), row.line(), hash));
         }
         if (candidates.size() != candidateCount(row)) {
             throw new IllegalStateException("history row " + row.line() + " made " + candidates.size() + " candidates");
@@ -430,12 +448,13 @@ public class InboundMessageIntake {
 
     private void addReservation(List<Candidate> candidates, Reservation reservation, String tenantId,
                                 PmsEventMapper.Origin origin, IntFunction<UUID> ids, long line, Set<String> profilesSeen) {
-        addReservation(candidates, 0, reservation, tenantId, origin, ids, line, profilesSeen);
+        addReservation(candidates, 0, reservation, tenantId, origin, ids, line, profilesSeen, ContentHash.SECOND_ENCODING);
     }
 
     /** {@code offset}: the candidates before {@code candidates} in the same id space (a history batch's earlier rows). */
     private void addReservation(List<Candidate> candidates, int offset, Reservation reservation, String tenantId,
-                                PmsEventMapper.Origin origin, IntFunction<UUID> ids, long line, Set<String> profilesSeen) {
+                                PmsEventMapper.Origin origin, IntFunction<UUID> ids, long line, Set<String> profilesSeen,
+                                ContentHash hash) {
         UUID reservationEventId = ids.apply(offset + candidates.size());
         ReservationChanged reservationChanged = PmsEventMapper.toReservationChanged(reservation, reservationEventId, origin);
         Instant versionTime = reservation.pmsModifiedAt() != null ? reservation.pmsModifiedAt() : origin.receivedAt();
@@ -443,7 +462,7 @@ public class InboundMessageIntake {
         candidates.add(new Candidate(Topic.PMS_RESERVATIONS, PmsEventMapper.reservationKey(tenantId, reservation),
                 new AggregateVersions.Key(RESERVATION, aggregateId), reservation.pmsReservationId(),
                 new VersionOrdering.Version(reservation.pmsSequence(), versionTime,
-                        PmsEventMapper.contentSha256(reservationChanged)),
+                        hash.of(reservationChanged)),
                 reservationEventId, reservationChanged, line, null, origin));
         for (GuestProfile guest : reservation.guests()) {
             if (!profilesSeen.add(guest.pmsProfileId())) {
@@ -451,15 +470,16 @@ public class InboundMessageIntake {
             }
             UUID profileEventId = ids.apply(offset + candidates.size());
             GuestProfileChanged profileChanged = PmsEventMapper.toGuestProfileChanged(guest, reservation, profileEventId, origin);
-            candidates.add(profileCandidate(guest, profileChanged, tenantId, origin.feedId(), profileEventId, versionTime, line));
+            candidates.add(profileCandidate(guest, profileChanged, tenantId, origin.feedId(), profileEventId, versionTime, line,
+                    hash));
         }
     }
 
     private static Candidate profileCandidate(GuestProfile guest, GuestProfileChanged event, String tenantId, String feedId,
-                                              UUID eventId, Instant versionTime, long line) {
+                                              UUID eventId, Instant versionTime, long line, ContentHash hash) {
         return new Candidate(Topic.PMS_PROFILES, PmsEventMapper.profileKey(tenantId, feedId, guest),
                 new AggregateVersions.Key(PROFILE, guest.pmsProfileId()), guest.pmsProfileId(),
-                new VersionOrdering.Version(null, versionTime, PmsEventMapper.contentSha256(event)), eventId, event, line,
+                new VersionOrdering.Version(null, versionTime, hash.of(event)), eventId, event, line,
                 null, null);
     }
 
@@ -712,14 +732,15 @@ public class InboundMessageIntake {
      * encoding of the same record; then every record is that header and its datum, encoded by a cached writer. A layout
      * that does not match (another serde setting, headers instead of a payload id) leaves the serde doing every record.
      */
-    private byte[] serialiseLearnt(Topic topic, SpecificRecord record) {
+    private byte[] serialiseLearnt(Topic topic, SpecificRecord record, byte[] encodedDatum) {
         String type = topic.topicName() + "|" + record.getClass().getName();
         java.util.Optional<WireLayout> layout = WIRE_LAYOUTS.get(type);
         if (layout == null) {
             byte[] real = serialise(topic, record);
             byte[] datum = datum(record);
             int header = real.length - datum.length;
-            boolean matches = header > 0 && java.util.Arrays.equals(real, header, real.length, datum, 0, datum.length);
+            boolean matches = header > 0 && java.util.Arrays.equals(real, header, real.length, datum, 0, datum.length)
+                    && (encodedDatum == null || java.util.Arrays.equals(encodedDatum, datum));
             if (!matches) {
                 LOG.infof("The registry serde's layout for %s is not a header and the datum; every record goes through"
                         + " the serde.", record.getClass().getSimpleName());
@@ -738,6 +759,11 @@ public class InboundMessageIntake {
         byte[] header = layout.get().header();
         java.io.ByteArrayOutputStream buffer = DATUM_BUFFERS.get();
         buffer.reset();
+        if (encodedDatum != null) {
+            byte[] wire = java.util.Arrays.copyOf(header, header.length + encodedDatum.length);
+            System.arraycopy(encodedDatum, 0, wire, header.length, encodedDatum.length);
+            return wire;
+        }
         buffer.write(header, 0, header.length);
         writeDatum(record, buffer);
         return buffer.toByteArray();

@@ -73,6 +73,11 @@ public final class PmsEventMapper {
     private PmsEventMapper() {
     }
 
+    /** The envelope every content hash is taken with (the neutral copy's metadata). */
+    static EventMetadata neutralMetadata() {
+        return NEUTRAL_METADATA;
+    }
+
     public static String reservationKey(String tenantId, Reservation reservation) {
         return tenantId + ":" + reservation.hotelCode() + ":" + reservation.pmsReservationId();
     }
