@@ -34,10 +34,17 @@ final class HostileInput {
 
     /** What a run found. */
     record Result(long seed, int tried, Map<String, Integer> byStatus, List<String> serverErrors,
-            Map<String, Integer> withoutProblemBody, List<String> unhealthy, List<String> unexplained) {
+            Map<String, Integer> withoutProblemBody, List<String> unhealthy, List<String> unexplained,
+            int operationsDeclared, int operationsTried, List<String> documentsUnread) {
 
+        /**
+         * No 5xx, every service ready, every OpenAPI document read, and (when asked) every 4xx with a body that says
+         * why, but 414 and 431: Netty refuses an oversized request line or header block before any route runs.
+         */
         boolean passed(boolean requireProblemBodies) {
-            return serverErrors.isEmpty() && unhealthy.isEmpty() && (!requireProblemBodies || withoutProblemBody.isEmpty());
+            return serverErrors.isEmpty() && unhealthy.isEmpty() && documentsUnread.isEmpty()
+                    && (!requireProblemBodies || withoutProblemBody.keySet().stream()
+                            .allMatch(k -> k.endsWith(" 414") || k.endsWith(" 431")));
         }
 
         String line() {
@@ -46,6 +53,8 @@ final class HostileInput {
                             + " services unhealthy %d%s", seed, tried, byStatus, serverErrors.size(), missing,
                     withoutProblemBody.isEmpty() ? "" : " " + withoutProblemBody, unhealthy.size(),
                     unhealthy.isEmpty() ? "" : " " + unhealthy)
+                    + String.format(Locale.ROOT, "; OpenAPI operations tried %d of %d declared%s", operationsTried,
+                            operationsDeclared, documentsUnread.isEmpty() ? "" : ", documents not read " + documentsUnread)
                     + (serverErrors.isEmpty() ? "" : "; first 5xx: " + serverErrors.stream().limit(3)
                             .map(e -> e.length() > 160 ? e.substring(0, 160) + "..." : e).toList())
                     + (unexplained.isEmpty() ? "" : "; 4xx without a body (not 414/431): " + unexplained.stream()
@@ -55,8 +64,28 @@ final class HostileInput {
 
     private enum Target {
         OTA_FEED, JSON_FEED, FEEDS_API, GUESTS_API, COMMUNICATIONS_API, CONSENTS_API, WITHDRAWALS_API, AUDIT_API, SIGNED_LINK,
-        GUEST_COMMUNICATIONS_API, JOURNEYS_API
+        GUEST_COMMUNICATIONS_API, JOURNEYS_API,
+        /** Any operation of any service's OpenAPI document, in a seeded order that visits each before repeating. */
+        OPENAPI
     }
+
+    /** The services whose OpenAPI documents the fuzz reads (each serves {@code /q/openapi} to an ops token). */
+    private static final Map<String, StackConfig.Port> DOCUMENTED = new java.util.LinkedHashMap<>();
+
+    static {
+        DOCUMENTED.put("connector", StackConfig.Port.CONNECTOR);
+        DOCUMENTED.put("profile", StackConfig.Port.PROFILE);
+        DOCUMENTED.put("journey", StackConfig.Port.JOURNEY);
+        DOCUMENTED.put("optout", StackConfig.Port.OPTOUT);
+        DOCUMENTED.put("desk", StackConfig.Port.DESK);
+        DOCUMENTED.put("ops", StackConfig.Port.OPS);
+    }
+
+    /**
+     * The tenant the OpenAPI requests act for: its own, which no scenario and no demo data uses, so an operation the
+     * generator happens to fill validly (a PUT of settings, an inquiry, a campaign) changes nothing anyone reads.
+     */
+    static final String FUZZ_TENANT = "fuzz-tenant";
 
     private final LocalStack stack;
     private final StackConfig config;
@@ -86,6 +115,23 @@ final class HostileInput {
                 identity.mint(Set.of("demo"), Set.of("viewer"), Duration.ofHours(1), "fuzz"),
                 unsigned(good), tampered(good), "", "garbage", "a.b.c", "demo", "e30.e30.", "." .repeat(3000),
                 "eyJhbGciOiJub25lIn0." + base64("{\"sub\":\"x\",\"groups\":[\"admin\",\"ops\"],\"tenants\":[\"*\"]}") + ".");
+        String fuzzToken = identity.mint(Set.of(FUZZ_TENANT), LocalIdentity.ALL_ROLES, Duration.ofHours(1), "fuzz");
+        List<String> documentsUnread = new ArrayList<>();
+        List<ApiOperations.Operation> operations = new ArrayList<>();
+        DOCUMENTED.forEach((service, port) -> {
+            String document = openApiDocument(port(port), good);
+            if (document == null) {
+                documentsUnread.add(service);
+            } else {
+                operations.addAll(ApiOperations.parse(service, port(port), document));
+            }
+        });
+        java.util.Collections.shuffle(operations, random);
+        List<String> operationTokens = List.of(fuzzToken, fuzzToken, fuzzToken, fuzzToken, good,
+                identity.mint(Set.of(FUZZ_TENANT), Set.of("viewer"), Duration.ofHours(1), "fuzz"),
+                unsigned(fuzzToken), tampered(fuzzToken), "", "garbage", "e30.e30.");
+        Set<String> operationsTried = new java.util.HashSet<>();
+        int nextOperation = 0;
         Map<String, Integer> byStatus = new TreeMap<>();
         List<String> serverErrors = new ArrayList<>();
         Map<String, Integer> withoutBody = new TreeMap<>();
@@ -93,13 +139,21 @@ final class HostileInput {
         List<String> unhealthy = new ArrayList<>();
         int tried = 0;
         for (int i = 0; i < requests; i++) {
-            Target target = Target.values()[random.nextInt(Target.values().length)];
+            // Half of the requests go to the OpenAPI operations (about 170 in six services), the other half to the
+            // hand-written targets with their deeper bodies (OTA and JSON messages, tokens, signed links).
+            boolean documented = !operations.isEmpty() && random.nextBoolean();
+            Target target = documented ? Target.OPENAPI : Target.values()[random.nextInt(Target.values().length - 1)];
+            ApiOperations.Operation operation = documented ? operations.get(nextOperation++ % operations.size()) : null;
             HttpRequest request;
             try {
-                request = request(target, random, tokens);
+                request = documented ? request(operation, random, operationTokens) : request(target, random, tokens);
             } catch (IllegalArgumentException e) {
                 continue; // a header or URI the client itself refuses to send: nothing reached the stack
             }
+            if (documented) {
+                operationsTried.add(operation.label());
+            }
+            String label = documented ? operation.label() : target.toString();
             tried++;
             HttpResponse<String> response;
             try {
@@ -115,12 +169,12 @@ final class HostileInput {
             int status = response.statusCode();
             byStatus.merge(status / 100 + "xx", 1, Integer::sum);
             if (status >= 500) {
-                serverErrors.add(target + " " + request.method() + " " + shortPath(request) + " -> " + status);
-            } else if (status >= 400 && !explains(target, response)) {
-                withoutBody.merge(target + " " + status, 1, Integer::sum);
+                serverErrors.add(label + " " + request.method() + " " + shortPath(request) + " -> " + status);
+            } else if (status >= 400 && !(documented ? explains(operation, response) : explains(target, response))) {
+                withoutBody.merge(label + " " + status, 1, Integer::sum);
                 // Framework answers to oversized URIs and headers (414, 431) are known and allowed; name the others.
                 if (status != 414 && status != 431 && unexplained.size() < 5) {
-                    unexplained.add(target + " " + request.method() + " " + shortPath(request) + " ("
+                    unexplained.add(label + " " + request.method() + " " + shortPath(request) + " ("
                             + request.headers().firstValue("Content-Type").orElse("no content type") + ") -> " + status);
                 }
             }
@@ -130,7 +184,8 @@ final class HostileInput {
                 }
             }
         }
-        return new Result(seed, tried, byStatus, serverErrors, withoutBody, unhealthy, unexplained);
+        return new Result(seed, tried, byStatus, serverErrors, withoutBody, unhealthy, unexplained, operations.size(),
+                operationsTried.size(), documentsUnread);
     }
 
     /** A 4xx must say why: problem+json on the APIs, an OTA error document on the OTA feed, a page on a guest link. */
@@ -145,6 +200,158 @@ final class HostileInput {
             case SIGNED_LINK -> type.startsWith("text/html") || type.contains("problem+json");
             default -> type.contains("problem+json") || (type.contains("json") && body.contains("\"status\""));
         };
+    }
+
+    /** The service's OpenAPI document (JSON), or null when it does not answer it. */
+    private String openApiDocument(int port, String token) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/openapi?format=json"))
+                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token).GET().build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return response.statusCode() == 200 ? response.body() : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** A 4xx of an OpenAPI operation says why: problem+json on the APIs, a page (or problem+json) on a guest's link. */
+    private static boolean explains(ApiOperations.Operation operation, HttpResponse<String> response) {
+        String body = response.body() == null ? "" : response.body();
+        String type = response.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+        if (body.isBlank()) {
+            return false;
+        }
+        return type.contains("problem+json") || (operation.guestFacing() && type.startsWith("text/html"));
+    }
+
+    /**
+     * Values for path and query parameters of the documented operations: the hostile ones, never the demo tenant's (a
+     * holder class, so that it is built after {@link #HOSTILE}).
+     */
+    private static final class OperationValues {
+        static final List<String> ALL;
+
+        static {
+            List<String> values = new ArrayList<>(HOSTILE.stream().filter(v -> !v.equals("demo")).toList());
+            values.addAll(List.of("0", "1", "1e309", "NaN", "2026-13-45", "2026-02-30T25:61:00Z", "P-1D", "true",
+                    "PENDING", "FAILED", "x,y", "%2e%2e", "\\u0000"));
+            ALL = List.copyOf(values);
+        }
+    }
+
+    private static String operationValue(Random random, String name) {
+        boolean tenant = name.toLowerCase(Locale.ROOT).contains("tenant");
+        String value = tenant && random.nextInt(3) > 0 ? FUZZ_TENANT
+                : random.nextInt(4) == 0 ? "s" + random.nextInt(1000) : pick(random, OperationValues.ALL);
+        return value.isEmpty() ? "x" : URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private HttpRequest request(ApiOperations.Operation operation, Random random, List<String> tokens) {
+        StringBuilder path = new StringBuilder(operation.path());
+        StringBuilder query = new StringBuilder();
+        HttpRequest.Builder builder = HttpRequest.newBuilder().timeout(Duration.ofSeconds(30));
+        for (ApiOperations.Parameter parameter : operation.parameters()) {
+            switch (parameter.in()) {
+                case PATH -> {
+                    int at = path.indexOf("{" + parameter.name() + "}");
+                    if (at >= 0) {
+                        path.replace(at, at + parameter.name().length() + 2, operationValue(random, parameter.name()));
+                    }
+                }
+                case QUERY -> {
+                    if (random.nextInt(4) > 0) {
+                        query.append(query.isEmpty() ? "?" : "&").append(parameter.name()).append('=')
+                                .append(operationValue(random, parameter.name()));
+                    }
+                }
+                case HEADER -> {
+                    if (!parameter.name().equalsIgnoreCase("Content-Length") && random.nextBoolean()) {
+                        builder.header(parameter.name(), pick(random, List.of("", "x", "sha256=" + "0".repeat(64),
+                                "9".repeat(40), "-1", "xx-XX;q=abc, *;q=2", "a".repeat(4000), "\u202e\u0645")));
+                    }
+                }
+                case COOKIE -> {
+                    if (random.nextBoolean()) {
+                        builder.header("Cookie", parameter.name() + "=" + pick(random, List.of("", "x", "e30.e30.",
+                                "a".repeat(3000), "%00", unsigned(pick(random, tokens)))));
+                    }
+                }
+            }
+        }
+        builder.uri(URI.create("http://localhost:" + operation.port() + path + query));
+        String token = pick(random, tokens);
+        switch (random.nextInt(6)) {
+            case 0 -> { }
+            case 1 -> builder.header("Authorization", "Basic " + base64("demo:demo"));
+            default -> builder.header("Authorization", "Bearer " + token);
+        }
+        boolean withBody = !operation.contentTypes().isEmpty() || !operation.method().equals("GET") && random.nextBoolean();
+        if (!withBody || operation.method().equals("GET") || operation.method().equals("DELETE")) {
+            return builder.method(operation.method(), HttpRequest.BodyPublishers.noBody()).build();
+        }
+        String declared = operation.contentTypes().isEmpty() ? "application/json" : pick(random, operation.contentTypes());
+        if (declared.equals("*/*")) {
+            declared = "text/csv";
+        }
+        String contentType = random.nextInt(4) == 0 ? contentType(random, declared) : declared;
+        if (contentType != null) {
+            builder.header("Content-Type", contentType);
+        }
+        return builder.method(operation.method(), HttpRequest.BodyPublishers.ofByteArray(body(random, declared))).build();
+    }
+
+    /** A hostile body of the declared kind (the content type sent may be another one). */
+    private static byte[] body(Random random, String declared) {
+        if (random.nextInt(8) == 0) {
+            return randomBytes(random, random.nextInt(2048));
+        }
+        if (declared.contains("xml")) {
+            return otaBody(random);
+        }
+        if (declared.contains("ndjson")) {
+            StringBuilder lines = new StringBuilder();
+            for (int i = 0, n = 1 + random.nextInt(3); i < n; i++) {
+                lines.append(new String(jsonBody(random), StandardCharsets.UTF_8)).append('\n');
+            }
+            return lines.toString().getBytes(StandardCharsets.UTF_8);
+        }
+        if (declared.contains("json")) {
+            return random.nextBoolean() ? jsonBody(random) : objectBody(random);
+        }
+        if (declared.contains("x-www-form-urlencoded")) {
+            StringBuilder form = new StringBuilder();
+            for (String field : List.of("email", "phone", "firstName", "choice", "score", "consent", "token", "lang")) {
+                if (random.nextBoolean()) {
+                    form.append(form.isEmpty() ? "" : "&").append(field).append('=').append(operationValue(random, field));
+                }
+            }
+            return form.append(random.nextBoolean() ? "&List-Unsubscribe=One-Click" : "").toString()
+                    .getBytes(StandardCharsets.UTF_8);
+        }
+        if (declared.contains("multipart")) {
+            return ("--b\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n"
+                    + (random.nextBoolean() ? "--b--\r\n" : "")).getBytes(StandardCharsets.UTF_8);
+        }
+        return ("reservationId;arrival;departure;email\n" + operationValue(random, "id") + ";2026-13-45;;"
+                + operationValue(random, "email") + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A JSON object of fields that staff APIs read, with wrong, hostile or out-of-range values. */
+    private static byte[] objectBody(Random random) {
+        List<String> fields = List.of("tenant", "hotelCode", "name", "email", "phone", "channel", "purpose", "status",
+                "reason", "guestId", "otherGuestId", "from", "to", "arrival", "departure", "steps", "enabled", "limit",
+                "template", "subject", "segment", "contactPoint", "decision", "rules", "deliveryMode", "topic");
+        List<String> values = List.of("null", "\"\"", "\"" + FUZZ_TENANT + "\"", "-1", "1e309", "[]", "{}", "true",
+                "\"2026-13-45\"", "\"{{7*7}}\"", "\"${jndi:ldap://localhost/x}\"", "\"\\u0000\"", "[null]",
+                "{\"x\":{\"y\":[1,2,{}]}}", "\"" + "a".repeat(5000) + "\"", "99999999999999999999");
+        StringBuilder json = new StringBuilder("{");
+        for (int i = 0, n = random.nextInt(8); i < n; i++) {
+            json.append(i == 0 ? "" : ",").append('"').append(pick(random, fields)).append("\":").append(pick(random, values));
+        }
+        return json.append('}').toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private HttpRequest request(Target target, Random random, List<String> tokens) {
@@ -183,6 +390,7 @@ final class HostileInput {
                 yield random.nextBoolean() ? get(port(StackConfig.Port.JOURNEY), path, auth)
                         : put(port(StackConfig.Port.JOURNEY), path, auth, contentType(random, "application/json"), jsonBody(random));
             }
+            case OPENAPI -> throw new IllegalStateException("documented operations are built from their operation");
             case SIGNED_LINK -> random.nextBoolean()
                     ? get(port(StackConfig.Port.OPTOUT), "/u/" + segment(random) + "?lang=" + query(random), null)
                     : post(port(StackConfig.Port.OPTOUT), "/u/" + segment(random), null,

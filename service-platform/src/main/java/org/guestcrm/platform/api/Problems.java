@@ -122,8 +122,46 @@ public class Problems {
         return of(status, "about:blank", known != null ? known.getReasonPhrase() : "Error", e.getMessage(), uri, List.of());
     }
 
-    /** A 500 that logs the failure (with the path, never the request body) and tells the caller nothing more. */
+    /**
+     * A charset the server does not know, named in the request's Content-Type (found by {@code ./crm fuzz}: a form
+     * post with {@code charset=klingon} was a 500): 415 naming the header, when RESTEasy's reading of the body threw it;
+     * thrown anywhere else it is a fault of ours, a 500 as {@link #unexpected}.
+     */
+    @ServerExceptionMapper({java.nio.charset.UnsupportedCharsetException.class, java.nio.charset.IllegalCharsetNameException.class})
+    public Response unknownCharset(IllegalArgumentException e, UriInfo uri) {
+        if (!thrownReadingTheBody(e)) {
+            return unexpected(e, uri);
+        }
+        return of(415, "urn:guestcrm:problem:unsupported-media-type", "Unsupported Media Type",
+                "The request's Content-Type names a charset this server does not support", uri,
+                List.of(new Problem.InvalidParam("Content-Type", "names an unknown charset (send UTF-8)")));
+    }
+
+    /** Whether RESTEasy threw {@code e} while it read the request's form or multipart body, before any resource ran. */
+    static boolean thrownReadingTheBody(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            for (StackTraceElement frame : t.getStackTrace()) {
+                String type = frame.getClassName();
+                if (type.startsWith("org.jboss.resteasy.reactive.server.core.multipart.")
+                        || type.equals("org.jboss.resteasy.reactive.server.handlers.FormBodyHandler")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A 500 that logs the failure (with the path, never the request body) and tells the caller nothing more; unless
+     * RESTEasy threw it reading a form body that does not decode (a bad {@code %} escape, random bytes: found by
+     * {@code ./crm fuzz}), which is the caller's: 400 naming the body.
+     */
     public static Response unexpected(RuntimeException e, UriInfo uri) {
+        if (e instanceof IllegalArgumentException && thrownReadingTheBody(e)) {
+            return of(400, "urn:guestcrm:problem:invalid-request", "Invalid request", "The request has invalid fields: body",
+                    uri, List.of(new Problem.InvalidParam("body", "is not a form body that decodes (an escape that is not"
+                            + " %XX, or bytes that are not text)")));
+        }
         // The exception's own text can carry request data (a guest's e-mail in a constraint violation): class and SQL
         // state at ERROR, the stack at DEBUG.
         String path = loggablePath(uri.getPath());

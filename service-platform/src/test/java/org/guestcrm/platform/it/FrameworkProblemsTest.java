@@ -89,4 +89,18 @@ class FrameworkProblemsTest {
         assertFalse(inArray.toString().contains("secret-value"), inArray::toString);
         assertEquals(202, send("POST", "/api/v1/probe-strict/typed", "application/json", "{\"name\":\"a\",\"count\":2}").statusCode());
     }
+
+    @Test
+    void aFormBodyThatDoesNotDecodeOrNamesAnUnknownCharsetIsTheCallersNotA500() throws Exception {
+        String form = "application/x-www-form-urlencoded";
+        assertEquals(202, send("POST", "/api/v1/probe-strict/form", form, "name=a%20b").statusCode());
+        // A bad escape (and random bytes, which ./crm fuzz sent): 400 naming the body, never its text.
+        JsonNode badEscape = problem(send("POST", "/api/v1/probe-strict/form", form, "name=guest%zz@example.com"), 400);
+        assertEquals("body", badEscape.path("invalidParams").path(0).path("name").asText(), badEscape::toString);
+        assertFalse(badEscape.toString().contains("example.com"), badEscape::toString);
+        // A charset nobody knows (or a name that is no charset name): 415 naming the header.
+        JsonNode unknown = problem(send("POST", "/api/v1/probe-strict/form", form + "; charset=klingon", "name=a%20b"), 415);
+        assertEquals("Content-Type", unknown.path("invalidParams").path(0).path("name").asText(), unknown::toString);
+        problem(send("POST", "/api/v1/probe-strict/form", form + "; charset=\"\u00e9?\"", "name=a%20b"), 415);
+    }
 }

@@ -29,4 +29,13 @@ public class ProbeStrictResource {
     public Response typed(Typed body) {
         return Response.accepted().build();
     }
+
+    /** A form, read by RESTEasy's form parser before the method runs. */
+    @POST
+    @Path("/form")
+    @PermitAll
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response form(@org.jboss.resteasy.reactive.RestForm("name") String name) {
+        return name == null ? Response.status(422).build() : Response.accepted().build();
+    }
 }
