@@ -35,7 +35,7 @@ final class HostileInput {
     /** What a run found. */
     record Result(long seed, int tried, Map<String, Integer> byStatus, List<String> serverErrors,
             Map<String, Integer> withoutProblemBody, List<String> unhealthy, List<String> unexplained,
-            int operationsDeclared, int operationsTried, List<String> documentsUnread) {
+            int operationsDeclared, int operationsTried, List<String> documentsUnread, Map<String, Integer> acceptedOperations) {
 
         /**
          * No 5xx, every service ready, every OpenAPI document read, and (when asked) every 4xx with a body that says
@@ -131,6 +131,7 @@ final class HostileInput {
                 identity.mint(Set.of(FUZZ_TENANT), Set.of("viewer"), Duration.ofHours(1), "fuzz"),
                 unsigned(fuzzToken), tampered(fuzzToken), "", "garbage", "e30.e30.");
         Set<String> operationsTried = new java.util.HashSet<>();
+        Map<String, Integer> acceptedOperations = new TreeMap<>();
         int nextOperation = 0;
         Map<String, Integer> byStatus = new TreeMap<>();
         List<String> serverErrors = new ArrayList<>();
@@ -168,6 +169,9 @@ final class HostileInput {
             }
             int status = response.statusCode();
             byStatus.merge(status / 100 + "xx", 1, Integer::sum);
+            if (documented && status < 300) {
+                acceptedOperations.merge(operation.label(), 1, Integer::sum);
+            }
             if (status >= 500) {
                 serverErrors.add(label + " " + request.method() + " " + shortPath(request) + " -> " + status);
             } else if (status >= 400 && !(documented ? explains(operation, response) : explains(target, response))) {
@@ -185,7 +189,7 @@ final class HostileInput {
             }
         }
         return new Result(seed, tried, byStatus, serverErrors, withoutBody, unhealthy, unexplained, operations.size(),
-                operationsTried.size(), documentsUnread);
+                operationsTried.size(), documentsUnread, acceptedOperations);
     }
 
     /** A 4xx must say why: problem+json on the APIs, an OTA error document on the OTA feed, a page on a guest link. */
@@ -583,5 +587,8 @@ final class HostileInput {
     void print(Result result) {
         out.println(result.line());
         result.serverErrors().stream().limit(20).forEach(e -> out.println("  5xx: " + e));
+        // What a hostile request got accepted (2xx) is for a person to read: legitimate for a tolerant GET, a finding
+        // for a write that should have refused its input.
+        result.acceptedOperations().forEach((operation, times) -> out.println("  2xx: " + operation + " x" + times));
     }
 }
