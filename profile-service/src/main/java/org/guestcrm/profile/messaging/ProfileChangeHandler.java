@@ -237,7 +237,8 @@ public class ProfileChangeHandler implements IntakeHandler<GuestProfileChanged> 
             SourceProfileKey key = keyOf(record.value());
             eventKeys.get(record.eventId()).forEach(k -> wanted.add(new MatchBlocks.BlockKey(key.tenant(), k)));
         }
-        MatchBlocks.Found found = blocks.find(wanted, cap);
+        // Read up to the largest block a record can use (a block over the candidate budget is never used either).
+        MatchBlocks.Found found = blocks.find(wanted, scorer.thresholds().largestUsableBlock());
         found.guestOf().forEach(guestOfSource::putIfAbsent);
         // Only the guests of the blocks each record will use (fs-7: its smallest blocks within the candidate budget) are
         // locked and read, so what a batch locks, reads and scores does not grow with the store.

@@ -27,6 +27,9 @@ import org.guestcrm.profile.mapping.GuestMapper;
 import org.guestcrm.profile.messaging.ProfileChangeHandler;
 import org.guestcrm.profile.persistence.MatchBlocks;
 import org.guestcrm.profile.persistence.SourceProfileEntity;
+import org.guestcrm.testsupport.RawCeilings;
+import org.hibernate.Session;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -77,8 +80,13 @@ class SeededStoreIntakeProbe {
     @Inject
     EntityManager entityManager;
 
+    @AfterAll
+    static void ceilings() {
+        RawCeilings.printForProbe("PROBE", "profile");
+    }
+
     @Test
-    void newcomersAgainstASeededStore() {
+    void newcomersAgainstASeededStore() throws Exception {
         int guests = Integer.getInteger("seeded-store.guests");
         int newcomerCount = Integer.getInteger("seeded-store.newcomers", 10_000);
         String tenant = "seeded-" + UUID.randomUUID().toString().substring(0, 8);
@@ -109,6 +117,20 @@ class SeededStoreIntakeProbe {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         System.out.printf(Locale.ROOT, "%10s %10s %12s %14s %20s %20s%n", "newcomers", "records/s", "CPU ms/rec",
                 "stmts/batch", "candidate profiles", "candidate guests");
+        // The candidates each batch's records find in the seeded store (counted before the intake, so the probe's own
+        // look-ups stay out of the server's counters below; earlier newcomer batches are not among them).
+        List<long[]> candidatesOfBatch = new ArrayList<>();
+        for (int from = 0; from < newcomerCount; from += BATCH) {
+            candidatesOfBatch.add(candidates(tenant, newcomers.subList(from, Math.min(newcomerCount, from + BATCH))));
+        }
+        // Where the intake's wall time goes: per statement shape (timed at the driver), PostgreSQL's table and index
+        // counters around the intake, and a JFR recording of the intake alone (not the seeding).
+        Map<String, long[]> byStatement = new HashMap<>();
+        Map<String, long[]> statsBefore = serverStats();
+        jdk.jfr.Recording recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+        recording.start();
+        long totalNanos = 0;
+        long totalCpu = 0;
         long offset = 0;
         long nanos = 0;
         long cpu = 0;
@@ -120,7 +142,7 @@ class SeededStoreIntakeProbe {
         int stretch = Math.max(BATCH, newcomerCount / 5);
         for (int from = 0; from < newcomerCount; from += BATCH) {
             List<GuestProfileChanged> events = newcomers.subList(from, Math.min(newcomerCount, from + BATCH));
-            long[] c = candidates(tenant, events);
+            long[] c = candidatesOfBatch.get(from / BATCH);
             candidates += c[0];
             candidateGuests += c[1];
             List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(events.size());
@@ -133,6 +155,15 @@ class SeededStoreIntakeProbe {
             StatementCountingDriver.Counts counts = StatementCountingDriver.count(() -> intake.process(handler, batch));
             nanos += System.nanoTime() - start;
             cpu += threads.getCurrentThreadCpuTime() - cpuBefore;
+            if (from > 0) { // the first batch holds the JIT's warm-up
+                totalNanos += System.nanoTime() - start;
+                totalCpu += threads.getCurrentThreadCpuTime() - cpuBefore;
+                counts.nanosBySql.forEach((shape, n) -> {
+                    long[] t = byStatement.computeIfAbsent(shape, k -> new long[2]);
+                    t[0] += counts.bySql.getOrDefault(shape, 1);
+                    t[1] += n;
+                });
+            }
             statements += counts.statements();
             records += events.size();
             batches++;
@@ -149,11 +180,143 @@ class SeededStoreIntakeProbe {
                 batches = 0;
             }
         }
+        recording.stop();
+        java.nio.file.Path jfr = java.nio.file.Path.of("target", "seeded-intake.jfr");
+        recording.dump(jfr);
+        recording.close();
+        Thread.sleep(1500); // the backends' statistics reach pg_stat_* within a second of their transactions
+        Map<String, long[]> statsAfter = serverStats();
+        int measured = newcomerCount - Math.min(BATCH, newcomerCount);
+        System.out.printf(Locale.ROOT, "After the first batch: %,d records, wall %.3f ms, intake-thread CPU %.3f ms per record;"
+                + " JFR of the intake in %s%n", measured, totalNanos / 1e6 / measured, totalCpu / 1e6 / measured, jfr);
+        System.out.printf(Locale.ROOT, "Wall time waiting on PostgreSQL per record, by statement (driver execute calls):%n");
+        long waited = byStatement.values().stream().mapToLong(t -> t[1]).sum();
+        byStatement.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1])).limit(25)
+                .forEach(e -> System.out.printf(Locale.ROOT, "  %8.3f ms/rec %7.2f per batch  %s%n",
+                        e.getValue()[1] / 1e6 / measured, e.getValue()[0] * (double) BATCH / measured, e.getKey()));
+        System.out.printf(Locale.ROOT, "  %8.3f ms/rec in all statements%n", waited / 1e6 / measured);
+        System.out.printf(Locale.ROOT, "PostgreSQL counters per record over all %,d newcomers (pg_stat_user_tables/indexes,"
+                + " pg_statio_user_tables: blocks read from outside shared buffers / hit):%n", newcomerCount);
+        statsAfter.forEach((name, after) -> {
+            long[] before = statsBefore.getOrDefault(name, new long[after.length]);
+            StringBuilder line = new StringBuilder();
+            boolean any = false;
+            for (int i = 0; i < after.length; i++) {
+                double d = (after[i] - before[i]) / (double) newcomerCount;
+                any |= d != 0;
+                line.append(String.format(Locale.ROOT, " %10.2f", d));
+            }
+            if (any) {
+                System.out.printf(Locale.ROOT, "  %-60s%s%n", name, line);
+            }
+        });
+        explainLookups(tenant, guests);
         System.out.println(quality(tenant, personOf, guests));
         long stored = ((Number) QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
                 "select count(*) from source_profile where tenant = ?1").setParameter(1, tenant).getSingleResult()))
                 .longValue();
         assertEquals(seeded.profiles() + newcomerCount, stored, "every newcomer stored");
+    }
+
+    /**
+     * Cumulative counters by table (seq scans, rows read by them, index scans, rows fetched by them, inserted, updated,
+     * deleted, heap and index blocks read and hit) and by index (scans, entries read, rows fetched).
+     */
+    @SuppressWarnings("unchecked")
+    private Map<String, long[]> serverStats() {
+        Map<String, long[]> out = new TreeMap<>();
+        QuarkusTransaction.requiringNew().run(() -> {
+            List<Object[]> tables = entityManager.createNativeQuery("""
+                    select 'table ' || t.relname || ' (seq, seq rows, idx, idx rows, ins, upd, del, heap read/hit,'
+                        || ' idx read/hit)', t.seq_scan, t.seq_tup_read, coalesce(t.idx_scan, 0),
+                        coalesce(t.idx_tup_fetch, 0), t.n_tup_ins, t.n_tup_upd, t.n_tup_del, coalesce(io.heap_blks_read, 0),
+                        coalesce(io.heap_blks_hit, 0), coalesce(io.idx_blks_read, 0), coalesce(io.idx_blks_hit, 0)
+                    from pg_stat_user_tables t join pg_statio_user_tables io on io.relid = t.relid""").getResultList();
+            List<Object[]> indexes = entityManager.createNativeQuery("""
+                    select 'index ' || i.indexrelname || ' (scans, entries, rows)', i.idx_scan, i.idx_tup_read,
+                        i.idx_tup_fetch from pg_stat_user_indexes i""").getResultList();
+            for (List<Object[]> rows : List.of(tables, indexes)) {
+                for (Object[] r : rows) {
+                    long[] values = new long[r.length - 1];
+                    for (int i = 1; i < r.length; i++) {
+                        values[i - 1] = ((Number) r[i]).longValue();
+                    }
+                    out.put((String) r[0], values);
+                }
+            }
+        });
+        return out;
+    }
+
+    /**
+     * EXPLAIN (ANALYZE, BUFFERS) of the intake's two candidate reads for 500 newcomers not yet seen: the blocking-key
+     * look-up ({@link MatchBlocks#find}'s statement) and the candidates' clusters ({@link MatchBlocks#clusters}'s).
+     */
+    private void explainLookups(String tenant, int guests) {
+        Random random = new Random(7L);
+        List<GuestProfileChanged> events = new ArrayList<>();
+        for (int i = 0; i < BATCH; i++) {
+            SyntheticGuests.Person p = i % 2 == 0 ? SyntheticGuests.person(guests + 10_000_000 + i)
+                    : SyntheticGuests.variant(SyntheticGuests.person(random.nextInt(guests)), random);
+            events.add(SyntheticGuests.event(tenant, "fourth-pms", "X-" + i, p));
+        }
+        EmailEvidence emails = EmailEvidence.standard();
+        Set<String> keys = new LinkedHashSet<>();
+        for (GuestProfileChanged e : events) {
+            SourceProfileEntity scratch = new SourceProfileEntity();
+            GuestMapper.copyInto(e, scratch);
+            GuestMapper.computeMatchFeatures(scratch, emails);
+            keys.addAll(IncrementalLinker.blockingKeys(GuestMapper.personOf(scratch)));
+        }
+        int cap = ClusterScorer.Thresholds.STANDARD.blockCap();
+        MatchBlocks.Found found = QuarkusTransaction.requiringNew().call(() -> blocks.find(
+                keys.stream().map(k -> new MatchBlocks.BlockKey(tenant, k)).toList(), cap));
+        // the guests the intake would lock and read: those of each record's usable blocks
+        Map<String, List<UUID>> byKey = new HashMap<>();
+        found.members().forEach((k, v) -> byKey.put(k.key(), v));
+        Set<UUID> usableGuests = new LinkedHashSet<>();
+        for (GuestProfileChanged e : events) {
+            SourceProfileEntity scratch = new SourceProfileEntity();
+            GuestMapper.copyInto(e, scratch);
+            GuestMapper.computeMatchFeatures(scratch, emails);
+            for (String key : IncrementalLinker.usableBlocks(IncrementalLinker.blockingKeys(GuestMapper.personOf(scratch)),
+                    k -> byKey.getOrDefault(k, List.of()), cap, ClusterScorer.Thresholds.STANDARD.candidateBudget())) {
+                byKey.get(key).stream().map(found.guestOf()::get).filter(java.util.Objects::nonNull)
+                        .forEach(usableGuests::add);
+            }
+        }
+        List<UUID> guestIds = List.copyOf(usableGuests);
+        System.out.printf(Locale.ROOT, "EXPLAIN of the candidate reads for %d unseen newcomers (%,d keys, %,d members"
+                + " within the cap, %,d guests of the usable blocks):%n", BATCH, keys.size(), found.guestOf().size(),
+                guestIds.size());
+        QuarkusTransaction.requiringNew().run(() -> entityManager.unwrap(Session.class).doWork(connection -> {
+            for (String[] statement : new String[][] {{"find", MatchBlocks.FIND_SQL}, {"clusters", MatchBlocks.CLUSTERS_SQL}}) {
+                try (java.sql.PreparedStatement explain = connection.prepareStatement(
+                        "explain (analyze, buffers) " + statement[1])) {
+                    if (statement[0].equals("find")) {
+                        explain.setArray(1, connection.createArrayOf("text", keys.stream().map(k -> tenant).toArray()));
+                        explain.setArray(2, connection.createArrayOf("text", keys.toArray()));
+                        if (statement[1].chars().filter(c -> c == '?').count() > 3) {
+                            // the intake reads up to the largest block a record can use
+                            int usable = ClusterScorer.Thresholds.STANDARD.largestUsableBlock();
+                            explain.setInt(3, usable + 1);
+                            explain.setInt(4, usable);
+                        } else {
+                            explain.setInt(3, cap + 1);
+                        }
+                    } else {
+                        explain.setArray(1, connection.createArrayOf("uuid", guestIds.toArray()));
+                    }
+                    System.out.println("  -- " + statement[0]);
+                    try (java.sql.ResultSet plan = explain.executeQuery()) {
+                        while (plan.next()) {
+                            String line = plan.getString(1);
+                            System.out.println("  " + (line.length() > 200 ? line.substring(0, 200) + " ..." : line));
+                        }
+                    }
+                }
+            }
+        }));
     }
 
     /** Candidate profiles and guests the matcher scores for these records (fs-7's usable blocks), summed. */

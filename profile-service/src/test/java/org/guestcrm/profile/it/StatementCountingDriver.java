@@ -33,6 +33,8 @@ public final class StatementCountingDriver implements Driver {
         public int sequenceFetches;
         /** Reads and single writes by the start of their SQL (whitespace collapsed, 70 characters): what repeats. */
         public final java.util.Map<String, Integer> bySql = new java.util.TreeMap<>();
+        /** Wall time waiting on the server per statement shape (the execute call), nanoseconds; batches and sequences too. */
+        public final java.util.Map<String, Long> nanosBySql = new java.util.TreeMap<>();
 
         /** The statements sent more than once, most frequent first. */
         public String repeated() {
@@ -137,6 +139,7 @@ public final class StatementCountingDriver implements Driver {
         @Override
         public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
             Counts counts = COUNTING.get();
+            String timed = null;
             if (counts != null) {
                 String name = method.getName();
                 String sql = args != null && args.length > 0 && args[0] instanceof String s ? s : preparedSql;
@@ -144,15 +147,24 @@ public final class StatementCountingDriver implements Driver {
                     case "addBatch" -> counts.batchedRows++;
                     case "executeBatch", "executeLargeBatch" -> {
                         counts.batches++;
-                        counts.bySql.merge("[batch] " + shape(preparedSql == null ? ""
-                                : preparedSql.strip().toLowerCase(Locale.ROOT), 62), 1, Integer::sum);
+                        timed = "[batch] " + shape(preparedSql == null ? ""
+                                : preparedSql.strip().toLowerCase(Locale.ROOT), 62);
+                        counts.bySql.merge(timed, 1, Integer::sum);
                     }
-                    case "execute", "executeQuery", "executeUpdate", "executeLargeUpdate" -> classify(counts, sql);
+                    case "execute", "executeQuery", "executeUpdate", "executeLargeUpdate" -> timed = classify(counts, sql);
                     default -> {
                     }
                 }
             }
-            return StatementCountingDriver.invoke(target, method, args);
+            if (timed == null) {
+                return StatementCountingDriver.invoke(target, method, args);
+            }
+            long start = System.nanoTime();
+            try {
+                return StatementCountingDriver.invoke(target, method, args);
+            } finally {
+                counts.nanosBySql.merge(timed, System.nanoTime() - start, Long::sum);
+            }
         }
 
         /** The start of a statement's text, and the table it reads from when that is further on. */
@@ -166,18 +178,22 @@ public final class StatementCountingDriver implements Driver {
             return head;
         }
 
-        private static void classify(Counts counts, String sql) {
+        /** Counts the statement; returns the shape its wall time is summed under. */
+        private static String classify(Counts counts, String sql) {
             String text = sql == null ? "" : sql.stripLeading().toLowerCase(Locale.ROOT);
+            String shape = shape(text, 70);
             if (!text.contains("nextval(")) {
-                counts.bySql.merge(shape(text, 70), 1, Integer::sum);
+                counts.bySql.merge(shape, 1, Integer::sum);
             }
             if (text.contains("nextval(")) {
                 counts.sequenceFetches++;
+                return "[sequence] " + shape;
             } else if (text.startsWith("insert") || text.startsWith("update") || text.startsWith("delete")) {
                 counts.singleWrites++;
             } else {
                 counts.reads++;
             }
+            return shape;
         }
     }
 }

@@ -35,6 +35,15 @@ public final class ClusterScorer {
          * domain, grow with the store: 21 candidates per record at 10,000 profiles, about 200 at 100,000).
          */
         public static final Thresholds STANDARD = new Thresholds(9, 5, -8, 200, 60);
+
+        /**
+         * The largest block a record can use: one over the cap is skipped, and one over the candidate budget never fits
+         * in it ({@link IncrementalLinker#usableBlocks} adds whole blocks while the union stays within the budget, and
+         * the union holds the block), so the intake reads no block further than this.
+         */
+        public int largestUsableBlock() {
+            return Math.min(blockCap, candidateBudget);
+        }
     }
 
     /**
