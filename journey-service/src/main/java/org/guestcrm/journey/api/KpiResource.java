@@ -97,8 +97,8 @@ public class KpiResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Transactional
     @Operation(summary = "KPIs per hotel, journey step and campaign",
-            description = "Messages whose outcome (sent, bounced, failed) fell in [from, to): sent (SENT + BOUNCED), "
-                    + "delivered (SENT: accepted by the receiving server), bounced, failed, unsubscribed (through the "
+            description = "Messages whose outcome (sent, bounced, failed) fell in [from, to): sent (SENT + BOUNCED + COMPLAINED), "
+                    + "delivered (SENT + COMPLAINED: accepted and not bounced later by a DSN), bounced, failed, unsubscribed (through the "
                     + "mail's own unsubscribe link), survey answers and average score (post-stay survey). opened "
                     + "(first opens: pixel or click) and clicked (unique clicks) of the delivered mails; revenue is "
                     + "null: no source (see unavailable). from/to: a date (YYYY-MM-DD, UTC; "

@@ -96,6 +96,72 @@ public interface JourneyConfig {
 
     Links links();
 
+    /** Bounces after acceptance and complaints (issue 9): VERP envelope senders and the bounce mailbox reader. */
+    Bounces bounces();
+
+    /**
+     * {@code journey.bounces.*}: with {@code domain} set (and {@code guestcrm.signed-links.keys}), every e-mail's
+     * envelope sender (SMTP MAIL FROM, the Return-Path) is {@code <local-part>+<token>@<domain>}, the token naming the
+     * message (its id and a MAC, never the guest's address); with {@code imap.host}, {@code imap.username} and the
+     * secret {@code imap.password} (environment: {@code JOURNEY_BOUNCES_IMAP_PASSWORD}) the mailbox those addresses end
+     * in is read every {@code every} for delivery status notifications (RFC 3464) and complaints (RFC 5965). Off when
+     * not configured.
+     */
+    interface Bounces {
+        /** The bounce domain of the VERP addresses, e.g. {@code bounces.example-hotels.com}; none: no VERP. */
+        Optional<String> domain();
+
+        /** The local part before the {@code +token} (the bounce mailbox's own name). */
+        @WithDefault("bounces")
+        String localPart();
+
+        Imap imap();
+
+        /** How often the mailbox is read ({@code off}: never; also read by the @Scheduled expression). */
+        @WithDefault("1m")
+        String every();
+
+        /** At most this many messages read per poll (the rest at the next one). */
+        @WithDefault("100")
+        int batchSize();
+
+        /** The mailbox folder unreadable reports and reports naming no known message are moved to, with a reason row. */
+        @WithDefault("set-aside")
+        String setAsideFolder();
+
+        /** pg_try_advisory_lock key: one replica reads the mailbox at a time ("JRNYBNC" in ASCII). */
+        @WithDefault("20919644735032899")
+        long lockKey();
+
+        /** The bounce mailbox (IMAP). */
+        interface Imap {
+            Optional<String> host();
+
+            @WithDefault("993")
+            int port();
+
+            /** IMAPS (TLS from the start); false: plain IMAP (the tests' GreenMail). */
+            @WithDefault("true")
+            boolean ssl();
+
+            Optional<String> username();
+
+            /** Secret: from the environment only ({@code JOURNEY_BOUNCES_IMAP_PASSWORD}). */
+            Optional<String> password();
+
+            @WithDefault("INBOX")
+            String folder();
+
+            /** Connect and read timeout. */
+            @WithDefault("20s")
+            Duration timeout();
+
+            default boolean configured() {
+                return host().isPresent() && username().isPresent() && password().isPresent();
+            }
+        }
+    }
+
     Templates templates();
 
     /** The post-stay survey page ({@code journey.survey.*}). */

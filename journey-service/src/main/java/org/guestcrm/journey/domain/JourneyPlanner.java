@@ -270,7 +270,7 @@ public final class JourneyPlanner {
             case SKIPPED -> !confirmation && Reasons.isLateOrStale(communication.reason()) && !dueAt.isBefore(now)
                     ? CommunicationChange.update(communication, CommunicationStatus.RESCHEDULED, dueAt, null)
                     : null;
-            case SENT, FAILED, BOUNCED -> null;
+            case SENT, FAILED, BOUNCED, COMPLAINED -> null;
         };
     }
 

@@ -116,6 +116,9 @@ public class CommunicationDispatcher {
     private SignedLinks surveyLinks;
     private org.guestcrm.journey.tracking.MailTracking tracking;
 
+    /** Per-message envelope senders (journey.bounces.domain); null when not configured (the mailer's default then). */
+    private org.guestcrm.journey.bounce.VerpAddresses verp;
+
     /** The texts of every message: Qute templates per step and language, with tenant and hotel overrides. */
     private JourneyMessages messages;
 
@@ -225,6 +228,7 @@ public class CommunicationDispatcher {
             LOG.warn("journey.links.tracking-base-url or guestcrm.signed-links.keys is not set: mails go out without "
                     + "open and click tracking.");
         }
+        verp = org.guestcrm.journey.bounce.BounceMailboxReader.verpOf(config).orElse(null);
         LOG.infof("Mail dispatcher %s: up to %d communications per claim, %d SMTP exchanges at once, lease %s.",
                 instanceId, config.dispatcher().batchSize(), config.dispatcher().concurrency(),
                 config.dispatcher().lease());
@@ -709,6 +713,7 @@ public class CommunicationDispatcher {
                 // RFC 8058 one-click unsubscribe (RFC 2369 header), served by the optout-service.
                 .addHeader("List-Unsubscribe", "<" + link + ">")
                 .addHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        withBounceAddress(mail, message.id);
         return new Delivery(message.id, claimed.attempt(), claimed.previousClaimUnfinished(), mail);
     }
 
@@ -746,6 +751,7 @@ public class CommunicationDispatcher {
                 .setHtml(tracked(email.html(), communication)), email, JourneyMessages.templateNameOf(communication.step))
                 .addHeader("Message-ID", messageIdOf(communication.id))
                 .addHeader("X-GuestCRM-Communication-Id", communication.id.toString());
+        withBounceAddress(mail, communication.id);
         Optional<String> purpose = StepPurpose.of(communication.step);
         if (purpose.isPresent() && unsubscribeLinks != null) {
             // RFC 8058 one-click unsubscribe: the optout-service verifies the token (scope unsubscribe), resolves the
@@ -759,6 +765,16 @@ public class CommunicationDispatcher {
             mail.addHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         }
         return new Delivery(communication.id, claimed.attempt(), claimed.previousClaimUnfinished(), mail);
+    }
+
+    /**
+     * The envelope sender (SMTP MAIL FROM, the Return-Path the receiving server writes) of the message: its VERP address
+     * on the bounce domain, so a bounce after acceptance names the message (issue 9). Unchanged without a bounce domain.
+     */
+    private void withBounceAddress(Mail mail, UUID communicationId) {
+        if (verp != null) {
+            mail.setBounceAddress(verp.addressOf(communicationId));
+        }
     }
 
     /** The HTML part with its open pixel and tracked links (MailTracking), when tracking is configured. */

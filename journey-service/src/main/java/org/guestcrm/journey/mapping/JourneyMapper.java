@@ -248,7 +248,7 @@ public final class JourneyMapper {
                 .setReason(communication.reason)
                 .setTenantId(communication.tenant)
                 .setContactPoint(switch (communication.status) {
-                    case SENT, FAILED, BOUNCED -> communication.contactPoint;
+                    case SENT, FAILED, BOUNCED, COMPLAINED -> communication.contactPoint;
                     default -> null;
                 })
                 .setBounceType(communication.status == org.guestcrm.journey.domain.CommunicationStatus.BOUNCED

@@ -73,7 +73,7 @@ public class CommunicationRepository implements PanacheRepositoryBase<Communicat
         @SuppressWarnings("unchecked")
         List<Object[]> rows = getEntityManager().createNativeQuery("""
                         SELECT guest_id, count(*) FROM communication
-                        WHERE tenant = :tenant AND status = 'SENT' AND sent_at > :since
+                        WHERE tenant = :tenant AND status IN ('SENT', 'BOUNCED', 'COMPLAINED') AND sent_at > :since
                           AND (campaign_id IS NOT NULL OR step IN ('WIN_BACK', 'BIRTHDAY', 'STAY_ANNIVERSARY'))
                           AND guest_id = ANY (cast(:ids AS text[]))
                         GROUP BY guest_id

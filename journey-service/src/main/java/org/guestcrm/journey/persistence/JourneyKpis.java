@@ -18,9 +18,10 @@ import jakarta.persistence.EntityManager;
  * whose outcome fell in [from, to), counted per hotel, step and campaign.
  *
  * <ul>
- *   <li>sent: handed to the SMTP server or SMS gateway and answered for (SENT or BOUNCED); delivered: accepted (SENT;
- *       bounces reported later by DSN are not read, so accepted counts as delivered); bounced: refused for good
- *       (BOUNCED, SMTP 5.1.x); failed: FAILED (other permanent refusals, retries used up).</li>
+ *   <li>sent: handed to the SMTP server or SMS gateway and answered for (SENT, BOUNCED or COMPLAINED); delivered:
+ *       accepted and not bounced later (SENT or COMPLAINED: a bounce reported after acceptance by a DSN moves the row
+ *       to BOUNCED, issue 9); bounced: BOUNCED (SMTP 5.1.x refusal, or a DSN's hard or soft bounce); failed: FAILED
+ *       (other permanent refusals, retries used up).</li>
  *   <li>unsubscribed: sent e-mails that carried an unsubscribe link (steps with a consent purpose) and are the last
  *       such mail to their address before a WITHDRAWN of that purpose by {@code UNSUBSCRIBE_LINK} (crm.consents, as
  *       held in {@code consent_state} with its source since V26): the unsubscribe is counted against the mail most
@@ -60,12 +61,12 @@ public class JourneyKpis {
                      c.sent_at, c.first_opened_at, c.first_clicked_at, %s AS purpose
                 FROM communication c
                WHERE c.tenant = :tenant
-                 AND c.status IN ('SENT', 'BOUNCED', 'FAILED')
+                 AND c.status IN ('SENT', 'BOUNCED', 'FAILED', 'COMPLAINED')
                  AND coalesce(c.sent_at, c.updated_at) >= :from AND coalesce(c.sent_at, c.updated_at) < :to
                  AND (cast(:hotel AS text) IS NULL OR c.hotel_code = cast(:hotel AS text))
             ), m AS (
               SELECT o.*,
-                     (o.status = 'SENT' AND o.channel = 'EMAIL' AND o.purpose IS NOT NULL
+                     (o.status IN ('SENT', 'COMPLAINED') AND o.channel = 'EMAIL' AND o.purpose IS NOT NULL
                       AND o.contact_point IS NOT NULL AND EXISTS (
                         SELECT 1 FROM consent_state cs
                          WHERE cs.tenant = o.tenant AND cs.channel = 'EMAIL' AND cs.contact_point = o.contact_point
@@ -73,7 +74,7 @@ public class JourneyKpis {
                            AND cs.effective_at >= o.sent_at
                            AND NOT EXISTS (
                              SELECT 1 FROM communication n
-                              WHERE n.tenant = o.tenant AND n.contact_point = o.contact_point AND n.status = 'SENT'
+                              WHERE n.tenant = o.tenant AND n.contact_point = o.contact_point AND n.status IN ('SENT', 'COMPLAINED')
                                 AND n.sent_at > o.sent_at AND n.sent_at <= cs.effective_at AND n.channel = 'EMAIL'
                                 AND %s = o.purpose))) AS unsubscribed
                 FROM outcome o
@@ -83,15 +84,15 @@ public class JourneyKpis {
                GROUP BY s.communication_id
             )
             SELECT m.hotel_code, m.step, m.campaign_id, max(k.name),
-                   count(*) FILTER (WHERE m.status IN ('SENT', 'BOUNCED')),
-                   count(*) FILTER (WHERE m.status = 'SENT'),
+                   count(*) FILTER (WHERE m.status IN ('SENT', 'BOUNCED', 'COMPLAINED')),
+                   count(*) FILTER (WHERE m.status IN ('SENT', 'COMPLAINED')),
                    count(*) FILTER (WHERE m.status = 'BOUNCED'),
                    count(*) FILTER (WHERE m.status = 'FAILED'),
                    count(*) FILTER (WHERE m.unsubscribed),
                    coalesce(sum(a.answers), 0),
                    coalesce(sum(a.score_sum), 0),
-                   count(*) FILTER (WHERE m.status = 'SENT' AND m.first_opened_at IS NOT NULL),
-                   count(*) FILTER (WHERE m.status = 'SENT' AND m.first_clicked_at IS NOT NULL)
+                   count(*) FILTER (WHERE m.status IN ('SENT', 'COMPLAINED') AND m.first_opened_at IS NOT NULL),
+                   count(*) FILTER (WHERE m.status IN ('SENT', 'COMPLAINED') AND m.first_clicked_at IS NOT NULL)
               FROM m
               LEFT JOIN answered a ON a.id = m.id
               LEFT JOIN campaign k ON k.id = m.campaign_id
