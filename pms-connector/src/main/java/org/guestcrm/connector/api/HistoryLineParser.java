@@ -105,9 +105,10 @@ public class HistoryLineParser {
     }
 
     private Parsed reservation(long lineNumber, CanonicalReservation dto) {
-        List<Problem.FieldError> errors = validator.validate(dto).stream()
-                .map(CanonicalReservationResource::fieldError).distinct()
-                .sorted(Comparator.comparing(Problem.FieldError::field)).toList();
+        // the validator (and its messages) only for a row that may break a constraint
+        List<Problem.FieldError> errors = CanonicalConstraints.certainlyValid(dto) ? List.of()
+                : validator.validate(dto).stream().map(CanonicalReservationResource::fieldError).distinct()
+                        .sorted(Comparator.comparing(Problem.FieldError::field)).toList();
         if (!errors.isEmpty()) {
             return new Parsed(null, errors);
         }
@@ -119,9 +120,10 @@ public class HistoryLineParser {
     }
 
     private Parsed profile(long lineNumber, ProfileLine line) {
-        List<Problem.FieldError> errors = new ArrayList<>(validator.validate(line).stream()
-                .map(v -> new Problem.FieldError(v.getPropertyPath().toString(), v.getMessage())).distinct()
-                .sorted(Comparator.comparing(Problem.FieldError::field)).toList());
+        List<Problem.FieldError> errors = new ArrayList<>(CanonicalConstraints.certainlyValid(line.profile()) ? List.of()
+                : validator.validate(line).stream()
+                        .map(v -> new Problem.FieldError(v.getPropertyPath().toString(), v.getMessage())).distinct()
+                        .sorted(Comparator.comparing(Problem.FieldError::field)).toList());
         if (line.hotelCode() != null && line.hotelCode().length() > CanonicalLimits.HOTEL_CODE) {
             errors.add(new Problem.FieldError("hotelCode", "is longer than " + CanonicalLimits.HOTEL_CODE + " characters"));
         }
