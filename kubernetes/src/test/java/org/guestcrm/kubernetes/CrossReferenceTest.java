@@ -91,14 +91,30 @@ class CrossReferenceTest {
         assertEquals(expected, new TreeSet<>(topics.keySet()), "KafkaTopics beside the catalogue's");
     }
 
+    /** The topics a channel property names: {@code ...topic=a} or SmallRye's list form {@code ...topics=a,b,c}. */
+    static List<String> consumedTopics(String key, String value) {
+        if (!key.startsWith("mp.messaging.")) {
+            return List.of();
+        }
+        if (key.endsWith(".topic")) {
+            return List.of(value.trim());
+        }
+        if (key.endsWith(".topics")) {
+            return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
+        }
+        return List.of();
+    }
+
     @Test
     void everyTopicAServiceConsumesExists() {
         Map<String, KafkaTopic> topics = topics(BASE);
         List<String> missing = new ArrayList<>();
         for (String service : ServiceModules.SERVICES) {
             ServiceModules.properties(service).forEach((key, value) -> {
-                if (key.startsWith("mp.messaging.") && key.endsWith(".topic") && !topics.containsKey(value)) {
-                    missing.add(service + " " + key + "=" + value);
+                for (String topic : consumedTopics(key, value)) {
+                    if (!topics.containsKey(topic)) {
+                        missing.add(service + " " + key + "=" + topic);
+                    }
                 }
             });
         }
@@ -404,9 +420,8 @@ class CrossReferenceTest {
             for (JsonNode trigger : spec.path("triggers")) {
                 String topic = trigger.path("metadata").path("topic").asText();
                 String group = trigger.path("metadata").path("consumerGroup").asText();
-                boolean consumes = properties.entrySet().stream().anyMatch(e -> e.getKey().endsWith(".topic")
-                        && e.getValue().equals(topic)
-                        && group.equals(properties.get(e.getKey().replaceAll("\\.topic$", ".group.id"))));
+                boolean consumes = properties.entrySet().stream().anyMatch(e -> consumedTopics(e.getKey(), e.getValue()).contains(topic)
+                        && group.equals(properties.get(e.getKey().replaceAll("\\.topics?$", ".group.id"))));
                 if (!consumes) {
                     problems.add(where + ": " + target + " has no consumer group " + group + " on " + topic);
                 }
