@@ -56,6 +56,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e, UriInfo uri) {
+        if (e instanceof IllegalArgumentException && org.guestcrm.platform.api.Problems.thrownReadingTheBody(e)) {
+            // A form body that does not decode (the survey page's POST): the caller's fault, 400 naming the body.
+            return org.guestcrm.platform.api.Problems.unexpected(e, uri);
+        }
         // Class and SQL state only: an exception's text can quote request data.
         LOG.errorf("Request %s failed unexpectedly: %s", uri.getPath(), org.guestcrm.platform.intake.Failures.describe(e));
         LOG.debugf(e, "Stack of the failed request %s", uri.getPath());

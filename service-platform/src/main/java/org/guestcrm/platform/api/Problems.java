@@ -132,18 +132,36 @@ public class Problems {
         if (!thrownReadingTheBody(e)) {
             return unexpected(e, uri);
         }
+        return charsetRefused(uri);
+    }
+
+    /** The same refusal when RESTEasy's form body reader (a form read whole as a map) met the unknown charset. */
+    @ServerExceptionMapper(java.io.UnsupportedEncodingException.class)
+    public Response unknownEncoding(java.io.UnsupportedEncodingException e, UriInfo uri) {
+        if (!thrownReadingTheBody(e)) {
+            return unexpected(new IllegalStateException(e), uri);
+        }
+        return charsetRefused(uri);
+    }
+
+    private static Response charsetRefused(UriInfo uri) {
         return of(415, "urn:guestcrm:problem:unsupported-media-type", "Unsupported Media Type",
                 "The request's Content-Type names a charset this server does not support", uri,
                 List.of(new Problem.InvalidParam("Content-Type", "names an unknown charset (send UTF-8)")));
     }
 
-    /** Whether RESTEasy threw {@code e} while it read the request's form or multipart body, before any resource ran. */
-    static boolean thrownReadingTheBody(Throwable e) {
+    /**
+     * Whether RESTEasy threw {@code e} while it read the request's form or multipart body, before any resource ran: in
+     * its form handler (form parameters), its multipart reader, or its form body reader (a form read whole as a map).
+     */
+    public static boolean thrownReadingTheBody(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             for (StackTraceElement frame : t.getStackTrace()) {
                 String type = frame.getClassName();
                 if (type.startsWith("org.jboss.resteasy.reactive.server.core.multipart.")
-                        || type.equals("org.jboss.resteasy.reactive.server.handlers.FormBodyHandler")) {
+                        || type.equals("org.jboss.resteasy.reactive.server.handlers.FormBodyHandler")
+                        || (type.startsWith("org.jboss.resteasy.reactive.") && type.contains(".providers.serialisers.")
+                                && type.contains("FormUrlEncoded"))) {
                     return true;
                 }
             }

@@ -102,5 +102,10 @@ class FrameworkProblemsTest {
         JsonNode unknown = problem(send("POST", "/api/v1/probe-strict/form", form + "; charset=klingon", "name=a%20b"), 415);
         assertEquals("Content-Type", unknown.path("invalidParams").path(0).path("name").asText(), unknown::toString);
         problem(send("POST", "/api/v1/probe-strict/form", form + "; charset=\"\u00e9?\"", "name=a%20b"), 415);
+        // The same for a form read whole as a map (a message body reader, not the form handler).
+        assertEquals(202, send("POST", "/api/v1/probe-strict/form-map", form, "name=a%20b").statusCode());
+        JsonNode mapBadEscape = problem(send("POST", "/api/v1/probe-strict/form-map", form, "name=guest%zz@example.com"), 400);
+        assertEquals("body", mapBadEscape.path("invalidParams").path(0).path("name").asText(), mapBadEscape::toString);
+        problem(send("POST", "/api/v1/probe-strict/form-map", form + "; charset=klingon", "name=a%20b"), 415);
     }
 }

@@ -38,4 +38,13 @@ public class ProbeStrictResource {
     public Response form(@org.jboss.resteasy.reactive.RestForm("name") String name) {
         return name == null ? Response.status(422).build() : Response.accepted().build();
     }
+
+    /** A form read whole as a map, by RESTEasy's form body reader (the journey's survey page reads its form so). */
+    @POST
+    @Path("/form-map")
+    @PermitAll
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response formMap(jakarta.ws.rs.core.MultivaluedMap<String, String> form) {
+        return form.containsKey("name") ? Response.accepted().build() : Response.status(422).build();
+    }
 }
