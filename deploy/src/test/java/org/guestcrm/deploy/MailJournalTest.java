@@ -58,6 +58,7 @@ class MailJournalTest {
 
     @Test
     void aStoppingCatcherRefusesNewMailWith451BeforeJournalingIt(@TempDir Path directory) throws Exception {
+        JournaledMailServer.acceptAgain();
         Path journal = directory.resolve("journal.tsv");
         try (org.guestcrm.testsupport.MailServer server = org.guestcrm.testsupport.MailServer.start(0, 0)) {
             JournaledMailServer.journalDeliveries(server, journal);
@@ -74,6 +75,36 @@ class MailJournalTest {
             org.junit.jupiter.api.Assertions.assertTrue(String.valueOf(refused.getMessage()).contains("451")
                     || String.valueOf(refused.getNextException()).contains("451"), refused::toString);
             assertEquals(1, MailJournal.read(journal).size(), "a refused mail must not be journaled");
+        } finally {
+            JournaledMailServer.acceptAgain();
+        }
+    }
+
+    @Test
+    void theCatcherKeepsTheLatestRecipientsMailboxesAndJournalsEveryMail(@TempDir Path directory) throws Exception {
+        JournaledMailServer.acceptAgain();
+        Path journal = directory.resolve("journal.tsv");
+        try (org.guestcrm.testsupport.MailServer server = org.guestcrm.testsupport.MailServer.start(0, 0)) {
+            JournaledMailServer.journalDeliveries(server, journal, 3);
+            Properties properties = new Properties();
+            properties.put("mail.smtp.host", "127.0.0.1");
+            properties.put("mail.smtp.port", String.valueOf(server.smtpPort()));
+            Session session = Session.getInstance(properties);
+            for (int n = 1; n <= 5; n++) {
+                jakarta.mail.Transport.send(mail(session, n));
+            }
+            jakarta.mail.Transport.send(mail(session, 5)); // a known recipient: no mailbox dropped for it
+            assertEquals(6, MailJournal.read(journal).size(), "the journal keeps every delivery");
+            com.icegreen.greenmail.user.UserManager users = server.greenMail().getUserManager();
+            assertEquals(List.of("guest3@example.invalid", "guest4@example.invalid", "guest5@example.invalid"),
+                    users.listUser().stream().map(u -> u.getEmail()).sorted().toList());
+            assertEquals(2, server.greenMail().getReceivedMessagesForDomain("guest5@example.invalid").length);
+            assertEquals(0, server.greenMail().getReceivedMessagesForDomain("guest1@example.invalid").length);
+
+            jakarta.mail.Transport.send(mail(session, 1)); // a dropped recipient gets a new mailbox, the oldest goes
+            assertEquals(List.of("guest1@example.invalid", "guest4@example.invalid", "guest5@example.invalid"),
+                    users.listUser().stream().map(u -> u.getEmail()).sorted().toList());
+            assertEquals(1, server.greenMail().getReceivedMessagesForDomain("guest1@example.invalid").length);
         }
     }
 
