@@ -32,8 +32,9 @@ public class MatchBlocks {
 
     /**
      * {@link #find}'s statement: tenants, keys, the cap + 1, the cap (public for the probes' EXPLAIN). Each key's members
-     * are read up to the cap + 1 from the primary key ({@code array(... limit)}); a block over the cap comes back as one
-     * row without a member and is not joined with the links, so its members cost no look-up of their guest.
+     * are read up to the cap + 1 from the primary key ({@code array(... limit)}, evaluated once: {@code offset 0}); a
+     * block over the cap comes back as one row without a member and is not joined with the links, so its members cost
+     * no look-up of their guest.
      */
     public static final String FIND_SQL = """
             select k.tenant, k.block_key, b.source_profile_id, l.guest_id
@@ -41,6 +42,7 @@ public class MatchBlocks {
             cross join lateral (
                 select array(select source_profile_id from source_profile_block b
                     where b.tenant = k.tenant and b.block_key = k.block_key limit ?) as ids
+                offset 0
             ) as a
             cross join lateral unnest(case when cardinality(a.ids) > ? then array[null::uuid] else a.ids end)
                 as b (source_profile_id)
@@ -48,8 +50,9 @@ public class MatchBlocks {
 
     /**
      * {@link #clusters}'s statement: the guest ids (public for the probes' EXPLAIN). Each guest's links and profiles are
-     * read through their indexes ({@code lateral}): with an array of some 15,000 guests a plain join was planned as a
-     * hash join over a sequential scan of the whole {@code source_profile} table, a cost that grows with the store.
+     * read through their indexes ({@code lateral ... offset 0}, so the planner does not flatten it into a join): with
+     * an array of some 15,000 guests a plain join was planned as a hash join over a sequential scan of the whole
+     * {@code source_profile} table, a cost that grows with the store.
      */
     public static final String CLUSTERS_SQL = """
             select m.guest_id, m.id, m.linked_at, m.match_given_name, m.match_surname, m.match_birth_date,
@@ -62,6 +65,7 @@ public class MatchBlocks {
                     s.match_loyalty
                 from guest_source_profile l join source_profile s on s.id = l.source_profile_id
                 where l.guest_id = g.id
+                offset 0
             ) as m
             order by m.linked_at, m.id""";
 
