@@ -2,15 +2,8 @@ package org.guestcrm.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.guestcrm.testsupport.MailServer;
+import org.guestcrm.testsupport.RawCeilings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,7 +74,10 @@ class MailCatcherCostProbe {
                 sent.add(senders.submit(() -> {
                     long own = threads.getCurrentThreadCpuTime();
                     try {
-                        return sendMails(port, prefix + "-" + connection, mails / CONNECTIONS + (connection < mails % CONNECTIONS ? 1 : 0));
+                        int share = mails / CONNECTIONS + (connection < mails % CONNECTIONS ? 1 : 0);
+                        String tag = prefix + "-" + connection;
+                        return RawCeilings.sendMails("127.0.0.1", port, tag, share, n -> "guest-" + tag + "-" + n + "@probe.example",
+                                Long.MAX_VALUE);
                     } finally {
                         senderCpu.addAndGet(threads.getCurrentThreadCpuTime() - own);
                     }
@@ -96,54 +93,6 @@ class MailCatcherCostProbe {
             return new Run(seconds, cpu - senderCpu.get(), senderCpu.get());
         } finally {
             senders.shutdownNow();
-        }
-    }
-
-    /** One SMTP session, each mail to a recipient of its own. */
-    private static int sendMails(int port, String prefix, int mails) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            socket.setSoTimeout(30_000);
-            socket.setTcpNoDelay(true);
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            OutputStream out = socket.getOutputStream();
-            expect(in, "220");
-            command(out, "EHLO probe.localhost");
-            expect(in, "250");
-            for (int n = 0; n < mails; n++) {
-                String recipient = "guest-" + prefix + "-" + n + "@probe.example";
-                command(out, "MAIL FROM:<crm@probe.example>");
-                expect(in, "250");
-                command(out, "RCPT TO:<" + recipient + ">");
-                expect(in, "250");
-                command(out, "DATA");
-                expect(in, "354");
-                out.write(("From: crm@probe.example\r\nTo: " + recipient + "\r\nSubject: probe " + n
-                        + "\r\nMessage-ID: <" + prefix + "-" + n + "@probe.example>"
-                        + "\r\n\r\nA small mail of the mail catcher's cost probe.\r\n.\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                expect(in, "250");
-            }
-            command(out, "QUIT");
-            return mails;
-        }
-    }
-
-    private static void command(OutputStream out, String line) throws IOException {
-        out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-    }
-
-    private static void expect(BufferedReader in, String code) throws IOException {
-        String line;
-        do {
-            line = in.readLine();
-            if (line == null) {
-                throw new IOException("connection closed, expected " + code);
-            }
-        } while (line.length() > 3 && line.charAt(3) == '-');
-        if (!line.startsWith(code)) {
-            throw new IOException("expected " + code + ", got " + line);
         }
     }
 }

@@ -248,6 +248,17 @@ public final class RawCeilings {
     }
 
     private static int sendMails(String host, int port, int connection, int mails, long deadline) throws IOException {
+        String recipient = "ceiling-" + connection + "@bench.example";
+        return sendMails(host, port, "ceiling-" + connection, mails, n -> recipient, deadline);
+    }
+
+    /**
+     * Sends up to {@code mails} small mails over one raw SMTP session (until {@code deadlineNanos} of
+     * {@link System#nanoTime()}), mail {@code n} to {@code recipientOf.apply(n)}, each with a Message-ID made of
+     * {@code tag}; returns how many the server accepted with 250.
+     */
+    public static int sendMails(String host, int port, String tag, int mails, java.util.function.IntFunction<String> recipientOf,
+                                long deadlineNanos) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), 5_000);
             socket.setSoTimeout(10_000);
@@ -258,8 +269,8 @@ public final class RawCeilings {
             command(out, "EHLO bench.localhost");
             expect(in, "250");
             int sent = 0;
-            String recipient = "ceiling-" + connection + "@bench.example";
-            while (sent < mails && System.nanoTime() < deadline) {
+            while (sent < mails && System.nanoTime() < deadlineNanos) {
+                String recipient = recipientOf.apply(sent);
                 command(out, "MAIL FROM:<bench@bench.example>");
                 expect(in, "250");
                 command(out, "RCPT TO:<" + recipient + ">");
@@ -267,7 +278,7 @@ public final class RawCeilings {
                 command(out, "DATA");
                 expect(in, "354");
                 out.write(("From: bench@bench.example\r\nTo: " + recipient + "\r\nSubject: ceiling " + sent
-                        + "\r\nMessage-ID: <ceiling-" + connection + "-" + sent + "-" + System.nanoTime() + "@bench.example>"
+                        + "\r\nMessage-ID: <" + tag + "-" + sent + "-" + System.nanoTime() + "@bench.example>"
                         + "\r\n\r\nA small mail of the mail catcher's ceiling measurement.\r\n.\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 expect(in, "250");
