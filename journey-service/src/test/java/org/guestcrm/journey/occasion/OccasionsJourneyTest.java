@@ -40,9 +40,9 @@ import jakarta.persistence.EntityManager;
 /**
  * Guest occasions end to end: guests from crm.guests (birth date, last stay), consents from crm.consents, planned by
  * {@link OccasionScheduler} run with the test's own clock, mailed by the lease-and-send dispatcher to GreenMail. Test
- * profile: tenant {@code occasions} has win-back (90 days), birthday and stay anniversary at 23:59 UTC (not due before
- * the test makes them due, whatever the time of day), hotel OCCOFF no birthday, at most 1 marketing mail per guest in
- * 30 days.
+ * profile: tenant {@code occasions} has win-back (90 days), birthday and stay anniversary at 23:59 UTC, hotel OCCOFF no
+ * birthday, at most 1 marketing mail per guest in 30 days. The occasions fall ten days ahead and are planned with that
+ * day's clock, so none is due before the test makes it due, whatever the time of day the test runs at.
  */
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "database", value = "journey"))
@@ -59,46 +59,51 @@ class OccasionsJourneyTest {
     @Test
     void birthdayWinBackAndAnniversaryArePlannedOncePerOccasionAndMailedWhenDueUnderConsentAndCap() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        LocalDate today = LocalDate.now(ZoneOffset.UTC);
-        String birthday = guest("bday-" + run, "OCC1", today.minusYears(40), null, ConsentStatus.GRANTED, 1);
-        String winBack = guest("back-" + run, "OCC1", null, today.minusDays(90), ConsentStatus.GRANTED, 1);
-        String anniversary = guest("anni-" + run, "OCC1", null, today.minusYears(1), ConsentStatus.GRANTED, 1);
-        String noConsent = guest("nocon-" + run, "OCC1", today.minusYears(30), null, null, 1);
-        String both = guest("both-" + run, "OCC1", today.minusYears(50), today.minusYears(1), ConsentStatus.GRANTED, 1);
-        String stayedAgain = guest("again-" + run, "OCC1", null, today.minusDays(90), ConsentStatus.GRANTED, 1);
-        String hotelOff = guest("off-" + run, "OCCOFF", today.minusYears(20), null, ConsentStatus.GRANTED, 1);
+        // The occasions' day is ten days ahead and the planner's clock is that day's midnight (UTC, the hotels' zone):
+        // the planned rows are due days after the wall clock, so the dispatcher never sends one by itself before the
+        // test makes it due, whatever the time of day the test runs at. With "today" and Instant.now() (before) a run
+        // between 23:59 and midnight UTC, or one started before midnight and planned after it, had occasions due at
+        // once (due at 23:59 of a day already ending or gone): the win-back went before the guest's new stay arrived.
+        LocalDate day = LocalDate.now(ZoneOffset.UTC).plusDays(10);
+        String birthday = guest("bday-" + run, "OCC1", day.minusYears(40), null, ConsentStatus.GRANTED, 1);
+        String winBack = guest("back-" + run, "OCC1", null, day.minusDays(90), ConsentStatus.GRANTED, 1);
+        String anniversary = guest("anni-" + run, "OCC1", null, day.minusYears(1), ConsentStatus.GRANTED, 1);
+        String noConsent = guest("nocon-" + run, "OCC1", day.minusYears(30), null, null, 1);
+        String both = guest("both-" + run, "OCC1", day.minusYears(50), day.minusYears(1), ConsentStatus.GRANTED, 1);
+        String stayedAgain = guest("again-" + run, "OCC1", null, day.minusDays(90), ConsentStatus.GRANTED, 1);
+        String hotelOff = guest("off-" + run, "OCCOFF", day.minusYears(20), null, ConsentStatus.GRANTED, 1);
         // crm.guests says where the last stay was: that hotel's settings apply, not the first hotel of the profiles.
         String lastStayOff = "g-lastoff-" + run;
-        publishGuest(lastStayOff, "OCC1", "OCCOFF", today.minusYears(25), null, 1);
+        publishGuest(lastStayOff, "OCC1", "OCCOFF", day.minusYears(25), null, 1);
         String lastStayOn = "g-laston-" + run;
-        publishGuest(lastStayOn, "OCCOFF", "OCC1", today.minusYears(35), null, 1);
+        publishGuest(lastStayOn, "OCCOFF", "OCC1", day.minusYears(35), null, 1);
         List<String> guests = List.of(birthday, winBack, anniversary, noConsent, both, stayedAgain, hotelOff,
                 lastStayOff, lastStayOn);
         awaitDirectory(guests, 6);
 
-        Instant now = Instant.now();
+        Instant now = day.atStartOfDay(ZoneOffset.UTC).toInstant();
         scheduler.planAt(now);
-        assertEquals(List.of("BIRTHDAY:" + today.getYear()), occasionsOf(birthday));
-        assertEquals(List.of("WIN_BACK:" + today.minusDays(90)), occasionsOf(winBack));
-        assertEquals(List.of("STAY_ANNIVERSARY:" + today.getYear()), occasionsOf(anniversary));
-        assertEquals(List.of("BIRTHDAY:" + today.getYear(), "STAY_ANNIVERSARY:" + today.getYear()), occasionsOf(both));
+        assertEquals(List.of("BIRTHDAY:" + day.getYear()), occasionsOf(birthday));
+        assertEquals(List.of("WIN_BACK:" + day.minusDays(90)), occasionsOf(winBack));
+        assertEquals(List.of("STAY_ANNIVERSARY:" + day.getYear()), occasionsOf(anniversary));
+        assertEquals(List.of("BIRTHDAY:" + day.getYear(), "STAY_ANNIVERSARY:" + day.getYear()), occasionsOf(both));
         assertEquals(List.of(), occasionsOf(hotelOff), "the hotel turned the tenant's birthday off");
         assertEquals(List.of(), occasionsOf(lastStayOff), "last stayed at OCCOFF (first profile hotel OCC1)");
-        assertEquals(List.of("BIRTHDAY:" + today.getYear()), occasionsOf(lastStayOn), "last stayed at OCC1");
+        assertEquals(List.of("BIRTHDAY:" + day.getYear()), occasionsOf(lastStayOn), "last stayed at OCC1");
         assertEquals(1, count("select count(*) from communication where guest_id = :g and hotel_code = 'OCC1'",
                 lastStayOn), "planned for the hotel of the last stay");
         // Planned again (another run, another replica's tick): nothing twice. A year on: the next birthday only.
         scheduler.planAt(now.plus(Duration.ofHours(1)));
         assertEquals(1, occasionsOf(birthday).size());
         scheduler.planAt(now.atZone(ZoneOffset.UTC).plusYears(1).toInstant());
-        assertEquals(List.of("BIRTHDAY:" + today.getYear(), "BIRTHDAY:" + (today.getYear() + 1)), occasionsOf(birthday));
+        assertEquals(List.of("BIRTHDAY:" + day.getYear(), "BIRTHDAY:" + (day.getYear() + 1)), occasionsOf(birthday));
 
-        // The guest stays again before the win-back goes: a new last departure on crm.guests.
-        publishGuest(stayedAgain, "OCC1", null, today.minusDays(1), 2);
+        // The guest stays again before the win-back goes: a new last departure (yesterday) on crm.guests.
+        publishGuest(stayedAgain, "OCC1", null, day.minusDays(11), 2);
         await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> count(
                 "select count(*) from guest_directory where guest_id = :g and version = 2", stayedAgain) == 1);
 
-        makeDueThisYear(guests, today);
+        makeDueThisYear(guests, day);
         Map<String, String> expected = new LinkedHashMap<>();
         expected.put("birthday BIRTHDAY", "SENT");
         expected.put("winBack WIN_BACK", "SENT");
@@ -222,13 +227,13 @@ class OccasionsJourneyTest {
     }
 
     /** The tests' stand-in for the dispatcher's clock: this year's occasions of these guests are due now. */
-    private void makeDueThisYear(List<String> guestIds, LocalDate today) {
+    private void makeDueThisYear(List<String> guestIds, LocalDate day) {
         QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery("""
                         update communication set due_at = now() - interval '1 minute'
                         where guest_id = any (cast(:ids as text[])) and occasion is not null
                           and due_at < :until""")
                 .setParameter("ids", guestIds.toArray(String[]::new))
-                .setParameter("until", today.plusDays(3).atStartOfDay(ZoneOffset.UTC).toInstant())
+                .setParameter("until", day.plusDays(3).atStartOfDay(ZoneOffset.UTC).toInstant())
                 .executeUpdate());
     }
 
