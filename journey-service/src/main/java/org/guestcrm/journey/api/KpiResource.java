@@ -78,8 +78,8 @@ public class KpiResource {
     }
 
     /** The figures of one group (a hotel's step, or a campaign at a hotel); null = no source yet. */
-    public record Figures(long sent, long delivered, long bounced, long failed, Long opened, Long clicked,
-                          long unsubscribed, SurveyScore survey, BigDecimal revenue) {
+    public record Figures(long sent, long delivered, long bounced, long complained, long failed, Long opened,
+                          Long clicked, long unsubscribed, SurveyScore survey, BigDecimal revenue) {
     }
 
     public record StepKpis(String hotelCode, String step, UUID campaignId, String campaignName, Figures figures) {
@@ -98,7 +98,8 @@ public class KpiResource {
     @Transactional
     @Operation(summary = "KPIs per hotel, journey step and campaign",
             description = "Messages whose outcome (sent, bounced, failed) fell in [from, to): sent (SENT + BOUNCED + COMPLAINED), "
-                    + "delivered (SENT + COMPLAINED: accepted and not bounced later by a DSN), bounced, failed, unsubscribed (through the "
+                    + "delivered (SENT + COMPLAINED: accepted and not bounced later by a DSN), bounced, complained (COMPLAINED: "
+                    + "an abuse report after delivery, counted in delivered too), failed, unsubscribed (through the "
                     + "mail's own unsubscribe link), survey answers and average score (post-stay survey). opened "
                     + "(first opens: pixel or click) and clicked (unique clicks) of the delivered mails; revenue is "
                     + "null: no source (see unavailable). from/to: a date (YYYY-MM-DD, UTC; "
@@ -159,13 +160,14 @@ public class KpiResource {
     }
 
     private static Figures figuresOf(List<JourneyKpis.Row> rows, boolean withSurvey, boolean tracked) {
-        long sent = 0, delivered = 0, bounced = 0, failed = 0, unsubscribed = 0, answers = 0, scores = 0;
+        long sent = 0, delivered = 0, bounced = 0, complained = 0, failed = 0, unsubscribed = 0, answers = 0, scores = 0;
         long opened = 0, clicked = 0;
         boolean survey = false;
         for (JourneyKpis.Row row : rows) {
             sent += row.sent();
             delivered += row.delivered();
             bounced += row.bounced();
+            complained += row.complained();
             failed += row.failed();
             unsubscribed += row.unsubscribed();
             opened += row.opened();
@@ -176,7 +178,8 @@ public class KpiResource {
         }
         SurveyScore score = withSurvey && survey ? new SurveyScore(answers, answers == 0 ? null
                 : BigDecimal.valueOf(scores).divide(BigDecimal.valueOf(answers), 2, RoundingMode.HALF_UP)) : null;
-        return new Figures(sent, delivered, bounced, failed, tracked ? opened : null, tracked ? clicked : null,
+        return new Figures(sent, delivered, bounced, complained, failed, tracked ? opened : null,
+                tracked ? clicked : null,
                 unsubscribed, score, null);
     }
 

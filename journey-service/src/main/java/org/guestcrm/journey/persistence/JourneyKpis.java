@@ -42,7 +42,7 @@ public class JourneyKpis {
     /** One group's figures. campaignId / campaignName null for journey steps and occasions. */
     public record Row(String hotelCode, String step, UUID campaignId, String campaignName, long sent, long delivered,
                       long bounced, long failed, long unsubscribed, long surveyAnswers, long surveyScoreSum,
-                      long opened, long clicked) {
+                      long opened, long clicked, long complained) {
     }
 
     /** The step -> consent purpose of the mails that carry an unsubscribe link (StepPurpose), as SQL. */
@@ -92,7 +92,8 @@ public class JourneyKpis {
                    coalesce(sum(a.answers), 0),
                    coalesce(sum(a.score_sum), 0),
                    count(*) FILTER (WHERE m.status IN ('SENT', 'COMPLAINED') AND m.first_opened_at IS NOT NULL),
-                   count(*) FILTER (WHERE m.status IN ('SENT', 'COMPLAINED') AND m.first_clicked_at IS NOT NULL)
+                   count(*) FILTER (WHERE m.status IN ('SENT', 'COMPLAINED') AND m.first_clicked_at IS NOT NULL),
+                   count(*) FILTER (WHERE m.status = 'COMPLAINED')
               FROM m
               LEFT JOIN answered a ON a.id = m.id
               LEFT JOIN campaign k ON k.id = m.campaign_id
@@ -113,7 +114,7 @@ public class JourneyKpis {
         for (Object[] row : rows) {
             result.add(new Row((String) row[0], (String) row[1], row[2] == null ? null : (UUID) row[2],
                     (String) row[3], count(row[4]), count(row[5]), count(row[6]), count(row[7]), count(row[8]),
-                    count(row[9]), count(row[10]), count(row[11]), count(row[12])));
+                    count(row[9]), count(row[10]), count(row[11]), count(row[12]), count(row[13])));
         }
         return result;
     }

@@ -82,6 +82,8 @@ class KpiTest {
         answer(survey2, tenant, 6);
         step(tenant, "KPI1", "PRE_STAY", "SENT", carl, now.minus(1, ChronoUnit.DAYS));
         step(tenant, "KPI1", "PRE_STAY", "BOUNCED", email(tenant, "gone"), now.minus(1, ChronoUnit.DAYS));
+        // Delivered, then reported as abuse by the guest (an ARF read from the bounce mailbox): delivered and complained.
+        step(tenant, "KPI1", "PRE_STAY", "COMPLAINED", email(tenant, "spam"), now.minus(1, ChronoUnit.DAYS));
         step(tenant, "KPI1", "CONFIRMATION", "FAILED", email(tenant, "f"), now.minus(1, ChronoUnit.DAYS));
         step(tenant, "KPI1", "PRE_STAY", "SCHEDULED", email(tenant, "later"), now.plus(1, ChronoUnit.DAYS));
         step(tenant, "KPI2", "CONFIRMATION", "SENT", email(tenant, "k2"), now.minus(1, ChronoUnit.HOURS));
@@ -100,24 +102,27 @@ class KpiTest {
         Map<String, Object> news = row(report, "KPI1", "CAMPAIGN");
         assertEquals(campaign, news.get("campaignId"));
         assertEquals("KPI news", news.get("campaignName"));
-        assertEquals(Map.of("sent", 2, "delivered", 2, "bounced", 0, "failed", 0, "unsubscribed", 1), counts(news));
+        assertEquals(Map.of("sent", 2, "delivered", 2, "bounced", 0, "complained", 0, "failed", 0, "unsubscribed", 1),
+                counts(news));
         Map<String, Object> figures = figures(news);
         assertEquals(0, figures.get("opened"), "tracked, and nobody opened them (TrackingTest counts opens)");
         assertEquals(0, figures.get("clicked"));
         assertNull(figures.get("revenue"));
         assertNull(figures.get("survey"), "a campaign mail has no survey");
 
-        assertEquals(Map.of("sent", 2, "delivered", 1, "bounced", 1, "failed", 0, "unsubscribed", 1),
+        assertEquals(Map.of("sent", 3, "delivered", 2, "bounced", 1, "complained", 1, "failed", 0, "unsubscribed", 1),
                 counts(row(report, "KPI1", "PRE_STAY")), "the scheduled one is not counted");
-        assertEquals(Map.of("sent", 0, "delivered", 0, "bounced", 0, "failed", 1, "unsubscribed", 0),
+        assertEquals(Map.of("sent", 0, "delivered", 0, "bounced", 0, "complained", 0, "failed", 1, "unsubscribed", 0),
                 counts(row(report, "KPI1", "CONFIRMATION")));
         Map<String, Object> surveys = row(report, "KPI1", "POST_STAY_SURVEY");
-        assertEquals(Map.of("sent", 3, "delivered", 3, "bounced", 0, "failed", 0, "unsubscribed", 0), counts(surveys));
+        assertEquals(Map.of("sent", 3, "delivered", 3, "bounced", 0, "complained", 0, "failed", 0, "unsubscribed", 0),
+                counts(surveys));
         assertEquals(Map.of("answers", 2, "averageScore", 7.5f), figures(surveys).get("survey"));
 
         Map<String, Object> kpi1 = report.getMap("hotels.find { it.hotelCode == 'KPI1' }.figures");
-        assertEquals(7, kpi1.get("sent"));
-        assertEquals(6, kpi1.get("delivered"));
+        assertEquals(8, kpi1.get("sent"));
+        assertEquals(7, kpi1.get("delivered"));
+        assertEquals(1, kpi1.get("complained"));
         assertEquals(2, kpi1.get("unsubscribed"));
         assertEquals(Map.of("answers", 2, "averageScore", 7.5f), kpi1.get("survey"));
         assertEquals(1, report.getInt("hotels.find { it.hotelCode == 'KPI2' }.figures.sent"), "40 days ago: outside");
@@ -197,7 +202,8 @@ class KpiTest {
     private static Map<String, Object> counts(Map<String, Object> row) {
         Map<String, Object> figures = figures(row);
         return Map.of("sent", figures.get("sent"), "delivered", figures.get("delivered"), "bounced",
-                figures.get("bounced"), "failed", figures.get("failed"), "unsubscribed", figures.get("unsubscribed"));
+                figures.get("bounced"), "complained", figures.get("complained"), "failed", figures.get("failed"),
+                "unsubscribed", figures.get("unsubscribed"));
     }
 
     private static int unsubscribed(JsonPath report, String hotel, String step) {
@@ -211,7 +217,7 @@ class KpiTest {
                         INSERT INTO communication (id, tenant, hotel_code, pms_reservation_id, step, channel, status,
                             due_at, sent_at, attempts, correlation_id, contact_point, created_at, updated_at)
                         VALUES (:id, :tenant, :hotel, :reservation, :step, 'EMAIL', :status, :at,
-                            CASE WHEN :status = 'SENT' THEN cast(:at AS timestamptz) END, 1, 'kpi-test', :cp, :at, :at)""")
+                            CASE WHEN :status IN ('SENT', 'COMPLAINED') THEN cast(:at AS timestamptz) END, 1, 'kpi-test', :cp, :at, :at)""")
                 .setParameter("id", id).setParameter("tenant", tenant).setParameter("hotel", hotel)
                 .setParameter("reservation", "R-" + id).setParameter("step", step).setParameter("status", status)
                 .setParameter("at", at.atOffset(java.time.ZoneOffset.UTC)).setParameter("cp", contactPoint)
