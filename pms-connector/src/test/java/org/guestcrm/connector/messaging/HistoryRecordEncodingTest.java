@@ -116,4 +116,71 @@ class HistoryRecordEncodingTest {
         assertEquals(PmsEventMapper.contentSha256(two), HistoryRecordEncoding.encode(two).contentSha256());
         org.junit.jupiter.api.Assertions.assertNotEquals(first, HistoryRecordEncoding.encode(two).contentSha256());
     }
+
+    /**
+     * Every union of the two schemas is [null, X]: the writer picks its branch from the datum (null or not); the bytes
+     * must be Avro's own resolution's, with every nullable field (top level and inside the union-held records) null,
+     * and with every one holding a value of its branch.
+     */
+    @Test
+    void everyNullableFieldNullOrSetWritesAvrosOwnBytes() {
+        HistoryRecordEncoding.forgetChecks();
+        for (SpecificRecord record : List.<SpecificRecord>of(reservationEvent(), profileEvent())) {
+            SpecificRecord nulls = copyOf(record);
+            int unions = 0;
+            for (org.apache.avro.Schema.Field f : nulls.getSchema().getFields()) {
+                if (f.schema().getType() == org.apache.avro.Schema.Type.UNION) {
+                    nulls.put(f.pos(), null);
+                    unions++;
+                }
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(unions > 5, "unions in " + nulls.getSchema().getName());
+            sameAsTheNeutralCopy(nulls);
+
+            SpecificRecord filled = copyOf(record);
+            fill(filled);
+            for (org.apache.avro.Schema.Field f : filled.getSchema().getFields()) {
+                if (f.schema().getType() == org.apache.avro.Schema.Type.UNION) {
+                    org.junit.jupiter.api.Assertions.assertNotNull(filled.get(f.pos()), f.name());
+                }
+            }
+            sameAsTheNeutralCopy(filled);
+        }
+    }
+
+    private static SpecificRecord copyOf(SpecificRecord record) {
+        return org.apache.avro.specific.SpecificData.getForClass(record.getClass()).deepCopy(record.getSchema(), record);
+    }
+
+    /** Every nullable field of {@code record} given a value of its branch (a record branch: a new record, filled). */
+    private static void fill(org.apache.avro.generic.IndexedRecord record) {
+        for (org.apache.avro.Schema.Field f : record.getSchema().getFields()) {
+            org.apache.avro.Schema schema = f.schema();
+            if (schema.getType() == org.apache.avro.Schema.Type.UNION) {
+                org.apache.avro.Schema branch = schema.getTypes().stream()
+                        .filter(t -> t.getType() != org.apache.avro.Schema.Type.NULL).findFirst().orElseThrow();
+                record.put(f.pos(), valueOf(branch, f.pos()));
+            } else if (record.get(f.pos()) == null) {
+                record.put(f.pos(), valueOf(schema, f.pos()));
+            }
+        }
+    }
+
+    private static Object valueOf(org.apache.avro.Schema schema, int pos) {
+        String logical = schema.getLogicalType() == null ? "" : schema.getLogicalType().getName();
+        return switch (schema.getType()) {
+            case STRING -> "value-" + pos;
+            case LONG -> logical.equals("timestamp-millis") ? Instant.ofEpochMilli(1_767_225_600_123L + pos) : 40L + pos;
+            case INT -> logical.equals("date") ? java.time.LocalDate.of(2026, 1, 1).plusDays(pos) : 7 + pos;
+            case BOOLEAN -> pos % 2 == 0;
+            case BYTES -> new java.math.BigDecimal("123.4500");
+            case RECORD -> {
+                org.apache.avro.generic.IndexedRecord nested = (org.apache.avro.generic.IndexedRecord)
+                        org.apache.avro.specific.SpecificData.get().newRecord(null, schema);
+                fill(nested);
+                yield nested;
+            }
+            default -> throw new IllegalStateException("no test value for " + schema);
+        };
+    }
 }
