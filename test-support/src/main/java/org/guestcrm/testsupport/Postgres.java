@@ -109,6 +109,15 @@ public final class Postgres implements AutoCloseable {
                 .setServerConfig("log_error_verbosity", "terse")
                 .setServerConfig("log_min_error_statement", "panic")
                 .setServerConfig("log_min_messages", "warning");
+        String sharedBuffers = System.getProperty("postgres.shared-buffers");
+        if (sharedBuffers != null && !sharedBuffers.isBlank()) {
+            // A probe that holds a production-sized store (the profile's 1M-guest dedup) measures with a cache to
+            // match, e.g. -Dpostgres.shared-buffers=2GB; PostgreSQL refuses a value it cannot read, and says so.
+            if (!sharedBuffers.strip().matches("\\d+(kB|MB|GB)?")) {
+                throw new IllegalArgumentException("postgres.shared-buffers must be a size such as 512MB or 2GB");
+            }
+            builder.setServerConfig("shared_buffers", sharedBuffers.strip());
+        }
         if (throwaway) {
             builder.setServerConfig("fsync", "off")
                     .setServerConfig("synchronous_commit", "off")

@@ -37,4 +37,27 @@ class PostgresTest {
             }
         }
     }
+
+    @Test
+    void aProbeCanGiveTheServerALargerCache(@org.junit.jupiter.api.io.TempDir java.nio.file.Path directory) throws Exception {
+        String before = System.getProperty("postgres.shared-buffers");
+        System.setProperty("postgres.shared-buffers", "192MB");
+        try (Postgres postgres = Postgres.start(0, directory.resolve("data"))) {
+            try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl("postgres"), postgres.username(), postgres.password());
+                    Statement query = connection.createStatement();
+                    ResultSet rs = query.executeQuery("show shared_buffers")) {
+                rs.next();
+                assertEquals("192MB", rs.getString(1));
+            }
+            System.setProperty("postgres.shared-buffers", "a lot");
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> Postgres.start(0, directory.resolve("other")));
+        } finally {
+            if (before == null) {
+                System.clearProperty("postgres.shared-buffers");
+            } else {
+                System.setProperty("postgres.shared-buffers", before);
+            }
+        }
+    }
 }
