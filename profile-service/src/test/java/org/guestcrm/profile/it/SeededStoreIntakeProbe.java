@@ -129,6 +129,7 @@ class SeededStoreIntakeProbe {
         Map<String, long[]> statsBefore = serverStats();
         jdk.jfr.Recording recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
         recording.start();
+        long pgCpuStart = postgresCpuNanos();
         long totalNanos = 0;
         long totalCpu = 0;
         long offset = 0;
@@ -180,6 +181,7 @@ class SeededStoreIntakeProbe {
                 batches = 0;
             }
         }
+        long pgCpuAll = postgresCpuNanos() - pgCpuStart;
         recording.stop();
         java.nio.file.Path jfr = java.nio.file.Path.of("target", "seeded-intake.jfr");
         recording.dump(jfr);
@@ -189,6 +191,8 @@ class SeededStoreIntakeProbe {
         int measured = newcomerCount - Math.min(BATCH, newcomerCount);
         System.out.printf(Locale.ROOT, "After the first batch: %,d records, wall %.3f ms, intake-thread CPU %.3f ms per record;"
                 + " JFR of the intake in %s%n", measured, totalNanos / 1e6 / measured, totalCpu / 1e6 / measured, jfr);
+        System.out.printf(Locale.ROOT, "PostgreSQL server CPU per record over all %,d newcomers: %.3f ms%n", newcomerCount,
+                pgCpuAll / 1e6 / newcomerCount);
         System.out.printf(Locale.ROOT, "Wall time waiting on PostgreSQL per record, by statement (driver execute calls):%n");
         long waited = byStatement.values().stream().mapToLong(t -> t[1]).sum();
         byStatement.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1])).limit(25)
@@ -212,10 +216,137 @@ class SeededStoreIntakeProbe {
         });
         explainLookups(tenant, guests);
         System.out.println(quality(tenant, personOf, guests));
+        int roundNewcomers = 0;
+        String threadCounts = System.getProperty("seeded-store.threads", "").trim();
+        if (!threadCounts.isEmpty()) {
+            roundNewcomers = concurrentRounds(tenant, guests, threadCounts,
+                    Integer.getInteger("seeded-store.round-newcomers", 8_000));
+        }
         long stored = ((Number) QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
                 "select count(*) from source_profile where tenant = ?1").setParameter(1, tenant).getSingleResult()))
                 .longValue();
-        assertEquals(seeded.profiles() + newcomerCount, stored, "every newcomer stored");
+        assertEquals(seeded.profiles() + newcomerCount + roundNewcomers, stored, "every newcomer stored");
+    }
+
+    /**
+     * Parallel intake: per entry of {@code threadCounts} (e.g. {@code 1,2,4,1}) a fresh set of newcomers (half new
+     * persons, half another PMS's view of a stored one) is split by key into that many streams as Kafka's default
+     * partitioner splits a topic's keys (murmur2 of the record key modulo the partitions), and each stream is taken in
+     * by a thread of its own, batches of 500 through {@link BatchIntake#process}, as that many consumers of the group
+     * would. Prints per round records/s (all streams), CPU per record of the intake threads, of the whole test JVM and
+     * of PostgreSQL (the server's processes are this JVM's children), the time in statements, the transient failures
+     * retried (lock conflicts, deadlocks) and PostgreSQL's deadlock count. Asserts only that every newcomer of every
+     * round is stored, each in exactly one guest.
+     *
+     * @return the newcomers taken in
+     */
+    private int concurrentRounds(String tenant, int guests, String threadCounts, int perRound) throws Exception {
+        List<Integer> rounds = java.util.Arrays.stream(threadCounts.split(",")).map(String::trim).map(Integer::valueOf)
+                .toList();
+        System.out.printf(Locale.ROOT, "Parallel intake, %,d newcomers per round, batches of %d, streams split by key"
+                + " (murmur2 %% streams):%n", perRound, BATCH);
+        System.out.printf(Locale.ROOT, "%6s %8s %10s %10s %10s %10s %10s %10s %9s %9s %12s%n", "round", "threads",
+                "records/s", "wall ms", "intake CPU", "JVM CPU", "PG CPU", "in stmts", "retried", "deadlocks",
+                "load (1 min)");
+        ThreadMXBean threadBean = ManagementFactory.getThreadMXBean();
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                ManagementFactory.getOperatingSystemMXBean();
+        int taken = 0;
+        for (int round = 0; round < rounds.size(); round++) {
+            int threadCount = rounds.get(round);
+            Random random = new Random(20261208L + round);
+            String pms = "round-" + round;
+            List<List<ConsumerRecord<String, byte[]>>> streams = new ArrayList<>();
+            for (int t = 0; t < threadCount; t++) {
+                streams.add(new ArrayList<>());
+            }
+            long[] offsets = new long[threadCount];
+            for (int i = 0; i < perRound; i++) {
+                SyntheticGuests.Person p = i % 2 == 0 ? SyntheticGuests.person(guests + 2_000_000 + round * 200_000 + i)
+                        : SyntheticGuests.variant(SyntheticGuests.person(random.nextInt(guests)), random);
+                GuestProfileChanged e = SyntheticGuests.event(tenant, pms, "R" + round + "-" + i, p);
+                String key = tenant + ":" + e.getPmsSystem() + ":" + e.getPmsProfileId();
+                int stream = org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+                        key.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % threadCount;
+                streams.get(stream).add(new ConsumerRecord<>("pms.profiles", stream, offsets[stream]++, key,
+                        serde.serialize("pms.profiles", e)));
+            }
+            double retriedBefore = transientFailures();
+            long deadlocksBefore = deadlocks();
+            long pgCpuBefore = postgresCpuNanos();
+            long jvmCpuBefore = os.getProcessCpuTime();
+            double loadBefore = os.getSystemLoadAverage();
+            java.util.concurrent.atomic.AtomicLong intakeCpu = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicLong inStatements = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threadCount);
+            long start = System.nanoTime();
+            try {
+                List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+                for (List<ConsumerRecord<String, byte[]>> stream : streams) {
+                    done.add(pool.submit(() -> {
+                        long cpuBefore = threadBean.getCurrentThreadCpuTime();
+                        for (int from = 0; from < stream.size(); from += BATCH) {
+                            List<ConsumerRecord<String, byte[]>> batch = stream.subList(from,
+                                    Math.min(stream.size(), from + BATCH));
+                            StatementCountingDriver.Counts counts = StatementCountingDriver.count(
+                                    () -> intake.process(handler, batch));
+                            inStatements.addAndGet(counts.nanosBySql.values().stream().mapToLong(Long::longValue).sum());
+                        }
+                        intakeCpu.addAndGet(threadBean.getCurrentThreadCpuTime() - cpuBefore);
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> f : done) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdown();
+            }
+            long wall = System.nanoTime() - start;
+            long jvmCpu = os.getProcessCpuTime() - jvmCpuBefore;
+            long pgCpu = postgresCpuNanos() - pgCpuBefore;
+            Thread.sleep(1500); // the backends' statistics reach pg_stat_database within a second
+            System.out.printf(Locale.ROOT, "%6d %8d %10.0f %10.3f %10.3f %10.3f %10.3f %10.3f %9.0f %9d %5.1f-%5.1f%n",
+                    round, threadCount, perRound / (wall / 1e9), wall / 1e6 / perRound * threadCount,
+                    intakeCpu.get() / 1e6 / perRound, jvmCpu / 1e6 / perRound, pgCpu / 1e6 / perRound,
+                    inStatements.get() / 1e6 / perRound, transientFailures() - retriedBefore,
+                    deadlocks() - deadlocksBefore, loadBefore, os.getSystemLoadAverage());
+            long storedOfRound = ((Number) QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
+                    "select count(*) from source_profile s join guest_source_profile l on l.source_profile_id = s.id"
+                            + " where s.tenant = ?1 and s.pms_system = ?2").setParameter(1, tenant).setParameter(2, pms)
+                    .getSingleResult())).longValue();
+            assertEquals(perRound, storedOfRound, "every newcomer of round " + round + " stored and linked to a guest");
+            taken += perRound;
+        }
+        System.out.println("(wall ms: per record and intake thread, i.e. the wall time a record costs its own thread;"
+                + " CPU columns: ms per record; in stmts: ms per record waited on the driver, summed over threads)");
+        return taken;
+    }
+
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    private double transientFailures() {
+        return meters.find("guestcrm.intake.transient.failures").counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+    }
+
+    private long deadlocks() {
+        return ((Number) QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
+                "select deadlocks from pg_stat_database where datname = current_database()").getSingleResult()))
+                .longValue();
+    }
+
+    /**
+     * CPU time of the PostgreSQL server's processes alive now: its postmaster (the parent of this connection's
+     * backend; pg_ctl detaches it from this JVM) and every process under it.
+     */
+    private long postgresCpuNanos() {
+        long backend = ((Number) QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
+                "select pg_backend_pid()").getSingleResult())).longValue();
+        ProcessHandle postmaster = ProcessHandle.of(backend).flatMap(ProcessHandle::parent).orElseThrow();
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(postmaster), postmaster.descendants())
+                .mapToLong(p -> p.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L)).sum();
     }
 
     /**
