@@ -125,6 +125,36 @@ class HistoryImportTest {
     }
 
     @Test
+    void anOlderLineOrALineOlderThanAPushNeverOverwritesTheNewerVersion() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String pushed = "HO-" + run + "-P";
+        // the connector already holds a newer version of one reservation, pushed live (sequence 7, 2026)
+        LogicalDedupTest.postJson(LogicalDedupTest.json(pushed, 7L, "2026-06-01T10:00:00Z", "CONFIRMED", ""))
+                .body("eventIds", org.hamcrest.Matchers.hasSize(2));
+        String id = "HO-" + run + "-1";
+        String file = String.join("\n",
+                reservationLine(id, 5),
+                // an older version of the same reservation further down the file (sequence 3): nothing emitted
+                reservationLine(id, 3).replace("\"status\": \"CHECKED_OUT\", \"changeType\": \"CHECKED_OUT\"",
+                        "\"status\": \"CANCELLED\", \"changeType\": \"CANCELLED\""),
+                // the history of the pushed reservation, older than what the push delivered
+                reservationLine(pushed, 2)) + "\n";
+        JsonPath job = awaitDone(post("demo-json", file));
+        assertEquals("DONE", job.getString("state"));
+        assertEquals(3, job.getLong("rowsAccepted"));
+        assertEquals(0, job.getLong("rowsRejected"));
+        assertEquals(2, job.getLong("rowsUnchanged"), "the older line and the line older than the push");
+        assertEquals(2, job.getLong("eventsEmitted"), "line 1: the reservation and its guest");
+        String correlation = "import:" + job.getString("jobId");
+        List<DecodedRecord<ReservationChanged>> imported = await().atMost(Duration.ofSeconds(60))
+                .until(() -> OtaPushTest.<ReservationChanged>recordsOf(Topic.PMS_RESERVATIONS.topicName(), correlation),
+                        l -> l.size() == 1);
+        assertEquals(id, imported.getFirst().value().getPmsReservationId());
+        assertEquals(5L, imported.getFirst().value().getPmsSequence());
+        assertEquals(org.guestcrm.events.ReservationStatus.CHECKED_OUT, imported.getFirst().value().getStatus());
+    }
+
+    @Test
     void aJobIsResumedAfterItsLastCommittedLineWhenItsWorkerDied() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String file = String.join("\n", reservationLine("HR-" + run + "-1", 1), reservationLine("HR-" + run + "-2", 1),
