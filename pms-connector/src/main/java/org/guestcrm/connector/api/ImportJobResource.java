@@ -65,7 +65,7 @@ public class ImportJobResource {
         }
         return new ImportResource.JobView(job.jobId(), job.feedId(), job.state(), job.format(), job.totalLines(), job.rowsRead(),
                 job.rowsAccepted(), job.rowsRejected(), job.rowsUnchanged(), job.eventsEmitted(), rate, eta, job.failure(),
-                job.createdAt(), job.startedAt(), job.finishedAt(), jobs.rejections(job.jobId(), 100));
+                job.createdAt(), job.startedAt(), job.finishedAt(), jobs.rejections(job.jobId(), 100), job.sourceFile());
     }
 
 

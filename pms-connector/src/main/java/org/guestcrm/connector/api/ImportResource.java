@@ -3,10 +3,8 @@ package org.guestcrm.connector.api;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
@@ -19,6 +17,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -55,7 +54,7 @@ public class ImportResource {
     public record JobView(UUID jobId, String feedId, String state, String format, long totalLines, long rowsRead,
                           long rowsAccepted, long rowsRejected, long rowsUnchanged, long eventsEmitted,
                           Double rowsPerSecond, Long etaSeconds, String failure, Instant createdAt, Instant startedAt,
-                          Instant finishedAt, List<ImportJobs.Rejection> rejections) {
+                          Instant finishedAt, List<ImportJobs.Rejection> rejections, String sourceFile) {
     }
 
     static final class NotFound extends RuntimeException {
@@ -83,7 +82,7 @@ public class ImportResource {
     HistoryImportWorker worker;
 
     /** The file goes to the database in chunks of this size ({@code import_file} rows), never whole in the heap. */
-    static final int CHUNK_BYTES = 1 << 20;
+    public static final int CHUNK_BYTES = 1 << 20;
 
     /** The client's upload ended before its body did (connection closed, or fewer bytes than its Content-Length). */
     static final class UploadAborted extends RuntimeException {
@@ -147,16 +146,9 @@ public class ImportResource {
 
     /** Streams the body into chunk rows, counting lines and hashing on the way; refuses the byte after the limit. */
     private Stored store(UUID jobId, InputStream body, long limit, Long declared) {
-        MessageDigest sha256;
-        try {
-            sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
+        ImportDirectory.Tally tally = new ImportDirectory.Tally();
         byte[] buffer = new byte[CHUNK_BYTES];
         long total = 0;
-        long lines = 0;
-        byte last = '\n';
         int seq = 0;
         while (true) {
             int n;
@@ -172,23 +164,85 @@ public class ImportResource {
                 throw tooLarge(limit);
             }
             total += n;
-            for (int i = 0; i < n; i++) {
-                if (buffer[i] == '\n') {
-                    lines++;
-                }
-            }
-            last = buffer[n - 1];
-            sha256.update(buffer, 0, n);
+            tally.add(buffer, n);
             jobs.appendChunk(jobId, seq++, n == buffer.length ? buffer : Arrays.copyOf(buffer, n));
         }
         if (declared != null && total != declared) {
             throw new UploadAborted(total + " of " + declared + " declared bytes", null);
         }
-        if (last != '\n') {
-            lines++;
+        jobs.completeUpload(jobId, tally.sha256(), tally.lines());
+        return new Stored(total, tally.lines());
+    }
+
+    /** The body of an import from the import directory: the file's name in {@code connector.imports.directory}. */
+    public record DirectoryRequest(String file) {
+    }
+
+    @POST
+    @Path("/from-directory")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Blocking
+    @Operation(summary = "Import history from a file an admin placed in the import directory",
+            description = "For files too large to upload (e.g. 2 million reservations, ~840 MB): the file is named"
+                    + " relative to connector.imports.directory (a volume every replica mounts), counted and hashed"
+                    + " once, then read where it lies by the import worker; nothing of it is copied into the database."
+                    + " Same lines, events, idempotence and job as the upload.")
+    @APIResponse(responseCode = "202", description = "The job; Location: /api/v1/imports/{jobId}")
+    @APIResponse(responseCode = "400", description = "problem+json naming field file: not a file of the import directory")
+    @APIResponse(responseCode = "404", description = "No such feed of the token's tenants")
+    @APIResponse(responseCode = "409", description = "No import directory is configured (connector.imports.directory)")
+    @APIResponse(responseCode = "413", description = "Larger than connector.imports.max-file-bytes (no job is created)")
+    public Response importFromDirectory(@PathParam("feedId") String feedId, DirectoryRequest request, @Context UriInfo uri) {
+        FeedEntity feed = QuarkusTransaction.requiringNew().call(() -> {
+            FeedEntity found = FeedEntity.findById(feedId);
+            NotFound notFound = new NotFound("No feed " + feedId + ".");
+            if (found == null || found.deletedAt != null) {
+                throw notFound;
+            }
+            access.require(found.tenantId, () -> notFound);
+            return found;
+        });
+        java.util.Optional<String> configured = config.imports().directory();
+        if (configured.isEmpty() || configured.get().isBlank()) {
+            return Problems.of(409, "about:blank", "Conflict",
+                    "No import directory is configured (connector.imports.directory).", uri, List.of());
         }
-        jobs.completeUpload(jobId, HexFormat.of().formatHex(sha256.digest()), lines);
-        return new Stored(total, lines);
+        java.nio.file.Path directory = java.nio.file.Path.of(configured.get());
+        java.util.Optional<java.nio.file.Path> file = ImportDirectory.resolve(directory,
+                request == null ? null : request.file());
+        if (file.isEmpty()) {
+            return Problem.validation("The file is not a readable regular file of the import directory.",
+                    List.of(new Problem.FieldError("file", "is not a file of the import directory"))).toResponse();
+        }
+        long limit = config.imports().maxFileBytes();
+        String name;
+        ImportDirectory.Tally tally;
+        try {
+            if (java.nio.file.Files.size(file.get()) > limit) {
+                return Problems.of(413, "about:blank", "Content Too Large", "The file exceeds the limit of " + limit
+                        + " bytes for imports from the directory (connector.imports.max-file-bytes).", uri, List.of());
+            }
+            name = ImportDirectory.storedName(directory, file.get());
+            tally = ImportDirectory.tally(file.get());
+        } catch (IOException e) {
+            LOG.warnf("History import from the directory for feed %s: the file could not be read (%s).", feedId,
+                    e.getClass().getSimpleName());
+            return Problem.validation("The file could not be read.",
+                    List.of(new Problem.FieldError("file", "could not be read"))).toResponse();
+        }
+        if (tally.bytes() > limit) {
+            return Problems.of(413, "about:blank", "Content Too Large", "The file exceeds the limit of " + limit
+                    + " bytes for imports from the directory (connector.imports.max-file-bytes).", uri, List.of());
+        }
+        UUID jobId = UUID.randomUUID();
+        jobs.createFromDirectory(jobId, feed.feedId, feed.tenantId, access.actor(), tally.sha256(), tally.lines(), name,
+                tally.bytes());
+        LOG.infof("History import %s of feed %s from the import directory accepted: %d line(s), %d bytes.", jobId, feedId,
+                tally.lines(), tally.bytes());
+        worker.wake();
+        return Response.accepted(ImportJobResource.view(jobs, jobs.find(jobId).orElseThrow()))
+                .location(URI.create("/api/v1/imports/" + jobId)).build();
     }
 
     private static Long declaredLength(String contentLength) {

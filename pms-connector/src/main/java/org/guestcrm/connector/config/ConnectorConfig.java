@@ -89,6 +89,18 @@ public interface ConnectorConfig {
         /** Rejected rows kept per job (line number, field, reason). */
         @WithDefault("1000")
         int maxRejectionsKept();
+
+        /**
+         * The import directory: files an admin placed here are imported where they lie
+         * ({@code POST /api/v1/feeds/{feedId}/imports/from-directory}, {@code {"file": "<name in the directory>"}}),
+         * neither uploaded nor copied into the database. Every replica must see it at this path (a shared volume).
+         * Unset: that endpoint answers 409.
+         */
+        java.util.Optional<String> directory();
+
+        /** Largest file imported from the import directory (16 GiB); a larger one is refused with 413. */
+        @WithDefault("17179869184")
+        long maxFileBytes();
     }
 
     /**

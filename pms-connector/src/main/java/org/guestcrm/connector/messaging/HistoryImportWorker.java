@@ -87,8 +87,15 @@ public class HistoryImportWorker {
     private void run(Job job) {
         LOG.infof("History import %s of feed %s: running from line %d of %d.", job.jobId(), job.feedId(),
                 job.lastLine() + 1, job.totalLines());
+        FileLines file;
         try {
-            FileLines file = new FileLines(jobs, job.jobId());
+            file = job.fromDirectory() ? directoryLines(job) : new FileLines(databaseChunks(jobs, job.jobId()));
+        } catch (FileChanged e) {
+            LOG.errorf("History import %s of feed %s failed: %s", job.jobId(), job.feedId(), e.getMessage());
+            jobs.finish(job.jobId(), owner, e.getMessage());
+            return;
+        }
+        try (file) {
             FeedEntity feed = QuarkusTransaction.requiringNew().call(() -> FeedEntity.findById(job.feedId()));
             String currency = feed == null ? null : feed.defaultCurrency;
             String defaultCurrency = currency != null ? currency : config.defaultCurrency();
@@ -257,23 +264,89 @@ public class HistoryImportWorker {
         return true;
     }
 
+    /** The job's file in the import directory is missing, or not the size it had when the job was created. */
+    static final class FileChanged extends RuntimeException {
+        FileChanged(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Where a job's bytes come from, a piece at a time: the next piece, or null after the last. */
+    interface Chunks extends AutoCloseable {
+        byte[] next();
+
+        @Override
+        default void close() {
+        }
+    }
+
+    /** The {@code import_file} rows of an uploaded job, in order. */
+    static Chunks databaseChunks(ImportJobs jobs, UUID jobId) {
+        int[] seq = {0};
+        return () -> jobs.chunk(jobId, seq[0]++);
+    }
+
     /**
-     * The lines of a job's file, read chunk by chunk ({@code import_file} rows in order): a line is what lies between two
-     * line feeds, without its trailing CR/LF characters; a last line without a line feed counts. Used by one thread at
-     * a time (batches are read one after another).
+     * The job's file in the import directory, read where it lies in 1 MiB pieces; refused (the job fails, naming why)
+     * when it is no longer a file of the directory or its size is not the one counted when the job was created.
      */
-    static final class FileLines {
-        private final ImportJobs jobs;
-        private final UUID jobId;
+    private FileLines directoryLines(Job job) {
+        String directory = config.imports().directory().orElse("");
+        java.nio.file.Path path = directory.isBlank() ? null
+                : org.guestcrm.connector.api.ImportDirectory.resolve(java.nio.file.Path.of(directory), job.sourceFile())
+                        .orElse(null);
+        try {
+            if (path == null) {
+                throw new FileChanged("the file is no longer in the import directory (connector.imports.directory)");
+            }
+            if (java.nio.file.Files.size(path) != job.sourceBytes()) {
+                throw new FileChanged("the file in the import directory changed size since the job was created");
+            }
+            java.io.InputStream in = java.nio.file.Files.newInputStream(path);
+            return new FileLines(new Chunks() {
+                @Override
+                public byte[] next() {
+                    try {
+                        byte[] piece = in.readNBytes(org.guestcrm.connector.api.ImportResource.CHUNK_BYTES);
+                        return piece.length == 0 ? null : piece;
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+
+                @Override
+                public void close() {
+                    try {
+                        in.close();
+                    } catch (java.io.IOException e) {
+                        LOG.debugf("History import %s: closing its file failed (%s).", job.jobId(), e.getClass().getSimpleName());
+                    }
+                }
+            });
+        } catch (java.io.IOException e) {
+            throw new FileChanged("the file in the import directory could not be read (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /**
+     * The lines of a job's file, read chunk by chunk ({@code import_file} rows in order, or the file in the import
+     * directory): a line is what lies between two line feeds, without its trailing CR/LF characters; a last line
+     * without a line feed counts. Used by one thread at a time (batches are read one after another).
+     */
+    static final class FileLines implements AutoCloseable {
+        private final Chunks chunks;
         private byte[] chunk = new byte[0];
         private int position;
-        private int nextSeq;
         private boolean exhausted;
         private final java.io.ByteArrayOutputStream spanning = new java.io.ByteArrayOutputStream();
 
-        FileLines(ImportJobs jobs, UUID jobId) {
-            this.jobs = jobs;
-            this.jobId = jobId;
+        FileLines(Chunks chunks) {
+            this.chunks = chunks;
+        }
+
+        @Override
+        public void close() {
+            chunks.close();
         }
 
         /** The next line, or null after the last. */
@@ -306,12 +379,11 @@ public class HistoryImportWorker {
         }
 
         private boolean load() {
-            byte[] loaded = jobs.chunk(jobId, nextSeq);
+            byte[] loaded = chunks.next();
             if (loaded == null) {
                 exhausted = true;
                 return false;
             }
-            nextSeq++;
             chunk = loaded;
             position = 0;
             return true;

@@ -27,7 +27,13 @@ public class ImportJobs {
     /** A job as stored. */
     public record Job(UUID jobId, String feedId, String tenantId, String format, String state, long totalLines,
                       long lastLine, long rowsRead, long rowsAccepted, long rowsRejected, long rowsUnchanged,
-                      long eventsEmitted, String failure, Instant createdAt, Instant startedAt, Instant finishedAt) {
+                      long eventsEmitted, String failure, Instant createdAt, Instant startedAt, Instant finishedAt,
+                      String sourceFile, Long sourceBytes) {
+
+        /** The job reads its file from the import directory ({@link #sourceFile}), not from {@code import_file}. */
+        public boolean fromDirectory() {
+            return sourceFile != null;
+        }
     }
 
     /** A rejected row: its line and the field at fault with the reason (never the value). */
@@ -39,7 +45,8 @@ public class ImportJobs {
     }
 
     private static final String COLUMNS = "job_id, feed_id, tenant_id, format, state, total_lines, last_line, rows_read, "
-            + "rows_accepted, rows_rejected, rows_unchanged, events_emitted, failure, created_at, started_at, finished_at";
+            + "rows_accepted, rows_rejected, rows_unchanged, events_emitted, failure, created_at, started_at, finished_at, "
+            + "source_file, source_bytes";
 
     @Inject
     EntityManager entityManager;
@@ -58,6 +65,23 @@ public class ImportJobs {
                         values (:id, :feed, :tenant, 'NDJSON', 'RUNNING', '', 0, :now, :by)""")
                 .setParameter("id", jobId).setParameter("feed", feedId).setParameter("tenant", tenantId)
                 .setParameter("now", Instant.now()).setParameter("by", createdBy).executeUpdate();
+    }
+
+    /**
+     * Inserts a job whose file lies in the import directory as {@code sourceFile} ({@code sourceBytes} long, already
+     * counted and hashed): it is complete, so a worker may claim it once this commits.
+     */
+    @Transactional(Transactional.TxType.REQUIRED)
+    public void createFromDirectory(UUID jobId, String feedId, String tenantId, String createdBy, String fileSha256,
+                                    long totalLines, String sourceFile, long sourceBytes) {
+        entityManager.createNativeQuery("""
+                        insert into import_job (job_id, feed_id, tenant_id, format, state, file_sha256, total_lines, created_at,
+                                                created_by, source_file, source_bytes)
+                        values (:id, :feed, :tenant, 'NDJSON', 'RUNNING', :sha, :total, :now, :by, :file, :bytes)""")
+                .setParameter("id", jobId).setParameter("feed", feedId).setParameter("tenant", tenantId)
+                .setParameter("sha", fileSha256).setParameter("total", totalLines).setParameter("now", Instant.now())
+                .setParameter("by", createdBy).setParameter("file", sourceFile).setParameter("bytes", sourceBytes)
+                .executeUpdate();
     }
 
     /** Chunk {@code seq} (0, 1, ...) of the job's file. */
@@ -193,7 +217,8 @@ public class ImportJobs {
 
     private static Job job(Object[] r) {
         return new Job((UUID) r[0], (String) r[1], (String) r[2], (String) r[3], (String) r[4], n(r[5]), n(r[6]), n(r[7]),
-                n(r[8]), n(r[9]), n(r[10]), n(r[11]), (String) r[12], instant(r[13]), instant(r[14]), instant(r[15]));
+                n(r[8]), n(r[9]), n(r[10]), n(r[11]), (String) r[12], instant(r[13]), instant(r[14]), instant(r[15]),
+                (String) r[16], r[17] == null ? null : n(r[17]));
     }
 
     private static long n(Object value) {

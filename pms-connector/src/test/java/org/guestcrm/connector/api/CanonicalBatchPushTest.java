@@ -112,6 +112,35 @@ class CanonicalBatchPushTest {
     }
 
     @Test
+    void versionsOfOneReservationOutOfOrderInABatchNeverLetTheOlderOneOverwriteTheNewer() throws Exception {
+        String id = "BO" + UUID.randomUUID().toString().substring(0, 8);
+        // sequence 6, then the older sequence 5 (a cancellation the PMS sent earlier, delivered late), then sequence 7
+        String batch = "[" + String.join(",",
+                reservation(id, ", \"pmsSequence\": 6"),
+                reservation(id, ", \"pmsSequence\": 5").replace("\"CONFIRMED\"", "\"CANCELLED\""),
+                reservation(id, ", \"pmsSequence\": 7").replace("\"CONFIRMED\"", "\"TENTATIVE\"")) + "]";
+        JsonPath answer = post(batch).then().statusCode(200)
+                .body("accepted", equalTo(3)).body("rejected", equalTo(0)).body("duplicates", equalTo(0))
+                .extract().jsonPath();
+        assertEquals(2, answer.getList("items[0].eventIds").size(), "the reservation and its guest");
+        assertTrue(answer.getList("items[1].eventIds") == null || answer.getList("items[1].eventIds").isEmpty(),
+                "the older version emits nothing");
+        assertEquals("OLDER", answer.getString("items[1].unchanged.find { it.aggregate == 'reservation' }.reason"));
+        assertEquals(1, answer.getList("items[2].eventIds").size(), "the newer reservation; its guest is unchanged");
+        String six = answer.getString("items[0].messageId");
+        String five = answer.getString("items[1].messageId");
+        String seven = answer.getString("items[2].messageId");
+        ReservationChanged newest = await().atMost(Duration.ofSeconds(60))
+                .until(() -> OtaPushTest.<ReservationChanged>recordsOf(Topic.PMS_RESERVATIONS.topicName(), seven),
+                        l -> l.size() == 1).getFirst().value();
+        assertEquals(7L, newest.getPmsSequence());
+        assertEquals(org.guestcrm.events.ReservationStatus.TENTATIVE, newest.getStatus());
+        assertEquals(1, OtaPushTest.recordsOf(Topic.PMS_RESERVATIONS.topicName(), six).size());
+        assertEquals(0, count("select count(*) from outbox_event where correlation_id in (?, ?)", five, five),
+                "nothing of the older version in the outbox");
+    }
+
+    @Test
     void aBatchThatIsNoArrayOrTooLargeIsRefusedWholeAndStoresNothing() throws Exception {
         long before = count("select count(*) from inbound_message where feed_id = ?", "demo-json");
         post("{\"hotelCode\": \"BERHB\"}").then().statusCode(400).body("errors[0].field", equalTo("items"));

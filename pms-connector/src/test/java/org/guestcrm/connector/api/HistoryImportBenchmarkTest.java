@@ -51,9 +51,28 @@ import org.junit.jupiter.api.AfterAll;
  * line accepted or refused with its line number, every event on Kafka), never a time.
  */
 @QuarkusTest
+@io.quarkus.test.junit.TestProfile(HistoryImportBenchmarkTest.BenchDirectory.class)
 @WithTestResource(value = RealInfrastructure.class, initArgs = @ResourceArg(name = "database", value = "connector"))
 @EnabledIfSystemProperty(named = "guestcrm.bench.import", matches = "[0-9]+")
 class HistoryImportBenchmarkTest {
+
+    /**
+     * With {@code -Dguestcrm.bench.import.source=directory} the file is written to the import directory (default
+     * {@code target/import-bench}, {@code -Dguestcrm.bench.import.dir}) and imported from there
+     * ({@code POST .../imports/from-directory}) instead of uploaded; {@code -Dguestcrm.bench.import.profiles=P} puts P
+     * profile lines (one event each) before the N reservation lines.
+     */
+    public static class BenchDirectory implements io.quarkus.test.junit.QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("connector.imports.directory", benchDirectory().toString());
+        }
+    }
+
+    static java.nio.file.Path benchDirectory() {
+        return java.nio.file.Path.of(System.getProperty("guestcrm.bench.import.dir", "target/import-bench"))
+                .toAbsolutePath();
+    }
 
     /** The raw ceilings of the same servers, measured after the probe's runs, to read its figures against. */
     @AfterAll
@@ -71,14 +90,21 @@ class HistoryImportBenchmarkTest {
 
     @Test
     void importThroughputFromFileToKafka() throws Exception {
-        int rows = Integer.parseInt(System.getProperty("guestcrm.bench.import"));
+        int reservations = Integer.parseInt(System.getProperty("guestcrm.bench.import"));
+        int profiles = Integer.getInteger("guestcrm.bench.import.profiles", 0);
+        boolean fromDirectory = "directory".equals(System.getProperty("guestcrm.bench.import.source"));
+        int rows = profiles + reservations;
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<Long> malformedLines = new ArrayList<>();
-        for (int i = MALFORMED_EVERY - 1; i < rows; i += MALFORMED_EVERY) {
-            malformedLines.add(i + 1L);
+        for (int i = MALFORMED_EVERY - 1; i < reservations; i += MALFORMED_EVERY) {
+            malformedLines.add(profiles + i + 1L);
         }
         // generated while it is sent (the upload streams): no file in the test's heap either
-        java.util.function.IntFunction<byte[]> line = i -> {
+        java.util.function.IntFunction<byte[]> line = n -> {
+            if (n < profiles) {
+                return (HistoryImportTest.profileLine("BP-" + run + "-" + n) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
+            int i = n - profiles;
             String text = HistoryImportTest.reservationLine("B-" + run + "-" + i, 1);
             if (i % MALFORMED_EVERY == MALFORMED_EVERY - 1) {
                 // what identifies the booking is unusable: refused alone, named by its line
@@ -86,7 +112,19 @@ class HistoryImportBenchmarkTest {
             }
             return (text + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         };
-        long expectedEvents = 2L * (rows - malformedLines.size());
+        long expectedEvents = profiles + 2L * (reservations - malformedLines.size());
+        java.nio.file.Path file = null;
+        if (fromDirectory) {
+            java.nio.file.Files.createDirectories(benchDirectory());
+            file = benchDirectory().resolve("bench-" + run + ".ndjson");
+            long writing = System.nanoTime();
+            try (java.io.InputStream in = ImportUploads.lines(rows, line).get();
+                 java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(file), 1 << 20)) {
+                in.transferTo(out);
+            }
+            System.out.printf("History import probe: %d lines (%d profiles, %d reservations) written to %s, %d bytes, in %.2f s%n",
+                    rows, profiles, reservations, file, java.nio.file.Files.size(file), (System.nanoTime() - writing) / 1e9);
+        }
         Map<String, String> durability = durability();
         Work before = work();
         java.lang.management.MemoryPoolMXBean[] heapPools = java.lang.management.ManagementFactory.getMemoryPoolMXBeans()
@@ -97,11 +135,19 @@ class HistoryImportBenchmarkTest {
         }
         long cpuBefore = processCpuNanos();
         long start = System.nanoTime();
-        java.net.http.HttpResponse<String> answer = ImportUploads.post(base, "api/v1/feeds/demo-json/imports", "demo",
-                ImportUploads.lines(rows, line), -1, false);
-        assertEquals(202, answer.statusCode(), answer.body());
+        String jobId;
+        if (fromDirectory) {
+            jobId = org.guestcrm.connector.Staff.admin("demo").contentType("application/json")
+                    .body("{\"file\": \"" + file.getFileName() + "\"}")
+                    .post("/api/v1/feeds/{feedId}/imports/from-directory", "demo-json").then().statusCode(202)
+                    .extract().path("jobId");
+        } else {
+            java.net.http.HttpResponse<String> answer = ImportUploads.post(base, "api/v1/feeds/demo-json/imports", "demo",
+                    ImportUploads.lines(rows, line), -1, false);
+            assertEquals(202, answer.statusCode(), answer.body());
+            jobId = JsonPath.from(answer.body()).getString("jobId");
+        }
         long uploaded = System.nanoTime();
-        String jobId = JsonPath.from(answer.body()).getString("jobId");
         // the state is read from the job's row (one indexed select): polling GET /api/v1/imports/{jobId} every 250 ms
         // cost this JVM 189 JFR samples of rest-assured's Groovy JSON parsing per run (2026-12-04), inside the CPU figure
         await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(100))
@@ -126,7 +172,11 @@ class HistoryImportBenchmarkTest {
         for (var pool : heapPools) {
             peakHeap += pool.getPeakUsage().getUsed();
         }
-        System.out.printf("History import probe: upload %.2f s; test JVM (connector, in-process broker and registry"
+        if (file != null) {
+            java.nio.file.Files.delete(file);
+        }
+        System.out.printf("History import probe: " + (fromDirectory ? "job from the directory (count and hash)" : "upload")
+                        + " %.2f s; test JVM (connector, in-process broker and registry"
                         + " client) CPU %.1f s = %.1f us per row; peak heap (sum of the pools' peaks) %d MiB of max %d MiB%n",
                 (uploaded - start) / 1e9, cpuNanos / 1e9, cpuNanos / 1e3 / rows, peakHeap >> 20,
                 Runtime.getRuntime().maxMemory() >> 20);
