@@ -66,7 +66,8 @@ public class CampaignResource {
     @Inject
     org.guestcrm.journey.settings.JourneySettings settings;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+    Clock clock;
 
     /** The templates as the dispatcher finds them (same directory and language chain): to check a campaign's. */
     private volatile MessageTemplates templates;

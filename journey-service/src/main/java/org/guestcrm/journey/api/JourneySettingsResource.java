@@ -57,7 +57,8 @@ public class JourneySettingsResource {
     @Inject
     ObjectMapper json;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+    Clock clock;
 
     /** One level's settings: its own ({@code override}, only the fields set) and what holds ({@code effective}). */
     @Schema(name = "JourneySettings")

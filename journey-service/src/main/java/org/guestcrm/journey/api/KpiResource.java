@@ -71,7 +71,8 @@ public class KpiResource {
     @Inject
     JourneyKpis kpis;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+    Clock clock;
 
     /** A survey's figures: answers and their average score (0-10, 2 decimals; null without answers). */
     public record SurveyScore(long answers, BigDecimal averageScore) {

@@ -41,7 +41,8 @@ public class TrackingResource {
     @Inject
     Engagements engagements;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+    Clock clock;
     private SignedLinks links;
 
     @PostConstruct

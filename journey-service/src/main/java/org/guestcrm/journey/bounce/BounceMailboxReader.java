@@ -77,7 +77,8 @@ public class BounceMailboxReader {
     @Inject
     MeterRegistry meters;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+    Clock clock;
     private VerpAddresses verp;
     private final Map<DeliveryReportLedger.Outcome, Counter> counters = new EnumMap<>(DeliveryReportLedger.Outcome.class);
 

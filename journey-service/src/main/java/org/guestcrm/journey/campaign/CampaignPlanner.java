@@ -62,7 +62,8 @@ public class CampaignPlanner {
     @Inject
     org.guestcrm.journey.settings.JourneySettings settings;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+    Clock clock;
 
     /** Who of the campaign's segment would receive it now and who would not, with the reason, by guest id. */
     @Transactional(Transactional.TxType.MANDATORY)

@@ -138,7 +138,8 @@ public class CommunicationDispatcher {
     /** Failed attempts to record the held outcomes again (one per tick while the database refuses). */
     private final java.util.concurrent.atomic.AtomicLong unrecordedRetriesFailed = new java.util.concurrent.atomic.AtomicLong();
 
-    private Clock clock = Clock.systemUTC();
+    @Inject
+    Clock clock;
     private String instanceId;
     private Counter ambiguousResends;
     private Counter outcomeTransactions;

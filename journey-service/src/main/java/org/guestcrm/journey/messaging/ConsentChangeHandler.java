@@ -2,7 +2,7 @@ package org.guestcrm.journey.messaging;
 
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,6 +35,9 @@ public class ConsentChangeHandler implements IntakeHandler<ConsentChanged> {
 
     @Inject
     EntityManager entityManager;
+
+    @Inject
+    Clock clock;
 
     @Override
     public String consumer() {
@@ -78,7 +81,7 @@ public class ConsentChangeHandler implements IntakeHandler<ConsentChanged> {
             latest.put(event.getMetadata().getTenantId() + '\n' + event.getChannel() + '\n' + event.getPurpose() + '\n'
                     + scope + '\n' + normalised(event.getContactPoint()), new Scoped(event, scope));
         }
-        Timestamp now = Timestamp.from(Instant.now());
+        Timestamp now = Timestamp.from(clock.instant());
         entityManager.unwrap(Session.class).doWork(connection -> {
             try (PreparedStatement upsert = connection.prepareStatement("""
                     insert into consent_state (tenant, channel, purpose, contact_point, status, effective_at, event_id,

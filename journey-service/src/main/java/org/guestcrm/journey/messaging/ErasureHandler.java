@@ -59,7 +59,8 @@ public class ErasureHandler implements IntakeHandler<ErasureRequested> {
     @Inject
     CommunicationLedger ledger;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+    Clock clock;
 
     @Override
     public String consumer() {

@@ -42,7 +42,8 @@ public class GuestDirectoryHandler implements IntakeHandler<GuestUpdated> {
     @Inject
     org.guestcrm.journey.persistence.GuestSourceProfiles profiles;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+    Clock clock;
 
     @Override
     public void forget(List<String> guestIds) {

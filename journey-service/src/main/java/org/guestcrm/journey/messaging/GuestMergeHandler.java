@@ -62,7 +62,8 @@ public class GuestMergeHandler implements IntakeHandler<SpecificRecord> {
     @Inject
     GuestSourceProfiles profiles;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+    Clock clock;
 
     @Override
     public String consumer() {

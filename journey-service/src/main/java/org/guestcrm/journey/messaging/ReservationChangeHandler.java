@@ -64,7 +64,8 @@ public class ReservationChangeHandler implements IntakeHandler<ReservationChange
     @Inject
     org.guestcrm.journey.noshow.NoShowCutoffs noShowCutoffs;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+    Clock clock;
 
     @Override
     public String consumer() {

@@ -59,7 +59,8 @@ public class NoShowCutoffs {
     @Inject
     ReservationChangeHandler planning;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+    Clock clock;
 
     /** Every configured cut-off is read at start: one that cannot be read fails the start, naming its key. */
     void validate(@Observes StartupEvent start) {

@@ -58,7 +58,8 @@ public class OccasionScheduler {
     @Inject
     org.guestcrm.journey.settings.JourneySettings settings;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+    Clock clock;
 
     /** Every configured occasion setting is read at start: one that cannot be read fails the start, naming it. */
     void validate(@Observes StartupEvent start) {

@@ -58,7 +58,8 @@ public class SettingsReplanJobs {
     @Inject
     MeterRegistry meters;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+    Clock clock;
     private io.micrometer.core.instrument.Counter failedJobs;
 
     @jakarta.annotation.PostConstruct

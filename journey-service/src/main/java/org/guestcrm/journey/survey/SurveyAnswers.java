@@ -45,7 +45,8 @@ public class SurveyAnswers {
     @Inject
     org.guestcrm.journey.config.JourneyConfig config;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+    Clock clock;
 
     private static final java.util.regex.Pattern ASPECT = java.util.regex.Pattern.compile("[a-z0-9_-]{1,40}");
 

@@ -1,6 +1,13 @@
 package org.guestcrm.journey.campaign;
 
 import static org.awaitility.Awaitility.await;
+import static org.guestcrm.journey.it.Campaigns.awaitCampaign;
+import static org.guestcrm.journey.it.Campaigns.awaitPreview;
+import static org.guestcrm.journey.it.Campaigns.create;
+import static org.guestcrm.journey.it.Campaigns.emailOf;
+import static org.guestcrm.journey.it.Campaigns.guest;
+import static org.guestcrm.journey.it.Campaigns.launch;
+import static org.guestcrm.journey.it.Campaigns.reasonOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -309,113 +316,5 @@ class CampaignTest {
                     .body("invalidParams.name", org.hamcrest.Matchers.equalTo(List.of("recurrence")))
                     .body("invalidParams[0].reason", org.hamcrest.Matchers.containsString("weekly, monthly, quarterly"));
         }
-    }
-
-    // ---- helpers -------------------------------------------------------------------------------------------------
-
-    private static String emailOf(String tenant, String name) {
-        return name + "-" + tenant + "@example.com";
-    }
-
-    private static String guest(String tenant, String name, String hotel, ConsentStatus marketing) {
-        return guest(tenant, name, hotel, marketing, emailOf(tenant, name));
-    }
-
-    /** Publishes a golden guest on crm.guests and (if given) its marketing consent on crm.consents; returns its id. */
-    private static String guest(String tenant, String name, String hotel, ConsentStatus marketing, String email) {
-        String guestId = "g-" + name + "-" + tenant;
-        GuestUpdated guest = GuestUpdated.newBuilder()
-                .setMetadata(metadata(tenant, "GuestUpdated"))
-                .setGuestId(guestId)
-                .setVersion(1)
-                .setLanguage("en")
-                .setEmails(email == null ? List.of() : List.of(ContactPoint.newBuilder().setValue(email).setPrimary(true)
-                        .setSources(List.of()).build()))
-                .setStayCount(1)
-                .setSourceProfiles(List.of(SourceProfileRef.newBuilder().setPmsSystem("test-pms")
-                        .setPmsProfileId("p-" + name).setHotelCode(hotel).build()))
-                .build();
-        KafkaTestClients.sendAvro(Topic.CRM_GUESTS.topicName(), guestId, guest);
-        if (marketing != null && email != null) {
-            ConsentChanged consent = ConsentChanged.newBuilder()
-                    .setMetadata(metadata(tenant, "ConsentChanged"))
-                    .setContactPoint(email).setChannel(ConsentChannel.EMAIL).setPurpose(ConsentPurpose.MARKETING)
-                    .setStatus(marketing).setSource(ConsentSource.PREFERENCE_CENTRE).setEffectiveAt(Instant.now())
-                    .setGuestId(guestId).setHotelCode(hotel).setEvidence(null)
-                    .build();
-            KafkaTestClients.sendAvro(Topic.CRM_CONSENTS.topicName(), tenant + ":EMAIL:MARKETING:" + email, consent);
-        }
-        return guestId;
-    }
-
-    private static EventMetadata metadata(String tenant, String type) {
-        return EventMetadata.newBuilder().setEventId(UUID.randomUUID()).setEventType(type).setOccurredAt(Instant.now())
-                .setSource("test").setTenantId(tenant).setCorrelationId("corr-" + UUID.randomUUID())
-                .setCausationId(null).setSchemaVersion(1).build();
-    }
-
-    @Test
-    void aTenantsFrequencyCapHoldsBackTheMarketingMailOverItAndSaysWhy() {
-        // Test profile: tenant "capped" allows 1 marketing mail per guest in 30 days.
-        String tenant = "capped";
-        String hotel = "CAP" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
-        String name = "cap" + UUID.randomUUID().toString().substring(0, 8);
-        String capped = guest(tenant, name, hotel, ConsentStatus.GRANTED);
-        String segment = "\"segment\": {\"hotelCodes\": [\"" + hotel + "\"]}, \"schedule\": \"now\"}";
-        String first = create(tenant, "{\"name\": \"Spring\", \"channel\": \"EMAIL\", " + segment);
-        awaitPreview(tenant, first, p -> p.getInt("wouldReceive") == 1);
-        launch(tenant, first);
-        awaitCampaign(tenant, first, c -> c.getInt("counts.SENT") == 1);
-
-        String second = create(tenant, "{\"name\": \"Summer\", \"channel\": \"EMAIL\", " + segment);
-        // The preview already shows who the cap would hold back, and why.
-        JsonPath preview = awaitPreview(tenant, second, p -> p.getInt("wouldNotReceive") == 1);
-        assertEquals(0, preview.getInt("wouldReceive"));
-        assertEquals("capped: at most 1 marketing message per 30 days", reasonOf(preview, capped));
-        launch(tenant, second);
-        JsonPath held = awaitCampaign(tenant, second, c -> c.getInt("counts.SKIPPED") == 1);
-        assertEquals(1, held.getInt("reasons.'capped: at most 1 marketing message per 30 days'"));
-        assertEquals(1, MailServer.shared().messagesTo(emailOf(tenant, name)).size(),
-                "one marketing mail within the period: " + capped);
-    }
-
-    private static String create(String tenant, String body) {
-        return Staff.as(tenant, Roles.MARKETER).contentType(ContentType.JSON).body(body).post("/api/v1/campaigns")
-                .then().statusCode(201).header("Location", org.hamcrest.Matchers.containsString("/api/v1/campaigns/"))
-                .extract().jsonPath().getString("id");
-    }
-
-    private static void launch(String tenant, String id) {
-        Staff.as(tenant, Roles.MARKETER).post("/api/v1/campaigns/" + id + "/launch").then().statusCode(200);
-    }
-
-    private static String reasonOf(JsonPath preview, String guestId) {
-        return preview.getString("guests.find { it.guestId == '" + guestId + "' }.reason");
-    }
-
-    private static JsonPath awaitPreview(String tenant, String id, Predicate<JsonPath> condition) {
-        return awaitJson(() -> Staff.as(tenant, Roles.MARKETER).post("/api/v1/campaigns/" + id + "/preview"), condition);
-    }
-
-    private static JsonPath awaitCampaign(String tenant, String id, Predicate<JsonPath> condition) {
-        return awaitJson(() -> Staff.as(tenant, Roles.MARKETER).get("/api/v1/campaigns/" + id), condition);
-    }
-
-    private static JsonPath awaitJson(java.util.function.Supplier<io.restassured.response.Response> request,
-                                      Predicate<JsonPath> condition) {
-        JsonPath[] last = new JsonPath[1];
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> {
-            var response = request.get();
-            if (response.statusCode() != 200) {
-                return false;
-            }
-            last[0] = response.jsonPath();
-            try {
-                return condition.test(last[0]);
-            } catch (RuntimeException e) {
-                return false;
-            }
-        });
-        return last[0];
     }
 }

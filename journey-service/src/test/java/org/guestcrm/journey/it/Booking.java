@@ -49,12 +49,21 @@ public record Booking(String tenant, String hotelCode, String reservationId, Str
      */
     public ReservationChanged snapshot(long sequence, ReservationStatus status, LocalDate arrival, LocalDate departure,
                                        ReservationChangeType changeType, boolean history) {
-        Instant modifiedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        return snapshot(sequence, status, arrival, departure, changeType, history, Instant.now());
+    }
+
+    /**
+     * A snapshot made by the PMS at {@code modifiedAt} (its modification and event time), for tests that run the
+     * service on a clock of their own: the booking's age is measured from it.
+     */
+    public ReservationChanged snapshot(long sequence, ReservationStatus status, LocalDate arrival, LocalDate departure,
+                                       ReservationChangeType changeType, boolean history, Instant at) {
+        Instant modifiedAt = at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         return ReservationChanged.newBuilder()
                 .setMetadata(EventMetadata.newBuilder()
                         .setEventId(UUID.randomUUID())
                         .setEventType("ReservationChanged")
-                        .setOccurredAt(Instant.now())
+                        .setOccurredAt(modifiedAt)
                         .setSource("test-pms")
                         .setTenantId(tenant)
                         .setCorrelationId("corr-" + UUID.randomUUID())
