@@ -92,4 +92,39 @@ final class ConsumerLag {
         lags.sort(Comparator.comparing(GroupLag::group).thenComparing(GroupLag::topic));
         return lags;
     }
+
+    /**
+     * How many records of {@code topic} the {@code group} has not committed as consumed, over every partition of the
+     * topic: a partition the group has committed nothing on counts whole (its consumer has not got to it yet), unlike
+     * {@link #read}, which knows only the partitions a group committed on. -1 when Kafka cannot tell.
+     */
+    static long behind(String bootstrapServers, String group, String topic) {
+        Properties properties = new Properties();
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        try (Admin admin = Admin.create(properties)) {
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic)
+                    .partitions().size();
+            Map<TopicPartition, OffsetSpec> wanted = new java.util.HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                wanted.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> latest = admin.listOffsets(wanted).all()
+                    .get(10, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            long behind = 0;
+            for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end : latest.entrySet()) {
+                OffsetAndMetadata position = committed.get(end.getKey());
+                behind += Math.max(0, end.getValue().offset() - (position == null ? 0 : position.offset()));
+            }
+            return behind;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
 }

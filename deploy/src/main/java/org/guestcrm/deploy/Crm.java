@@ -64,6 +64,18 @@ public final class Crm {
                         System.exit(4);
                     }
                 }
+                case "bench-import" -> {
+                    int profiles = positive(args, 1, 20_000, "profiles");
+                    int reservations = args.length > 2 ? positive(args, 2, 0, "past stays") : 2 * profiles;
+                    HistoryImportBench bench = new HistoryImportBench(stack, System.out);
+                    // Patience: 10 minutes plus 20 ms per row (1M profiles and 2M stays: about 17 hours at most).
+                    HistoryImportBench.Result result = bench.run(profiles, reservations,
+                            Duration.ofMinutes(10).plusMillis(20L * (profiles + reservations)));
+                    bench.print(result);
+                    if (!result.passed()) {
+                        System.exit(4);
+                    }
+                }
                 case "chaos" -> {
                     ChaosRun.Options options = chaosOptions(List.of(args).subList(1, args.length));
                     Path stackLog = stack.config().logDirectory().resolve("chaos-stack.log");

@@ -179,8 +179,7 @@ final class PipelineBenchmark {
         for (ConsumerLag.GroupLag lag : ConsumerLag.read(config.kafkaBootstrapServers())) {
             lagAfter.merge(lag.group(), Math.max(0, lag.lag()), Long::sum);
         }
-        Map<String, Double> cpuMillis = new LinkedHashMap<>();
-        cpuAfter.forEach((part, ticks) -> cpuMillis.put(part, ProcessCpu.ticksToMillis(ticks - cpuBefore.getOrDefault(part, ticks))));
+        Map<String, Double> cpuMillis = StackCpu.millisBetween(cpuBefore, cpuAfter);
 
         // PostgreSQL's CPU by the database its backends serve (the table's "CPU postgres" is all of them together).
         postgresAfter.forEach((role, ticks) -> {
@@ -203,22 +202,15 @@ final class PipelineBenchmark {
         return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
-    /** CPU ticks so far of each running part (its process group; PostgreSQL also its server tree) and of this client. */
     private Map<String, Long> postgresTicksByDatabase() {
-        return stack.postmaster().map(postmaster -> ProcessCpu.postgresByDatabase(ProcessCpu.all(), postmaster.pid()))
-                .orElse(Map.of());
+        return StackCpu.postgresTicksByDatabase(stack);
     }
 
     private Map<String, Long> cpuTicksPerPart() {
-        List<ProcessCpu.Stat> stats = ProcessCpu.all();
-        Map<String, Long> ticks = new LinkedHashMap<>();
-        stack.groupLeaders().forEach((part, leader) -> ticks.put(part, ProcessCpu.groupTicks(stats, leader)));
-        stack.postmaster().ifPresent(postmaster -> ticks.merge("postgres", ProcessCpu.treeTicks(stats, postmaster.pid()), Long::sum));
-        ticks.put(BENCH_CLIENT, ProcessCpu.selfTicks());
-        return ticks;
+        return StackCpu.ticksPerPart(stack);
     }
 
-    static final String BENCH_CLIENT = "bench client";
+    static final String BENCH_CLIENT = StackCpu.BENCH_CLIENT;
 
     void print(Result result) {
         Runtime runtime = Runtime.getRuntime();

@@ -556,7 +556,7 @@ final class ScenarioRun {
     }
 
     /** Letters only (names have no digits): 0 → "a", 25 → "z", 26 → "ab", ... */
-    private static String letters(int n) {
+    static String letters(int n) {
         StringBuilder s = new StringBuilder();
         int v = n;
         do {
@@ -1311,18 +1311,7 @@ final class ScenarioRun {
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     private JsonNode get(StackConfig.Port port, String path) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url(port, path)))
-                            .header("Authorization", "Bearer " + token).header("Accept", "application/json")
-                            .timeout(Duration.ofSeconds(15)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return StaffApi.getJson(http, url(port, path), token, Duration.ofSeconds(15));
     }
 
     private String url(StackConfig.Port port, String path) {

@@ -489,6 +489,34 @@ class LocalStackIT {
         assertTrue(IngestBenchmark.passed(results), output);
     }
 
+    @Test
+    @Order(9)
+    void aShortHistoryImportBenchmarkDeduplicatesEveryProfileAndMailsNobody() {
+        // ./crm bench-import in small: 250 profiles (50 of them second profiles of earlier persons) and 500 past stays,
+        // streamed as two import files. No rate is judged; what is checked is that the command measures what it says:
+        // every row accepted, every profile found again among the tenant's guests, the consumers caught up, no sampled
+        // past stay with a communication, CPU per part and the three ceilings.
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        HistoryImportBench bench = new HistoryImportBench(stack, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        HistoryImportBench.Result result = bench.run(250, 500, Duration.ofMinutes(5));
+        bench.print(result);
+        String output = printed.toString(StandardCharsets.UTF_8);
+        System.out.println(output);
+        assertTrue(result.passed(), output);
+        assertEquals(2, result.jobs().size(), output);
+        result.jobs().forEach(job -> assertEquals("DONE", job.state(), output));
+        assertEquals(750, result.jobs().stream().mapToInt(HistoryImportBench.Job::accepted).sum(), output);
+        assertEquals(250, result.quality().sourcesFound(), output);
+        // 50 second profiles: at least 50 true pairs (a person may have three profiles), of which the golden records must
+        // hold some (the matcher's quality is the profile-service's to prove; here, that pairs are counted from the export).
+        assertTrue(result.quality().truePairs() >= 50, output);
+        assertTrue(result.quality().correctPairs() > 0, output);
+        assertFalse(Double.isNaN(result.settledSeconds()), output);
+        assertEquals(0, result.sampledWithCommunications(), output);
+        assertTrue(result.cpuMillisPerPart().get("profile-service") > 0, output);
+        assertEquals(3, result.ceilings().size(), output);
+    }
+
     /** The console probes every few seconds: its last reading may still predate the run (CI at 9855375). */
     private static boolean seenAfter(JsonNode feed, Instant instant) {
         String seen = feed.path("lastMessageSeenAt").asText("");
