@@ -703,5 +703,22 @@ public interface JourneyConfig {
         /** PostgreSQL advisory lock key that lets one replica delete at a time ("JRNYRET" in ASCII). */
         @WithDefault("20919644736079188")
         long lockKey();
+
+        /**
+         * A delivery_report row (the bounce mailbox's ledger of the reports read) is deleted once it was received longer
+         * ago than this (on the service's clock). Its only later use is to recognise a report read again after a crash
+         * between its commit and its delete from the mailbox (seconds); communication_feedback, kept, still makes a
+         * report read again after its row is gone record nothing new.
+         */
+        @WithDefault("90d")
+        Duration deliveryReports();
+
+        /** Pause between two passes over delivery_report ({@code bounce.DeliveryReportRetention}). */
+        @WithDefault("1h")
+        Duration deliveryReportsEvery();
+
+        /** PostgreSQL advisory lock key of those passes, one replica at a time ("JRNYDRP" in ASCII). */
+        @WithDefault("20919644735165008")
+        long deliveryReportsLockKey();
     }
 }

@@ -12,7 +12,10 @@ import io.quarkus.test.junit.QuarkusTestProfile;
  * clocked rules need: the no-show sweep running every second (at the clock's time), a 23:00 cut-off at hotel
  * {@value #NO_SHOW_HOTEL}, hotel {@value #QUIET_HOTEL} in Zurich with quiet hours 22:00-07:00, tenant
  * {@value #CAPPED_TENANT} capped at one marketing mail per guest in 30 days, and a dispatcher lease of 10 minutes (of
- * that clock: a claim the test makes as a replica that dies is not taken over before the test moves the clock past it).
+ * that clock: a claim the test makes as a replica that dies is not taken over before the test moves the clock past it),
+ * the production send timeout of 30 s (the test profile's 4 s timed out a cold first SMTP exchange under load: the
+ * retry mailed the confirmation a second time, a count this class checks), and the delivery-report retention passing
+ * every second.
  * A profile of its own, so no other test class runs on a clock it does not set.
  */
 public class ClockedProfile implements QuarkusTestProfile {
@@ -34,6 +37,8 @@ public class ClockedProfile implements QuarkusTestProfile {
                 "journey.hotel-zones." + QUIET_HOTEL, "Europe/Zurich",
                 "journey.hotel-quiet-hours." + QUIET_HOTEL, "22:00-07:00",
                 "journey.marketing-caps." + CAPPED_TENANT, "1/30d",
-                "journey.dispatcher.lease", "10m");
+                "journey.dispatcher.lease", "10m",
+                "journey.dispatcher.send-timeout", "30s",
+                "journey.retention.delivery-reports-every", "1s");
     }
 }

@@ -457,6 +457,26 @@ class ClockedRulesTest {
         assertEquals(3, MailServer.shared().messagesTo(booking.email()).size());
     }
 
+    @Test
+    void deliveryReportsAreDeletedOnceReceivedLongerAgoThanTheirRetentionOnTheServicesClock() {
+        Instant start = at(day, 8, 0);
+        String old = "clocked-old-" + UUID.randomUUID();
+        String recent = "clocked-recent-" + UUID.randomUUID();
+        QuarkusTransaction.requiringNew().run(() -> {
+            for (Object[] row : List.of(new Object[] {old, start}, new Object[] {recent, start.plus(Duration.ofDays(30))})) {
+                entityManager.createNativeQuery("INSERT INTO delivery_report (report_key, received_at, outcome) "
+                                + "VALUES (:key, :at, 'NOTHING_NEW')")
+                        .setParameter("key", row[0]).setParameter("at", row[1]).executeUpdate();
+            }
+        });
+
+        // 91 days on (journey.retention.delivery-reports 90d): the service's own pass deletes the old one only.
+        clock.set(start.plus(Duration.ofDays(91)));
+        await().atMost(WAIT).until(() -> count("SELECT count(*) FROM delivery_report WHERE report_key = :id", old) == 0);
+        assertEquals(1, count("SELECT count(*) FROM delivery_report WHERE report_key = :id", recent),
+                "received 61 days before the clock: kept");
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     private static Instant at(LocalDate date, int hour, int minute) {
