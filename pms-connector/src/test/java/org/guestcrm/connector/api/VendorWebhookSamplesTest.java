@@ -117,7 +117,12 @@ class VendorWebhookSamplesTest {
         String updated = "b3ce0fd7-a715-4bfc-969e-ef7a4822963c";
         simulator.putCustomer(SimulatedCustomer.of(added, "Ines", "Ortega", "ines.ortega@example.org"));
         simulator.putCustomer(SimulatedCustomer.of(updated, "Tomas", "Brandt", "tomas.brandt@example.org"));
-        simulator.putReservation(SimulatedReservation.confirmed(reservationId, "BER", added,
+        // The reservation's guest is a customer the sample does not name: were it one of the sample's customers, the
+        // reservation's fetch would emit that profile a second time with the hotel it learnt (a real change, not a
+        // duplicate), before or after the customer's own fetch, and the count below would depend on their order.
+        String booker = UUID.randomUUID().toString();
+        simulator.putCustomer(SimulatedCustomer.of(booker, "Lena", "Vogt", "lena.vogt@example.org"));
+        simulator.putReservation(SimulatedReservation.confirmed(reservationId, "BER", booker,
                 LocalDate.of(2027, 10, 1), LocalDate.of(2027, 10, 4)));
 
         // the sample as Mews sends it, twice (Mews retries a delivery it did not see acknowledged)
