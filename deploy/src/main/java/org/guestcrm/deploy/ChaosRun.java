@@ -684,19 +684,8 @@ final class ChaosRun {
     }
 
     private JsonNode communications(Booking booking) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:"
-                            + config.port(StackConfig.Port.JOURNEY) + "/api/v1/reservations/" + TENANT + "/" + booking.hotel() + "/"
-                            + booking.reservationId + "/communications"))
-                    .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(15)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return StaffApi.getJson(http, "http://localhost:" + config.port(StackConfig.Port.JOURNEY) + "/api/v1/reservations/"
+                + TENANT + "/" + booking.hotel() + "/" + booking.reservationId + "/communications", token, Duration.ofSeconds(15));
     }
 
     private long totalLag() {
